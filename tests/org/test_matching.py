@@ -1,0 +1,48 @@
+import pytest
+
+from theodoi.org.matching import match_units, unit_key
+
+CATALOGUE = {
+    "Phòng Văn hóa - Xã hội": 1,
+    "VHXH": 1,
+    "Phòng VHXXH": 1,
+    "Phòng Kinh tế": 2,
+    "Phòng Kinh tế, Hạ tầng và Đô thị": 2,
+    "Công an phường": 3,
+    "CA phường": 3,
+    "Văn phòng HĐND và UBND": 4,
+    "Văn phòng HĐND & UBND": 4,
+    "Trung tâm Dịch vụ tổng hợp": 5,
+}
+
+
+@pytest.mark.parametrize(
+    ("raw", "ids"),
+    [
+        ("Phòng Văn hóa – Xã hội", [1]),
+        ("phong van hoa xa hoi", [1]),
+        ("Phòng VHXXH; Các cơ quan, đơn vị", [1]),
+        ("Công an phường Lê Chân", [3]),
+        ("CA phường", [3]),
+        ("Văn phòng HĐND & UBND phường", [4]),
+        ("Phòng Kinh tế, Hạ tầng và Đô thị", [2]),
+        ("UBND phường (Phòng Văn hóa, Xã hội; Trung tâm Dịch vụ tổng hợp)", [1, 5]),
+    ],
+)
+def test_spellings_of_a_unit_resolve_to_it(raw, ids):
+    assert sorted(match_units(raw, CATALOGUE, ward_name="Phường Lê Chân").unit_ids) == ids
+
+
+def test_all_units_phrase_is_recognised():
+    match = match_units("Các cơ quan, đơn vị", CATALOGUE)
+    assert match.all_units and match.unit_ids == [] and match.unmatched == []
+
+
+def test_unknown_unit_is_reported_not_dropped():
+    match = match_units("Trạm Y tế; Công an phường", CATALOGUE)
+    assert match.unit_ids == [3]
+    assert match.unmatched == ["tram y te"]
+
+
+def test_ward_name_is_ignored():
+    assert unit_key("Công an phường Lê Chân", "Phường Lê Chân") == unit_key("Công an")

@@ -1,0 +1,19 @@
+"""Test settings: the production settings module, with test-friendly environment defaults set
+before it is read. Anything given in the environment (e.g. DATABASE_URL for PostgreSQL) wins."""
+
+import os
+import tempfile
+
+# Tests speak plain HTTP to the test client; production keeps HTTPS on by default.
+os.environ.setdefault("THEODOI_HTTPS", "0")
+# Each run writes its SQLite database and files in a throw-away folder.
+os.environ.setdefault("THEODOI_DATA_DIR", tempfile.mkdtemp(prefix="theodoi-test-"))
+# A fixed today; single tests change it with the `settings` fixture.
+os.environ.setdefault("THEODOI_TODAY", "2026-11-24")
+# Static files come from the app folders (no collectstatic in tests).
+os.environ.setdefault("THEODOI_MANIFEST_STATIC", "0")
+
+from theodoi.settings import *  # noqa: E402,F403
+
+# Fast hashing: the tests sign users in thousands of times; Argon2 stays the production hasher.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

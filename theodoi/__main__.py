@@ -1,0 +1,3 @@
+from theodoi.cli import main
+
+main()

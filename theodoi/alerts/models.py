@@ -1,0 +1,48 @@
+"""Alerts raised by the tracking rules (DESIGN.md §4); each closes by itself, history stays."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from theodoi.org.models import Organization, Unit
+from theodoi.plans.models import Indicator, Task
+
+
+class Alert(models.Model):
+    class Rule(models.TextChoices):
+        OVERDUE = "overdue", _("Overdue")
+        BEHIND_SCHEDULE = "behind_schedule", _("Behind schedule")
+        EVIDENCE_REJECTED = "evidence_rejected", _("Evidence rejected")
+        MISSING_REPORT = "missing_report", _("Missing report")
+        DUE_SOON = "due_soon", _("Due soon")
+        INDICATOR_OFF_TRACK = "indicator_off_track", _("Indicator off track")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="alerts")
+    rule = models.CharField(_("rule"), max_length=30, choices=Rule.choices)
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit that must act"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="alerts",
+    )
+    period = models.CharField(_("period"), max_length=10, blank=True)
+    numbers = models.JSONField(_("numbers behind it"), default=dict, blank=True)
+    message = models.TextField(_("message"))
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["organization", "closed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()}: {self.message[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

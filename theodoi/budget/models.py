@@ -1,0 +1,44 @@
+"""Budget estimate lines of a plan's appendix, in million VND (Decimal, never float)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from theodoi.plans.models import Plan, Section, Task
+
+MONEY = {"max_digits": 16, "decimal_places": 3}
+
+
+class BudgetLine(models.Model):
+    class Source(models.TextChoices):
+        WARD = "ward", _("Ward budget")
+        PROVINCE = "province", _("Province / city budget")
+        CENTRAL = "central", _("Central budget")
+        SOCIALISED = "socialised", _("Socialised / other sources")
+        OTHER = "other", _("Other")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="budget_lines"
+    )
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="budget_lines"
+    )
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    content = models.TextField(_("content"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.WARD
+    )
+    estimate = models.DecimalField(_("estimate (million VND)"), **MONEY)
+    allocated = models.DecimalField(_("allocated (million VND)"), null=True, blank=True, **MONEY)
+    disbursed = models.DecimalField(_("disbursed (million VND)"), null=True, blank=True, **MONEY)
+    note = models.TextField(_("note"), blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["plan", "order", "year"]
+
+    def __str__(self) -> str:
+        return f"{self.content[:60]} ({self.year}): {self.estimate}"

@@ -1,0 +1,135 @@
+"""Who may see and change what (DESIGN.md §5): the one place where the roles are enforced.
+
+Reads are scoped by the organisation tree: a person sees their own node and everything below
+it (a ward's people see their ward; the upper level sees every ward of its province). Writes are
+decided by ``can(user, action, obj)`` from a single table of rules. Views, the API and commands
+ask here; none of them checks a role by itself.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from theodoi.org.models import Organization, Role, Unit, User
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    MANAGE_PLAN = "plan.manage"  # create, import and edit plans; assign tasks
+    REPORT = "task.report"  # report progress and attach evidence
+    CONFIRM_REPORT = "report.confirm"  # a unit head confirms the unit's report
+    REVIEW = "task.review"  # review evidence, return reports, manage alerts
+    DIRECT = "task.direct"  # give a directive on a task
+    ANSWER_DIRECTIVE = "directive.answer"
+    COMPILE_REPORTS = "reports.compile"  # compile the reports sent upward
+    MANAGE_ORG = "org.manage"  # users, units, settings
+
+
+def is_global(user: User) -> bool:
+    """A superuser, or an admin not tied to any organisation, sees the whole installation."""
+    return bool(user.is_superuser or (user.role == Role.ADMIN and user.organization_id is None))
+
+
+def org_scope(user: User, field: str = "organization") -> Q:
+    """A filter on ``field`` (a path to an Organization, "" for Organization itself) that keeps
+    only what ``user`` may read."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if is_global(user):
+        return Q()
+    if user.organization_id is None:
+        return Q(pk__in=[])
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    return Q(**{lookup: user.organization.path})
+
+
+def organizations_for_user(user: User):
+    return Organization.objects.filter(org_scope(user, field=""))
+
+
+def can_see_organization(user: User, organization: Organization) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_global(user):
+        return True
+    return user.organization_id is not None and organization.is_within(user.organization)
+
+
+def _ward_of(obj: Any) -> Organization:
+    """The ward or commune that owns a plan, task, report, unit or other tracked object."""
+    if isinstance(obj, Organization):
+        return obj
+    for attribute in ("organization", "plan", "task", "indicator", "evidence"):
+        if hasattr(obj, attribute) and getattr(obj, attribute) is not None:
+            return _ward_of(getattr(obj, attribute))
+    raise TypeError(f"cannot tell which ward owns {type(obj).__name__}")
+
+
+def _lead_unit_ids(obj: Any) -> set[int]:
+    """The units that lead a task (or the task behind a report, evidence or directive)."""
+    task = obj if hasattr(obj, "lead_units") else getattr(obj, "task", None)
+    if task is None:
+        indicator = getattr(obj, "indicator", None)
+        return {indicator.lead_unit_id} if indicator and indicator.lead_unit_id else set()
+    # Prefetched lead units are used when present, so list pages ask no extra query per row.
+    return {unit.pk for unit in task.lead_units.all()}
+
+
+def _in_ward(user: User, obj: Any) -> bool:
+    return user.organization_id is not None and _ward_of(obj).pk == user.organization_id
+
+
+def _own_unit(user: User, obj: Any) -> bool:
+    return user.unit_id is not None and _in_ward(user, obj) and user.unit_id in _lead_unit_ids(obj)
+
+
+def _office(user: User, obj: Any) -> bool:
+    return user.role == Role.STANDING_OFFICE and _in_ward(user, obj)
+
+
+def _unit_role(user: User, obj: Any) -> bool:
+    return user.role in (Role.UNIT_OFFICER, Role.UNIT_HEAD) and _own_unit(user, obj)
+
+
+def _admin(user: User, obj: Any) -> bool:
+    if user.role != Role.ADMIN:
+        return False
+    return is_global(user) or can_see_organization(user, _ward_of(obj))
+
+
+Rule = Callable[[User, Any], bool]
+
+# The rules of DESIGN.md §5, one line an action: who may do it to an object of their ward.
+RULES: dict[Action, Rule] = {
+    Action.VIEW: lambda user, obj: can_see_organization(user, _ward_of(obj)),
+    Action.MANAGE_PLAN: _office,
+    Action.REPORT: lambda user, obj: _unit_role(user, obj) or _office(user, obj),
+    Action.CONFIRM_REPORT: lambda user, obj: user.role == Role.UNIT_HEAD and _own_unit(user, obj),
+    Action.REVIEW: _office,
+    Action.DIRECT: lambda user, obj: user.role == Role.LEADER and _in_ward(user, obj),
+    Action.ANSWER_DIRECTIVE: lambda user, obj: _unit_role(user, obj) or _office(user, obj),
+    Action.COMPILE_REPORTS: _office,
+    Action.MANAGE_ORG: _admin,
+}
+
+
+def can(user: User, action: Action, obj: Any) -> bool:
+    """True when ``user`` may perform ``action`` on ``obj``. Superusers may do anything."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return RULES[action](user, obj)
+
+
+def require(user: User, action: Action, obj: Any) -> None:
+    """Raise PermissionDenied (HTTP 403) unless ``user`` may perform ``action`` on ``obj``."""
+    if not can(user, action, obj):
+        raise PermissionDenied
+
+
+def units_for_user(user: User):
+    return Unit.objects.filter(org_scope(user))

@@ -1,0 +1,29 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from theodoi.demo import data
+from theodoi.demo.services import load_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo province, ward, users and plan, then serve on http://127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Load the demo data and exit (for scripts)."
+        )
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args, no_serve: bool, addrport: str, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        ward, created = load_demo()
+        verb = "Created" if created else "Already present:"
+        self.stdout.write(self.style.SUCCESS(f"{verb} demo ward {ward.name}"))
+        self.stdout.write(f"Demo users (password: {data.PASSWORD}):")
+        for username, role, unit, _full_name, _position in data.USERS:
+            where = unit or ("whole installation" if username == "admin" else "")
+            self.stdout.write(f"  {username:<14} {role:<16} {where}")
+        if no_serve:
+            return
+        self.stdout.write(f"Serving on http://{addrport}/ (Ctrl+C to stop)")
+        call_command("runserver", addrport, use_reloader=False)

@@ -1,0 +1,111 @@
+"""Django admin for organisations, units and users, scoped like every other read: an admin of a
+ward manages that ward only; changes are written to the audit trail."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from theodoi.audit.services import audit_record, snapshot
+from theodoi.core.access import is_global, org_scope
+from theodoi.org.models import Organization, Role, Unit, UnitAlias, User
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Show only rows of the admin's own part of the tree, and audit every save and delete."""
+
+    scope_field = "organization"
+
+    def _is_admin(self, request) -> bool:
+        # Administration is the admin role's job (DESIGN.md §5), not Django's per-model perms.
+        user = request.user
+        return user.is_active and user.is_staff and (user.is_superuser or user.role == Role.ADMIN)
+
+    def has_module_permission(self, request):
+        return self._is_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_admin(request)
+
+    def has_add_permission(self, request):
+        return self._is_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_admin(request)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(org_scope(request.user, self.scope_field))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Organization and not is_global(request.user):
+            kwargs["queryset"] = Organization.objects.filter(org_scope(request.user, ""))
+        if db_field.related_model is Unit and not is_global(request.user):
+            kwargs["queryset"] = Unit.objects.filter(org_scope(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _organization_of(self, obj):
+        return obj if isinstance(obj, Organization) else getattr(obj, "organization", None)
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        after = snapshot(obj)
+        after.pop("password", None)
+        if before:
+            before.pop("password", None)
+        audit_record(
+            actor=request.user, action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
+            obj=obj, organization=self._organization_of(obj), summary=str(obj),
+            before=before, after=after,
+        )
+
+    def delete_model(self, request, obj):
+        before = snapshot(obj)
+        before.pop("password", None)
+        audit_record(
+            actor=request.user, action=f"{obj._meta.model_name}.delete", obj=obj,
+            organization=self._organization_of(obj), summary=str(obj), before=before,
+        )
+        super().delete_model(request, obj)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ScopedAdmin):
+    scope_field = ""
+    list_display = ["name", "code", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+class UnitAliasInline(admin.TabularInline):
+    model = UnitAlias
+    extra = 1
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdmin):
+    list_display = ["name", "short_name", "organization", "order", "is_active"]
+    list_filter = ["organization", "is_active"]
+    search_fields = ["name", "short_name", "aliases__alias"]
+    inlines = [UnitAliasInline]
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdmin, BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "organization", "unit", "is_active"]
+    list_filter = ["role", "organization", "is_active"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Place in theodoi"), {"fields": ("role", "organization", "unit", "position")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        (_("Place in theodoi"), {"fields": ("role", "organization", "unit")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only an installation-wide admin may hand out superuser or staff rights.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not is_global(request.user):
+            fields += ["is_superuser", "is_staff", "groups", "user_permissions"]
+        return fields

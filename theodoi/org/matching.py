@@ -1,0 +1,76 @@
+"""Matching the unit names written in a plan to a ward's units: pure functions.
+
+DESIGN.md §1: one unit has many spellings; matching ignores case, diacritics, punctuation and
+the ward's own name, and "Các cơ quan, đơn vị" means every unit.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from theodoi.core.text import fold_key
+
+# Phrases that stand for all units of the ward, folded.
+ALL_UNITS_PHRASES = (
+    "cac co quan don vi",
+    "cac phong ban don vi",
+    "cac phong ban nganh don vi",
+    "cac phong ban",
+    "cac don vi",
+    "cac co quan",
+)
+# Words that say which level a unit sits at, not which unit it is.
+_LEVEL_WORDS = re.compile(r"\b(phuong|xa)\b")
+
+
+def unit_key(text: str, ward_name: str = "") -> str:
+    """The comparable form of a unit name: folded, without punctuation, the ward's own name
+    ("Phường Lê Chân", "Lê Chân") or level words."""
+    key = f" {fold_key(text)} "
+    if ward_name:
+        ward = fold_key(ward_name)
+        bare_ward = _LEVEL_WORDS.sub(" ", ward).strip()
+        for name in (ward, bare_ward):
+            if name:
+                key = key.replace(f" {name} ", " ")
+    key = _LEVEL_WORDS.sub(" ", key)
+    return " ".join(key.split())
+
+
+@dataclass
+class UnitMatch:
+    unit_ids: list[int] = field(default_factory=list)
+    all_units: bool = False
+    unmatched: list[str] = field(default_factory=list)
+
+
+def match_units(raw: str, catalogue: Mapping[str, int], *, ward_name: str = "") -> UnitMatch:
+    """Find the units named in ``raw`` ("Phòng VH-XH; Công an phường").
+
+    ``catalogue`` maps each canonical name and alias (as written) to a unit id. The longest
+    names match first, so "Phòng Kinh tế, Hạ tầng và Đô thị" is not read as "Phòng Kinh tế".
+    Text left over after matching is returned, so a caller can propose a new unit instead of
+    dropping it.
+    """
+    keyed: dict[str, int] = {}
+    for name, unit_id in catalogue.items():
+        key = unit_key(name, ward_name)
+        if key:
+            keyed.setdefault(key, unit_id)
+    result = UnitMatch()
+    remaining = f" {unit_key(raw, ward_name)} "
+    for phrase in ALL_UNITS_PHRASES:
+        if f" {phrase} " in remaining:
+            result.all_units = True
+            remaining = remaining.replace(f" {phrase} ", " ")
+    for key in sorted(keyed, key=len, reverse=True):
+        if f" {key} " in remaining:
+            remaining = remaining.replace(f" {key} ", " | ")
+            if keyed[key] not in result.unit_ids:
+                result.unit_ids.append(keyed[key])
+    filler = {"", "va", "trung tam", "nganh"}
+    for part in re.split(r"\|", remaining):
+        words = " ".join(part.split())
+        if words and words not in filler:
+            result.unmatched.append(words)
+    return result

@@ -1,0 +1,93 @@
+"""Writes to the organisation tree, units and users, each audited in its own transaction."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from theodoi.audit.services import audit_record, snapshot
+from theodoi.core.access import Action, require
+from theodoi.core.text import fold_key
+from theodoi.org.models import Organization, Role, Unit, UnitAlias, User
+
+
+@transaction.atomic
+def organization_create(
+    *, actor: User | None, name: str, code: str, kind: str, parent: Organization | None = None
+) -> Organization:
+    if actor is not None and parent is not None:
+        require(actor, Action.MANAGE_ORG, parent)
+    organization = Organization.objects.create(name=name, code=code, kind=kind, parent=parent)
+    audit_record(
+        actor=actor, action="organization.create", obj=organization, organization=organization,
+        summary=name, after=snapshot(organization),
+    )
+    return organization
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: User | None,
+    organization: Organization,
+    name: str,
+    short_name: str = "",
+    aliases: Iterable[str] = (),
+    order: int | None = None,
+) -> Unit:
+    if actor is not None:
+        require(actor, Action.MANAGE_ORG, organization)
+    if order is None:
+        order = organization.units.count()
+    unit = Unit.objects.create(
+        organization=organization, name=name, short_name=short_name, order=order
+    )
+    # Two spellings that fold to the same key are one alias.
+    distinct = {fold_key(alias): alias for alias in reversed(list(aliases))}
+    for alias in distinct.values():
+        UnitAlias.objects.create(unit=unit, alias=alias)
+    audit_record(
+        actor=actor, action="unit.create", obj=unit, organization=organization, summary=name,
+        after=snapshot(unit) | {"aliases": sorted(distinct.values())},
+    )
+    return unit
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: str,
+    organization: Organization | None,
+    unit: Unit | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    position: str = "",
+) -> User:
+    if actor is not None and organization is not None:
+        require(actor, Action.MANAGE_ORG, organization)
+    if unit is not None and unit.organization_id != getattr(organization, "pk", None):
+        raise ValueError("a user's unit must belong to the user's organisation")
+    if role in (Role.UNIT_OFFICER, Role.UNIT_HEAD) and unit is None:
+        raise ValueError("unit officers and heads need a unit")
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        role=role,
+        organization=organization,
+        unit=unit,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        position=position,
+        is_staff=role == Role.ADMIN,
+    )
+    after = snapshot(user)
+    after.pop("password", None)
+    audit_record(
+        actor=actor, action="user.create", obj=user, organization=organization,
+        summary=username, after=after,
+    )
+    return user

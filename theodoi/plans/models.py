@@ -1,0 +1,267 @@
+"""Plans, their sections, tasks and indicators (DESIGN.md §1, §3)."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from theodoi.core.text import fold
+from theodoi.org.models import Organization, Unit
+from theodoi.plans.deadline import DeadlineKind, Recurrence
+
+
+class ReportingCycle(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    HALF_YEARLY = "half_yearly", _("Every six months")
+    YEARLY = "yearly", _("Yearly")
+
+
+class Plan(models.Model):
+    """A plan issued by a ward's Party committee or People's Committee."""
+
+    class Issuer(models.TextChoices):
+        PARTY = "party", _("Party committee")
+        PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("In progress")
+        CLOSED = "closed", _("Closed")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("ward or commune"), on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    number = models.CharField(_("number"), max_length=60, blank=True)
+    title = models.TextField(_("title"))
+    issuer = models.CharField(_("issuing body"), max_length=200)
+    issuer_kind = models.CharField(
+        _("issuer kind"), max_length=20, choices=Issuer.choices, default=Issuer.PEOPLES_COMMITTEE
+    )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    parents = models.ManyToManyField(
+        "self", verbose_name=_("parent plans"), symmetrical=False, blank=True,
+        related_name="children",
+    )
+    parent_references = models.TextField(
+        _("upper-level plans"), blank=True,
+        help_text=_("The 'Căn cứ' lines naming plans that are not in the system."),
+    )
+    reporting_cycle = models.CharField(
+        _("reporting cycle"), max_length=20, choices=ReportingCycle.choices,
+        default=ReportingCycle.QUARTERLY,
+    )
+    report_due_days = models.PositiveSmallIntegerField(
+        _("report due days"), default=5,
+        help_text=_("Days after the end of a period by which each unit's report is due."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.title}" if self.number else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan_detail", args=[self.pk])
+
+
+class Section(models.Model):
+    """A numbered group of a plan's tasks ("I. Nâng cao nhận thức …")."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    title = models.TextField(_("title"))
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}" if self.code else self.title
+
+
+class Task(models.Model):
+    """A task or subtask of a plan, with the "6 rõ" columns of the plan's appendix."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent task"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="subtasks",
+    )
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    title = models.TextField(_("task"))
+    output = models.TextField(_("output product"), blank=True)
+    kpi = models.TextField(_("KPI"), blank=True)
+    lead_units = models.ManyToManyField(
+        Unit, verbose_name=_("lead units"), blank=True, related_name="led_tasks"
+    )
+    coordinating_units = models.ManyToManyField(
+        Unit, verbose_name=_("coordinating units"), blank=True, related_name="coordinated_tasks"
+    )
+    lead_units_raw = models.TextField(_("lead units as written"), blank=True)
+    coordinating_units_raw = models.TextField(_("coordinating units as written"), blank=True)
+    accountable = models.CharField(_("accountable head"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    deadline_text = models.TextField(_("deadline as written"), blank=True)
+    deadline_kind = models.CharField(
+        _("deadline kind"), max_length=20, choices=[(k.value, k.value) for k in DeadlineKind],
+        default=DeadlineKind.UNKNOWN.value,
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    recurrence = models.CharField(
+        _("recurrence"), max_length=20, blank=True, choices=[(r.value, r.value) for r in Recurrence],
+        default=Recurrence.NONE.value,
+    )
+    deadline_first_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    deadline_last_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    deadline_anchor_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    deadline_needs_review = models.BooleanField(_("deadline needs review"), default=False)
+
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal(1))
+    order = models.PositiveIntegerField(default=0)
+
+    # Cached results of the tracking rules (DESIGN.md §4), written only by the services that
+    # record reports and reviews, so lists can filter and sort by state in the database.
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["plan", "order", "id"]
+        indexes = [models.Index(fields=["plan", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+    def save(self, *args, **kwargs):
+        # A derived, diacritic-free index so "chu ky so" finds "chữ ký số" on every database.
+        self.search_text = fold(
+            " ".join([self.code, self.title, self.output, self.kpi, self.note, self.accountable])
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("task_detail", args=[self.pk])
+
+
+class Indicator(models.Model):
+    """A target with a unit of measure (chỉ tiêu): baseline, yearly milestones and target."""
+
+    class Comparator(models.TextChoices):
+        GE = ">=", "≥"
+        GT = ">", ">"
+        LE = "<=", "≤"
+        LT = "<", "<"
+        EQ = "=", "="
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators"
+    )
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    name = models.TextField(_("indicator"))
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=60, blank=True)
+    comparator = models.CharField(
+        _("comparator"), max_length=2, choices=Comparator.choices, default=Comparator.GE
+    )
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=4, null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
+    target_text = models.TextField(_("target as written"), blank=True)
+    is_ratio = models.BooleanField(_("numerator/denominator"), default=False)
+    numerator_label = models.CharField(_("numerator"), max_length=200, blank=True)
+    denominator_label = models.CharField(_("denominator"), max_length=200, blank=True)
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name=_("lead unit"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="led_indicators",
+    )
+    monitoring_unit = models.ForeignKey(
+        Unit, verbose_name=_("monitoring unit"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="monitored_indicators",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.comparator in (self.Comparator.LE, self.Comparator.LT)
+
+
+class IndicatorMilestone(models.Model):
+    """The value an indicator should reach by the end of one year of the roadmap."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestones")
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="milestone_unique_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value}"
+
+
+class IndicatorValue(models.Model):
+    """A measured value of an indicator for one reporting period, as a value or a ratio."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    period = models.CharField(_("period"), max_length=10)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+    numerator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        "org.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["indicator", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="value_unique_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.value}"

@@ -1,0 +1,137 @@
+"""Reads of plans and tasks, always scoped to the person asking (``core.access``)."""
+
+import datetime
+
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+
+from theodoi.core.access import Action, org_scope, require
+from theodoi.core.text import fold
+from theodoi.org.models import Unit, User
+from theodoi.plans.models import Indicator, Plan, Task
+from theodoi.plans.states import TaskState
+
+
+def plans_for_user(user: User) -> QuerySet[Plan]:
+    return (
+        Plan.objects.filter(org_scope(user))
+        .select_related("organization")
+        .annotate(task_count=Count("tasks", distinct=True))
+    )
+
+
+def plan_get_for_user(user: User, pk: int, *, action: Action | None = None) -> Plan:
+    """The plan if ``user`` may read it (else 404) and, with ``action``, may do that (else 403)."""
+    plan = get_object_or_404(Plan.objects.filter(org_scope(user)).select_related("organization"), pk=pk)
+    if action is not None:
+        require(user, action, plan)
+    return plan
+
+
+def with_state(tasks: QuerySet[Task], *, today: datetime.date) -> QuerySet[Task]:
+    """Annotate ``state``: the same rule as ``states.task_state``, computed by the database so
+    lists can filter and count by state."""
+    done = Q(completed_on__isnull=False)
+    return tasks.annotate(
+        state=Case(
+            When(done & Q(due_date__isnull=True), then=Value(TaskState.DONE_ON_TIME.value)),
+            When(done & Q(completed_on__lte=F("due_date")), then=Value(TaskState.DONE_ON_TIME.value)),
+            When(done, then=Value(TaskState.DONE_LATE.value)),
+            When(due_date__lt=today, then=Value(TaskState.OPEN_OVERDUE.value)),
+            default=Value(TaskState.OPEN_NOT_DUE.value),
+            output_field=CharField(),
+        )
+    )
+
+
+def tasks_for_user(user: User, *, today: datetime.date) -> QuerySet[Task]:
+    tasks = (
+        Task.objects.filter(org_scope(user, field="plan__organization"))
+        .select_related("plan", "plan__organization", "section", "parent")
+        .prefetch_related(
+            Prefetch("lead_units", queryset=Unit.objects.order_by("order", "name")),
+            Prefetch("coordinating_units", queryset=Unit.objects.order_by("order", "name")),
+        )
+    )
+    return with_state(tasks, today=today)
+
+
+def task_get_for_user(
+    user: User, pk: int, *, today: datetime.date, action: Action | None = None
+) -> Task:
+    """The task if ``user`` may read it (else 404) and, with ``action``, may do that (else 403)."""
+    task = get_object_or_404(tasks_for_user(user, today=today), pk=pk)
+    if action is not None:
+        require(user, action, task)
+    return task
+
+
+DEADLINE_FILTERS = ("overdue", "this_month", "this_quarter", "this_year", "none")
+
+
+def _quarter_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = day.replace(month=first_month, day=1)
+    end_month = first_month + 2
+    next_start = (
+        datetime.date(day.year + 1, 1, 1) if end_month == 12 else datetime.date(day.year, end_month + 1, 1)
+    )
+    return start, next_start - datetime.timedelta(days=1)
+
+
+def filter_tasks(
+    tasks: QuerySet[Task],
+    *,
+    today: datetime.date,
+    unit: int | None = None,
+    state: str = "",
+    deadline: str = "",
+    q: str = "",
+) -> QuerySet[Task]:
+    """Narrow a task list by lead or coordinating unit, state, deadline window and a search that
+    ignores diacritics and case ("chu ky so" finds "Chữ ký số")."""
+    if unit:
+        tasks = tasks.filter(Q(lead_units=unit) | Q(coordinating_units=unit)).distinct()
+    if state in {s.value for s in TaskState}:
+        tasks = tasks.filter(state=state)
+    if deadline == "overdue":
+        tasks = tasks.filter(state=TaskState.OPEN_OVERDUE.value)
+    elif deadline == "this_month":
+        tasks = tasks.filter(due_date__year=today.year, due_date__month=today.month)
+    elif deadline == "this_quarter":
+        start, end = _quarter_bounds(today)
+        tasks = tasks.filter(due_date__range=(start, end))
+    elif deadline == "this_year":
+        tasks = tasks.filter(due_date__year=today.year)
+    elif deadline == "none":
+        tasks = tasks.filter(due_date__isnull=True)
+    for word in fold(q).split():
+        tasks = tasks.filter(search_text__contains=word)
+    return tasks
+
+
+def my_unit_tasks(user: User, *, today: datetime.date) -> QuerySet[Task]:
+    """Tasks the user's unit leads or coordinates, soonest due first, undated last."""
+    if user.unit_id is None:
+        return Task.objects.none()
+    return (
+        tasks_for_user(user, today=today)
+        .filter(Q(lead_units=user.unit_id) | Q(coordinating_units=user.unit_id))
+        .distinct()
+        .order_by(F("due_date").asc(nulls_last=True), "plan_id", "order")
+    )
+
+
+def indicators_for_plan(plan: Plan) -> QuerySet[Indicator]:
+    return plan.indicators.select_related("lead_unit", "monitoring_unit").prefetch_related(
+        "milestones"
+    )
+
+
+def plan_units(plan: Plan) -> QuerySet[Unit]:
+    """The units that lead or coordinate any task of the plan, for the unit filter."""
+    return (
+        Unit.objects.filter(Q(led_tasks__plan=plan) | Q(coordinated_tasks__plan=plan))
+        .distinct()
+        .order_by("order", "name")
+    )

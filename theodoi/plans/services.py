@@ -1,0 +1,249 @@
+"""Writes to plans, sections, tasks and indicators. Each service is atomic, checks the actor's
+permission (``actor=None`` means the system itself: the demo, an import run by an operator) and
+records its audit event in the same transaction."""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from theodoi.audit.services import audit_record, snapshot
+from theodoi.core.access import Action, require
+from theodoi.org.models import Organization, Unit, User
+from theodoi.plans.deadline import DeadlineKind, parse_deadline
+from theodoi.plans.models import Indicator, IndicatorMilestone, Plan, Section, Task
+
+
+def _check(actor: User | None, action: Action, obj: Any) -> None:
+    if actor is not None:
+        require(actor, action, obj)
+
+
+def _deadline_fields(text: str, *, plan: Plan) -> dict[str, Any]:
+    year = (plan.period_start or plan.issued_on or datetime.date.today()).year
+    parsed = parse_deadline(text, plan_year=year)
+    due_date = parsed.due_date
+    if parsed.kind == DeadlineKind.RECURRING:
+        # A recurring task has one due date per period (states per period come from the
+        # reports); as a whole it runs to the end of its last year, or of the plan.
+        last_year = parsed.last_year
+        due_date = (
+            datetime.date(last_year, 12, 31) if last_year else plan.period_end
+        ) or datetime.date(year, 12, 31)
+    return {
+        "deadline_text": text,
+        "deadline_kind": parsed.kind.value,
+        "due_date": due_date,
+        "recurrence": parsed.recurrence.value,
+        "deadline_first_year": parsed.first_year,
+        "deadline_last_year": parsed.last_year,
+        "deadline_anchor_month": parsed.anchor_month,
+        "deadline_needs_review": parsed.needs_review,
+    }
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor: User | None,
+    organization: Organization,
+    title: str,
+    issuer: str,
+    number: str = "",
+    issuer_kind: str = Plan.Issuer.PEOPLES_COMMITTEE,
+    issued_on: datetime.date | None = None,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    reporting_cycle: str = "quarterly",
+    report_due_days: int = 5,
+    parent_references: str = "",
+    parents: Iterable[Plan] = (),
+) -> Plan:
+    _check(actor, Action.MANAGE_PLAN, organization)
+    plan = Plan.objects.create(
+        organization=organization,
+        number=number,
+        title=title,
+        issuer=issuer,
+        issuer_kind=issuer_kind,
+        issued_on=issued_on,
+        period_start=period_start,
+        period_end=period_end,
+        reporting_cycle=reporting_cycle,
+        report_due_days=report_due_days,
+        parent_references=parent_references,
+    )
+    plan.parents.set(list(parents))
+    audit_record(
+        actor=actor, action="plan.create", obj=plan, organization=organization,
+        summary=str(plan), after=snapshot(plan),
+    )
+    return plan
+
+
+@transaction.atomic
+def section_create(
+    *, actor: User | None, plan: Plan, title: str, code: str = "", order: int | None = None
+) -> Section:
+    _check(actor, Action.MANAGE_PLAN, plan)
+    if order is None:
+        order = plan.sections.count()
+    section = Section.objects.create(plan=plan, code=code, title=title, order=order)
+    audit_record(
+        actor=actor, action="section.create", obj=section, organization=plan.organization,
+        summary=str(section), after=snapshot(section),
+    )
+    return section
+
+
+def _check_units(plan: Plan, units: Iterable[Unit]) -> list[Unit]:
+    units = list(units)
+    for unit in units:
+        if unit.organization_id != plan.organization_id:
+            raise ValueError(f"unit {unit} belongs to another ward than plan {plan.pk}")
+    return units
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: User | None,
+    plan: Plan,
+    title: str,
+    section: Section | None = None,
+    parent: Task | None = None,
+    code: str = "",
+    output: str = "",
+    kpi: str = "",
+    lead_units: Iterable[Unit] = (),
+    coordinating_units: Iterable[Unit] = (),
+    lead_units_raw: str = "",
+    coordinating_units_raw: str = "",
+    accountable: str = "",
+    note: str = "",
+    deadline_text: str = "",
+    start_date: datetime.date | None = None,
+    weight: Decimal | int = 1,
+    order: int | None = None,
+) -> Task:
+    _check(actor, Action.MANAGE_PLAN, plan)
+    leads = _check_units(plan, lead_units)
+    coordinators = _check_units(plan, coordinating_units)
+    if order is None:
+        order = plan.tasks.count()
+    task = Task.objects.create(
+        plan=plan,
+        section=section,
+        parent=parent,
+        code=code,
+        title=title,
+        output=output,
+        kpi=kpi,
+        lead_units_raw=lead_units_raw or ", ".join(u.name for u in leads),
+        coordinating_units_raw=coordinating_units_raw or ", ".join(u.name for u in coordinators),
+        accountable=accountable,
+        note=note,
+        start_date=start_date,
+        weight=Decimal(weight),
+        order=order,
+        **_deadline_fields(deadline_text, plan=plan),
+    )
+    task.lead_units.set(leads)
+    task.coordinating_units.set(coordinators)
+    after = snapshot(task) | {
+        "lead_units": [u.pk for u in leads],
+        "coordinating_units": [u.pk for u in coordinators],
+    }
+    audit_record(
+        actor=actor, action="task.create", obj=task, organization=plan.organization,
+        summary=str(task)[:200], after=after,
+    )
+    return task
+
+
+TASK_EDITABLE_FIELDS = {
+    "code", "title", "output", "kpi", "accountable", "note", "deadline_text", "start_date",
+    "weight", "section", "parent", "order", "lead_units_raw", "coordinating_units_raw",
+}
+
+
+@transaction.atomic
+def task_update(
+    *,
+    actor: User | None,
+    task: Task,
+    changes: Mapping[str, Any],
+    lead_units: Iterable[Unit] | None = None,
+    coordinating_units: Iterable[Unit] | None = None,
+) -> Task:
+    """Change the given fields of a task; a new deadline text is parsed again."""
+    _check(actor, Action.MANAGE_PLAN, task)
+    unknown = set(changes) - TASK_EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"fields that cannot be edited: {sorted(unknown)}")
+    before = snapshot(task) | {
+        "lead_units": sorted(u.pk for u in task.lead_units.all()),
+        "coordinating_units": sorted(u.pk for u in task.coordinating_units.all()),
+    }
+    for name, value in changes.items():
+        setattr(task, name, value)
+    if "deadline_text" in changes:
+        for name, value in _deadline_fields(changes["deadline_text"], plan=task.plan).items():
+            setattr(task, name, value)
+    task.save()
+    if lead_units is not None:
+        task.lead_units.set(_check_units(task.plan, lead_units))
+    if coordinating_units is not None:
+        task.coordinating_units.set(_check_units(task.plan, coordinating_units))
+    after = snapshot(task) | {
+        "lead_units": sorted(u.pk for u in task.lead_units.all()),
+        "coordinating_units": sorted(u.pk for u in task.coordinating_units.all()),
+    }
+    audit_record(
+        actor=actor, action="task.update", obj=task, organization=task.plan.organization,
+        summary=str(task)[:200], before=before, after=after,
+    )
+    return task
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    actor: User | None,
+    plan: Plan,
+    name: str,
+    code: str = "",
+    section: Section | None = None,
+    unit_of_measure: str = "%",
+    comparator: str = Indicator.Comparator.GE,
+    baseline: Decimal | None = None,
+    baseline_year: int | None = None,
+    target: Decimal | None = None,
+    target_year: int | None = None,
+    target_text: str = "",
+    milestones: Mapping[int, Decimal] | None = None,
+    lead_unit: Unit | None = None,
+    monitoring_unit: Unit | None = None,
+    is_ratio: bool = False,
+    numerator_label: str = "",
+    denominator_label: str = "",
+) -> Indicator:
+    _check(actor, Action.MANAGE_PLAN, plan)
+    _check_units(plan, [u for u in (lead_unit, monitoring_unit) if u is not None])
+    indicator = Indicator.objects.create(
+        plan=plan, section=section, code=code, name=name, unit_of_measure=unit_of_measure,
+        comparator=comparator, baseline=baseline, baseline_year=baseline_year, target=target,
+        target_year=target_year, target_text=target_text, lead_unit=lead_unit,
+        monitoring_unit=monitoring_unit, is_ratio=is_ratio, numerator_label=numerator_label,
+        denominator_label=denominator_label, order=plan.indicators.count(),
+    )
+    for year, value in sorted((milestones or {}).items()):
+        IndicatorMilestone.objects.create(indicator=indicator, year=year, value=value)
+    audit_record(
+        actor=actor, action="indicator.create", obj=indicator, organization=plan.organization,
+        summary=name[:200],
+        after=snapshot(indicator) | {"milestones": {str(y): str(v) for y, v in (milestones or {}).items()}},
+    )
+    return indicator

@@ -1,0 +1,40 @@
+"""The four official task states and expected progress (DESIGN.md §4): pure functions."""
+
+import datetime
+from enum import StrEnum
+
+
+class TaskState(StrEnum):
+    DONE_ON_TIME = "done_on_time"  # hoàn thành đúng hạn
+    DONE_LATE = "done_late"  # hoàn thành quá hạn
+    OPEN_NOT_DUE = "open_not_due"  # chưa hoàn thành trong hạn
+    OPEN_OVERDUE = "open_overdue"  # chưa hoàn thành quá hạn
+
+
+def task_state(
+    *, due: datetime.date | None, completed_on: datetime.date | None, today: datetime.date
+) -> TaskState:
+    """The official state of a task. A task without a due date is never late.
+
+    ``completed_on`` is the day the task became complete (progress 100 and accepted evidence).
+    """
+    if completed_on is not None:
+        if due is None or completed_on <= due:
+            return TaskState.DONE_ON_TIME
+        return TaskState.DONE_LATE
+    if due is not None and today > due:
+        return TaskState.OPEN_OVERDUE
+    return TaskState.OPEN_NOT_DUE
+
+
+def expected_progress(
+    *, start: datetime.date | None, due: datetime.date | None, on: datetime.date
+) -> float | None:
+    """``100 × clamp((on − start) / (due − start), 0, 1)``; None when either end is unknown."""
+    if start is None or due is None:
+        return None
+    span = (due - start).days
+    if span <= 0:
+        return 100.0 if on >= due else 0.0
+    fraction = (on - start).days / span
+    return 100.0 * min(max(fraction, 0.0), 1.0)

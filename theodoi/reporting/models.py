@@ -1,0 +1,158 @@
+"""Progress reports, evidence files with their reviews, and leaders' directives."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from theodoi.org.models import Unit, User
+from theodoi.plans.models import IndicatorValue, Task
+
+
+class ProgressReport(models.Model):
+    """A unit's report on one task for one period of the plan's reporting cycle."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        CONFIRMED = "confirmed", _("Confirmed by unit head")
+        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.SET_NULL, related_name="reports")
+    period = models.CharField(_("period"), max_length=10, help_text="2026-W14, 2026-03, 2026-Q1, 2026")
+    percent = models.PositiveSmallIntegerField(_("percent done"))
+    result = models.TextField(_("result"), blank=True)
+    difficulties = models.TextField(_("difficulties"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    submitted_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["task", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "period"], name="report_unique_period"),
+            models.CheckConstraint(condition=models.Q(percent__lte=100), name="report_percent_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.period}: {self.percent}%"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    # Content-addressed: the same bytes always land at the same name and no name is reused
+    # for different bytes, so a file is never overwritten.
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Evidence(models.Model):
+    """An evidence file (minh chứng) for a task or an indicator value."""
+
+    class Kind(models.TextChoices):
+        SIGNED_DOCUMENT = "signed_document", _("Signed document")
+        PHOTO = "photo", _("Photo")
+        OTHER = "other", _("Other")
+
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    indicator_value = models.ForeignKey(
+        IndicatorValue, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    report = models.ForeignKey(
+        ProgressReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(task__isnull=False) | models.Q(indicator_value__isnull=False),
+                name="evidence_has_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def latest_review(self) -> "EvidenceReview | None":
+        return self.reviews.order_by("-reviewed_at", "-id").first()
+
+
+class EvidenceReview(models.Model):
+    """The standing office's decision on one evidence file; a rejection carries its reason."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="reviews")
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    reviewer = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence review")
+        verbose_name_plural = _("evidence reviews")
+        ordering = ["-reviewed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decision="rejected") | ~models.Q(reason=""),
+                name="review_rejection_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence}: {self.get_decision_display()}"
+
+
+class Directive(models.Model):
+    """A leader's instruction on a task (ý kiến chỉ đạo) and the lead unit's answer."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="directives")
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("directive"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("directive")
+        verbose_name_plural = _("directives")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

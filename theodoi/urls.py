@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from theodoi.core import views as core_views
+from theodoi.plans import views as plan_views
+
+admin.site.site_header = "theodoi"
+admin.site.site_title = "theodoi"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("plans/", plan_views.plan_list, name="plan_list"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path("tasks/<int:pk>/", plan_views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/directives/", plan_views.directive_create, name="directive_create"),
+    path(
+        "tasks/<int:pk>/directives/<int:directive_pk>/answer/",
+        plan_views.directive_answer,
+        name="directive_answer",
+    ),
+    path("my-tasks/", plan_views.my_tasks, name="my_tasks"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "theodoi.core.views.error_403"
+handler404 = "theodoi.core.views.error_404"
+handler500 = "theodoi.core.views.error_500"
