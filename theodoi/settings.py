@@ -107,9 +107,14 @@ TEMPLATES = [
 ]
 
 # SQLite in the data folder unless DATABASE_URL names another database (PostgreSQL in production).
+DATABASE_URL = env("DATABASE_URL")
+if not DATABASE_URL:
+    # The embedded default: a fresh installation must start without any preparation.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{DATA_DIR / 'theodoi.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'theodoi.sqlite3'}"),
+        DATABASE_URL,
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
     )
 }
@@ -171,7 +176,7 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and envbool("THEODOI_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS and envbool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = HTTPS and envbool("SECURE_HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("THEODOI_BEHIND_PROXY", False) else None
 )

@@ -107,12 +107,23 @@ _INLINE_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]*>")
 _LATEX_MATH_RE = re.compile(r"\$([^$]*)\$")
 _LATEX_COMMAND_RE = re.compile(r"\\([a-zA-Z]+|%)")
 _LATEX_SYMBOLS = {
-    "geq": "≥", "ge": "≥", "leq": "≤", "le": "≤", "neq": "≠", "ne": "≠", "gt": ">", "lt": "<",
-    "times": "×", "approx": "≈", "pm": "±", "%": "%",
+    "geq": "≥",
+    "ge": "≥",
+    "leq": "≤",
+    "le": "≤",
+    "neq": "≠",
+    "ne": "≠",
+    "gt": ">",
+    "lt": "<",
+    "times": "×",
+    "approx": "≈",
+    "pm": "±",
+    "%": "%",
 }
 _EMPHASIS_RE = re.compile(r"\*+")
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-                         "\u2014": "-", "\u2212": "-"})
+_DASHES = str.maketrans(
+    {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"}
+)
 _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\ufeff]")
 _SPACES_RE = re.compile(r"[^\S\n]+")
 
@@ -137,9 +148,7 @@ def normalize_text(text: str) -> str:
     result = _INLINE_TAG_RE.sub("", result)
     result = _LATEX_MATH_RE.sub(_latex_math, result)
     # Outside $...$ only known symbols are replaced: a stray backslash may be real text.
-    result = _LATEX_COMMAND_RE.sub(
-        lambda m: _LATEX_SYMBOLS.get(m.group(1), m.group(0)), result
-    )
+    result = _LATEX_COMMAND_RE.sub(lambda m: _LATEX_SYMBOLS.get(m.group(1), m.group(0)), result)
     result = _EMPHASIS_RE.sub("", result)
     result = _INVISIBLE_RE.sub("", result).translate(_DASHES)
     lines = (_SPACES_RE.sub(" ", line).strip() for line in result.splitlines())
@@ -156,8 +165,9 @@ def _fold(text: str) -> str:
         if char in "đĐðÐ":
             folded.append("d")
             continue
-        base = "".join(c for c in unicodedata.normalize("NFD", char)
-                       if not unicodedata.combining(c)).lower()
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        ).lower()
         folded.append(base if len(base) == 1 else char)
     return "".join(folded)
 
@@ -208,8 +218,11 @@ _QUARTER_RE = re.compile(
 _MONTH_RE = re.compile(r"\bthang\s*(\d{1,2})\s*[/-]?\s*(?:nam\s*)?" + _YEAR + r"(?!\d)")
 _BARE_MONTH_RE = re.compile(r"(?<![\d.,/])(\d{1,2})\s*/\s*" + _YEAR + r"(?!\d)")
 _RANGE_RE = re.compile(
-    r"(?<![\w.,/])(?:nam\s*)?" + _YEAR + r"\s*(?:-|den|toi)\s*(?:het\s*)?(?:nam\s*)?"
-    + _YEAR + r"(?!\d)"
+    r"(?<![\w.,/])(?:nam\s*)?"
+    + _YEAR
+    + r"\s*(?:-|den|toi)\s*(?:het\s*)?(?:nam\s*)?"
+    + _YEAR
+    + r"(?!\d)"
 )
 # "đến (hết) năm 2030": a year that closes a recurring deadline, or simply the due year.
 _UNTIL_YEAR_RE = re.compile(r"\b(?:den|toi)\s*(?:het\s*)?(?:nam\s*)?" + _YEAR + r"(?![\w%]|[.,]\d)")
@@ -268,28 +281,44 @@ def _find_mentions(folded: str) -> list[_Mention]:
             if mention is not None:
                 found.append(mention)
                 # Consumed: a weaker pattern must not read "Quý 1/2026" again as "1/2026".
-                text = text[: match.start()] + " " * (match.end() - match.start()) + text[
-                    match.end():]
+                text = (
+                    text[: match.start()]
+                    + " " * (match.end() - match.start())
+                    + text[match.end() :]
+                )
 
     scan(_FULL_DATE_RE, lambda m: _date_mention(m.start(), int(m[1]), int(m[3]), int(m[4])))
     scan(_WORD_DATE_RE, lambda m: _date_mention(m.start(), int(m[1]), int(m[2]), int(m[3])))
-    scan(_HALF_YEAR_RE, lambda m: _Mention(DeadlineKind.MONTH, m.start(), int(m[2]),
-                                           6 if m[1] == "dau" else 12))
-    scan(_QUARTER_RE, lambda m: _Mention(DeadlineKind.QUARTER, m.start(), int(m[2]),
-                                         _ROMAN_QUARTERS[m[1]] * 3))
+    scan(
+        _HALF_YEAR_RE,
+        lambda m: _Mention(DeadlineKind.MONTH, m.start(), int(m[2]), 6 if m[1] == "dau" else 12),
+    )
+    scan(
+        _QUARTER_RE,
+        lambda m: _Mention(DeadlineKind.QUARTER, m.start(), int(m[2]), _ROMAN_QUARTERS[m[1]] * 3),
+    )
     scan(_MONTH_RE, lambda m: _month_mention(m.start(), int(m[1]), int(m[2])))
     scan(_BARE_MONTH_RE, lambda m: _month_mention(m.start(), int(m[1]), int(m[2])))
     scan(_RANGE_RE, lambda m: _range_mention(m.start(), int(m[1]), int(m[2])))
-    scan(_UNTIL_YEAR_RE, lambda m: _Mention(DeadlineKind.YEAR, m.start(), int(m[1]), 12,
-                                            until=True))
+    scan(
+        _UNTIL_YEAR_RE, lambda m: _Mention(DeadlineKind.YEAR, m.start(), int(m[1]), 12, until=True)
+    )
     scan(_YEAR_RE, lambda m: _Mention(DeadlineKind.YEAR, m.start(), int(m[1]), 12))
-    scan(_YEARLESS_QUARTER_RE, lambda m: _Mention(DeadlineKind.QUARTER, m.start(), None,
-                                                  _ROMAN_QUARTERS[m[1]] * 3))
+    scan(
+        _YEARLESS_QUARTER_RE,
+        lambda m: _Mention(DeadlineKind.QUARTER, m.start(), None, _ROMAN_QUARTERS[m[1]] * 3),
+    )
     scan(_YEARLESS_WORD_DATE_RE, lambda m: _date_mention(m.start(), int(m[1]), int(m[2]), None))
     scan(_YEARLESS_DATE_RE, lambda m: _date_mention(m.start(), int(m[1]), int(m[2]), None))
     scan(_YEARLESS_MONTH_RE, lambda m: _month_mention(m.start(), int(m[1]), None))
-    scan(_DAY_ONLY_RE, lambda m: _Mention(DeadlineKind.DATE, m.start(), None, None, int(m[1]))
-         if 1 <= int(m[1]) <= 31 else None)
+    scan(
+        _DAY_ONLY_RE,
+        lambda m: (
+            _Mention(DeadlineKind.DATE, m.start(), None, None, int(m[1]))
+            if 1 <= int(m[1]) <= 31
+            else None
+        ),
+    )
     return sorted(found, key=lambda mention: mention.start)
 
 
@@ -315,7 +344,9 @@ def _range_mention(start: int, first: int, last: int) -> _Mention | None:
 
 _UNIT_MONTHS = {"thang": 1, "quy": 3, "nam": 12}
 _PERIOD_BY_MONTHS = {
-    1: Recurrence.MONTHLY, 3: Recurrence.QUARTERLY, 6: Recurrence.HALF_YEARLY,
+    1: Recurrence.MONTHLY,
+    3: Recurrence.QUARTERLY,
+    6: Recurrence.HALF_YEARLY,
     12: Recurrence.YEARLY,
 }
 # "6 tháng/lần", "quý/lần", "1 năm một lần", "mỗi 6 tháng".
@@ -383,8 +414,15 @@ def parse_deadline(text: str, *, plan_year: int | None = None) -> ParsedDeadline
 
 
 def _meaning(parsed: ParsedDeadline) -> tuple[object, ...]:
-    return (parsed.kind, parsed.due_date, parsed.recurrence, parsed.first_year,
-            parsed.last_year, parsed.anchor_month, parsed.anchor_day)
+    return (
+        parsed.kind,
+        parsed.due_date,
+        parsed.recurrence,
+        parsed.first_year,
+        parsed.last_year,
+        parsed.anchor_month,
+        parsed.anchor_day,
+    )
 
 
 def _clauses(folded: str) -> list[tuple[int, int]]:
@@ -400,13 +438,16 @@ def _clauses(folded: str) -> list[tuple[int, int]]:
             depth += 1
         elif char in ")]":
             depth = max(depth - 1, 0)
-        elif depth == 0 and (
-            char in ",;\n" or (char == "." and (index + 1 == len(folded) or folded[index + 1].isspace()))
-        ):
+        elif depth == 0 and (char in ",;\n" or char == "." and _ends_sentence(folded, index)):
             spans.append((start, index))
             start = index + 1
     spans.append((start, len(folded)))
     return spans
+
+
+def _ends_sentence(text: str, index: int) -> bool:
+    """A full stop followed by a space or the end; "66.7" or "1.200" are numbers, not ends."""
+    return index + 1 == len(text) or text[index + 1].isspace()
 
 
 def _deadline_groups(folded: str) -> list[tuple[int, int]]:
@@ -448,7 +489,8 @@ def _parse_region(label: str, folded: str, plan_year: int | None) -> list[Parsed
         specific = [m for m in dated if m.kind in _SPECIFIC_KINDS]
         rest = [m for m in mentions if m not in specific]
         return [_recurring(label, recurrence, rest, plan_year)] + [
-            _fixed(label, mention) for mention in specific]
+            _fixed(label, mention) for mention in specific
+        ]
     if dated and _OPEN_ENDED_RE.search(folded):
         return [_open_ended(label, dated[0])]
     if dated:
@@ -459,31 +501,64 @@ def _parse_region(label: str, folded: str, plan_year: int | None) -> list[Parsed
         return [_fixed(label, replace(mention, year=plan_year)) for mention in yearless]
     if yearless:
         first = yearless[0]
-        return [ParsedDeadline(label, first.kind, None, Recurrence.NONE, None, None, first.month,
-                               True, anchor_day=first.day)]
+        return [_undated(label, first.kind, anchor_month=first.month, anchor_day=first.day)]
     kind = DeadlineKind.EVENT if _EVENT_RE.search(folded) else DeadlineKind.UNKNOWN
-    return [ParsedDeadline(label, kind, None, Recurrence.NONE, None, None, None, True)]
+    return [_undated(label, kind)]
+
+
+def _undated(
+    label: str,
+    kind: DeadlineKind,
+    *,
+    anchor_month: int | None = None,
+    anchor_day: int | None = None,
+) -> ParsedDeadline:
+    """A deadline without a due date: an officer has to set one, so it is flagged for review."""
+    return ParsedDeadline(
+        text=label,
+        kind=kind,
+        due_date=None,
+        recurrence=Recurrence.NONE,
+        first_year=None,
+        last_year=None,
+        anchor_month=anchor_month,
+        needs_review=True,
+        anchor_day=anchor_day,
+    )
 
 
 def _fixed(label: str, mention: _Mention) -> ParsedDeadline:
     return ParsedDeadline(
-        label, mention.kind, mention.due(), Recurrence.NONE, mention.year,
-        mention.last_year if mention.last_year is not None else mention.year, None, False,
+        label,
+        mention.kind,
+        mention.due(),
+        Recurrence.NONE,
+        mention.year,
+        mention.last_year if mention.last_year is not None else mention.year,
+        None,
+        False,
     )
 
 
 def _open_ended(label: str, mention: _Mention) -> ParsedDeadline:
-    """"Năm 2025 và những năm tiếp theo": due at the end of the first year, then every year."""
+    """ "Năm 2025 và những năm tiếp theo": due at the end of the first year, then every year."""
     anchored = mention.kind in _SPECIFIC_KINDS
     return ParsedDeadline(
-        label, DeadlineKind.RANGE, replace(mention, kind=DeadlineKind.YEAR).due(),
-        Recurrence.YEARLY, mention.year, None, mention.month if anchored else None, False,
+        label,
+        DeadlineKind.RANGE,
+        replace(mention, kind=DeadlineKind.YEAR).due(),
+        Recurrence.YEARLY,
+        mention.year,
+        None,
+        mention.month if anchored else None,
+        False,
         anchor_day=mention.day if anchored else None,
     )
 
 
-def _recurring(label: str, recurrence: Recurrence, mentions: list[_Mention],
-               plan_year: int | None) -> ParsedDeadline:
+def _recurring(
+    label: str, recurrence: Recurrence, mentions: list[_Mention], plan_year: int | None
+) -> ParsedDeadline:
     """A repeating deadline; dated mentions give its first (and last) year and its anchor."""
     # A month, quarter or day named in the text places the deadline inside each period:
     # "Quý I hàng năm" is due at the end of March every year.
@@ -495,14 +570,26 @@ def _recurring(label: str, recurrence: Recurrence, mentions: list[_Mention],
     if recurrence in (Recurrence.CONTINUOUS, Recurrence.WEEKLY):
         anchor_day = None
     starts = [m.year for m in mentions if m.year is not None and not m.until]
-    ends = [m.last_year if m.last_year is not None else m.year for m in mentions
-            if m.kind is DeadlineKind.RANGE or m.until]
+    ends = [
+        m.last_year if m.last_year is not None else m.year
+        for m in mentions
+        if m.kind is DeadlineKind.RANGE or m.until
+    ]
     first_year = min(starts) if starts else plan_year
     last_year = max(year for year in ends if year is not None) if ends else None
     if first_year is not None and last_year is not None and last_year < first_year:
         last_year = None
-    parsed = ParsedDeadline(label, DeadlineKind.RECURRING, None, recurrence, first_year,
-                            last_year, anchor_month, False, anchor_day=anchor_day)
+    parsed = ParsedDeadline(
+        label,
+        DeadlineKind.RECURRING,
+        None,
+        recurrence,
+        first_year,
+        last_year,
+        anchor_month,
+        False,
+        anchor_day=anchor_day,
+    )
     if first_year is None:
         return parsed
     first_due = occurrences(parsed, start=date(first_year, 1, 1), end=date(first_year, 12, 31))
@@ -544,8 +631,9 @@ _PERIOD_END_MONTHS = {
 }
 
 
-def occurrences(parsed: ParsedDeadline, *, start: date, end: date,
-                cycle: Recurrence = Recurrence.QUARTERLY) -> list[date]:
+def occurrences(
+    parsed: ParsedDeadline, *, start: date, end: date, cycle: Recurrence = Recurrence.QUARTERLY
+) -> list[date]:
     """Every due date of the deadline in [start, end], in order.
 
     A fixed deadline is due once; a recurring one at the end of each period (or on its anchor
@@ -556,8 +644,9 @@ def occurrences(parsed: ParsedDeadline, *, start: date, end: date,
     if end < start:
         return []
     if parsed.parts:
-        found = {d for part in parsed.parts
-                 for d in occurrences(part, start=start, end=end, cycle=cycle)}
+        found = {
+            d for part in parsed.parts for d in occurrences(part, start=start, end=end, cycle=cycle)
+        }
         return sorted(found)
     if parsed.recurrence is Recurrence.NONE:
         due = parsed.due_date
@@ -568,17 +657,27 @@ def occurrences(parsed: ParsedDeadline, *, start: date, end: date,
         return []
     recurrence = parsed.recurrence
     if recurrence is Recurrence.CONTINUOUS:
-        recurrence = cycle if cycle not in (Recurrence.NONE, Recurrence.CONTINUOUS) else (
-            Recurrence.QUARTERLY)
+        recurrence = (
+            cycle
+            if cycle not in (Recurrence.NONE, Recurrence.CONTINUOUS)
+            else (Recurrence.QUARTERLY)
+        )
     return [
-        due for due in _period_ends(recurrence, low.year, high.year, parsed.anchor_month,
-                                    parsed.anchor_day)
+        due
+        for due in _period_ends(
+            recurrence, low.year, high.year, parsed.anchor_month, parsed.anchor_day
+        )
         if low <= due <= high
     ]
 
 
-def _period_ends(recurrence: Recurrence, first_year: int, last_year: int,
-                 anchor_month: int | None, anchor_day: int | None) -> Iterator[date]:
+def _period_ends(
+    recurrence: Recurrence,
+    first_year: int,
+    last_year: int,
+    anchor_month: int | None,
+    anchor_day: int | None,
+) -> Iterator[date]:
     if recurrence is Recurrence.WEEKLY:
         # A week ends on Sunday (ISO 8601).
         day = date(first_year, 1, 1)

@@ -1,0 +1,95 @@
+"""The demo: loads once, and every demo user signs in and sees what the role may see."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from theodoi.demo import data
+from theodoi.demo.services import load_demo
+from theodoi.org.models import Organization, User
+from theodoi.plans.models import Plan, Task
+from theodoi.reporting.models import Directive
+
+
+@pytest.fixture
+def demo(db):
+    ward, created = load_demo()
+    assert created
+    return ward
+
+
+def test_demo_loads_the_seed_plan_with_units_resolved(demo):
+    plan = Plan.objects.get(number="110/KH-UBND")
+    assert plan.organization == demo
+    assert plan.tasks.count() == len(data.TASKS) == 8
+    police_task = plan.tasks.get(code="8")
+    assert [u.name for u in police_task.lead_units.all()] == ["Công an phường"]
+    assert [u.name for u in police_task.coordinating_units.all()] == ["Văn phòng HĐND và UBND"]
+    first = plan.tasks.get(code="1")
+    assert [u.name for u in first.lead_units.all()] == ["Phòng Văn hóa - Xã hội"]
+    # "Các phòng, ban, đơn vị, Trung tâm" means every other unit of the ward.
+    assert first.coordinating_units.count() == demo.units.count() - 1
+    assert Directive.objects.filter(task=first).exists()
+
+
+def test_demo_is_idempotent(demo):
+    _, created = load_demo()
+    assert not created
+    assert Task.objects.count() == 8
+    assert Organization.objects.filter(code=data.WARD["code"]).count() == 1
+
+
+def test_demo_command_without_serving(db, capsys):
+    call_command("demo", "--no-serve")
+    output = capsys.readouterr().out
+    for username, *_ in data.USERS:
+        assert username in output
+    assert data.PASSWORD in output
+    assert User.objects.count() == len(data.USERS)
+
+
+@pytest.mark.parametrize(
+    ("username", "sees_plan", "sees_my_tasks"),
+    [
+        ("admin", True, False),
+        ("tinh", True, False),
+        ("lanhdao", True, False),
+        ("vanphong", True, True),
+        ("canbo_vhxh", True, True),
+        ("canbo_congan", True, True),
+    ],
+)
+def test_each_demo_user_signs_in_and_sees_the_pages(client, demo, username, sees_plan, sees_my_tasks):
+    response = client.post(
+        reverse("login"), {"username": username, "password": data.PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.context["user"].username == username
+    plan = Plan.objects.get()
+    plans_page = client.get(reverse("plan_list")).content.decode()
+    assert (plan.number in plans_page) is sees_plan
+    assert client.get(plan.get_absolute_url()).status_code == 200
+    task = plan.tasks.get(code="8")
+    assert client.get(task.get_absolute_url()).status_code == 200
+    my_tasks = client.get(reverse("my_tasks")).content.decode()
+    if sees_my_tasks:
+        assert "/tasks/" in my_tasks
+    else:
+        assert "/tasks/" not in my_tasks
+
+
+def test_police_officer_sees_only_police_tasks_as_own(client, demo):
+    client.post(reverse("login"), {"username": "canbo_congan", "password": data.PASSWORD})
+    content = client.get(reverse("my_tasks")).content.decode()
+    assert "Bảo đảm an toàn an ninh mạng" in content  # lead
+    assert "Đào tạo kỹ năng số cho người dân" in content  # coordinating
+    assert "Đưa vào khai thác hiệu quả" in content  # "các phòng, ban, đơn vị" coordinate task 1
+    assert "Tổ chức ứng dụng trí tuệ nhân tạo" in content
+
+
+def test_admin_reaches_django_admin_and_other_roles_do_not(client, demo):
+    client.post(reverse("login"), {"username": "admin", "password": data.PASSWORD})
+    assert client.get(reverse("admin:org_unit_changelist")).status_code == 200
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"username": "vanphong", "password": data.PASSWORD})
+    assert client.get(reverse("admin:org_unit_changelist")).status_code == 302
