@@ -27,11 +27,11 @@ PASSWORD = "theodoi-demo"
 # (username, role, unit canonical name or None, full name, position)
 USERS = [
     ("admin", "admin", None, "Quản trị hệ thống", "Quản trị viên"),
-    ("tinh", "upper_level", None, "Ban Chỉ đạo thành phố", "Chuyên viên Sở KH&CN"),
+    ("tinh", "upper_level", None, "Đỗ Thanh Tùng", "Chuyên viên Sở KH&CN"),
     ("lanhdao", "leader", None, "Phạm Văn Tân", "Chủ tịch UBND phường"),
-    ("vanphong", "standing_office", "Phòng Văn hóa - Xã hội", "Cơ quan thường trực", "Chuyên viên Phòng VH-XH"),
-    ("canbo_vhxh", "unit_officer", "Phòng Văn hóa - Xã hội", "Cán bộ Phòng VH-XH", "Công chức"),
-    ("canbo_congan", "unit_officer", "Công an phường", "Cán bộ Công an phường", "Cán bộ"),
+    ("vanphong", "standing_office", "Phòng Văn hóa - Xã hội", "Nguyễn Thị Hoa", "Chuyên viên Phòng VH-XH"),
+    ("canbo_vhxh", "unit_officer", "Phòng Văn hóa - Xã hội", "Trần Văn Minh", "Công chức"),
+    ("canbo_congan", "unit_officer", "Công an phường", "Lê Quang Huy", "Cán bộ"),
 ]
 
 PLAN = {
