@@ -12,7 +12,8 @@ def _run(args, env_overrides, tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("THEODOI_", "DJANGO_")) and key not in {"DEBUG", "SECRET_KEY"}
+        if not key.startswith(("THEODOI_", "DJANGO_"))
+        and key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
     }
     env.update({"THEODOI_DATA_DIR": str(tmp_path)}, **env_overrides)
     return subprocess.run(

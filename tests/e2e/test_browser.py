@@ -1,0 +1,105 @@
+"""End to end in a real headless Chromium against a live server: what a person actually does.
+
+Needs Debian's chromium and chromium-driver (.ci/run installs them); without them these tests
+are skipped with that reason.
+"""
+
+import shutil
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.urls import reverse
+
+from theodoi.demo import data
+from theodoi.demo.services import load_demo
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+if not (CHROMIUM and CHROMEDRIVER):
+    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--window-size=1366,900", "--lang=en-US",
+    ]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(2)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def demo_site(transactional_db, live_server):
+    load_demo()
+    return live_server.url
+
+
+def click(browser, element):
+    """Click as a person would, after scrolling the element into view."""
+    # Bootstrap turns on smooth scrolling; an instant jump keeps the click where the element is.
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
+    )
+    element.click()
+
+
+def sign_in(browser, base_url, username):
+    browser.delete_all_cookies()
+    browser.get(base_url + reverse("login"))
+    browser.find_element(By.ID, "id_username").send_keys(username)
+    browser.find_element(By.ID, "id_password").send_keys(data.PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit].w-100").click()
+    WebDriverWait(browser, 10).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, "nav form[action$='/logout/']"))
+    )
+
+
+def test_officer_signs_in_and_lands_on_own_units_tasks(browser, demo_site):
+    sign_in(browser, demo_site, "canbo_congan")
+    assert browser.current_url.endswith(reverse("my_tasks"))
+    assert "Việc của đơn vị tôi" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "Bảo đảm an toàn an ninh mạng" in browser.page_source
+
+
+def test_search_without_diacritics_filters_the_table_in_place(browser, demo_site):
+    sign_in(browser, demo_site, "vanphong")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Thực hiện Nghị quyết số 57-NQ/TW").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#task-rows tr:not(.table-secondary)")
+    assert len(rows) == 8
+    marker = browser.execute_script("window.__same_page = true; return window.__same_page;")
+    assert marker is True
+    browser.find_element(By.ID, "q").send_keys("an ninh mang")
+    WebDriverWait(browser, 10).until(
+        lambda b: len(b.find_elements(By.CSS_SELECTOR, "#task-rows tr")) == 1
+    )
+    row = browser.find_element(By.CSS_SELECTOR, "#task-rows tr")
+    assert "Bảo đảm an toàn an ninh mạng" in row.text
+    # HTMX swapped the rows: the page was not reloaded, and the address keeps the filter.
+    assert browser.execute_script("return window.__same_page === true;")
+    assert parse_qs(urlparse(browser.current_url).query)["q"] == ["an ninh mang"]
+
+
+def test_leader_sends_a_directive_from_the_task_page(browser, demo_site):
+    sign_in(browser, demo_site, "lanhdao")
+    browser.get(demo_site + reverse("plan_list"))
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Thực hiện Nghị quyết số 57-NQ/TW").click()
+    click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "Bảo đảm an toàn an ninh mạng"))
+    browser.find_element(By.ID, "directive-text").send_keys("Báo cáo kết quả rà soát an ninh mạng quý IV.")
+    click(browser, browser.find_element(By.CSS_SELECTOR, "form[action*='/directives/'] button"))
+    assert "Đã gửi ý kiến chỉ đạo" in browser.find_element(By.CSS_SELECTOR, ".alert").text
+    assert "Báo cáo kết quả rà soát an ninh mạng quý IV." in browser.page_source
