@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from theodoi.org.models import Role
 from tests.factories import (
     OrganizationFactory,
     PlanFactory,
@@ -16,6 +15,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+from theodoi.org.models import Role
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +53,17 @@ def world(db):
         other_ward=UserFactory(username="charlie", unit=unit_b, role=Role.STANDING_OFFICE),
     )
     return SimpleNamespace(
-        province=province, other_province=other_province, ward_a=ward_a, ward_b=ward_b,
-        vhxh=vhxh, police=police, unit_b=unit_b, plan_a=plan_a, plan_b=plan_b,
-        task_vhxh=task_vhxh, task_police=task_police, task_b=task_b, people=people,
+        province=province,
+        other_province=other_province,
+        ward_a=ward_a,
+        ward_b=ward_b,
+        vhxh=vhxh,
+        police=police,
+        unit_b=unit_b,
+        plan_a=plan_a,
+        plan_b=plan_b,
+        task_vhxh=task_vhxh,
+        task_police=task_police,
+        task_b=task_b,
+        people=people,
     )

@@ -42,8 +42,12 @@ def test_check_deploy_flags_the_development_key(tmp_path):
 
 def test_console_script_migrates_a_fresh_installation(tmp_path):
     data_dir = tmp_path / "new-folder"
-    result = _run(["migrate", "--noinput"], {"DEBUG": "1", "THEODOI_DATA_DIR": str(data_dir)}, tmp_path)
+    result = _run(
+        ["migrate", "--noinput"], {"DEBUG": "1", "THEODOI_DATA_DIR": str(data_dir)}, tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert (data_dir / "theodoi.sqlite3").exists(), "a missing data folder is created"
-    shown = _run(["showmigrations", "plans"], {"DEBUG": "1", "THEODOI_DATA_DIR": str(data_dir)}, tmp_path)
+    shown = _run(
+        ["showmigrations", "plans"], {"DEBUG": "1", "THEODOI_DATA_DIR": str(data_dir)}, tmp_path
+    )
     assert "[X] 0001_initial" in shown.stdout

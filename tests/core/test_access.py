@@ -1,17 +1,25 @@
 """Every rule of DESIGN.md §5, proven both ways: the role allowed, and the roles refused."""
 
+import datetime
+
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from theodoi.core.access import Action, can, organizations_for_user
 from theodoi.plans.selectors import plans_for_user, task_get_for_user, tasks_for_user
-from django.http import Http404
-from django.core.exceptions import PermissionDenied
-import datetime
 
 TODAY = datetime.date(2026, 11, 24)
 EVERYONE = [
-    "officer", "head", "police_officer", "office", "leader", "ward_admin", "upper",
-    "other_upper", "other_ward",
+    "officer",
+    "head",
+    "police_officer",
+    "office",
+    "leader",
+    "ward_admin",
+    "upper",
+    "other_upper",
+    "other_ward",
 ]
 
 
@@ -22,7 +30,10 @@ def _who_can(world, action, obj):
 @pytest.mark.parametrize(
     ("action", "allowed"),
     [
-        (Action.VIEW, {"officer", "head", "police_officer", "office", "leader", "ward_admin", "upper"}),
+        (
+            Action.VIEW,
+            {"officer", "head", "police_officer", "office", "leader", "ward_admin", "upper"},
+        ),
         (Action.REPORT, {"officer", "head", "office"}),
         (Action.CONFIRM_REPORT, {"head"}),
         (Action.REVIEW, {"office"}),

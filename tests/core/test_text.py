@@ -17,6 +17,8 @@ def test_fold_strips_diacritics_case_and_extra_spaces(text, expected):
 
 
 def test_fold_key_drops_punctuation():
-    assert fold_key("Phòng Văn hóa - Xã hội") == fold_key("Phòng Văn hóa, Xã hội") == (
-        "phong van hoa xa hoi"
+    assert (
+        fold_key("Phòng Văn hóa - Xã hội")
+        == fold_key("Phòng Văn hóa, Xã hội")
+        == ("phong van hoa xa hoi")
     )

@@ -59,7 +59,9 @@ def test_demo_command_without_serving(db, capsys):
         ("canbo_congan", True, True),
     ],
 )
-def test_each_demo_user_signs_in_and_sees_the_pages(client, demo, username, sees_plan, sees_my_tasks):
+def test_each_demo_user_signs_in_and_sees_the_pages(
+    client, demo, username, sees_plan, sees_my_tasks
+):
     response = client.post(
         reverse("login"), {"username": username, "password": data.PASSWORD}, follow=True
     )

@@ -32,9 +32,16 @@ def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in [
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--window-size=1366,900", "--lang=en-US",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1366,900",
+        "--lang=en-US",
     ]:
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -99,7 +106,9 @@ def test_leader_sends_a_directive_from_the_task_page(browser, demo_site):
     browser.get(demo_site + reverse("plan_list"))
     browser.find_element(By.PARTIAL_LINK_TEXT, "Thực hiện Nghị quyết số 57-NQ/TW").click()
     click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "Bảo đảm an toàn an ninh mạng"))
-    browser.find_element(By.ID, "directive-text").send_keys("Báo cáo kết quả rà soát an ninh mạng quý IV.")
+    browser.find_element(By.ID, "directive-text").send_keys(
+        "Báo cáo kết quả rà soát an ninh mạng quý IV."
+    )
     click(browser, browser.find_element(By.CSS_SELECTOR, "form[action*='/directives/'] button"))
     assert "Đã gửi ý kiến chỉ đạo" in browser.find_element(By.CSS_SELECTOR, ".alert").text
     assert "Báo cáo kết quả rà soát an ninh mạng quý IV." in browser.page_source

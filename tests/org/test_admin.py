@@ -12,7 +12,10 @@ def test_ward_admin_sees_only_own_ward_units(client, world):
     client.force_login(world.people.ward_admin)
     content = client.get(reverse("admin:org_unit_changelist")).content.decode()
     assert "Công an phường" in content
-    assert client.get(reverse("admin:org_unit_change", args=[world.unit_b.pk])).status_code in (302, 404)
+    assert client.get(reverse("admin:org_unit_change", args=[world.unit_b.pk])).status_code in (
+        302,
+        404,
+    )
 
 
 def test_ward_admin_change_is_audited(client, world):
@@ -21,10 +24,15 @@ def test_ward_admin_change_is_audited(client, world):
     response = client.post(
         url,
         {
-            "organization": world.ward_a.pk, "name": "Công an phường An Bình", "short_name": "CA",
-            "order": 0, "is_active": "on",
-            "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0",
-            "aliases-MIN_NUM_FORMS": "0", "aliases-MAX_NUM_FORMS": "1000",
+            "organization": world.ward_a.pk,
+            "name": "Công an phường An Bình",
+            "short_name": "CA",
+            "order": 0,
+            "is_active": "on",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+            "aliases-MIN_NUM_FORMS": "0",
+            "aliases-MAX_NUM_FORMS": "1000",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

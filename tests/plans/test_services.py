@@ -12,8 +12,11 @@ from theodoi.plans.models import Plan
 
 def test_task_create_parses_the_deadline_and_keeps_its_text(world):
     task = services.task_create(
-        actor=world.people.office, plan=world.plan_a, title="Số hóa hồ sơ",
-        lead_units=[world.vhxh], deadline_text="Quý I/2026",
+        actor=world.people.office,
+        plan=world.plan_a,
+        title="Số hóa hồ sơ",
+        lead_units=[world.vhxh],
+        deadline_text="Quý I/2026",
     )
     task.refresh_from_db()
     assert task.deadline_text == "Quý I/2026"
@@ -33,8 +36,11 @@ def test_recurring_task_runs_to_the_end_of_the_plan(world):
 
 def test_task_create_writes_an_audit_event_with_the_actor(world):
     task = services.task_create(
-        actor=world.people.office, plan=world.plan_a, title="Số hóa hồ sơ",
-        lead_units=[world.vhxh], deadline_text="Năm 2026",
+        actor=world.people.office,
+        plan=world.plan_a,
+        title="Số hóa hồ sơ",
+        lead_units=[world.vhxh],
+        deadline_text="Năm 2026",
     )
     event = AuditEvent.objects.get(action="task.create", object_id=str(task.pk))
     assert event.actor == world.people.office
@@ -59,15 +65,15 @@ def test_unit_officer_may_not_create_tasks(world):
 
 def test_a_unit_of_another_ward_cannot_lead_a_task(world):
     with pytest.raises(ValueError):
-        services.task_create(
-            actor=None, plan=world.plan_a, title="x", lead_units=[world.unit_b]
-        )
+        services.task_create(actor=None, plan=world.plan_a, title="x", lead_units=[world.unit_b])
 
 
 def test_task_update_reparses_deadline_and_records_before_and_after(world):
     task = world.task_vhxh
     services.task_update(
-        actor=world.people.office, task=task, changes={"deadline_text": "30/9/2026"},
+        actor=world.people.office,
+        task=task,
+        changes={"deadline_text": "30/9/2026"},
         lead_units=[world.vhxh, world.police],
     )
     task.refresh_from_db()
@@ -85,8 +91,12 @@ def test_task_update_refuses_cached_state_fields(world):
 
 def test_plan_create_by_the_standing_office(world):
     plan = services.plan_create(
-        actor=world.people.office, organization=world.ward_a, title="Kế hoạch năm 2027",
-        issuer="UBND phường", number="12/KH-UBND", parents=[world.plan_a],
+        actor=world.people.office,
+        organization=world.ward_a,
+        title="Kế hoạch năm 2027",
+        issuer="UBND phường",
+        number="12/KH-UBND",
+        parents=[world.plan_a],
     )
     assert Plan.objects.get(pk=plan.pk).parents.get() == world.plan_a
     with pytest.raises(PermissionDenied):
@@ -99,10 +109,15 @@ def test_indicator_with_milestones(world):
     from decimal import Decimal
 
     indicator = services.indicator_create(
-        actor=None, plan=world.plan_a, name="Tỷ lệ hồ sơ xử lý trực tuyến", target=Decimal(95),
-        target_year=2030, milestones={2026: Decimal(80), 2027: Decimal("85.5")},
+        actor=None,
+        plan=world.plan_a,
+        name="Tỷ lệ hồ sơ xử lý trực tuyến",
+        target=Decimal(95),
+        target_year=2030,
+        milestones={2026: Decimal(80), 2027: Decimal("85.5")},
         lead_unit=world.vhxh,
     )
     assert [(m.year, m.value) for m in indicator.milestones.all()] == [
-        (2026, Decimal(80)), (2027, Decimal("85.5"))
+        (2026, Decimal(80)),
+        (2027, Decimal("85.5")),
     ]

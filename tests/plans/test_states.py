@@ -5,10 +5,10 @@ import itertools
 
 import pytest
 
+from tests.factories import TaskFactory
 from theodoi.plans.models import Task
 from theodoi.plans.selectors import with_state
 from theodoi.plans.states import TaskState, expected_progress, task_state
-from tests.factories import TaskFactory
 
 D = datetime.date
 DUE = D(2026, 6, 30)
@@ -67,4 +67,6 @@ def test_database_state_agrees_with_the_pure_rule():
     rows = with_state(Task.objects.all(), today=today)
     assert rows.count() == 8
     for task in rows:
-        assert task.state == task_state(due=task.due_date, completed_on=task.completed_on, today=today)
+        assert task.state == task_state(
+            due=task.due_date, completed_on=task.completed_on, today=today
+        )

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from theodoi.reporting.models import Directive
 from tests.factories import SectionFactory, TaskFactory
+from theodoi.reporting.models import Directive
 
 
 @pytest.fixture
@@ -85,26 +85,34 @@ def test_filter_by_state_and_deadline(login, world, settings):
     TaskFactory(plan=world.plan_a, title="Việc đã quá hạn", due_date=datetime.date(2026, 6, 30))
     TaskFactory(plan=world.plan_a, title="Việc đã xong", completed_on=datetime.date(2026, 3, 1))
     client = login(world.people.office)
-    overdue = client.get(world.plan_a.get_absolute_url(), {"state": "open_overdue"}).content.decode()
+    overdue = client.get(
+        world.plan_a.get_absolute_url(), {"state": "open_overdue"}
+    ).content.decode()
     assert "Việc đã quá hạn" in overdue and "Việc đã xong" not in overdue
     assert "Triển khai chữ ký số" not in overdue
     done = client.get(world.plan_a.get_absolute_url(), {"state": "done_on_time"}).content.decode()
     assert "Việc đã xong" in done and "Việc đã quá hạn" not in done
-    quarter = client.get(world.plan_a.get_absolute_url(), {"deadline": "this_quarter"}).content.decode()
+    quarter = client.get(
+        world.plan_a.get_absolute_url(), {"deadline": "this_quarter"}
+    ).content.decode()
     assert "Triển khai chữ ký số" in quarter and "Việc đã quá hạn" not in quarter
 
 
 def test_empty_filter_result_says_so(login, world):
-    content = login(world.people.office).get(
-        world.plan_a.get_absolute_url(), {"q": "khong co viec nay"}
-    ).content.decode()
+    content = (
+        login(world.people.office)
+        .get(world.plan_a.get_absolute_url(), {"q": "khong co viec nay"})
+        .content.decode()
+    )
     assert "Không có nhiệm vụ nào phù hợp" in content
 
 
 def test_htmx_filter_returns_only_the_rows(login, world):
     response = login(world.people.office).get(
-        world.plan_a.get_absolute_url(), {"q": "an ninh"},
-        HTTP_HX_REQUEST="true", HTTP_HX_TARGET="task-rows",
+        world.plan_a.get_absolute_url(),
+        {"q": "an ninh"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="task-rows",
     )
     content = response.content.decode()
     assert "<html" not in content
@@ -128,11 +136,15 @@ def test_task_page_shows_details_and_empty_sections(login, world):
 
 def test_my_tasks_lists_own_unit_soonest_first(login, world):
     TaskFactory(
-        plan=world.plan_a, title="Việc sớm nhất", due_date=datetime.date(2026, 2, 1),
+        plan=world.plan_a,
+        title="Việc sớm nhất",
+        due_date=datetime.date(2026, 2, 1),
         lead_units=[world.vhxh],
     )
     TaskFactory(
-        plan=world.plan_a, title="Việc phối hợp", due_date=datetime.date(2026, 5, 1),
+        plan=world.plan_a,
+        title="Việc phối hợp",
+        due_date=datetime.date(2026, 5, 1),
         coordinating_units=[world.vhxh],
     )
     content = login(world.people.officer).get(reverse("my_tasks")).content.decode()

@@ -25,8 +25,12 @@ class Alert(models.Model):
         Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit that must act"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="alerts",
+        Unit,
+        verbose_name=_("unit that must act"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
     )
     period = models.CharField(_("period"), max_length=10, blank=True)
     numbers = models.JSONField(_("numbers behind it"), default=dict, blank=True)

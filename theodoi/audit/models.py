@@ -10,7 +10,11 @@ from theodoi.org.models import Organization, User
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        User, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     organization = models.ForeignKey(

@@ -54,9 +54,15 @@ def load_demo() -> tuple[Organization, bool]:
             organization = None  # the installation's administrator sees every ward
         *first, last = full_name.split()
         users[username] = org_services.user_create(
-            actor=None, username=username, password=data.PASSWORD, role=role,
-            organization=organization, unit=units.get(unit_name) if unit_name else None,
-            first_name=" ".join(first), last_name=last, position=position,
+            actor=None,
+            username=username,
+            password=data.PASSWORD,
+            role=role,
+            organization=organization,
+            unit=units.get(unit_name) if unit_name else None,
+            first_name=" ".join(first),
+            last_name=last,
+            position=position,
         )
     users["admin"].is_superuser = True
     users["admin"].save(update_fields=["is_superuser"])
@@ -70,13 +76,18 @@ def load_demo() -> tuple[Organization, bool]:
     tasks = {}
     for code, title, lead_raw, coordinating_raw, deadline in data.TASKS:
         leads = _resolve(lead_raw, ward, catalogue)
-        coordinators = _resolve(
-            coordinating_raw, ward, catalogue, exclude={u.pk for u in leads}
-        )
+        coordinators = _resolve(coordinating_raw, ward, catalogue, exclude={u.pk for u in leads})
         tasks[code] = plan_services.task_create(
-            actor=None, plan=plan, section=section, code=code, title=title,
-            lead_units=leads, coordinating_units=coordinators, lead_units_raw=lead_raw,
-            coordinating_units_raw=coordinating_raw, accountable=data.ACCOUNTABLE,
+            actor=None,
+            plan=plan,
+            section=section,
+            code=code,
+            title=title,
+            lead_units=leads,
+            coordinating_units=coordinators,
+            lead_units_raw=lead_raw,
+            coordinating_units_raw=coordinating_raw,
+            accountable=data.ACCOUNTABLE,
             deadline_text=deadline,
         )
     task_code, text = data.DIRECTIVE

@@ -56,17 +56,25 @@ class ScopedAdmin(admin.ModelAdmin):
         if before:
             before.pop("password", None)
         audit_record(
-            actor=request.user, action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
-            obj=obj, organization=self._organization_of(obj), summary=str(obj),
-            before=before, after=after,
+            actor=request.user,
+            action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
+            obj=obj,
+            organization=self._organization_of(obj),
+            summary=str(obj),
+            before=before,
+            after=after,
         )
 
     def delete_model(self, request, obj):
         before = snapshot(obj)
         before.pop("password", None)
         audit_record(
-            actor=request.user, action=f"{obj._meta.model_name}.delete", obj=obj,
-            organization=self._organization_of(obj), summary=str(obj), before=before,
+            actor=request.user,
+            action=f"{obj._meta.model_name}.delete",
+            obj=obj,
+            organization=self._organization_of(obj),
+            summary=str(obj),
+            before=before,
         )
         super().delete_model(request, obj)
 
@@ -94,7 +102,15 @@ class UnitAdmin(ScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(ScopedAdmin, BaseUserAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "organization", "unit", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "organization",
+        "unit",
+        "is_active",
+    ]
     list_filter = ["role", "organization", "is_active"]
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Place in theodoi"), {"fields": ("role", "organization", "unit", "position")}),

@@ -24,8 +24,12 @@ class Organization(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
 
@@ -60,7 +64,9 @@ class Unit(models.Model):
     """A unit of a ward (a department, the police, a school, …) with a canonical name."""
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("ward or commune"), on_delete=models.PROTECT,
+        Organization,
+        verbose_name=_("ward or commune"),
+        on_delete=models.PROTECT,
         related_name="units",
     )
     name = models.CharField(_("canonical name"), max_length=200)
@@ -119,12 +125,20 @@ class User(AbstractUser):
         _("role"), max_length=20, choices=Role.choices, default=Role.UNIT_OFFICER
     )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        Organization,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         help_text=_("The ward for ward roles; the province or city for the upper level."),
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="members",
     )
     position = models.CharField(_("position"), max_length=120, blank=True)

@@ -18,8 +18,12 @@ def organization_create(
         require(actor, Action.MANAGE_ORG, parent)
     organization = Organization.objects.create(name=name, code=code, kind=kind, parent=parent)
     audit_record(
-        actor=actor, action="organization.create", obj=organization, organization=organization,
-        summary=name, after=snapshot(organization),
+        actor=actor,
+        action="organization.create",
+        obj=organization,
+        organization=organization,
+        summary=name,
+        after=snapshot(organization),
     )
     return organization
 
@@ -46,7 +50,11 @@ def unit_create(
     for alias in distinct.values():
         UnitAlias.objects.create(unit=unit, alias=alias)
     audit_record(
-        actor=actor, action="unit.create", obj=unit, organization=organization, summary=name,
+        actor=actor,
+        action="unit.create",
+        obj=unit,
+        organization=organization,
+        summary=name,
         after=snapshot(unit) | {"aliases": sorted(distinct.values())},
     )
     return unit
@@ -87,7 +95,11 @@ def user_create(
     after = snapshot(user)
     after.pop("password", None)
     audit_record(
-        actor=actor, action="user.create", obj=user, organization=organization,
-        summary=username, after=after,
+        actor=actor,
+        action="user.create",
+        obj=user,
+        organization=organization,
+        summary=username,
+        after=after,
     )
     return user

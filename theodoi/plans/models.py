@@ -32,7 +32,9 @@ class Plan(models.Model):
         CLOSED = "closed", _("Closed")
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("ward or commune"), on_delete=models.PROTECT,
+        Organization,
+        verbose_name=_("ward or commune"),
+        on_delete=models.PROTECT,
         related_name="plans",
     )
     number = models.CharField(_("number"), max_length=60, blank=True)
@@ -45,19 +47,26 @@ class Plan(models.Model):
     period_start = models.DateField(_("period start"), null=True, blank=True)
     period_end = models.DateField(_("period end"), null=True, blank=True)
     parents = models.ManyToManyField(
-        "self", verbose_name=_("parent plans"), symmetrical=False, blank=True,
+        "self",
+        verbose_name=_("parent plans"),
+        symmetrical=False,
+        blank=True,
         related_name="children",
     )
     parent_references = models.TextField(
-        _("upper-level plans"), blank=True,
+        _("upper-level plans"),
+        blank=True,
         help_text=_("The 'Căn cứ' lines naming plans that are not in the system."),
     )
     reporting_cycle = models.CharField(
-        _("reporting cycle"), max_length=20, choices=ReportingCycle.choices,
+        _("reporting cycle"),
+        max_length=20,
+        choices=ReportingCycle.choices,
         default=ReportingCycle.QUARTERLY,
     )
     report_due_days = models.PositiveSmallIntegerField(
-        _("report due days"), default=5,
+        _("report due days"),
+        default=5,
         help_text=_("Days after the end of a period by which each unit's report is due."),
     )
     status = models.CharField(
@@ -103,8 +112,12 @@ class Task(models.Model):
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent task"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="subtasks",
+        "self",
+        verbose_name=_("parent task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subtasks",
     )
     code = models.CharField(_("code"), max_length=30, blank=True)
     title = models.TextField(_("task"))
@@ -123,12 +136,17 @@ class Task(models.Model):
 
     deadline_text = models.TextField(_("deadline as written"), blank=True)
     deadline_kind = models.CharField(
-        _("deadline kind"), max_length=20, choices=[(k.value, k.value) for k in DeadlineKind],
+        _("deadline kind"),
+        max_length=20,
+        choices=[(k.value, k.value) for k in DeadlineKind],
         default=DeadlineKind.UNKNOWN.value,
     )
     due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
     recurrence = models.CharField(
-        _("recurrence"), max_length=20, blank=True, choices=[(r.value, r.value) for r in Recurrence],
+        _("recurrence"),
+        max_length=20,
+        blank=True,
+        choices=[(r.value, r.value) for r in Recurrence],
         default=Recurrence.NONE.value,
     )
     deadline_first_year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -193,19 +211,29 @@ class Indicator(models.Model):
         _("baseline"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
-    target = models.DecimalField(_("target"), max_digits=16, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(
+        _("target"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
     target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
     target_text = models.TextField(_("target as written"), blank=True)
     is_ratio = models.BooleanField(_("numerator/denominator"), default=False)
     numerator_label = models.CharField(_("numerator"), max_length=200, blank=True)
     denominator_label = models.CharField(_("denominator"), max_length=200, blank=True)
     lead_unit = models.ForeignKey(
-        Unit, verbose_name=_("lead unit"), null=True, blank=True, on_delete=models.SET_NULL,
+        Unit,
+        verbose_name=_("lead unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="led_indicators",
     )
     monitoring_unit = models.ForeignKey(
-        Unit, verbose_name=_("monitoring unit"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="monitored_indicators",
+        Unit,
+        verbose_name=_("monitoring unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="monitored_indicators",
     )
     order = models.PositiveIntegerField(default=0)
 

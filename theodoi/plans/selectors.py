@@ -22,7 +22,9 @@ def plans_for_user(user: User) -> QuerySet[Plan]:
 
 def plan_get_for_user(user: User, pk: int, *, action: Action | None = None) -> Plan:
     """The plan if ``user`` may read it (else 404) and, with ``action``, may do that (else 403)."""
-    plan = get_object_or_404(Plan.objects.filter(org_scope(user)).select_related("organization"), pk=pk)
+    plan = get_object_or_404(
+        Plan.objects.filter(org_scope(user)).select_related("organization"), pk=pk
+    )
     if action is not None:
         require(user, action, plan)
     return plan
@@ -35,7 +37,9 @@ def with_state(tasks: QuerySet[Task], *, today: datetime.date) -> QuerySet[Task]
     return tasks.annotate(
         state=Case(
             When(done & Q(due_date__isnull=True), then=Value(TaskState.DONE_ON_TIME.value)),
-            When(done & Q(completed_on__lte=F("due_date")), then=Value(TaskState.DONE_ON_TIME.value)),
+            When(
+                done & Q(completed_on__lte=F("due_date")), then=Value(TaskState.DONE_ON_TIME.value)
+            ),
             When(done, then=Value(TaskState.DONE_LATE.value)),
             When(due_date__lt=today, then=Value(TaskState.OPEN_OVERDUE.value)),
             default=Value(TaskState.OPEN_NOT_DUE.value),
@@ -74,7 +78,9 @@ def _quarter_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     start = day.replace(month=first_month, day=1)
     end_month = first_month + 2
     next_start = (
-        datetime.date(day.year + 1, 1, 1) if end_month == 12 else datetime.date(day.year, end_month + 1, 1)
+        datetime.date(day.year + 1, 1, 1)
+        if end_month == 12
+        else datetime.date(day.year, end_month + 1, 1)
     )
     return start, next_start - datetime.timedelta(days=1)
 

@@ -77,8 +77,12 @@ def plan_create(
     )
     plan.parents.set(list(parents))
     audit_record(
-        actor=actor, action="plan.create", obj=plan, organization=organization,
-        summary=str(plan), after=snapshot(plan),
+        actor=actor,
+        action="plan.create",
+        obj=plan,
+        organization=organization,
+        summary=str(plan),
+        after=snapshot(plan),
     )
     return plan
 
@@ -92,8 +96,12 @@ def section_create(
         order = plan.sections.count()
     section = Section.objects.create(plan=plan, code=code, title=title, order=order)
     audit_record(
-        actor=actor, action="section.create", obj=section, organization=plan.organization,
-        summary=str(section), after=snapshot(section),
+        actor=actor,
+        action="section.create",
+        obj=section,
+        organization=plan.organization,
+        summary=str(section),
+        after=snapshot(section),
     )
     return section
 
@@ -157,15 +165,31 @@ def task_create(
         "coordinating_units": [u.pk for u in coordinators],
     }
     audit_record(
-        actor=actor, action="task.create", obj=task, organization=plan.organization,
-        summary=str(task)[:200], after=after,
+        actor=actor,
+        action="task.create",
+        obj=task,
+        organization=plan.organization,
+        summary=str(task)[:200],
+        after=after,
     )
     return task
 
 
 TASK_EDITABLE_FIELDS = {
-    "code", "title", "output", "kpi", "accountable", "note", "deadline_text", "start_date",
-    "weight", "section", "parent", "order", "lead_units_raw", "coordinating_units_raw",
+    "code",
+    "title",
+    "output",
+    "kpi",
+    "accountable",
+    "note",
+    "deadline_text",
+    "start_date",
+    "weight",
+    "section",
+    "parent",
+    "order",
+    "lead_units_raw",
+    "coordinating_units_raw",
 }
 
 
@@ -202,8 +226,13 @@ def task_update(
         "coordinating_units": sorted(u.pk for u in task.coordinating_units.all()),
     }
     audit_record(
-        actor=actor, action="task.update", obj=task, organization=task.plan.organization,
-        summary=str(task)[:200], before=before, after=after,
+        actor=actor,
+        action="task.update",
+        obj=task,
+        organization=task.plan.organization,
+        summary=str(task)[:200],
+        before=before,
+        after=after,
     )
     return task
 
@@ -233,17 +262,33 @@ def indicator_create(
     _check(actor, Action.MANAGE_PLAN, plan)
     _check_units(plan, [u for u in (lead_unit, monitoring_unit) if u is not None])
     indicator = Indicator.objects.create(
-        plan=plan, section=section, code=code, name=name, unit_of_measure=unit_of_measure,
-        comparator=comparator, baseline=baseline, baseline_year=baseline_year, target=target,
-        target_year=target_year, target_text=target_text, lead_unit=lead_unit,
-        monitoring_unit=monitoring_unit, is_ratio=is_ratio, numerator_label=numerator_label,
-        denominator_label=denominator_label, order=plan.indicators.count(),
+        plan=plan,
+        section=section,
+        code=code,
+        name=name,
+        unit_of_measure=unit_of_measure,
+        comparator=comparator,
+        baseline=baseline,
+        baseline_year=baseline_year,
+        target=target,
+        target_year=target_year,
+        target_text=target_text,
+        lead_unit=lead_unit,
+        monitoring_unit=monitoring_unit,
+        is_ratio=is_ratio,
+        numerator_label=numerator_label,
+        denominator_label=denominator_label,
+        order=plan.indicators.count(),
     )
     for year, value in sorted((milestones or {}).items()):
         IndicatorMilestone.objects.create(indicator=indicator, year=year, value=value)
     audit_record(
-        actor=actor, action="indicator.create", obj=indicator, organization=plan.organization,
+        actor=actor,
+        action="indicator.create",
+        obj=indicator,
+        organization=plan.organization,
         summary=name[:200],
-        after=snapshot(indicator) | {"milestones": {str(y): str(v) for y, v in (milestones or {}).items()}},
+        after=snapshot(indicator)
+        | {"milestones": {str(y): str(v) for y, v in (milestones or {}).items()}},
     )
     return indicator

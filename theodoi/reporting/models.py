@@ -19,7 +19,9 @@ class ProgressReport(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
     unit = models.ForeignKey(Unit, null=True, on_delete=models.SET_NULL, related_name="reports")
-    period = models.CharField(_("period"), max_length=10, help_text="2026-W14, 2026-03, 2026-Q1, 2026")
+    period = models.CharField(
+        _("period"), max_length=10, help_text="2026-W14, 2026-03, 2026-Q1, 2026"
+    )
     percent = models.PositiveSmallIntegerField(_("percent done"))
     result = models.TextField(_("result"), blank=True)
     difficulties = models.TextField(_("difficulties"), blank=True)
@@ -105,7 +107,8 @@ class Evidence(models.Model):
 
     @property
     def latest_review(self) -> "EvidenceReview | None":
-        return self.reviews.order_by("-reviewed_at", "-id").first()
+        # Sorted in Python so that a prefetched list of reviews costs no extra query.
+        return max(self.reviews.all(), key=lambda r: (r.reviewed_at, r.pk), default=None)
 
 
 class EvidenceReview(models.Model):

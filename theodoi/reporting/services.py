@@ -23,8 +23,12 @@ def directive_create(*, actor: User, task: Task, text: str) -> Directive:
         raise EmptyText
     directive = Directive.objects.create(task=task, author=actor, text=text)
     audit_record(
-        actor=actor, action="directive.create", obj=directive, organization=task.plan.organization,
-        summary=text[:200], after=snapshot(directive),
+        actor=actor,
+        action="directive.create",
+        obj=directive,
+        organization=task.plan.organization,
+        summary=text[:200],
+        after=snapshot(directive),
     )
     return directive
 
@@ -41,8 +45,12 @@ def directive_answer(*, actor: User, directive: Directive, answer: str) -> Direc
     directive.answered_at = timezone.now()
     directive.save(update_fields=["answer", "answered_by", "answered_at"])
     audit_record(
-        actor=actor, action="directive.answer", obj=directive,
-        organization=directive.task.plan.organization, summary=answer[:200],
-        before=before, after=snapshot(directive),
+        actor=actor,
+        action="directive.answer",
+        obj=directive,
+        organization=directive.task.plan.organization,
+        summary=answer[:200],
+        before=before,
+        after=snapshot(directive),
     )
     return directive
