@@ -76,3 +76,21 @@ def recurrence_label(value: str) -> str:
 @register.simple_tag
 def state_choices():
     return [(state.value, STATE_LABELS[state]) for state in TaskState]
+
+
+AUDIT_ACTION_LABELS = {
+    "plan.create": _("Plan created"),
+    "section.create": _("Section created"),
+    "task.create": _("Task created"),
+    "task.update": _("Task changed"),
+    "indicator.create": _("Indicator created"),
+    "directive.create": _("Directive given"),
+    "directive.answer": _("Directive answered"),
+}
+
+
+@register.filter
+def audit_action_label(value: str) -> str:
+    """A readable name for an audit action; unknown actions show their code."""
+    label = AUDIT_ACTION_LABELS.get(value)
+    return str(label) if label else value
