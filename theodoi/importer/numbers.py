@@ -1,0 +1,38 @@
+"""Vietnamese numbers: "." groups thousands and "," marks decimals ("1.200" = 1200, "2,5" = 2.5).
+Pure functions returning Decimal, never float (money and rates must add up exactly)."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_NUMBER_RE = re.compile(r"[-+]?\d[\d.,\s]*")
+_GROUPED_RE = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """The first number in ``text`` read the Vietnamese way, or None when there is none.
+
+    "3.792" → 3792, "1.010" → 1010, "2,5" → 2.5, "1.234,5" → 1234.5, "85%" → 85, "01" → 1.
+    A lone dot followed by one or two digits ("0.5", "12.75") is read as a decimal point,
+    because thousands groups always have three digits.
+    """
+    match = _NUMBER_RE.search(text.replace("\u00a0", " "))
+    if not match:
+        return None
+    raw = match.group(0).strip().rstrip(".,").replace(" ", "")
+    if "," in raw and "." in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    elif "," in raw:
+        # "2,5" decimal; "1,200,000" written the English way still reads as thousands.
+        parts = raw.split(",")
+        raw = "".join(parts) if all(len(p) == 3 for p in parts[1:]) and len(parts) > 2 else (
+            raw.replace(",", ".")
+        )
+    elif "." in raw:
+        if _GROUPED_RE.match(raw.lstrip("+-")):
+            raw = raw.replace(".", "")
+        elif raw.count(".") > 1:
+            return None
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        return None

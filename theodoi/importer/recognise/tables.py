@@ -1,0 +1,199 @@
+"""Logical tables: the pieces of one table, split by page breaks, joined back together.
+
+Readers give the tables as the source shows them: a page break starts a new piece, often with the
+header repeated, and a cell cut by the break continues in the first row of the next piece. This
+module joins the pieces, finds each table's header (one or two rows) and merges the continued
+rows, so the recognisers see one table with one header and whole rows. Pure functions.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from theodoi.core.text import fold
+from theodoi.importer.document import Document, Paragraph, Row, Table
+
+# Words that mark a header cell, folded. A header row has several such cells.
+HEADER_WORDS = (
+    "stt", "tt", "ma nhiem vu", "nhiem vu", "noi dung", "chi tieu", "don vi", "co quan",
+    "chu tri", "phoi hop", "san pham", "ket qua", "thoi gian", "thoi han", "kpi", "ghi chu",
+    "kinh phi", "tong", "nguoi dung dau", "moc thoi gian", "giai doan", "nguon", "du toan",
+)
+_YEAR_HEADER_RE = re.compile(r"^(nam\s+)?20\d\d$")
+_COLUMN_NUMBER_RE = re.compile(r"^\(?\d{1,2}\)?$")
+_CODE_RE = re.compile(r"^\s*(\d+(\.\d+)*\.?|[IVXLC]+\.?|[a-zđ]\))(\s|$)", re.IGNORECASE)
+_LOWER_START_RE = re.compile(r"^[a-zà-ỹđ(,;.…-]")
+
+
+@dataclass
+class LogicalRow:
+    cells: list[str]
+    sources: list[str]
+    bold: bool = False
+
+    @property
+    def source(self) -> str:
+        return ", ".join(self.sources)
+
+    def cell(self, index: int | None) -> str:
+        if index is None or index >= len(self.cells):
+            return ""
+        return self.cells[index]
+
+
+@dataclass
+class LogicalTable:
+    header: list[str]
+    rows: list[LogicalRow] = field(default_factory=list)
+    source: str = ""
+    # The paragraphs just before the table ("PHỤ LỤC III", "DỰ TOÁN KINH PHÍ …", "Biểu 1"):
+    # they tell what the table is.
+    context: list[str] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+    def column(self, *words: str) -> int | None:
+        """Index of the first column whose folded header contains any of ``words``."""
+        for index, label in enumerate(self.header):
+            folded = fold(label)
+            if any(word in folded for word in words):
+                return index
+        return None
+
+
+def _is_header_cell(text: str) -> bool:
+    folded = fold(text)
+    if not folded or len(folded) > 90:
+        return False
+    if _YEAR_HEADER_RE.match(folded):
+        return True
+    return any(
+        folded == word or folded.startswith(word + " ") or f" {word}" in f" {folded}"
+        for word in HEADER_WORDS
+    )
+
+
+def is_header_row(row: Row) -> bool:
+    if row.is_header:
+        return True
+    filled = [cell for cell in row.cells if cell.strip()]
+    if len(filled) < 2:
+        return False
+    headerish = sum(1 for cell in filled if _is_header_cell(cell))
+    return headerish >= 2 and headerish * 2 >= len(filled)
+
+
+def _is_column_numbers(row: Row) -> bool:
+    """A row that only numbers the columns ("1 2 3" or "(1) (2) (3)") under a header."""
+    filled = [cell.strip() for cell in row.cells if cell.strip()]
+    return len(filled) >= 2 and all(_COLUMN_NUMBER_RE.match(cell) for cell in filled)
+
+
+def _header_labels(rows: list[Row], width: int) -> list[str]:
+    """One label per column from one or two header rows; a lower row's label is more specific
+    ("Năm 2026" under a merged "Giai đoạn triển khai")."""
+    labels = [""] * width
+    for row in rows:
+        if _is_column_numbers(row):
+            continue
+        for index, cell in enumerate(row.cells[:width]):
+            if cell.strip():
+                labels[index] = cell.strip()
+    return labels
+
+
+def same_header(first: list[str], second: list[str]) -> bool:
+    """True when two header rows are the same header, repeated after a page break. A repeated
+    header may carry a word cut from the page before ("…, đánh giá công"), so a label that
+    extends the other still matches."""
+    if not first or len(first) != len(second):
+        return False
+    agree = 0
+    for a, b in zip(first, second, strict=True):
+        a, b = fold(a), fold(b)
+        if a == b or (a and b and (a.startswith(b) or b.startswith(a))):
+            agree += 1
+    return agree >= len(first) - 1 and agree >= 2
+
+
+def _padded(cells: list[str], width: int) -> list[str]:
+    return (cells + [""] * width)[:width] if len(cells) < width else cells
+
+
+def is_continuation(row: LogicalRow) -> bool:
+    """A row that carries on the previous row's cells after a page break: no code of its own
+    and text that starts in the middle of a sentence."""
+    filled = [cell.strip() for cell in row.cells if cell.strip()]
+    if not filled:
+        return False
+    if any(_CODE_RE.match(cell) for cell in row.cells[:2] if cell.strip()):
+        return False
+    return bool(_LOWER_START_RE.match(filled[0]))
+
+
+def _merge_into(previous: LogicalRow, row: LogicalRow) -> None:
+    for index, cell in enumerate(row.cells):
+        if not cell.strip():
+            continue
+        if index >= len(previous.cells):
+            previous.cells.extend([""] * (index + 1 - len(previous.cells)))
+        joined = f"{previous.cells[index]} {cell.strip()}" if previous.cells[index] else cell
+        previous.cells[index] = joined.strip()
+    previous.sources.extend(row.sources)
+
+
+def logical_tables(document: Document) -> list[LogicalTable]:
+    """Join the document's table pieces into logical tables with headers and whole rows."""
+    result: list[LogicalTable] = []
+    context: list[str] = []
+    current: LogicalTable | None = None
+    paragraphs_since_table = 0
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            context = (context + [block.text])[-4:]
+            paragraphs_since_table += 1
+            continue
+        if not isinstance(block, Table) or not block.rows:
+            continue
+        header_rows: list[Row] = []
+        body = list(block.rows)
+        while body and (is_header_row(body[0]) or (header_rows and _is_column_numbers(body[0]))):
+            header_rows.append(body.pop(0))
+        # A second header row may hold only the lower labels ("Năm 2026 …" under a merged cell).
+        while header_rows and body and _is_subheader(body[0]):
+            header_rows.append(body.pop(0))
+        width = max(block.width, current.width if current else 0)
+        labels = _header_labels(header_rows, block.width) if header_rows else []
+        continues = current is not None and (
+            (labels and same_header(labels, current.header))
+            or (not labels and paragraphs_since_table == 0 and block.width <= current.width)
+        )
+        if not continues or current is None:
+            current = LogicalTable(
+                header=labels or [""] * block.width, source=block.source, context=context
+            )
+            result.append(current)
+            width = current.width
+            piece_start = True
+        else:
+            piece_start = True
+        for raw in body:
+            if _is_column_numbers(raw):
+                continue
+            row = LogicalRow(
+                cells=_padded(list(raw.cells), width), sources=[raw.source], bold=raw.bold
+            )
+            if piece_start and current.rows and is_continuation(row):
+                _merge_into(current.rows[-1], row)
+            elif any(cell.strip() for cell in row.cells):
+                current.rows.append(row)
+            piece_start = False
+        paragraphs_since_table = 0
+        context = []
+    return result
+
+
+def _is_subheader(row: Row) -> bool:
+    filled = [cell for cell in row.cells if cell.strip()]
+    return bool(filled) and not row.cells[0].strip() and all(_is_header_cell(c) for c in filled)
