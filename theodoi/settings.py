@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "theodoi.alerts",
     "theodoi.budget",
     "theodoi.audit",
+    "theodoi.importer",
     "theodoi.demo",
 ]
 
@@ -193,6 +194,8 @@ THEODOI_TODAY = env("THEODOI_TODAY")
 THEODOI_DUE_SOON_DAYS = envint("THEODOI_DUE_SOON_DAYS", 14)
 # Largest evidence file accepted, in megabytes.
 THEODOI_EVIDENCE_MAX_MB = envint("THEODOI_EVIDENCE_MAX_MB", 20)
+# Largest plan document accepted for import, in megabytes.
+THEODOI_IMPORT_MAX_MB = envint("THEODOI_IMPORT_MAX_MB", 20)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from theodoi.core import views as core_views
+from theodoi.importer import views as import_views
 from theodoi.plans import views as plan_views
 
 admin.site.site_header = "theodoi"
@@ -23,6 +24,8 @@ urlpatterns = [
         name="directive_answer",
     ),
     path("my-tasks/", plan_views.my_tasks, name="my_tasks"),
+    path("plans/import/", import_views.import_upload, name="import_upload"),
+    path("imports/<int:pk>/", import_views.import_review, name="import_review"),
     path("admin/", admin.site.urls),
 ]
 

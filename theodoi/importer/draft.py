@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from theodoi.plans.deadline import parse_deadline
+
 
 @dataclass
 class DraftPlan:
@@ -43,6 +45,8 @@ class DraftTask:
     note: str = ""
     deadline_text: str = ""
     row: str = ""
+    # The source row's cells as read, shown beside the task so a person can compare.
+    row_text: str = ""
     # Filled by unit resolution against a ward's units: canonical names, and names not found.
     lead_units: list[str] = field(default_factory=list)
     coordinating_units: list[str] = field(default_factory=list)
@@ -91,7 +95,64 @@ class Draft:
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        """The documented JSON shape of ``import_plan --format json`` (more keys are welcome)."""
+        year = self.plan.issued_on.year if self.plan.issued_on else None
+        return _jsonable(
+            {
+                "plan": asdict(self.plan),
+                "sections": [asdict(section) for section in self.sections],
+                "tasks": [_task_json(task, year) for task in self.tasks],
+                "indicators": [_indicator_json(indicator) for indicator in self.indicators],
+                "budget": [_budget_json(line) for line in self.budget],
+                "warnings": list(self.warnings),
+            }
+        )
+
+
+# The parser's recurrence names, as the JSON format spells them.
+_RECURRENCE_JSON = {
+    "": None,
+    "continuous": "continuous",
+    "weekly": "weekly",
+    "monthly": "monthly",
+    "quarterly": "quarterly",
+    "half_yearly": "semiannually",
+    "yearly": "annually",
+}
+
+
+def _task_json(task: DraftTask, plan_year: int | None) -> dict[str, Any]:
+    parsed = parse_deadline(task.deadline_text, plan_year=plan_year)
+    data = asdict(task)
+    data["parent"] = task.parent or None
+    data.pop("deadline_text")
+    data["deadline"] = {
+        "text": task.deadline_text,
+        "kind": parsed.kind.value,
+        "due": parsed.due_date,
+        "recurrence": _RECURRENCE_JSON[parsed.recurrence.value],
+        "needs_review": parsed.needs_review,
+    }
+    return data
+
+
+def _indicator_json(indicator: DraftIndicator) -> dict[str, Any]:
+    data = asdict(indicator)
+    for key in ("baseline", "baseline_year", "baseline_text"):
+        data.pop(key)
+    data["baseline"] = (
+        {"year": indicator.baseline_year, "value": indicator.baseline,
+         "text": indicator.baseline_text}
+        if indicator.baseline is not None or indicator.baseline_text
+        else None
+    )
+    return data
+
+
+def _budget_json(line: DraftBudgetLine) -> dict[str, Any]:
+    data = asdict(line)
+    data["period"] = data.pop("period_text")
+    return data
 
 
 def _jsonable(value: Any) -> Any:
@@ -105,3 +166,73 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
+
+
+_SOURCE_WORDS = (
+    ("paragraph", "đoạn"),
+    ("sheet", "trang tính"),
+    ("table", "bảng"),
+    ("page", "trang"),
+    ("line", "dòng"),
+    ("row", "hàng"),
+)
+
+
+def where(source: str) -> str:
+    """A source position ("table 2 row 7, line 9") in the Vietnamese of a warning."""
+    text = source
+    for english, vietnamese in _SOURCE_WORDS:
+        text = text.replace(english, vietnamese)
+    return text
+
+
+def draft_to_data(draft: Draft) -> dict[str, Any]:
+    """Everything in the draft as JSON-safe data, for keeping it between requests."""
+    return _stored(asdict(draft))
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _stored(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_stored(item) for item in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def draft_from_data(data: dict[str, Any]) -> Draft:
+    """The inverse of ``draft_to_data``."""
+    plan = dict(data.get("plan", {}))
+    if plan.get("issued_on"):
+        plan["issued_on"] = datetime.date.fromisoformat(plan["issued_on"])
+    return Draft(
+        plan=DraftPlan(**plan),
+        sections=[DraftSection(**item) for item in data.get("sections", [])],
+        tasks=[DraftTask(**item) for item in data.get("tasks", [])],
+        indicators=[_indicator_from_data(item) for item in data.get("indicators", [])],
+        budget=[_budget_from_data(item) for item in data.get("budget", [])],
+        warnings=list(data.get("warnings", [])),
+    )
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _indicator_from_data(item: dict[str, Any]) -> DraftIndicator:
+    values = dict(item)
+    values["target"] = _decimal(values.get("target"))
+    values["baseline"] = _decimal(values.get("baseline"))
+    values["milestones"] = {int(y): Decimal(str(v)) for y, v in values.get("milestones", {}).items()}
+    values["milestone_texts"] = {int(y): t for y, t in values.get("milestone_texts", {}).items()}
+    return DraftIndicator(**values)
+
+
+def _budget_from_data(item: dict[str, Any]) -> DraftBudgetLine:
+    values = dict(item)
+    values["total"] = _decimal(values.get("total"))
+    values["by_year"] = {int(y): Decimal(str(v)) for y, v in values.get("by_year", {}).items()}
+    return DraftBudgetLine(**values)

@@ -74,3 +74,23 @@ def match_units(raw: str, catalogue: Mapping[str, int], *, ward_name: str = "") 
         if words and words not in filler:
             result.unmatched.append(words)
     return result
+
+
+_SPLIT_RE = re.compile(r"[;\n()]|,(?![^()]*\))|\s-\s|\s+và\s+")
+
+
+def unknown_names(raw: str, match: UnitMatch, *, ward_name: str = "") -> list[str]:
+    """The pieces of ``raw`` (as written, with their diacritics) that named no known unit, so
+    they can be proposed as new units instead of being dropped."""
+    if not match.unmatched:
+        return []
+    leftovers = [f" {text} " for text in match.unmatched]
+    names: list[str] = []
+    for piece in _SPLIT_RE.split(raw):
+        piece = piece.strip(" .,:;-")
+        key = unit_key(piece, ward_name)
+        if not key or key in ALL_UNITS_PHRASES:
+            continue
+        if any(f" {key} " in leftover for leftover in leftovers) and piece not in names:
+            names.append(piece)
+    return names

@@ -235,6 +235,11 @@ class Indicator(models.Model):
         on_delete=models.SET_NULL,
         related_name="monitored_indicators",
     )
+    lead_unit_raw = models.CharField(_("lead unit as written"), max_length=300, blank=True)
+    monitoring_unit_raw = models.CharField(
+        _("monitoring unit as written"), max_length=300, blank=True
+    )
+    baseline_text = models.CharField(_("baseline as written"), max_length=200, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -256,6 +261,7 @@ class IndicatorMilestone(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestones")
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+    text = models.CharField(_("as written"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("milestone")

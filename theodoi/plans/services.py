@@ -258,6 +258,10 @@ def indicator_create(
     is_ratio: bool = False,
     numerator_label: str = "",
     denominator_label: str = "",
+    lead_unit_raw: str = "",
+    monitoring_unit_raw: str = "",
+    baseline_text: str = "",
+    milestone_texts: Mapping[int, str] | None = None,
 ) -> Indicator:
     _check(actor, Action.MANAGE_PLAN, plan)
     _check_units(plan, [u for u in (lead_unit, monitoring_unit) if u is not None])
@@ -270,18 +274,24 @@ def indicator_create(
         comparator=comparator,
         baseline=baseline,
         baseline_year=baseline_year,
+        baseline_text=baseline_text,
         target=target,
         target_year=target_year,
         target_text=target_text,
         lead_unit=lead_unit,
         monitoring_unit=monitoring_unit,
+        lead_unit_raw=lead_unit_raw,
+        monitoring_unit_raw=monitoring_unit_raw,
         is_ratio=is_ratio,
         numerator_label=numerator_label,
         denominator_label=denominator_label,
         order=plan.indicators.count(),
     )
+    texts = milestone_texts or {}
     for year, value in sorted((milestones or {}).items()):
-        IndicatorMilestone.objects.create(indicator=indicator, year=year, value=value)
+        IndicatorMilestone.objects.create(
+            indicator=indicator, year=year, value=value, text=texts.get(year, "")
+        )
     audit_record(
         actor=actor,
         action="indicator.create",

@@ -28,7 +28,9 @@ def plan_list(request):
         ),
         done_count=Count("tasks", filter=Q(tasks__completed_on__isnull=False), distinct=True),
     )
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    ward = request.user.organization
+    can_import = bool(ward and ward.is_local and can(request.user, Action.MANAGE_PLAN, ward))
+    return render(request, "plans/plan_list.html", {"plans": plans, "can_import": can_import})
 
 
 def _int_or_none(value: str | None) -> int | None:

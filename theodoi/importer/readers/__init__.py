@@ -1,0 +1,122 @@
+"""Turn an uploaded file into a Document, choosing the reader by what the bytes are.
+
+Uploads are sniffed by content, never by name: wards rename files freely ("kehoach.doc" that is
+really a .docx, a PDF saved as ".txt"), and a wrong guess would give an unreadable draft.
+Readers are imported lazily so a missing optional library only fails the format that needs it.
+"""
+
+import io
+import zipfile
+
+from theodoi.importer.document import Document
+
+ACCEPTED = "Hãy tải lên tệp .docx, .xlsx, PDF có lớp văn bản hoặc tệp văn bản."
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_PDF_MAGIC = b"%PDF"
+# Word 97–2003 and Excel 97–2003 files are OLE compound documents; they share this signature.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_WORD_PART = "word/document.xml"
+_EXCEL_PART = "xl/workbook.xml"
+
+
+class UnsupportedDocument(ValueError):
+    """The file cannot be read; ``message`` is in Vietnamese and says what to upload instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def quoted(name: str) -> str:
+    """The file name as it goes into a message: “name” with a leading space, or nothing."""
+    return f" “{name}”" if name else ""
+
+
+def read_document(data: bytes, *, name: str) -> Document:
+    """Read ``data`` with the reader its content calls for; raise UnsupportedDocument otherwise."""
+    if not data:
+        raise UnsupportedDocument(f"Tệp{quoted(name)} rỗng. {ACCEPTED}")
+    if data.startswith(_ZIP_MAGIC):
+        return _read_zip(data, name)
+    if data.lstrip(b"\x00\t\r\n ").startswith(_PDF_MAGIC):
+        from theodoi.importer.readers.pdf import read_pdf
+
+        return read_pdf(data, name=name)
+    if data.startswith(_OLE_MAGIC):
+        raise UnsupportedDocument(
+            f"Không đọc được tệp{quoted(name)}: đây là định dạng Word/Excel 97–2003 (.doc/.xls). "
+            f"Hãy mở tệp và lưu lại thành .docx hoặc .xlsx. {ACCEPTED}"
+        )
+    text = _decode_text(data)
+    if text is None:
+        raise UnsupportedDocument(f"Không đọc được tệp{quoted(name)}. {ACCEPTED}")
+    from theodoi.importer.readers.text import read_text
+
+    return read_text(text, name=name)
+
+
+def _read_zip(data: bytes, name: str) -> Document:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnsupportedDocument(_broken_zip_message(data, name)) from exc
+    if _WORD_PART in parts:
+        from theodoi.importer.readers.docx import read_docx
+
+        return read_docx(data, name=name)
+    if _EXCEL_PART in parts:
+        from theodoi.importer.readers.xlsx import read_xlsx
+
+        return read_xlsx(data, name=name)
+    raise UnsupportedDocument(
+        f"Không đọc được tệp{quoted(name)}: tệp nén này không phải tài liệu Word hay Excel. "
+        f"{ACCEPTED}"
+    )
+
+
+def _broken_zip_message(data: bytes, name: str) -> str:
+    # The central directory is at the end, so a truncated upload still shows its part names
+    # in the local headers at the start: enough to tell the user which kind of file broke.
+    folders = {part.split("/", 1)[0] for part in _local_part_names(data)}
+    if "word" in folders:
+        kind = "Word (.docx)"
+    elif "xl" in folders:
+        kind = "Excel (.xlsx)"
+    else:
+        kind = "nén"
+    return (
+        f"Không đọc được tệp {kind}{quoted(name)}: tệp bị hỏng hoặc tải lên chưa hết. "
+        f"Hãy mở tệp trên máy, lưu lại rồi tải lên lại. {ACCEPTED}"
+    )
+
+
+def _local_part_names(data: bytes) -> list[str]:
+    """Names in the ZIP local file headers (name length at offset 26, name at offset 30)."""
+    names = []
+    start = data.find(_ZIP_MAGIC)
+    while start != -1 and start + 30 <= len(data):
+        length = int.from_bytes(data[start + 26 : start + 28], "little")
+        names.append(data[start + 30 : start + 30 + length].decode("utf-8", "replace"))
+        start = data.find(_ZIP_MAGIC, start + 30)
+    return names
+
+
+def _decode_text(data: bytes) -> str | None:
+    """Decode plain text (UTF-8, or UTF-16 with a BOM as Word's "Unicode text" saves it)."""
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return text if _looks_like_text(text) else None
+
+
+def _looks_like_text(text: str) -> bool:
+    # Valid UTF-8 is not enough: short binary junk can decode. Text has no NULs and almost no
+    # control characters besides tab, newline, carriage return and form feed.
+    if "\x00" in text:
+        return False
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return controls <= len(text) // 100

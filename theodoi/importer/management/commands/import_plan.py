@@ -1,0 +1,94 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from theodoi.importer.pipeline import draft_from_bytes
+from theodoi.importer.readers import UnsupportedDocument
+from theodoi.importer.services import import_draft, resolve_draft_units
+from theodoi.org.models import Organization
+
+
+class Command(BaseCommand):
+    help = (
+        "Read a plan document (.docx, .xlsx, PDF with a text layer, or text) into a draft; "
+        "print it with --dry-run, or save it into a ward with --ward CODE."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="the plan document")
+        parser.add_argument("--ward", help="code of the ward or commune the plan belongs to")
+        parser.add_argument("--dry-run", action="store_true", help="print the draft, save nothing")
+        parser.add_argument("--format", choices=["json", "text"], default="text")
+        parser.add_argument(
+            "--no-new-units", action="store_true",
+            help="do not create units for names that match no unit (they stay as written)",
+        )
+
+    def handle(self, *args, path, ward, dry_run, format, no_new_units, **options):
+        source = Path(path)
+        if not source.is_file():
+            raise CommandError(f"Không tìm thấy tệp {path}.")
+        try:
+            draft = draft_from_bytes(source.read_bytes(), name=source.name)
+        except UnsupportedDocument as exc:
+            raise CommandError(str(exc)) from exc
+        organization = None
+        if ward:
+            organization = Organization.objects.filter(code=ward).first()
+            if organization is None or not organization.is_local:
+                raise CommandError(f"Không có phường, xã nào mã {ward}.")
+            resolve_draft_units(draft, organization)
+        if dry_run:
+            self._print(draft, format)
+            return
+        if organization is None:
+            raise CommandError("Hãy chọn phường, xã bằng --ward CODE (hoặc dùng --dry-run).")
+        result = import_draft(
+            actor=None, draft=draft, ward=organization, create_unknown_units=not no_new_units,
+            source_name=source.name,
+        )
+        summary = {
+            "plan": result.plan.pk,
+            "created": result.created,
+            "tasks_added": result.tasks_added,
+            "tasks_changed": result.tasks_changed,
+            "tasks_unchanged": result.tasks_unchanged,
+            "tasks_missing": result.tasks_missing,
+            "units_created": result.units_created,
+            "indicators_added": result.indicators_added,
+            "budget_lines_added": result.budget_lines_added,
+            "warnings": draft.warnings,
+        }
+        if format == "json":
+            self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
+        else:
+            verb = "Đã tạo" if result.created else "Đã cập nhật"
+            self.stdout.write(f"{verb} kế hoạch «{result.plan}» (id {result.plan.pk}).")
+            for key, value in summary.items():
+                if key not in ("plan", "created", "warnings"):
+                    self.stdout.write(f"  {key}: {value}")
+            self._warnings(draft.warnings)
+
+    def _print(self, draft, format):
+        if format == "json":
+            self.stdout.write(json.dumps(draft.to_json(), ensure_ascii=False, indent=2))
+            return
+        plan = draft.plan
+        self.stdout.write(f"Kế hoạch: {plan.number or '—'} ngày {plan.issued_on or '—'}")
+        self.stdout.write(f"  {plan.title}")
+        self.stdout.write(f"  Cơ quan ban hành: {plan.issuer or '—'}")
+        self.stdout.write(
+            f"{len(draft.sections)} mục, {len(draft.tasks)} nhiệm vụ, "
+            f"{len(draft.indicators)} chỉ tiêu, {len(draft.budget)} dòng kinh phí"
+        )
+        for task in draft.tasks:
+            indent = "    " if task.parent else "  "
+            self.stdout.write(f"{indent}[{task.section}] {task.code} {task.title[:90]}")
+        self._warnings(draft.warnings)
+
+    def _warnings(self, warnings):
+        if warnings:
+            self.stdout.write(self.style.WARNING(f"{len(warnings)} cảnh báo:"))
+            for warning in warnings:
+                self.stdout.write(f"  - {warning}")

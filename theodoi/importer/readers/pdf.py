@@ -1,0 +1,169 @@
+"""Read a PDF with a text layer into a Document, page by page.
+
+Tables are the ruled grids pdfplumber finds (a PDF exported from Word keeps its borders); the
+text outside them becomes one Paragraph per line, in top-to-bottom order with the tables. A table
+broken across pages stays one Table per page: joining them is the recogniser's job, as for the
+text seeds whose rows are broken across pages.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any, BinaryIO
+
+import pdfplumber
+
+from theodoi.importer.document import Block, Document, Paragraph, Row, Table
+from theodoi.importer.readers import ACCEPTED, UnsupportedDocument, quoted
+
+NO_TEXT_LAYER = (
+    "Tệp PDF không có lớp văn bản (có thể là bản quét). Hãy tải lên tệp Word hoặc PDF xuất từ Word."
+)
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+# Bullet glyphs as Word's Symbol and Wingdings fonts put them in a PDF: read as "- " like Word's.
+_BULLET = re.compile(r"^[\uf0b7\uf0a7\uf0d8\uf076\uf0a8\u2022\u25cf\u25aa\u25e6\u2023\u2043]\s*")
+# A line that starts a new item inside a cell rather than continuing the previous one.
+_ITEM = re.compile(r"^(- |\+ |\(?\d+(\.\d+)*[.)] |[a-zđ]\) )")
+
+Box = tuple[float, float, float, float]
+
+
+def read_pdf(data: bytes | BinaryIO, *, name: str = "") -> Document:
+    """Read a PDF; a scan without text gives an empty Document with a warning."""
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    document = Document(name=name)
+    try:
+        pdf = pdfplumber.open(stream)
+    except Exception as exc:  # pdfminer raises many kinds for a broken or locked file
+        raise _unreadable(name) from exc
+    with pdf:
+        try:
+            pages = list(pdf.pages)
+        except Exception as exc:
+            raise _unreadable(name) from exc
+        if not any(page.chars for page in pages):
+            document.warnings.append(NO_TEXT_LAYER)
+            return document
+        for number, page in enumerate(pages, start=1):
+            _read_page(page, number, document)
+    return document
+
+
+def _unreadable(name: str) -> UnsupportedDocument:
+    return UnsupportedDocument(
+        f"Không đọc được tệp PDF{quoted(name)}: tệp bị hỏng hoặc được đặt mật khẩu. {ACCEPTED}"
+    )
+
+
+def _read_page(page: Any, number: int, document: Document) -> None:
+    if not page.chars:
+        document.warnings.append(
+            f"Trang {number} không có lớp văn bản (có thể là ảnh quét): nội dung trang này "
+            "không được đọc."
+        )
+        return
+    try:
+        found = page.find_tables()
+        placed = _tables(page, found, number) + _lines(page, found, number)
+    except Exception:  # one malformed page must not lose the rest of the plan
+        document.warnings.append(f"Không đọc được trang {number} của tệp PDF.")
+        return
+    placed.sort(key=lambda item: item[0])
+    document.blocks.extend(block for _, block in placed)
+
+
+def _tables(page: Any, tables: list[Any], number: int) -> list[tuple[float, Block]]:
+    placed: list[tuple[float, Block]] = []
+    for index, found in enumerate(tables, start=1):
+        source = f"page {number} table {index}"
+        table = Table(source=source)
+        chars = _within(page.chars, found.bbox)
+        for row_number, (texts, boxes) in enumerate(
+            zip(found.extract(), (row.cells for row in found.rows), strict=False), start=1
+        ):
+            table.rows.append(
+                Row(
+                    [_cell_text(text) for text in texts],
+                    source=f"{source} row {row_number}",
+                    bold=_row_bold(texts, boxes, chars),
+                )
+            )
+        _mark_header(table)
+        if table.rows:
+            placed.append((found.bbox[1], table))
+    return placed
+
+
+def _lines(page: Any, tables: list[Any], number: int) -> list[tuple[float, Block]]:
+    boxes = [found.bbox for found in tables]
+    outside = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes))
+    placed: list[tuple[float, Block]] = []
+    lines = outside.extract_text_lines(return_chars=True)
+    for index, line in enumerate((line for line in lines if _clean(line["text"])), start=1):
+        paragraph = Paragraph(
+            _clean(line["text"]), f"page {number} line {index}", bold=_all_bold(line["chars"])
+        )
+        placed.append((line["top"], paragraph))
+    return placed
+
+
+def _mark_header(table: Table) -> None:
+    """A bold first row of labels is the header, repeated on each page the table runs over."""
+    if table.rows:
+        first = table.rows[0]
+        first.is_header = first.bold and sum(1 for cell in first.cells if cell) >= 2
+
+
+def _row_bold(texts: list[str | None], boxes: list[Box | None], chars: list[Any]) -> bool:
+    if texts and texts[0] and all(text is None for text in texts[1:]) and len(texts) > 1:
+        return True  # one cell merged across the full width: a section row
+    filled = [box for text, box in zip(texts, boxes, strict=False) if text and box]
+    return bool(filled) and all(_all_bold(_within(chars, box)) for box in filled)
+
+
+def _within(chars: Iterable[Any], box: Box) -> list[Any]:
+    return [char for char in chars if _inside(char, box)]
+
+
+def _inside(obj: dict[str, Any], box: Box) -> bool:
+    """Whether the centre of ``obj`` lies in ``box`` (x0, top, x1, bottom)."""
+    if "x0" not in obj or "top" not in obj:
+        return False
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _all_bold(chars: list[Any]) -> bool:
+    visible = [char for char in chars if char.get("text", "").strip()]
+    return bool(visible) and all(_BOLD_FONT.search(char.get("fontname", "")) for char in visible)
+
+
+def _cell_text(text: str | None) -> str:
+    """A cell's text with the lines its narrow column wrapped joined back together.
+
+    A PDF keeps no paragraphs, only visual lines: "Đơn vị\nchủ trì" must read "Đơn vị chủ trì"
+    to match a header. A line that starts a bullet or numbered item keeps its own line.
+    """
+    joined = ""
+    for line in (_clean(part) for part in (text or "").split("\n")):
+        if not line:
+            continue
+        if not joined:
+            joined = line
+        elif _ITEM.match(line):
+            joined += "\n" + line
+        elif joined.endswith("-") and not joined.endswith(" -"):
+            joined += line  # a word broken at its hyphen: "HĐND-" + "UBND"
+        else:
+            joined += " " + line
+    return joined
+
+
+def _clean(text: str | None) -> str:
+    # Decomposed Vietnamese and non-breaking spaces would defeat matching later on.
+    text = unicodedata.normalize("NFC", text or "").replace("\xa0", " ").strip()
+    return _BULLET.sub("- ", text)

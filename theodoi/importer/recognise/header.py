@@ -1,0 +1,131 @@
+"""The plan's identity from its first lines: number, date, place, issuer, title, parent plans.
+Pure functions over the document's paragraphs."""
+
+import datetime
+import re
+
+from theodoi.core.text import fold
+from theodoi.importer.document import Document
+from theodoi.importer.draft import DraftPlan
+
+_NUMBER_RE = re.compile(r"^\s*S[ốo]\s*:?\s*(.*?)\s*$", re.IGNORECASE)
+_PLAN_WORD_RE = re.compile(r"^\s*(#+\s*)?\**\s*K[ẾE] HO[ẠA]CH\s*\**\s*$", re.IGNORECASE)
+_PLACE_DATE_RE = re.compile(
+    r"^(?P<place>[^,]{3,80}),\s*ngày\s+(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})\s+năm\s+"
+    r"(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+# "(Ban hành kèm theo Kế hoạch số 110/KH-UBND ngày 25/3/2026 của UBND phường Lê Chân)"
+_APPENDIX_REF_RE = re.compile(
+    r"kèm theo Kế hoạch số\s*(?P<number>[\w./-]*\d[\w./-]*)?\s*(?:,\s*)?ngày\s*"
+    r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+_ISSUER_RE = re.compile(
+    r"^(?P<issuer>(?:Ban Thường vụ |Ban Chấp hành )?(?:Đảng ủy|Ủy ban nhân dân|UBND)[^,.;]{0,60}?)"
+    r"\s+(?:ban hành|xây dựng)\s+Kế hoạch",
+    re.IGNORECASE,
+)
+_PARENT_START = ("can cu", "thuc hien")
+_SECTION_START_RE = re.compile(r"^(#+\s*)?\**\s*([IVX]+[.-]|Phần thứ)", re.IGNORECASE)
+_SENTENCE_END = (".", ";", ":", "”")
+
+
+def _date(year: str, month: str, day: str) -> datetime.date | None:
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _issuer_kind(number: str, issuer: str) -> str:
+    folded = fold(f"{number} {issuer}")
+    if "/du" in folded or "-kh/du" in folded or "dang uy" in folded or "/tu" in folded:
+        return "party"
+    if "ubnd" in folded or "uy ban nhan dan" in folded:
+        return "peoples_committee"
+    return ""
+
+
+def recognise_header(document: Document) -> tuple[DraftPlan, list[str]]:
+    plan = DraftPlan()
+    warnings: list[str] = []
+    paragraphs = document.paragraphs()
+    head = paragraphs[:40]
+    title_index: int | None = None
+    for index, paragraph in enumerate(head):
+        text = paragraph.text
+        number = _NUMBER_RE.match(text)
+        if number and not plan.number and len(text) < 60:
+            plan.number = number.group(1).strip()
+            continue
+        place_date = _PLACE_DATE_RE.match(text)
+        if place_date and plan.issued_on is None:
+            plan.place = place_date.group("place").strip()
+            plan.issued_on = _date(*place_date.group("year", "month", "day"))
+            continue
+        if title_index is None and _PLAN_WORD_RE.match(text):
+            title_index = index + 1
+    if title_index is not None:
+        plan.title, rest = _title(head, title_index)
+        plan.parent_references = [
+            p.text for p in head[rest:] if fold(p.text).startswith(_PARENT_START)
+            and re.search(r"(Kế hoạch|Nghị quyết|Quyết định|Chương trình)", p.text)
+        ][:10]
+    for paragraph in head:
+        issuer = _ISSUER_RE.match(paragraph.text)
+        if issuer:
+            plan.issuer = issuer.group("issuer").strip()
+            break
+    _fill_from_appendix_reference(document, plan)
+    plan.issuer_kind = _issuer_kind(plan.number, plan.issuer)
+    if not plan.issuer and plan.place and plan.issuer_kind:
+        # "Số: 110/KH-UBND" signed in "Phường Lê Chân": the ward's People's Committee.
+        body = "Đảng ủy" if plan.issuer_kind == "party" else "UBND"
+        plan.issuer = f"{body} {plan.place[:1].lower()}{plan.place[1:]}"
+    if not re.search(r"\d", plan.number):
+        warnings.append(
+            f"Chưa có số kế hoạch (văn bản ghi «Số {plan.number}»): hãy nhập số khi kiểm tra bản nháp."
+            if plan.number
+            else "Không tìm thấy số kế hoạch: hãy nhập số khi kiểm tra bản nháp."
+        )
+    if plan.issued_on is None:
+        warnings.append("Không tìm thấy ngày ban hành: hãy nhập ngày khi kiểm tra bản nháp.")
+    if not plan.title:
+        warnings.append("Không tìm thấy tên kế hoạch (dòng sau chữ «KẾ HOẠCH»).")
+    return plan, warnings
+
+
+def _title(head, start: int) -> tuple[str, int]:
+    """The title runs from the line after "KẾ HOẠCH" until a "Căn cứ"/"Thực hiện" paragraph or a
+    section heading; PDF text wraps it over several lines, which are joined."""
+    parts: list[str] = []
+    index = start
+    while index < len(head):
+        text = head[index].text.strip().strip("*").strip()
+        folded = fold(text)
+        if parts and (folded.startswith(_PARENT_START) or _SECTION_START_RE.match(text)):
+            break
+        if parts and parts[-1].endswith(_SENTENCE_END) and not text[:1].islower():
+            break
+        if _ISSUER_RE.match(text):
+            break
+        parts.append(text)
+        index += 1
+        if len(parts) >= 8:
+            break
+    return " ".join(parts).strip(), index
+
+
+def _fill_from_appendix_reference(document: Document, plan: DraftPlan) -> None:
+    """An appendix says "kèm theo Kế hoạch số 110/KH-UBND ngày 25/3/2026": a second source for
+    a number or date the first page leaves blank."""
+    for paragraph in document.paragraphs():
+        match = _APPENDIX_REF_RE.search(paragraph.text)
+        if not match:
+            continue
+        if match.group("number") and not re.search(r"\d", plan.number):
+            plan.number = match.group("number")
+        if plan.issued_on is None:
+            plan.issued_on = _date(*match.group("year", "month", "day"))
+        return

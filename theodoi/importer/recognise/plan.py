@@ -1,0 +1,92 @@
+"""From a read document to a draft plan: every recogniser in turn, each claiming the tables it
+understands; whatever nobody claims is reported, never dropped silently. Pure functions."""
+
+from collections import Counter
+
+from theodoi.core.text import fold
+from theodoi.importer.document import Document
+from theodoi.importer.draft import Draft, DraftSection, where
+from theodoi.importer.recognise.budget import budget_from_tables
+from theodoi.importer.recognise.header import recognise_header
+from theodoi.importer.recognise.indicator_lists import indicators_from_lists
+from theodoi.importer.recognise.indicator_tables import indicators_from_tables
+from theodoi.importer.recognise.tables import LogicalTable, logical_tables
+from theodoi.importer.recognise.tasks import is_task_table, tasks_from_body, tasks_from_table
+
+APPENDIX_SECTION = "PL"
+
+
+def recognise(document: Document) -> Draft:
+    draft = Draft()
+    draft.warnings.extend(document.warnings)
+    draft.plan, warnings = recognise_header(document)
+    draft.warnings.extend(warnings)
+    tables = logical_tables(document)
+    claimed: list[LogicalTable] = []
+
+    draft.budget, warnings, used = budget_from_tables(tables)
+    draft.warnings.extend(warnings)
+    claimed.extend(used)
+
+    indicators, warnings, used = indicators_from_tables(document, _unclaimed(tables, claimed))
+    draft.indicators.extend(indicators)
+    draft.warnings.extend(warnings)
+    claimed.extend(used)
+    if not used:
+        # Plans that list their targets in the body have no indicator table, and plans with
+        # an indicator appendix repeat some of its targets in the body: one source, not both.
+        indicators, warnings = indicators_from_lists(document)
+        draft.indicators.extend(indicators)
+        draft.warnings.extend(warnings)
+
+    sections, tasks, warnings = tasks_from_body(document)
+    draft.sections.extend(sections)
+    draft.tasks.extend(tasks)
+    draft.warnings.extend(warnings)
+    appendix_count = 0
+    for table in _unclaimed(tables, claimed):
+        if not is_task_table(table):
+            continue
+        claimed.append(table)
+        appendix_count += 1
+        sections, tasks, warnings = tasks_from_table(table)
+        if not sections and tasks:
+            # An appendix table without section rows is a section of its own.
+            code = APPENDIX_SECTION if appendix_count == 1 else f"{APPENDIX_SECTION}{appendix_count}"
+            sections = [DraftSection(code=code, title=_appendix_title(table), row=table.source)]
+            for task in tasks:
+                task.section = code
+        draft.sections.extend(sections)
+        draft.tasks.extend(tasks)
+        draft.warnings.extend(warnings)
+
+    for table in _unclaimed(tables, claimed):
+        columns = ", ".join(label for label in table.header if label) or "không có tiêu đề cột"
+        draft.warnings.append(
+            f"Bảng ở {where(table.source)} ({len(table.rows)} hàng; cột: {columns}) không được "
+            "nhận dạng là bảng nhiệm vụ, chỉ tiêu hay kinh phí nên chưa được nhập. Hãy kiểm tra "
+            "và nhập tay nếu cần."
+        )
+    _check_duplicate_codes(draft)
+    return draft
+
+
+def _unclaimed(tables: list[LogicalTable], claimed: list[LogicalTable]) -> list[LogicalTable]:
+    return [table for table in tables if not any(table is other for other in claimed)]
+
+
+def _appendix_title(table: LogicalTable) -> str:
+    for text in table.context:
+        if "phu luc" in fold(text):
+            return text.strip()
+    return "Phụ lục"
+
+
+def _check_duplicate_codes(draft: Draft) -> None:
+    counts = Counter((task.section, task.code) for task in draft.tasks)
+    for (section, code), count in counts.items():
+        if count > 1:
+            draft.warnings.append(
+                f"Mã nhiệm vụ {code} xuất hiện {count} lần trong mục {section or '—'}: hãy sửa "
+                "mã để phân biệt trước khi lưu."
+            )

@@ -1,0 +1,376 @@
+"""Saving a checked draft into a ward: the one write path of the importer.
+
+Units written in the plan are resolved to the ward's units; names that match no unit are
+proposed as new units (never dropped). A plan whose number already exists in the ward is updated
+task by task instead of being duplicated: changed tasks are changed, new tasks added, and tasks
+missing from the new version are kept and reported, because deleting tracked work silently would
+lose its reports and evidence.
+"""
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from theodoi.audit.services import audit_record
+from theodoi.budget import services as budget_services
+from theodoi.importer.draft import Draft, DraftTask
+from theodoi.org import services as org_services
+from theodoi.org.matching import match_units, unknown_names
+from theodoi.org.models import Organization, Unit, User
+from theodoi.org.selectors import unit_catalogue
+from theodoi.plans import services as plan_services
+from theodoi.plans.models import Indicator, Plan, Section, Task
+
+# "UBND phường (Phòng Văn hóa, Xã hội; Trung tâm Dịch vụ tổng hợp)": the People's Committee
+# acting through the units in brackets, which are the real leads.
+_THROUGH_RE = re.compile(r"^\s*(UBND|Ủy ban nhân dân)[^()]*\((?P<inner>.+)\)\s*$", re.IGNORECASE)
+_YEAR_RE = re.compile(r"\b(20\d\d)\b")
+_COMPARATORS = {c.value for c in Indicator.Comparator}
+
+
+@dataclass
+class UnitResolution:
+    units: list[Unit] = field(default_factory=list)
+    all_units: bool = False
+    unknown: list[str] = field(default_factory=list)
+
+
+def resolve_units(raw: str, ward: Organization, catalogue: Mapping[str, int]) -> UnitResolution:
+    through = _THROUGH_RE.match(raw)
+    text = through.group("inner") if through else raw
+    match = match_units(text, catalogue, ward_name=ward.name)
+    units = list(Unit.objects.filter(pk__in=match.unit_ids))
+    units.sort(key=lambda unit: match.unit_ids.index(unit.pk))
+    return UnitResolution(
+        units=units,
+        all_units=match.all_units,
+        unknown=unknown_names(text, match, ward_name=ward.name),
+    )
+
+
+def resolve_draft_units(draft: Draft, ward: Organization) -> list[str]:
+    """Fill each task's canonical lead and coordinating units; return every unknown name once."""
+    catalogue = unit_catalogue(ward)
+    unknown: list[str] = []
+    for task in draft.tasks:
+        lead = resolve_units(task.lead_units_raw, ward, catalogue)
+        coordinating = resolve_units(task.coordinating_units_raw, ward, catalogue)
+        task.lead_units = ["*"] if lead.all_units else [u.name for u in lead.units]
+        task.coordinating_units = (
+            ["*"] if coordinating.all_units else [u.name for u in coordinating.units]
+        )
+        task.unknown_units = lead.unknown + [n for n in coordinating.unknown if n not in lead.unknown]
+        unknown.extend(name for name in task.unknown_units if name not in unknown)
+    return unknown
+
+
+def plan_period(draft: Draft) -> tuple[datetime.date | None, datetime.date | None]:
+    """The years the plan covers: from its title ("năm 2026", "giai đoạn 2026-2030"), else the
+    year it was issued."""
+    years = sorted({int(y) for y in _YEAR_RE.findall(draft.plan.title)} - {2024})
+    # References to older documents in the title ("Nghị quyết … ngày 22/12/2024") are not the
+    # plan's own period; the latest year mentioned, with the range it opens, is.
+    if years:
+        return datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)
+    if draft.plan.issued_on:
+        year = draft.plan.issued_on.year
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return None, None
+
+
+@dataclass
+class ImportResult:
+    plan: Plan
+    created: bool
+    tasks_added: int = 0
+    tasks_changed: int = 0
+    tasks_unchanged: int = 0
+    tasks_missing: list[str] = field(default_factory=list)
+    units_created: list[str] = field(default_factory=list)
+    indicators_added: int = 0
+    budget_lines_added: int = 0
+
+
+def existing_plan(ward: Organization, draft: Draft) -> Plan | None:
+    number = draft.plan.number.strip()
+    if not re.search(r"\d", number):
+        return None
+    return ward.plans.filter(number=number).first()
+
+
+@transaction.atomic
+def import_draft(
+    *,
+    actor: User | None,
+    draft: Draft,
+    ward: Organization,
+    unit_choices: Mapping[str, int | None] | None = None,
+    create_unknown_units: bool = True,
+    source_name: str = "",
+) -> ImportResult:
+    """Save ``draft`` into ``ward``. ``unit_choices`` maps an unknown unit name to an existing
+    unit's id (or None to leave it out, kept as written on the task); other unknown names become
+    new units when ``create_unknown_units``."""
+    choices = dict(unit_choices or {})
+    result_units: list[str] = []
+    for name in resolve_draft_units(draft, ward):
+        if name in choices:
+            continue
+        if create_unknown_units:
+            unit = org_services.unit_create(actor=actor, organization=ward, name=name)
+            choices[name] = unit.pk
+            result_units.append(name)
+    catalogue = unit_catalogue(ward)
+    plan = existing_plan(ward, draft)
+    if plan is None:
+        result = ImportResult(plan=_create_plan(actor, draft, ward), created=True)
+    else:
+        result = ImportResult(plan=plan, created=False)
+    result.units_created = result_units
+    sections = _sections(actor, result.plan, draft)
+    _tasks(actor, result, draft, ward, catalogue, choices, sections)
+    if result.created:
+        result.indicators_added = _indicators(actor, result.plan, draft, ward, catalogue)
+        result.budget_lines_added = _budget(actor, result.plan, draft)
+    audit_record(
+        actor=actor, action="plan.import", obj=result.plan, organization=ward,
+        summary=f"{source_name or 'document'}: +{result.tasks_added} tasks, "
+        f"{result.tasks_changed} changed, {len(result.tasks_missing)} missing",
+        after={
+            "source": source_name,
+            "created": result.created,
+            "tasks_added": result.tasks_added,
+            "tasks_changed": result.tasks_changed,
+            "tasks_missing": result.tasks_missing,
+            "units_created": result.units_created,
+            "warnings": draft.warnings,
+        },
+    )
+    return result
+
+
+def _create_plan(actor: User | None, draft: Draft, ward: Organization) -> Plan:
+    start, end = plan_period(draft)
+    plan = plan_services.plan_create(
+        actor=actor,
+        organization=ward,
+        number=draft.plan.number,
+        title=draft.plan.title or draft.plan.number or "Kế hoạch",
+        issuer=draft.plan.issuer or ward.name,
+        issuer_kind=draft.plan.issuer_kind or Plan.Issuer.PEOPLES_COMMITTEE,
+        issued_on=draft.plan.issued_on,
+        period_start=start,
+        period_end=end,
+        parent_references="\n".join(draft.plan.parent_references),
+        parents=_parent_plans(ward, draft),
+    )
+    return plan
+
+
+def _parent_plans(ward: Organization, draft: Draft) -> list[Plan]:
+    """Plans already in the system that this one names in its "Căn cứ" lines."""
+    text = " ".join(draft.plan.parent_references)
+    if not text:
+        return []
+    ancestors = [int(pk) for pk in ward.path.strip("/").split("/") if pk]
+    candidates = Plan.objects.filter(organization_id__in=ancestors).exclude(number="")
+    return [plan for plan in candidates if re.search(rf"\b{re.escape(plan.number)}\b", text)]
+
+
+def _sections(actor: User | None, plan: Plan, draft: Draft) -> dict[str, Section]:
+    existing = {section.code: section for section in plan.sections.all()}
+    for draft_section in draft.sections:
+        if draft_section.code not in existing:
+            existing[draft_section.code] = plan_services.section_create(
+                actor=actor, plan=plan, code=draft_section.code,
+                title=draft_section.title or f"Mục {draft_section.code}",
+            )
+    return existing
+
+
+def _units_for(
+    raw: str, ward: Organization, catalogue: Mapping[str, int], choices: Mapping[str, int | None],
+    *, exclude: set[int] = frozenset(),
+) -> list[Unit]:
+    resolution = resolve_units(raw, ward, catalogue)
+    if resolution.all_units:
+        return [u for u in ward.units.filter(is_active=True) if u.pk not in exclude]
+    units = list(resolution.units)
+    chosen = [choices[name] for name in resolution.unknown if choices.get(name)]
+    units.extend(Unit.objects.filter(pk__in=chosen, organization=ward))
+    seen: set[int] = set()
+    return [u for u in units if not (u.pk in seen or seen.add(u.pk)) and u.pk not in exclude]
+
+
+TASK_FIELDS = ("title", "output", "kpi", "accountable", "note", "deadline_text",
+               "lead_units_raw", "coordinating_units_raw")
+
+
+def _task_values(task: DraftTask) -> dict[str, Any]:
+    return {name: getattr(task, name) for name in TASK_FIELDS}
+
+
+def _tasks(actor, result, draft, ward, catalogue, choices, sections) -> None:
+    plan = result.plan
+    existing = {(t.section.code if t.section else "", t.code): t for t in plan.tasks.all()}
+    seen: set[tuple[str, str]] = set()
+    saved: dict[tuple[str, str], Task] = {}
+    for order, draft_task in enumerate(draft.tasks):
+        key = (draft_task.section, draft_task.code)
+        seen.add(key)
+        leads = _units_for(draft_task.lead_units_raw, ward, catalogue, choices)
+        coordinators = _units_for(
+            draft_task.coordinating_units_raw, ward, catalogue, choices,
+            exclude={u.pk for u in leads},
+        )
+        parent = saved.get((draft_task.section, draft_task.parent)) if draft_task.parent else None
+        current = existing.get(key)
+        if current is None:
+            saved[key] = plan_services.task_create(
+                actor=actor, plan=plan, section=sections.get(draft_task.section), parent=parent,
+                code=draft_task.code, lead_units=leads, coordinating_units=coordinators,
+                order=order, **_task_values(draft_task),
+            )
+            result.tasks_added += 1
+            continue
+        changes = {
+            name: value for name, value in _task_values(draft_task).items()
+            if getattr(current, name) != value
+        }
+        same_units = {u.pk for u in current.lead_units.all()} == {u.pk for u in leads} and {
+            u.pk for u in current.coordinating_units.all()
+        } == {u.pk for u in coordinators}
+        if changes or not same_units:
+            plan_services.task_update(
+                actor=actor, task=current, changes=changes, lead_units=leads,
+                coordinating_units=coordinators,
+            )
+            result.tasks_changed += 1
+        else:
+            result.tasks_unchanged += 1
+        saved[key] = current
+    result.tasks_missing = sorted(
+        f"{section}.{code}" if section else code
+        for (section, code) in existing
+        if (section, code) not in seen
+    )
+
+
+def _first_unit(raw: str, ward, catalogue) -> Unit | None:
+    resolution = resolve_units(raw, ward, catalogue)
+    return resolution.units[0] if resolution.units else None
+
+
+def _indicators(actor, plan: Plan, draft: Draft, ward, catalogue) -> int:
+    for item in draft.indicators:
+        plan_services.indicator_create(
+            actor=actor,
+            plan=plan,
+            name=item.name,
+            code=item.code,
+            unit_of_measure=item.unit[:60],
+            comparator=item.comparator if item.comparator in _COMPARATORS else ">=",
+            baseline=item.baseline,
+            baseline_year=item.baseline_year,
+            baseline_text=item.baseline_text[:200],
+            target=item.target,
+            target_year=item.target_year,
+            target_text=item.target_text,
+            milestones=item.milestones,
+            milestone_texts={y: t[:200] for y, t in item.milestone_texts.items()},
+            lead_unit=_first_unit(item.lead_unit, ward, catalogue),
+            monitoring_unit=_first_unit(item.monitoring_unit, ward, catalogue),
+            lead_unit_raw=item.lead_unit[:300],
+            monitoring_unit_raw=item.monitoring_unit[:300],
+        )
+    return len(draft.indicators)
+
+
+def _budget(actor, plan: Plan, draft: Draft) -> int:
+    count = 0
+    for line in draft.budget:
+        by_year = dict(line.by_year)
+        if not by_year and line.total is not None:
+            # A line with only a total: booked on the first year of its period, or the plan's.
+            years = _YEAR_RE.findall(line.period_text)
+            year = int(years[0]) if years else (plan.period_start or datetime.date.today()).year
+            by_year = {year: line.total}
+        note = "\n".join(p for p in (line.table, line.period_text) if p)
+        created = budget_services.budget_lines_create(
+            actor=actor, plan=plan, content=line.item, code=line.code, by_year=by_year,
+            note=note,
+        )
+        count += len(created)
+    return count
+
+
+
+
+@dataclass
+class Preview:
+    """What saving the draft would do to a plan that already exists."""
+
+    plan: Plan
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def preview_changes(ward: Organization, draft: Draft) -> Preview | None:
+    plan = existing_plan(ward, draft)
+    if plan is None:
+        return None
+    existing = {(t.section.code if t.section else "", t.code): t for t in plan.tasks.all()}
+    preview = Preview(plan=plan)
+    keys = set()
+    for task in draft.tasks:
+        key = (task.section, task.code)
+        keys.add(key)
+        label = f"{task.section}.{task.code}" if task.section else task.code
+        current = existing.get(key)
+        if current is None:
+            preview.added.append(label)
+        elif any(getattr(current, n) != v for n, v in _task_values(task).items()):
+            preview.changed.append(label)
+        else:
+            preview.unchanged += 1
+    preview.missing = sorted(
+        f"{s}.{c}" if s else c for (s, c) in existing if (s, c) not in keys
+    )
+    return preview
+
+
+@transaction.atomic
+def import_draft_create(
+    *, actor: User, ward: Organization, draft: Draft, source_name: str, sha256: str
+):
+    """Keep a freshly read draft for checking; audited like every write."""
+    from theodoi.importer.draft import draft_to_data
+    from theodoi.importer.models import ImportDraft
+
+    stored = ImportDraft.objects.create(
+        organization=ward, created_by=actor, source_name=source_name[:255],
+        source_sha256=sha256, data=draft_to_data(draft),
+    )
+    audit_record(
+        actor=actor, action="import.upload", obj=stored, organization=ward,
+        summary=f"{source_name}: {len(draft.tasks)} tasks, {len(draft.warnings)} warnings",
+        after={"sha256": sha256, "tasks": len(draft.tasks), "indicators": len(draft.indicators)},
+    )
+    return stored
+
+
+@transaction.atomic
+def import_draft_close(*, actor: User, stored, status: str, plan: Plan | None = None) -> None:
+    stored.status = status
+    stored.plan = plan
+    stored.save(update_fields=["status", "plan"])
+    audit_record(
+        actor=actor, action=f"import.{status}", obj=stored, organization=stored.organization,
+        summary=stored.source_name,
+    )
