@@ -18,24 +18,29 @@ def demo(db):
     return ward
 
 
-def test_demo_loads_the_seed_plan_with_units_resolved(demo):
+def test_demo_imports_the_five_seed_plans_into_four_wards(demo):
+    assert Plan.objects.count() == 5
+    assert Organization.objects.filter(kind="ward").count() == 4
     plan = Plan.objects.get(number="110/KH-UBND")
     assert plan.organization == demo
-    assert plan.tasks.count() == len(data.TASKS) == 8
-    police_task = plan.tasks.get(code="8")
+    assert plan.tasks.count() == 34 + 8
+    police_task = plan.tasks.get(section__code="PL", code="8")
     assert [u.name for u in police_task.lead_units.all()] == ["Công an phường"]
     assert [u.name for u in police_task.coordinating_units.all()] == ["Văn phòng HĐND và UBND"]
-    first = plan.tasks.get(code="1")
+    first = plan.tasks.get(section__code="PL", code="1")
     assert [u.name for u in first.lead_units.all()] == ["Phòng Văn hóa - Xã hội"]
     # "Các phòng, ban, đơn vị, Trung tâm" means every other unit of the ward.
     assert first.coordinating_units.count() == demo.units.count() - 1
     assert Directive.objects.filter(task=first).exists()
+    phuoc_binh = Organization.objects.get(code="DN-PHUOCBINH")
+    assert phuoc_binh.plans.count() == 2
 
 
 def test_demo_is_idempotent(demo):
+    tasks = Task.objects.count()
     _, created = load_demo()
     assert not created
-    assert Task.objects.count() == 8
+    assert Task.objects.count() == tasks
     assert Organization.objects.filter(code=data.WARD["code"]).count() == 1
 
 
@@ -67,11 +72,11 @@ def test_each_demo_user_signs_in_and_sees_the_pages(
     )
     assert response.status_code == 200
     assert response.context["user"].username == username
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(number="110/KH-UBND")
     plans_page = client.get(reverse("plan_list")).content.decode()
     assert (plan.number in plans_page) is sees_plan
     assert client.get(plan.get_absolute_url()).status_code == 200
-    task = plan.tasks.get(code="8")
+    task = plan.tasks.get(section__code="PL", code="8")
     assert client.get(task.get_absolute_url()).status_code == 200
     my_tasks = client.get(reverse("my_tasks")).content.decode()
     if sees_my_tasks:
@@ -95,3 +100,15 @@ def test_admin_reaches_django_admin_and_other_roles_do_not(client, demo):
     client.post(reverse("logout"))
     client.post(reverse("login"), {"username": "vanphong", "password": data.PASSWORD})
     assert client.get(reverse("admin:org_unit_changelist")).status_code == 302
+
+
+def test_each_demo_user_sees_only_their_part_of_the_tree(client, demo):
+    from theodoi.plans.selectors import plans_for_user
+
+    def wards_seen(username):
+        user = User.objects.get(username=username)
+        return {plan.organization.code for plan in plans_for_user(user)}
+
+    assert wards_seen("canbo_vhxh") == {"HP-LECHAN"}
+    assert wards_seen("tinh") == {"HP-LECHAN", "HP-THANHDONG"}
+    assert wards_seen("admin") == {"HP-LECHAN", "HP-THANHDONG", "DN-CHONTHANH", "DN-PHUOCBINH"}

@@ -18,6 +18,7 @@ from pathlib import Path
 import docx
 import openpyxl
 from docx.oxml import OxmlElement
+from docx.table import _Row
 from openpyxl.styles import Font
 
 TASK_HEADER = [
@@ -86,14 +87,14 @@ def _nested_table(document: docx.document.Document) -> None:
     _fill(inner.rows[1], ["Năm 2027", "200"])
 
 
-def _fill(row: object, texts: list[str], *, start: int = 0, bold: bool = False) -> None:
-    for cell, text in zip(row.cells[start:], texts, strict=False):  # type: ignore[attr-defined]
+def _fill(row: _Row, texts: list[str], *, start: int = 0, bold: bool = False) -> None:
+    for cell, text in zip(row.cells[start:], texts, strict=False):
         if text:
             cell.paragraphs[0].add_run(text).bold = bold or None
 
 
-def _repeat_as_header(row: object) -> None:
-    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+def _repeat_as_header(row: _Row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
     tr_pr.append(OxmlElement("w:tblHeader"))
 
 

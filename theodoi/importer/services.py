@@ -17,6 +17,7 @@ from django.db import transaction
 
 from theodoi.audit.services import audit_record
 from theodoi.budget import services as budget_services
+from theodoi.core.access import Action, require
 from theodoi.importer.draft import Draft, DraftTask
 from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
@@ -115,13 +116,17 @@ def import_draft(
     """Save ``draft`` into ``ward``. ``unit_choices`` maps an unknown unit name to an existing
     unit's id (or None to leave it out, kept as written on the task); other unknown names become
     new units when ``create_unknown_units``."""
+    if actor is not None:
+        require(actor, Action.MANAGE_PLAN, ward)
     choices = dict(unit_choices or {})
     result_units: list[str] = []
     for name in resolve_draft_units(draft, ward):
         if name in choices:
             continue
         if create_unknown_units:
-            unit = org_services.unit_create(actor=actor, organization=ward, name=name)
+            unit = org_services.unit_create(
+                actor=actor, organization=ward, name=name, action=Action.MANAGE_PLAN
+            )
             choices[name] = unit.pk
             result_units.append(name)
     catalogue = unit_catalogue(ward)

@@ -37,9 +37,12 @@ def unit_create(
     short_name: str = "",
     aliases: Iterable[str] = (),
     order: int | None = None,
+    action: Action = Action.MANAGE_ORG,
 ) -> Unit:
+    """``action`` is the right the actor needs: the admin's, or the standing office's when a
+    unit named in an imported plan is created while the plan is checked."""
     if actor is not None:
-        require(actor, Action.MANAGE_ORG, organization)
+        require(actor, action, organization)
     if order is None:
         order = organization.units.count()
     unit = Unit.objects.create(

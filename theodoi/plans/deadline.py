@@ -137,11 +137,12 @@ def _latex_math(match: re.Match[str]) -> str:
     return inner.replace("{", "").replace("}", "")
 
 
-def normalize_text(text: str) -> str:
+def normalize_text(text: str, *, keep_dashes: bool = False) -> str:
     """Return the text without conversion remnants, for parsing only (the original is kept).
 
     Line breaks survive (collapsed to one) because they separate list items; every other run
-    of whitespace becomes one space.
+    of whitespace becomes one space. Dashes of every width become "-" for parsing, unless
+    ``keep_dashes`` (text shown to people keeps the document's own "–").
     """
     result = unicodedata.normalize("NFC", html.unescape(text))
     result = _BLOCK_TAG_RE.sub("\n", result)
@@ -150,7 +151,9 @@ def normalize_text(text: str) -> str:
     # Outside $...$ only known symbols are replaced: a stray backslash may be real text.
     result = _LATEX_COMMAND_RE.sub(lambda m: _LATEX_SYMBOLS.get(m.group(1), m.group(0)), result)
     result = _EMPHASIS_RE.sub("", result)
-    result = _INVISIBLE_RE.sub("", result).translate(_DASHES)
+    result = _INVISIBLE_RE.sub("", result)
+    if not keep_dashes:
+        result = result.translate(_DASHES)
     lines = (_SPACES_RE.sub(" ", line).strip() for line in result.splitlines())
     return "\n".join(line for line in lines if line)
 

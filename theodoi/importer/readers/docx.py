@@ -106,32 +106,24 @@ class _Style:
 
 
 def _parse_style(element: Any) -> _Style:
-    name = element.find(qn("w:name"))
-    based_on = element.find(qn("w:basedOn"))
     bold = element.find(f"{qn('w:rPr')}/{qn('w:b')}")
-    outline = element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+    ppr = element.find(qn("w:pPr"))
+    outline = _val(ppr, "w:outlineLvl")
     return _Style(
-        name=name.get(qn("w:val"), "") if name is not None else "",
-        based_on=based_on.get(qn("w:val")) if based_on is not None else None,
+        name=_val(element, "w:name") or "",
+        based_on=_val(element, "w:basedOn"),
         bold=_flag(bold) if bold is not None else None,
-        numbering=_numbering_of(element.find(qn("w:pPr"))),
-        outline=_int(outline.get(qn("w:val")), 9) if outline is not None else None,
+        numbering=_numbering_of(ppr),
+        outline=_int(outline, 9) if outline is not None else None,
     )
 
 
 def _numbering_of(ppr: Any) -> tuple[str, int] | None:
     """(numId, level) of a paragraph or style's <w:numPr>, if any."""
-    if ppr is None:
-        return None
-    num_pr = ppr.find(qn("w:numPr"))
+    num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
     if num_pr is None:
         return None
-    num_id = num_pr.find(qn("w:numId"))
-    level = num_pr.find(qn("w:ilvl"))
-    return (
-        num_id.get(qn("w:val"), "") if num_id is not None else "",
-        _int(level.get(qn("w:val")), 0) if level is not None else 0,
-    )
+    return _val(num_pr, "w:numId") or "", _int(_val(num_pr, "w:ilvl"), 0)
 
 
 class _Styles:
@@ -207,13 +199,11 @@ class _Numbering:
             }
             self._levels[abstract.get(qn("w:abstractNumId"), "")] = levels
         for num in root.findall(qn("w:num")):
-            abstract_id = num.find(qn("w:abstractNumId"))
-            entry = _List(abstract_id.get(qn("w:val"), "") if abstract_id is not None else "")
+            entry = _List(_val(num, "w:abstractNumId") or "")
             for override in num.findall(qn("w:lvlOverride")):
-                start = override.find(qn("w:startOverride"))
+                start = _val(override, "w:startOverride")
                 if start is not None:
-                    level = _int(override.get(qn("w:ilvl")), 0)
-                    entry.starts[level] = _int(start.get(qn("w:val")), 1)
+                    entry.starts[_int(override.get(qn("w:ilvl")), 0)] = _int(start, 1)
             self._lists[num.get(qn("w:numId"), "")] = entry
 
     @staticmethod
@@ -327,8 +317,7 @@ class _DocxReader:
         return text, bold, self._heading(ppr, style_id) if text else 0
 
     def _style_id(self, ppr: Any) -> str | None:
-        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
-        return style.get(qn("w:val")) if style is not None else self.styles.default_paragraph
+        return _val(ppr, "w:pStyle") or self.styles.default_paragraph
 
     def _label(self, ppr: Any, style_id: str | None) -> str:
         numbering = _numbering_of(ppr) or self.styles.numbering(style_id)
@@ -337,9 +326,9 @@ class _DocxReader:
         return self.numbering.label(*numbering)
 
     def _heading(self, ppr: Any, style_id: str | None) -> int:
-        outline = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+        outline = _val(ppr, "w:outlineLvl")
         if outline is not None:
-            level = _int(outline.get(qn("w:val")), 9)
+            level = _int(outline, 9)
             return min(level + 1, 6) if level < 9 else 0
         return self.styles.heading(style_id)
 
@@ -370,11 +359,9 @@ class _DocxReader:
             direct = rpr.find(qn("w:b"))
             if direct is not None:
                 return _flag(direct)
-            char_style = rpr.find(qn("w:rStyle"))
-            if char_style is not None:
-                bold = self.styles.bold(char_style.get(qn("w:val")))
-                if bold is not None:
-                    return bold
+            bold = self.styles.bold(_val(rpr, "w:rStyle"))
+            if bold is not None:
+                return bold
         return bool(style_bold)
 
     # Tables -----------------------------------------------------------------------------------
@@ -417,13 +404,11 @@ class _DocxReader:
 
     @staticmethod
     def _grid(trpr: Any, tag: str) -> int:
-        element = trpr.find(qn(tag)) if trpr is not None else None
-        return max(_int(element.get(qn("w:val")), 0), 0) if element is not None else 0
+        return max(_int(_val(trpr, tag), 0), 0)
 
     def _cell(self, tc: Any, table: int, row: int) -> _Cell:
         tcpr = tc.find(qn("w:tcPr"))
-        span_element = tcpr.find(qn("w:gridSpan")) if tcpr is not None else None
-        span = max(_int(span_element.get(qn("w:val")), 1), 1) if span_element is not None else 1
+        span = max(_int(_val(tcpr, "w:gridSpan"), 1), 1)
         if self._continues_merge(tcpr):
             # The text of a merged block stays in its first cell; Word hides the rest.
             return _Cell("", False, span)

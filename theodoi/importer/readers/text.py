@@ -21,7 +21,7 @@ _LIST_ITEM_RE = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
 def clean_cell(raw: str) -> str:
     """The readable text of one cell or line: remnants removed, list items kept as lines."""
     text = _LIST_ITEM_RE.sub("\n", raw)
-    return normalize_text(text).strip()
+    return normalize_text(text, keep_dashes=True).strip()
 
 
 def _is_bold(raw: str) -> bool:

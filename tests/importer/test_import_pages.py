@@ -1,0 +1,91 @@
+"""The upload and review pages: only the standing office of the ward, nothing saved before the
+person confirms, and bad files get a clear answer."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from theodoi.importer.models import ImportDraft
+from theodoi.plans.models import Plan
+from tests.importer.seeds import seed_path
+
+
+def upload(client, path, name=None):
+    data = path.read_bytes() if hasattr(path, "read_bytes") else path
+    return client.post(
+        reverse("import_upload"),
+        {"document": SimpleUploadedFile(name or getattr(path, "name", "plan.txt"), data)},
+    )
+
+
+@pytest.fixture
+def office(client, world):
+    client.force_login(world.people.office)
+    return client
+
+
+def test_only_the_standing_office_may_import(client, world):
+    for name in ["officer", "leader", "upper", "ward_admin"]:
+        client.force_login(getattr(world.people, name))
+        assert client.get(reverse("import_upload")).status_code == 403, name
+
+
+def test_upload_makes_a_draft_and_saves_nothing(office, world):
+    response = upload(office, seed_path("004"))
+    stored = ImportDraft.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("import_review", args=[stored.pk])
+    assert not Plan.objects.filter(number="110/KH-UBND").exists()
+    page = office.get(response.url).content.decode()
+    assert "110/KH-UBND" in page
+    assert "Đưa vào khai thác hiệu quả các cơ sở dữ liệu quốc gia" in page
+    assert "dòng 166" in page or "line 166" in page  # the source row is shown
+
+
+def test_review_then_save_with_a_removed_row_and_unit_choices(office, world):
+    upload(office, seed_path("004"))
+    stored = ImportDraft.objects.get()
+    page = office.get(reverse("import_review", args=[stored.pk]))
+    unknown = page.context["unknown"]
+    draft = page.context["draft"]
+    removed = next(i for i, t in enumerate(draft.tasks) if t.section == "PL" and t.code == "6")
+    form = {"action": "save", f"task-{removed}-delete": "1"}
+    for index, name in enumerate(unknown):
+        form[f"unit-{index}"] = str(world.vhxh.pk) if "Văn phòng" in name else ""
+    response = office.post(reverse("import_review", args=[stored.pk]), form)
+    plan = Plan.objects.get(number="110/KH-UBND")
+    assert response.status_code == 302 and response.url == plan.get_absolute_url()
+    assert plan.tasks.count() == 41
+    assert not plan.tasks.filter(section__code="PL", code="6").exists()
+    stored.refresh_from_db()
+    assert stored.status == "saved" and stored.plan == plan
+    assert any("removed" in w or "đã bỏ" in w for w in stored.data["warnings"])
+
+
+def test_discard_saves_nothing(office, world):
+    upload(office, seed_path("004"))
+    stored = ImportDraft.objects.get()
+    office.post(reverse("import_review", args=[stored.pk]), {"action": "discard"})
+    stored.refresh_from_db()
+    assert stored.status == "discarded"
+    assert not Plan.objects.filter(number="110/KH-UBND").exists()
+
+
+def test_other_ward_cannot_see_the_draft(client, office, world):
+    upload(office, seed_path("004"))
+    stored = ImportDraft.objects.get()
+    client.force_login(world.people.other_ward)
+    assert client.get(reverse("import_review", args=[stored.pk])).status_code == 404
+
+
+def test_unreadable_file_gets_a_vietnamese_answer(office, world):
+    response = upload(office, b"\x00\x01\x02 not a document", name="ke-hoach.doc")
+    assert response.status_code == 400
+    assert "Không đọc được tệp" in response.content.decode()
+    assert not ImportDraft.objects.exists()
+
+
+def test_missing_file_gets_a_message(office, world):
+    response = office.post(reverse("import_upload"), {})
+    assert response.status_code == 400
+    assert "Hãy chọn" in response.content.decode()
