@@ -59,7 +59,7 @@ def test_review_then_save_with_a_removed_row_and_unit_choices(office, world):
     assert not plan.tasks.filter(section__code="PL", code="6").exists()
     stored.refresh_from_db()
     assert stored.status == "saved" and stored.plan == plan
-    assert any("removed" in w or "đã bỏ" in w for w in stored.data["warnings"])
+    assert any("bỏ đi" in w for w in stored.data["warnings"])
 
 
 def test_discard_saves_nothing(office, world):

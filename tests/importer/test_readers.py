@@ -68,8 +68,15 @@ def test_docx_task_table_has_one_text_per_grid_column(word):
             "Hội nghị",
             "Quý I/2026",
         ],
-        # The lead unit merged down from task 1 is not repeated.
-        ["2", "Tuyên truyền về chuyển đổi số", "", "Các đoàn thể", "Tin bài", "Thường xuyên"],
+        # The lead unit merged down from task 1 leads task 2 as well: its text is repeated.
+        [
+            "2",
+            "Tuyên truyền về chuyển đổi số",
+            "Văn phòng HĐND-UBND",
+            "Các đoàn thể",
+            "Tin bài",
+            "Thường xuyên",
+        ],
         # A subtask: no code, its bullet kept.
         ["", "- Cập nhật cổng thông tin điện tử", "Công an phường", "", "Bài viết", "Hằng tháng"],
         # Product and deadline merged across two columns.

@@ -70,6 +70,8 @@ class DraftIndicator:
     milestone_texts: dict[int, str] = field(default_factory=dict)
     lead_unit: str = ""
     monitoring_unit: str = ""
+    # Columns the indicator has no field for ("Đơn vị phối hợp: …"), kept as written.
+    note: str = ""
     row: str = ""
 
 
@@ -178,12 +180,13 @@ _SOURCE_WORDS = (
 )
 
 
-def where(source: str) -> str:
-    """A source position ("table 2 row 7, line 9") in the Vietnamese of a warning."""
+def where(source: str, *, capital: bool = False) -> str:
+    """A source position ("table 2 row 7, line 9") in the Vietnamese of a warning; ``capital``
+    to begin a sentence (str.capitalize would lower-case a sheet's name)."""
     text = source
     for english, vietnamese in _SOURCE_WORDS:
         text = text.replace(english, vietnamese)
-    return text
+    return text[:1].upper() + text[1:] if capital else text
 
 
 def draft_to_data(draft: Draft) -> dict[str, Any]:

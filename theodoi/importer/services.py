@@ -291,6 +291,7 @@ def _indicators(actor, plan: Plan, draft: Draft, ward, catalogue) -> int:
             monitoring_unit=_first_unit(item.monitoring_unit, ward, catalogue),
             lead_unit_raw=item.lead_unit[:300],
             monitoring_unit_raw=item.monitoring_unit[:300],
+            note=item.note,
         )
     return len(draft.indicators)
 

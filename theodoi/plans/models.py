@@ -240,6 +240,7 @@ class Indicator(models.Model):
         _("monitoring unit as written"), max_length=300, blank=True
     )
     baseline_text = models.CharField(_("baseline as written"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -262,6 +262,7 @@ def indicator_create(
     monitoring_unit_raw: str = "",
     baseline_text: str = "",
     milestone_texts: Mapping[int, str] | None = None,
+    note: str = "",
 ) -> Indicator:
     _check(actor, Action.MANAGE_PLAN, plan)
     _check_units(plan, [u for u in (lead_unit, monitoring_unit) if u is not None])
@@ -282,6 +283,7 @@ def indicator_create(
         monitoring_unit=monitoring_unit,
         lead_unit_raw=lead_unit_raw,
         monitoring_unit_raw=monitoring_unit_raw,
+        note=note,
         is_ratio=is_ratio,
         numerator_label=numerator_label,
         denominator_label=denominator_label,

@@ -277,6 +277,8 @@ class _Cell:
     text: str
     bold: bool
     span: int = 1
+    # A cell merged down from the row above: the same value holds for this row too.
+    merged_down: bool = False
 
 
 class _DocxReader:
@@ -371,9 +373,16 @@ class _DocxReader:
         rows = [(tr, self._row_cells(tr, index, number)) for number, tr in self._rows(tbl)]
         width = max([grid, *(sum(cell.span for cell in cells) for _, cells in rows)])
         table = Table(source=f"table {index}")
+        above: list[str] = [""] * width
         for number, (tr, cells) in enumerate(rows, start=1):
-            texts = [text for cell in cells for text in [cell.text] + [""] * (cell.span - 1)]
+            texts: list[str] = []
+            for cell in cells:
+                column = len(texts)
+                # A lead unit merged down over two tasks leads both: the text is repeated.
+                first = above[column] if cell.merged_down and column < width else cell.text
+                texts.extend([first] + [""] * (cell.span - 1))
             texts += [""] * (width - len(texts))
+            above = texts
             table.rows.append(
                 Row(
                     texts,
@@ -409,9 +418,11 @@ class _DocxReader:
     def _cell(self, tc: Any, table: int, row: int) -> _Cell:
         tcpr = tc.find(qn("w:tcPr"))
         span = max(_int(_val(tcpr, "w:gridSpan"), 1), 1)
-        if self._continues_merge(tcpr):
-            # The text of a merged block stays in its first cell; Word hides the rest.
+        if self._continues_merge(tcpr, "w:hMerge"):
+            # The text of a block merged across stays in its first cell; Word hides the rest.
             return _Cell("", False, span)
+        if self._continues_merge(tcpr, "w:vMerge"):
+            return _Cell("", False, span, merged_down=True)
         lines: list[str] = []
         bolds: list[bool] = []
         for element in _blocks(tc):
@@ -430,14 +441,11 @@ class _DocxReader:
         return _Cell("\n".join(lines), bool(lines) and all(bolds), span)
 
     @staticmethod
-    def _continues_merge(tcpr: Any) -> bool:
+    def _continues_merge(tcpr: Any, tag: str) -> bool:
         if tcpr is None:
             return False
-        for tag in ("w:vMerge", "w:hMerge"):
-            element = tcpr.find(qn(tag))
-            if element is not None and element.get(qn("w:val"), "continue") != "restart":
-                return True
-        return False
+        element = tcpr.find(qn(tag))
+        return element is not None and element.get(qn("w:val"), "continue") != "restart"
 
     def _flatten(self, tbl: Any) -> list[str]:
         """A nested table as lines of text, one per row, its cells separated by " | "."""

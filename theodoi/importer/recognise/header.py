@@ -104,7 +104,13 @@ def _title(head, start: int) -> tuple[str, int]:
     while index < len(head):
         text = head[index].text.strip().strip("*").strip()
         folded = fold(text)
-        if parts and (folded.startswith(_PARENT_START) or _SECTION_START_RE.match(text)):
+        if _NUMBER_RE.match(text) and len(text) < 60 or _PLACE_DATE_RE.match(text):
+            # "Số: …" or "Phường …, ngày …" written after the word "KẾ HOẠCH".
+            index += 1
+            continue
+        if folded.startswith("can cu") or (
+            parts and (folded.startswith(_PARENT_START) or _SECTION_START_RE.match(text))
+        ):
             break
         if parts and parts[-1].endswith(_SENTENCE_END) and not text[:1].islower():
             break

@@ -234,7 +234,7 @@ def _excerpt(text: str) -> str:
 
 
 def _where(source: str) -> str:
-    return where(source).capitalize()
+    return where(source, capital=True)
 
 
 def _name_and_target_text(text: str, match: TargetMatch | None) -> tuple[str, str]:

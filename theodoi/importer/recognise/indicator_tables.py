@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from theodoi.core.text import fold
-from theodoi.importer.document import Document, Paragraph, Table
+from theodoi.importer.document import Block, Document, Paragraph, Table
 from theodoi.importer.draft import DraftIndicator, where
 from theodoi.importer.numbers import parse_number
 from theodoi.importer.recognise.tables import (
@@ -179,10 +179,9 @@ def indicators_from_tables(
         columns = indicator_columns(table.header)
         if columns is None:
             continue
-        fixed, fix_warnings = restore_cut_header_words(document, table)
-        found, found_warnings = read_indicator_table(fixed, columns)
+        found, found_warnings = read_indicator_table(table, columns)
         indicators.extend(found)
-        warnings.extend(fix_warnings + found_warnings)
+        warnings.extend(found_warnings)
         used.append(table)
     for table, rebuild_warnings in paragraph_tables(document):
         columns = indicator_columns(table.header)
@@ -193,52 +192,6 @@ def indicators_from_tables(
         warnings.extend(rebuild_warnings + found_warnings)
         used.append(table)
     return indicators, warnings, used
-
-
-def restore_cut_header_words(
-    document: Document, table: LogicalTable
-) -> tuple[LogicalTable, list[str]]:
-    """A copy of ``table`` where a word that a page break pushed into a repeated header
-    ("… đánh giá công") is given back to the cell it was cut from: the same column of the last
-    row before the break. ``logical_tables`` matches such a header but keeps the first one, so
-    the word would otherwise be lost."""
-    fixed = copy.deepcopy(table)
-    warnings: list[str] = []
-    previous_source = ""
-    for block in document.blocks:
-        if not isinstance(block, Table) or not block.rows:
-            continue
-        first = block.rows[0]
-        cells = [cell.strip() for cell in first.cells]
-        if (
-            previous_source
-            and len(cells) == len(fixed.header)
-            and is_header_row(first)
-            and same_header(cells, fixed.header)
-        ):
-            for index, (cell, label) in enumerate(zip(cells, fixed.header, strict=True)):
-                label = label.strip()
-                if not label or not cell.startswith(label) or len(cell) <= len(label):
-                    continue
-                tail = cell[len(label) :].strip()
-                row = _row_with_source(fixed, previous_source)
-                if row is None or row.cell(index).endswith(tail):
-                    continue
-                row.cells[index] = f"{row.cell(index)} {tail}".strip()
-                warnings.append(
-                    f"{where(first.source).capitalize()}: chữ “{tail}” ở tiêu đề bảng lặp lại "
-                    f"sau ngắt trang được trả về ô “{fixed.header[index]}” của "
-                    f"{where(previous_source)}."
-                )
-        previous_source = block.rows[-1].source
-    return fixed, warnings
-
-
-def _row_with_source(table: LogicalTable, source: str) -> LogicalRow | None:
-    for row in table.rows:
-        if source in row.sources:
-            return row
-    return None
 
 
 # --- Rows to indicators --------------------------------------------------------------------
@@ -288,17 +241,14 @@ def read_indicator_table(
             groups[code] = (name, row.source)
             continue
         if not name:
+            place = where(_span(row.sources), capital=True)
             warnings.append(
-                f"{where(_span(row.sources)).capitalize()}: hàng không có tên chỉ tiêu nên không "
-                "nhập: "
-                f"“{_row_text(row)}”."
+                f"{place}: hàng không có tên chỉ tiêu nên không nhập: “{_row_text(row)}”."
             )
             continue
         if not has_level:
-            warnings.append(
-                f"{where(_span(row.sources)).capitalize()}: chỉ tiêu “{name}” không ghi mức cần "
-                "đạt."
-            )
+            place = where(_span(row.sources), capital=True)
+            warnings.append(f"{place}: chỉ tiêu “{name}” không ghi mức cần đạt.")
         year = (section.year if section else None) or default_year
         indicator = build_indicator(row, columns, code=code, name=name, target_year=year)
         parent = _parent_code(code)
@@ -308,13 +258,8 @@ def read_indicator_table(
     if groups:
         warnings.append(_groups_warning(table, groups))
     for item in read:
-        if item.unplaced:
-            indicator = item.indicator
-            label = indicator.code or indicator.name
-            warnings.append(
-                f"{where(indicator.row).capitalize()} (chỉ tiêu {label}): chỉ tiêu nháp chưa có "
-                f"chỗ cho {item.unplaced}; hãy ghi lại khi kiểm tra."
-            )
+        # Columns an indicator has no field for ("Đơn vị phối hợp") are kept in its note.
+        item.indicator.note = item.unplaced
     return [item.indicator for item in read], warnings
 
 
@@ -371,8 +316,8 @@ def _unplaced_cells(row: LogicalRow, table: LogicalTable, columns: IndicatorColu
     for index in columns.unplaced():
         text = " ".join(row.cell(index).split())
         if text:
-            parts.append(f"{table.header[index] or f'cột {index + 1}'}: “{text}”")
-    return ", ".join(parts)
+            parts.append(f"{table.header[index] or f'cột {index + 1}'}: {text}")
+    return "\n".join(parts)
 
 
 def _groups_warning(table: LogicalTable, groups: dict[str, tuple[str, str]]) -> str:
@@ -611,7 +556,7 @@ def paragraph_tables(document: Document) -> list[tuple[LogicalTable, list[str]]]
     return result
 
 
-def _paragraph_lines(blocks: list, start: int) -> Iterable[tuple[int, Paragraph]]:
+def _paragraph_lines(blocks: list[Block], start: int) -> Iterable[tuple[int, Paragraph]]:
     for index in range(start, len(blocks)):
         block = blocks[index]
         if not isinstance(block, Paragraph):
@@ -620,7 +565,7 @@ def _paragraph_lines(blocks: list, start: int) -> Iterable[tuple[int, Paragraph]
 
 
 def _rebuild(
-    blocks: list, start: int, context: list[str]
+    blocks: list[Block], start: int, context: list[str]
 ) -> tuple[LogicalTable, list[str], int] | None:
     header_lines: list[Paragraph] = []
     body_start = None
@@ -699,7 +644,7 @@ def _starts_upper(text: str) -> bool:
 
 
 def _read_body(
-    blocks: list, start: int, header: _Header
+    blocks: list[Block], start: int, header: _Header
 ) -> tuple[list[LogicalRow], list[str], int]:
     """Section rows and items of the table (rules 2, 3), then each item split into cells."""
     header_keys = [fold(line) for line in header.lines]
@@ -751,7 +696,7 @@ def _read_body(
             section.sources.append(block.source)
         else:
             warnings.append(
-                f"{where(block.source).capitalize()}: dòng “{text}” nằm giữa tiêu đề và hàng "
+                f"{where(block.source, capital=True)}: dòng “{text}” nằm giữa tiêu đề và hàng "
                 "đầu tiên của bảng chỉ tiêu, không xếp được vào ô nào."
             )
         index += 1
@@ -770,19 +715,15 @@ def _ends_table(text: str) -> bool:
     return folded.startswith(_END_OF_TABLE)
 
 
-def _skip_header(blocks: list, index: int, header_keys: list[str]) -> int:
+def _skip_header(blocks: list[Block], index: int, header_keys: list[str]) -> int:
     """Past a repeated header block (rule 2): its lines, in any order, at most as many."""
     keys = set(header_keys)
-    skipped = 0
-    while (
-        index < len(blocks)
-        and skipped < len(header_keys)
-        and isinstance(blocks[index], Paragraph)
-        and fold(blocks[index].text) in keys
-    ):
-        index += 1
-        skipped += 1
-    return index
+    end = min(len(blocks), index + len(header_keys))
+    for position in range(index, end):
+        block = blocks[position]
+        if not isinstance(block, Paragraph) or fold(block.text) not in keys:
+            return position
+    return end
 
 
 def _close_item(
@@ -827,12 +768,12 @@ def split_item(
     span = where(source or _span([line.source for line in lines]))
     if not values_ok:
         warnings.append(
-            f"{span.capitalize()}: chỉ đọc được {len(value_cells)}/{values} ô số liệu của chỉ tiêu "
+            f"{span[:1].upper()}{span[1:]}: chỉ đọc được {len(value_cells)}/{values} ô số liệu của chỉ tiêu "
             f"“{name}”; các ô còn thiếu để trống, hãy đối chiếu bản gốc."
         )
     if not units_ok:
         warnings.append(
-            f"{span.capitalize()}: không tách chắc chắn được {units} cột đơn vị của chỉ tiêu "
+            f"{span[:1].upper()}{span[1:]}: không tách chắc chắn được {units} cột đơn vị của chỉ tiêu "
             f"“{name}” (đọc được: {' | '.join(cell.text for cell in unit_cells) or 'không có'})."
         )
     unit_texts = [cell.text for cell in unit_cells]

@@ -63,7 +63,7 @@ def recognise(document: Document) -> Draft:
     for table in _unclaimed(tables, claimed):
         columns = ", ".join(label for label in table.header if label) or "không có tiêu đề cột"
         draft.warnings.append(
-            f"Bảng ở {where(table.source)} ({len(table.rows)} hàng; cột: {columns}) không được "
+            f"Bảng tại {where(table.source)} ({len(table.rows)} hàng; cột: {columns}) không được "
             "nhận dạng là bảng nhiệm vụ, chỉ tiêu hay kinh phí nên chưa được nhập. Hãy kiểm tra "
             "và nhập tay nếu cần."
         )

@@ -158,6 +158,12 @@ def logical_tables(document: Document) -> list[LogicalTable]:
             continue
         header_rows: list[Row] = []
         body = list(block.rows)
+        # A title row inside the table (a spreadsheet's first merged row "PHỤ LỤC III …")
+        # belongs to the context, when a header follows it.
+        while len(body) > 1 and _is_title_row(body[0]) and any(
+            is_header_row(row) for row in body[1:3]
+        ):
+            context = (context + [next(c for c in body.pop(0).cells if c.strip())])[-4:]
         while body and (is_header_row(body[0]) or (header_rows and _is_column_numbers(body[0]))):
             header_rows.append(body.pop(0))
         # A second header row may hold only the lower labels ("Năm 2026 …" under a merged cell).
@@ -169,6 +175,8 @@ def logical_tables(document: Document) -> list[LogicalTable]:
             (labels and same_header(labels, current.header))
             or (not labels and paragraphs_since_table == 0 and block.width <= current.width)
         )
+        if continues and current is not None and current.rows:
+            _restore_cut_words(labels, current)
         if not continues or current is None:
             current = LogicalTable(
                 header=labels or [""] * block.width, source=block.source, context=context
@@ -192,6 +200,23 @@ def logical_tables(document: Document) -> list[LogicalTable]:
         paragraphs_since_table = 0
         context = []
     return result
+
+
+def _restore_cut_words(labels: list[str], table: LogicalTable) -> None:
+    """A word a page break pushed into the repeated header ("… đánh giá công") goes back to the
+    cell it was cut from: the same column of the last row before the break."""
+    last = table.rows[-1]
+    for index, (label, first) in enumerate(zip(labels, table.header, strict=False)):
+        label, first = label.strip(), first.strip()
+        if first and label.startswith(first) and len(label) > len(first):
+            tail = label[len(first) :].strip()
+            if index < len(last.cells) and not last.cells[index].endswith(tail):
+                last.cells[index] = f"{last.cells[index]} {tail}".strip()
+
+
+def _is_title_row(row: Row) -> bool:
+    filled = [cell for cell in row.cells if cell.strip()]
+    return len(filled) == 1 and not is_header_row(row) and not _CODE_RE.match(filled[0])
 
 
 def _is_subheader(row: Row) -> bool:

@@ -5,7 +5,7 @@ A sentence often holds several numbers ("Tỷ lệ … tốc độ trên 1Gbps �
 trở lên có tài khoản … ≥ 95%"), so the target is chosen among them: a rank phrase first, then the
 first percentage, then the first number with a written comparator, then the first bare number.
 Numbers that belong to names, dates and references ("5G", "1Gbps", "57-NQ/TW", "16/5/2025",
-years) are never targets.
+"đến năm 2030") are never targets; "2000" or "2.000" alone is a count, not a year.
 """
 
 import re

@@ -176,11 +176,21 @@ def tasks_from_table(
             # "2.1" in the code column: a subtask of task 2.
             tasks.append(DraftTask(code=code, title=title, parent=parent.code, note=note, **fields))
             continue
+        if not code and title and parent is not None and not sub_code:
+            # A row with an empty code cell under a task is a subtask of it ("- Cập nhật …").
+            number = sum(1 for t in tasks if t.parent == parent.code and t.section == section_code)
+            code = f"{parent.code}.{number + 1}"
+            tasks.append(_subtask(code, title.lstrip("-+•– ").strip(), parent, fields, note))
+            warnings.append(
+                f"{where(row.source, capital=True)}: hàng không có số dưới nhiệm vụ {parent.code}, "
+                f"đã nhập thành nhiệm vụ con {code}. Hãy kiểm tra."
+            )
+            continue
         if code or title:
             if not code:
                 code = _next_code(tasks, section_code)
                 warnings.append(
-                    f"{where(row.source).capitalize()}: nhiệm vụ không có số thứ tự, đã đánh số {code} "
+                    f"{where(row.source, capital=True)}: nhiệm vụ không có số thứ tự, đã đánh số {code} "
                     f"(mục {section_code or '—'}). Hãy kiểm tra."
                 )
             task = DraftTask(code=code, title=title or sub_title, note=note, **fields)
@@ -216,7 +226,7 @@ def tasks_from_table(
             code = f"{parent.code}.{number + 1}"
             tasks.append(_subtask(code, sub_title, parent, fields, note))
             warnings.append(
-                f"{where(row.source).capitalize()}: nhiệm vụ con không có số, đã đánh số {code}."
+                f"{where(row.source, capital=True)}: nhiệm vụ con không có số, đã đánh số {code}."
             )
             continue
         # Neither a code nor a task text: keep what there is on the previous task.
@@ -224,7 +234,7 @@ def tasks_from_table(
             extra = "; ".join(c.strip() for c in row.cells if c.strip())
             tasks[-1].note = "\n".join(p for p in (tasks[-1].note, extra) if p)
             warnings.append(
-                f"{where(row.source).capitalize()}: không có tên nhiệm vụ, nội dung đã ghi vào ghi chú của "
+                f"{where(row.source, capital=True)}: không có tên nhiệm vụ, nội dung đã ghi vào ghi chú của "
                 f"nhiệm vụ {tasks[-1].code}."
             )
     return sections, tasks, warnings

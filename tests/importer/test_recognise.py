@@ -1,0 +1,104 @@
+"""Whole documents to drafts: each seed and each generated document gives the counts, codes,
+sections, deadlines, units and numbers the issue lists, and reports what it cannot place."""
+
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from theodoi.importer.pipeline import draft_from_bytes
+from theodoi.importer.recognise.plan import recognise
+from tests.importer import documents
+from tests.importer.seeds import seed_document
+
+
+@pytest.fixture(scope="module")
+def drafts():
+    return {key: recognise(seed_document(key)) for key in ["000", "001", "002", "003", "004"]}
+
+
+def counts(draft):
+    return (
+        len(draft.sections),
+        sum(1 for t in draft.tasks if not t.parent),
+        sum(1 for t in draft.tasks if t.parent),
+        len(draft.indicators),
+        len(draft.budget),
+    )
+
+
+def test_seed_000(drafts):
+    draft = drafts["000"]
+    assert counts(draft) == (5, 19, 0, 15, 0)
+    assert draft.plan.issuer == "Ban Thường vụ Đảng ủy phường Chơn Thành"
+    assert draft.plan.issuer_kind == "party"
+    assert {i.target_year for i in draft.indicators} == {2030}
+
+
+def test_seed_001(drafts):
+    draft = drafts["001"]
+    assert counts(draft) == (6, 22, 13, 34, 0)
+    assert Counter(i.group for i in draft.indicators) == {"1.1": 2, "1.2": 5, "1.4": 2, "1.5": 25}
+
+
+def test_seed_002(drafts):
+    draft = drafts["002"]
+    sections, tasks, subtasks, indicators, budget = counts(draft)
+    assert (sections, tasks, subtasks, indicators) == (5, 33, 0, 33)
+    assert budget == 9 + 15
+    assert draft.plan.issuer == "UBND phường Phước Bình"
+    # The proposal list after the budget tables is not silently dropped.
+    assert any("Chương trình/Đề tài/Dự án" in w for w in draft.warnings)
+
+
+def test_seed_003(drafts):
+    draft = drafts["003"]
+    assert len(draft.indicators) == 25
+    assert draft.plan.issuer == "Ủy ban nhân dân phường Thành Đông"
+    with_baseline = [i for i in draft.indicators if i.baseline is not None]
+    assert len(with_baseline) >= 20
+    assert all(set(i.milestones) <= {2026, 2027, 2028, 2029} for i in draft.indicators)
+
+
+def test_seed_004(drafts):
+    draft = drafts["004"]
+    assert counts(draft) == (8, 42, 0, 0, 0)
+    assert draft.plan.number == "110/KH-UBND"
+    assert draft.plan.issued_on.isoformat() == "2026-03-25"
+    appendix = [t for t in draft.tasks if t.section == "PL"]
+    assert len(appendix) == 8 and {t.accountable for t in appendix} == {"Chủ tịch UBND phường"}
+    assert draft.sections[-1].title.startswith("PHỤ LỤC: NHIỆM VỤ TRỌNG TÂM")
+
+
+def test_every_seed_task_has_its_source_row(drafts):
+    for draft in drafts.values():
+        assert all(task.row for task in draft.tasks)
+        assert all(task.row_text for task in draft.tasks)
+
+
+def test_generated_word_plan():
+    """A .docx as a ward writes it: merged section row, a lead unit merged down over two tasks,
+    a subtask row without a code, a repeated header row."""
+    draft = draft_from_bytes(documents.plan_docx(), name="ke-hoach.docx")
+    assert draft.plan.number == "110/KH-UBND"
+    assert draft.plan.title == ""  # the test document has no title line after "KẾ HOẠCH"
+    assert [(s.code, s.title) for s in draft.sections] == [("I", "Nâng cao nhận thức")]
+    assert [(t.code, t.parent) for t in draft.tasks] == [("1", ""), ("2", ""), ("2.1", "2"), ("3", "")]
+    assert draft.tasks[1].lead_units_raw == "Văn phòng HĐND-UBND"
+    assert draft.tasks[2].title == "Cập nhật cổng thông tin điện tử"
+    assert draft.tasks[2].deadline_text == "Hằng tháng"
+    assert any("nhiệm vụ con 2.1" in w for w in draft.warnings)
+
+
+def test_generated_excel_budget_with_two_row_header():
+    data = documents.with_cached_values(
+        documents.budget_xlsx(), 1, {"C5": "20000", "C6": "100.5", "C7": "20100.5"}
+    )
+    draft = draft_from_bytes(data, name="du-toan.xlsx")
+    lines = {line.code: line for line in draft.budget}
+    assert lines["1"].by_year == {
+        2026: Decimal(3000), 2027: Decimal(4000), 2028: Decimal(4000), 2029: Decimal(4500),
+        2030: Decimal(4500),
+    }
+    assert lines["1"].total == Decimal(20000)
+    assert lines["2"].total == Decimal("100.5")
