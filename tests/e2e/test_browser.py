@@ -112,3 +112,27 @@ def test_leader_sends_a_directive_from_the_task_page(browser, demo_site):
     click(browser, browser.find_element(By.CSS_SELECTOR, "form[action*='/directives/'] button"))
     assert "Đã gửi ý kiến chỉ đạo" in browser.find_element(By.CSS_SELECTOR, ".alert").text
     assert "Báo cáo kết quả rà soát an ninh mạng quý IV." in browser.page_source
+
+
+def test_standing_office_imports_a_plan_document(browser, demo_site):
+    """Upload → check the draft beside the source rows → confirm → the plan page."""
+    from tests.importer.seeds import seed_path
+
+    sign_in(browser, demo_site, "vanphong")
+    browser.get(demo_site + reverse("plan_list"))
+    click(browser, browser.find_element(By.LINK_TEXT, "Nhập kế hoạch"))
+    browser.find_element(By.ID, "document").send_keys(str(seed_path("000")))
+    click(browser, browser.find_element(By.CSS_SELECTOR, "form[data-busy] button[type=submit]"))
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "h-tasks")))
+    assert "Kiểm tra bản nháp" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "Phối hợp xây dựng Đề án thí điểm cơ chế đặt hàng công nghệ" in browser.page_source
+    rows = browser.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=h-tasks] tbody tr")
+    assert len(rows) == 19
+    click(browser, browser.find_element(By.CSS_SELECTOR, "button[value=save]"))
+    browser.switch_to.alert.accept()
+    WebDriverWait(browser, 15).until(EC.url_contains("/plans/"))
+    assert (
+        "Đã lưu kế hoạch: 19 nhiệm vụ, 15 chỉ tiêu"
+        in browser.find_element(By.CSS_SELECTOR, ".alert").text
+    )
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#task-rows tr:not(.table-secondary)")) == 19

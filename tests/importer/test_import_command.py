@@ -5,8 +5,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from theodoi.plans.models import Plan
 from tests.importer.seeds import seed_path
+from theodoi.plans.models import Plan
 
 
 def run(*args, capsys):
@@ -23,7 +23,10 @@ def test_dry_run_prints_the_documented_json_and_saves_nothing(db, capsys):
     assert len(data["tasks"]) == 34 + 8
     first = next(t for t in data["tasks"] if t["section"] == "PL" and t["code"] == "1")
     assert first["deadline"] == {
-        "text": "Tháng 6/2026", "kind": "month", "due": "2026-06-30", "recurrence": None,
+        "text": "Tháng 6/2026",
+        "kind": "month",
+        "due": "2026-06-30",
+        "recurrence": None,
         "needs_review": False,
     }
     assert first["accountable"] == "Chủ tịch UBND phường"

@@ -5,9 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.importer.seeds import seed_path
 from theodoi.importer.models import ImportDraft
 from theodoi.plans.models import Plan
-from tests.importer.seeds import seed_path
 
 
 def upload(client, path, name=None):

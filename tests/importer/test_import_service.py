@@ -16,18 +16,38 @@ from theodoi.plans.models import Task
 
 def make_draft(**changes):
     tasks = [
-        DraftTask(code="1", title="Triển khai chữ ký số", section="I",
-                  lead_units_raw="Phòng Văn hóa - Xã hội", coordinating_units_raw="Công an phường",
-                  deadline_text="Quý I/2026"),
-        DraftTask(code="1.1", parent="1", title="Cấp chữ ký số cho cán bộ", section="I",
-                  lead_units_raw="Phòng Văn hóa - Xã hội", deadline_text="Tháng 02/2026"),
-        DraftTask(code="2", title="Lắp camera", section="I",
-                  lead_units_raw="UBND phường (Phòng Văn hóa, Xã hội; Trạm Y tế)",
-                  coordinating_units_raw="Các cơ quan, đơn vị", deadline_text="Năm 2026"),
+        DraftTask(
+            code="1",
+            title="Triển khai chữ ký số",
+            section="I",
+            lead_units_raw="Phòng Văn hóa - Xã hội",
+            coordinating_units_raw="Công an phường",
+            deadline_text="Quý I/2026",
+        ),
+        DraftTask(
+            code="1.1",
+            parent="1",
+            title="Cấp chữ ký số cho cán bộ",
+            section="I",
+            lead_units_raw="Phòng Văn hóa - Xã hội",
+            deadline_text="Tháng 02/2026",
+        ),
+        DraftTask(
+            code="2",
+            title="Lắp camera",
+            section="I",
+            lead_units_raw="UBND phường (Phòng Văn hóa, Xã hội; Trạm Y tế)",
+            coordinating_units_raw="Các cơ quan, đơn vị",
+            deadline_text="Năm 2026",
+        ),
     ]
     draft = Draft(
-        plan=DraftPlan(number="12/KH-UBND", title="Kế hoạch chuyển đổi số năm 2026",
-                       issuer="UBND phường", issuer_kind="peoples_committee"),
+        plan=DraftPlan(
+            number="12/KH-UBND",
+            title="Kế hoạch chuyển đổi số năm 2026",
+            issuer="UBND phường",
+            issuer_kind="peoples_committee",
+        ),
         sections=[DraftSection(code="I", title="Nâng cao nhận thức")],
         tasks=tasks,
     )
@@ -66,7 +86,10 @@ def test_import_creates_plan_tasks_subtasks_and_new_units(world):
 
 def test_unknown_unit_mapped_to_an_existing_unit(world):
     result = import_draft(
-        actor=None, draft=make_draft(), ward=world.ward_a, unit_choices={"Trạm Y tế": world.police.pk}
+        actor=None,
+        draft=make_draft(),
+        ward=world.ward_a,
+        unit_choices={"Trạm Y tế": world.police.pk},
     )
     assert set(result.plan.tasks.get(code="2").lead_units.all()) == {world.vhxh, world.police}
     assert not Unit.objects.filter(name="Trạm Y tế").exists()
@@ -90,7 +113,10 @@ def test_reimport_updates_instead_of_duplicating(world):
     ]
     preview = preview_changes(world.ward_a, newer)
     assert (preview.added, preview.changed, preview.missing, preview.unchanged) == (
-        ["I.3"], ["I.1"], ["I.2"], 1
+        ["I.3"],
+        ["I.1"],
+        ["I.2"],
+        1,
     )
     second = import_draft(actor=None, draft=newer, ward=world.ward_a)
     assert second.plan == first.plan and not second.created

@@ -112,7 +112,7 @@ def test_seed_002_qualitative_targets_and_ranks():
 
 
 def test_seed_002_word_cut_into_the_repeated_header_goes_back_to_its_cell():
-    """"… Trung tâm phục vụ hành chính" ends on one page and "công" lands in the header
+    """ "… Trung tâm phục vụ hành chính" ends on one page and "công" lands in the header
     repeated on the next: the word returns to item 3.5."""
     indicators = {i.code: i for i in read("002")[0]}
     assert indicators["3.5"].monitoring_unit == "Trung tâm phục vụ hành chính công"
@@ -245,7 +245,9 @@ def test_seed_003_coordinating_units_are_kept_in_the_note():
     first = by_code(indicators, "I.1")
     assert "Phòng Kinh tế, Hạ tầng và Đô thị; Tổ dân phố; Doanh nghiệp viễn thông" in first.note
     six = by_code(indicators, "V.6")
-    assert "Văn phòng HĐND&UBND; Phòng Văn hóa - Xã hội; Phòng Kinh tế, Hạ tầng và Đô thị" in six.note
+    assert (
+        "Văn phòng HĐND&UBND; Phòng Văn hóa - Xã hội; Phòng Kinh tế, Hạ tầng và Đô thị" in six.note
+    )
     assert first.row == "line 550–589"
 
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from theodoi.importer.pipeline import draft_from_bytes
-from theodoi.importer.recognise.plan import recognise
 from tests.importer import documents
 from tests.importer.seeds import seed_document
+from theodoi.importer.pipeline import draft_from_bytes
+from theodoi.importer.recognise.plan import recognise
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,12 @@ def test_generated_word_plan():
     assert draft.plan.number == "110/KH-UBND"
     assert draft.plan.title == ""  # the test document has no title line after "KẾ HOẠCH"
     assert [(s.code, s.title) for s in draft.sections] == [("I", "Nâng cao nhận thức")]
-    assert [(t.code, t.parent) for t in draft.tasks] == [("1", ""), ("2", ""), ("2.1", "2"), ("3", "")]
+    assert [(t.code, t.parent) for t in draft.tasks] == [
+        ("1", ""),
+        ("2", ""),
+        ("2.1", "2"),
+        ("3", ""),
+    ]
     assert draft.tasks[1].lead_units_raw == "Văn phòng HĐND-UBND"
     assert draft.tasks[2].title == "Cập nhật cổng thông tin điện tử"
     assert draft.tasks[2].deadline_text == "Hằng tháng"
@@ -97,7 +102,10 @@ def test_generated_excel_budget_with_two_row_header():
     draft = draft_from_bytes(data, name="du-toan.xlsx")
     lines = {line.code: line for line in draft.budget}
     assert lines["1"].by_year == {
-        2026: Decimal(3000), 2027: Decimal(4000), 2028: Decimal(4000), 2029: Decimal(4500),
+        2026: Decimal(3000),
+        2027: Decimal(4000),
+        2028: Decimal(4000),
+        2029: Decimal(4500),
         2030: Decimal(4500),
     }
     assert lines["1"].total == Decimal(20000)

@@ -5,10 +5,10 @@ from collections import Counter
 
 import pytest
 
+from tests.importer.seeds import seed_document
 from theodoi.core.text import fold
 from theodoi.importer.recognise.tables import logical_tables
 from theodoi.importer.recognise.tasks import is_task_table, tasks_from_body, tasks_from_table
-from tests.importer.seeds import seed_document
 
 
 def table_tasks(key):
@@ -40,7 +40,9 @@ def test_seed_000_sections_and_tasks():
 def test_seed_000_rows_continued_after_a_page_break_are_joined():
     _, tasks, _ = table_tasks("000")
     six = by_code(tasks, "II", "6")
-    assert six.title.endswith("phục vụ chỉ đạo, điều hành chia sẻ, tích hợp về kho dữ liệu dùng chung của thành phố.")
+    assert six.title.endswith(
+        "phục vụ chỉ đạo, điều hành chia sẻ, tích hợp về kho dữ liệu dùng chung của thành phố."
+    )
     thirteen = by_code(tasks, "III", "13")
     assert thirteen.deadline_text == "Sau khi UBND thành phố ban hành Kế hoạch"
     assert "tăng cường giáo dục STEM" in thirteen.title
@@ -62,7 +64,12 @@ def test_seed_001_general_tasks_and_subtasks():
     subtasks = Counter((t.section, t.parent) for t in tasks if t.parent)
     assert subtasks == {("V", "1"): 6, ("V", "2"): 5, ("V", "7"): 2}
     assert [t.code for t in tasks if t.parent == "1" and t.section == "V"] == [
-        "1.1", "1.2", "1.3", "1.4", "1.5", "1.6",
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "1.5",
+        "1.6",
     ]
     assert [t.title for t in tasks if t.parent == "7" and t.section == "V"] == [
         "Tiếp tục làm sạch dữ liệu và tích hợp dữ liệu các sở ngành nhất là 12 CSDL trọng điểm quốc gia",
@@ -110,7 +117,13 @@ def test_seed_004_body_items_are_tasks():
     assert [s.code for s in sections] == ["1", "2", "3", "4", "5", "6", "7"]
     assert len(tasks) == 34
     assert Counter(t.section for t in tasks) == {
-        "1": 4, "2": 5, "3": 5, "4": 4, "5": 6, "6": 5, "7": 5
+        "1": 4,
+        "2": 5,
+        "3": 5,
+        "4": 4,
+        "5": 6,
+        "6": 5,
+        "7": 5,
     }
     assert tasks[0].code == "1.1" and tasks[-1].code == "7.5"
     assert all(t.section == t.code.split(".")[0] for t in tasks)
@@ -127,8 +140,19 @@ def test_no_task_row_text_is_lost():
     for key in ["000", "001", "002", "004"]:
         sections, tasks, _ = table_tasks(key)
         text = " ".join(f"{s.code}. {s.title} {s.code} {s.title}" for s in sections) + " ".join(
-            " ".join([t.code, t.title, t.output, t.kpi, t.lead_units_raw,
-                      t.coordinating_units_raw, t.accountable, t.note, t.deadline_text])
+            " ".join(
+                [
+                    t.code,
+                    t.title,
+                    t.output,
+                    t.kpi,
+                    t.lead_units_raw,
+                    t.coordinating_units_raw,
+                    t.accountable,
+                    t.note,
+                    t.deadline_text,
+                ]
+            )
             for t in tasks
         )
         for table in logical_tables(seed_document(key)):

@@ -31,14 +31,26 @@ def budget_lines_create(
     start = plan.budget_lines.count()
     lines = [
         BudgetLine.objects.create(
-            plan=plan, section=section, task=task, code=code, content=content, year=year,
-            source=source, estimate=amount, note=note, order=start + offset,
+            plan=plan,
+            section=section,
+            task=task,
+            code=code,
+            content=content,
+            year=year,
+            source=source,
+            estimate=amount,
+            note=note,
+            order=start + offset,
         )
         for offset, (year, amount) in enumerate(sorted(by_year.items()))
     ]
     for line in lines:
         audit_record(
-            actor=actor, action="budget.create", obj=line, organization=plan.organization,
-            summary=f"{content[:150]} ({line.year}): {line.estimate}", after=snapshot(line),
+            actor=actor,
+            action="budget.create",
+            obj=line,
+            organization=plan.organization,
+            summary=f"{content[:150]} ({line.year}): {line.estimate}",
+            after=snapshot(line),
         )
     return lines

@@ -7,14 +7,30 @@ PROVINCES = [
 ]
 # Each demo ward with its province and the seed plans it issued (theodoi/demo/seeds/).
 WARDS = [
-    {"name": "Phường Lê Chân", "code": "HP-LECHAN", "province": "HP",
-     "seeds": ["004_2012e056c438d090.txt"]},
-    {"name": "Phường Thành Đông", "code": "HP-THANHDONG", "province": "HP",
-     "seeds": ["003_fd7da9144eb7c425.txt"]},
-    {"name": "Phường Chơn Thành", "code": "DN-CHONTHANH", "province": "DN",
-     "seeds": ["000_b000fe1748233775.txt"]},
-    {"name": "Phường Phước Bình", "code": "DN-PHUOCBINH", "province": "DN",
-     "seeds": ["001_09fb5f9fb85f4ed6.txt", "002_684bf11bda1f2b93.txt"]},
+    {
+        "name": "Phường Lê Chân",
+        "code": "HP-LECHAN",
+        "province": "HP",
+        "seeds": ["004_2012e056c438d090.txt"],
+    },
+    {
+        "name": "Phường Thành Đông",
+        "code": "HP-THANHDONG",
+        "province": "HP",
+        "seeds": ["003_fd7da9144eb7c425.txt"],
+    },
+    {
+        "name": "Phường Chơn Thành",
+        "code": "DN-CHONTHANH",
+        "province": "DN",
+        "seeds": ["000_b000fe1748233775.txt"],
+    },
+    {
+        "name": "Phường Phước Bình",
+        "code": "DN-PHUOCBINH",
+        "province": "DN",
+        "seeds": ["001_09fb5f9fb85f4ed6.txt", "002_684bf11bda1f2b93.txt"],
+    },
 ]
 # The ward the demo users work in, and the province of the upper-level user.
 WARD = WARDS[0]
@@ -43,12 +59,21 @@ UNITS = [
             "VHXH",
             "VH-XH",
             "Phòng VHXXH",
+            "Phòng VHXX",
+            "Phòng VHXH phường",
         ],
     ),
     (
         "Phòng Kinh tế, Hạ tầng và Đô thị",
         "Phòng KTHTĐT",
-        ["Phòng Kinh tế", "KTHTĐT", "Phòng Kinh tế, hạ tầng, đô thị"],
+        [
+            "Phòng Kinh tế",
+            "KTHTĐT",
+            "Phòng KTHTĐT",
+            "Phòng Kinh tế, hạ tầng, đô thị",
+            "Phòng KT, HT & ĐT",
+            "Phòng KTHT, ĐT",
+        ],
     ),
     (
         "Trung tâm Phục vụ hành chính công",

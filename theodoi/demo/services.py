@@ -31,9 +31,15 @@ def _users(province: Organization, ward: Organization) -> dict[str, User]:
             organization = None  # the installation's administrator sees every ward
         *first, last = full_name.split()
         users[username] = org_services.user_create(
-            actor=None, username=username, password=data.PASSWORD, role=role,
-            organization=organization, unit=units.get(unit_name) if unit_name else None,
-            first_name=" ".join(first), last_name=last, position=position,
+            actor=None,
+            username=username,
+            password=data.PASSWORD,
+            role=role,
+            organization=organization,
+            unit=units.get(unit_name) if unit_name else None,
+            first_name=" ".join(first),
+            last_name=last,
+            position=position,
         )
     users["admin"].is_superuser = True
     users["admin"].save(update_fields=["is_superuser"])
@@ -54,7 +60,10 @@ def load_demo() -> tuple[Organization, bool]:
     wards = {}
     for item in data.WARDS:
         ward = org_services.organization_create(
-            actor=None, name=item["name"], code=item["code"], kind="ward",
+            actor=None,
+            name=item["name"],
+            code=item["code"],
+            kind="ward",
             parent=provinces[item["province"]],
         )
         _units(ward)

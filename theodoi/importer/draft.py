@@ -143,8 +143,11 @@ def _indicator_json(indicator: DraftIndicator) -> dict[str, Any]:
     for key in ("baseline", "baseline_year", "baseline_text"):
         data.pop(key)
     data["baseline"] = (
-        {"year": indicator.baseline_year, "value": indicator.baseline,
-         "text": indicator.baseline_text}
+        {
+            "year": indicator.baseline_year,
+            "value": indicator.baseline,
+            "text": indicator.baseline_text,
+        }
         if indicator.baseline is not None or indicator.baseline_text
         else None
     )
@@ -229,7 +232,9 @@ def _indicator_from_data(item: dict[str, Any]) -> DraftIndicator:
     values = dict(item)
     values["target"] = _decimal(values.get("target"))
     values["baseline"] = _decimal(values.get("baseline"))
-    values["milestones"] = {int(y): Decimal(str(v)) for y, v in values.get("milestones", {}).items()}
+    values["milestones"] = {
+        int(y): Decimal(str(v)) for y, v in values.get("milestones", {}).items()
+    }
     values["milestone_texts"] = {int(y): t for y, t in values.get("milestone_texts", {}).items()}
     return DraftIndicator(**values)
 

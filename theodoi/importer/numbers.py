@@ -24,8 +24,10 @@ def parse_number(text: str) -> Decimal | None:
     elif "," in raw:
         # "2,5" decimal; "1,200,000" written the English way still reads as thousands.
         parts = raw.split(",")
-        raw = "".join(parts) if all(len(p) == 3 for p in parts[1:]) and len(parts) > 2 else (
-            raw.replace(",", ".")
+        raw = (
+            "".join(parts)
+            if all(len(p) == 3 for p in parts[1:]) and len(parts) > 2
+            else (raw.replace(",", "."))
         )
     elif "." in raw:
         if _GROUPED_RE.match(raw.lstrip("+-")):

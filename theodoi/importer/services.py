@@ -64,7 +64,9 @@ def resolve_draft_units(draft: Draft, ward: Organization) -> list[str]:
         task.coordinating_units = (
             ["*"] if coordinating.all_units else [u.name for u in coordinating.units]
         )
-        task.unknown_units = lead.unknown + [n for n in coordinating.unknown if n not in lead.unknown]
+        task.unknown_units = lead.unknown + [
+            n for n in coordinating.unknown if n not in lead.unknown
+        ]
         unknown.extend(name for name in task.unknown_units if name not in unknown)
     return unknown
 
@@ -142,7 +144,10 @@ def import_draft(
         result.indicators_added = _indicators(actor, result.plan, draft, ward, catalogue)
         result.budget_lines_added = _budget(actor, result.plan, draft)
     audit_record(
-        actor=actor, action="plan.import", obj=result.plan, organization=ward,
+        actor=actor,
+        action="plan.import",
+        obj=result.plan,
+        organization=ward,
         summary=f"{source_name or 'document'}: +{result.tasks_added} tasks, "
         f"{result.tasks_changed} changed, {len(result.tasks_missing)} missing",
         after={
@@ -191,15 +196,21 @@ def _sections(actor: User | None, plan: Plan, draft: Draft) -> dict[str, Section
     for draft_section in draft.sections:
         if draft_section.code not in existing:
             existing[draft_section.code] = plan_services.section_create(
-                actor=actor, plan=plan, code=draft_section.code,
+                actor=actor,
+                plan=plan,
+                code=draft_section.code,
                 title=draft_section.title or f"Mục {draft_section.code}",
             )
     return existing
 
 
 def _units_for(
-    raw: str, ward: Organization, catalogue: Mapping[str, int], choices: Mapping[str, int | None],
-    *, exclude: set[int] = frozenset(),
+    raw: str,
+    ward: Organization,
+    catalogue: Mapping[str, int],
+    choices: Mapping[str, int | None],
+    *,
+    exclude: set[int] = frozenset(),
 ) -> list[Unit]:
     resolution = resolve_units(raw, ward, catalogue)
     if resolution.all_units:
@@ -211,8 +222,16 @@ def _units_for(
     return [u for u in units if not (u.pk in seen or seen.add(u.pk)) and u.pk not in exclude]
 
 
-TASK_FIELDS = ("title", "output", "kpi", "accountable", "note", "deadline_text",
-               "lead_units_raw", "coordinating_units_raw")
+TASK_FIELDS = (
+    "title",
+    "output",
+    "kpi",
+    "accountable",
+    "note",
+    "deadline_text",
+    "lead_units_raw",
+    "coordinating_units_raw",
+)
 
 
 def _task_values(task: DraftTask) -> dict[str, Any]:
@@ -229,21 +248,31 @@ def _tasks(actor, result, draft, ward, catalogue, choices, sections) -> None:
         seen.add(key)
         leads = _units_for(draft_task.lead_units_raw, ward, catalogue, choices)
         coordinators = _units_for(
-            draft_task.coordinating_units_raw, ward, catalogue, choices,
+            draft_task.coordinating_units_raw,
+            ward,
+            catalogue,
+            choices,
             exclude={u.pk for u in leads},
         )
         parent = saved.get((draft_task.section, draft_task.parent)) if draft_task.parent else None
         current = existing.get(key)
         if current is None:
             saved[key] = plan_services.task_create(
-                actor=actor, plan=plan, section=sections.get(draft_task.section), parent=parent,
-                code=draft_task.code, lead_units=leads, coordinating_units=coordinators,
-                order=order, **_task_values(draft_task),
+                actor=actor,
+                plan=plan,
+                section=sections.get(draft_task.section),
+                parent=parent,
+                code=draft_task.code,
+                lead_units=leads,
+                coordinating_units=coordinators,
+                order=order,
+                **_task_values(draft_task),
             )
             result.tasks_added += 1
             continue
         changes = {
-            name: value for name, value in _task_values(draft_task).items()
+            name: value
+            for name, value in _task_values(draft_task).items()
             if getattr(current, name) != value
         }
         same_units = {u.pk for u in current.lead_units.all()} == {u.pk for u in leads} and {
@@ -251,7 +280,10 @@ def _tasks(actor, result, draft, ward, catalogue, choices, sections) -> None:
         } == {u.pk for u in coordinators}
         if changes or not same_units:
             plan_services.task_update(
-                actor=actor, task=current, changes=changes, lead_units=leads,
+                actor=actor,
+                task=current,
+                changes=changes,
+                lead_units=leads,
                 coordinating_units=coordinators,
             )
             result.tasks_changed += 1
@@ -307,13 +339,15 @@ def _budget(actor, plan: Plan, draft: Draft) -> int:
             by_year = {year: line.total}
         note = "\n".join(p for p in (line.table, line.period_text) if p)
         created = budget_services.budget_lines_create(
-            actor=actor, plan=plan, content=line.item, code=line.code, by_year=by_year,
+            actor=actor,
+            plan=plan,
+            content=line.item,
+            code=line.code,
+            by_year=by_year,
             note=note,
         )
         count += len(created)
     return count
-
-
 
 
 @dataclass
@@ -345,9 +379,7 @@ def preview_changes(ward: Organization, draft: Draft) -> Preview | None:
             preview.changed.append(label)
         else:
             preview.unchanged += 1
-    preview.missing = sorted(
-        f"{s}.{c}" if s else c for (s, c) in existing if (s, c) not in keys
-    )
+    preview.missing = sorted(f"{s}.{c}" if s else c for (s, c) in existing if (s, c) not in keys)
     return preview
 
 
@@ -360,11 +392,17 @@ def import_draft_create(
     from theodoi.importer.models import ImportDraft
 
     stored = ImportDraft.objects.create(
-        organization=ward, created_by=actor, source_name=source_name[:255],
-        source_sha256=sha256, data=draft_to_data(draft),
+        organization=ward,
+        created_by=actor,
+        source_name=source_name[:255],
+        source_sha256=sha256,
+        data=draft_to_data(draft),
     )
     audit_record(
-        actor=actor, action="import.upload", obj=stored, organization=ward,
+        actor=actor,
+        action="import.upload",
+        obj=stored,
+        organization=ward,
         summary=f"{source_name}: {len(draft.tasks)} tasks, {len(draft.warnings)} warnings",
         after={"sha256": sha256, "tasks": len(draft.tasks), "indicators": len(draft.indicators)},
     )
@@ -377,6 +415,9 @@ def import_draft_close(*, actor: User, stored, status: str, plan: Plan | None = 
     stored.plan = plan
     stored.save(update_fields=["status", "plan"])
     audit_record(
-        actor=actor, action=f"import.{status}", obj=stored, organization=stored.organization,
+        actor=actor,
+        action=f"import.{status}",
+        obj=stored,
+        organization=stored.organization,
         summary=stored.source_name,
     )

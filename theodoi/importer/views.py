@@ -36,9 +36,9 @@ def import_upload(request):
         if upload is None:
             error = _("Choose the plan document to upload.")
         elif upload.size > limit:
-            error = _("The file is larger than %(mb)s MB. Upload the plan without images or attachments.") % {
-                "mb": settings.THEODOI_IMPORT_MAX_MB
-            }
+            error = _(
+                "The file is larger than %(mb)s MB. Upload the plan without images or attachments."
+            ) % {"mb": settings.THEODOI_IMPORT_MAX_MB}
         else:
             data = upload.read()
             try:
@@ -47,13 +47,17 @@ def import_upload(request):
                 error = str(exc)
             else:
                 stored = services.import_draft_create(
-                    actor=request.user, ward=ward, draft=draft, source_name=upload.name,
+                    actor=request.user,
+                    ward=ward,
+                    draft=draft,
+                    source_name=upload.name,
                     sha256=hashlib.sha256(data).hexdigest(),
                 )
                 return redirect("import_review", pk=stored.pk)
     drafts = ImportDraft.objects.filter(organization=ward, status=ImportDraft.Status.OPEN)[:10]
     return render(
-        request, "importer/upload.html",
+        request,
+        "importer/upload.html",
         {"error": error, "drafts": drafts, "ward": ward, "limit": settings.THEODOI_IMPORT_MAX_MB},
         status=400 if error else 200,
     )
@@ -115,7 +119,10 @@ def import_review(request, pk: int):
         _apply_edits(draft, request.POST)
         choices = _unit_choices(request.POST, unknown)
         result = services.import_draft(
-            actor=request.user, draft=draft, ward=ward, unit_choices=choices,
+            actor=request.user,
+            draft=draft,
+            ward=ward,
+            unit_choices=choices,
             source_name=stored.source_name,
         )
         stored.data = draft_to_data(draft)
@@ -126,16 +133,26 @@ def import_review(request, pk: int):
         if result.created:
             messages.success(
                 request,
-                _("The plan has been saved: %(tasks)s tasks, %(indicators)s indicators, %(budget)s budget lines.")
-                % {"tasks": result.tasks_added, "indicators": result.indicators_added,
-                   "budget": result.budget_lines_added},
+                _(
+                    "The plan has been saved: %(tasks)s tasks, %(indicators)s indicators, %(budget)s budget lines."
+                )
+                % {
+                    "tasks": result.tasks_added,
+                    "indicators": result.indicators_added,
+                    "budget": result.budget_lines_added,
+                },
             )
         else:
             messages.success(
                 request,
-                _("The plan has been updated: %(added)s tasks added, %(changed)s changed, %(missing)s kept although missing from the new version.")
-                % {"added": result.tasks_added, "changed": result.tasks_changed,
-                   "missing": len(result.tasks_missing)},
+                _(
+                    "The plan has been updated: %(added)s tasks added, %(changed)s changed, %(missing)s kept although missing from the new version."
+                )
+                % {
+                    "added": result.tasks_added,
+                    "changed": result.tasks_changed,
+                    "missing": len(result.tasks_missing),
+                },
             )
         return redirect("plan_detail", pk=result.plan.pk)
     context = {

@@ -76,7 +76,65 @@ def match_units(raw: str, catalogue: Mapping[str, int], *, ward_name: str = "") 
     return result
 
 
-_SPLIT_RE = re.compile(r"[;\n()]|,(?![^()]*\))|\s-\s|\s+và\s+")
+# A comma separates two units only when the next piece starts like a unit's name; otherwise it
+# is inside one name ("Phòng Kinh tế, Hạ tầng và Đô thị", "Phòng KT, HT & ĐT").
+_UNIT_HEADS = (
+    "phong",
+    "van phong",
+    "trung tam",
+    "cong an",
+    "ban",
+    "uy ban",
+    "ubnd",
+    "ubmt",
+    "mttq",
+    "tram",
+    "cac",
+    "doanh nghiep",
+    "truong",
+    "to ",
+    "hoi",
+    "doan",
+    "chi bo",
+    "dang uy",
+    "hdnd",
+    "vp",
+    "ca ",
+    "cong dan",
+    "nguoi dan",
+    "buu dien",
+    "benh vien",
+    "nha mang",
+    "vien thong",
+)
+# Words for "whoever is concerned": kept as written on the task, never proposed as a unit.
+GENERIC_PHRASES = (
+    "co quan to chuc lien quan",
+    "cac co quan lien quan",
+    "to chuc lien quan",
+    "co quan",
+    "don vi",
+    "lien quan",
+    "cac ben lien quan",
+    "ca nhan",
+)
+_HARD_SPLIT_RE = re.compile(r"[;\n()]|\s-\s|\s+và\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def _pieces(raw: str) -> list[str]:
+    pieces: list[str] = []
+    for part in _HARD_SPLIT_RE.split(raw):
+        current = ""
+        for chunk in part.split(","):
+            key = fold_key(chunk)
+            if current and any(key.startswith(head.strip()) for head in _UNIT_HEADS):
+                pieces.append(current)
+                current = chunk
+            else:
+                current = f"{current},{chunk}" if current else chunk
+        if current:
+            pieces.append(current)
+    return [piece.strip(" .,:;-") for piece in pieces]
 
 
 def unknown_names(raw: str, match: UnitMatch, *, ward_name: str = "") -> list[str]:
@@ -86,10 +144,9 @@ def unknown_names(raw: str, match: UnitMatch, *, ward_name: str = "") -> list[st
         return []
     leftovers = [f" {text} " for text in match.unmatched]
     names: list[str] = []
-    for piece in _SPLIT_RE.split(raw):
-        piece = piece.strip(" .,:;-")
+    for piece in _pieces(raw):
         key = unit_key(piece, ward_name)
-        if not key or key in ALL_UNITS_PHRASES:
+        if not key or key in ALL_UNITS_PHRASES or key in GENERIC_PHRASES:
             continue
         if any(f" {key} " in leftover for leftover in leftovers) and piece not in names:
             names.append(piece)

@@ -69,7 +69,9 @@ def recognise_header(document: Document) -> tuple[DraftPlan, list[str]]:
     if title_index is not None:
         plan.title, rest = _title(head, title_index)
         plan.parent_references = [
-            p.text for p in head[rest:] if fold(p.text).startswith(_PARENT_START)
+            p.text
+            for p in head[rest:]
+            if fold(p.text).startswith(_PARENT_START)
             and re.search(r"(Kế hoạch|Nghị quyết|Quyết định|Chương trình)", p.text)
         ][:10]
     for paragraph in head:

@@ -15,7 +15,6 @@ Nothing is dropped: a line that cannot be placed, a column that has no place in 
 that quote the text and name its source line.
 """
 
-import copy
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -23,14 +22,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from theodoi.core.text import fold
-from theodoi.importer.document import Block, Document, Paragraph, Table
+from theodoi.importer.document import Block, Document, Paragraph
 from theodoi.importer.draft import DraftIndicator, where
 from theodoi.importer.numbers import parse_number
 from theodoi.importer.recognise.tables import (
     LogicalRow,
     LogicalTable,
-    is_header_row,
-    same_header,
 )
 from theodoi.importer.recognise.targets import Target, parse_target
 

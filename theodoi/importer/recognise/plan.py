@@ -52,7 +52,9 @@ def recognise(document: Document) -> Draft:
         sections, tasks, warnings = tasks_from_table(table)
         if not sections and tasks:
             # An appendix table without section rows is a section of its own.
-            code = APPENDIX_SECTION if appendix_count == 1 else f"{APPENDIX_SECTION}{appendix_count}"
+            code = (
+                APPENDIX_SECTION if appendix_count == 1 else f"{APPENDIX_SECTION}{appendix_count}"
+            )
             sections = [DraftSection(code=code, title=_appendix_title(table), row=table.source)]
             for task in tasks:
                 task.section = code

@@ -14,9 +14,29 @@ from theodoi.importer.document import Document, Paragraph, Row, Table
 
 # Words that mark a header cell, folded. A header row has several such cells.
 HEADER_WORDS = (
-    "stt", "tt", "ma nhiem vu", "nhiem vu", "noi dung", "chi tieu", "don vi", "co quan",
-    "chu tri", "phoi hop", "san pham", "ket qua", "thoi gian", "thoi han", "kpi", "ghi chu",
-    "kinh phi", "tong", "nguoi dung dau", "moc thoi gian", "giai doan", "nguon", "du toan",
+    "stt",
+    "tt",
+    "ma nhiem vu",
+    "nhiem vu",
+    "noi dung",
+    "chi tieu",
+    "don vi",
+    "co quan",
+    "chu tri",
+    "phoi hop",
+    "san pham",
+    "ket qua",
+    "thoi gian",
+    "thoi han",
+    "kpi",
+    "ghi chu",
+    "kinh phi",
+    "tong",
+    "nguoi dung dau",
+    "moc thoi gian",
+    "giai doan",
+    "nguon",
+    "du toan",
 )
 _YEAR_HEADER_RE = re.compile(r"^(nam\s+)?20\d\d$")
 _COLUMN_NUMBER_RE = re.compile(r"^\(?\d{1,2}\)?$")
@@ -160,8 +180,10 @@ def logical_tables(document: Document) -> list[LogicalTable]:
         body = list(block.rows)
         # A title row inside the table (a spreadsheet's first merged row "PHỤ LỤC III …")
         # belongs to the context, when a header follows it.
-        while len(body) > 1 and _is_title_row(body[0]) and any(
-            is_header_row(row) for row in body[1:3]
+        while (
+            len(body) > 1
+            and _is_title_row(body[0])
+            and any(is_header_row(row) for row in body[1:3])
         ):
             context = (context + [next(c for c in body.pop(0).cells if c.strip())])[-4:]
         while body and (is_header_row(body[0]) or (header_rows and _is_column_numbers(body[0]))):

@@ -21,7 +21,9 @@ from theodoi.importer.draft import DraftSection, DraftTask, where
 from theodoi.importer.recognise.tables import LogicalRow, LogicalTable
 
 _ROMAN_RE = re.compile(r"^\s*(?P<code>[IVXL]+|[A-Z])\s*[.\-–)]?\s*(?P<title>.*)$", re.DOTALL)
-_CODE_TEXT_RE = re.compile(r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2}){0,2})\s*[.)]?\s+(?P<text>\S.*)$", re.DOTALL)
+_CODE_TEXT_RE = re.compile(
+    r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2}){0,2})\s*[.)]?\s+(?P<text>\S.*)$", re.DOTALL
+)
 _CODE_ONLY_RE = re.compile(r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2}){0,2})\s*[.)]?\s*$")
 
 
@@ -47,8 +49,11 @@ def _columns(table: LogicalTable) -> _Columns | None:
 
     subtask = find(lambda h: "tieu nhiem vu" in h or "nhiem vu con" in h)
     title = find(
-        lambda h: ("nhiem vu" in h or "noi dung" in h) and "tieu nhiem vu" not in h
-        and "nhiem vu con" not in h
+        lambda h: (
+            ("nhiem vu" in h or "noi dung" in h)
+            and "tieu nhiem vu" not in h
+            and "nhiem vu con" not in h
+        )
     )
     lead = find(lambda h: "chu tri" in h)
     deadline = find(lambda h: "thoi gian" in h or "thoi han" in h)
@@ -56,7 +61,9 @@ def _columns(table: LogicalTable) -> _Columns | None:
     output = find(lambda h: "san pham" in h or h.startswith("ket qua"))
     # A list of names with a lead agency only (a proposal list) is not a task table: a task
     # table says when, or who with whom and what comes out.
-    if title is None or (deadline is None and (lead is None or (coordinating is None and output is None))):
+    if title is None or (
+        deadline is None and (lead is None or (coordinating is None and output is None))
+    ):
         return None
     code = find(lambda h: h in ("stt", "tt", "so tt", "ma") or h.startswith("stt"))
     if code is None and "ma nhiem vu" in header[title]:
@@ -217,9 +224,7 @@ def tasks_from_table(
             # first being the one written on the task's own row.
             if pending is not None:
                 first_title, first_fields, detail = pending
-                parent.note = "\n".join(
-                    p for p in parent.note.split("\n") if p and p != detail
-                )
+                parent.note = "\n".join(p for p in parent.note.split("\n") if p and p != detail)
                 tasks.append(_subtask(f"{parent.code}.1", first_title, parent, first_fields, ""))
                 pending = None
             number = sum(1 for t in tasks if t.parent == parent.code and t.section == section_code)
@@ -286,14 +291,18 @@ def tasks_from_body(document: Document) -> tuple[list[DraftSection], list[DraftT
             if not any(s.code == section_code for s in sections):
                 sections.append(DraftSection(code=section_code, title="", row=block.source))
             current = DraftTask(
-                code=item.group("code"), title=item.group("text").strip(),
-                section=section_code, row=block.source, row_text=block.text,
+                code=item.group("code"),
+                title=item.group("text").strip(),
+                section=section_code,
+                row=block.source,
+                row_text=block.text,
             )
             tasks.append(current)
         elif item:
             sections.append(
-                DraftSection(code=item.group("code"), title=item.group("text").strip(),
-                             row=block.source)
+                DraftSection(
+                    code=item.group("code"), title=item.group("text").strip(), row=block.source
+                )
             )
             current = None
         elif current is not None and block.text[:1].islower():

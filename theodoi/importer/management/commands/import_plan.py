@@ -21,7 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="print the draft, save nothing")
         parser.add_argument("--format", choices=["json", "text"], default="text")
         parser.add_argument(
-            "--no-new-units", action="store_true",
+            "--no-new-units",
+            action="store_true",
             help="do not create units for names that match no unit (they stay as written)",
         )
 
@@ -45,7 +46,10 @@ class Command(BaseCommand):
         if organization is None:
             raise CommandError("Hãy chọn phường, xã bằng --ward CODE (hoặc dùng --dry-run).")
         result = import_draft(
-            actor=None, draft=draft, ward=organization, create_unknown_units=not no_new_units,
+            actor=None,
+            draft=draft,
+            ward=organization,
+            create_unknown_units=not no_new_units,
             source_name=source.name,
         )
         summary = {

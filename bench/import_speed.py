@@ -1,0 +1,96 @@
+"""How long reading and recognising each seed plan takes, and saving it into a ward.
+
+Run: .venv/bin/python bench/import_speed.py  (SQLite in a temporary folder unless DATABASE_URL
+is set). Prints one row per seed: characters, pages (at 2,400 characters a page), read+recognise
+median of 5 runs, and one save into a fresh ward.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "theodoi.settings")
+os.environ.setdefault("THEODOI_DATA_DIR", tempfile.mkdtemp(prefix="theodoi-bench-"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from theodoi.demo.services import SEEDS_DIR  # noqa: E402
+from theodoi.importer.pipeline import draft_from_bytes  # noqa: E402
+from theodoi.importer.services import import_draft  # noqa: E402
+from theodoi.org.models import Organization  # noqa: E402
+
+CHARS_PER_PAGE = 2400
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    print(f"{'seed':<28} {'chars':>7} {'pages':>5} {'read ms':>8} {'save ms':>8} tasks")
+    for index, path in enumerate(sorted(SEEDS_DIR.glob("*.txt"))):
+        data = path.read_bytes()
+        timings = []
+        for _ in range(5):
+            start = time.perf_counter()
+            draft = draft_from_bytes(data, name=path.name)
+            timings.append(time.perf_counter() - start)
+        ward = Organization.objects.create(name=f"Phường {index}", code=f"BENCH{index}", kind="ward")
+        start = time.perf_counter()
+        import_draft(actor=None, draft=draft, ward=ward, source_name=path.name)
+        saved = time.perf_counter() - start
+        chars = len(data.decode("utf-8"))
+        print(
+            f"{path.name:<28} {chars:>7} {chars / CHARS_PER_PAGE:>5.0f} "
+            f"{statistics.median(timings) * 1000:>8.0f} {saved * 1000:>8.0f} {len(draft.tasks)}"
+        )
+
+
+def thirty_page_docx(rows: int = 200) -> bytes:
+    """A Word plan of about 30 pages: a title, a body, and a task table of ``rows`` rows."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Số: 99/KH-UBND")
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("Thực hiện Nghị quyết số 57-NQ/TW năm 2026")
+    for number in range(60):
+        document.add_paragraph(f"{number}. Nội dung giải pháp thực hiện chuyển đổi số " * 6)
+    table = document.add_table(rows=1, cols=6)
+    header = ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Sản phẩm", "Thời gian"]
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for number in range(1, rows + 1):
+        cells = table.add_row().cells
+        texts = [str(number), f"Triển khai nhiệm vụ chuyển đổi số số {number} " * 3,
+                 "Phòng Văn hóa - Xã hội", "Các cơ quan, đơn vị", "Báo cáo", "Quý IV/2026"]
+        for cell, text in zip(cells, texts, strict=True):
+            cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def word_timing() -> None:
+    data = thirty_page_docx()
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
+        draft = draft_from_bytes(data, name="ke-hoach-30-trang.docx")
+        timings.append(time.perf_counter() - start)
+    print(
+        f"{'Word, ~30 pages, 200 task rows':<28} {len(data):>7} {'30':>5} "
+        f"{statistics.median(timings) * 1000:>8.0f} {'':>8} {len(draft.tasks)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
+    word_timing()
