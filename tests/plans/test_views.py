@@ -186,3 +186,24 @@ def test_empty_directive_gets_a_message_not_an_error(login, world):
     assert response.status_code == 200
     assert "Hãy viết ý kiến chỉ đạo" in response.content.decode()
     assert not Directive.objects.exists()
+
+
+def test_plan_page_shows_the_budget_by_year(login, world):
+    from decimal import Decimal
+
+    from theodoi.budget.services import budget_lines_create
+
+    budget_lines_create(
+        actor=None,
+        plan=world.plan_a,
+        content="Mua sắm máy tính",
+        code="1",
+        by_year={2026: Decimal("300"), 2027: Decimal("1200.5")},
+        note="Dự toán 2026-2030",
+    )
+    response = login(world.people.leader).get(world.plan_a.get_absolute_url())
+    assert response.context["budget_years"] == [2026, 2027]
+    row = response.context["budget_rows"][0]
+    assert row["cells"] == [Decimal("300"), Decimal("1200.5")]
+    assert row["total"] == Decimal("1500.5")
+    assert "Mua sắm máy tính" in response.content.decode()

@@ -141,3 +141,21 @@ def plan_units(plan: Plan) -> QuerySet[Unit]:
         .distinct()
         .order_by("order", "name")
     )
+
+
+def budget_table(plan: Plan) -> tuple[list[int], list[dict]]:
+    """The plan's budget lines as rows (one per item) and year columns, in million VND."""
+    years: set[int] = set()
+    rows: dict[tuple[str, str, str], dict] = {}
+    for line in plan.budget_lines.order_by("order", "id"):
+        key = (line.note, line.code, line.content)
+        row = rows.setdefault(
+            key, {"code": line.code, "content": line.content, "table": line.note, "years": {}}
+        )
+        row["years"][line.year] = line.estimate
+        years.add(line.year)
+    ordered = sorted(years)
+    for row in rows.values():
+        row["cells"] = [row["years"].get(year) for year in ordered]
+        row["total"] = sum(row["years"].values())
+    return ordered, list(rows.values())

@@ -54,6 +54,7 @@ def plan_detail(request, pk: int):
     tasks = selectors.filter_tasks(all_tasks, today=day, **filters).order_by("order", "id")
     is_filtered = any(filters.values())
     counts = dict(all_tasks.order_by().values_list("state").annotate(n=Count("id", distinct=True)))
+    budget_years, budget_rows = selectors.budget_table(plan)
     context = {
         "plan": plan,
         "tasks": tasks,
@@ -63,6 +64,8 @@ def plan_detail(request, pk: int):
         "sections": plan.sections.all(),
         "state_counts": [(state.value, counts.get(state.value, 0)) for state in TaskState],
         "indicators": selectors.indicators_for_plan(plan),
+        "budget_years": budget_years,
+        "budget_rows": budget_rows,
         "total": sum(counts.values()),
     }
     # A filter change from the page's own form swaps only the table body.

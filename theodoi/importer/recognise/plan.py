@@ -39,7 +39,8 @@ def recognise(document: Document) -> Draft:
         draft.indicators.extend(indicators)
         draft.warnings.extend(warnings)
 
-    sections, tasks, warnings = tasks_from_body(document)
+    has_task_table = any(is_task_table(t) for t in _unclaimed(tables, claimed))
+    sections, tasks, warnings = tasks_from_body(document, bullets=not has_task_table)
     draft.sections.extend(sections)
     draft.tasks.extend(tasks)
     draft.warnings.extend(warnings)

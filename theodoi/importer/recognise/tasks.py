@@ -266,9 +266,13 @@ _ITEM_RE = re.compile(r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2})?)\.?\s+(?P<text>\S.*)$
 _PART_RE = re.compile(r"^\s*(#+\s*)?\**\s*(?P<code>[IVX]+)\s*[.\-–]\s*(?P<title>.+)$")
 
 
-def tasks_from_body(document: Document) -> tuple[list[DraftSection], list[DraftTask], list[str]]:
+def tasks_from_body(
+    document: Document, *, bullets: bool = False
+) -> tuple[list[DraftSection], list[DraftTask], list[str]]:
     """Numbered items "n.m." inside the body's "NỘI DUNG NHIỆM VỤ" part: each "n." is a section,
-    each "n.m." a task of it (seed 004's items 1.1–7.5)."""
+    each "n.m." a task of it (seed 004's items 1.1–7.5). With ``bullets`` (for a plan that has
+    no task table at all), a part without such items gives its "- " lines as tasks, each taking
+    the deadline of the "Thời gian hoàn thành: …" line that follows it (seed 003)."""
     sections: list[DraftSection] = []
     tasks: list[DraftTask] = []
     inside = False
@@ -310,10 +314,82 @@ def tasks_from_body(document: Document) -> tuple[list[DraftSection], list[DraftT
             current.title = f"{current.title} {block.text.strip()}"
             current.row = f"{current.row}, {block.source}"
             current.row_text = f"{current.row_text}\n{block.text}"
+    if not tasks and bullets:
+        return _bullet_tasks(document)
     # Keep only sections that received tasks: "n." items without "n.m." are prose headings.
     used = {t.section for t in tasks}
     sections = [s for s in sections if s.code in used]
     return _dedupe_sections(sections), tasks, []
+
+
+_BULLET_RE = re.compile(r"^\s*[-–•]\s+(?P<text>\S.*)$", re.DOTALL)
+_SUB_BULLET_RE = re.compile(r"^\s*\+\s*\S")
+_DEADLINE_LINE_RE = re.compile(
+    r"^\s*Thời\s+(?:gian|hạn)\s+(?:hoàn\s+thành|thực\s+hiện)\s*:\s*(?P<text>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _bullet_tasks(document: Document) -> tuple[list[DraftSection], list[DraftTask], list[str]]:
+    sections: list[DraftSection] = []
+    tasks: list[DraftTask] = []
+    waiting: list[DraftTask] = []  # tasks of the current group, until their deadline line
+    inside = False
+    current: DraftTask | None = None
+    for block in document.blocks:
+        if not isinstance(block, Paragraph):
+            continue
+        text = block.text.strip()
+        part = _PART_RE.match(text)
+        if part:
+            title = fold(part.group("title"))
+            inside = "nhiem vu" in title and "to chuc thuc hien" not in title
+            current, waiting = None, []
+            continue
+        if not inside:
+            continue
+        item = _ITEM_RE.match(text)
+        deadline = _DEADLINE_LINE_RE.match(text)
+        bullet = _BULLET_RE.match(text)
+        if deadline:
+            for task in waiting:
+                task.deadline_text = deadline.group("text").strip()
+                task.row = f"{task.row}, {block.source}"
+            waiting, current = [], None
+        elif item and "." not in item.group("code"):
+            sections.append(
+                DraftSection(
+                    code=item.group("code"), title=item.group("text").strip(), row=block.source
+                )
+            )
+            current, waiting = None, []
+        elif bullet and sections:
+            section = sections[-1].code
+            number = sum(1 for t in tasks if t.section == section) + 1
+            current = DraftTask(
+                code=f"{section}.{number}",
+                title=bullet.group("text").strip(),
+                section=section,
+                row=block.source,
+                row_text=text,
+            )
+            tasks.append(current)
+            waiting.append(current)
+        elif current is not None:
+            # A line wrapped by the conversion, or a "+" detail of the task: kept with it.
+            joiner = "\n" if _SUB_BULLET_RE.match(text) else " "
+            current.title = f"{current.title}{joiner}{text}"
+            current.row_text = f"{current.row_text}\n{text}"
+    warnings = (
+        [
+            "Kế hoạch không có bảng nhiệm vụ: các gạch đầu dòng trong phần nhiệm vụ đã được nhập "
+            f"thành {len(tasks)} nhiệm vụ, đánh số theo mục. Hãy kiểm tra."
+        ]
+        if tasks
+        else []
+    )
+    used = {t.section for t in tasks}
+    return [s for s in sections if s.code in used], tasks, warnings
 
 
 def _dedupe_sections(sections: list[DraftSection]) -> list[DraftSection]:
