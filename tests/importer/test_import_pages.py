@@ -18,6 +18,18 @@ def upload(client, path, name=None):
     )
 
 
+def save_form(client, stored, **fields):
+    """The review form as the page sends it: every unknown unit name with its choice
+    ("new" unless given), plus ``fields``."""
+    unknown = client.get(reverse("import_review", args=[stored.pk])).context["unknown"]
+    form = {"action": "save"}
+    for index, name in enumerate(unknown):
+        form[f"unit-name-{index}"] = name
+        form[f"unit-{index}"] = "new"
+    form.update(fields)
+    return form
+
+
 @pytest.fixture
 def office(client, world):
     client.force_login(world.people.office)
@@ -39,7 +51,7 @@ def test_upload_makes_a_draft_and_saves_nothing(office, world):
     page = office.get(response.url).content.decode()
     assert "110/KH-UBND" in page
     assert "Đưa vào khai thác hiệu quả các cơ sở dữ liệu quốc gia" in page
-    assert "dòng 166" in page or "line 166" in page  # the source row is shown
+    assert "line 166" in page  # the source row is shown beside the task
 
 
 def test_review_then_save_with_a_removed_row_and_unit_choices(office, world):
@@ -51,6 +63,7 @@ def test_review_then_save_with_a_removed_row_and_unit_choices(office, world):
     removed = next(i for i, t in enumerate(draft.tasks) if t.section == "PL" and t.code == "6")
     form = {"action": "save", f"task-{removed}-delete": "1"}
     for index, name in enumerate(unknown):
+        form[f"unit-name-{index}"] = name
         form[f"unit-{index}"] = str(world.vhxh.pk) if "Văn phòng" in name else ""
     response = office.post(reverse("import_review", args=[stored.pk]), form)
     plan = Plan.objects.get(number="110/KH-UBND")
@@ -89,3 +102,80 @@ def test_missing_file_gets_a_message(office, world):
     response = office.post(reverse("import_upload"), {})
     assert response.status_code == 400
     assert "Hãy chọn" in response.content.decode()
+
+
+def test_the_plan_identity_can_be_corrected_before_saving(office, world):
+    upload(office, seed_path("000"))
+    stored = ImportDraft.objects.get()
+    form = save_form(
+        office,
+        stored,
+        **{
+            "plan-number": "25-KH/ĐU",
+            "plan-issued_on": "2026-02-20",
+            "plan-issuer": "Ban Thường vụ Đảng ủy phường",
+            "plan-title": "Kế hoạch năm 2026",
+        },
+    )
+    response = office.post(reverse("import_review", args=[stored.pk]), form)
+    plan = Plan.objects.get(number="25-KH/ĐU")
+    assert response.url == plan.get_absolute_url()
+    assert plan.issued_on.isoformat() == "2026-02-20" and plan.title == "Kế hoạch năm 2026"
+
+
+def test_a_second_save_of_the_same_draft_saves_nothing(office, world):
+    upload(office, seed_path("000"))
+    stored = ImportDraft.objects.get()
+    form = save_form(office, stored)
+    office.post(reverse("import_review", args=[stored.pk]), form)
+    office.post(reverse("import_review", args=[stored.pk]), form)
+    assert Plan.objects.filter(organization=world.ward_a).count() == 2  # plan_a and this one
+
+
+def test_duplicate_codes_block_the_save_with_a_message(office, world):
+    upload(office, seed_path("004"))
+    stored = ImportDraft.objects.get()
+    draft = office.get(reverse("import_review", args=[stored.pk])).context["draft"]
+    second = next(i for i, t in enumerate(draft.tasks) if t.section == "PL" and t.code == "2")
+    form = save_form(office, stored, **{f"task-{second}-code": "1"})
+    response = office.post(reverse("import_review", args=[stored.pk]), form)
+    assert response.status_code == 400
+    assert "Mã nhiệm vụ bị trùng: PL.1" in response.content.decode()
+    assert not Plan.objects.filter(number="110/KH-UBND").exists()
+
+
+def test_other_roles_cannot_post_to_the_review(client, office, world):
+    upload(office, seed_path("004"))
+    stored = ImportDraft.objects.get()
+    for name in ["officer", "leader", "ward_admin"]:
+        client.force_login(getattr(world.people, name))
+        response = client.post(reverse("import_review", args=[stored.pk]), {"action": "save"})
+        assert response.status_code == 403, name
+    assert not Plan.objects.filter(number="110/KH-UBND").exists()
+
+
+def test_odd_or_foreign_unit_choices_do_not_attach_other_wards_units(office, world):
+    upload(office, seed_path("004"))
+    stored = ImportDraft.objects.get()
+    unknown = office.get(reverse("import_review", args=[stored.pk])).context["unknown"]
+    form = {"action": "save"}
+    for index, name in enumerate(unknown):
+        form[f"unit-name-{index}"] = name
+        form[f"unit-{index}"] = str(world.unit_b.pk) if index % 2 else "²"
+    response = office.post(reverse("import_review", args=[stored.pk]), form)
+    assert response.status_code == 302
+    plan = Plan.objects.get(number="110/KH-UBND")
+    used = set(plan.tasks.values_list("lead_units__organization", flat=True)) | set(
+        plan.tasks.values_list("coordinating_units__organization", flat=True)
+    )
+    assert world.ward_b.pk not in used
+
+
+def test_names_that_appear_by_editing_are_shown_before_saving(office, world):
+    upload(office, seed_path("004"))
+    stored = ImportDraft.objects.get()
+    form = save_form(office, stored, **{"task-0-lead_units_raw": "Hội Cựu chiến binh"})
+    response = office.post(reverse("import_review", args=[stored.pk]), form)
+    assert response.status_code == 400
+    assert "Hội Cựu chiến binh" in response.context["unknown"]
+    assert not Plan.objects.filter(number="110/KH-UBND").exists()

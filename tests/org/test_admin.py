@@ -48,3 +48,37 @@ def test_staff_flag_without_admin_role_gives_no_admin(client, world):
     office.save()
     client.force_login(office)
     assert client.get(reverse("admin:org_unit_changelist")).status_code == 403
+
+
+def test_ward_admin_cannot_create_a_user_without_an_organisation(client, world):
+    client.force_login(world.people.ward_admin)
+    response = client.post(
+        reverse("admin:org_user_add"),
+        {
+            "username": "moi",
+            "password1": "mat-khau-rat-dai-2026",
+            "password2": "mat-khau-rat-dai-2026",
+            "role": "admin",
+            "organization": "",
+            "unit": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Hãy chọn phường, xã" in response.content.decode()
+    assert not world.people.ward_admin.__class__.objects.filter(username="moi").exists()
+
+
+def test_ward_admin_does_not_see_superusers_or_reshape_the_tree(client, world):
+    root = world.people.leader
+    root.is_superuser = True
+    root.save()
+    client.force_login(world.people.ward_admin)
+    assert client.get(reverse("admin:org_user_change", args=[root.pk])).status_code == 302
+    assert client.get(reverse("admin:org_organization_add")).status_code == 403
+    assert client.get(reverse("admin:org_organization_changelist")).status_code == 200
+
+
+def test_ward_admin_manages_unit_aliases(client, world):
+    client.force_login(world.people.ward_admin)
+    page = client.get(reverse("admin:org_unit_change", args=[world.police.pk]))
+    assert "aliases-TOTAL_FORMS" in page.content.decode()

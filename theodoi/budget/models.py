@@ -25,11 +25,12 @@ class BudgetLine(models.Model):
     )
     code = models.CharField(_("code"), max_length=30, blank=True)
     content = models.TextField(_("content"))
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.WARD
     )
-    estimate = models.DecimalField(_("estimate (million VND)"), **MONEY)
+    # None when the document names the item without an amount: kept, not invented.
+    estimate = models.DecimalField(_("estimate (million VND)"), null=True, blank=True, **MONEY)
     allocated = models.DecimalField(_("allocated (million VND)"), null=True, blank=True, **MONEY)
     disbursed = models.DecimalField(_("disbursed (million VND)"), null=True, blank=True, **MONEY)
     note = models.TextField(_("note"), blank=True)

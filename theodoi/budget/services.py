@@ -29,6 +29,10 @@ def budget_lines_create(
     if actor is not None:
         require(actor, Action.MANAGE_PLAN, plan)
     start = plan.budget_lines.count()
+    # An item the document names without any amount is kept as one line without year.
+    amounts: list[tuple[int | None, Decimal | None]] = list(sorted(by_year.items())) or [
+        (None, None)
+    ]
     lines = [
         BudgetLine.objects.create(
             plan=plan,
@@ -42,7 +46,7 @@ def budget_lines_create(
             note=note,
             order=start + offset,
         )
-        for offset, (year, amount) in enumerate(sorted(by_year.items()))
+        for offset, (year, amount) in enumerate(amounts)
     ]
     for line in lines:
         audit_record(

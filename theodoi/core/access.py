@@ -72,7 +72,8 @@ def _lead_unit_ids(obj: Any) -> set[int]:
     """The units that lead a task (or the task behind a report, evidence or directive)."""
     task = obj if hasattr(obj, "lead_units") else getattr(obj, "task", None)
     if task is None:
-        indicator = getattr(obj, "indicator", None)
+        # An indicator (or a value of it) is reported by the indicator's lead unit.
+        indicator = obj if hasattr(obj, "lead_unit_id") else getattr(obj, "indicator", None)
         return {indicator.lead_unit_id} if indicator and indicator.lead_unit_id else set()
     # Prefetched lead units are used when present, so list pages ask no extra query per row.
     return {unit.pk for unit in task.lead_units.all()}
@@ -129,6 +130,27 @@ def require(user: User, action: Action, obj: Any) -> None:
     """Raise PermissionDenied (HTTP 403) unless ``user`` may perform ``action`` on ``obj``."""
     if not can(user, action, obj):
         raise PermissionDenied
+
+
+def can_use_admin(user: User) -> bool:
+    """The admin site is the admin role's (DESIGN.md §5), not Django's per-model permissions."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.role == Role.ADMIN)
+    )
+
+
+def can_manage_organizations(user: User) -> bool:
+    """Only an installation-wide admin changes the organisation tree: a ward admin moving a
+    ward would change who can see it."""
+    return can_use_admin(user) and is_global(user)
+
+
+def can_import_plans(user: User) -> bool:
+    ward = user.organization if user.is_authenticated else None
+    return bool(ward and ward.is_local and can(user, Action.MANAGE_PLAN, ward))
 
 
 def units_for_user(user: User):

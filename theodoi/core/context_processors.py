@@ -1,5 +1,5 @@
+from theodoi.core.access import Action, can, can_use_admin
 from theodoi.core.clock import today
-from theodoi.org.models import Role
 
 
 def theodoi(request):
@@ -7,12 +7,10 @@ def theodoi(request):
     user = request.user
     return {
         "today": today(),
-        # The same test the admin site applies (org.admin.ScopedAdmin), so the link never
-        # leads to a refusal.
-        "show_admin": bool(
+        "show_review": bool(
             user.is_authenticated
-            and user.is_active
-            and user.is_staff
-            and (user.is_superuser or user.role == Role.ADMIN)
+            and user.organization_id
+            and can(user, Action.REVIEW, user.organization)
         ),
+        "show_admin": can_use_admin(user),
     }

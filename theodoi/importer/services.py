@@ -9,6 +9,7 @@ lose its reports and evidence.
 
 import datetime
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,18 +72,55 @@ def resolve_draft_units(draft: Draft, ward: Organization) -> list[str]:
     return unknown
 
 
+_DATE_RE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*20\d\d|tháng\s+\d{1,2}\s+năm\s+20\d\d", re.I)
+
+
 def plan_period(draft: Draft) -> tuple[datetime.date | None, datetime.date | None]:
-    """The years the plan covers: from its title ("năm 2026", "giai đoạn 2026-2030"), else the
-    year it was issued."""
-    years = sorted({int(y) for y in _YEAR_RE.findall(draft.plan.title)} - {2024})
-    # References to older documents in the title ("Nghị quyết … ngày 22/12/2024") are not the
-    # plan's own period; the latest year mentioned, with the range it opens, is.
+    """The years the plan covers: the years its title names ("năm 2026", "giai đoạn
+    2026-2030") once the dates of the documents it cites ("ngày 22/12/2024") are set aside;
+    else the year it was issued."""
+    title = _DATE_RE.sub(" ", draft.plan.title)
+    years = sorted({int(y) for y in _YEAR_RE.findall(title)})
     if years:
         return datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)
     if draft.plan.issued_on:
         year = draft.plan.issued_on.year
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     return None, None
+
+
+class DraftNotReady(ValueError):
+    """The draft cannot be saved as it is; the message says what to correct, in Vietnamese."""
+
+
+def check_ready(draft: Draft) -> None:
+    counts = Counter((task.section, task.code) for task in draft.tasks)
+    duplicates = sorted(f"{s}.{c}" if s else c for (s, c), n in counts.items() if n > 1)
+    if duplicates:
+        raise DraftNotReady(
+            "Mã nhiệm vụ bị trùng: " + ", ".join(duplicates) + ". Hãy sửa mã để mỗi nhiệm vụ "
+            "trong một mục có một mã riêng, rồi lưu lại."
+        )
+    for task in draft.tasks:
+        if not task.title.strip():
+            raise DraftNotReady(f"Nhiệm vụ {task.code} chưa có tên. Hãy nhập tên hoặc bỏ hàng này.")
+        if not task.code.strip() or len(task.code) > 30:
+            raise DraftNotReady(f"Mã nhiệm vụ «{task.code[:40]}» phải có từ 1 đến 30 ký tự.")
+        if len(task.accountable) > 200:
+            raise DraftNotReady(f"Người đứng đầu của nhiệm vụ {task.code} dài quá 200 ký tự.")
+    if len(draft.plan.number) > 60:
+        raise DraftNotReady("Số kế hoạch dài quá 60 ký tự.")
+    if len(draft.plan.issuer) > 200:
+        raise DraftNotReady("Tên cơ quan ban hành dài quá 200 ký tự.")
+    for section in draft.sections:
+        if len(section.code) > 20:
+            raise DraftNotReady(f"Mã mục «{section.code[:30]}» dài quá 20 ký tự.")
+
+
+REIMPORT_NOTE = (
+    "Kế hoạch đã có trong hệ thống: lần nhập này chỉ cập nhật nhiệm vụ; chỉ tiêu và dự toán "
+    "kinh phí giữ như đã lưu (sửa trực tiếp trên kế hoạch nếu văn bản mới thay đổi chúng)."
+)
 
 
 @dataclass
@@ -120,17 +158,20 @@ def import_draft(
     new units when ``create_unknown_units``."""
     if actor is not None:
         require(actor, Action.MANAGE_PLAN, ward)
+    check_ready(draft)
     choices = dict(unit_choices or {})
     result_units: list[str] = []
     for name in resolve_draft_units(draft, ward):
-        if name in choices:
+        if name in choices or not create_unknown_units:
             continue
-        if create_unknown_units:
+        # A unit of that name may exist but be inactive: it is the same unit, not a new one.
+        unit = ward.units.filter(name=name[:200]).first()
+        if unit is None:
             unit = org_services.unit_create(
-                actor=actor, organization=ward, name=name, action=Action.MANAGE_PLAN
+                actor=actor, organization=ward, name=name[:200], action=Action.MANAGE_PLAN
             )
-            choices[name] = unit.pk
             result_units.append(name)
+        choices[name] = unit.pk
     catalogue = unit_catalogue(ward)
     plan = existing_plan(ward, draft)
     if plan is None:
@@ -143,6 +184,8 @@ def import_draft(
     if result.created:
         result.indicators_added = _indicators(actor, result.plan, draft, ward, catalogue)
         result.budget_lines_added = _budget(actor, result.plan, draft)
+    elif draft.indicators or draft.budget:
+        draft.warnings.append(REIMPORT_NOTE)
     audit_record(
         actor=actor,
         action="plan.import",
@@ -238,6 +281,21 @@ def _task_values(task: DraftTask) -> dict[str, Any]:
     return {name: getattr(task, name) for name in TASK_FIELDS}
 
 
+def _task_changes(
+    current: Task, draft_task: DraftTask, leads: list[Unit], coordinators: list[Unit]
+) -> tuple[dict[str, Any], bool]:
+    """The fields the draft changes on a saved task, and whether its units stay the same."""
+    changes = {
+        name: value
+        for name, value in _task_values(draft_task).items()
+        if getattr(current, name) != value
+    }
+    same_units = {u.pk for u in current.lead_units.all()} == {u.pk for u in leads} and {
+        u.pk for u in current.coordinating_units.all()
+    } == {u.pk for u in coordinators}
+    return changes, same_units
+
+
 def _tasks(actor, result, draft, ward, catalogue, choices, sections) -> None:
     plan = result.plan
     existing = {(t.section.code if t.section else "", t.code): t for t in plan.tasks.all()}
@@ -270,14 +328,7 @@ def _tasks(actor, result, draft, ward, catalogue, choices, sections) -> None:
             )
             result.tasks_added += 1
             continue
-        changes = {
-            name: value
-            for name, value in _task_values(draft_task).items()
-            if getattr(current, name) != value
-        }
-        same_units = {u.pk for u in current.lead_units.all()} == {u.pk for u in leads} and {
-            u.pk for u in current.coordinating_units.all()
-        } == {u.pk for u in coordinators}
+        changes, same_units = _task_changes(current, draft_task, leads, coordinators)
         if changes or not same_units:
             plan_services.task_update(
                 actor=actor,
@@ -302,6 +353,10 @@ def _first_unit(raw: str, ward, catalogue) -> Unit | None:
     return resolution.units[0] if resolution.units else None
 
 
+def _long_unit(unit: str) -> str:
+    return f"Đơn vị tính: {unit}" if len(unit) > 100 else ""
+
+
 def _indicators(actor, plan: Plan, draft: Draft, ward, catalogue) -> int:
     for item in draft.indicators:
         plan_services.indicator_create(
@@ -309,21 +364,21 @@ def _indicators(actor, plan: Plan, draft: Draft, ward, catalogue) -> int:
             plan=plan,
             name=item.name,
             code=item.code,
-            unit_of_measure=item.unit[:60],
+            unit_of_measure=item.unit[:100],
             comparator=item.comparator if item.comparator in _COMPARATORS else ">=",
             baseline=item.baseline,
             baseline_year=item.baseline_year,
-            baseline_text=item.baseline_text[:200],
+            baseline_text=item.baseline_text,
             target=item.target,
             target_year=item.target_year,
             target_text=item.target_text,
             milestones=item.milestones,
-            milestone_texts={y: t[:200] for y, t in item.milestone_texts.items()},
+            milestone_texts=item.milestone_texts,
             lead_unit=_first_unit(item.lead_unit, ward, catalogue),
             monitoring_unit=_first_unit(item.monitoring_unit, ward, catalogue),
-            lead_unit_raw=item.lead_unit[:300],
-            monitoring_unit_raw=item.monitoring_unit[:300],
-            note=item.note,
+            lead_unit_raw=item.lead_unit,
+            monitoring_unit_raw=item.monitoring_unit,
+            note="\n".join(p for p in (item.note, _long_unit(item.unit)) if p),
         )
     return len(draft.indicators)
 
@@ -337,14 +392,18 @@ def _budget(actor, plan: Plan, draft: Draft) -> int:
             years = _YEAR_RE.findall(line.period_text)
             year = int(years[0]) if years else (plan.period_start or datetime.date.today()).year
             by_year = {year: line.total}
-        note = "\n".join(p for p in (line.table, line.period_text) if p)
+        note = "\n".join(
+            part
+            for part in (
+                line.table,
+                f"Thời gian thực hiện: {line.period_text}" if line.period_text else "",
+                f"Nguồn kinh phí: {line.source}" if line.source else "",
+                "" if by_year else "Văn bản không ghi số tiền cho dòng này.",
+            )
+            if part
+        )
         created = budget_services.budget_lines_create(
-            actor=actor,
-            plan=plan,
-            content=line.item,
-            code=line.code,
-            by_year=by_year,
-            note=note,
+            actor=actor, plan=plan, content=line.item, code=line.code, by_year=by_year, note=note
         )
         count += len(created)
     return count
@@ -366,6 +425,7 @@ def preview_changes(ward: Organization, draft: Draft) -> Preview | None:
     if plan is None:
         return None
     existing = {(t.section.code if t.section else "", t.code): t for t in plan.tasks.all()}
+    catalogue = unit_catalogue(ward)
     preview = Preview(plan=plan)
     keys = set()
     for task in draft.tasks:
@@ -375,7 +435,13 @@ def preview_changes(ward: Organization, draft: Draft) -> Preview | None:
         current = existing.get(key)
         if current is None:
             preview.added.append(label)
-        elif any(getattr(current, n) != v for n, v in _task_values(task).items()):
+            continue
+        leads = _units_for(task.lead_units_raw, ward, catalogue, {})
+        coordinators = _units_for(
+            task.coordinating_units_raw, ward, catalogue, {}, exclude={u.pk for u in leads}
+        )
+        changes, same_units = _task_changes(current, task, leads, coordinators)
+        if changes or not same_units:
             preview.changed.append(label)
         else:
             preview.unchanged += 1
@@ -421,3 +487,28 @@ def import_draft_close(*, actor: User, stored, status: str, plan: Plan | None = 
         organization=stored.organization,
         summary=stored.source_name,
     )
+
+
+def import_draft_save(
+    *, actor: User, stored_pk: int, draft: Draft, unit_choices: Mapping[str, int | None]
+) -> ImportResult | None:
+    """Save a checked draft once: the stored draft is locked, and a second click (or a second
+    person) finds it closed and saves nothing (returns None)."""
+    from theodoi.importer.draft import draft_to_data
+    from theodoi.importer.models import ImportDraft
+
+    with transaction.atomic():
+        stored = ImportDraft.objects.select_for_update().get(pk=stored_pk)
+        if stored.status != ImportDraft.Status.OPEN:
+            return None
+        result = import_draft(
+            actor=actor,
+            draft=draft,
+            ward=stored.organization,
+            unit_choices=unit_choices,
+            source_name=stored.source_name,
+        )
+        stored.data = draft_to_data(draft)
+        stored.save(update_fields=["data"])
+        import_draft_close(actor=actor, stored=stored, status="saved", plan=result.plan)
+    return result

@@ -1,5 +1,6 @@
 """Upload a plan document, check the draft beside what was read, then save it."""
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -9,21 +10,21 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from theodoi.core.access import Action, can, org_scope
+from theodoi.core.access import Action, can, can_import_plans, org_scope
 from theodoi.importer import services
-from theodoi.importer.draft import draft_from_data, draft_to_data
+from theodoi.importer.draft import draft_from_data, draft_to_data, where
 from theodoi.importer.models import ImportDraft
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument
 
 TASK_EDIT_FIELDS = ("code", "title", "lead_units_raw", "coordinating_units_raw", "deadline_text")
+PLAN_EDIT_FIELDS = ("number", "title", "issuer")
 
 
 def _ward_for_import(user):
-    ward = user.organization
-    if ward is None or not ward.is_local or not can(user, Action.MANAGE_PLAN, ward):
+    if not can_import_plans(user):
         raise PermissionDenied
-    return ward
+    return user.organization
 
 
 @login_required
@@ -71,13 +72,24 @@ def _stored_for(user, pk: int) -> ImportDraft:
 
 
 def _apply_edits(draft, post) -> None:
-    """The person's corrections: edited cells, deleted rows (a kept warning says so)."""
+    """The person's corrections: the plan's identity, edited cells, deleted rows (a kept
+    warning says so)."""
+    for name in PLAN_EDIT_FIELDS:
+        value = post.get(f"plan-{name}")
+        if value is not None:
+            setattr(draft.plan, name, value.strip())
+    issued = post.get("plan-issued_on")
+    if issued is not None:
+        try:
+            draft.plan.issued_on = datetime.date.fromisoformat(issued) if issued else None
+        except ValueError as exc:
+            raise services.DraftNotReady("Ngày ban hành không hợp lệ.") from exc
     kept = []
     for index, task in enumerate(draft.tasks):
         if post.get(f"task-{index}-delete"):
+            # Stored with the draft: written in Vietnamese whatever the reviewer's language.
             draft.warnings.append(
-                _("Row %(row)s (task %(code)s) was removed by the person checking the draft.")
-                % {"row": task.row, "code": task.code}
+                f"Hàng {where(task.row)} (nhiệm vụ {task.code}) đã được người kiểm tra bỏ đi."
             )
             continue
         for name in TASK_EDIT_FIELDS:
@@ -88,80 +100,102 @@ def _apply_edits(draft, post) -> None:
     draft.tasks = kept
 
 
-def _unit_choices(post, names: list[str]) -> dict[str, int | None]:
-    """For each unknown name: "new" (create the unit), a unit id (it is that unit) or "" (leave
-    it out; the text stays on the task as written)."""
+def _unit_choices(post) -> dict[str, int | None]:
+    """For each unknown name shown on the page: "new" (create the unit), a unit id (it is that
+    unit) or "" (leave it out; the text stays on the task as written). Names travel with their
+    choice, so a list that changed since the page was shown cannot mix them up."""
     choices: dict[str, int | None] = {}
-    for index, name in enumerate(names):
-        choice = post.get(f"unit-{index}", "new")
+    for key, name in post.items():
+        if not key.startswith("unit-name-"):
+            continue
+        choice = post.get("unit-" + key.removeprefix("unit-name-"), "new")
         if choice == "new":
             continue
-        choices[name] = int(choice) if choice.isdigit() else None
+        choices[name] = (
+            int(choice) if choice.isascii() and choice.isdigit() and len(choice) < 12 else None
+        )
     return choices
+
+
+def _review_context(stored, draft, ward, error=""):
+    return {
+        "stored": stored,
+        "draft": draft,
+        "ward": ward,
+        "unknown": services.resolve_draft_units(draft, ward),
+        "units": ward.units.filter(is_active=True),
+        "preview": services.preview_changes(ward, draft),
+        "error": error,
+    }
 
 
 @login_required
 def import_review(request, pk: int):
     stored = _stored_for(request.user, pk)
     ward = stored.organization
-    draft = draft_from_data(stored.data)
     if stored.status != ImportDraft.Status.OPEN:
         messages.info(request, _("This draft has already been closed."))
         if stored.plan_id:
             return redirect("plan_detail", pk=stored.plan_id)
         return redirect("import_upload")
-    unknown = services.resolve_draft_units(draft, ward)
-    if request.method == "POST":
-        if request.POST.get("action") == "discard":
-            services.import_draft_close(actor=request.user, stored=stored, status="discarded")
-            messages.success(request, _("The draft has been discarded; nothing was saved."))
-            return redirect("import_upload")
+    draft = draft_from_data(stored.data)
+    if request.method != "POST":
+        return render(request, "importer/review.html", _review_context(stored, draft, ward))
+    if request.POST.get("action") == "discard":
+        services.import_draft_close(actor=request.user, stored=stored, status="discarded")
+        messages.success(request, _("The draft has been discarded; nothing was saved."))
+        return redirect("import_upload")
+    shown = {name for key, name in request.POST.items() if key.startswith("unit-name-")}
+    try:
         _apply_edits(draft, request.POST)
-        choices = _unit_choices(request.POST, unknown)
-        result = services.import_draft(
+        unknown = services.resolve_draft_units(draft, ward)
+        if set(unknown) - shown:
+            # An edit brought names nobody has decided about yet: show them before saving.
+            stored.data = draft_to_data(draft)
+            stored.save(update_fields=["data"])
+            raise services.DraftNotReady(
+                "Sau khi sửa, có tên đơn vị mới chưa được chọn: "
+                + ", ".join(sorted(set(unknown) - shown))
+                + ". Hãy chọn cho các tên này rồi lưu lại."
+            )
+        result = services.import_draft_save(
             actor=request.user,
+            stored_pk=stored.pk,
             draft=draft,
-            ward=ward,
-            unit_choices=choices,
-            source_name=stored.source_name,
+            unit_choices=_unit_choices(request.POST),
         )
-        stored.data = draft_to_data(draft)
-        stored.save(update_fields=["data"])
-        services.import_draft_close(
-            actor=request.user, stored=stored, status="saved", plan=result.plan
+    except services.DraftNotReady as exc:
+        return render(
+            request,
+            "importer/review.html",
+            _review_context(stored, draft, ward, str(exc)),
+            status=400,
         )
-        if result.created:
-            messages.success(
-                request,
-                _(
-                    "The plan has been saved: %(tasks)s tasks, %(indicators)s indicators, %(budget)s budget lines."
-                )
-                % {
-                    "tasks": result.tasks_added,
-                    "indicators": result.indicators_added,
-                    "budget": result.budget_lines_added,
-                },
+    if result is None:
+        messages.info(request, _("This draft has already been closed."))
+        return redirect("import_upload")
+    if result.created:
+        messages.success(
+            request,
+            _(
+                "The plan has been saved: %(tasks)s tasks, %(indicators)s indicators, %(budget)s budget lines."
             )
-        else:
-            messages.success(
-                request,
-                _(
-                    "The plan has been updated: %(added)s tasks added, %(changed)s changed, %(missing)s kept although missing from the new version."
-                )
-                % {
-                    "added": result.tasks_added,
-                    "changed": result.tasks_changed,
-                    "missing": len(result.tasks_missing),
-                },
+            % {
+                "tasks": result.tasks_added,
+                "indicators": result.indicators_added,
+                "budget": result.budget_lines_added,
+            },
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "The plan has been updated: %(added)s tasks added, %(changed)s changed, %(missing)s kept although missing from the new version."
             )
-        return redirect("plan_detail", pk=result.plan.pk)
-    context = {
-        "stored": stored,
-        "draft": draft,
-        "ward": ward,
-        "unknown": unknown,
-        "units": ward.units.filter(is_active=True),
-        "preview": services.preview_changes(ward, draft),
-        "sections": {s.code: s.title for s in draft.sections},
-    }
-    return render(request, "importer/review.html", context)
+            % {
+                "added": result.tasks_added,
+                "changed": result.tasks_changed,
+                "missing": len(result.tasks_missing),
+            },
+        )
+    return redirect("plan_detail", pk=result.plan.pk)

@@ -3,11 +3,12 @@ ward manages that ward only; changes are written to the audit trail."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.audit.services import audit_record, snapshot
-from theodoi.core.access import is_global, org_scope
-from theodoi.org.models import Organization, Role, Unit, UnitAlias, User
+from theodoi.core.access import can_manage_organizations, can_use_admin, is_global, org_scope
+from theodoi.org.models import Organization, Unit, UnitAlias, User
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -16,9 +17,7 @@ class ScopedAdmin(admin.ModelAdmin):
     scope_field = "organization"
 
     def _is_admin(self, request) -> bool:
-        # Administration is the admin role's job (DESIGN.md §5), not Django's per-model perms.
-        user = request.user
-        return user.is_active and user.is_staff and (user.is_superuser or user.role == Role.ADMIN)
+        return can_use_admin(request.user)
 
     def has_module_permission(self, request):
         return self._is_admin(request)
@@ -82,6 +81,17 @@ class ScopedAdmin(admin.ModelAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(ScopedAdmin):
     scope_field = ""
+
+    # A ward admin sees the tree but may not reshape it: moving a node changes who sees it.
+    def has_add_permission(self, request):
+        return can_manage_organizations(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_manage_organizations(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_manage_organizations(request.user)
+
     list_display = ["name", "code", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
@@ -90,6 +100,12 @@ class OrganizationAdmin(ScopedAdmin):
 class UnitAliasInline(admin.TabularInline):
     model = UnitAlias
     extra = 1
+
+    # Inlines check Django's model permissions by default; the admin role decides here too.
+    def has_view_permission(self, request, obj=None):
+        return can_use_admin(request.user)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
 @admin.register(Unit)
@@ -125,3 +141,26 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
         if not is_global(request.user):
             fields += ["is_superuser", "is_staff", "groups", "user_permissions"]
         return fields
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        # A ward admin never manages a superuser, even one placed in the ward.
+        return users if is_global(request.user) else users.filter(is_superuser=False)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if is_global(request.user):
+            return form
+
+        class WardUserForm(form):
+            def clean(self):
+                data = super().clean()
+                # Without an organisation an admin would see every ward: a ward admin may only
+                # create people inside their own part of the tree.
+                if not data.get("organization"):
+                    raise ValidationError(
+                        "Hãy chọn phường, xã của người dùng (trong phạm vi bạn quản trị)."
+                    )
+                return data
+
+        return WardUserForm

@@ -203,7 +203,7 @@ class Indicator(models.Model):
     )
     code = models.CharField(_("code"), max_length=30, blank=True)
     name = models.TextField(_("indicator"))
-    unit_of_measure = models.CharField(_("unit of measure"), max_length=60, blank=True)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=100, blank=True)
     comparator = models.CharField(
         _("comparator"), max_length=2, choices=Comparator.choices, default=Comparator.GE
     )
@@ -235,11 +235,9 @@ class Indicator(models.Model):
         on_delete=models.SET_NULL,
         related_name="monitored_indicators",
     )
-    lead_unit_raw = models.CharField(_("lead unit as written"), max_length=300, blank=True)
-    monitoring_unit_raw = models.CharField(
-        _("monitoring unit as written"), max_length=300, blank=True
-    )
-    baseline_text = models.CharField(_("baseline as written"), max_length=200, blank=True)
+    lead_unit_raw = models.TextField(_("lead unit as written"), blank=True)
+    monitoring_unit_raw = models.TextField(_("monitoring unit as written"), blank=True)
+    baseline_text = models.TextField(_("baseline as written"), blank=True)
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveIntegerField(default=0)
 
@@ -262,7 +260,7 @@ class IndicatorMilestone(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestones")
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
-    text = models.CharField(_("as written"), max_length=200, blank=True)
+    text = models.TextField(_("as written"), blank=True)
 
     class Meta:
         verbose_name = _("milestone")

@@ -111,7 +111,8 @@ def filter_tasks(
         tasks = tasks.filter(due_date__year=today.year)
     elif deadline == "none":
         tasks = tasks.filter(due_date__isnull=True)
-    for word in fold(q).split():
+    # A handful of distinct words is a search; thousands would only strain the database.
+    for word in list(dict.fromkeys(fold(q).split()))[:10]:
         tasks = tasks.filter(search_text__contains=word)
     return tasks
 
@@ -152,10 +153,12 @@ def budget_table(plan: Plan) -> tuple[list[int], list[dict]]:
         row = rows.setdefault(
             key, {"code": line.code, "content": line.content, "table": line.note, "years": {}}
         )
-        row["years"][line.year] = line.estimate
-        years.add(line.year)
+        # A line without year or amount (the document named no money) shows as an empty row.
+        if line.year is not None and line.estimate is not None:
+            row["years"][line.year] = line.estimate
+            years.add(line.year)
     ordered = sorted(years)
     for row in rows.values():
         row["cells"] = [row["years"].get(year) for year in ordered]
-        row["total"] = sum(row["years"].values())
+        row["total"] = sum(row["years"].values()) if row["years"] else None
     return ordered, list(rows.values())

@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from theodoi.audit.models import AuditEvent
-from theodoi.core.access import Action, can
+from theodoi.core.access import Action, can, can_import_plans
 from theodoi.core.clock import today
 from theodoi.plans import selectors
+from theodoi.plans.periods import period_of
 from theodoi.plans.states import TaskState, expected_progress
 from theodoi.reporting import services as reporting_services
-from theodoi.reporting.models import Directive
+from theodoi.reporting.models import Directive, Evidence
+from theodoi.reporting.views import report_periods
 
 
 @login_required
@@ -28,16 +30,18 @@ def plan_list(request):
         ),
         done_count=Count("tasks", filter=Q(tasks__completed_on__isnull=False), distinct=True),
     )
-    ward = request.user.organization
-    can_import = bool(ward and ward.is_local and can(request.user, Action.MANAGE_PLAN, ward))
-    return render(request, "plans/plan_list.html", {"plans": plans, "can_import": can_import})
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans": plans, "can_import": can_import_plans(request.user)},
+    )
 
 
 def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    """A database id from a query parameter; anything else (words, "²", 30 digits) is None."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 12:
+        return int(value)
+    return None
 
 
 @login_required
@@ -74,11 +78,42 @@ def plan_detail(request, pk: int):
     return render(request, "plans/plan_detail.html", context)
 
 
+def _timeline(task, reports, evidence, directives, alerts) -> list[dict]:
+    """Reports, evidence and its reviews, alerts and directives of a task, newest first."""
+    events = []
+    for report in reports:
+        events.append({"at": report.submitted_at, "kind": "report", "item": report})
+        if report.reviewed_at:
+            events.append({"at": report.reviewed_at, "kind": "report_decision", "item": report})
+    for item in evidence:
+        events.append({"at": item.uploaded_at, "kind": "evidence", "item": item})
+        for review in item.reviews.all():
+            events.append(
+                {"at": review.reviewed_at, "kind": "review", "item": review, "file": item}
+            )
+    for directive in directives:
+        events.append({"at": directive.created_at, "kind": "directive", "item": directive})
+        if directive.answered_at:
+            events.append({"at": directive.answered_at, "kind": "answer", "item": directive})
+    for alert in alerts:
+        events.append({"at": alert.opened_at, "kind": "alert", "item": alert})
+        if alert.closed_at:
+            events.append({"at": alert.closed_at, "kind": "alert_closed", "item": alert})
+    return sorted((e for e in events if e["at"]), key=lambda e: e["at"], reverse=True)
+
+
 @login_required
 def task_detail(request, pk: int):
     day = today()
     task = selectors.task_get_for_user(request.user, pk, today=day)
-    directives = task.directives.select_related("author", "answered_by")
+    directives = list(task.directives.select_related("author", "answered_by"))
+    reports = list(task.reports.select_related("submitted_by", "unit", "reviewed_by"))
+    evidence = list(
+        task.evidence.filter(withdrawn=False)
+        .select_related("uploaded_by")
+        .prefetch_related("reviews__reviewer")
+    )
+    alerts = list(task.alerts.select_related("unit").order_by("-opened_at"))
     history = (
         AuditEvent.objects.filter(
             Q(object_type="plans.task", object_id=str(task.pk))
@@ -88,17 +123,25 @@ def task_detail(request, pk: int):
         .order_by("-id")[:50]
     )
     start = task.start_date or task.plan.period_start or task.plan.issued_on
+    can_report = can(request.user, Action.REPORT, task)
     context = {
         "task": task,
         "subtasks": selectors.tasks_for_user(request.user, today=day).filter(parent=task),
-        "reports": task.reports.select_related("submitted_by", "unit"),
-        "evidence": task.evidence.filter(withdrawn=False).prefetch_related("reviews"),
+        "reports": reports,
+        "evidence": evidence,
         "directives": directives,
+        "open_alerts": [a for a in alerts if a.closed_at is None],
+        "timeline": _timeline(task, reports, evidence, directives, alerts),
         "history": history,
         "expected": expected_progress(start=start, due=task.due_date, on=day),
         "can_direct": can(request.user, Action.DIRECT, task),
         "can_answer": can(request.user, Action.ANSWER_DIRECTIVE, task),
-        "can_report": can(request.user, Action.REPORT, task),
+        "can_report": can_report and not task.subtasks.exists(),
+        "can_review": can(request.user, Action.REVIEW, task),
+        "can_confirm": can(request.user, Action.CONFIRM_REPORT, task),
+        "periods": report_periods(task, day) if can_report else [],
+        "current_period": str(period_of(day, task.plan.reporting_cycle)),
+        "evidence_kinds": Evidence.Kind.choices,
     }
     return render(request, "plans/task_detail.html", context)
 

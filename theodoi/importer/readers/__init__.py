@@ -13,6 +13,8 @@ from theodoi.importer.document import Document
 ACCEPTED = "Hãy tải lên tệp .docx, .xlsx, PDF có lớp văn bản hoặc tệp văn bản."
 
 _ZIP_MAGIC = b"PK\x03\x04"
+# A Word or Excel plan unpacks to a few megabytes; far more means something else.
+MAX_UNPACKED = 200 * 1024 * 1024
 _PDF_MAGIC = b"%PDF"
 # Word 97–2003 and Excel 97–2003 files are OLE compound documents; they share this signature.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -60,8 +62,15 @@ def _read_zip(data: bytes, name: str) -> Document:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = set(archive.namelist())
+            unpacked = sum(item.file_size for item in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise UnsupportedDocument(_broken_zip_message(data, name)) from exc
+    if unpacked > MAX_UNPACKED:
+        # A small file that unpacks to gigabytes is an attack or a broken tool, not a plan.
+        raise UnsupportedDocument(
+            f"Không đọc được tệp{quoted(name)}: nội dung giải nén quá lớn "
+            f"({unpacked // (1024 * 1024)} MB). {ACCEPTED}"
+        )
     if _WORD_PART in parts:
         from theodoi.importer.readers.docx import read_docx
 

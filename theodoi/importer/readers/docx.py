@@ -272,6 +272,9 @@ def _roman(number: int) -> str:
     return result
 
 
+_MAX_COLUMNS = 63
+
+
 @dataclass
 class _Cell:
     text: str
@@ -413,11 +416,12 @@ class _DocxReader:
 
     @staticmethod
     def _grid(trpr: Any, tag: str) -> int:
-        return max(_int(_val(trpr, tag), 0), 0)
+        return min(max(_int(_val(trpr, tag), 0), 0), _MAX_COLUMNS)
 
     def _cell(self, tc: Any, table: int, row: int) -> _Cell:
         tcpr = tc.find(qn("w:tcPr"))
-        span = max(_int(_val(tcpr, "w:gridSpan"), 1), 1)
+        # Word tables have at most 63 columns; a larger span is a crafted file.
+        span = min(max(_int(_val(tcpr, "w:gridSpan"), 1), 1), _MAX_COLUMNS)
         if self._continues_merge(tcpr, "w:hMerge"):
             # The text of a block merged across stays in its first cell; Word hides the rest.
             return _Cell("", False, span)

@@ -42,9 +42,10 @@ def read_pdf(data: bytes | BinaryIO, *, name: str = "") -> Document:
     with pdf:
         try:
             pages = list(pdf.pages)
-        except Exception as exc:
+            has_text = any(page.chars for page in pages)
+        except Exception as exc:  # a damaged page stream fails only when it is read
             raise _unreadable(name) from exc
-        if not any(page.chars for page in pages):
+        if not has_text:
             document.warnings.append(NO_TEXT_LAYER)
             return document
         for number, page in enumerate(pages, start=1):

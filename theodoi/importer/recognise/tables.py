@@ -208,8 +208,10 @@ def logical_tables(document: Document) -> list[LogicalTable]:
             piece_start = True
         else:
             piece_start = True
-        for raw in body:
-            if _is_column_numbers(raw):
+        for position, raw in enumerate(body):
+            # "1 2 3 …" numbers the columns only right under a header; elsewhere a row of
+            # small numbers is data.
+            if position == 0 and header_rows and _is_column_numbers(raw):
                 continue
             row = LogicalRow(
                 cells=_padded(list(raw.cells), width), sources=[raw.source], bold=raw.bold

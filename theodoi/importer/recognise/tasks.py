@@ -187,7 +187,9 @@ def tasks_from_table(
             # A row with an empty code cell under a task is a subtask of it ("- Cập nhật …").
             number = sum(1 for t in tasks if t.parent == parent.code and t.section == section_code)
             code = f"{parent.code}.{number + 1}"
-            tasks.append(_subtask(code, title.lstrip("-+•– ").strip(), parent, fields, note))
+            detail = f"{table.header[columns.subtask].strip()}: {subtask_text}" if sub_title else ""
+            extra = "\n".join(p for p in (detail, note) if p)
+            tasks.append(_subtask(code, title.lstrip("-+•– ").strip(), parent, fields, extra))
             warnings.append(
                 f"{where(row.source, capital=True)}: hàng không có số dưới nhiệm vụ {parent.code}, "
                 f"đã nhập thành nhiệm vụ con {code}. Hãy kiểm tra."
@@ -334,6 +336,7 @@ def _bullet_tasks(document: Document) -> tuple[list[DraftSection], list[DraftTas
     sections: list[DraftSection] = []
     tasks: list[DraftTask] = []
     waiting: list[DraftTask] = []  # tasks of the current group, until their deadline line
+    unplaced: list[str] = []
     inside = False
     current: DraftTask | None = None
     for block in document.blocks:
@@ -380,11 +383,19 @@ def _bullet_tasks(document: Document) -> tuple[list[DraftSection], list[DraftTas
             joiner = "\n" if _SUB_BULLET_RE.match(text) else " "
             current.title = f"{current.title}{joiner}{text}"
             current.row_text = f"{current.row_text}\n{text}"
+        elif tasks and sections and tasks[-1].section == sections[-1].code:
+            # A line after a group's deadline ("Đơn vị thực hiện: …"): it concerns that group;
+            # kept in the note of its last task, and said.
+            tasks[-1].note = "\n".join(p for p in (tasks[-1].note, text) if p)
+            unplaced.append(
+                f"{where(block.source, capital=True)}: «{text[:80]}» ghi vào ghi chú nhiệm vụ {tasks[-1].code}."
+            )
     warnings = (
         [
             "Kế hoạch không có bảng nhiệm vụ: các gạch đầu dòng trong phần nhiệm vụ đã được nhập "
             f"thành {len(tasks)} nhiệm vụ, đánh số theo mục. Hãy kiểm tra."
         ]
+        + unplaced
         if tasks
         else []
     )
