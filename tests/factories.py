@@ -53,7 +53,8 @@ class PlanFactory(factory.django.DjangoModelFactory):
         model = Plan
 
     organization = factory.SubFactory(OrganizationFactory)
-    number = factory.Sequence(lambda n: f"{n}/KH-UBND")
+    # A number no seed uses, so imports of the seeds never collide with a factory plan.
+    number = factory.Sequence(lambda n: f"{n}/KH-THUNGHIEM")
     title = "Kế hoạch thực hiện Nghị quyết 57-NQ/TW năm 2026"
     issuer = "UBND phường"
     issued_on = datetime.date(2026, 1, 15)

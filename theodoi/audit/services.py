@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from theodoi.audit.models import AuditEvent
@@ -20,7 +21,9 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
             continue
         if field.name in ("search_text",):
             continue
-        data[field.attname] = field.value_from_object(instance)
+        value = field.value_from_object(instance)
+        # A stored file is recorded by its storage name, not its content.
+        data[field.attname] = value.name if isinstance(value, FieldFile) else value
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
