@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "theodoi.budget",
     "theodoi.audit",
     "theodoi.importer",
+    "theodoi.api",
     "theodoi.demo",
 ]
 

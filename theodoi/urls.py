@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from theodoi.api.views import api
 from theodoi.core import views as core_views
 from theodoi.importer import views as import_views
 from theodoi.plans import views as plan_views
+from theodoi.reporting import views as reporting_views
 
 admin.site.site_header = "theodoi"
 admin.site.site_title = "theodoi"
@@ -24,8 +26,14 @@ urlpatterns = [
         name="directive_answer",
     ),
     path("my-tasks/", plan_views.my_tasks, name="my_tasks"),
+    path("tasks/<int:pk>/reports/", reporting_views.report_submit, name="report_submit"),
+    path("reports/<int:pk>/decide/", reporting_views.report_decide, name="report_decide"),
+    path("evidence/<int:pk>/review/", reporting_views.evidence_review, name="evidence_review"),
+    path("evidence/<int:pk>/file/", reporting_views.evidence_file, name="evidence_file"),
+    path("review/", reporting_views.review_queue, name="review_queue"),
     path("plans/import/", import_views.import_upload, name="import_upload"),
     path("imports/<int:pk>/", import_views.import_review, name="import_review"),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

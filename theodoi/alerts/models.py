@@ -1,6 +1,8 @@
 """Alerts raised by the tracking rules (DESIGN.md §4); each closes by itself, history stays."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.org.models import Organization, Unit
@@ -50,3 +52,25 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+class AlertDigest(models.Model):
+    """One email that told a person about new alerts; the alerts it listed are never sent to
+    that person again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_digests"
+    )
+    email = models.EmailField(_("sent to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    alerts = models.ManyToManyField(Alert, related_name="digests")
+
+    class Meta:
+        verbose_name = _("alert digest")
+        verbose_name_plural = _("alert digests")
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["user", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.sent_at:%Y-%m-%d %H:%M}: {self.subject}"

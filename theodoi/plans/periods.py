@@ -127,3 +127,14 @@ def periods_between(start: datetime.date, end: datetime.date, cycle: str) -> lis
         periods.append(period)
         period = period.next()
     return periods
+
+
+def label_of(text: str) -> str:
+    """The Vietnamese name of a period written in any cycle ("2026-Q4" → "Quý IV/2026"); the
+    text itself when it is no period."""
+    for cycle in CYCLES:
+        try:
+            return parse_period(text, cycle).label_vi()
+        except PeriodError:
+            continue
+    return text

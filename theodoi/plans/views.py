@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from theodoi.alerts.selectors import alerts_for_user
 from theodoi.audit.models import AuditEvent
 from theodoi.core.access import Action, can, can_import_plans
 from theodoi.core.clock import today
@@ -30,10 +31,16 @@ def plan_list(request):
         ),
         done_count=Count("tasks", filter=Q(tasks__completed_on__isnull=False), distinct=True),
     )
+    alerts = alerts_for_user(request.user)
     return render(
         request,
         "plans/plan_list.html",
-        {"plans": plans, "can_import": can_import_plans(request.user)},
+        {
+            "plans": plans,
+            "can_import": can_import_plans(request.user),
+            "alerts": alerts[:15],
+            "alert_count": alerts.count(),
+        },
     )
 
 
@@ -151,7 +158,17 @@ def my_tasks(request):
     day = today()
     tasks = selectors.my_unit_tasks(request.user, today=day)
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
-    return render(request, "plans/my_tasks.html", {"page": page, "unit": request.user.unit})
+    alerts = alerts_for_user(request.user)
+    return render(
+        request,
+        "plans/my_tasks.html",
+        {
+            "page": page,
+            "unit": request.user.unit,
+            "alerts": alerts[:15],
+            "alert_count": alerts.count(),
+        },
+    )
 
 
 @login_required

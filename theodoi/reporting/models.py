@@ -32,6 +32,8 @@ class ProgressReport(models.Model):
     return_reason = models.TextField(_("reason for return"), blank=True)
     submitted_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The day by the system's clock (THEODOI_TODAY in demos and tests): decides on time or late.
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -55,10 +57,11 @@ class ProgressReport(models.Model):
         return f"{self.task.code} {self.period}: {self.percent}%"
 
 
-def evidence_path(instance: "Evidence", filename: str) -> str:
+def evidence_path(instance: "Evidence | None", filename: str, *, digest: str = "") -> str:
     # Content-addressed: the same bytes always land at the same name and no name is reused
     # for different bytes, so a file is never overwritten.
-    return f"evidence/{instance.sha256[:2]}/{instance.sha256}"
+    digest = digest or instance.sha256
+    return f"evidence/{digest[:2]}/{digest}"
 
 
 class Evidence(models.Model):
@@ -89,6 +92,7 @@ class Evidence(models.Model):
     description = models.TextField(_("description"), blank=True)
     uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_on = models.DateField(_("uploaded on"), null=True, blank=True)
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
 
     class Meta:
@@ -123,6 +127,7 @@ class EvidenceReview(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     reviewer = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(auto_now_add=True)
+    reviewed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("evidence review")

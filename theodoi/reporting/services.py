@@ -1,18 +1,435 @@
-"""Writes of the reporting workflow. This issue has directives; reports, evidence and reviews
-come with the tracking issue and follow the same pattern (atomic, permission, audit)."""
+"""Writes of the reporting workflow: reports, evidence, reviews, indicator values, directives.
 
+Every service is atomic, checks the actor's right in ``core.access``, records its audit event in
+the same transaction, and then brings the task's cached progress and completion up to date
+(DESIGN.md §4) and re-evaluates its alerts.
+"""
+
+import datetime
+import hashlib
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, require
+from theodoi.core.clock import today
+from theodoi.importer.numbers import parse_number
 from theodoi.org.models import User
-from theodoi.plans.models import Task
-from theodoi.reporting.models import Directive
+from theodoi.plans.models import Indicator, IndicatorValue, Task
+from theodoi.plans.periods import PeriodError, parse_period
+from theodoi.reporting import files
+from theodoi.reporting.models import (
+    Directive,
+    Evidence,
+    EvidenceReview,
+    ProgressReport,
+    evidence_path,
+)
 
 
-class EmptyText(ValueError):
+class ReportingError(ValueError):
+    """Bad input a person can correct; the message says how, in Vietnamese."""
+
+
+class EmptyText(ReportingError):
     """Raised when a directive or an answer has no text."""
+
+    def __init__(self, message: str = "Hãy nhập nội dung trước khi gửi.") -> None:
+        super().__init__(message)
+
+
+class StaleVersion(ReportingError):
+    """Someone else changed the record since it was opened."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Báo cáo vừa được người khác cập nhật. Hãy tải lại trang để xem bản mới rồi sửa tiếp."
+        )
+
+
+# --- Progress and completion ------------------------------------------------------------------
+
+
+def _latest_report(task: Task) -> ProgressReport | None:
+    reports = task.reports.exclude(status=ProgressReport.Status.RETURNED)
+    return reports.order_by("-period", "-submitted_at", "-id").first()
+
+
+def _accepted_evidence_day(task: Task) -> datetime.date | None:
+    """The upload day of the first evidence file whose latest review accepts it, if any."""
+    days = []
+    for item in task.evidence.filter(withdrawn=False).prefetch_related("reviews"):
+        review = item.latest_review
+        if review is not None and review.decision == EvidenceReview.Decision.ACCEPTED:
+            days.append(item.uploaded_on or item.uploaded_at.date())
+    return min(days) if days else None
+
+
+def task_refresh(task: Task) -> Task:
+    """Recompute a task's cached progress and completion day, then its parent's.
+
+    A task is complete when its latest report that was not returned says 100 % and at least one
+    evidence file is accepted; it was completed on the later of the day that report was
+    submitted and the day the accepted file was uploaded (not the review day: the unit should
+    not be late because the office reviewed late). A parent's progress is the weighted mean of
+    its subtasks; it is complete when all of them are, on the day the last one was.
+    """
+    subtasks = list(task.subtasks.all())
+    if subtasks:
+        weights = sum((s.weight for s in subtasks), Decimal(0)) or Decimal(1)
+        mean = sum((s.weight * s.progress for s in subtasks), Decimal(0)) / weights
+        progress = int(mean.to_integral_value())
+        done = all(s.completed_on for s in subtasks)
+        completed_on = max(s.completed_on for s in subtasks) if done else None
+    else:
+        report = _latest_report(task)
+        progress = report.percent if report else 0
+        accepted = _accepted_evidence_day(task)
+        completed_on = None
+        if progress == 100 and accepted is not None:
+            completed_on = max(report.submitted_on or accepted, accepted)
+    if (task.progress, task.completed_on) != (progress, completed_on):
+        task.progress, task.completed_on = progress, completed_on
+        task.save(update_fields=["progress", "completed_on", "updated_at"])
+    if task.parent_id:
+        task_refresh(task.parent)
+    return task
+
+
+def _after_change(task: Task) -> None:
+    task_refresh(task)
+    from theodoi.alerts.services import evaluate_task
+
+    evaluate_task(task)
+
+
+# --- Reports ----------------------------------------------------------------------------------
+
+
+def _percent(value) -> int:
+    try:
+        percent = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ReportingError("Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100.") from exc
+    if not 0 <= percent <= 100:
+        raise ReportingError("Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100.")
+    return percent
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    actor: User,
+    task: Task,
+    period: str,
+    percent,
+    result: str = "",
+    difficulties: str = "",
+    proposals: str = "",
+    version: int | None = None,
+) -> ProgressReport:
+    """Create the unit's report for ``period`` or correct it while the office has not accepted
+    it; a returned report comes back to the office as submitted again."""
+    require(actor, Action.REPORT, task)
+    try:
+        parsed = parse_period(period, task.plan.reporting_cycle)
+    except PeriodError as exc:
+        raise ReportingError(str(exc)) from exc
+    if parsed.start > today():
+        raise ReportingError(f"Chưa đến kỳ {parsed.label_vi()}: chỉ báo cáo kỳ đã bắt đầu.")
+    percent = _percent(percent)
+    report = (
+        ProgressReport.objects.select_for_update().filter(task=task, period=str(parsed)).first()
+    )
+    before = snapshot(report) if report else None
+    if report is None:
+        report = ProgressReport(task=task, period=str(parsed))
+    else:
+        if report.status == ProgressReport.Status.ACCEPTED:
+            raise ReportingError(
+                f"Báo cáo {parsed.label_vi()} đã được cơ quan thường trực chấp nhận nên không sửa được."
+            )
+        if version is not None and version != report.version:
+            raise StaleVersion
+        report.version += 1
+    report.unit = actor.unit if actor.unit_id else report.unit
+    report.percent = percent
+    report.result = result.strip()
+    report.difficulties = difficulties.strip()
+    report.proposals = proposals.strip()
+    report.status = ProgressReport.Status.SUBMITTED
+    report.return_reason = ""
+    report.submitted_by = actor
+    report.submitted_at = timezone.now()
+    report.submitted_on = today()
+    report.save()
+    audit_record(
+        actor=actor,
+        action="report.submit",
+        obj=report,
+        organization=task.plan.organization,
+        summary=f"{task.code} {report.period}: {percent}%",
+        before=before,
+        after=snapshot(report),
+    )
+    _after_change(task)
+    return report
+
+
+def _office_decision(actor: User, report: ProgressReport, status: str, reason: str = "") -> None:
+    require(actor, Action.REVIEW, report.task)
+    before = snapshot(report)
+    report.status = status
+    report.return_reason = reason
+    report.reviewed_by = actor
+    report.reviewed_at = timezone.now()
+    report.version += 1
+    report.save()
+    audit_record(
+        actor=actor,
+        action=f"report.{status}",
+        obj=report,
+        organization=report.task.plan.organization,
+        summary=f"{report.task.code} {report.period}" + (f": {reason}" if reason else ""),
+        before=before,
+        after=snapshot(report),
+    )
+    _after_change(report.task)
+
+
+@transaction.atomic
+def report_return(*, actor: User, report: ProgressReport, reason: str) -> ProgressReport:
+    """The standing office sends a report back for correction; it stops counting."""
+    if not reason.strip():
+        raise ReportingError("Hãy ghi lý do trả lại báo cáo để đơn vị biết cần sửa gì.")
+    _office_decision(actor, report, ProgressReport.Status.RETURNED, reason.strip())
+    return report
+
+
+@transaction.atomic
+def report_accept(*, actor: User, report: ProgressReport) -> ProgressReport:
+    _office_decision(actor, report, ProgressReport.Status.ACCEPTED)
+    return report
+
+
+@transaction.atomic
+def report_confirm(*, actor: User, report: ProgressReport) -> ProgressReport:
+    """The unit head confirms the unit's report before the office reviews it."""
+    require(actor, Action.CONFIRM_REPORT, report.task)
+    if report.status != ProgressReport.Status.SUBMITTED:
+        raise ReportingError("Chỉ xác nhận được báo cáo đang chờ cơ quan thường trực xem xét.")
+    before = snapshot(report)
+    report.status = ProgressReport.Status.CONFIRMED
+    report.confirmed_by = actor
+    report.confirmed_at = timezone.now()
+    report.save()
+    audit_record(
+        actor=actor,
+        action="report.confirm",
+        obj=report,
+        organization=report.task.plan.organization,
+        summary=f"{report.task.code} {report.period}",
+        before=before,
+        after=snapshot(report),
+    )
+    return report
+
+
+# --- Evidence ---------------------------------------------------------------------------------
+
+
+def _store(data: bytes, digest: str) -> str:
+    """Save the bytes under their SHA-256 once; an identical file is not written again."""
+    name = evidence_path(None, "", digest=digest)
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(data))
+        if saved != name:  # another upload raced us with the same bytes: keep one copy
+            default_storage.delete(saved)
+    return name
+
+
+@transaction.atomic
+def evidence_upload(
+    *,
+    actor: User,
+    name: str,
+    data: bytes,
+    task: Task | None = None,
+    indicator_value: IndicatorValue | None = None,
+    report: ProgressReport | None = None,
+    kind: str = Evidence.Kind.OTHER,
+    document_number: str = "",
+    document_date: datetime.date | None = None,
+    description: str = "",
+) -> Evidence:
+    subject = task if task is not None else indicator_value
+    if subject is None:
+        raise ReportingError("Minh chứng phải gắn với một nhiệm vụ hoặc một giá trị chỉ tiêu.")
+    require(actor, Action.REPORT, subject if task is not None else indicator_value.indicator)
+    limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
+    if not data:
+        raise ReportingError("Tệp rỗng. Hãy chọn lại tệp minh chứng.")
+    if len(data) > limit:
+        raise ReportingError(
+            f"Tệp lớn hơn {settings.THEODOI_EVIDENCE_MAX_MB} MB. Hãy nén hoặc chia nhỏ tệp rồi tải lại."
+        )
+    file_type = files.sniff(data)
+    if file_type is None:
+        raise ReportingError(
+            f"Tệp «{name}» không phải loại được nhận làm minh chứng (hệ thống kiểm tra nội dung "
+            f"tệp, không dựa vào tên). Hãy tải lên: {files.ALLOWED_LABEL}."
+        )
+    if kind not in Evidence.Kind.values:
+        raise ReportingError("Loại minh chứng không hợp lệ.")
+    digest = hashlib.sha256(data).hexdigest()
+    evidence = Evidence(
+        task=task,
+        indicator_value=indicator_value,
+        report=report,
+        sha256=digest,
+        original_name=files.clean_name(name, file_type),
+        content_type=file_type.content_type,
+        size=len(data),
+        kind=kind,
+        document_number=document_number.strip()[:60],
+        document_date=document_date,
+        description=description.strip(),
+        uploaded_by=actor,
+        uploaded_on=today(),
+    )
+    evidence.file.name = _store(data, digest)
+    evidence.save()
+    organization = (task or indicator_value.indicator).plan.organization
+    audit_record(
+        actor=actor,
+        action="evidence.upload",
+        obj=evidence,
+        organization=organization,
+        summary=f"{evidence.original_name} ({evidence.size} B)",
+        after=snapshot(evidence),
+    )
+    if task is not None:
+        _after_change(task)
+    return evidence
+
+
+@transaction.atomic
+def evidence_review(
+    *, actor: User, evidence: Evidence, decision: str, reason: str = ""
+) -> EvidenceReview:
+    """Accept or reject one file; a rejection needs its reason."""
+    subject = evidence.task or evidence.indicator_value.indicator
+    require(actor, Action.REVIEW, subject)
+    decision = {"accept": "accepted", "reject": "rejected"}.get(decision, decision)
+    if decision not in EvidenceReview.Decision.values:
+        raise ReportingError("Quyết định phải là «hợp lệ» hoặc «không hợp lệ».")
+    reason = reason.strip()
+    if decision == EvidenceReview.Decision.REJECTED and not reason:
+        raise ReportingError("Hãy ghi lý do minh chứng không hợp lệ để đơn vị biết cần bổ sung gì.")
+    review = EvidenceReview.objects.create(
+        evidence=evidence, decision=decision, reason=reason, reviewer=actor, reviewed_on=today()
+    )
+    audit_record(
+        actor=actor,
+        action=f"evidence.{decision}",
+        obj=review,
+        organization=subject.plan.organization,
+        summary=f"{evidence.original_name}" + (f": {reason}" if reason else ""),
+        after=snapshot(review),
+    )
+    if evidence.task is not None:
+        _after_change(evidence.task)
+    return review
+
+
+# --- Indicator values -------------------------------------------------------------------------
+
+
+_LIMIT = Decimal("1e12")  # the value columns hold 16 digits, 4 after the point
+
+
+def _decimal(value, label: str) -> Decimal | None:
+    """A number as a ward writes it ("1.200" = 1200, "85,5" = 85.5), within the columns' range."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+    else:
+        number = parse_number(str(value))
+        if number is None or not re.fullmatch(r"[\s\d.,+-]+%?", str(value).strip()):
+            raise ReportingError(f"{label} phải là số (ví dụ 85 hoặc 85,5).")
+    if not number.is_finite() or abs(number) >= _LIMIT:
+        raise ReportingError(f"{label} quá lớn hoặc không hợp lệ.")
+    return number
+
+
+@transaction.atomic
+def indicator_value_record(
+    *,
+    actor: User,
+    indicator: Indicator,
+    period: str,
+    value=None,
+    numerator=None,
+    denominator=None,
+    note: str = "",
+) -> IndicatorValue:
+    """Record an indicator's value for a period, directly or as numerator/denominator (the
+    value is then the percentage)."""
+    require(actor, Action.REPORT, indicator)
+    try:
+        parsed = parse_period(period, indicator.plan.reporting_cycle)
+    except PeriodError as exc:
+        raise ReportingError(str(exc)) from exc
+    numerator = _decimal(numerator, "Tử số")
+    denominator = _decimal(denominator, "Mẫu số")
+    value = _decimal(value, "Giá trị")
+    if numerator is not None or denominator is not None:
+        if numerator is None or not denominator:
+            raise ReportingError("Hãy nhập cả tử số và mẫu số (mẫu số khác 0).")
+        value = (numerator / denominator * 100).quantize(Decimal("0.0001"))
+        if abs(value) >= _LIMIT:
+            raise ReportingError("Tỷ lệ tử số/mẫu số quá lớn.")
+    if value is None:
+        raise ReportingError("Hãy nhập giá trị, hoặc tử số và mẫu số.")
+    record, created = IndicatorValue.objects.select_for_update().get_or_create(
+        indicator=indicator,
+        period=str(parsed),
+        defaults={
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "note": note,
+            "recorded_by": actor,
+        },
+    )
+    before = None if created else snapshot(record)
+    if not created:
+        record.value, record.numerator, record.denominator = value, numerator, denominator
+        record.note, record.recorded_by = note, actor
+        record.save()
+    audit_record(
+        actor=actor,
+        action="indicator.value",
+        obj=record,
+        organization=indicator.plan.organization,
+        summary=f"{indicator.code} {record.period}: {value}",
+        before=before,
+        after=snapshot(record),
+    )
+    from theodoi.alerts.services import evaluate_indicator
+
+    evaluate_indicator(indicator)
+    return record
+
+
+# --- Directives -------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -20,7 +437,7 @@ def directive_create(*, actor: User, task: Task, text: str) -> Directive:
     require(actor, Action.DIRECT, task)
     text = text.strip()
     if not text:
-        raise EmptyText
+        raise EmptyText("Hãy viết ý kiến chỉ đạo trước khi gửi.")
     directive = Directive.objects.create(task=task, author=actor, text=text)
     audit_record(
         actor=actor,
@@ -38,7 +455,7 @@ def directive_answer(*, actor: User, directive: Directive, answer: str) -> Direc
     require(actor, Action.ANSWER_DIRECTIVE, directive.task)
     answer = answer.strip()
     if not answer:
-        raise EmptyText
+        raise EmptyText("Hãy viết câu trả lời trước khi gửi.")
     before = snapshot(directive)
     directive.answer = answer
     directive.answered_by = actor

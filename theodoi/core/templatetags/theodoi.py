@@ -94,3 +94,11 @@ def audit_action_label(value: str) -> str:
     """A readable name for an audit action; unknown actions show their code."""
     label = AUDIT_ACTION_LABELS.get(value)
     return str(label) if label else value
+
+
+@register.filter
+def period_label(value: str) -> str:
+    """ "2026-Q4" → "Quý IV/2026"."""
+    from theodoi.plans.periods import label_of
+
+    return label_of(str(value))

@@ -31,4 +31,43 @@
       }
     }
   });
+
+  // <div class="drop-zone" data-drop-for="input-id">: files dropped on it go to that input.
+  document.addEventListener("dragover", function (event) {
+    var zone = event.target.closest && event.target.closest(".drop-zone");
+    if (zone) {
+      event.preventDefault();
+      zone.classList.add("drop-zone-active");
+    }
+  });
+  document.addEventListener("dragleave", function (event) {
+    var zone = event.target.closest && event.target.closest(".drop-zone");
+    if (zone) {
+      zone.classList.remove("drop-zone-active");
+    }
+  });
+  document.addEventListener("drop", function (event) {
+    var zone = event.target.closest && event.target.closest(".drop-zone");
+    if (!zone) {
+      return;
+    }
+    event.preventDefault();
+    zone.classList.remove("drop-zone-active");
+    var input = document.getElementById(zone.dataset.dropFor);
+    if (input && event.dataTransfer && event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+
+  // <form data-upload-progress hx-post=…>: a <progress class="upload-progress"> follows the
+  // upload, so a large scan does not look frozen.
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-upload-progress]");
+    var bar = form && form.querySelector(".upload-progress");
+    if (bar && event.detail.lengthComputable) {
+      bar.classList.remove("d-none");
+      bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+    }
+  });
 })();

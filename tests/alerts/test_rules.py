@@ -1,0 +1,309 @@
+"""The six alert rules (DESIGN.md §4) as pure functions: each fires when its condition holds and
+stays silent otherwise."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from theodoi.alerts import rules
+from theodoi.alerts.rules import EvidenceFacts, IndicatorFacts, Rule, TaskFacts
+
+D = datetime.date
+
+
+def at(day: str, hour: int = 9) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(f"{day}T{hour:02d}:00:00+07:00")
+
+
+def task(**changes) -> TaskFacts:
+    base = {
+        "today": D(2026, 11, 24),
+        "due": D(2026, 12, 31),
+        "start": D(2026, 1, 1),
+        "progress": 90,
+        "reporting_cycle": "quarterly",
+        "reported_periods": frozenset({"2026-Q1", "2026-Q2", "2026-Q3"}),
+    }
+    base.update(changes)
+    return TaskFacts(**base)
+
+
+def rules_of(findings) -> set[str]:
+    return {finding.rule.value for finding in findings}
+
+
+@pytest.mark.parametrize(
+    ("facts", "fires"),
+    [
+        (task(due=D(2026, 11, 23), progress=40), True),
+        (task(due=D(2026, 9, 30), progress=100, completed_on=None), True),
+        (task(due=D(2026, 11, 24)), False),  # due today is not yet past due
+        (task(due=D(2026, 9, 30), completed_on=D(2026, 10, 2)), False),  # done late, not open
+        (task(due=None), False),  # no deadline, never late
+    ],
+)
+def test_overdue(facts, fires):
+    assert (rules.overdue(facts) is not None) is fires
+
+
+def test_overdue_says_how_late_and_how_far():
+    finding = rules.overdue(task(today=D(2026, 7, 12), due=D(2026, 6, 30), progress=40))
+    assert finding.message == "Quá hạn 12 ngày (hạn 30/06/2026), tiến độ 40%."
+    assert finding.numbers == {"due": "2026-06-30", "days_late": 12, "progress": 40}
+
+
+# A task from 1/1 to 11/4/2026 (100 days) seen on 2/3/2026 (day 60) should be at 60 %.
+SIXTY = {"start": D(2026, 1, 1), "due": D(2026, 4, 11), "today": D(2026, 3, 2)}
+
+
+@pytest.mark.parametrize(
+    ("facts", "fires"),
+    [
+        (task(**SIXTY, progress=20), True),  # the issue's case: 20 % when 60 % is expected
+        (task(**SIXTY, progress=29), True),
+        (task(**SIXTY, progress=30), False),  # exactly half is not behind
+        (task(**SIXTY, progress=100), False),
+        (task(**SIXTY, progress=0, completed_on=D(2026, 2, 1)), False),  # complete
+        (task(start=D(2026, 3, 2), due=D(2026, 4, 11), today=D(2026, 3, 2), progress=0), False),
+        (task(start=None, due=D(2026, 4, 11), progress=0), False),  # expected unknown
+        (task(due=None, progress=0), False),
+        (task(start=D(2026, 1, 1), due=D(2026, 6, 30), today=D(2026, 8, 1), progress=10), True),
+    ],
+)
+def test_behind_schedule(facts, fires):
+    assert (rules.behind_schedule(facts) is not None) is fires
+
+
+def test_behind_schedule_carries_expected_progress():
+    finding = rules.behind_schedule(task(**SIXTY, progress=20))
+    assert finding.numbers["progress"] == 20
+    assert finding.numbers["expected"] == 60.0
+    assert "mới đạt 20%" in finding.message and "khoảng 60%" in finding.message
+
+
+def evidence(id, decision, uploaded, reviewed=None, reason="") -> EvidenceFacts:
+    return EvidenceFacts(
+        id=id,
+        name=f"minh-chung-{id}.pdf",
+        uploaded_at=at(uploaded),
+        decision=decision,
+        reason=reason,
+        reviewed_at=at(reviewed) if reviewed else None,
+        reviewed_on=D.fromisoformat(reviewed) if reviewed else None,
+        review_id=id,
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "fires"),
+    [
+        ((), False),
+        ((evidence(1, None, "2026-10-01"),), False),  # not reviewed yet
+        ((evidence(1, "rejected", "2026-10-01", "2026-10-03", "Thiếu chữ ký"),), True),
+        ((evidence(1, "accepted", "2026-10-01", "2026-10-03"),), False),
+        (  # a new file accepted after the rejected one
+            (
+                evidence(1, "rejected", "2026-10-01", "2026-10-03", "Mờ"),
+                evidence(2, "accepted", "2026-10-05", "2026-10-06"),
+            ),
+            False,
+        ),
+        (  # a new file uploaded but not yet reviewed: the rejection still stands
+            (
+                evidence(1, "rejected", "2026-10-01", "2026-10-03", "Mờ"),
+                evidence(2, None, "2026-10-05"),
+            ),
+            True,
+        ),
+        (  # an accepted file, then a later file rejected
+            (
+                evidence(1, "accepted", "2026-10-01", "2026-10-02"),
+                evidence(2, "rejected", "2026-10-05", "2026-10-06", "Sai nội dung"),
+            ),
+            True,
+        ),
+        (  # the office rejects an old file after accepting a newer one: no alert
+            (
+                evidence(1, "rejected", "2026-10-01", "2026-10-09", "Cũ"),
+                evidence(2, "accepted", "2026-10-05", "2026-10-06"),
+            ),
+            False,
+        ),
+    ],
+)
+def test_evidence_rejected(files, fires):
+    assert (rules.evidence_rejected(task(evidence=files)) is not None) is fires
+
+
+def test_evidence_rejected_gives_the_reason():
+    finding = rules.evidence_rejected(
+        task(evidence=(evidence(7, "rejected", "2026-10-01", "2026-10-03", "Thiếu chữ ký"),))
+    )
+    assert finding.numbers["file"] == "minh-chung-7.pdf"
+    assert finding.numbers["reason"] == "Thiếu chữ ký"
+    assert "Lý do: Thiếu chữ ký." in finding.message
+
+
+MONTHLY = {"reporting_cycle": "monthly", "report_due_days": 5, "start": D(2026, 1, 1)}
+
+
+@pytest.mark.parametrize(
+    ("facts", "missing"),
+    [
+        # On 10/3 January and February have ended and their reports were due on 5/2 and 5/3.
+        (
+            task(**MONTHLY, today=D(2026, 3, 10), reported_periods=frozenset()),
+            ["2026-01", "2026-02"],
+        ),
+        (
+            task(**MONTHLY, today=D(2026, 3, 10), reported_periods=frozenset({"2026-02"})),
+            ["2026-01"],
+        ),
+        (
+            task(**MONTHLY, today=D(2026, 3, 5), reported_periods=frozenset()),
+            ["2026-01"],
+        ),  # due today
+        (task(**MONTHLY, today=D(2026, 1, 31), reported_periods=frozenset()), []),  # not ended
+        (
+            task(
+                **MONTHLY,
+                today=D(2026, 3, 10),
+                reported_periods=frozenset(),
+                completed_on=D(2026, 2, 1),
+            ),
+            [],
+        ),
+        (
+            task(**MONTHLY, today=D(2026, 3, 10), reported_periods=frozenset(), has_subtasks=True),
+            [],
+        ),
+        (
+            task(**{**MONTHLY, "start": None}, today=D(2026, 3, 10), reported_periods=frozenset()),
+            [],
+        ),
+        (
+            task(
+                **{**MONTHLY, "start": D(2026, 2, 15)},
+                today=D(2026, 3, 10),
+                reported_periods=frozenset(),
+            ),
+            ["2026-02"],
+        ),
+        (
+            task(today=D(2026, 11, 24), reported_periods=frozenset({"2026-Q1", "2026-Q3"})),
+            ["2026-Q2"],
+        ),
+    ],
+)
+def test_missing_reports(facts, missing):
+    assert [finding.key for finding in rules.missing_reports(facts)] == missing
+
+
+def test_missing_report_names_the_period():
+    (finding,) = rules.missing_reports(
+        task(**MONTHLY, today=D(2026, 2, 10), reported_periods=frozenset())
+    )
+    assert finding.rule is Rule.MISSING_REPORT
+    assert finding.message == "Chưa có báo cáo Tháng 1/2026 (hạn nộp 05/02/2026, đã trễ 5 ngày)."
+
+
+@pytest.mark.parametrize(
+    ("facts", "fires"),
+    [
+        (task(due=D(2026, 12, 8)), True),  # 14 days left
+        (task(due=D(2026, 12, 9)), False),  # 15 days left
+        (task(due=D(2026, 12, 9), due_soon_days=30), True),
+        (task(due=D(2026, 11, 24)), True),  # due today
+        (task(due=D(2026, 11, 23)), False),  # past due: overdue instead
+        (task(due=D(2026, 12, 1), completed_on=D(2026, 11, 20)), False),
+        (task(due=None), False),
+    ],
+)
+def test_due_soon(facts, fires):
+    assert (rules.due_soon(facts) is not None) is fires
+
+
+def test_due_soon_message():
+    finding = rules.due_soon(task(due=D(2026, 11, 29), progress=40))
+    assert finding.message == "Sắp đến hạn: còn 5 ngày đến hạn (29/11/2026), tiến độ 40%."
+
+
+def test_all_task_rules_together():
+    facts = task(due=D(2026, 9, 30), progress=10, reported_periods=frozenset({"2026-Q1"}))
+    assert rules_of(rules.task_findings(facts)) == {"overdue", "behind_schedule", "missing_report"}
+    assert rules.task_findings(task(completed_on=D(2026, 10, 1), progress=100)) == []
+
+
+def indicator(comparator, values, **changes) -> IndicatorFacts:
+    base = {
+        "today": D(2026, 11, 24),
+        "comparator": comparator,
+        "values": [(period, Decimal(value)) for period, value in values],
+        "milestones": {2025: Decimal(50), 2026: Decimal(80), 2027: Decimal(90)},
+        "unit_of_measure": "%",
+    }
+    base.update(changes)
+    return IndicatorFacts(**base)
+
+
+@pytest.mark.parametrize(
+    ("facts", "fires"),
+    [
+        (indicator(">=", [("2026-Q3", "75")]), True),
+        (indicator(">=", [("2026-Q3", "80")]), False),
+        (indicator(">=", [("2026-Q2", "60"), ("2026-Q3", "85")]), False),  # latest counts
+        (indicator(">=", [("2026-Q3", "85"), ("2026-Q2", "60")]), False),  # in any order
+        (indicator(">=", [("2026-Q2", "85"), ("2026-Q3", "60")]), True),
+        (indicator(">", [("2026-Q3", "80")]), True),  # "trên 80%" is not met by 80
+        (indicator("<=", [("2026-Q3", "81")]), True),  # lower is better: above misses
+        (indicator("<=", [("2026-Q3", "80")]), False),
+        (indicator("<", [("2026-Q3", "80")]), True),
+        (indicator("<", [("2026-Q3", "79.5")]), False),
+        (indicator("=", [("2026-Q3", "79")]), True),
+        (indicator("=", [("2026-Q3", "80")]), False),
+        (indicator(">=", []), False),  # nothing measured yet
+        (indicator(">=", [("2026-Q3", "10")], milestones={}), False),  # no milestone, no target
+        (  # no milestone this year, but the target is due this year
+            indicator(
+                ">=", [("2026-Q3", "10")], milestones={}, target=Decimal(40), target_year=2026
+            ),
+            True,
+        ),
+        (
+            indicator(
+                ">=", [("2026-Q3", "10")], milestones={}, target=Decimal(40), target_year=2030
+            ),
+            False,
+        ),
+        (indicator(">=", [("2026-Q2", "70"), ("2026-11", "90")]), False),  # by date, not spelling
+    ],
+)
+def test_indicator_off_track(facts, fires):
+    assert (rules.indicator_off_track(facts) is not None) is fires
+
+
+def test_indicator_off_track_message_in_vietnamese_numbers():
+    finding = rules.indicator_off_track(
+        indicator(
+            ">=", [("2026-Q3", "1150.5")], milestones={2026: Decimal(1200)}, unit_of_measure="hộ"
+        )
+    )
+    assert finding.message == (
+        "Chưa đạt lộ trình năm 2026: Quý III/2026 đạt 1.150,5 hộ, yêu cầu ≥ 1.200 hộ."
+    )
+    assert finding.numbers == {
+        "period": "2026-Q3",
+        "value": 1150.5,
+        "expected": 1200,
+        "comparator": ">=",
+        "year": 2026,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(Decimal("1200"), "1.200"), (Decimal("2.5"), "2,5"), (Decimal("0.333"), "0,33"), (7, "7")],
+)
+def test_vietnamese_number_format(value, text):
+    assert rules.format_number(value) == text

@@ -1,0 +1,85 @@
+"""Alerts as each person may see them, and the OpenAPI document."""
+
+import datetime
+
+from django.test import Client
+from django.utils import timezone
+
+from tests.api.helpers import BASE, client_for
+from theodoi.alerts.models import Alert
+
+
+def _alert(task, unit, *, closed=False, rule=Alert.Rule.OVERDUE) -> Alert:
+    return Alert.objects.create(
+        organization=task.plan.organization,
+        rule=rule,
+        task=task,
+        unit=unit,
+        numbers={"due": "2026-06-30", "days_late": 147},
+        message=f"Quá hạn: {task.title}",
+        closed_at=timezone.now() if closed else None,
+    )
+
+
+def _ids(person, **query) -> set[int]:
+    response = client_for(person).get(BASE + "/alerts", query)
+    assert response.status_code == 200
+    return {a["id"] for a in response.json()["items"]}
+
+
+def test_alerts_are_scoped_like_everything_else(world):
+    vhxh = _alert(world.task_vhxh, world.vhxh)
+    police = _alert(world.task_police, world.police)
+    closed = _alert(world.task_vhxh, world.vhxh, closed=True)
+    other = _alert(world.task_b, world.unit_b)
+    people = world.people
+    assert _ids(people.leader) == {vhxh.pk, police.pk}
+    assert _ids(people.officer) == {vhxh.pk}  # a unit sees the alerts of its own tasks
+    assert _ids(people.other_ward) == {other.pk}
+    assert _ids(people.upper) == {vhxh.pk, police.pk, other.pk}
+    assert _ids(people.other_upper) == set()
+    assert _ids(people.leader, open="false") == {vhxh.pk, police.pk, closed.pk}
+
+
+def test_alert_fields_and_open_alerts_on_the_task(world):
+    alert = _alert(world.task_vhxh, world.vhxh)
+    _alert(world.task_vhxh, world.vhxh, closed=True, rule=Alert.Rule.DUE_SOON)
+    client = client_for(world.people.officer)
+    [item] = client.get(BASE + "/alerts").json()["items"]
+    assert item["rule"] == "overdue" and item["task_id"] == world.task_vhxh.pk
+    assert item["indicator_id"] is None and item["closed_at"] is None
+    assert item["unit"] == {"id": world.vhxh.pk, "name": "Phòng Văn hóa - Xã hội"}
+    assert item["numbers"] == {"due": "2026-06-30", "days_late": 147}
+    raised = datetime.datetime.fromisoformat(item["raised_at"])
+    assert abs(raised - alert.opened_at) < datetime.timedelta(milliseconds=1)  # JSON keeps ms
+    [on_task] = client.get(f"{BASE}/tasks/{world.task_vhxh.pk}").json()["alerts"]
+    assert on_task["id"] == alert.pk and on_task["message"] == alert.message
+
+
+def test_a_bad_open_flag_is_a_400(world):
+    response = client_for(world.people.leader).get(BASE + "/alerts", {"open": "có lẽ"})
+    assert response.status_code == 400 and "«open»" in response.json()["detail"]
+
+
+def test_the_openapi_document_lists_every_endpoint(db):
+    response = Client().get(BASE + "/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["info"]["title"] == "theodoi API" and document["info"]["version"] == "1"
+    operations = {(path, method) for path, item in document["paths"].items() for method in item}
+    assert operations >= {
+        ("/api/v1/auth/token", "post"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/plans", "get"),
+        ("/api/v1/plans/{plan_id}/tasks", "get"),
+        ("/api/v1/tasks/{task_id}", "get"),
+        ("/api/v1/tasks/{task_id}/reports", "post"),
+        ("/api/v1/tasks/{task_id}/evidence", "post"),
+        ("/api/v1/evidence/{evidence_id}/review", "post"),
+        ("/api/v1/indicators/{indicator_id}/values", "post"),
+        ("/api/v1/alerts", "get"),
+    }
+    assert "/api/v1/{rest}" not in document["paths"]
+    schemes = document["components"]["securitySchemes"]
+    assert [s["scheme"] for s in schemes.values()] == ["bearer"]
+    assert Client().get(BASE + "/docs").status_code == 200

@@ -1,0 +1,321 @@
+"""The six alert rules of DESIGN.md §4 as pure functions over plain facts.
+
+The services gather the facts of many tasks and indicators with a handful of queries and ask
+here what holds; the same answers serve the report services, the periodic scan and the tests.
+A rule returns a ``Finding`` while its condition holds and nothing once it stops holding, which
+is what closes an alert.
+"""
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from theodoi.plans.periods import CYCLES, Period, PeriodError, parse_period, periods_between
+from theodoi.plans.states import expected_progress
+
+# What a finding's numbers may hold: JSON values, so that what the database gives back compares
+# equal to what the rules produce and an unchanged alert is not rewritten on every scan.
+Number = int | float | str | None
+
+
+class Rule(StrEnum):
+    """The same values as ``Alert.Rule``, kept here so the rules need no Django."""
+
+    OVERDUE = "overdue"
+    BEHIND_SCHEDULE = "behind_schedule"
+    EVIDENCE_REJECTED = "evidence_rejected"
+    MISSING_REPORT = "missing_report"
+    DUE_SOON = "due_soon"
+    INDICATOR_OFF_TRACK = "indicator_off_track"
+
+
+RULE_LABELS_VI: dict[str, str] = {
+    Rule.OVERDUE: "Quá hạn",
+    Rule.BEHIND_SCHEDULE: "Chậm tiến độ",
+    Rule.EVIDENCE_REJECTED: "Minh chứng không hợp lệ",
+    Rule.MISSING_REPORT: "Thiếu báo cáo",
+    Rule.DUE_SOON: "Sắp đến hạn",
+    Rule.INDICATOR_OFF_TRACK: "Chỉ tiêu chưa đạt lộ trình",
+}
+
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule that holds. ``key`` tells apart several alerts of one rule on one subject (the
+    period of a missing report); it is "" otherwise."""
+
+    rule: Rule
+    key: str
+    numbers: dict[str, Number]
+    message: str
+
+
+@dataclass(frozen=True)
+class EvidenceFacts:
+    """One evidence file of a task that is not withdrawn, with its latest review if any."""
+
+    id: int
+    name: str
+    uploaded_at: datetime.datetime
+    decision: str | None = None  # "accepted" / "rejected" of the latest review; None: not reviewed
+    reason: str = ""
+    reviewed_at: datetime.datetime | None = None
+    reviewed_on: datetime.date | None = None
+    review_id: int = 0
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    today: datetime.date
+    due: datetime.date | None
+    start: datetime.date | None  # the task's start, else the plan's start, else its issue date
+    progress: int = 0
+    completed_on: datetime.date | None = None
+    due_soon_days: int = 14
+    reporting_cycle: str = "quarterly"
+    report_due_days: int = 5
+    reported_periods: frozenset[str] = frozenset()  # periods with a report that was not returned
+    evidence: tuple[EvidenceFacts, ...] = ()
+    # A parent's progress is rolled up from its subtasks, so its own reports count for nothing
+    # and it is never asked for one.
+    has_subtasks: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.completed_on is not None
+
+
+@dataclass(frozen=True)
+class IndicatorFacts:
+    today: datetime.date
+    comparator: str  # ">=", ">", "<=", "<", "="
+    values: Sequence[tuple[str, Decimal]] = ()  # (period, value) in any order
+    milestones: Mapping[int, Decimal] = field(default_factory=dict)
+    target: Decimal | None = None
+    target_year: int | None = None
+    unit_of_measure: str = ""
+
+
+# --- Formatting -------------------------------------------------------------------------------
+
+
+def format_date(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def format_number(value: Decimal | float | int) -> str:
+    """Vietnamese style: "." groups thousands and "," marks decimals ("1.200", "2,5")."""
+    number = Decimal(str(value)).quantize(Decimal("0.01"))
+    text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def _with_unit(value: Decimal, unit: str) -> str:
+    number = format_number(value)
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+
+
+def _json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _days(count: int) -> str:
+    return f"{count} ngày"
+
+
+# --- Task rules -------------------------------------------------------------------------------
+
+
+def overdue(facts: TaskFacts) -> Finding | None:
+    """Past due and not complete."""
+    if facts.complete or facts.due is None or facts.today <= facts.due:
+        return None
+    late = (facts.today - facts.due).days
+    return Finding(
+        Rule.OVERDUE,
+        "",
+        {"due": facts.due.isoformat(), "days_late": late, "progress": facts.progress},
+        f"Quá hạn {_days(late)} (hạn {format_date(facts.due)}), tiến độ {facts.progress}%.",
+    )
+
+
+def behind_schedule(facts: TaskFacts) -> Finding | None:
+    """Progress below half of the progress expected by now."""
+    if facts.complete:
+        return None
+    expected = expected_progress(start=facts.start, due=facts.due, on=facts.today)
+    if expected is None or expected <= 0 or facts.progress >= expected / 2:
+        return None
+    assert facts.due is not None  # expected_progress is None without a due date
+    shown = round(expected)
+    return Finding(
+        Rule.BEHIND_SCHEDULE,
+        "",
+        {
+            "progress": facts.progress,
+            "expected": round(expected, 1),
+            "start": facts.start.isoformat() if facts.start else None,
+            "due": facts.due.isoformat(),
+        },
+        f"Chậm tiến độ: mới đạt {facts.progress}%, theo kế hoạch đến nay cần khoảng {shown}% "
+        f"(hạn {format_date(facts.due)}).",
+    )
+
+
+def _latest_reviewed(evidence: Sequence[EvidenceFacts]) -> EvidenceFacts | None:
+    reviewed = [item for item in evidence if item.decision is not None]
+    if not reviewed:
+        return None
+    return max(reviewed, key=lambda item: (item.reviewed_at or item.uploaded_at, item.review_id))
+
+
+def evidence_rejected(facts: TaskFacts) -> Finding | None:
+    """The latest review of the latest reviewed file rejects it, and no file uploaded after it
+    was accepted (an office reviewing an older file late must not hide a newer acceptance)."""
+    latest = _latest_reviewed(facts.evidence)
+    if latest is None or latest.decision != REJECTED:
+        return None
+    if any(
+        item.decision == ACCEPTED and (item.uploaded_at, item.id) > (latest.uploaded_at, latest.id)
+        for item in facts.evidence
+    ):
+        return None
+    when = f" ngày {format_date(latest.reviewed_on)}" if latest.reviewed_on else ""
+    reason = f" Lý do: {latest.reason.strip()}" if latest.reason.strip() else ""
+    if reason and not reason.endswith((".", "!", "?")):
+        reason += "."
+    return Finding(
+        Rule.EVIDENCE_REJECTED,
+        "",
+        {
+            "evidence": latest.id,
+            "file": latest.name,
+            "reason": latest.reason,
+            "reviewed_on": latest.reviewed_on.isoformat() if latest.reviewed_on else None,
+        },
+        f"Minh chứng «{latest.name}» bị đánh giá không hợp lệ{when}.{reason} "
+        "Cần bổ sung minh chứng khác.",
+    )
+
+
+def missing_reports(facts: TaskFacts) -> list[Finding]:
+    """One finding per ended period of the plan's cycle whose report is overdue and absent."""
+    if facts.complete or facts.has_subtasks or facts.start is None:
+        return []
+    if facts.reporting_cycle not in CYCLES or facts.start > facts.today:
+        return []
+    findings = []
+    for period in periods_between(facts.start, facts.today, facts.reporting_cycle):
+        report_due = period.due(facts.report_due_days)
+        if period.end >= facts.today or report_due >= facts.today:
+            continue
+        if str(period) in facts.reported_periods:
+            continue
+        late = (facts.today - report_due).days
+        findings.append(
+            Finding(
+                Rule.MISSING_REPORT,
+                str(period),
+                {"period": str(period), "report_due": report_due.isoformat(), "days_late": late},
+                f"Chưa có báo cáo {period.label_vi()} (hạn nộp {format_date(report_due)}, "
+                f"đã trễ {_days(late)}).",
+            )
+        )
+    return findings
+
+
+def due_soon(facts: TaskFacts) -> Finding | None:
+    """Due within ``due_soon_days`` days, not yet past due, not complete."""
+    if facts.complete or facts.due is None:
+        return None
+    left = (facts.due - facts.today).days
+    if not 0 <= left <= facts.due_soon_days:
+        return None
+    when = "đến hạn hôm nay" if left == 0 else f"còn {_days(left)} đến hạn"
+    return Finding(
+        Rule.DUE_SOON,
+        "",
+        {"due": facts.due.isoformat(), "days_left": left, "progress": facts.progress},
+        f"Sắp đến hạn: {when} ({format_date(facts.due)}), tiến độ {facts.progress}%.",
+    )
+
+
+def task_findings(facts: TaskFacts) -> list[Finding]:
+    """Every rule that holds for a task, in a fixed order."""
+    single = [overdue(facts), behind_schedule(facts), evidence_rejected(facts), due_soon(facts)]
+    return [finding for finding in single if finding is not None] + missing_reports(facts)
+
+
+# --- Indicator rule ---------------------------------------------------------------------------
+
+
+def _period_of_text(text: str) -> Period | None:
+    for cycle in CYCLES:
+        try:
+            return parse_period(text, cycle)
+        except PeriodError:
+            continue
+    return None
+
+
+def _latest_value(values: Sequence[tuple[str, Decimal]]) -> tuple[Period, Decimal] | None:
+    # By the end of the period, so that a plan that changed its cycle still compares "2026-Q3"
+    # with "2026-11" by date rather than by spelling.
+    parsed = [(p, value) for text, value in values if (p := _period_of_text(text)) is not None]
+    if not parsed:
+        return None
+    return max(parsed, key=lambda item: (item[0].end, item[0].start))
+
+
+def _meets(value: Decimal, comparator: str, expected: Decimal) -> bool:
+    if comparator == ">":
+        return value > expected
+    if comparator == "<=":
+        return value <= expected
+    if comparator == "<":
+        return value < expected
+    if comparator == "=":
+        return value == expected
+    return value >= expected
+
+
+def indicator_off_track(facts: IndicatorFacts) -> Finding | None:
+    """The latest value misses this year's milestone (or the target, in its year) in the
+    indicator's direction."""
+    year = facts.today.year
+    expected = facts.milestones.get(year)
+    if expected is None and facts.target_year == year:
+        expected = facts.target
+    latest = _latest_value(facts.values)
+    if expected is None or latest is None:
+        return None
+    period, value = latest
+    if _meets(value, facts.comparator, expected):
+        return None
+    sign = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}.get(facts.comparator, "≥")
+    unit = facts.unit_of_measure.strip()
+    return Finding(
+        Rule.INDICATOR_OFF_TRACK,
+        "",
+        {
+            "period": str(period),
+            "value": _json_number(value),
+            "expected": _json_number(expected),
+            "comparator": facts.comparator,
+            "year": year,
+        },
+        f"Chưa đạt lộ trình năm {year}: {period.label_vi()} đạt {_with_unit(value, unit)}, "
+        f"yêu cầu {sign} {_with_unit(expected, unit)}.",
+    )
+
+
+def indicator_findings(facts: IndicatorFacts) -> list[Finding]:
+    finding = indicator_off_track(facts)
+    return [finding] if finding is not None else []

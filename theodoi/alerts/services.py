@@ -1,0 +1,561 @@
+"""Raising and closing alerts (DESIGN.md §4), and telling the people who must act.
+
+``evaluate_task`` and ``evaluate_indicator`` run after every report, review and value (called by
+``reporting.services``); ``scan`` runs the same rules over whole wards or provinces for the
+periodic job (``theodoi scan_alerts``), and ``send_digests`` mails each person what is new.
+
+The rules themselves are pure (``alerts.rules``); this module only gathers their facts in batches,
+so that a scan costs a few queries per few hundred tasks rather than several per task, and turns
+findings into rows: a new finding opens an alert, a finding that still holds refreshes its
+numbers, and an open alert without a finding is closed. Rows are never deleted.
+"""
+
+import datetime
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from theodoi.alerts import rules
+from theodoi.alerts.models import Alert, AlertDigest
+from theodoi.audit.services import audit_record
+from theodoi.core.clock import today as clock_today
+from theodoi.org.models import Organization, Role, User
+from theodoi.plans.models import Indicator, IndicatorMilestone, IndicatorValue, Plan, Task
+from theodoi.reporting.models import EvidenceReview, ProgressReport
+
+logger = logging.getLogger(__name__)
+
+# Tasks or indicators evaluated together: few enough to keep every "id IN (...)" list within
+# SQLite's parameter limit and each transaction short, many enough to keep queries few.
+BATCH_SIZE = 500
+
+_TASK_FIELDS = (
+    "id",
+    "parent",
+    "due_date",
+    "start_date",
+    "progress",
+    "completed_on",
+    "plan__id",
+    "plan__status",
+    "plan__organization",
+    "plan__issued_on",
+    "plan__period_start",
+    "plan__reporting_cycle",
+    "plan__report_due_days",
+)
+
+
+@dataclass
+class Counts:
+    opened: int = 0
+    updated: int = 0
+    closed: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.opened += other.opened
+        self.updated += other.updated
+        self.closed += other.closed
+
+
+@dataclass
+class ScanResult:
+    tasks: int = 0
+    indicators: int = 0
+    opened: int = 0
+    updated: int = 0
+    closed: int = 0
+    still_open: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tasks": self.tasks,
+            "indicators": self.indicators,
+            "opened": self.opened,
+            "updated": self.updated,
+            "closed": self.closed,
+            "still_open": self.still_open,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class _Subject:
+    """What the reconciliation needs of one task or indicator: its findings and who acts."""
+
+    id: int
+    organization_id: int
+    unit_id: int | None
+    findings: list[rules.Finding]
+    alerts: list[Alert] = field(default_factory=list)  # open alerts after reconciliation
+
+
+def _due_soon_days() -> int:
+    return int(getattr(settings, "THEODOI_DUE_SOON_DAYS", 14))
+
+
+def _chunks(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterable[Sequence[Any]]:
+    for index in range(0, len(items), size):
+        yield items[index : index + size]
+
+
+# --- Facts ------------------------------------------------------------------------------------
+
+
+def _first_lead_units(task_ids: Sequence[int]) -> dict[int, int]:
+    # The through rows keep the order the units were written in the plan: the first one leads.
+    through = Task.lead_units.through
+    first: dict[int, int] = {}
+    rows = through.objects.filter(task_id__in=task_ids).order_by("id")
+    for task_id, unit_id in rows.values_list("task_id", "unit_id"):
+        first.setdefault(task_id, unit_id)
+    return first
+
+
+def _evidence_facts(task_ids: Sequence[int]) -> dict[int, list[rules.EvidenceFacts]]:
+    """The reviewed, not withdrawn evidence files of the tasks, each with its latest review."""
+    latest: dict[int, tuple[Any, ...]] = {}
+    rows = EvidenceReview.objects.filter(
+        evidence__task_id__in=task_ids, evidence__withdrawn=False
+    ).values_list(
+        "evidence_id",
+        "evidence__task_id",
+        "evidence__original_name",
+        "evidence__uploaded_at",
+        "id",
+        "decision",
+        "reason",
+        "reviewed_at",
+        "reviewed_on",
+    )
+    for row in rows:
+        current = latest.get(row[0])
+        if current is None or (row[7], row[4]) > (current[7], current[4]):
+            latest[row[0]] = row
+    facts: dict[int, list[rules.EvidenceFacts]] = defaultdict(list)
+    for (
+        evidence_id,
+        task_id,
+        name,
+        uploaded_at,
+        review_id,
+        decision,
+        reason,
+        at,
+        on,
+    ) in latest.values():
+        facts[task_id].append(
+            rules.EvidenceFacts(
+                id=evidence_id,
+                name=name,
+                uploaded_at=uploaded_at,
+                decision=decision,
+                reason=reason,
+                reviewed_at=at,
+                reviewed_on=on,
+                review_id=review_id,
+            )
+        )
+    return facts
+
+
+def _task_subjects(tasks: Sequence[Task], *, today: datetime.date) -> list[_Subject]:
+    """The findings of each task: five queries for the whole batch."""
+    ids = [task.pk for task in tasks]
+    leads = _first_lead_units(ids)
+    parents = set(Task.objects.filter(parent_id__in=ids).values_list("parent_id", flat=True))
+    reported: dict[int, set[str]] = defaultdict(set)
+    reports = ProgressReport.objects.filter(task_id__in=ids).exclude(
+        status=ProgressReport.Status.RETURNED
+    )
+    for task_id, period in reports.values_list("task_id", "period"):
+        reported[task_id].add(period)
+    evidence = _evidence_facts(ids)
+    due_soon_days = _due_soon_days()
+    subjects = []
+    for task in tasks:
+        plan = task.plan
+        findings: list[rules.Finding] = []
+        # Only active plans are tracked: a draft is still being prepared, a closed plan is over.
+        if plan.status == Plan.Status.ACTIVE:
+            facts = rules.TaskFacts(
+                today=today,
+                due=task.due_date,
+                start=task.start_date or plan.period_start or plan.issued_on,
+                progress=task.progress,
+                completed_on=task.completed_on,
+                due_soon_days=due_soon_days,
+                reporting_cycle=plan.reporting_cycle,
+                report_due_days=plan.report_due_days,
+                reported_periods=frozenset(reported.get(task.pk, ())),
+                evidence=tuple(evidence.get(task.pk, ())),
+                has_subtasks=task.pk in parents,
+            )
+            findings = rules.task_findings(facts)
+        subjects.append(_Subject(task.pk, plan.organization_id, leads.get(task.pk), findings))
+    return subjects
+
+
+def _indicator_subjects(indicators: Sequence[Indicator], *, today: datetime.date) -> list[_Subject]:
+    """The findings of each indicator: two queries for the whole batch."""
+    ids = [indicator.pk for indicator in indicators]
+    milestones: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for indicator_id, year, value in IndicatorMilestone.objects.filter(
+        indicator_id__in=ids
+    ).values_list("indicator_id", "year", "value"):
+        milestones[indicator_id][year] = value
+    values: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for indicator_id, period, value in IndicatorValue.objects.filter(
+        indicator_id__in=ids
+    ).values_list("indicator_id", "period", "value"):
+        values[indicator_id].append((period, value))
+    subjects = []
+    for indicator in indicators:
+        findings: list[rules.Finding] = []
+        if indicator.plan.status == Plan.Status.ACTIVE:
+            facts = rules.IndicatorFacts(
+                today=today,
+                comparator=indicator.comparator,
+                values=values.get(indicator.pk, []),
+                milestones=milestones.get(indicator.pk, {}),
+                target=indicator.target,
+                target_year=indicator.target_year,
+                unit_of_measure=indicator.unit_of_measure,
+            )
+            findings = rules.indicator_findings(facts)
+        subjects.append(
+            _Subject(indicator.pk, indicator.plan.organization_id, indicator.lead_unit_id, findings)
+        )
+    return subjects
+
+
+# --- Reconciliation ---------------------------------------------------------------------------
+
+
+def _reconcile(
+    subjects: Sequence[_Subject], *, subject_field: str, now: datetime.datetime
+) -> Counts:
+    """Open, refresh and close the alerts of ``subjects`` (tasks or indicators) so that exactly
+    their findings are open: three writes at most for the whole batch."""
+    by_id = {subject.id: subject for subject in subjects}
+    existing: dict[tuple[int, str, str], Alert] = {}
+    to_close: list[int] = []
+    open_alerts = Alert.objects.filter(
+        **{f"{subject_field}__in": list(by_id)}, closed_at__isnull=True
+    ).order_by("opened_at", "id")
+    for alert in open_alerts:
+        key = (getattr(alert, subject_field), alert.rule, alert.period)
+        if key in existing:
+            # Two evaluations raced and both opened it: keep the older one.
+            to_close.append(alert.pk)
+        else:
+            existing[key] = alert
+    new: list[Alert] = []
+    changed: list[Alert] = []
+    for subject in subjects:
+        for finding in subject.findings:
+            alert = existing.pop((subject.id, finding.rule.value, finding.key), None)
+            if alert is None:
+                alert = Alert(
+                    organization_id=subject.organization_id,
+                    rule=finding.rule.value,
+                    unit_id=subject.unit_id,
+                    period=finding.key,
+                    numbers=finding.numbers,
+                    message=finding.message,
+                    **{subject_field: subject.id},
+                )
+                new.append(alert)
+            elif (alert.numbers, alert.message, alert.unit_id, alert.organization_id) != (
+                finding.numbers,
+                finding.message,
+                subject.unit_id,
+                subject.organization_id,
+            ):
+                alert.numbers, alert.message = finding.numbers, finding.message
+                alert.unit_id, alert.organization_id = subject.unit_id, subject.organization_id
+                changed.append(alert)
+            subject.alerts.append(alert)
+    to_close.extend(alert.pk for alert in existing.values())
+    if new:
+        Alert.objects.bulk_create(new)
+    if changed:
+        Alert.objects.bulk_update(changed, ["numbers", "message", "unit", "organization"])
+    if to_close:
+        Alert.objects.filter(pk__in=to_close).update(closed_at=now)
+    return Counts(opened=len(new), updated=len(changed), closed=len(to_close))
+
+
+def _evaluate_tasks(
+    tasks: Sequence[Task], *, today: datetime.date, now: datetime.datetime
+) -> tuple[list[_Subject], Counts]:
+    subjects = _task_subjects(tasks, today=today)
+    return subjects, _reconcile(subjects, subject_field="task_id", now=now)
+
+
+def _evaluate_indicators(
+    indicators: Sequence[Indicator], *, today: datetime.date, now: datetime.datetime
+) -> tuple[list[_Subject], Counts]:
+    subjects = _indicator_subjects(indicators, today=today)
+    return subjects, _reconcile(subjects, subject_field="indicator_id", now=now)
+
+
+def evaluate_task(task: Task) -> list[Alert]:
+    """Bring the alerts of ``task`` and of the tasks above it up to date (a subtask's report
+    changes its parent's rolled-up progress too). Returns the task's open alerts."""
+    ids = [task.pk]
+    parent_id = task.parent_id
+    while parent_id is not None and parent_id not in ids:
+        ids.append(parent_id)
+        parent_id = Task.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    # Read again: the caller's instance may predate the refresh of progress and completion.
+    fresh = list(Task.objects.filter(pk__in=ids).select_related("plan").only(*_TASK_FIELDS))
+    subjects, _counts = _evaluate_tasks(fresh, today=clock_today(), now=timezone.now())
+    return next((s.alerts for s in subjects if s.id == task.pk), [])
+
+
+def evaluate_indicator(indicator: Indicator) -> list[Alert]:
+    """Bring the alerts of ``indicator`` up to date; returns its open alerts."""
+    fresh = list(Indicator.objects.filter(pk=indicator.pk).select_related("plan"))
+    subjects, _counts = _evaluate_indicators(fresh, today=clock_today(), now=timezone.now())
+    return subjects[0].alerts if subjects else []
+
+
+# --- Scan -------------------------------------------------------------------------------------
+
+
+class _Installation:
+    """Stands for the whole installation as the object of a scan's audit event when no ward or
+    province was named (the audit trail records a model and an id)."""
+
+    class _meta:  # noqa: N801 - mimics a model's options for audit_record
+        label_lower = "theodoi.installation"
+
+    pk = "*"
+
+
+def _scoped(queryset: QuerySet[Any], organization: Organization | None, path: str) -> QuerySet[Any]:
+    if organization is None:
+        return queryset
+    return queryset.filter(**{f"{path}__path__startswith": organization.path})
+
+
+def scan(*, organization: Organization | None = None) -> ScanResult:
+    """Evaluate every task and indicator of the active plans of ``organization`` and below (or
+    of the whole installation), close the alerts of plans no longer active, and record one audit
+    event with the counts."""
+    started = time.monotonic()
+    today, now = clock_today(), timezone.now()
+    result = ScanResult()
+    total = Counts()
+    active = {"plan__status": Plan.Status.ACTIVE}
+    tasks = list(
+        _scoped(Task.objects.filter(**active), organization, "plan__organization")
+        .select_related("plan")
+        .only(*_TASK_FIELDS)
+        .order_by("plan_id", "id")
+    )
+    for batch in _chunks(tasks):
+        with transaction.atomic():
+            total.add(_evaluate_tasks(batch, today=today, now=now)[1])
+    indicators = list(
+        _scoped(Indicator.objects.filter(**active), organization, "plan__organization")
+        .select_related("plan")
+        .only(
+            "id",
+            "comparator",
+            "target",
+            "target_year",
+            "unit_of_measure",
+            "lead_unit",
+            "plan__id",
+            "plan__status",
+            "plan__organization",
+        )
+        .order_by("plan_id", "id")
+    )
+    for batch in _chunks(indicators):
+        with transaction.atomic():
+            total.add(_evaluate_indicators(batch, today=today, now=now)[1])
+    with transaction.atomic():
+        # A plan that was closed or sent back to draft is no longer tracked: its alerts end.
+        untracked = _scoped(
+            Alert.objects.filter(closed_at__isnull=True), organization, "organization"
+        )
+        untracked = untracked.filter(
+            (Q(task__isnull=False) & ~Q(task__plan__status=Plan.Status.ACTIVE))
+            | (Q(indicator__isnull=False) & ~Q(indicator__plan__status=Plan.Status.ACTIVE))
+        )
+        total.closed += untracked.update(closed_at=now)
+        result.tasks, result.indicators = len(tasks), len(indicators)
+        result.opened, result.updated, result.closed = total.opened, total.updated, total.closed
+        result.still_open = _scoped(
+            Alert.objects.filter(closed_at__isnull=True), organization, "organization"
+        ).count()
+        result.seconds = time.monotonic() - started
+        audit_record(
+            actor=None,
+            action="alerts.scan",
+            obj=organization if organization is not None else _Installation(),
+            organization=organization,
+            summary=(
+                f"Quét {result.tasks} nhiệm vụ, {result.indicators} chỉ tiêu: mở {result.opened}, "
+                f"đóng {result.closed}, đang mở {result.still_open} cảnh báo."
+            ),
+            after=result.as_dict(),
+        )
+    return result
+
+
+# --- Digests ----------------------------------------------------------------------------------
+
+_UNIT_ROLES = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
+_WARD_ROLES = (Role.STANDING_OFFICE, Role.LEADER)
+
+
+def _link(alert: Alert) -> str:
+    if alert.task_id is not None:
+        path = reverse("task_detail", args=[alert.task_id])
+    elif alert.indicator is not None:
+        path = reverse("plan_detail", args=[alert.indicator.plan_id])
+    else:
+        path = "/"
+    # An absolute address needs the site's public URL, which only the operator knows.
+    base = str(getattr(settings, "THEODOI_SITE_URL", "") or "").rstrip("/")
+    return f"{base}{path}"
+
+
+def _subject_line(alert: Alert) -> str:
+    if alert.task is not None:
+        return f"Nhiệm vụ {alert.task.code}: {alert.task.title}".replace(" :", ":").strip()
+    if alert.indicator is not None:
+        code = f" {alert.indicator.code}" if alert.indicator.code else ""
+        return f"Chỉ tiêu{code}: {alert.indicator.name}"
+    return ""
+
+
+def digest_message(user: User, alerts: Sequence[Alert]) -> tuple[str, str]:
+    """The Vietnamese subject and body of one person's digest."""
+    count = len(alerts)
+    wards = sorted({alert.organization.name for alert in alerts})
+    where = f" – {wards[0]}" if len(wards) == 1 else ""
+    subject = f"[Theo dõi NQ57] {count} cảnh báo mới{where}"
+    name = user.get_full_name() or user.username
+    lines = [
+        f"Kính gửi {name},",
+        "",
+        f"Hệ thống theo dõi thực hiện Nghị quyết 57-NQ/TW có {count} cảnh báo mới cần "
+        "anh/chị quan tâm:",
+        "",
+    ]
+    for number, alert in enumerate(alerts, start=1):
+        label = rules.RULE_LABELS_VI.get(alert.rule, alert.rule)
+        lines.append(f"{number}. {label} – {_subject_line(alert)}")
+        lines.append(f"   {alert.message}")
+        if alert.unit is not None:
+            lines.append(f"   Đơn vị phải xử lý: {alert.unit.name}")
+        if len(wards) > 1:
+            lines.append(f"   Đơn vị hành chính: {alert.organization.name}")
+        lines.append(f"   Xem chi tiết: {_link(alert)}")
+        lines.append("")
+    lines.append("Thư này do hệ thống gửi tự động, anh/chị không cần trả lời.")
+    return subject, "\n".join(lines)
+
+
+def send_digests(
+    *, now: datetime.datetime | None = None, organization: Organization | None = None
+) -> int:
+    """Mail each person the open alerts that concern them and that no earlier digest told them
+    of; returns the number of emails sent. Nobody gets an empty email or the same alert twice.
+
+    An alert concerns the unit officers and unit heads of the unit that must act, and the
+    standing office and the leaders of its ward. People without an email address are skipped.
+    """
+    now = now or timezone.now()
+    alerts_qs = _scoped(
+        Alert.objects.filter(closed_at__isnull=True, opened_at__lte=now),
+        organization,
+        "organization",
+    )
+    alerts = list(
+        alerts_qs.select_related("task", "indicator", "unit", "organization").order_by(
+            "organization_id", "opened_at", "id"
+        )
+    )
+    if not alerts:
+        return 0
+    by_unit: dict[int, list[Alert]] = defaultdict(list)
+    by_ward: dict[int, list[Alert]] = defaultdict(list)
+    for alert in alerts:
+        by_ward[alert.organization_id].append(alert)
+        if alert.unit_id is not None:
+            by_unit[alert.unit_id].append(alert)
+    people = list(
+        User.objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(
+            Q(
+                role__in=_UNIT_ROLES,
+                unit_id__in=alerts_qs.filter(unit__isnull=False).values("unit_id"),
+            )
+            | Q(role__in=_WARD_ROLES, organization_id__in=alerts_qs.values("organization_id"))
+        )
+        .order_by("id")
+    )
+    person_ids = [person.pk for person in people]
+    last_sent = dict(
+        AlertDigest.objects.filter(user_id__in=person_ids)
+        .values("user_id")
+        .annotate(last=Max("sent_at"))
+        .values_list("user_id", "last")
+    )
+    through = AlertDigest.alerts.through
+    delivered = set(
+        through.objects.filter(
+            alertdigest__user_id__in=person_ids, alert_id__in=alerts_qs.values("id")
+        ).values_list("alertdigest__user_id", "alert_id")
+    )
+    sent = 0
+    connection = get_connection()
+    for person in people:
+        if person.role in _UNIT_ROLES:
+            candidates = by_unit.get(person.unit_id, []) if person.unit_id else []
+        else:
+            candidates = by_ward.get(person.organization_id, []) if person.organization_id else []
+        since = last_sent.get(person.pk)
+        fresh = [
+            alert
+            for alert in candidates
+            if (person.pk, alert.pk) not in delivered and (since is None or alert.opened_at > since)
+        ]
+        if not fresh:
+            continue
+        subject, body = digest_message(person, fresh)
+        try:
+            with transaction.atomic():
+                # Recorded first and rolled back if the mail fails, so a failed send is retried
+                # by the next run and a sent one is never repeated.
+                digest = AlertDigest.objects.create(
+                    user=person, email=person.email, subject=subject, sent_at=now
+                )
+                through.objects.bulk_create(
+                    [through(alertdigest_id=digest.pk, alert_id=alert.pk) for alert in fresh]
+                )
+                EmailMessage(subject, body, to=[person.email], connection=connection).send()
+        except Exception:
+            logger.exception("alert digest to %s failed; it will be retried", person.email)
+            continue
+        sent += 1
+    return sent

@@ -1,0 +1,252 @@
+"""Request and response shapes of the API. Dates are ISO 8601; decimals are JSON numbers."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from ninja import Schema
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from theodoi.plans.states import TaskState
+from theodoi.reporting.models import Evidence
+
+# A database id: anything else cannot exist, and a 30-digit number would overflow the query.
+DbId = Annotated[int, Field(gt=0, lt=2**63)]
+
+
+class Input(Schema):
+    """Base of request bodies: refuses NUL characters, which PostgreSQL cannot store."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("nul_character", "NUL in {field}", {"field": info.field_name})
+        return value
+
+
+class Detail(Schema):
+    detail: str
+
+
+class TokenIn(Input):
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=4096)
+    name: str = Field("", max_length=100, description="What the token is for, to recognise it.")
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    code: str
+
+
+class PlaceOut(OrganizationOut):
+    kind: str
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    role: str
+    unit: Ref | None
+    ward: OrganizationOut | None = Field(description="The ward or commune; null above wards.")
+    organization: PlaceOut | None = Field(description="Where the person sits in the tree.")
+
+
+class PlanOut(Schema):
+    id: int
+    number: str
+    title: str
+    issuer: str
+    issued_on: datetime.date | None
+    ward: OrganizationOut
+    task_count: int
+
+
+class PlanListOut(Schema):
+    items: list[PlanOut]
+
+
+class SectionOut(Schema):
+    id: int
+    code: str
+    title: str
+
+
+class DeadlineOut(Schema):
+    text: str
+    kind: str
+    due: datetime.date | None
+    recurrence: str | None
+
+
+class TaskOut(Schema):
+    id: int
+    plan_id: int
+    code: str
+    section: SectionOut | None
+    parent_id: int | None
+    title: str
+    lead_units: list[Ref]
+    deadline: DeadlineOut
+    progress: int
+    expected_progress: float | None
+    state: TaskState
+
+
+class TaskListOut(Schema):
+    items: list[TaskOut]
+
+
+class PersonOut(Schema):
+    username: str
+    full_name: str
+
+
+class ReportOut(Schema):
+    id: int
+    period: str
+    percent: int
+    result: str
+    difficulties: str
+    proposals: str
+    status: str
+    return_reason: str
+    submitted_by: PersonOut | None
+    submitted_at: datetime.datetime | None
+    version: int = Field(description="Send it back with a correction to detect concurrent edits.")
+
+
+class ReviewOut(Schema):
+    decision: str = Field(description="accepted | rejected")
+    reason: str
+    reviewer: PersonOut | None
+    reviewed_at: datetime.datetime
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    kind: str
+    content_type: str
+    size: int
+    sha256: str
+    document_number: str
+    document_date: datetime.date | None
+    uploaded_at: datetime.datetime
+    review: ReviewOut | None = Field(description="The latest review, null while none.")
+    download_url: str
+
+
+class TaskAlertOut(Schema):
+    id: int
+    rule: str
+    numbers: dict[str, Any]
+    message: str
+    unit: Ref | None
+    raised_at: datetime.datetime
+
+
+class TaskDetailOut(TaskOut):
+    output: str
+    kpi: str
+    coordinating_units: list[Ref]
+    reports: list[ReportOut]
+    evidence: list[EvidenceOut]
+    alerts: list[TaskAlertOut] = Field(description="Open alerts only.")
+
+
+class ReportIn(Input):
+    period: str = Field(max_length=20, examples=["2026-Q4"])
+    percent: int
+    result: str = ""
+    difficulties: str = ""
+    proposals: str = ""
+    version: int | None = Field(
+        None, ge=0, lt=2**31, description="The version read, when correcting a report."
+    )
+
+
+class EvidenceForm(Input):
+    """The multipart fields sent with an evidence file."""
+
+    kind: Evidence.Kind = Evidence.Kind.OTHER
+    document_number: str = Field("", max_length=60)
+    document_date: datetime.date | None = None
+
+    @field_validator("document_date", mode="before")
+    @classmethod
+    def _blank_date(cls, value: Any) -> Any:
+        # HTML forms and curl -F send an empty string for "no date".
+        return None if value == "" else value
+
+
+class ReviewIn(Input):
+    decision: Literal["accept", "reject"]
+    reason: str = ""
+
+
+# A number, or a text in Vietnamese notation ("85,5") that the service reads.
+Number = Decimal | str | None
+
+# Indicator values are stored with 16 digits, 4 of them decimals.
+NUMBER_LIMIT = Decimal(10) ** 12
+
+
+class IndicatorValueIn(Input):
+    period: str = Field(max_length=20, examples=["2026-Q4"])
+    value: Number = None
+    numerator: Number = None
+    denominator: Number = None
+    note: str = ""
+
+    @field_validator("value", "numerator", "denominator")
+    @classmethod
+    def _storable(cls, value: Number) -> Number:
+        # NaN, infinities and numbers too long for the column would fail in the database; text
+        # that is no number at all is left to the service, whose message says how to write it.
+        try:
+            number = Decimal(value.strip().replace(",", ".")) if isinstance(value, str) else value
+        except InvalidOperation:
+            return value
+        if number is not None and (not number.is_finite() or abs(number) >= NUMBER_LIMIT):
+            raise PydanticCustomError("number_range", "number out of range")
+        return value
+
+
+class IndicatorValueOut(Schema):
+    id: int
+    indicator_id: int
+    period: str
+    value: float
+    numerator: float | None
+    denominator: float | None
+    note: str
+    recorded_at: datetime.datetime
+
+
+class AlertOut(Schema):
+    id: int
+    rule: str
+    task_id: int | None
+    indicator_id: int | None
+    unit: Ref | None
+    numbers: dict[str, Any]
+    message: str
+    raised_at: datetime.datetime
+    closed_at: datetime.datetime | None
+
+
+class AlertListOut(Schema):
+    items: list[AlertOut]

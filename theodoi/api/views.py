@@ -1,0 +1,541 @@
+"""The HTTP API under /api/v1/ (bearer tokens; OpenAPI at /api/v1/openapi.json).
+
+Reads go through the selectors, which scope everything to the person asking; writes go through
+the services, which check the person's right. This module checks no role itself: it turns what
+those layers raise into JSON errors with a Vietnamese ``detail``.
+"""
+
+import datetime
+import functools
+from decimal import InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.db import DataError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import File, Form, NinjaAPI, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.files import UploadedFile
+
+from theodoi.api import schemas
+from theodoi.api.auth import BearerToken, token_issue
+from theodoi.audit.services import audit_record
+from theodoi.core.clock import today
+from theodoi.org.models import Organization, User
+from theodoi.plans import selectors as plan_selectors
+from theodoi.plans.models import Indicator, Task
+from theodoi.plans.states import TaskState, expected_progress
+from theodoi.reporting import selectors as reporting_selectors
+from theodoi.reporting import services as reporting_services
+from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
+
+
+class _Api(NinjaAPI):
+    """NinjaAPI whose "method not allowed" answers are JSON like every other error."""
+
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            pattern.callback = _json_405(pattern.callback)
+        return patterns, app_name, namespace
+
+
+def _json_405(view):
+    # ninja answers a wrong method with a plain-text 405 before any exception handler runs.
+    @functools.wraps(view)  # keeps csrf_exempt: the API uses tokens, not cookies
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405:
+            return response
+        answer = JsonResponse(
+            {"detail": f"Không dùng được phương thức {request.method} ở địa chỉ này."},
+            status=405,
+        )
+        answer["Allow"] = response.get("Allow", "")
+        return answer
+
+    return wrapper
+
+
+api = _Api(
+    title="theodoi API",
+    version="1",
+    urls_namespace="api",
+    auth=BearerToken(),
+    description=(
+        "Theo dõi kế hoạch thực hiện Nghị quyết 57-NQ/TW. Lấy token bằng POST /auth/token, "
+        "rồi gửi header `Authorization: Bearer <token>`."
+    ),
+)
+
+WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
+NEED_TOKEN = "Cần đăng nhập: gửi Authorization: Bearer <token>."
+FORBIDDEN = "Vai trò của bạn không được làm việc này."
+NOT_FOUND = "Không tìm thấy, hoặc thuộc phường, xã bạn không được xem."
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+def _error(request: HttpRequest, status: int, detail: str) -> HttpResponse:
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    response = _error(request, 401, NEED_TOKEN)
+    response["WWW-Authenticate"] = 'Bearer realm="theodoi"'  # RFC 6750: say how to sign in
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(request, 403, FORBIDDEN)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, NOT_FOUND)
+
+
+@api.exception_handler(reporting_services.StaleVersion)
+def _stale(request, exc):
+    # Not bad input: someone else saved first, so the client must reload (409 Conflict).
+    return _error(request, 409, str(exc))
+
+
+@api.exception_handler(reporting_services.ReportingError)
+def _bad_input(request, exc):
+    return _error(request, 400, str(exc))
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(InvalidOperation)
+def _out_of_range(request, exc):
+    # A number or text the database cannot hold (e.g. 1e30 for a value of 16 digits). The
+    # service's transaction has rolled back by the time this runs, so nothing half-saved stays.
+    return _error(request, 400, "Dữ liệu vượt quá giới hạn lưu trữ: số quá lớn hoặc chữ quá dài.")
+
+
+_HTTP_ERRORS = {
+    400: "Không đọc được nội dung yêu cầu: hãy gửi JSON hợp lệ (UTF-8).",
+    429: "Quá nhiều yêu cầu. Hãy thử lại sau ít phút.",
+}
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    # ninja's own errors carry English text; the body parser's is the one clients meet.
+    return _error(
+        request, exc.status_code, _HTTP_ERRORS.get(exc.status_code, "Yêu cầu không hợp lệ.")
+    )
+
+
+def _field_name(loc: list) -> str:
+    """The field a client sent, from ninja's location ("body", "payload", "percent", …)."""
+    parts = [str(p) for p in loc[1:] if not isinstance(p, int)]
+    # For JSON bodies the first part after the source is the view's parameter (payload), a
+    # name the client never sees; without more, the whole body is at fault. Form fields come
+    # flattened, without it.
+    if loc and loc[0] == "body":
+        parts = parts[1:]
+    # Pydantic names the member of a union that failed ("decimal", "str"); the client's field
+    # is the part before it.
+    members = {"decimal", "str", "int", "float", "none"}
+    while len(parts) > 1 and (parts[-1] in members or "[" in parts[-1]):
+        parts.pop()
+    return ".".join(parts)
+
+
+def _problem(error: dict) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "bị thiếu"
+    if kind.startswith("int_"):
+        return "phải là số nguyên"
+    if kind.startswith(("float_", "decimal_")):
+        return "phải là số"
+    if kind.startswith(("date_", "datetime_")):
+        return "phải là ngày dạng YYYY-MM-DD"
+    if kind.startswith("bool_"):
+        return "phải là true hoặc false"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        return "nằm ngoài khoảng cho phép"
+    if kind == "string_too_long":
+        return f"dài quá {ctx.get('max_length')} ký tự"
+    if kind in ("literal_error", "enum"):
+        return f"phải là một trong: {ctx.get('expected', '')}"
+    if kind == "string_type":
+        return "phải là chuỗi ký tự"
+    if kind == "number_range":
+        return "phải là số hữu hạn, nhỏ hơn 1.000.000.000.000"
+    if kind == "nul_character":
+        return "chứa ký tự NUL không hợp lệ"
+    if kind in ("model_attributes_type", "dict_type", "model_type", "json_invalid"):
+        return "phải là một đối tượng JSON"
+    return "không hợp lệ"
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    problems: dict[str, str] = {}
+    for error in exc.errors:
+        loc = list(error.get("loc", []))
+        field = _field_name(loc)
+        # A union reports one error per member; the first says enough.
+        problems.setdefault(field, _problem(error))
+    if not problems:
+        return _error(request, 400, "Dữ liệu gửi lên không hợp lệ.")
+    parts = [
+        f"trường «{field}» {problem}" if field else f"nội dung {problem}"
+        for field, problem in problems.items()
+    ]
+    detail = "Dữ liệu không hợp lệ: " + "; ".join(parts) + "."
+    return _error(request, 400, detail)
+
+
+# --- Shapes -----------------------------------------------------------------------------------
+
+
+def _ref(obj) -> dict | None:
+    return {"id": obj.pk, "name": obj.name} if obj is not None else None
+
+
+def _organization(org: Organization | None) -> dict | None:
+    return {"id": org.pk, "name": org.name, "code": org.code} if org is not None else None
+
+
+def _person(user: User | None) -> dict | None:
+    if user is None:
+        return None
+    return {"username": user.username, "full_name": user.get_full_name()}
+
+
+def _task(task: Task, day: datetime.date) -> dict[str, Any]:
+    start = task.start_date or task.plan.period_start or task.plan.issued_on
+    section = task.section
+    return {
+        "id": task.pk,
+        "plan_id": task.plan_id,
+        "code": task.code,
+        "section": (
+            {"id": section.pk, "code": section.code, "title": section.title} if section else None
+        ),
+        "parent_id": task.parent_id,
+        "title": task.title,
+        "lead_units": [_ref(u) for u in task.lead_units.all()],
+        "deadline": {
+            "text": task.deadline_text,
+            "kind": task.deadline_kind,
+            "due": task.due_date,
+            "recurrence": task.recurrence or None,
+        },
+        "progress": task.progress,
+        "expected_progress": expected_progress(start=start, due=task.due_date, on=day),
+        "state": task.state,
+    }
+
+
+def _report(report: ProgressReport) -> dict[str, Any]:
+    return {
+        "id": report.pk,
+        "period": report.period,
+        "percent": report.percent,
+        "result": report.result,
+        "difficulties": report.difficulties,
+        "proposals": report.proposals,
+        "status": report.status,
+        "return_reason": report.return_reason,
+        "submitted_by": _person(report.submitted_by),
+        "submitted_at": report.submitted_at,
+        "version": report.version,
+    }
+
+
+def _review(review: EvidenceReview | None) -> dict | None:
+    if review is None:
+        return None
+    return {
+        "decision": review.decision,
+        "reason": review.reason,
+        "reviewer": _person(review.reviewer),
+        "reviewed_at": review.reviewed_at,
+    }
+
+
+def _evidence(evidence: Evidence) -> dict[str, Any]:
+    return {
+        "id": evidence.pk,
+        "name": evidence.original_name,
+        "kind": evidence.kind,
+        "content_type": evidence.content_type,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "document_number": evidence.document_number,
+        "document_date": evidence.document_date,
+        "uploaded_at": evidence.uploaded_at,
+        "review": _review(evidence.latest_review),
+        "download_url": reverse("api:evidence_file", kwargs={"evidence_id": evidence.pk}),
+    }
+
+
+def _alert(alert) -> dict[str, Any]:
+    return {
+        "id": alert.pk,
+        "rule": alert.rule,
+        "task_id": alert.task_id,
+        "indicator_id": alert.indicator_id,
+        "unit": _ref(alert.unit),
+        "numbers": alert.numbers or {},
+        "message": alert.message,
+        "raised_at": alert.opened_at,
+        "closed_at": alert.closed_at,
+    }
+
+
+def _alerts_for(user: User, *, open_only: bool):
+    # Imported here: the alerts app is built alongside the API and must not be needed to load it.
+    from theodoi.alerts.selectors import alerts_for_user
+
+    return alerts_for_user(user, open_only=open_only)
+
+
+# --- Endpoints --------------------------------------------------------------------------------
+
+
+@api.post(
+    "/auth/token", auth=None, response={200: schemas.TokenOut, 401: schemas.Detail}, tags=["auth"]
+)
+def auth_token(request, payload: schemas.TokenIn):
+    """Exchange a username and password for a bearer token (shown only this once)."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        return Status(401, {"detail": WRONG_CREDENTIALS})
+    return {"token": token_issue(user=user, name=payload.name)}
+
+
+@api.get("/me", response=schemas.MeOut, tags=["auth"])
+def me(request):
+    user: User = request.auth
+    organization = user.organization
+    return {
+        "username": user.username,
+        "full_name": user.get_full_name(),
+        "role": user.role,
+        "unit": _ref(user.unit),
+        "ward": _organization(organization) if organization and organization.is_local else None,
+        "organization": (
+            {**_organization(organization), "kind": organization.kind} if organization else None
+        ),
+    }
+
+
+@api.get("/plans", response=schemas.PlanListOut, tags=["plans"])
+def plan_list(request):
+    plans = plan_selectors.plans_for_user(request.auth)
+    return {
+        "items": [
+            {
+                "id": plan.pk,
+                "number": plan.number,
+                "title": plan.title,
+                "issuer": plan.issuer,
+                "issued_on": plan.issued_on,
+                "ward": _organization(plan.organization),
+                "task_count": plan.task_count,
+            }
+            for plan in plans
+        ]
+    }
+
+
+@api.get("/plans/{plan_id}/tasks", response=schemas.TaskListOut, tags=["plans"])
+def plan_tasks(
+    request,
+    plan_id: schemas.DbId,
+    unit: schemas.DbId | None = None,
+    state: TaskState | None = None,
+    q: str = "",
+):
+    """The plan's tasks, narrowed by lead or coordinating unit, state and a search that ignores
+    diacritics ("chu ky so" finds "chữ ký số")."""
+    day = today()
+    plan = plan_selectors.plan_get_for_user(request.auth, plan_id)
+    tasks = plan_selectors.tasks_for_user(request.auth, today=day).filter(plan=plan)
+    tasks = plan_selectors.filter_tasks(
+        tasks, today=day, unit=unit, state=state.value if state else "", q=q
+    )
+    return {"items": [_task(task, day) for task in tasks]}
+
+
+@api.get("/tasks/{task_id}", response=schemas.TaskDetailOut, tags=["tasks"])
+def task_detail(request, task_id: schemas.DbId):
+    user: User = request.auth
+    day = today()
+    task = plan_selectors.task_get_for_user(user, task_id, today=day)
+    reports = task.reports.select_related("submitted_by").order_by("-period", "-id")
+    evidence = (
+        reporting_selectors.evidence_for_user(user)
+        .filter(task=task, withdrawn=False)
+        .order_by("-uploaded_at", "-id")
+    )
+    alerts = _alerts_for(user, open_only=True).filter(task=task)
+    return {
+        **_task(task, day),
+        "output": task.output,
+        "kpi": task.kpi,
+        "coordinating_units": [_ref(u) for u in task.coordinating_units.all()],
+        "reports": [_report(r) for r in reports],
+        "evidence": [_evidence(e) for e in evidence],
+        "alerts": [
+            {
+                "id": a.pk,
+                "rule": a.rule,
+                "numbers": a.numbers or {},
+                "message": a.message,
+                "unit": _ref(a.unit),
+                "raised_at": a.opened_at,
+            }
+            for a in alerts
+        ],
+    }
+
+
+@api.post("/tasks/{task_id}/reports", response={201: schemas.ReportOut}, tags=["tasks"])
+def report_submit(request, task_id: schemas.DbId, payload: schemas.ReportIn):
+    """Report progress for a period; sending the same period again corrects the report."""
+    user: User = request.auth
+    task = plan_selectors.task_get_for_user(user, task_id, today=today())
+    report = reporting_services.report_submit(
+        actor=user,
+        task=task,
+        period=payload.period,
+        percent=payload.percent,
+        result=payload.result,
+        difficulties=payload.difficulties,
+        proposals=payload.proposals,
+        version=payload.version,
+    )
+    return Status(201, _report(report))
+
+
+@api.post("/tasks/{task_id}/evidence", response={201: schemas.EvidenceOut}, tags=["tasks"])
+def evidence_upload(
+    request, task_id: schemas.DbId, file: File[UploadedFile], form: Form[schemas.EvidenceForm]
+):
+    """Attach an evidence file (multipart). Its type is decided by its content, not its name;
+    identical bytes are stored once."""
+    user: User = request.auth
+    task = plan_selectors.task_get_for_user(user, task_id, today=today())
+    # One byte over the limit is enough for the service to refuse it, and a huge upload is
+    # never read into memory whole.
+    limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
+    evidence = reporting_services.evidence_upload(
+        actor=user,
+        name=file.name or "",
+        data=file.read(limit + 1),
+        task=task,
+        kind=form.kind,
+        document_number=form.document_number,
+        document_date=form.document_date,
+    )
+    evidence = reporting_selectors.evidence_get_for_user(user, evidence.pk)
+    return Status(201, _evidence(evidence))
+
+
+@api.get(
+    "/evidence/{evidence_id}/file", response={200: None}, url_name="evidence_file", tags=["tasks"]
+)
+def evidence_file(request, evidence_id: schemas.DbId):
+    """Download an evidence file; the access is recorded in the audit trail."""
+    user: User = request.auth
+    evidence = reporting_selectors.evidence_get_for_user(user, evidence_id)
+    try:
+        handle = evidence.file.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    subject = evidence.task or evidence.indicator_value.indicator
+    audit_record(
+        actor=user,
+        action="evidence.download",
+        obj=evidence,
+        organization=subject.plan.organization,
+        summary=evidence.original_name,
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@api.post("/evidence/{evidence_id}/review", response=schemas.ReviewOut, tags=["tasks"])
+def evidence_review(request, evidence_id: schemas.DbId, payload: schemas.ReviewIn):
+    """The standing office accepts or rejects a file; a rejection needs its reason."""
+    user: User = request.auth
+    evidence = reporting_selectors.evidence_get_for_user(user, evidence_id)
+    review = reporting_services.evidence_review(
+        actor=user, evidence=evidence, decision=payload.decision, reason=payload.reason
+    )
+    return _review(review)
+
+
+@api.post(
+    "/indicators/{indicator_id}/values", response={201: schemas.IndicatorValueOut}, tags=["plans"]
+)
+def indicator_value(request, indicator_id: schemas.DbId, payload: schemas.IndicatorValueIn):
+    """Record an indicator's value for a period: ``value``, or ``numerator`` and
+    ``denominator`` (the value is then their percentage). Numbers may be written "85,5"."""
+    user: User = request.auth
+    # The indicator is visible when its plan is: scoped through the plan selector.
+    indicator = get_object_or_404(
+        Indicator.objects.filter(plan__in=plan_selectors.plans_for_user(user)).select_related(
+            "plan", "plan__organization"
+        ),
+        pk=indicator_id,
+    )
+    record = reporting_services.indicator_value_record(
+        actor=user,
+        indicator=indicator,
+        period=payload.period,
+        value=payload.value,
+        numerator=payload.numerator,
+        denominator=payload.denominator,
+        note=payload.note,
+    )
+    return Status(
+        201,
+        {
+            "id": record.pk,
+            "indicator_id": record.indicator_id,
+            "period": record.period,
+            "value": float(record.value),
+            "numerator": float(record.numerator) if record.numerator is not None else None,
+            "denominator": float(record.denominator) if record.denominator is not None else None,
+            "note": record.note,
+            "recorded_at": record.recorded_at,
+        },
+    )
+
+
+@api.get("/alerts", response=schemas.AlertListOut, tags=["alerts"])
+def alert_list(request, open: bool = True):
+    alerts = _alerts_for(request.auth, open_only=open)
+    return {"items": [_alert(a) for a in alerts]}
+
+
+@api.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def unknown(request, rest: str):
+    """Any other path under /api/v1/ answers JSON, not the site's HTML 404 page."""
+    raise Http404
