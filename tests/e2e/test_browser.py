@@ -136,3 +136,38 @@ def test_standing_office_imports_a_plan_document(browser, demo_site):
         in browser.find_element(By.CSS_SELECTOR, ".alert").text
     )
     assert len(browser.find_elements(By.CSS_SELECTOR, "#task-rows tr:not(.table-secondary)")) == 19
+
+
+def test_officer_reports_with_a_file_and_the_office_accepts_it(browser, demo_site, tmp_path):
+    """The whole loop in the browser: report at 100 % with a PDF, review in the queue with the
+    PDF shown in the page, the task becomes done."""
+    from theodoi.plans.models import Task
+
+    pdf = tmp_path / "bao-cao.pdf"
+    pdf.write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    task = Task.objects.get(plan__number="110/KH-UBND", section__code="PL", code="2")
+    sign_in(browser, demo_site, "canbo_vhxh")
+    browser.get(demo_site + task.get_absolute_url())
+    percent = browser.find_element(By.ID, "percent")
+    percent.clear()
+    percent.send_keys("100")
+    browser.find_element(By.ID, "result").send_keys("Đã kết nối, chia sẻ dữ liệu với 5 hệ thống.")
+    browser.find_element(By.ID, "evidence-input").send_keys(str(pdf))
+    click(
+        browser,
+        browser.find_element(By.CSS_SELECTOR, "form[data-upload-progress] button[type=submit]"),
+    )
+    WebDriverWait(browser, 15).until(
+        lambda b: "Đã lưu báo cáo" in b.find_element(By.TAG_NAME, "main").text
+    )
+    assert "bao-cao.pdf" in browser.page_source
+
+    sign_in(browser, demo_site, "vanphong")
+    browser.get(demo_site + reverse("review_queue"))
+    assert browser.find_element(By.CSS_SELECTOR, "iframe.evidence-preview")
+    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=decision][value=accept]"))
+    WebDriverWait(browser, 10).until(lambda b: "hợp lệ" in b.find_element(By.TAG_NAME, "main").text)
+    task.refresh_from_db()
+    assert task.progress == 100 and task.completed_on is not None

@@ -246,3 +246,33 @@ def test_every_step_is_audited(world, day):
         "evidence.accepted",
         "report.accepted",
     ]
+
+
+def test_a_recurring_task_gets_one_state_per_period(world, day):
+    from theodoi.plans.services import task_create
+    from theodoi.reporting.selectors import period_states
+
+    task = task_create(
+        actor=None,
+        plan=world.plan_a,
+        title="Tuyên truyền thường xuyên",
+        lead_units=[world.vhxh],
+        deadline_text="Thường xuyên",
+    )
+    day("2026-07-03")
+    report = submit(world, 100, period="2026-Q2", task=task)
+    evidence = services.evidence_upload(
+        actor=world.people.officer, name="q2.pdf", data=PDF, task=task, report=report
+    )
+    services.evidence_review(actor=world.people.office, evidence=evidence, decision="accept")
+    day("2026-11-24")
+    rows = {
+        row["period"]: row["state"]
+        for row in period_states(task, today=datetime.date(2026, 11, 24))
+    }
+    assert rows == {
+        "2026-Q1": "open_overdue",  # no report at all
+        "2026-Q2": "done_on_time",  # reported 3/7, within the 5 days after the quarter
+        "2026-Q3": "open_overdue",
+        "2026-Q4": "open_not_due",
+    }

@@ -56,7 +56,7 @@ def test_htmx_report_answers_with_a_redirect_header(as_user, world):
     client = as_user(world.people.officer)
     response = post_report(client, world.task_vhxh, headers={"HX-Request": "true"})
     assert response.status_code == 204
-    assert response["HX-Redirect"] == world.task_vhxh.get_absolute_url() + "#reports"
+    assert response["HX-Redirect"] == world.task_vhxh.get_absolute_url()
 
 
 def test_bad_report_input_gets_a_message_not_an_error(as_user, world):

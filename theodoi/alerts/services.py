@@ -40,6 +40,10 @@ logger = logging.getLogger(__name__)
 # SQLite's parameter limit and each transaction short, many enough to keep queries few.
 BATCH_SIZE = 500
 
+# bulk_update writes one CASE per column over its whole batch, which the database walks for
+# every row: small batches keep that cost linear when a new day rewrites thousands of counts.
+UPDATE_BATCH_SIZE = 100
+
 _TASK_FIELDS = (
     "id",
     "parent",
@@ -292,7 +296,9 @@ def _reconcile(
     if new:
         Alert.objects.bulk_create(new)
     if changed:
-        Alert.objects.bulk_update(changed, ["numbers", "message", "unit", "organization"])
+        Alert.objects.bulk_update(
+            changed, ["numbers", "message", "unit", "organization"], batch_size=UPDATE_BATCH_SIZE
+        )
     if to_close:
         Alert.objects.filter(pk__in=to_close).update(closed_at=now)
     return Counts(opened=len(new), updated=len(changed), closed=len(to_close))

@@ -17,6 +17,7 @@ from theodoi.plans.periods import period_of
 from theodoi.plans.states import TaskState, expected_progress
 from theodoi.reporting import services as reporting_services
 from theodoi.reporting.models import Directive, Evidence
+from theodoi.reporting.selectors import period_states
 from theodoi.reporting.views import report_periods
 
 
@@ -138,6 +139,7 @@ def task_detail(request, pk: int):
         "evidence": evidence,
         "directives": directives,
         "open_alerts": [a for a in alerts if a.closed_at is None],
+        "period_states": period_states(task, today=day),
         "timeline": _timeline(task, reports, evidence, directives, alerts),
         "history": history,
         "expected": expected_progress(start=start, due=task.due_date, on=day),

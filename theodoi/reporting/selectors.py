@@ -63,3 +63,55 @@ def review_queue(user: User) -> tuple[list[Evidence], QuerySet[ProgressReport]]:
         .order_by("submitted_at", "id")
     )
     return waiting, reports
+
+
+def period_states(task, *, today) -> list[dict]:
+    """One official state per reporting period for a recurring task ("Thường xuyên",
+    "Hàng quý", …): each period is done when its report says 100 % and an evidence file of
+    that report is accepted; its due day is the period's report due day."""
+    from theodoi.plans.periods import period_of, periods_between
+    from theodoi.plans.states import task_state
+
+    plan = task.plan
+    if not task.recurrence:
+        return []
+    start = task.start_date or plan.period_start or plan.issued_on
+    if start is None:
+        return []
+    end = min(today, task.due_date or today)
+    reports = {
+        r.period: r
+        for r in task.reports.exclude(status=ProgressReport.Status.RETURNED).prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.filter(withdrawn=False).prefetch_related("reviews"),
+            )
+        )
+    }
+    rows = []
+    for period in periods_between(start, max(end, start), plan.reporting_cycle):
+        due = period.due(plan.report_due_days)
+        report = reports.get(str(period))
+        completed_on = None
+        if report is not None and report.percent == 100:
+            accepted = [
+                e
+                for e in report.evidence.all()
+                if e.latest_review is not None
+                and e.latest_review.decision == EvidenceReview.Decision.ACCEPTED
+            ]
+            if accepted:
+                completed_on = max(
+                    [report.submitted_on or due] + [e.uploaded_on or due for e in accepted]
+                )
+        rows.append(
+            {
+                "period": str(period),
+                "label": period.label_vi(),
+                "due": due,
+                "percent": report.percent if report else None,
+                "state": task_state(due=due, completed_on=completed_on, today=today).value,
+            }
+        )
+    current = period_of(today, plan.reporting_cycle)
+    return [row for row in rows if row["period"] <= str(current) or row["percent"] is not None]

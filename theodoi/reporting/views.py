@@ -81,12 +81,12 @@ def report_submit(request, pk: int):
             _("Report for %(period)s saved (%(percent)s%%), %(files)s evidence file(s) attached.")
             % {"period": report.period, "percent": report.percent, "files": uploaded},
         )
-    url = task.get_absolute_url() + "#reports"
     if request.htmx:
+        # Without a fragment: the same URL with only "#reports" would scroll, not reload.
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
+        response["HX-Redirect"] = task.get_absolute_url()
         return response
-    return redirect(url)
+    return redirect(task.get_absolute_url() + "#reports")
 
 
 @login_required
