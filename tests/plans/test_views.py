@@ -207,3 +207,31 @@ def test_plan_page_shows_the_budget_by_year(login, world):
     assert row["cells"] == [Decimal("300"), Decimal("1200.5")]
     assert row["total"] == Decimal("1500.5")
     assert "Mua sắm máy tính" in response.content.decode()
+
+
+def test_indicator_shows_latest_value_against_this_years_milestone(login, world, settings):
+    from decimal import Decimal
+
+    from theodoi.plans.services import indicator_create
+    from theodoi.reporting.services import indicator_value_record
+
+    settings.THEODOI_TODAY = "2026-11-24"
+    indicator = indicator_create(
+        actor=None,
+        plan=world.plan_a,
+        name="Tỷ lệ hồ sơ trực tuyến",
+        lead_unit=world.vhxh,
+        target=Decimal(95),
+        target_year=2030,
+        milestones={2026: Decimal(80)},
+    )
+    indicator_value_record(
+        actor=world.people.officer, indicator=indicator, period="2026-Q3", value=70
+    )
+    indicator_value_record(
+        actor=world.people.officer, indicator=indicator, period="2026-Q4", value="78,5"
+    )
+    response = login(world.people.leader).get(world.plan_a.get_absolute_url())
+    shown = response.context["indicators"][0]
+    assert shown.latest.value == Decimal("78.5") and shown.milestone == Decimal(80)
+    assert "Quý IV/2026" in response.content.decode()

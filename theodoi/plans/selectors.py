@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from theodoi.core.access import Action, org_scope, require
 from theodoi.core.text import fold
 from theodoi.org.models import Unit, User
-from theodoi.plans.models import Indicator, Plan, Task
+from theodoi.plans.models import Indicator, IndicatorValue, Plan, Task
 from theodoi.plans.states import TaskState
 
 
@@ -129,10 +129,22 @@ def my_unit_tasks(user: User, *, today: datetime.date) -> QuerySet[Task]:
     )
 
 
-def indicators_for_plan(plan: Plan) -> QuerySet[Indicator]:
-    return plan.indicators.select_related("lead_unit", "monitoring_unit").prefetch_related(
-        "milestones"
+def indicators_for_plan(plan: Plan, *, year: int | None = None) -> list[Indicator]:
+    """The plan's indicators, each with ``latest`` (its newest value) and ``milestone`` (the
+    value it should reach this year: the year's milestone, else the target of this year)."""
+    indicators = list(
+        plan.indicators.select_related("lead_unit", "monitoring_unit").prefetch_related(
+            "milestones", Prefetch("values", queryset=IndicatorValue.objects.order_by("-period"))
+        )
     )
+    for indicator in indicators:
+        values = list(indicator.values.all())
+        indicator.latest = values[0] if values else None
+        milestones = {m.year: m.value for m in indicator.milestones.all()}
+        indicator.milestone = milestones.get(year) if year else None
+        if indicator.milestone is None and year and indicator.target_year == year:
+            indicator.milestone = indicator.target
+    return indicators
 
 
 def plan_units(plan: Plan) -> QuerySet[Unit]:

@@ -75,7 +75,7 @@ def plan_detail(request, pk: int):
         "units": selectors.plan_units(plan),
         "sections": plan.sections.all(),
         "state_counts": [(state.value, counts.get(state.value, 0)) for state in TaskState],
-        "indicators": selectors.indicators_for_plan(plan),
+        "indicators": selectors.indicators_for_plan(plan, year=day.year),
         "budget_years": budget_years,
         "budget_rows": budget_rows,
         "total": sum(counts.values()),
