@@ -195,6 +195,8 @@ THEODOI_TODAY = env("THEODOI_TODAY")
 THEODOI_DUE_SOON_DAYS = envint("THEODOI_DUE_SOON_DAYS", 14)
 # Largest evidence file accepted, in megabytes.
 THEODOI_EVIDENCE_MAX_MB = envint("THEODOI_EVIDENCE_MAX_MB", 20)
+# The address people open theodoi at, for links in alert e-mails ("https://theodoi.phuong.gov.vn").
+THEODOI_SITE_URL = env("THEODOI_SITE_URL")
 # Largest plan document accepted for import, in megabytes.
 THEODOI_IMPORT_MAX_MB = envint("THEODOI_IMPORT_MAX_MB", 20)
 
