@@ -21,6 +21,10 @@ if not (CHROMIUM and CHROMEDRIVER):
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -54,6 +58,19 @@ def browser():
 def demo_site(transactional_db, live_server):
     load_demo()
     return live_server.url
+
+
+def wait_for_text(browser, text, timeout=15):
+    """Wait until the page's main part shows ``text``; a page being replaced meanwhile (an
+    HTMX redirect, a form post) is not an error, just not yet."""
+
+    def shown(b):
+        try:
+            return text in b.find_element(By.TAG_NAME, "main").text
+        except (StaleElementReferenceException, NoSuchElementException):
+            return False
+
+    WebDriverWait(browser, timeout).until(shown)
 
 
 def click(browser, element):
@@ -159,15 +176,13 @@ def test_officer_reports_with_a_file_and_the_office_accepts_it(browser, demo_sit
         browser,
         browser.find_element(By.CSS_SELECTOR, "form[data-upload-progress] button[type=submit]"),
     )
-    WebDriverWait(browser, 15).until(
-        lambda b: "Đã lưu báo cáo" in b.find_element(By.TAG_NAME, "main").text
-    )
+    wait_for_text(browser, "Đã lưu báo cáo")
     assert "bao-cao.pdf" in browser.page_source
 
     sign_in(browser, demo_site, "vanphong")
     browser.get(demo_site + reverse("review_queue"))
     assert browser.find_element(By.CSS_SELECTOR, "iframe.evidence-preview")
     click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=decision][value=accept]"))
-    WebDriverWait(browser, 10).until(lambda b: "hợp lệ" in b.find_element(By.TAG_NAME, "main").text)
+    wait_for_text(browser, "hợp lệ")
     task.refresh_from_db()
     assert task.progress == 100 and task.completed_on is not None
