@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "theodoi.audit",
     "theodoi.importer",
     "theodoi.api",
+    "theodoi.dashboards",
+    "theodoi.exports",
+    "theodoi.ranking",
     "theodoi.demo",
 ]
 

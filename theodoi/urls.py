@@ -34,6 +34,9 @@ urlpatterns = [
     path("plans/import/", import_views.import_upload, name="import_upload"),
     path("imports/<int:pk>/", import_views.import_review, name="import_review"),
     path("api/v1/", api.urls),
+    path("", include("theodoi.dashboards.urls")),
+    path("", include("theodoi.exports.urls")),
+    path("", include("theodoi.ranking.urls")),
     path("admin/", admin.site.urls),
 ]
 
