@@ -3,10 +3,13 @@
 from functools import cache
 from pathlib import Path
 
+import theodoi.demo
 from theodoi.importer.document import Document
 from theodoi.importer.readers.text import read_text
 
-SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# The seeds ship with the package (the demo imports them), so the tests never depend on a
+# folder outside the repository.
+SEEDS_DIR = Path(theodoi.demo.__file__).resolve().parent / "seeds"
 SEED_NAMES = {
     "000": "000_b000fe1748233775.txt",
     "001": "001_09fb5f9fb85f4ed6.txt",

@@ -1,15 +1,13 @@
 """Budget tables (DESIGN §1, §6): lines with their years, the document's own sums checked, every
 mismatch a warning; seed 002's Appendix III read exactly."""
 
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from tests.importer.seeds import seed_document
 from theodoi.importer.document import Document, Paragraph, Row, Table
 from theodoi.importer.draft import DraftBudgetLine
-from theodoi.importer.readers.text import read_text
 from theodoi.importer.recognise.budget import (
     budget_from_tables,
     check_sums,
@@ -18,16 +16,12 @@ from theodoi.importer.recognise.budget import (
 )
 from theodoi.importer.recognise.tables import LogicalTable, logical_tables
 
-SEEDS = Path(os.environ.get("THEODOI_SEEDS", "/work/shared/seeds"))
 TITLE_2025 = "Biểu 1 — DỰ TOÁN KINH PHÍ ĐÃ ĐĂNG KÝ THỰC HIỆN NHIỆM VỤ CHUYỂN ĐỔI SỐ NĂM 2025"
 TITLE_2030 = "DỰ TOÁN KINH PHÍ ĐÃ ĐĂNG KÝ THỰC HIỆN NHIỆM VỤ CHUYỂN ĐỔI SỐ GIAI ĐOẠN 2026-2030"
 
 
 def _seed_tables(prefix: str) -> list[LogicalTable]:
-    paths = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not paths:
-        pytest.skip(f"seed {prefix} not found in {SEEDS}")
-    return logical_tables(read_text(paths[0].read_text(encoding="utf-8"), name=paths[0].name))
+    return logical_tables(seed_document(prefix))
 
 
 def _d(**years: int) -> dict[int, Decimal]:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.importer.seeds import seed_document, seed_path
+from tests.importer.seeds import seed_document
 from theodoi.importer.document import Document, Paragraph, Row, Table
 from theodoi.importer.draft import DraftIndicator
 from theodoi.importer.recognise.indicator_tables import indicators_from_tables
@@ -14,8 +14,6 @@ from theodoi.importer.recognise.tables import logical_tables
 
 
 def read(key: str):
-    if not seed_path(key).exists():
-        pytest.skip(f"seed {key} not found")
     document = seed_document(key)
     return indicators_from_tables(document, logical_tables(document))
 
