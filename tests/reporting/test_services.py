@@ -276,3 +276,15 @@ def test_a_recurring_task_gets_one_state_per_period(world, day):
         "2026-Q3": "open_overdue",
         "2026-Q4": "open_not_due",
     }
+
+
+def test_correcting_a_report_keeps_the_day_it_arrived(world, day):
+    day("2026-10-02")
+    report = submit(world, 40)
+    day("2026-10-20")
+    report = submit(world, 60)
+    assert report.submitted_on == datetime.date(2026, 10, 2)
+    services.report_return(actor=world.people.office, report=report, reason="Bổ sung")
+    day("2026-10-25")
+    report = submit(world, 70)
+    assert report.submitted_on == datetime.date(2026, 10, 25)

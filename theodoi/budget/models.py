@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.org.models import Organization, User
 from theodoi.plans.models import Plan, Section, Task
 
 MONEY = {"max_digits": 16, "decimal_places": 3}
@@ -35,6 +36,9 @@ class BudgetLine(models.Model):
     disbursed = models.DecimalField(_("disbursed (million VND)"), null=True, blank=True, **MONEY)
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveIntegerField(default=0)
+    # Raised by each recording of allocated/disbursed amounts, so two people editing the same
+    # line do not silently overwrite each other.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("budget line")
@@ -43,3 +47,33 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content[:60]} ({self.year}): {self.estimate}"
+
+
+class WardBudget(models.Model):
+    """A ward's total budget spending for a year, in million VND: the denominator of the share
+    spent on science, technology, innovation and digital transformation."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("ward or commune"),
+        on_delete=models.PROTECT,
+        related_name="budgets",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    total = models.DecimalField(_("total budget (million VND)"), **MONEY)
+    note = models.TextField(_("note"), blank=True)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ward budget")
+        verbose_name_plural = _("ward budgets")
+        ordering = ["organization", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="ward_budget_unique_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year}: {self.total}"

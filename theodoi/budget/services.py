@@ -1,15 +1,31 @@
 """Writes to budget lines: atomic, permission-checked, audited like every other write."""
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from theodoi.audit.services import audit_record, snapshot
-from theodoi.budget.models import BudgetLine
-from theodoi.core.access import Action, require
-from theodoi.org.models import User
+from theodoi.budget.models import BudgetLine, WardBudget
+from theodoi.core.access import Action, can, require
+from theodoi.core.text import fold
+from theodoi.importer.numbers import parse_number
+from theodoi.org.models import Organization, Role, User
 from theodoi.plans.models import Plan, Section, Task
+
+
+class BudgetError(ValueError):
+    """Bad input a person can correct; the message says how, in Vietnamese."""
+
+
+class StaleBudgetLine(BudgetError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Dòng kinh phí vừa được người khác cập nhật. Hãy tải lại trang để xem số mới rồi nhập lại."
+        )
 
 
 @transaction.atomic
@@ -58,3 +74,135 @@ def budget_lines_create(
             after=snapshot(line),
         )
     return lines
+
+
+# --- Allocated and disbursed amounts, the ward's total budget ---------------------------------
+
+_LIMIT = Decimal("1e13")  # the money columns hold 16 digits, 3 after the point
+_NUMBER_TEXT = re.compile(r"[\s\d.,+-]+")
+
+
+def _amount(value, label: str) -> Decimal | None:
+    """An amount in million VND as a ward writes it ("1.200" = 1200, "12,5" = 12.5); None
+    when left empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        number: Decimal | None = Decimal(value)
+    else:
+        text = str(value).strip()
+        number = parse_number(text) if _NUMBER_TEXT.fullmatch(text) else None
+        if number is None:
+            raise BudgetError(f"{label} phải là số triệu đồng (ví dụ 1.200 hoặc 12,5).")
+    assert number is not None
+    if not number.is_finite() or abs(number) >= _LIMIT:
+        raise BudgetError(f"{label} quá lớn hoặc không hợp lệ.")
+    if number < 0:
+        raise BudgetError(f"{label} không được âm.")
+    if number != number.quantize(Decimal("0.001")):
+        raise BudgetError(f"{label} tính bằng triệu đồng, chỉ ghi tối đa 3 chữ số thập phân.")
+    return number.quantize(Decimal("0.001"))
+
+
+def can_record_budget(user: User, plan: Plan) -> bool:
+    """The economy office (an officer or the head of a unit of the plan's ward whose name
+    says "Kinh tế") or the standing office records what was allocated and disbursed."""
+    if can(user, Action.MANAGE_PLAN, plan):
+        return True
+    unit = user.unit if user.is_authenticated and user.is_active and user.unit_id else None
+    return bool(
+        unit is not None
+        and user.role in (Role.UNIT_OFFICER, Role.UNIT_HEAD)
+        and user.organization_id == plan.organization_id
+        and unit.organization_id == plan.organization_id
+        and "kinh te" in fold(unit.name)
+    )
+
+
+@dataclass
+class BudgetRecord:
+    line: BudgetLine
+    warnings: list[str] = field(default_factory=list)
+
+
+def _money(value: Decimal) -> str:
+    text = f"{value.normalize():,f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+@transaction.atomic
+def budget_line_record(
+    *, actor: User, line: BudgetLine, allocated, disbursed, version: int | None = None
+) -> BudgetRecord:
+    """Record what was allocated to and disbursed on one line (million VND, empty = not known
+    yet). More disbursed than allocated is saved with a warning: the office may be entering
+    the disbursement before the allocation decision."""
+    if not can_record_budget(actor, line.plan):
+        raise PermissionDenied
+    allocated = _amount(allocated, "Số kinh phí được giao")
+    disbursed = _amount(disbursed, "Số kinh phí đã giải ngân")
+    line = (
+        BudgetLine.objects.select_for_update().select_related("plan__organization").get(pk=line.pk)
+    )
+    if version is not None and version != line.version:
+        raise StaleBudgetLine
+    fields = ["allocated", "disbursed", "version"]
+    before = snapshot(line, fields)
+    line.allocated, line.disbursed = allocated, disbursed
+    line.version += 1
+    line.save(update_fields=fields)
+    warnings = []
+    if disbursed is not None and allocated is None and disbursed > 0:
+        warnings.append("Đã ghi số giải ngân nhưng chưa có số kinh phí được giao.")
+    elif disbursed is not None and allocated is not None and disbursed > allocated:
+        warnings.append(
+            f"Số đã giải ngân ({_money(disbursed)} triệu đồng) lớn hơn số được giao "
+            f"({_money(allocated)} triệu đồng). Hãy kiểm tra lại."
+        )
+    audit_record(
+        actor=actor,
+        action="budget.record",
+        obj=line,
+        organization=line.plan.organization,
+        summary=f"{line.content[:120]} ({line.year}): giao {allocated}, giải ngân {disbursed}",
+        before=before,
+        after=snapshot(line, fields),
+    )
+    return BudgetRecord(line, warnings)
+
+
+@transaction.atomic
+def ward_budget_record(
+    *, actor: User, organization: Organization, year, total, note: str = ""
+) -> WardBudget:
+    """The standing office records the ward's total budget spending for a year."""
+    require(actor, Action.MANAGE_PLAN, organization)
+    if not organization.is_local:
+        raise BudgetError("Chỉ phường, xã mới ghi tổng chi ngân sách.")
+    try:
+        year = int(str(year).strip())
+    except ValueError as exc:
+        raise BudgetError("Năm phải là số, ví dụ 2026.") from exc
+    if not 2000 <= year <= 2100:
+        raise BudgetError("Năm phải từ 2000 đến 2100.")
+    amount = _amount(total, "Tổng chi ngân sách của phường")
+    if not amount:
+        raise BudgetError("Hãy nhập tổng chi ngân sách của phường (lớn hơn 0) để tính tỷ lệ.")
+    record = (
+        WardBudget.objects.select_for_update().filter(organization=organization, year=year).first()
+    )
+    before = snapshot(record) if record else None
+    if record is None:
+        record = WardBudget(organization=organization, year=year)
+    record.total, record.note, record.updated_by = amount, note.strip(), actor
+    record.save()
+    audit_record(
+        actor=actor,
+        action="budget.ward_total",
+        obj=record,
+        organization=organization,
+        summary=f"{year}: {amount}",
+        before=before,
+        after=snapshot(record),
+    )
+    return record

@@ -165,9 +165,12 @@ def report_submit(
     report.proposals = proposals.strip()
     report.status = ProgressReport.Status.SUBMITTED
     report.return_reason = ""
+    # The day a report arrived decides whether it was on time: correcting it while the office
+    # has not acted keeps that day; a new report or one sent back and resubmitted takes today.
+    if before is None or before["status"] == ProgressReport.Status.RETURNED:
+        report.submitted_on = today()
+        report.submitted_at = timezone.now()
     report.submitted_by = actor
-    report.submitted_at = timezone.now()
-    report.submitted_on = today()
     report.save()
     audit_record(
         actor=actor,

@@ -1,0 +1,117 @@
+"""The unit ranking page and the ward's point scale. Thin: selectors read, services write."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from theodoi.core.clock import today
+from theodoi.ranking import scoring, selectors, services
+
+QUARTERS = [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]
+
+
+def _filters(request, day) -> tuple[int, int | None]:
+    """The year and quarter asked for; the current year, whole, when missing or not a number."""
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isascii() and raw_year.isdigit() else day.year
+    if not 2000 <= year <= 2100:
+        year = day.year
+    raw_quarter = request.GET.get("quarter", "")
+    quarter = int(raw_quarter) if raw_quarter in {"1", "2", "3", "4"} else None
+    return year, quarter
+
+
+@login_required
+def ranking(request, ward_id: int | None = None):
+    """Units of a ward ranked by score with the breakdown beside each score. Unit officers and
+    heads see only their own unit's line (with its rank); someone above the wards picks one."""
+    user = request.user
+    ward = selectors.ward_get_for_user(user, ward_id)
+    wards = selectors.wards_for_user(user)
+    if ward is None:
+        return render(request, "ranking/ward_picker.html", {"wards": wards})
+    day = today()
+    year, quarter = _filters(request, day)
+    start, end = scoring.quarter_window(year, quarter)
+    scale, record = selectors.scale_for_ward(ward)
+    ranked = selectors.ward_ranking(user, ward, today=day, start=start, end=end, scale=scale)
+    own_only = selectors.own_unit_only(user)
+    if own_only:
+        ranked = [row for row in ranked if row[1].facts.unit_id == user.unit_id]
+    years = sorted({day.year - offset for offset in range(5)} | {day.year + 1, year})
+    return render(
+        request,
+        "ranking/ranking.html",
+        {
+            "ward": ward,
+            "wards": wards if wards.count() > 1 else None,
+            "rows": ranked,
+            "own_only": own_only,
+            "scale_bands": [
+                (scoring.format_decimal(b.min), scoring.format_decimal(b.points))
+                for b in scale.bands
+            ],
+            "penalty": scoring.format_decimal(scale.late_report_penalty),
+            "scale_record": record,
+            "can_edit_scale": services.can_edit_scale(user, ward),
+            "year": year,
+            "quarter": quarter,
+            "years": years,
+            "quarters": QUARTERS,
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+def _posted_bands(post) -> list[dict[str, str]]:
+    """The rows of the scale form, blank rows left out."""
+    return [
+        {"min": low.strip(), "points": points.strip()}
+        for low, points in zip(post.getlist("min"), post.getlist("points"), strict=False)
+        if low.strip() or points.strip()
+    ]
+
+
+@login_required
+def scale_edit(request, ward_id: int):
+    """The ward's point scale: bands of the on-time percentage and the late-report penalty."""
+    ward = selectors.ward_get_for_user(request.user, ward_id)
+    if not services.can_edit_scale(request.user, ward):
+        raise PermissionDenied
+    scale, record = selectors.scale_for_ward(ward)
+    bands = [
+        {"min": scoring.format_decimal(b.min), "points": scoring.format_decimal(b.points)}
+        for b in scale.bands
+    ]
+    penalty = scoring.format_decimal(scale.late_report_penalty)
+    if request.method == "POST":
+        bands = _posted_bands(request.POST)
+        penalty = request.POST.get("late_report_penalty", "")
+        try:
+            services.score_scale_update(
+                actor=request.user,
+                organization=ward,
+                bands=bands,
+                late_report_penalty=penalty,
+            )
+        except services.ScaleError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The point scale has been saved."))
+            return redirect(reverse("ranking_ward", args=[ward.pk]))
+    # Two empty rows so a ward can add bands without a script.
+    rows = bands + [{"min": "", "points": ""}] * 2
+    return render(
+        request,
+        "ranking/scale.html",
+        {
+            "ward": ward,
+            "rows": rows,
+            "penalty": penalty,
+            "record": record,
+        },
+    )
