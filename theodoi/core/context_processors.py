@@ -1,5 +1,6 @@
 from theodoi.core.access import Action, can, can_use_admin
 from theodoi.core.clock import today
+from theodoi.dashboards.selectors import can_see_province, can_see_ward_dashboard
 
 
 def theodoi(request):
@@ -13,4 +14,11 @@ def theodoi(request):
             and can(user, Action.REVIEW, user.organization)
         ),
         "show_admin": can_use_admin(user),
+        "show_dashboard": bool(
+            user.is_authenticated
+            and user.organization_id
+            and user.organization.is_local
+            and can_see_ward_dashboard(user, user.organization)
+        ),
+        "show_province": can_see_province(user),
     }

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    # ?period=2026-Q3 (a month, quarter, half year or year); POST downloads the edited report.
+    path("plans/<int:pk>/report/", views.report_page, name="export_report"),
+    # file.docx, file.pdf, file.xlsx or file.zip, as assembled from the data.
+    path("plans/<int:pk>/report/file.<str:fmt>", views.report_file, name="export_report_file"),
+]

@@ -86,6 +86,11 @@ AUDIT_ACTION_LABELS = {
     "indicator.create": _("Indicator created"),
     "directive.create": _("Directive given"),
     "directive.answer": _("Directive answered"),
+    "report.submit": _("Report submitted"),
+    "report.export": _("Report exported"),
+    "evidence.upload": _("Evidence attached"),
+    "evidence.accepted": _("Evidence accepted"),
+    "evidence.rejected": _("Evidence rejected"),
 }
 
 

@@ -1,0 +1,179 @@
+"""The report page and downloads: the office edits and downloads, leaders download what the
+data says, unit roles get 403, another ward 404; each download is in the audit trail."""
+
+import io
+import zipfile
+
+import docx
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from tests.exports.conftest import PERIOD, selector_counts
+from theodoi.audit.models import AuditEvent
+from theodoi.exports import pdf
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+def page(plan, period=PERIOD):
+    return reverse("export_report", args=[plan.pk]) + f"?period={period}"
+
+
+def file_url(plan, fmt, period=PERIOD):
+    return reverse("export_report_file", args=[plan.pk, fmt]) + f"?period={period}"
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_office_sees_the_assembled_report_in_editable_fields(login, quarter):
+    office = quarter.world.people.office
+    response = login(office).get(page(quarter.plan))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert not form.fields["subject"].disabled
+    assert form.initial["subject"].endswith("quý III/2026")
+    assert [f.label for f in form.section_fields()] == [
+        "I. Nâng cao nhận thức",
+        "II. Hạ tầng số",
+        "Nhiệm vụ khác",
+    ]
+    counts = selector_counts(office, quarter.plan)
+    shown = {row.state: row.count for row in response.context["content"].state_table}
+    assert shown == {state: counts.get(state, 0) for state in shown}
+    html = response.content.decode()
+    assert 'name="section_0"' in html and 'name="recipients"' in html
+    assert "Thiếu kinh phí thuê giảng viên" in html
+    assert file_url(quarter.plan, "xlsx") in html
+    assert file_url(quarter.plan, "zip") in html
+
+
+def test_office_downloads_the_edited_word_report(login, quarter):
+    client = login(quarter.world.people.office)
+    initial = client.get(page(quarter.plan)).context["form"].initial
+    data = {key: value for key, value in initial.items() if value is not None}
+    data.update(
+        {
+            "date": "2026-10-12",
+            "number": "27/BC-UBND",
+            "section_1": "Nhóm hạ tầng: đã khảo sát xong vị trí camera.",
+            "proposals": "- Đề nghị UBND tỉnh hỗ trợ kinh phí.",
+            "format": "docx",
+        }
+    )
+    response = client.post(page(quarter.plan), data)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert ".docx" in response["Content-Disposition"]
+    document = docx.Document(io.BytesIO(body(response)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Nhóm hạ tầng: đã khảo sát xong vị trí camera." in text
+    assert "- Đề nghị UBND tỉnh hỗ trợ kinh phí." in text
+    number, place = document.tables[0].rows[1].cells
+    assert number.text == "Số: 27/BC-UBND"
+    assert place.text == "Phường An Bình, ngày 12 tháng 10 năm 2026"
+    event = AuditEvent.objects.get(action="report.export")
+    assert event.actor == quarter.world.people.office
+    assert event.after == {"format": "docx", "period": PERIOD, "tasks": 5, "edited": True}
+
+
+def test_a_form_with_an_empty_required_field_comes_back_with_the_text_kept(login, quarter):
+    client = login(quarter.world.people.office)
+    initial = client.get(page(quarter.plan)).context["form"].initial
+    data = {key: value for key, value in initial.items() if value is not None}
+    data.update({"date": "2026-10-12", "subject": "", "format": "docx", "intro": "Giữ lại"})
+    response = client.post(page(quarter.plan), data)
+    assert response.status_code == 400
+    assert "subject" in response.context["form"].errors
+    assert "Giữ lại" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="report.export").exists()
+
+
+def test_pdf_download_or_the_message_when_libreoffice_is_missing(login, quarter, monkeypatch):
+    client = login(quarter.world.people.office)
+    if pdf.available():
+        response = client.get(file_url(quarter.plan, "pdf"))
+        assert response.status_code == 200
+        assert body(response).startswith(b"%PDF")
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    html = client.get(page(quarter.plan)).content.decode()
+    assert pdf.UNAVAILABLE in html
+    assert 'value="pdf"' not in html  # no PDF button to press
+    response = client.get(file_url(quarter.plan, "pdf"))
+    assert response.status_code == 503
+    assert pdf.UNAVAILABLE in response.content.decode()
+
+
+def test_leader_reads_the_page_and_downloads_but_cannot_post_edits(login, quarter):
+    client = login(quarter.world.people.leader)
+    response = client.get(page(quarter.plan))
+    assert response.status_code == 200
+    assert response.context["form"].fields["subject"].disabled
+    assert 'value="docx"' not in response.content.decode()
+    word = client.get(file_url(quarter.plan, "docx"))
+    assert word.status_code == 200
+    assert "Kế hoạch có 5 nhiệm vụ." in "\n".join(
+        p.text for p in docx.Document(io.BytesIO(body(word))).paragraphs
+    )
+    excel = client.get(file_url(quarter.plan, "xlsx"))
+    assert openpyxl.load_workbook(io.BytesIO(body(excel))).sheetnames[0] == "Nhiệm vụ"
+    package = client.get(file_url(quarter.plan, "zip"))
+    assert "SHA256SUMS" in zipfile.ZipFile(io.BytesIO(body(package))).namelist()
+    assert client.post(page(quarter.plan), {"format": "docx"}).status_code == 403
+    assert (
+        AuditEvent.objects.filter(action="report.export", actor=quarter.world.people.leader).count()
+        == 3
+    )
+
+
+@pytest.mark.parametrize("persona", ["officer", "head", "police_officer", "ward_admin"])
+def test_unit_roles_and_others_of_the_ward_get_403(login, quarter, persona):
+    client = login(getattr(quarter.world.people, persona))
+    assert client.get(page(quarter.plan)).status_code == 403
+    for fmt in ("docx", "xlsx", "zip"):
+        assert client.get(file_url(quarter.plan, fmt)).status_code == 403
+    assert client.post(page(quarter.plan), {"format": "docx"}).status_code == 403
+
+
+def test_another_ward_gets_404(login, quarter):
+    client = login(quarter.world.people.other_ward)
+    assert client.get(page(quarter.plan)).status_code == 404
+    assert client.get(file_url(quarter.plan, "zip")).status_code == 404
+    assert client.post(page(quarter.plan), {"format": "docx"}).status_code == 404
+
+
+def test_sign_in_is_required(client, quarter):
+    response = client.get(page(quarter.plan))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_wrong_or_future_period_explains_itself(login, quarter):
+    client = login(quarter.world.people.office)
+    response = client.get(page(quarter.plan, "2026-W40"))
+    assert response.status_code == 400
+    assert "2026-Q1" in response.context["period_error"]
+    response = client.get(file_url(quarter.plan, "docx", "2027-Q1"))
+    assert response.status_code == 400
+    assert "chưa bắt đầu" in response.content.decode()
+
+
+def test_unknown_format_is_404(login, quarter):
+    client = login(quarter.world.people.office)
+    assert client.get(file_url(quarter.plan, "exe")).status_code == 404
+
+
+def test_without_a_period_the_current_period_of_the_plans_cycle_is_shown(login, quarter):
+    response = login(quarter.world.people.office).get(
+        reverse("export_report", args=[quarter.plan.pk])
+    )
+    assert response.status_code == 200
+    assert str(response.context["period"]) == "2026-Q4"

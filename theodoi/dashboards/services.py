@@ -1,0 +1,109 @@
+"""Writes of the shared indicator catalogue: each atomic, each with its audit event."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from theodoi.audit.services import audit_record, snapshot
+from theodoi.core.access import Action, can, is_global
+from theodoi.dashboards.models import IndicatorCatalogue, IndicatorCatalogueLink
+from theodoi.org.models import User
+from theodoi.plans.models import Indicator
+
+
+class CatalogueError(ValueError):
+    """A catalogue entry that cannot be saved; the message says why, for the person."""
+
+
+def can_link_catalogue(user: User, indicator: Indicator) -> bool:
+    """The standing office of the indicator's ward (it keeps the ward's plans) or an
+    installation-wide admin."""
+    return can(user, Action.MANAGE_PLAN, indicator) or (user.is_authenticated and is_global(user))
+
+
+def can_edit_catalogue(user: User) -> bool:
+    """The catalogue is shared by every ward: an installation-wide admin, or someone of a
+    province or above (the upper level that compares the wards), keeps it."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_global(user):
+        return True
+    return user.organization_id is not None and not user.organization.is_local
+
+
+@transaction.atomic
+def catalogue_create(
+    *,
+    actor: User,
+    code: str,
+    name: str,
+    unit_of_measure: str = "",
+    comparator: str = Indicator.Comparator.GE,
+) -> IndicatorCatalogue:
+    if not can_edit_catalogue(actor):
+        raise PermissionDenied
+    code, name = code.strip(), " ".join(name.split())
+    if not code or not name:
+        raise CatalogueError("Hãy nhập mã và tên chỉ tiêu.")
+    if comparator not in Indicator.Comparator.values:
+        raise CatalogueError("Chiều so sánh không hợp lệ.")
+    if IndicatorCatalogue.objects.filter(code__iexact=code).exists():
+        raise CatalogueError(f"Mã «{code}» đã có trong danh mục.")
+    entry = IndicatorCatalogue.objects.create(
+        code=code,
+        name=name,
+        unit_of_measure=unit_of_measure.strip(),
+        comparator=comparator,
+    )
+    audit_record(
+        actor=actor,
+        action="catalogue.create",
+        obj=entry,
+        organization=actor.organization,
+        summary=str(entry),
+        after=snapshot(entry),
+    )
+    return entry
+
+
+@transaction.atomic
+def catalogue_link(
+    *, actor: User, indicator: Indicator, catalogue: IndicatorCatalogue | None
+) -> IndicatorCatalogueLink | None:
+    """Link ``indicator`` to a catalogue entry, replacing any earlier link; ``None`` unlinks."""
+    if not can_link_catalogue(actor, indicator):
+        raise PermissionDenied
+    existing = (
+        IndicatorCatalogueLink.objects.select_for_update().filter(indicator=indicator).first()
+    )
+    before = snapshot(existing) if existing else None
+    ward = indicator.plan.organization
+    if catalogue is None:
+        if existing is None:
+            return None
+        code = existing.catalogue.code
+        existing.delete()
+        # The deleted row has no pk any more: the audit event names the indicator.
+        audit_record(
+            actor=actor,
+            action="indicator.catalogue_unlink",
+            obj=indicator,
+            organization=ward,
+            summary=f"{indicator.name[:80]} ✕ {code}",
+            before=before,
+        )
+        return None
+    if existing is not None and existing.catalogue_id == catalogue.pk:
+        return existing
+    link, _created = IndicatorCatalogueLink.objects.update_or_create(
+        indicator=indicator, defaults={"catalogue": catalogue, "linked_by": actor}
+    )
+    audit_record(
+        actor=actor,
+        action="indicator.catalogue_link",
+        obj=indicator,
+        organization=ward,
+        summary=f"{indicator.name[:80]} → {catalogue.code}",
+        before=before,
+        after=snapshot(link),
+    )
+    return link

@@ -1,0 +1,766 @@
+"""The content of a ward's periodic report, assembled from plain data: pure functions.
+
+``selectors.report_data`` gathers the facts through the same selectors as the pages; this module
+turns them into the numbers and the Vietnamese text of the report (results by section, the four
+official states, indicators against this year's milestone, overdue tasks with their units and
+the reasons the units gave, proposals), which the office may edit before the Word writer lays
+it out. The Excel and zip writers read the same facts, so every file says the same thing.
+"""
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from theodoi.alerts.rules import IndicatorFacts, format_date, format_number, indicator_off_track
+from theodoi.plans.periods import CYCLES, Period, PeriodError, parse_period
+from theodoi.plans.states import TaskState
+
+PARTY = "party"
+PEOPLES_COMMITTEE = "peoples_committee"
+
+# The official names of the four states (DESIGN.md §4), as the Government Office writes them.
+STATE_LABELS_VI: dict[str, str] = {
+    TaskState.DONE_ON_TIME: "Hoàn thành đúng hạn",
+    TaskState.DONE_LATE: "Hoàn thành quá hạn",
+    TaskState.OPEN_NOT_DUE: "Chưa hoàn thành trong hạn",
+    TaskState.OPEN_OVERDUE: "Chưa hoàn thành quá hạn",
+}
+
+ON_TRACK = "on_track"
+OFF_TRACK = "off_track"
+NO_DATA = "no_data"  # no value reported up to the end of the period
+NO_MILESTONE = "no_milestone"  # nothing to reach this year
+INDICATOR_STATUS_VI: dict[str, str] = {
+    ON_TRACK: "Đạt lộ trình",
+    OFF_TRACK: "Chưa đạt lộ trình",
+    NO_DATA: "Chưa có số liệu",
+    NO_MILESTONE: "Không có lộ trình năm",
+}
+
+REVIEW_LABELS_VI = {"accepted": "Hợp lệ", "rejected": "Không hợp lệ", None: "Chưa thẩm định"}
+
+COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
+
+# A report covers a month, a quarter, six months or a year, whatever the plan's own cycle.
+REPORT_CYCLES = ("monthly", "quarterly", "half_yearly", "yearly")
+
+
+class ReportError(ValueError):
+    """A period a person can correct; the message says how, in Vietnamese."""
+
+
+# --- Facts (what the selectors gather) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    id: int
+    number: str
+    title: str
+    issuer: str
+    issuer_kind: str  # PARTY or PEOPLES_COMMITTEE
+    issued_on: datetime.date | None
+    ward: str  # "Phường Lê Chân"
+    province: str = ""  # "Thành phố Hải Phòng"
+
+
+@dataclass(frozen=True)
+class SectionFacts:
+    id: int
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """One unit's progress report on a task that the office has not returned."""
+
+    task_id: int
+    period: str
+    percent: int
+    result: str = ""
+    difficulties: str = ""
+    proposals: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A task as the task list shows it: ``state`` and ``progress`` come from the same query."""
+
+    id: int
+    code: str
+    title: str
+    section_id: int | None
+    parent_id: int | None
+    lead_units: tuple[str, ...]
+    coordinating_units: tuple[str, ...]
+    output: str
+    deadline_text: str
+    due: datetime.date | None
+    progress: int
+    state: str
+    completed_on: datetime.date | None = None
+    depth: int = 0
+    # Filled by ``attach_reports`` from the reports of the period.
+    result: str = ""
+    difficulties: str = ""
+    proposals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorInput:
+    id: int
+    code: str
+    name: str
+    unit_of_measure: str
+    comparator: str
+    baseline: Decimal | None
+    baseline_year: int | None
+    baseline_text: str
+    milestones: dict[int, Decimal]
+    target: Decimal | None
+    target_year: int | None
+    target_text: str
+    values: tuple[tuple[str, Decimal], ...]  # (period, value)
+    lead_unit: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    id: int
+    code: str
+    name: str
+    unit_of_measure: str
+    comparator: str
+    baseline: Decimal | None
+    baseline_year: int | None
+    milestone: Decimal | None
+    milestone_year: int
+    latest: Decimal | None
+    latest_period: str
+    target: Decimal | None
+    target_year: int | None
+    target_text: str
+    lead_unit: str
+    status: str
+
+    @property
+    def status_vi(self) -> str:
+        return INDICATOR_STATUS_VI[self.status]
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """An evidence file of a task, or of an indicator's value for one period."""
+
+    id: int
+    task_id: int | None
+    original_name: str
+    sha256: str
+    size: int
+    storage_name: str
+    decision: str | None  # latest review: "accepted", "rejected", None when not reviewed
+    uploaded_on: datetime.date | None = None
+    indicator_id: int | None = None
+    value_period: str = ""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    plan: PlanFacts
+    period: Period
+    as_of: datetime.date  # the day the states are computed for
+    today: datetime.date  # the day the report is compiled
+    sections: tuple[SectionFacts, ...]
+    tasks: tuple[TaskRow, ...]
+    indicators: tuple[IndicatorRow, ...]
+    evidence: tuple[EvidenceRow, ...] = ()
+
+
+# --- Periods ----------------------------------------------------------------------------------
+
+
+def parse_report_period(text: str) -> Period:
+    """A month, quarter, half year or year ("2026-03", "2026-Q1", "2026-H1", "2026")."""
+    for cycle in REPORT_CYCLES:
+        try:
+            return parse_period(text, cycle)
+        except PeriodError:
+            continue
+    raise ReportError(
+        f"Kỳ báo cáo «{text}» không đúng. Hãy viết theo tháng (2026-03), quý (2026-Q1), "
+        "6 tháng (2026-H1) hoặc năm (2026)."
+    )
+
+
+def period_of_text(text: str) -> Period | None:
+    """A report's period written in any cycle, or None."""
+    for cycle in CYCLES:
+        try:
+            return parse_period(text, cycle)
+        except PeriodError:
+            continue
+    return None
+
+
+def as_of_day(period: Period, today: datetime.date) -> datetime.date:
+    """States are counted at the end of the period, or today while the period runs."""
+    if today < period.start:
+        raise ReportError(f"{period.label_vi()} chưa bắt đầu nên chưa có gì để báo cáo.")
+    return min(today, period.end)
+
+
+def _overlaps(a: Period, b: Period) -> bool:
+    return a.start <= b.end and b.start <= a.end
+
+
+# --- Tasks and reports ------------------------------------------------------------------------
+
+
+def attach_reports(
+    tasks: Iterable[TaskRow], reports: Iterable[ReportFacts], period: Period
+) -> tuple[TaskRow, ...]:
+    """Give each task the result and proposals of its latest report in the period, and the
+    difficulties of its latest report up to the period's end that names any (the reason a task
+    is late is often written in an earlier report)."""
+    in_period: dict[int, list[tuple[Period, ReportFacts]]] = {}
+    before_end: dict[int, list[tuple[Period, ReportFacts]]] = {}
+    for report in reports:
+        parsed = period_of_text(report.period)
+        if parsed is None or parsed.start > period.end:
+            continue
+        before_end.setdefault(report.task_id, []).append((parsed, report))
+        if _overlaps(parsed, period):
+            in_period.setdefault(report.task_id, []).append((parsed, report))
+
+    def newest(items: list[tuple[Period, ReportFacts]]) -> list[ReportFacts]:
+        return [r for _p, r in sorted(items, key=lambda i: (i[0].end, i[0].start), reverse=True)]
+
+    rows = []
+    for task in tasks:
+        current = newest(in_period.get(task.id, []))
+        earlier = newest(before_end.get(task.id, []))
+        difficulties = next((r.difficulties for r in earlier if r.difficulties.strip()), "")
+        proposals = tuple(
+            dict.fromkeys(r.proposals.strip() for r in current if r.proposals.strip())
+        )
+        rows.append(
+            replace(
+                task,
+                result=current[0].result.strip() if current else "",
+                difficulties=difficulties.strip(),
+                proposals=proposals,
+            )
+        )
+    return tuple(rows)
+
+
+def with_depth(tasks: Sequence[TaskRow]) -> tuple[TaskRow, ...]:
+    """Each task's depth below its top-level task (0 for a task, 1 for its subtask, …)."""
+    parents = {task.id: task.parent_id for task in tasks}
+
+    def depth(task_id: int) -> int:
+        level, seen = 0, {task_id}
+        parent = parents.get(task_id)
+        while parent is not None and parent not in seen:
+            seen.add(parent)
+            level += 1
+            parent = parents.get(parent)
+        return level
+
+    return tuple(replace(task, depth=depth(task.id)) for task in tasks)
+
+
+# --- Numbers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StateCount:
+    state: str
+    label: str
+    count: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        """The share of all tasks, 0–1 (Excel shows it as a percentage)."""
+        return self.count / self.total if self.total else 0.0
+
+    @property
+    def percent_text(self) -> str:
+        return percent_text(self.count, self.total)
+
+
+def percent_text(count: int, total: int) -> str:
+    """ "33,3%": one decimal, Vietnamese decimal comma, none for whole numbers."""
+    if not total:
+        return "0%"
+    value = round(Decimal(100 * count) / Decimal(total), 1)
+    return f"{format_number(value)}%"
+
+
+def state_counts(tasks: Sequence[TaskRow]) -> list[StateCount]:
+    """Tasks in each of the four states, in the official order. Every task counts, subtasks
+    included, exactly as the plan page counts them."""
+    total = len(tasks)
+    return [
+        StateCount(state.value, STATE_LABELS_VI[state], sum(t.state == state for t in tasks), total)
+        for state in TaskState
+    ]
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    code: str
+    title: str
+    tasks: tuple[TaskRow, ...]
+    counts: tuple[StateCount, ...]
+    mean_progress: int  # over the section's top-level tasks (a parent already rolls up)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.code}. {self.title}" if self.code else self.title
+
+    def count(self, state: str) -> int:
+        return next(c.count for c in self.counts if c.state == state)
+
+
+def section_results(data: ReportData) -> list[SectionResult]:
+    """The tasks of each section (tasks of no section last, as "Nhiệm vụ khác")."""
+    groups: list[tuple[str, str, int | None]] = [(s.code, s.title, s.id) for s in data.sections]
+    known = {s.id for s in data.sections}
+    if any(t.section_id is None or t.section_id not in known for t in data.tasks):
+        groups.append(("", "Nhiệm vụ khác", None))
+    results = []
+    for code, title, section_id in groups:
+        if section_id is None:
+            tasks = tuple(
+                t for t in data.tasks if t.section_id is None or t.section_id not in known
+            )
+        else:
+            tasks = tuple(t for t in data.tasks if t.section_id == section_id)
+        if not tasks:
+            continue
+        top = [t.progress for t in tasks if t.depth == 0] or [t.progress for t in tasks]
+        mean = int((Decimal(sum(top)) / len(top)).to_integral_value())
+        results.append(SectionResult(code, title, tasks, tuple(state_counts(tasks)), mean))
+    return results
+
+
+def overdue_tasks(data: ReportData) -> list[TaskRow]:
+    return [t for t in data.tasks if t.state == TaskState.OPEN_OVERDUE]
+
+
+def next_period_tasks(data: ReportData) -> list[TaskRow]:
+    """Open tasks due in the next period of the report's own kind (the next quarter of a
+    quarterly report), soonest first."""
+    following = data.period.next()
+    due = [
+        t
+        for t in data.tasks
+        if t.completed_on is None and t.due and following.start <= t.due <= following.end
+    ]
+    return sorted(due, key=lambda t: (t.due, t.code))
+
+
+def cited_evidence(data: ReportData) -> list[EvidenceRow]:
+    """The evidence files the tables cite: those of the tasks, then those of each indicator's
+    value that the report shows; every file not rejected by its latest review."""
+    tasks = {task.id: index for index, task in enumerate(data.tasks)}
+    shown = {
+        (row.id, row.latest_period): index
+        for index, row in enumerate(data.indicators)
+        if row.latest_period
+    }
+
+    def place(item: EvidenceRow) -> tuple[int, int] | None:
+        if item.task_id is not None:
+            return (0, tasks[item.task_id]) if item.task_id in tasks else None
+        if item.indicator_id is None:
+            return None
+        key = (item.indicator_id, item.value_period)
+        return (1, shown[key]) if key in shown else None
+
+    files = [(p, e) for e in data.evidence if e.decision != "rejected" and (p := place(e))]
+    return [e for p, e in sorted(files, key=lambda i: (i[0], i[1].original_name, i[1].id))]
+
+
+# --- Indicators -------------------------------------------------------------------------------
+
+
+def assess_indicator(
+    indicator: IndicatorInput, *, period: Period, as_of: datetime.date
+) -> IndicatorRow:
+    """The indicator's latest value up to the period's end against the milestone of that year,
+    by the same rule that raises the "indicator off track" alert."""
+    year = as_of.year
+    dated = [
+        (parsed, value)
+        for text, value in indicator.values
+        if (parsed := period_of_text(text)) is not None and parsed.end <= period.end
+    ]
+    values = [(str(parsed), value) for parsed, value in dated]
+    latest = max(dated, key=lambda item: (item[0].end, item[0].start), default=None)
+    milestone = indicator.milestones.get(year)
+    if milestone is None and indicator.target_year == year:
+        milestone = indicator.target
+    if milestone is None:
+        status = NO_MILESTONE if latest is not None else NO_DATA
+    elif latest is None:
+        status = NO_DATA
+    else:
+        finding = indicator_off_track(
+            IndicatorFacts(
+                today=as_of,
+                comparator=indicator.comparator,
+                values=values,
+                milestones=indicator.milestones,
+                target=indicator.target,
+                target_year=indicator.target_year,
+                unit_of_measure=indicator.unit_of_measure,
+            )
+        )
+        status = OFF_TRACK if finding is not None else ON_TRACK
+    return IndicatorRow(
+        id=indicator.id,
+        code=indicator.code,
+        name=indicator.name,
+        unit_of_measure=indicator.unit_of_measure,
+        comparator=indicator.comparator,
+        baseline=indicator.baseline,
+        baseline_year=indicator.baseline_year,
+        milestone=milestone,
+        milestone_year=year,
+        latest=latest[1] if latest else None,
+        latest_period=str(latest[0]) if latest else "",
+        target=indicator.target,
+        target_year=indicator.target_year,
+        target_text=indicator.target_text,
+        lead_unit=indicator.lead_unit,
+        status=status,
+    )
+
+
+def with_unit(value: Decimal | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    number = format_number(value)
+    unit = unit.strip()
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+
+
+# --- Words ------------------------------------------------------------------------------------
+
+
+def _lower_first(text: str) -> str:
+    """ "Quý I/2026" → "quý I/2026"; "UBND …" stays (an abbreviation keeps its capitals)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text.endswith((".", "!", "?", ";", ":")) else text + "."
+
+
+def _ward_words(plan: PlanFacts) -> str:
+    """ "phường Lê Chân" as it reads inside a sentence."""
+    return _lower_first(plan.ward)
+
+
+def plan_reference(plan: PlanFacts) -> str:
+    """ "Kế hoạch số 110/KH-UBND ngày 25/03/2026" (or as much of it as is known)."""
+    number = plan.number.strip()
+    # A number like "-KH/ĐU" or "KH/ĐU" is a blank left for the clerk: not a number yet.
+    has_number = bool(re.match(r"^\d", number))
+    text = f"Kế hoạch số {number}" if has_number else "Kế hoạch"
+    if plan.issued_on:
+        text += f" ngày {format_date(plan.issued_on)}"
+    return text
+
+
+def reporting_body(plan: PlanFacts) -> str:
+    if plan.issuer_kind == PARTY:
+        return f"Ban Thường vụ Đảng ủy {_ward_words(plan)}"
+    return f"Ủy ban nhân dân {_ward_words(plan)}"
+
+
+def _province_words(province: str) -> tuple[str, str]:
+    """("Thành ủy", "Hải Phòng") for "Thành phố Hải Phòng", ("Tỉnh ủy", "Đồng Nai") for a
+    province."""
+    name = province.strip()
+    for prefix, committee in (("thành phố ", "Thành ủy"), ("tỉnh ", "Tỉnh ủy")):
+        if name.lower().startswith(prefix):
+            return committee, name[len(prefix) :]
+    return "Tỉnh ủy", name
+
+
+def vietnamese_date(place: str, day: datetime.date) -> str:
+    """ "Phường Lê Chân, ngày 05 tháng 01 năm 2026": Nghị định 30/2020 writes a 0 before days
+    below 10 and before months 1 and 2."""
+    dd = f"{day.day:02d}"
+    mm = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {dd} tháng {mm} năm {day.year}"
+
+
+@dataclass
+class SectionText:
+    heading: str
+    text: str
+
+
+@dataclass
+class ReportContent:
+    """What the Word report says. Every field is editable by the office before download; the
+    two tables are the data and are not."""
+
+    kind: str
+    parent_body: str  # the body above the issuer (Party format), "" when none
+    issuing_body: str  # may hold several lines
+    number: str  # the notation after "Số" ("15/BC-UBND", "12-BC/ĐU")
+    place: str
+    date: datetime.date
+    subject: str
+    intro: str
+    summary: str
+    sections: list[SectionText]
+    indicators: str
+    shortcomings: str
+    next_steps: str
+    proposals: str
+    signer_authority: str
+    signer_title: str
+    signer_name: str
+    recipients: str
+    as_of: datetime.date
+    state_table: list[StateCount] = field(default_factory=list)
+    indicator_table: list[IndicatorRow] = field(default_factory=list)
+
+    @property
+    def is_party(self) -> bool:
+        return self.kind == PARTY
+
+    @property
+    def number_line(self) -> str:
+        """ "Số: 15/BC-UBND" (Nghị định 30/2020) or "Số 12-BC/ĐU" (the Party's format)."""
+        return f"Số {self.number}" if self.is_party else f"Số: {self.number}"
+
+    @property
+    def national_title(self) -> tuple[str, ...]:
+        if self.is_party:
+            return ("ĐẢNG CỘNG SẢN VIỆT NAM",)
+        return ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+
+    @property
+    def date_line(self) -> str:
+        return vietnamese_date(self.place, self.date)
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+# Blank notations the clerk numbers when the report is signed (U+00A0 keeps the gap in Word).
+_GAP = "\u00a0" * 6
+
+
+def _summary(data: ReportData, counts: list[StateCount]) -> str:
+    total = len(data.tasks)
+    if not total:
+        return "Kế hoạch chưa có nhiệm vụ nào được theo dõi."
+    parts = [f"{c.count} nhiệm vụ {_lower_first(c.label)} ({c.percent_text})" for c in counts]
+    done = sum(c.count for c in counts if c.state in (TaskState.DONE_ON_TIME, TaskState.DONE_LATE))
+    return (
+        f"Kế hoạch có {total} nhiệm vụ. Tính đến ngày {format_date(data.as_of)}: "
+        + "; ".join(parts)
+        + f". Tổng số nhiệm vụ đã hoàn thành: {done}/{total} ({percent_text(done, total)})."
+    )
+
+
+def _task_name(task: TaskRow) -> str:
+    return f"{task.code}. {task.title}" if task.code else task.title
+
+
+def _section_text(result: SectionResult) -> str:
+    total = len(result.tasks)
+    done_on_time = result.count(TaskState.DONE_ON_TIME)
+    done_late = result.count(TaskState.DONE_LATE)
+    overdue = result.count(TaskState.OPEN_OVERDUE)
+    open_count = total - done_on_time - done_late
+    lines = [
+        f"Có {total} nhiệm vụ: {done_on_time + done_late} đã hoàn thành ({done_on_time} đúng hạn, "
+        f"{done_late} quá hạn), {open_count} chưa hoàn thành (trong đó {overdue} quá hạn); "
+        f"tiến độ bình quân {result.mean_progress}%."
+    ]
+    for task in result.tasks:
+        if task.result:
+            lines.append(f"- {_task_name(task)}: {_sentence(task.result)}")
+    return "\n".join(lines)
+
+
+def _indicators_text(data: ReportData) -> str:
+    rows = data.indicators
+    if not rows:
+        return "Kế hoạch không có chỉ tiêu định lượng."
+    year = data.as_of.year
+    count = {s: sum(r.status == s for r in rows) for s in INDICATOR_STATUS_VI}
+    lines = [
+        f"Có {len(rows)} chỉ tiêu: {count[ON_TRACK]} chỉ tiêu đạt lộ trình năm {year}, "
+        f"{count[OFF_TRACK]} chỉ tiêu chưa đạt, {count[NO_DATA]} chỉ tiêu chưa có số liệu"
+        + (
+            f", {count[NO_MILESTONE]} chỉ tiêu không có lộ trình năm {year}."
+            if count[NO_MILESTONE]
+            else "."
+        )
+    ]
+    for row in rows:
+        if row.status == OFF_TRACK:
+            sign = COMPARATOR_SIGNS.get(row.comparator, "≥")
+            lines.append(
+                f"- {row.name}: đạt {with_unit(row.latest, row.unit_of_measure)}, lộ trình năm "
+                f"{year} {sign} {with_unit(row.milestone, row.unit_of_measure)}."
+            )
+    return "\n".join(lines)
+
+
+def _shortcomings(overdue: list[TaskRow]) -> str:
+    if not overdue:
+        return "Không có nhiệm vụ chưa hoàn thành quá hạn."
+    lines = [f"Còn {len(overdue)} nhiệm vụ chưa hoàn thành quá hạn:"]
+    for task in overdue:
+        units = ", ".join(task.lead_units) or "chưa phân công"
+        deadline = task.deadline_text.strip() or (format_date(task.due) if task.due else "")
+        if task.due and task.deadline_text.strip():
+            deadline = f"{deadline} ({format_date(task.due)})"
+        reason = _sentence(task.difficulties) if task.difficulties else "Đơn vị chưa báo cáo lý do."
+        lines.append(
+            f"- {_task_name(task)} (đơn vị chủ trì: {units}; thời hạn: {deadline}; "
+            f"tiến độ {task.progress}%). Lý do: {reason}"
+        )
+    return "\n".join(lines)
+
+
+def _next_steps(data: ReportData, tasks: list[TaskRow]) -> str:
+    following = _lower_first(data.period.next().label_vi())
+    lines = [
+        "Tiếp tục chỉ đạo các cơ quan, đơn vị tập trung hoàn thành các nhiệm vụ chưa hoàn thành, "
+        "nhất là các nhiệm vụ đã quá hạn; cập nhật kết quả và minh chứng đầy đủ, kịp thời trên "
+        "hệ thống theo dõi."
+    ]
+    if tasks:
+        lines.append(f"Các nhiệm vụ đến hạn trong {following}:")
+        for task in tasks:
+            units = ", ".join(task.lead_units) or "chưa phân công"
+            due = format_date(task.due) if task.due else ""
+            lines.append(f"- {_task_name(task)} ({units}; hạn {due}).")
+    return "\n".join(lines)
+
+
+def _proposals(data: ReportData) -> str:
+    lines = []
+    for task in data.tasks:
+        for proposal in task.proposals:
+            units = ", ".join(task.lead_units)
+            source = f"{units}, nhiệm vụ {task.code}" if units and task.code else units or task.code
+            lines.append(f"- {_sentence(proposal)}" + (f" ({source})" if source else ""))
+    return "\n".join(lines) if lines else "Không có."
+
+
+def _recipients(plan: PlanFacts) -> str:
+    committee, province = _province_words(plan.province)
+    if plan.issuer_kind == PARTY:
+        lines = [
+            f"- Ban Thường vụ {committee} {province} (để báo cáo);".replace("  ", " "),
+            "- Các đồng chí Đảng ủy viên;",
+            "- Các chi bộ, đảng bộ trực thuộc;",
+            "- Lưu Văn phòng Đảng ủy.",
+        ]
+    else:
+        lines = [
+            f"- UBND {_lower_first(plan.province) or 'cấp trên'} (để báo cáo);",
+            "- Thường trực Đảng ủy phường (để báo cáo);"
+            if plan.ward.lower().startswith("phường")
+            else "- Thường trực Đảng ủy xã (để báo cáo);",
+            "- Chủ tịch, các Phó Chủ tịch UBND;",
+            "- Các cơ quan, đơn vị liên quan;",
+            "- Lưu: VT.",
+        ]
+    return "\n".join(lines)
+
+
+def _subject(plan: PlanFacts, reference: str, topic: str, label: str) -> str:
+    """ "Kết quả thực hiện Kế hoạch số 110/KH-UBND ngày 25/03/2026, quý I/2026"; a plan not
+    yet numbered is named by its title."""
+    if not re.match(r"^\d", plan.number.strip()) and topic:
+        reference = f"{reference} {topic}" if not topic.lower().startswith("kế hoạch") else topic
+    return f"Kết quả thực hiện {reference}, {label}"
+
+
+def assemble(data: ReportData) -> ReportContent:
+    """The report as the office first sees it, everything taken from the data."""
+    plan = data.plan
+    counts = state_counts(data.tasks)
+    party = plan.issuer_kind == PARTY
+    label = _lower_first(data.period.label_vi())
+    reference = plan_reference(plan)
+    topic = _lower_first(plan.title.strip()) if plan.title.strip() else ""
+    if party:
+        parent_body = f"ĐẢNG BỘ {plan.province.upper()}" if plan.province else ""
+        issuing_body = f"ĐẢNG ỦY {plan.ward.upper()}"
+        number = f"{_GAP}-BC/ĐU"
+        authority, title = "T/M BAN THƯỜNG VỤ", "BÍ THƯ"
+    else:
+        parent_body = ""
+        issuing_body = f"ỦY BAN NHÂN DÂN\n{plan.ward.upper()}"
+        number = f"{_GAP}/BC-UBND"
+        authority, title = "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"
+    intro = (
+        f"Thực hiện {reference} của {plan.issuer or reporting_body(plan)}"
+        + (f" về {topic}" if topic and not topic.lower().startswith("kế hoạch") else "")
+        + f", {reporting_body(plan)} báo cáo kết quả thực hiện {label} như sau:"
+    )
+    return ReportContent(
+        kind=PARTY if party else PEOPLES_COMMITTEE,
+        parent_body=parent_body,
+        issuing_body=issuing_body,
+        number=number,
+        place=plan.ward,
+        date=data.today,
+        subject=_subject(plan, reference, topic, label),
+        intro=intro,
+        summary=_summary(data, counts),
+        sections=[SectionText(r.heading, _section_text(r)) for r in section_results(data)],
+        indicators=_indicators_text(data),
+        shortcomings=_shortcomings(overdue_tasks(data)),
+        next_steps=_next_steps(data, next_period_tasks(data)),
+        proposals=_proposals(data),
+        signer_authority=authority,
+        signer_title=title,
+        signer_name="",
+        recipients=_recipients(plan),
+        as_of=data.as_of,
+        state_table=counts,
+        indicator_table=list(data.indicators),
+    )
+
+
+# --- Files ------------------------------------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """An ASCII file-name part: "110/KH-UBND" → "110-kh-ubnd"."""
+    from theodoi.core.text import fold
+
+    return re.sub(r"[^0-9a-z]+", "-", fold(text)).strip("-")
+
+
+def file_stem(plan: PlanFacts, period: Period) -> str:
+    """ "bao-cao-110-kh-ubnd-2026-q1" (the plan's id when it has no number)."""
+    plan_part = slug(plan.number) if re.match(r"^\d", plan.number.strip()) else ""
+    return f"bao-cao-{plan_part or f'ke-hoach-{plan.id}'}-{slug(str(period))}"

@@ -1,0 +1,174 @@
+"""Reads behind the reports, scoped to the person asking.
+
+The tasks, their states and progress come from ``plans.selectors.tasks_for_user`` (the query the
+plan page uses), the indicators from ``indicators_for_plan`` and the evidence from
+``reporting.selectors.evidence_for_user``: a report never counts by a rule of its own.
+"""
+
+import datetime
+
+from theodoi.core.access import Action, can
+from theodoi.org.models import Role, User
+from theodoi.plans.models import Plan
+from theodoi.plans.periods import Period
+from theodoi.plans.selectors import indicators_for_plan, tasks_for_user
+from theodoi.reporting.models import ProgressReport
+from theodoi.reporting.selectors import evidence_for_user
+
+from . import report
+
+
+def can_compile(user: User, plan: Plan) -> bool:
+    """The standing office compiles (and edits) the reports of its ward."""
+    return can(user, Action.COMPILE_REPORTS, plan)
+
+
+def can_download(user: User, plan: Plan) -> bool:
+    """The office, the ward's leaders, who sign the reports, and the upper level above the
+    ward, which receives them."""
+    if can_compile(user, plan):
+        return True
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.LEADER:
+        return user.organization_id == plan.organization_id
+    return user.role == Role.UPPER_LEVEL and can(user, Action.VIEW, plan)
+
+
+def system_reader() -> User:
+    """The reader a scheduled command acts as when no user is named: sees every ward, is
+    saved nowhere (the audit trail records no actor for it)."""
+    return User(username="theodoi-system", is_superuser=True, is_active=True)
+
+
+def _units(units) -> tuple[str, ...]:
+    return tuple(unit.name for unit in units.all())
+
+
+def plan_facts(plan: Plan) -> report.PlanFacts:
+    ward = plan.organization
+    province = ward.parent if ward.parent_id else None
+    return report.PlanFacts(
+        id=plan.pk,
+        number=plan.number,
+        title=plan.title,
+        issuer=plan.issuer,
+        issuer_kind=plan.issuer_kind,
+        issued_on=plan.issued_on,
+        ward=ward.name,
+        province=province.name if province else "",
+    )
+
+
+def report_data(
+    user: User, plan: Plan, period: Period, *, today: datetime.date
+) -> report.ReportData:
+    """Everything a report of ``plan`` for ``period`` says, as ``user`` may see it."""
+    as_of = report.as_of_day(period, today)
+    tasks = list(tasks_for_user(user, today=as_of).filter(plan=plan).order_by("order", "id"))
+    task_ids = [task.pk for task in tasks]
+    rows = [
+        report.TaskRow(
+            id=task.pk,
+            code=task.code,
+            title=task.title,
+            section_id=task.section_id,
+            parent_id=task.parent_id,
+            lead_units=_units(task.lead_units),
+            coordinating_units=_units(task.coordinating_units),
+            output=task.output,
+            deadline_text=task.deadline_text,
+            due=task.due_date,
+            progress=task.progress,
+            state=task.state,
+            completed_on=task.completed_on,
+        )
+        for task in tasks
+    ]
+    reports = (
+        ProgressReport.objects.filter(task__in=task_ids)
+        .exclude(status__in=[ProgressReport.Status.RETURNED, ProgressReport.Status.DRAFT])
+        .select_related("unit")
+        .order_by("task_id", "period", "id")
+    )
+    report_facts = [
+        report.ReportFacts(
+            task_id=r.task_id,
+            period=r.period,
+            percent=r.percent,
+            result=r.result,
+            difficulties=r.difficulties,
+            proposals=r.proposals,
+            unit=r.unit.name if r.unit else "",
+        )
+        for r in reports
+    ]
+    rows = list(report.with_depth(report.attach_reports(rows, report_facts, period)))
+    indicators = [
+        report.assess_indicator(
+            report.IndicatorInput(
+                id=indicator.pk,
+                code=indicator.code,
+                name=indicator.name,
+                unit_of_measure=indicator.unit_of_measure,
+                comparator=indicator.comparator,
+                baseline=indicator.baseline,
+                baseline_year=indicator.baseline_year,
+                baseline_text=indicator.baseline_text,
+                milestones={m.year: m.value for m in indicator.milestones.all()},
+                target=indicator.target,
+                target_year=indicator.target_year,
+                target_text=indicator.target_text,
+                values=tuple((v.period, v.value) for v in indicator.values.all()),
+                lead_unit=indicator.lead_unit.name if indicator.lead_unit else "",
+            ),
+            period=period,
+            as_of=as_of,
+        )
+        for indicator in indicators_for_plan(plan, year=as_of.year)
+    ]
+    evidence = [
+        report.EvidenceRow(
+            id=item.pk,
+            task_id=item.task_id,
+            original_name=item.original_name,
+            sha256=item.sha256,
+            size=item.size,
+            storage_name=item.file.name,
+            decision=item.latest_review.decision if item.latest_review else None,
+            uploaded_on=item.uploaded_on,
+        )
+        for item in evidence_for_user(user)
+        .filter(task__in=task_ids, withdrawn=False)
+        .order_by("task_id", "uploaded_at", "id")
+    ]
+    evidence += [
+        report.EvidenceRow(
+            id=item.pk,
+            task_id=None,
+            original_name=item.original_name,
+            sha256=item.sha256,
+            size=item.size,
+            storage_name=item.file.name,
+            decision=item.latest_review.decision if item.latest_review else None,
+            uploaded_on=item.uploaded_on,
+            indicator_id=item.indicator_value.indicator_id,
+            value_period=item.indicator_value.period,
+        )
+        for item in evidence_for_user(user)
+        .filter(indicator_value__indicator__plan=plan, task__isnull=True, withdrawn=False)
+        .order_by("uploaded_at", "id")
+    ]
+    return report.ReportData(
+        plan=plan_facts(plan),
+        period=period,
+        as_of=as_of,
+        today=today,
+        sections=tuple(
+            report.SectionFacts(id=s.pk, code=s.code, title=s.title)
+            for s in plan.sections.order_by("order", "id")
+        ),
+        tasks=tuple(rows),
+        indicators=tuple(indicators),
+        evidence=tuple(evidence),
+    )

@@ -1,0 +1,241 @@
+"""The report page: the assembled report in editable fields, and the downloads.
+
+The standing office edits the text and downloads Word or PDF; the ward's leaders see the same
+page read-only and download the report as assembled. Both download the Excel tables and the zip
+package. Unit roles get 403, people of another ward 404.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from theodoi.core.clock import today
+from theodoi.plans.periods import Period, period_of
+from theodoi.plans.selectors import plan_get_for_user
+
+from . import pdf, report, selectors, services
+
+_TEXT = {"rows": 4, "class": "form-control"}
+_LINE = {"class": "form-control"}
+MAX_TEXT = 20000
+
+
+class ReportForm(forms.Form):
+    """The editable parts of the Word report; one text field per section of the plan."""
+
+    issuing_body = forms.CharField(
+        label=_("Issuing body"), max_length=300, widget=forms.Textarea({**_TEXT, "rows": 2})
+    )
+    parent_body = forms.CharField(
+        label=_("Upper body (Party format)"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(_LINE),
+    )
+    # Not stripped: the blank before "/BC-UBND" is where the clerk writes the number.
+    number = forms.CharField(
+        label=_("Number"), max_length=60, required=False, strip=False, widget=forms.TextInput(_LINE)
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, widget=forms.TextInput(_LINE))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput({"type": "date", **_LINE}, format="%Y-%m-%d")
+    )
+    subject = forms.CharField(
+        label=_("Title"), max_length=2000, widget=forms.Textarea({**_TEXT, "rows": 2})
+    )
+    intro = forms.CharField(
+        label=_("Opening"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(_TEXT)
+    )
+    summary = forms.CharField(
+        label=_("Overall results"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(_TEXT),
+    )
+    indicators = forms.CharField(
+        label=_("Indicators"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(_TEXT)
+    )
+    shortcomings = forms.CharField(
+        label=_("Overdue tasks and reasons"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea({**_TEXT, "rows": 6}),
+    )
+    next_steps = forms.CharField(
+        label=_("Next period"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(_TEXT)
+    )
+    proposals = forms.CharField(
+        label=_("Proposals"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(_TEXT)
+    )
+    signer_authority = forms.CharField(
+        label=_("Signing on behalf of"), max_length=200, widget=forms.TextInput(_LINE)
+    )
+    signer_title = forms.CharField(
+        label=_("Signer's title"), max_length=200, widget=forms.TextInput(_LINE)
+    )
+    signer_name = forms.CharField(
+        label=_("Signer's name"), max_length=200, required=False, widget=forms.TextInput(_LINE)
+    )
+    recipients = forms.CharField(
+        label=_("Recipients (one a line)"),
+        max_length=5000,
+        widget=forms.Textarea({**_TEXT, "rows": 5}),
+    )
+    format = forms.ChoiceField(choices=[("docx", "Word"), ("pdf", "PDF")], initial="docx")
+
+    def __init__(self, *args, sections: list[report.SectionText], disabled: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section_names = []
+        for index, section in enumerate(sections):
+            name = f"section_{index}"
+            self.fields[name] = forms.CharField(
+                label=section.heading,
+                max_length=MAX_TEXT,
+                required=False,
+                widget=forms.Textarea(_TEXT),
+            )
+            self.section_names.append(name)
+        if disabled:
+            for field in self.fields.values():
+                field.disabled = True
+
+    @classmethod
+    def initial_from(cls, content: report.ReportContent) -> dict:
+        initial = {name: getattr(content, name) for name in services.EDITABLE_FIELDS}
+        for index, section in enumerate(content.sections):
+            initial[f"section_{index}"] = section.text
+        return initial
+
+    def section_fields(self):
+        return [self[name] for name in self.section_names]
+
+    def edits(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        data["sections"] = [self.cleaned_data[name] for name in self.section_names]
+        return data
+
+
+def _default_period(plan, day) -> Period:
+    cycle = plan.reporting_cycle if plan.reporting_cycle in report.REPORT_CYCLES else "quarterly"
+    return period_of(day, cycle)
+
+
+def _suggestions(day) -> list[tuple[str, str]]:
+    """Periods a ward most often reports on: this and last month, quarter, half and year."""
+    periods: list[Period] = []
+    for cycle in report.REPORT_CYCLES:
+        current = period_of(day, cycle)
+        previous = period_of(current.start - datetime.timedelta(days=1), cycle)
+        periods += [current, previous]
+    return [(str(p), p.label_vi()) for p in sorted(set(periods), key=lambda p: (p.start, p.end))]
+
+
+def _allowed_plan(request, pk: int):
+    plan = plan_get_for_user(request.user, pk)  # 404 outside the ward
+    if not selectors.can_download(request.user, plan):
+        raise PermissionDenied
+    return plan
+
+
+def _download(export: services.ExportFile) -> FileResponse:
+    response = FileResponse(
+        export.file, as_attachment=True, filename=export.name, content_type=export.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def report_page(request, pk: int):
+    day = today()
+    plan = _allowed_plan(request, pk)
+    can_edit = selectors.can_compile(request.user, plan)
+    period_text = request.GET.get("period", "").strip() or str(_default_period(plan, day))
+    context = {
+        "plan": plan,
+        "period_text": period_text,
+        "suggestions": _suggestions(day),
+        "can_edit": can_edit,
+        "pdf_available": pdf.available(),
+        "pdf_unavailable_message": pdf.UNAVAILABLE,
+    }
+    try:
+        period = report.parse_report_period(period_text)
+        data = selectors.report_data(request.user, plan, period, today=day)
+    except report.ReportError as exc:
+        context["period_error"] = str(exc)
+        return render(request, "exports/report.html", context, status=400)
+    content = report.assemble(data)
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = ReportForm(request.POST, sections=content.sections)
+        if form.is_valid():
+            try:
+                export = services.report_export(
+                    actor=request.user,
+                    plan=plan,
+                    period=period,
+                    fmt=form.cleaned_data["format"],
+                    today=day,
+                    edits=form.edits(),
+                )
+            except pdf.PdfError as exc:
+                context["export_error"] = str(exc)
+                status = 503
+            else:
+                return _download(export)
+        else:
+            status = 400
+    else:
+        form = ReportForm(
+            initial=ReportForm.initial_from(content),
+            sections=content.sections,
+            disabled=not can_edit,
+        )
+    context.update(
+        {
+            "period": period,
+            "data": data,
+            "content": content,
+            "form": form,
+            "evidence_count": len(report.cited_evidence(data)),
+        }
+    )
+    return render(request, "exports/report.html", context, status=status)
+
+
+@login_required
+def report_file(request, pk: int, fmt: str):
+    """A download of the report as assembled from the data (no edits), for the office and the
+    leaders: Word, PDF, the Excel tables, or the zip package with the evidence files."""
+    if fmt not in services.FORMATS:
+        raise Http404
+    day = today()
+    plan = _allowed_plan(request, pk)
+    period_text = request.GET.get("period", "").strip() or str(_default_period(plan, day))
+    try:
+        period = report.parse_report_period(period_text)
+        export = services.report_export(
+            actor=request.user, plan=plan, period=period, fmt=fmt, today=day
+        )
+    except (report.ReportError, pdf.PdfError) as exc:
+        context = {
+            "plan": plan,
+            "period_text": period_text,
+            "suggestions": _suggestions(day),
+            "can_edit": selectors.can_compile(request.user, plan),
+            "pdf_available": pdf.available(),
+            "pdf_unavailable_message": pdf.UNAVAILABLE,
+            "period_error": str(exc),
+        }
+        status = 400 if isinstance(exc, report.ReportError) else 503
+        return render(request, "exports/report.html", context, status=status)
+    return _download(export)
