@@ -5,6 +5,9 @@ are skipped with that reason.
 """
 
 import shutil
+import tempfile
+import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -30,11 +33,17 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
+DOWNLOADS = Path(tempfile.mkdtemp(prefix="theodoi-downloads-"))
+
 
 @pytest.fixture(scope="module")
 def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
+    options.add_experimental_option(
+        "prefs",
+        {"download.default_directory": str(DOWNLOADS), "download.prompt_for_download": False},
+    )
     for argument in [
         "--headless=new",
         "--no-sandbox",
@@ -186,3 +195,40 @@ def test_officer_reports_with_a_file_and_the_office_accepts_it(browser, demo_sit
     wait_for_text(browser, "hợp lệ")
     task.refresh_from_db()
     assert task.progress == 100 and task.completed_on is not None
+
+
+def test_leader_lands_on_the_dashboard_and_the_office_downloads_the_word_report(browser, demo_site):
+    """Sign-in → the ward dashboard with its numbers and charts → the periodic report in Word."""
+    import zipfile
+
+    from theodoi.core.clock import today
+    from theodoi.plans.models import Plan, Task
+    from theodoi.plans.selectors import with_state
+
+    sign_in(browser, demo_site, "lanhdao")
+    assert browser.current_url.endswith(reverse("dashboard"))
+    plan = Plan.objects.get(number="110/KH-UBND")
+    expected = with_state(Task.objects.filter(plan__organization=plan.organization), today=today())
+    overdue = expected.filter(state="open_overdue").count()
+    card = browser.find_element(By.CSS_SELECTOR, "[data-testid=state-open_overdue]")
+    assert str(overdue) in card.text
+    # Chart.js drew into the canvases (served by the app, no CDN).
+    WebDriverWait(browser, 10).until(
+        lambda b: b.execute_script(
+            "return window.Chart && Chart.instances && Object.keys(Chart.instances).length >= 2"
+        )
+    )
+
+    sign_in(browser, demo_site, "vanphong")
+    browser.get(demo_site + reverse("export_report", args=[plan.pk]) + "?period=2026-Q3")
+    for old in DOWNLOADS.glob("*"):
+        old.unlink()
+    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=format][value=docx]"))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not [p for p in DOWNLOADS.glob("*.docx")]:
+        time.sleep(0.2)
+    files = list(DOWNLOADS.glob("*.docx"))
+    assert len(files) == 1
+    with zipfile.ZipFile(files[0]) as document:
+        body = document.read("word/document.xml").decode()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in body and "BÁO CÁO" in body
