@@ -111,6 +111,7 @@ def test_officer_signs_in_and_lands_on_own_units_tasks(browser, demo_site):
 
 def test_search_without_diacritics_filters_the_table_in_place(browser, demo_site):
     sign_in(browser, demo_site, "vanphong")
+    browser.get(demo_site + reverse("plan_list"))
     browser.find_element(By.PARTIAL_LINK_TEXT, "Thực hiện Nghị quyết số 57-NQ/TW").click()
     rows = browser.find_elements(By.CSS_SELECTOR, "#task-rows tr:not(.table-secondary)")
     assert len(rows) == 42  # seed 004: 34 tasks in the body and 8 in the appendix
