@@ -112,7 +112,7 @@ def test_officer_signs_in_and_lands_on_own_units_tasks(browser, demo_site):
 def test_search_without_diacritics_filters_the_table_in_place(browser, demo_site):
     sign_in(browser, demo_site, "vanphong")
     browser.get(demo_site + reverse("plan_list"))
-    browser.find_element(By.PARTIAL_LINK_TEXT, "Thực hiện Nghị quyết số 57-NQ/TW").click()
+    click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "Thực hiện Nghị quyết số 57-NQ/TW"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#task-rows tr:not(.table-secondary)")
     assert len(rows) == 42  # seed 004: 34 tasks in the body and 8 in the appendix
     marker = browser.execute_script("window.__same_page = true; return window.__same_page;")
@@ -131,7 +131,7 @@ def test_search_without_diacritics_filters_the_table_in_place(browser, demo_site
 def test_leader_sends_a_directive_from_the_task_page(browser, demo_site):
     sign_in(browser, demo_site, "lanhdao")
     browser.get(demo_site + reverse("plan_list"))
-    browser.find_element(By.PARTIAL_LINK_TEXT, "Thực hiện Nghị quyết số 57-NQ/TW").click()
+    click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "Thực hiện Nghị quyết số 57-NQ/TW"))
     click(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "Bảo đảm an toàn an ninh mạng"))
     browser.find_element(By.ID, "directive-text").send_keys(
         "Báo cáo kết quả rà soát an ninh mạng quý IV."
@@ -191,8 +191,9 @@ def test_officer_reports_with_a_file_and_the_office_accepts_it(browser, demo_sit
 
     sign_in(browser, demo_site, "vanphong")
     browser.get(demo_site + reverse("review_queue"))
-    assert browser.find_element(By.CSS_SELECTOR, "iframe.evidence-preview")
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=decision][value=accept]"))
+    card = browser.find_element(By.XPATH, "//article[.//h3[normalize-space()='bao-cao.pdf']]")
+    assert card.find_element(By.CSS_SELECTOR, "iframe.evidence-preview")
+    click(browser, card.find_element(By.CSS_SELECTOR, "button[name=decision][value=accept]"))
     wait_for_text(browser, "hợp lệ")
     task.refresh_from_db()
     assert task.progress == 100 and task.completed_on is not None

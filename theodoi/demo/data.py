@@ -118,3 +118,28 @@ DIRECTIVE = (
     "Đề nghị Phòng Văn hóa - Xã hội báo cáo ngay tiến độ khai thác các cơ sở dữ liệu quốc gia; "
     "nhiệm vụ đã quá hạn tháng 6/2026.",
 )
+
+# Work reported on the Lê Chân plan in the current period: (section, task code, who reports,
+# percent, result, review of the attached file: None = no file, () = not reviewed yet,
+# ("accept", "") or ("reject", reason)).
+ACTIVITY = [
+    (
+        "PL",
+        "8",
+        "canbo_congan",
+        100,
+        "Đã rà soát an ninh mạng tại 12 cơ quan, đơn vị",
+        ("accept", ""),
+    ),
+    (
+        "PL",
+        "7",
+        "canbo_vhxh",
+        100,
+        "Đã đào tạo kỹ năng số cho 1.250 người dân",
+        ("reject", "Báo cáo chưa có chữ ký và đóng dấu của đơn vị."),
+    ),
+    ("PL", "2", "canbo_vhxh", 60, "Đã kết nối 3/5 cơ sở dữ liệu dùng chung", None),
+    ("PL", "5", "canbo_vhxh", 100, "Đã tổ chức 4 hội nghị quán triệt Nghị quyết 57", ()),
+    ("PL", "6", "canbo_vhxh", 20, "Đang khảo sát nhu cầu ứng dụng trí tuệ nhân tạo", None),
+]

@@ -5,11 +5,15 @@ from pathlib import Path
 
 from django.db import transaction
 
+from theodoi.alerts.services import scan
+from theodoi.core.clock import today
+from theodoi.core.text import fold
 from theodoi.demo import data
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft
 from theodoi.org import services as org_services
 from theodoi.org.models import Organization, User
+from theodoi.plans.periods import period_of
 from theodoi.reporting import services as reporting_services
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
@@ -77,4 +81,59 @@ def load_demo() -> tuple[Organization, bool]:
     section, code, text = data.DIRECTIVE
     task = ward.plans.get().tasks.get(section__code=section, code=code)
     reporting_services.directive_create(actor=users["lanhdao"], task=task, text=text)
+    _activity(ward, users)
+    scan(organization=provinces[data.PROVINCE["code"]])
     return ward, True
+
+
+def _activity(ward: Organization, users: dict[str, User]) -> None:
+    """A few weeks of work on the Lê Chân plan, through the same services the pages use, so the
+    dashboard, the review queue and the alerts have something to show."""
+    plan = ward.plans.get()
+    period = str(period_of(today(), plan.reporting_cycle))
+    for section, code, username, percent, result, review in data.ACTIVITY:
+        task = plan.tasks.get(section__code=section, code=code)
+        report = reporting_services.report_submit(
+            actor=users[username], task=task, period=period, percent=percent, result=result
+        )
+        if review is None:
+            continue
+        evidence = reporting_services.evidence_upload(
+            actor=users[username],
+            name=f"bao-cao-{section}-{code}.pdf",
+            data=_pdf(result),
+            task=task,
+            report=report,
+            kind="signed_document",
+        )
+        if review:
+            reporting_services.evidence_review(
+                actor=users["vanphong"], evidence=evidence, decision=review[0], reason=review[1]
+            )
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF naming the report: small, valid, and different for each task."""
+    # The built-in PDF font has no Vietnamese letters: the file carries the words unaccented.
+    words = fold(text).replace("(", "").replace(")", "")
+    stream = f"BT /F1 12 Tf 72 720 Td ({words[:80]}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (
+        f"trailer << /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out
