@@ -209,3 +209,67 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# --- Security headers (CSP) ---
+# Content-Security-Policy by django-csp 4: no inline scripts or style attributes; JSON data
+# blocks (<script type="application/json">) are data, not scripts, and stay allowed. Views may
+# set a stricter header of their own (evidence files do): the middleware keeps it.
+from csp.constants import NONE, SELF  # noqa: E402
+
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-src": [SELF],  # the review page shows PDF evidence in an iframe
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# --- end Security headers (CSP) ---
+
+# --- Sign-in lockout (django-axes) ---
+# Five failed sign-ins for one user name from one address lock that pair out for 15 minutes,
+# on the sign-in page and the API token endpoint alike (both call authenticate()).
+import datetime as _datetime  # noqa: E402
+
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # must stay last
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = _datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# HTML page for the sign-in form, JSON 429 for the API.
+AXES_LOCKOUT_CALLABLE = "theodoi.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# Behind a reverse proxy (THEODOI_BEHIND_PROXY=1) the client address is the last entry of
+# X-Forwarded-For, the one the proxy itself appended; otherwise REMOTE_ADDR.
+AXES_BEHIND_PROXY = envbool("THEODOI_BEHIND_PROXY", False)
+AXES_CLIENT_IP_CALLABLE = "theodoi.accounts.lockout.client_ip"
+# --- end Sign-in lockout (django-axes) ---
+
+# --- Two-factor sign-in (django-otp) ---
+# Optional TOTP for the standing office, leaders and admins: once a person has confirmed an
+# authenticator app, the second step is required after the password (theodoi.accounts).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "theodoi.accounts"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "theodoi.accounts.middleware.two_factor_required",
+)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "theodoi")
+# --- end Two-factor sign-in (django-otp) ---

@@ -313,10 +313,19 @@ def _alerts_for(user: User, *, open_only: bool):
     "/auth/token", auth=None, response={200: schemas.TokenOut, 401: schemas.Detail}, tags=["auth"]
 )
 def auth_token(request, payload: schemas.TokenIn):
-    """Exchange a username and password for a bearer token (shown only this once)."""
+    """Exchange a username and password for a bearer token (shown only this once). Failures
+    count towards the sign-in lockout (django-axes): locked out, the answer is 429."""
+    # authenticate() records a failure (user_login_failed) and refuses a locked-out pair.
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        # The lockout middleware turns this into the JSON 429 answer.
+        return Status(401, {"detail": WRONG_CREDENTIALS})
     if user is None:
         return Status(401, {"detail": WRONG_CREDENTIALS})
+    # A success clears this user name's failures from this address, as a page sign-in does.
+    from axes.utils import reset as axes_reset
+
+    axes_reset(ip=getattr(request, "axes_ip_address", None), username=payload.username)
     return {"token": token_issue(user=user, name=payload.name)}
 
 

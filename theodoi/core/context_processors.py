@@ -1,3 +1,4 @@
+from theodoi.accounts.otp import offers_two_factor
 from theodoi.core.access import Action, can, can_use_admin
 from theodoi.core.clock import today
 from theodoi.dashboards.selectors import can_see_province, can_see_ward_dashboard
@@ -21,4 +22,5 @@ def theodoi(request):
             and can_see_ward_dashboard(user, user.organization)
         ),
         "show_province": can_see_province(user),
+        "offers_two_factor": offers_two_factor(user),
     }

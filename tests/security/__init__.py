@@ -1,0 +1,1 @@
+"""Security: headers, sign-in lockout, two-factor sign-in and the access matrix (issue 7)."""

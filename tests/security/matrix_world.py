@@ -1,0 +1,50 @@
+"""Objects of both wards for the access matrix: one of each kind a URL can name."""
+
+import datetime
+from decimal import Decimal
+
+from theodoi.budget.models import BudgetLine
+from theodoi.dashboards.models import IndicatorCatalogue
+from theodoi.importer.models import ImportDraft
+from theodoi.plans.models import Indicator
+from theodoi.reporting import services as reporting
+from theodoi.reporting.models import Directive
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def objects_of(plan, task, office, leader):
+    """Return {kind: pk} for one ward's plan and task."""
+    report = reporting.report_submit(actor=office, task=task, period="2026-Q3", percent=40)
+    evidence = reporting.evidence_upload(actor=office, name="bien-ban.pdf", data=PDF, task=task)
+    directive = Directive.objects.create(task=task, author=leader, text="Chỉ đạo")
+    indicator = Indicator.objects.create(
+        plan=plan, name=f"Chỉ tiêu {plan.pk}", comparator=">=", unit_of_measure="%"
+    )
+    draft = ImportDraft.objects.create(
+        organization=plan.organization,
+        created_by=office,
+        source_name="ke-hoach.docx",
+        source_sha256="0" * 64,
+        data={},
+        status=ImportDraft.Status.DISCARDED,
+    )
+    line = BudgetLine.objects.create(
+        plan=plan, code="1", content="Wi-Fi", year=2026, estimate=Decimal("1")
+    )
+    return {
+        "plan": plan.pk,
+        "task": task.pk,
+        "ward": plan.organization_id,
+        "report": report.pk,
+        "evidence": evidence.pk,
+        "directive": directive.pk,
+        "indicator": indicator.pk,
+        "draft": draft.pk,
+        "budget_line": line.pk,
+        "_date": datetime.date(2026, 9, 30),
+    }
+
+
+def catalogue_entry():
+    return IndicatorCatalogue.objects.create(code="DVC", name="Tỷ lệ hồ sơ trực tuyến")

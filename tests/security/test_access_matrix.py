@@ -1,0 +1,259 @@
+"""The access matrix (issue 7): every page URL name and every API endpoint × every persona ×
+own ward / other ward; allowed, 403 or 404, never data of another ward.
+
+Pages are enumerated from theodoi.urls.urlpatterns: a new URL name without a row here fails.
+Cells list the GET status for the personas in PERSONAS order. Write-only URLs answer GET with
+405; their POST side is checked for the other ward and the other unit below.
+"""
+
+import json
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, reverse
+
+from tests.api.helpers import client_for
+from tests.security.matrix_world import catalogue_entry, objects_of
+from theodoi.reporting.models import Evidence, ProgressReport
+from theodoi.urls import urlpatterns
+
+PERSONAS = [
+    "officer", "head", "police_officer", "office", "leader",
+    "ward_admin", "upper", "other_upper", "other_ward",
+]  # fmt: skip
+EXCLUDED_PREFIXES = ("admin/", "static/")
+# Not about a ward's data: the language switch and the sign-in page itself.
+NOT_SCOPED = {"login", "set_language", "api:openapi-json", "api:openapi-view", "api:api-root",
+              "api:auth_token", "api:unknown"}  # fmt: skip
+
+A, F, N, R, M = 200, 403, 404, 302, 405
+ALL = lambda code: [code] * 9  # noqa: E731
+# Only the upper level of the province and ward B's own people see ward B.
+OTHER = [N, N, N, N, N, N, A, N, A]
+OWN = [A, A, A, A, A, A, A, N, N]
+
+# name: (kwargs from a ward's objects and the catalogue pk, own ward row, other ward row)
+PAGES = {
+    "home": (None, ALL(R), None),
+    "logout": (None, ALL(M), None),
+    "plan_list": (None, ALL(A), None),
+    "my_tasks": (None, ALL(A), None),
+    "plan_detail": (lambda o, c: {"pk": o["plan"]}, OWN, OTHER),
+    "task_detail": (lambda o, c: {"pk": o["task"]}, OWN, OTHER),
+    "directive_create": (lambda o, c: {"pk": o["task"]}, ALL(M), ALL(M)),
+    "directive_answer": (
+        lambda o, c: {"pk": o["task"], "directive_pk": o["directive"]},
+        ALL(M),
+        ALL(M),
+    ),
+    "report_submit": (lambda o, c: {"pk": o["task"]}, ALL(M), ALL(M)),
+    "report_decide": (lambda o, c: {"pk": o["report"]}, ALL(M), ALL(M)),
+    "evidence_review": (lambda o, c: {"pk": o["evidence"]}, ALL(M), ALL(M)),
+    "evidence_file": (lambda o, c: {"pk": o["evidence"]}, OWN, OTHER),
+    "review_queue": (None, [F, F, F, A, F, F, F, F, A], None),
+    "import_upload": (None, [F, F, F, A, F, F, F, F, A], None),
+    "import_review": (
+        lambda o, c: {"pk": o["draft"]},
+        [F, F, F, R, F, F, F, N, N],
+        [N, N, N, N, N, N, F, N, R],
+    ),
+    "dashboard": (None, [F, F, F, A, A, F, R, R, A], None),
+    "dashboard_ward": (lambda o, c: {"pk": o["ward"]}, [F, F, F, A, A, F, A, N, N], OTHER),
+    "dashboard_ward_tasks": (lambda o, c: {"pk": o["ward"]}, OWN, OTHER),
+    "indicator_detail": (lambda o, c: {"pk": o["indicator"]}, OWN, OTHER),
+    "indicator_catalogue_link": (lambda o, c: {"pk": o["indicator"]}, ALL(M), ALL(M)),
+    "province_dashboard": (None, [F, F, F, F, F, F, A, A, F], None),
+    "catalogue_create": (None, ALL(M), None),
+    "catalogue_compare": (lambda o, c: {"pk": c}, [F, F, F, F, F, F, A, A, F], None),
+    "export_report": (lambda o, c: {"pk": o["plan"]}, [F, F, F, A, A, F, A, N, N], OTHER),
+    "export_report_file": (
+        lambda o, c: {"pk": o["plan"], "fmt": "xlsx"},
+        [F, F, F, A, A, F, A, N, N],
+        OTHER,
+    ),
+    "ranking": (None, ALL(A), None),
+    "ranking_ward": (lambda o, c: {"ward_id": o["ward"]}, OWN, OTHER),
+    "ranking_scale": (
+        lambda o, c: {"ward_id": o["ward"]},
+        [F, F, F, A, F, A, F, N, N],
+        [N, N, N, N, N, N, F, N, A],
+    ),
+    "plan_budget": (lambda o, c: {"pk": o["plan"]}, OWN, OTHER),
+    "ward_budget_record": (lambda o, c: {"pk": o["plan"]}, ALL(M), ALL(M)),
+    "budget_line_record": (lambda o, c: {"pk": o["budget_line"]}, ALL(M), ALL(M)),
+    "two_factor_setup": (None, [F, F, F, A, A, A, F, F, A], None),
+    "two_factor_verify": (None, ALL(R), None),
+}
+
+# API: (method, path from a ward's objects, own ward row, other ward row)
+API = {
+    "api:me": ("get", lambda o: "/me", ALL(A), None),
+    "api:plan_list": ("get", lambda o: "/plans", ALL(A), None),
+    "api:alert_list": ("get", lambda o: "/alerts", ALL(A), None),
+    "api:plan_tasks": ("get", lambda o: f"/plans/{o['plan']}/tasks", OWN, OTHER),
+    "api:task_detail": ("get", lambda o: f"/tasks/{o['task']}", OWN, OTHER),
+    "api:evidence_file": ("get", lambda o: f"/evidence/{o['evidence']}/file", OWN, OTHER),
+    # Writes: a valid body; the other ward is refused before anything is written.
+    "api:report_submit": (
+        "post",
+        lambda o: f"/tasks/{o['task']}/reports",
+        None,
+        OTHER[:6] + [F, N, None],
+    ),
+    "api:evidence_upload": ("post", lambda o: f"/tasks/{o['task']}/evidence", None, None),
+    "api:evidence_review": (
+        "post",
+        lambda o: f"/evidence/{o['evidence']}/review",
+        None,
+        OTHER[:6] + [F, N, None],
+    ),
+    "api:indicator_value": (
+        "post",
+        lambda o: f"/indicators/{o['indicator']}/values",
+        None,
+        OTHER[:6] + [F, N, None],
+    ),
+}
+API_BODIES = {
+    "api:report_submit": {"period": "2026-Q4", "percent": 90},
+    "api:evidence_review": {"decision": "reject", "reason": "Thiếu chữ ký"},
+    "api:indicator_value": {"period": "2026", "value": 50},
+}
+
+
+def _names(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            full = f"{namespace}:{inner}" if namespace and inner else (namespace or inner)
+            yield from _names(pattern.url_patterns, prefix + str(pattern.pattern), full)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, prefix + str(pattern.pattern)
+
+
+def test_every_url_name_has_a_row_in_the_matrix():
+    names = {name for name, route in _names(urlpatterns) if not route.startswith(EXCLUDED_PREFIXES)}
+    assert None not in names, "every URL pattern needs a name to be in the matrix"
+    missing = names - set(PAGES) - set(API) - NOT_SCOPED
+    assert not missing, f"add these URL names to the access matrix: {sorted(missing)}"
+    assert not (set(PAGES) | set(API)) - names, "the matrix names URLs that no longer exist"
+
+
+@pytest.fixture
+def matrix(world):
+    people = world.people
+    own = objects_of(world.plan_a, world.task_vhxh, people.office, people.leader)
+    other = objects_of(world.plan_b, world.task_b, people.other_ward, people.other_ward)
+    secrets = [world.task_b.title, f"Chỉ tiêu {world.plan_b.pk}"]
+    if world.plan_b.title != world.plan_a.title:
+        secrets.append(world.plan_b.title)
+    return world, own, other, catalogue_entry().pk, secrets
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+def _sees_other_ward(persona: str) -> bool:
+    return persona in ("upper", "other_ward")
+
+
+def test_pages(matrix):
+    world, own, other, catalogue, secrets = matrix
+    failures = []
+    for persona_index, persona in enumerate(PERSONAS):
+        client = Client()
+        client.force_login(getattr(world.people, persona))
+        for name, (build, own_row, other_row) in PAGES.items():
+            for scope, objects, row in (("own", own, own_row), ("other", other, other_row)):
+                if row is None:
+                    continue
+                kwargs = build(objects, catalogue) if build else None
+                response = client.get(reverse(name, kwargs=kwargs))
+                expected = row[persona_index]
+                if response.status_code != expected:
+                    failures.append(f"{name}/{scope}/{persona}: {response.status_code}≠{expected}")
+                body = _body(response)
+                if not _sees_other_ward(persona):
+                    leaked = [secret for secret in secrets if secret in body]
+                    if leaked:
+                        failures.append(f"{name}/{scope}/{persona} shows {leaked}")
+    assert failures == []
+
+
+def test_api(matrix):
+    world, own, other, _, secrets = matrix
+    failures = []
+    for persona_index, persona in enumerate(PERSONAS):
+        client = client_for(getattr(world.people, persona))
+        for name, (method, build, own_row, other_row) in API.items():
+            for scope, objects, row in (("own", own, own_row), ("other", other, other_row)):
+                if row is None or row[persona_index] is None:
+                    continue
+                path = "/api/v1" + build(objects)
+                if method == "get":
+                    response = client.get(path)
+                else:
+                    body = json.dumps(API_BODIES[name])
+                    response = client.post(path, body, content_type="application/json")
+                expected = row[persona_index]
+                if response.status_code != expected:
+                    failures.append(f"{name}/{scope}/{persona}: {response.status_code}≠{expected}")
+                if not _sees_other_ward(persona):
+                    leaked = [secret for secret in secrets if secret in _body(response)]
+                    if leaked:
+                        failures.append(f"{name}/{scope}/{persona} shows {leaked}")
+    assert failures == []
+    # Nothing was written into ward B by anyone refused.
+    assert not ProgressReport.objects.filter(task=world.task_b, period="2026-Q4").exists()
+
+
+def test_other_unit_cannot_report_on_a_task_it_does_not_lead(matrix):
+    world, *_ = matrix
+    police = client_for(world.people.police_officer)
+    response = police.post(
+        f"/api/v1/tasks/{world.task_vhxh.pk}/reports",
+        json.dumps({"period": "2026-Q4", "percent": 90}),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    page = Client()
+    page.force_login(world.people.police_officer)
+    refused = page.post(
+        reverse("report_submit", args=[world.task_vhxh.pk]), {"period": "2026-Q4", "percent": 90}
+    )
+    assert refused.status_code in (403, 404)
+    assert not ProgressReport.objects.filter(task=world.task_vhxh, period="2026-Q4").exists()
+
+
+def test_page_writes_into_the_other_ward_are_refused(matrix):
+    world, _, other, catalogue, _ = matrix
+    client = Client()
+    client.force_login(world.people.office)
+    for name, (build, _, other_row) in PAGES.items():
+        if other_row is None or other_row[0] != M:
+            continue
+        response = client.post(reverse(name, kwargs=build(other, catalogue)), {})
+        assert response.status_code in (403, 404), name
+
+
+def test_evidence_is_served_only_through_the_checking_view(matrix, client):
+    world, own, *_ = matrix
+    evidence = Evidence.objects.get(pk=own["evidence"])
+    assert client.get(reverse("evidence_file", args=[evidence.pk])).status_code == 302
+    public = "/" + settings.MEDIA_URL.strip("/") + "/" + evidence.file.name
+    client.force_login(world.people.officer)
+    assert client.get(public).status_code == 404, "no public media URL"
+    response = client.get(reverse("evidence_file", args=[evidence.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "bien-ban.pdf" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    api = client_for(world.people.officer).get(f"/api/v1/evidence/{evidence.pk}/file")
+    assert api.status_code == 200 and api["Content-Type"] == "application/pdf"
+    assert api["Content-Disposition"].startswith("attachment;")

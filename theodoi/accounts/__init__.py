@@ -1,0 +1,1 @@
+"""Sign-in protection: lockout responses and optional TOTP two-factor sign-in."""

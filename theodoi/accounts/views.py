@@ -1,0 +1,100 @@
+"""Optional TOTP two-factor sign-in: enrol an authenticator app, and the code step at sign-in."""
+
+import base64
+from base64 import b32encode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from theodoi.accounts.otp import PENDING_KEY, confirmed_device, offers_two_factor
+
+
+def _code(request) -> str:
+    return "".join(request.POST.get("code", "").split())
+
+
+def _qr_data_uri(text: str) -> str | None:
+    """An SVG QR code as a data: URI, when the optional ``qrcode`` package is installed."""
+    try:
+        import qrcode
+        import qrcode.image.svg
+    except ImportError:
+        return None
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Enrol: show the secret (text and otpauth:// URI), confirm with a first code. Once on,
+    the same page turns it off again after a current code."""
+    user = request.user
+    if not offers_two_factor(user):
+        raise PermissionDenied
+    device = confirmed_device(user)
+    if device is not None:
+        if request.method == "POST" and request.POST.get("action") == "disable":
+            if device.verify_token(_code(request)):
+                TOTPDevice.objects.filter(user=user).delete()
+                messages.success(request, _("Two-factor sign-in is turned off."))
+                return redirect("two_factor_setup")
+            messages.error(request, _("The code is not correct. Try again."))
+        return render(request, "accounts/two_factor_setup.html", {"enabled": True})
+
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if pending is None:
+        pending = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    if request.method == "POST":
+        if pending.verify_token(_code(request)):
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=user).exclude(pk=pending.pk).delete()
+                pending.confirmed = True
+                pending.save(update_fields=["confirmed"])
+            # This session has just proved the code: it does not have to give it again.
+            otp_login(request, pending)
+            messages.success(request, _("Two-factor sign-in is on."))
+            return redirect("two_factor_setup")
+        messages.error(request, _("The code is not correct. Try again."))
+    secret = b32encode(pending.bin_key).decode()
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "enabled": False,
+            "secret": secret,
+            "config_url": pending.config_url,
+            "qr": _qr_data_uri(pending.config_url),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second sign-in step: a code from the authenticator app."""
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    device = confirmed_device(request.user)
+    if not request.session.get(PENDING_KEY) or device is None:
+        request.session.pop(PENDING_KEY, None)
+        return redirect(target or "home")
+    if request.method == "POST":
+        if device.verify_token(_code(request)):
+            request.session.pop(PENDING_KEY, None)
+            request.session.cycle_key()
+            otp_login(request, device)
+            return redirect(target or "home")
+        messages.error(request, _("The code is not correct. Try again."))
+    return render(request, "accounts/two_factor_verify.html", {"next": target})
