@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck messages clean
+.PHONY: demo test lint typecheck messages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,18 @@ typecheck: $(STAMP)
 # Needs GNU gettext (msgfmt) only when translations change; the compiled .mo files are committed.
 messages: $(STAMP)
 	cd theodoi && ../$(BIN)/theodoi makemessages -l vi --no-obsolete && ../$(BIN)/theodoi compilemessages
+
+# Scale measurements on PostgreSQL (127.0.0.1:5432, user postgres): a synthetic province of
+# 100 wards × 150 tasks × 2 years, page timings, the alert scan, imports, a Locust load test
+# against gunicorn; prints a table and writes bench/results.json. Not part of `make test`.
+# Extra options through BENCH_ARGS, e.g. `make bench BENCH_ARGS=--keep`.
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

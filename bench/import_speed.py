@@ -40,7 +40,9 @@ def main() -> None:
             start = time.perf_counter()
             draft = draft_from_bytes(data, name=path.name)
             timings.append(time.perf_counter() - start)
-        ward = Organization.objects.create(name=f"Phường {index}", code=f"BENCH{index}", kind="ward")
+        ward = Organization.objects.create(
+            name=f"Phường {index}", code=f"BENCH{index}", kind="ward"
+        )
         start = time.perf_counter()
         import_draft(actor=None, draft=draft, ward=ward, source_name=path.name)
         saved = time.perf_counter() - start
@@ -69,8 +71,14 @@ def thirty_page_docx(rows: int = 200) -> bytes:
         cell.text = text
     for number in range(1, rows + 1):
         cells = table.add_row().cells
-        texts = [str(number), f"Triển khai nhiệm vụ chuyển đổi số số {number} " * 3,
-                 "Phòng Văn hóa - Xã hội", "Các cơ quan, đơn vị", "Báo cáo", "Quý IV/2026"]
+        texts = [
+            str(number),
+            f"Triển khai nhiệm vụ chuyển đổi số số {number} " * 3,
+            "Phòng Văn hóa - Xã hội",
+            "Các cơ quan, đơn vị",
+            "Báo cáo",
+            "Quý IV/2026",
+        ]
         for cell, text in zip(cells, texts, strict=True):
             cell.text = text
     buffer = io.BytesIO()

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from theodoi.plans.periods import CYCLES, Period, PeriodError, parse_period, periods_between
 from theodoi.plans.states import expected_progress
@@ -212,23 +213,36 @@ def missing_reports(facts: TaskFacts) -> list[Finding]:
     if facts.reporting_cycle not in CYCLES or facts.start > facts.today:
         return []
     findings = []
-    for period in periods_between(facts.start, facts.today, facts.reporting_cycle):
-        report_due = period.due(facts.report_due_days)
-        if period.end >= facts.today or report_due >= facts.today:
-            continue
+    for period, report_due in _ended_periods(
+        facts.start, facts.today, facts.reporting_cycle, facts.report_due_days
+    ):
         if str(period) in facts.reported_periods:
             continue
-        late = (facts.today - report_due).days
+        # No "days late" in the alert: a number that changes every day would rewrite every
+        # open alert on every scan; the due day says the same and stays put.
         findings.append(
             Finding(
                 Rule.MISSING_REPORT,
                 str(period),
-                {"period": str(period), "report_due": report_due.isoformat(), "days_late": late},
-                f"Chưa có báo cáo {period.label_vi()} (hạn nộp {format_date(report_due)}, "
-                f"đã trễ {_days(late)}).",
+                {"period": str(period), "report_due": report_due.isoformat()},
+                f"Chưa có báo cáo {period.label_vi()} (hạn nộp {format_date(report_due)}).",
             )
         )
     return findings
+
+
+@lru_cache(maxsize=4096)
+def _ended_periods(
+    start: datetime.date, today: datetime.date, cycle: str, due_days: int
+) -> tuple[tuple[Period, datetime.date], ...]:
+    """The periods from ``start`` whose report due day has passed by ``today``. Thousands of
+    tasks share a start and a cycle, so a scan computes each list once."""
+    ended = []
+    for period in periods_between(start, today, cycle):
+        report_due = period.due(due_days)
+        if period.end < today and report_due < today:
+            ended.append((period, report_due))
+    return tuple(ended)
 
 
 def due_soon(facts: TaskFacts) -> Finding | None:
