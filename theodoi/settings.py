@@ -153,8 +153,30 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
+# --- Storage (local folder or S3) ---
+# Evidence files go to MEDIA_ROOT unless THEODOI_S3_BUCKET names a bucket on an S3-compatible
+# service (MinIO, Ceph, a cloud's object storage) reached through django-storages. Files are
+# stored under their SHA-256 and never overwritten; they are served only through the app.
+THEODOI_S3_BUCKET = env("THEODOI_S3_BUCKET")
+if THEODOI_S3_BUCKET:
+    AWS_STORAGE_BUCKET_NAME = THEODOI_S3_BUCKET
+    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID") or None
+    AWS_S3_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY") or None
+    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", env("AWS_DEFAULT_REGION")) or None
+    # "path" for most self-hosted services (MinIO), "virtual" for the large clouds.
+    AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE") or None
+    AWS_LOCATION = env("THEODOI_S3_PREFIX", "")
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_DEFAULT_ACL = None  # the bucket's own policy: private
+    AWS_QUERYSTRING_AUTH = True  # never a public URL
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
+    _DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage"}
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# --- end Storage (local folder or S3) ---
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

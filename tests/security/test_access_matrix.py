@@ -52,6 +52,8 @@ PAGES = {
     "evidence_review": (lambda o, c: {"pk": o["evidence"]}, ALL(M), ALL(M)),
     "evidence_file": (lambda o, c: {"pk": o["evidence"]}, OWN, OTHER),
     "review_queue": (None, [F, F, F, A, F, F, F, F, A], None),
+    # The audit trail: admins only (ward B's office is no admin).
+    "audit_export": (None, [F, F, F, F, F, A, F, F, F], None),
     "import_upload": (None, [F, F, F, A, F, F, F, F, A], None),
     "import_review": (
         lambda o, c: {"pk": o["draft"]},

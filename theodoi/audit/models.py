@@ -39,3 +39,17 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The end of the chain in one row (id=1). Writers lock it with SELECT … FOR UPDATE, so
+    appends are serialized and two concurrent writers can never fork the chain."""
+
+    last_hash = models.CharField(max_length=64, blank=True)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.last_hash[:12]}"

@@ -94,9 +94,12 @@ def parse_period(text: str, cycle: str) -> Period:
         )
     year = int(match.group(1))
     number = int(match.group(2)) if match.lastindex and match.lastindex >= 2 else 1
+    if not 1900 <= year <= 2999:
+        raise PeriodError(f"Kỳ báo cáo «{text}»: năm {year} nằm ngoài khoảng hợp lý.")
     try:
         period = Period(cycle, year, number)
         period.start  # noqa: B018 - validates week 53 and month 13
+        period.end  # noqa: B018
     except ValueError as exc:
         raise PeriodError(f"Kỳ báo cáo «{text}» không tồn tại.") from exc
     if cycle == "monthly" and not 1 <= number <= 12:

@@ -193,6 +193,36 @@ TASK_EDITABLE_FIELDS = {
 }
 
 
+class StaleEdit(ValueError):
+    """Someone else saved the record after it was opened; nothing was overwritten."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message
+            or "Nhiệm vụ vừa được người khác cập nhật. Hãy tải lại trang để xem bản mới rồi sửa tiếp."
+        )
+
+
+def _check_version(task: Task, expected: datetime.datetime | str) -> None:
+    """Lock the task's row and compare its version token with the one the editor saw."""
+    if isinstance(expected, str):
+        try:
+            parsed = datetime.datetime.fromisoformat(expected.strip().replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise StaleEdit from exc
+    else:
+        parsed = expected
+    current = (
+        Task.objects.select_for_update()
+        .filter(pk=task.pk)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    if current is None or current != parsed:
+        raise StaleEdit
+    task.refresh_from_db()
+
+
 @transaction.atomic
 def task_update(
     *,
@@ -201,9 +231,15 @@ def task_update(
     changes: Mapping[str, Any],
     lead_units: Iterable[Unit] | None = None,
     coordinating_units: Iterable[Unit] | None = None,
+    expected_updated_at: datetime.datetime | str | None = None,
 ) -> Task:
-    """Change the given fields of a task; a new deadline text is parsed again."""
+    """Change the given fields of a task; a new deadline text is parsed again.
+
+    ``expected_updated_at`` is the task's ``updated_at`` when the editor opened it (its version
+    token): if someone saved the task since, ``StaleEdit`` is raised and nothing is written."""
     _check(actor, Action.MANAGE_PLAN, task)
+    if expected_updated_at is not None:
+        _check_version(task, expected_updated_at)
     unknown = set(changes) - TASK_EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"fields that cannot be edited: {sorted(unknown)}")

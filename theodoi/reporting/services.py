@@ -7,6 +7,7 @@ the same transaction, and then brings the task's cached progress and completion 
 
 import datetime
 import hashlib
+import logging
 import re
 from decimal import Decimal
 
@@ -32,6 +33,8 @@ from theodoi.reporting.models import (
     evidence_path,
 )
 
+logger = logging.getLogger(__name__)
+
 
 class ReportingError(ValueError):
     """Bad input a person can correct; the message says how, in Vietnamese."""
@@ -50,6 +53,16 @@ class StaleVersion(ReportingError):
     def __init__(self) -> None:
         super().__init__(
             "Báo cáo vừa được người khác cập nhật. Hãy tải lại trang để xem bản mới rồi sửa tiếp."
+        )
+
+
+class StaleReview(ReportingError):
+    """Another reviewer decided on the file after this reviewer opened it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Minh chứng này vừa được người khác xem xét. Hãy tải lại trang để xem quyết định mới "
+            "trước khi quyết định tiếp."
         )
 
 
@@ -306,7 +319,16 @@ def evidence_upload(
         uploaded_by=actor,
         uploaded_on=today(),
     )
-    evidence.file.name = _store(data, digest)
+    # The file is stored first: if the storage fails, no row is written that would point to a
+    # missing file; if the transaction fails after it, the stored copy is merely unreferenced.
+    try:
+        evidence.file.name = _store(data, digest)
+    except Exception as exc:  # any backend: a full disk, a refused or unreachable S3 service
+        logger.exception("evidence storage failed for %s", digest)
+        raise ReportingError(
+            "Không lưu được tệp minh chứng vào kho lưu trữ (lỗi máy chủ lưu trữ). Tệp chưa được "
+            "ghi nhận; hãy thử lại sau ít phút hoặc báo quản trị viên."
+        ) from exc
     evidence.save()
     organization = (task or indicator_value.indicator).plan.organization
     audit_record(
@@ -324,11 +346,30 @@ def evidence_upload(
 
 @transaction.atomic
 def evidence_review(
-    *, actor: User, evidence: Evidence, decision: str, reason: str = ""
+    *,
+    actor: User,
+    evidence: Evidence,
+    decision: str,
+    reason: str = "",
+    expected_review_id: int | None = None,
 ) -> EvidenceReview:
-    """Accept or reject one file; a rejection needs its reason."""
+    """Accept or reject one file; a rejection needs its reason.
+
+    ``expected_review_id`` is the id of the latest review the reviewer saw (0: none): when a
+    newer review exists, ``StaleReview`` is raised and no second decision is recorded."""
     subject = evidence.task or evidence.indicator_value.indicator
     require(actor, Action.REVIEW, subject)
+    if expected_review_id is not None:
+        # The file's row lock serializes two reviewers deciding at the same moment.
+        Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
+        latest = (
+            EvidenceReview.objects.filter(evidence=evidence)
+            .order_by("-reviewed_at", "-id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        if (latest or 0) != expected_review_id:
+            raise StaleReview
     decision = {"accept": "accepted", "reject": "rejected"}.get(decision, decision)
     if decision not in EvidenceReview.Decision.values:
         raise ReportingError("Quyết định phải là «hợp lệ» hoặc «không hợp lệ».")

@@ -1,0 +1,37 @@
+"""The audit trail in the admin site: read-only, and scoped to the admin's part of the tree."""
+
+from django.contrib import admin
+
+from theodoi.audit.models import AuditEvent
+from theodoi.core.access import can_use_admin, org_scope
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor", "organization", "action", "object_type", "object_id", "summary")
+    list_filter = ("action", "object_type")
+    search_fields = ("summary", "object_id", "actor__username")
+    date_hierarchy = "at"
+    list_select_related = ("actor", "organization")
+    ordering = ("-id",)
+    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+
+    def has_module_permission(self, request):
+        return can_use_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if not can_use_admin(request.user):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(org_scope(request.user))

@@ -1,0 +1,233 @@
+"""One-file backups: the database as Django's JSON dump, the stored files, and a manifest.
+
+The archive (tar.gz) holds ``manifest.json``, ``data.json`` (``dumpdata`` of every app, with
+natural keys for content types and permissions, which ``migrate`` recreates with other ids) and
+``files/<storage name>`` for every file a model refers to. The manifest lists each member's
+SHA-256; ``restore`` checks them all before it changes anything.
+"""
+
+import datetime
+import hashlib
+import io
+import json
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from django.apps import apps
+from django.core import serializers
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+FORMAT = "theodoi-backup"
+VERSION = 1
+MANIFEST = "manifest.json"
+DATA = "data.json"
+FILES = "files/"
+# Rows that `migrate` itself creates: they do not make an installation "not empty".
+CREATED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission", "audit.audithead"}
+EXCLUDED = {"contenttypes.contenttype", "auth.permission"}
+
+
+class _ExactEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds; the audit chain's hashes need every digit."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _dump(stream, database: str) -> None:
+    """What ``dumpdata --natural-foreign`` writes for every app, with exact times."""
+    app_list = [(config, None) for config in apps.get_app_configs()]
+    ordered = serializers.sort_dependencies(app_list, allow_cycles=True)
+
+    def objects():
+        for model in ordered:
+            meta = model._meta
+            if meta.proxy or not meta.managed or meta.label_lower in EXCLUDED:
+                continue
+            yield from model._base_manager.using(database).order_by(meta.pk.name).iterator()
+
+    serializers.serialize(
+        "json",
+        objects(),
+        stream=stream,
+        use_natural_foreign_keys=True,
+        cls=_ExactEncoder,
+    )
+
+
+class BackupError(Exception):
+    """The archive cannot be written or restored; the message says why, in Vietnamese."""
+
+
+@dataclass
+class Summary:
+    objects: int
+    files: int
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def stored_file_names() -> list[str]:
+    """Every storage name a FileField of any model refers to."""
+    names: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                values = model._default_manager.exclude(**{field.name: ""}).values_list(
+                    field.name, flat=True
+                )
+                names.update(value for value in values if value)
+    return sorted(names)
+
+
+def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(timezone.now().timestamp())
+    info.mode = 0o600
+    archive.addfile(info, io.BytesIO(data))
+
+
+def backup(path: str | Path, database: str = DEFAULT_DB_ALIAS) -> Summary:
+    """Write the archive to ``path``. The dump is taken in one transaction, so it is consistent
+    on PostgreSQL even while people keep working."""
+    path = Path(path)
+    sums: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / DATA
+        with transaction.atomic(using=database):
+            with dump.open("w", encoding="utf-8") as stream:
+                _dump(stream, database)
+            names = stored_file_names()
+        data = dump.read_bytes()
+        objects = len(json.loads(data))
+        partial = path.with_name(path.name + ".partial")
+        with tarfile.open(partial, "w:gz") as archive:
+            _add(archive, DATA, data)
+            sums[DATA] = _sha256(data)
+            for name in names:
+                try:
+                    with default_storage.open(name, "rb") as handle:
+                        content = handle.read()
+                except (FileNotFoundError, OSError) as exc:
+                    raise BackupError(
+                        f"Không đọc được tệp «{name}» trong kho lưu trữ: {exc}"
+                    ) from exc
+                member = FILES + name
+                _add(archive, member, content)
+                sums[member] = _sha256(content)
+            manifest = {
+                "format": FORMAT,
+                "version": VERSION,
+                "created": timezone.now().isoformat(),
+                "objects": objects,
+                "files": len(names),
+                "sha256": sums,
+            }
+            _add(
+                archive,
+                MANIFEST,
+                json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"),
+            )
+        partial.replace(path)
+    return Summary(objects=objects, files=len(names))
+
+
+def _read_archive(path: Path) -> tuple[dict, dict[str, bytes]]:
+    """The manifest and every member, after checking each one against its SHA-256."""
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            members: dict[str, bytes] = {}
+            for info in archive.getmembers():
+                if not info.isfile():
+                    raise BackupError(f"Tệp sao lưu có mục lạ «{info.name}».")
+                pure = PurePosixPath(info.name)
+                if pure.is_absolute() or ".." in pure.parts:
+                    raise BackupError(f"Tệp sao lưu có đường dẫn không an toàn «{info.name}».")
+                members[info.name] = archive.extractfile(info).read()
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise BackupError(
+            f"Không đọc được tệp sao lưu {path}: tệp hỏng hoặc không đúng định dạng."
+        ) from exc
+    try:
+        manifest = json.loads(members.pop(MANIFEST))
+    except (KeyError, ValueError) as exc:
+        raise BackupError("Tệp sao lưu không có bảng kê (manifest.json) hợp lệ.") from exc
+    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        raise BackupError("Tệp này không phải bản sao lưu của theodoi (hoặc phiên bản khác).")
+    sums = manifest.get("sha256") or {}
+    if set(sums) != set(members):
+        missing = sorted(set(sums) - set(members))
+        extra = sorted(set(members) - set(sums))
+        raise BackupError(f"Tệp sao lưu không khớp bảng kê: thiếu {missing[:5]}, thừa {extra[:5]}.")
+    for name, data in members.items():
+        if _sha256(data) != sums[name]:
+            raise BackupError(
+                f"Tệp «{name}» trong bản sao lưu đã bị hỏng hoặc bị sửa (sai SHA-256)."
+            )
+    if DATA not in members:
+        raise BackupError("Tệp sao lưu không có dữ liệu (data.json).")
+    return manifest, members
+
+
+def _check_target(database: str) -> None:
+    connection = connections[database]
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise BackupError(
+            "Cơ sở dữ liệu chưa được cập nhật cấu trúc. Hãy chạy «theodoi migrate» trước khi khôi phục."
+        )
+    for model in apps.get_models():
+        if model._meta.label_lower in CREATED_BY_MIGRATE or not model._meta.managed:
+            continue
+        if model._default_manager.using(database).exists():
+            raise BackupError(
+                "Chỉ khôi phục được vào một cài đặt mới, còn trống: cơ sở dữ liệu đang có dữ liệu "
+                f"({model._meta.label}). Hãy tạo cơ sở dữ liệu mới, chạy «theodoi migrate» rồi "
+                "khôi phục lại."
+            )
+
+
+def restore(path: str | Path, database: str = DEFAULT_DB_ALIAS) -> Summary:
+    """Bring a backup back into a freshly migrated, empty installation."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"Không tìm thấy tệp sao lưu {path}.")
+    manifest, members = _read_archive(path)
+    _check_target(database)
+    files = {name[len(FILES) :]: data for name, data in members.items() if name.startswith(FILES)}
+    for name, data in files.items():
+        if default_storage.exists(name):
+            with default_storage.open(name, "rb") as handle:
+                if handle.read() != data:
+                    raise BackupError(
+                        f"Kho lưu trữ đã có tệp «{name}» khác với bản sao lưu; không ghi đè."
+                    )
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / DATA
+        dump.write_bytes(members[DATA])
+        with transaction.atomic(using=database):
+            call_command("loaddata", str(dump), database=database, verbosity=0)
+    for name, data in files.items():
+        if not default_storage.exists(name):
+            saved = default_storage.save(name, ContentFile(data))
+            if saved != name:
+                default_storage.delete(saved)
+                raise BackupError(f"Không ghi được tệp «{name}» vào kho lưu trữ.")
+
+    return Summary(objects=manifest.get("objects", 0), files=len(files))
