@@ -17,6 +17,8 @@ from urllib.parse import urlparse
 
 from locust import FastHttpUser, between, events, task
 
+from theodoi.core.samplepdf import tiny_pdf
+
 PASSWORD = os.environ.get("BENCH_PASSWORD", "theodoi-demo")
 PERIOD = os.environ.get("BENCH_PERIOD", "")
 with open(os.environ["BENCH_USERS_FILE"], encoding="utf-8") as handle:
@@ -35,29 +37,7 @@ def _loopback_only(environment, **_kwargs):
 
 def _tiny_pdf(label: str) -> bytes:
     """A small valid PDF, different for every upload (the server stores files by SHA-256)."""
-    stream = f"BT /F1 12 Tf 72 770 Td (Minh chung {label}) Tj ET".encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return tiny_pdf(f"Minh chung {label}")
 
 
 def _multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]):

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from theodoi.alerts.services import scan
 from theodoi.core.clock import today
-from theodoi.core.text import fold
+from theodoi.core.samplepdf import tiny_pdf
 from theodoi.demo import data
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft
@@ -101,7 +101,7 @@ def _activity(ward: Organization, users: dict[str, User]) -> None:
         evidence = reporting_services.evidence_upload(
             actor=users[username],
             name=f"bao-cao-{section}-{code}.pdf",
-            data=_pdf(result),
+            data=tiny_pdf(result),
             task=task,
             report=report,
             kind="signed_document",
@@ -110,30 +110,3 @@ def _activity(ward: Organization, users: dict[str, User]) -> None:
             reporting_services.evidence_review(
                 actor=users["vanphong"], evidence=evidence, decision=review[0], reason=review[1]
             )
-
-
-def _pdf(text: str) -> bytes:
-    """A one-page PDF naming the report: small, valid, and different for each task."""
-    # The built-in PDF font has no Vietnamese letters: the file carries the words unaccented.
-    words = fold(text).replace("(", "").replace(")", "")
-    stream = f"BT /F1 12 Tf 72 720 Td ({words[:80]}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (
-        f"trailer << /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    return out
