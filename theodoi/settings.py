@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "theodoi.dashboards",
     "theodoi.exports",
     "theodoi.ranking",
+    "theodoi.assessment",
     "theodoi.demo",
 ]
 

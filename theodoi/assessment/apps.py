@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssessmentConfig(AppConfig):
+    name = "theodoi.assessment"
+    verbose_name = _("Digital-transformation self-assessment")
