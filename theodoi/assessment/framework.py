@@ -207,6 +207,9 @@ def number(value: Any) -> Decimal | None:
 
 
 def _points(value: Any, where: str, label: str, problems: _Problems) -> Decimal | None:
+    if value is None or _text(value) == "":
+        problems.add(where, f"thiếu {label} (ví dụ 2 hoặc 0,5).")
+        return None
     result = number(value)
     if result is None:
         problems.add(where, f"{label} phải là một số (ví dụ 2 hoặc 0,5), không phải «{value}».")
@@ -397,7 +400,9 @@ def parse(raw: Any) -> Framework:
     if not name:
         problems.add("", "Thiếu tên bộ tiêu chí («name»).")
     year = _whole(raw.get("year"))
-    if year is None or not 2000 <= year <= 2100:
+    if raw.get("year") is None or _text(raw.get("year")) == "":
+        problems.add("", "Thiếu năm áp dụng («year»), ví dụ 2026.")
+    elif year is None or not 2000 <= year <= 2100:
         problems.add(
             "", f"Năm áp dụng («year») phải là một năm như 2026, không phải «{raw.get('year')}»."
         )
@@ -469,7 +474,8 @@ def _whole(value: Any) -> int | None:
 def _check_codes(framework: Framework, problems: _Problems) -> None:
     seen: set[str] = set()
     for group in framework.groups:
-        if group.code in seen:
+        # A group without a code is reported as such; two of them are not a duplicate.
+        if group.code and group.code in seen:
             problems.add(
                 "", f"Mã «{group.code}» dùng cho hai nhóm hoặc tiêu chí; mỗi mã phải riêng."
             )
