@@ -182,3 +182,75 @@ def test_comparison_is_for_the_upper_level(login, world, entry):
     url = reverse("catalogue_compare", args=[entry.pk])
     assert login(world.people.leader).get(url).status_code == 403
     assert login(world.people.upper).get(url).status_code == 200
+
+
+# --- Indicators off track, counted by the database -----------------------------------------------
+
+
+@pytest.fixture
+def mixed_indicators(world):
+    """Indicators of every shape the status rule tells apart, in two wards: each comparator,
+    periods of several cycles ending the same day, a week of one year ending in the next,
+    periods written loosely or not at all (lexical order would pick the wrong one), the target standing in for a missing milestone, no
+    value, no milestone, and a closed plan whose indicators do not count."""
+    a, b = world.plan_a, world.plan_b
+    make_indicator(a, "ge, quarter after month", values=[("2026-12", "90"), ("2026-Q4", "10")])
+    make_indicator(a, "ge, month after quarter", values=[("2026-Q3", "10"), ("2026-10", "90")])
+    make_indicator(a, "ge, week before month", values=[("2026-01", "90"), ("2026-W01", "5")])
+    make_indicator(a, "ge, week ends next year", values=[("2027-01", "5"), ("2026-W53", "90")])
+    make_indicator(a, "ge, yearly same day", values=[("2026-H2", "60"), ("2026", "40")])
+    make_indicator(a, "ge, loose period", values=[("2026-q4", "20"), ("2026-11", "80")])
+    make_indicator(a, "ge, no period", values=[("2026-Q1", "20"), ("not a period", "80")])
+    make_indicator(a, "ge, only no period", values=[("soon", "10")])
+    make_indicator(a, "ge, no value")
+    make_indicator(a, "ge, no milestone", milestone=None, values=[("2026-Q1", "1")])
+    make_indicator(a, "gt, equal", comparator=">", values=[("2026-Q2", "50")])
+    make_indicator(a, "le, above", comparator="<=", values=[("2026-Q2", "50.0001")])
+    make_indicator(a, "lt, equal", comparator="<", values=[("2026-Q2", "50")])
+    make_indicator(a, "eq, met", comparator="=", values=[("2026-Q2", "50")])
+    make_indicator(b, "eq, missed", comparator="=", values=[("2026-Q2", "49.9999")])
+    make_indicator(
+        b,
+        "target this year",
+        milestone=None,
+        target=Decimal("70"),
+        target_year=2026,
+        values=[("2026-Q2", "60")],
+    )
+    make_indicator(
+        b,
+        "milestone before target",
+        target=Decimal("10"),
+        target_year=2026,
+        values=[("2026-Q2", "40")],
+    )
+    make_indicator(
+        b,
+        "target of another year",
+        milestone=None,
+        target=Decimal("70"),
+        target_year=2030,
+        values=[("2026-Q2", "1")],
+    )
+    closed = PlanFactory(organization=world.ward_b, status="closed")
+    make_indicator(closed, "closed plan", values=[("2026-Q2", "1")])
+
+
+@pytest.mark.parametrize("year", [2025, 2026, 2030])
+def test_off_track_counts_follow_the_status_rule(world, mixed_indicators, year):
+    from theodoi.dashboards import selectors
+    from theodoi.plans.models import Plan
+
+    indicators = selectors.indicators_for_user(world.people.upper).filter(
+        plan__status=Plan.Status.ACTIVE
+    )
+    expected: dict[int, int] = {}
+    for indicator in selectors.with_status(list(selectors._with_values(indicators)), year=year):
+        if indicator.status == "off_track":
+            ward = indicator.plan.organization_id
+            expected[ward] = expected.get(ward, 0) + 1
+    counts = selectors.off_track_counts(indicators, year=year)
+    assert dict(counts) == expected
+    if year == 2026:
+        # Written out, so that the rule cannot agree with itself by both sides being wrong.
+        assert expected == {world.ward_a.pk: 7, world.ward_b.pk: 3}
