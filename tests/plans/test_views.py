@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.factories import SectionFactory, TaskFactory
+from tests.factories import SectionFactory, TaskFactory, UnitFactory
 from theodoi.reporting.models import Directive
 
 
@@ -80,6 +80,27 @@ def test_filter_by_unit(login, world):
     assert "Triển khai chữ ký số" not in content
 
 
+def test_filter_by_unit_lists_each_task_once_with_all_its_lead_units(login, world):
+    """A task the unit both leads and coordinates, or leads with other units, is one row; a task
+    it only coordinates is there too; every lead unit shows, in the units' order."""
+    extra = UnitFactory(organization=world.ward_a, name="Ban Kinh tế")
+    TaskFactory(
+        plan=world.plan_a,
+        title="Việc của ba đơn vị",
+        lead_units=[world.police, extra],
+        coordinating_units=[world.police, world.vhxh],
+    )
+    TaskFactory(plan=world.plan_a, title="Việc công an phối hợp", coordinating_units=[world.police])
+    response = login(world.people.office).get(
+        world.plan_a.get_absolute_url(), {"unit": world.police.pk}
+    )
+    titles = [task.title for task in response.context["tasks"]]
+    assert sorted(titles) == ["Bảo đảm an ninh mạng", "Việc công an phối hợp", "Việc của ba đơn vị"]
+    content = response.content.decode()
+    assert content.count("Việc của ba đơn vị") == 1
+    assert "Ban Kinh tế; Công an phường" in content
+
+
 def test_filter_by_state_and_deadline(login, world, settings):
     settings.THEODOI_TODAY = "2026-11-24"
     TaskFactory(plan=world.plan_a, title="Việc đã quá hạn", due_date=datetime.date(2026, 6, 30))
@@ -151,6 +172,32 @@ def test_my_tasks_lists_own_unit_soonest_first(login, world):
     assert content.index("Việc sớm nhất") < content.index("Việc phối hợp")
     assert content.index("Việc phối hợp") < content.index("Triển khai chữ ký số")
     assert "Bảo đảm an ninh mạng" not in content
+
+
+def test_my_tasks_lists_a_task_once_and_says_the_units_role(login, world):
+    TaskFactory(
+        plan=world.plan_a,
+        title="Việc chủ trì và phối hợp",
+        due_date=datetime.date(2026, 2, 1),
+        lead_units=[world.vhxh, world.police],
+        coordinating_units=[world.vhxh, world.police],
+    )
+    TaskFactory(
+        plan=world.plan_a,
+        title="Việc chỉ phối hợp",
+        due_date=datetime.date(2026, 3, 1),
+        coordinating_units=[world.vhxh, world.police],
+    )
+    response = login(world.people.officer).get(reverse("my_tasks"))
+    titles = [task.title for task in response.context["page"].object_list]
+    assert titles == [
+        "Việc chủ trì và phối hợp",
+        "Việc chỉ phối hợp",
+        "Triển khai chữ ký số cho cán bộ",
+    ]
+    assert response.context["page"].paginator.count == 3
+    content = response.content.decode()
+    assert content.count("Chủ trì") == 2 and content.count("Phối hợp") == 1
 
 
 def test_leader_gives_a_directive_and_the_lead_unit_answers(login, world):

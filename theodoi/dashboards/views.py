@@ -91,9 +91,13 @@ def ward_tasks(request, pk: int):
         "deadline": request.GET.get("deadline", ""),
         "q": request.GET.get("q", "").strip()[:200],
     }
-    tasks = plan_selectors.filter_tasks(
-        selectors.ward_tasks(request.user, ward, today=day), today=day, **filters
-    ).order_by("plan_id", "order", "id")
+    tasks = plan_selectors.for_task_list(
+        plan_selectors.filter_tasks(
+            selectors.ward_tasks(request.user, ward, today=day), today=day, **filters
+        ).order_by("plan_id", "order", "id"),
+        "plan",
+        "section",
+    )
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
     unit = ward.units.filter(pk=filters["unit"]).first() if filters["unit"] else None
     query = request.GET.copy()

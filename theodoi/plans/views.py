@@ -64,7 +64,9 @@ def plan_detail(request, pk: int):
         "q": request.GET.get("q", "").strip(),
     }
     all_tasks = selectors.tasks_for_user(request.user, today=day).filter(plan=plan)
-    tasks = selectors.filter_tasks(all_tasks, today=day, **filters).order_by("order", "id")
+    tasks = selectors.for_task_list(
+        selectors.filter_tasks(all_tasks, today=day, **filters).order_by("order", "id"), "section"
+    )
     is_filtered = any(filters.values())
     counts = dict(all_tasks.order_by().values_list("state").annotate(n=Count("id", distinct=True)))
     budget_years, budget_rows = selectors.budget_table(plan)
@@ -160,7 +162,7 @@ def task_detail(request, pk: int):
 @login_required
 def my_tasks(request):
     day = today()
-    tasks = selectors.my_unit_tasks(request.user, today=day)
+    tasks = selectors.for_task_list(selectors.my_unit_tasks(request.user, today=day), "plan")
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
     alerts = alerts_for_user(request.user)
     return render(
