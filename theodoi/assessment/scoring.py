@@ -15,6 +15,7 @@ Decisions:
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -126,10 +127,10 @@ def answer_from(raw: Any) -> Answer:
         return raw
     if isinstance(raw, Mapping):
         na = raw.get("not_applicable", False)
-        na = na if isinstance(na, bool) else str(na).strip().lower() in _YES
+        na = na if isinstance(na, bool) else _word(na) in _YES
         value = raw.get("value", raw.get("points", raw.get("choice")))
         return Answer(value=value, not_applicable=na, note=str(raw.get("note") or "").strip())
-    if isinstance(raw, str) and raw.strip().lower() in _NA:
+    if isinstance(raw, str) and _word(raw) in _NA:
         return Answer(not_applicable=True)
     return Answer(value=raw)
 
@@ -145,10 +146,16 @@ def answers_from(raw: Any) -> dict[str, Answer]:
     return {str(code).strip(): answer_from(value) for code, value in raw.items()}
 
 
+def _word(value: Any) -> str:
+    # Vietnamese keyboards can type "có" as "co" plus a combining accent (Unicode tổ hợp);
+    # NFC makes it the same word as the precomposed one.
+    return " ".join(unicodedata.normalize("NFC", str(value)).lower().split())
+
+
 def _yes_no(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
+    text = _word(value)
     if text in _YES:
         return True
     if text in _NO:
