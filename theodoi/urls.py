@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("theodoi.dashboards.urls")),
     path("", include("theodoi.exports.urls")),
     path("", include("theodoi.ranking.urls")),
+    path("", include("theodoi.assessment.urls")),
     path("", include("theodoi.audit.urls")),
     path("", include("theodoi.accounts.urls")),
     path("admin/", admin.site.urls),

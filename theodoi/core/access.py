@@ -26,6 +26,7 @@ class Action(StrEnum):
     ANSWER_DIRECTIVE = "directive.answer"
     COMPILE_REPORTS = "reports.compile"  # compile the reports sent upward
     MANAGE_ORG = "org.manage"  # users, units, settings
+    ASSESS = "assessment.answer"  # fill in a unit's self-assessment and attach its evidence
 
 
 def is_global(user: User) -> bool:
@@ -114,6 +115,16 @@ RULES: dict[Action, Rule] = {
     Action.ANSWER_DIRECTIVE: lambda user, obj: _unit_role(user, obj) or _office(user, obj),
     Action.COMPILE_REPORTS: _office,
     Action.MANAGE_ORG: _admin,
+    # The unit being assessed answers for itself (``obj`` is its submission or an answer of it).
+    Action.ASSESS: lambda user, obj: (
+        _office(user, obj)
+        or (
+            user.role in (Role.UNIT_OFFICER, Role.UNIT_HEAD)
+            and _in_ward(user, obj)
+            and user.unit_id is not None
+            and user.unit_id == obj.unit_id
+        )
+    ),
 }
 
 

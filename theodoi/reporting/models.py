@@ -81,6 +81,14 @@ class Evidence(models.Model):
     report = models.ForeignKey(
         ProgressReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
     )
+    # A self-assessment answer's evidence goes through the same upload, storage and review.
+    answer = models.ForeignKey(
+        "assessment.Answer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
     sha256 = models.CharField(max_length=64, db_index=True)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -101,13 +109,31 @@ class Evidence(models.Model):
         ordering = ["-uploaded_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(task__isnull=False) | models.Q(indicator_value__isnull=False),
+                condition=models.Q(task__isnull=False)
+                | models.Q(indicator_value__isnull=False)
+                | models.Q(answer__isnull=False),
                 name="evidence_has_subject",
             )
         ]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def subject(self):
+        """What the file proves: its task, its indicator or its self-assessment answer."""
+        if self.task_id is not None:
+            return self.task
+        if self.indicator_value_id is not None:
+            return self.indicator_value.indicator
+        return self.answer
+
+    @property
+    def organization(self):
+        subject = self.subject
+        return (
+            subject.organization if hasattr(subject, "organization") else subject.plan.organization
+        )
 
     @property
     def latest_review(self) -> "EvidenceReview | None":

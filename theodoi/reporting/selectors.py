@@ -9,8 +9,10 @@ from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
 
 
 def evidence_for_user(user: User) -> QuerySet[Evidence]:
-    scope = org_scope(user, "task__plan__organization") | org_scope(
-        user, "indicator_value__indicator__plan__organization"
+    scope = (
+        org_scope(user, "task__plan__organization")
+        | org_scope(user, "indicator_value__indicator__plan__organization")
+        | org_scope(user, "answer__submission__campaign__organization")
     )
     return (
         Evidence.objects.filter(scope)
@@ -30,7 +32,7 @@ def evidence_for_user(user: User) -> QuerySet[Evidence]:
 def evidence_get_for_user(user: User, pk: int, *, action: Action | None = None) -> Evidence:
     evidence = get_object_or_404(evidence_for_user(user), pk=pk)
     if action is not None:
-        require(user, action, evidence.task or evidence.indicator_value.indicator)
+        require(user, action, evidence.subject)
     return evidence
 
 
@@ -51,7 +53,8 @@ def review_queue(user: User) -> tuple[list[Evidence], QuerySet[ProgressReport]]:
     or returned, oldest first."""
     waiting = list(
         evidence_for_user(user)
-        .filter(withdrawn=False, reviews__isnull=True)
+        # Self-assessment files are reviewed on their campaign's page, beside the answer.
+        .filter(withdrawn=False, reviews__isnull=True, answer__isnull=True)
         .order_by("uploaded_at", "id")
     )
     reports = (

@@ -197,6 +197,49 @@
         },
       });
     },
+
+    // A self-assessment: each group's share of its maximum, this year and (dashed) last year.
+    radar: function (canvas, data) {
+      var palette = ["primary", "secondary"];
+      return new Chart(canvas, {
+        type: "radar",
+        data: {
+          labels: data.labels,
+          datasets: data.series.map(function (series, index) {
+            return {
+              label: series.label,
+              data: series.values,
+              borderColor: colour(palette[index % palette.length]),
+              backgroundColor: colour(palette[index % palette.length], index ? 0.05 : 0.2),
+              borderDash: index ? [6, 4] : [],
+              pointRadius: 3,
+            };
+          }),
+        },
+        options: {
+          responsive: true,
+          aspectRatio: 1.2,
+          scales: {
+            r: {
+              min: 0,
+              max: 100,
+              ticks: { stepSize: 25, backdropColor: "transparent" },
+              pointLabels: { font: { size: narrow ? 10 : 12 } },
+            },
+          },
+          plugins: {
+            legend: { position: "bottom", display: data.series.length > 1 },
+            tooltip: {
+              callbacks: {
+                label: function (item) {
+                  return item.dataset.label + ": " + number(item.raw) + "%";
+                },
+              },
+            },
+          },
+        },
+      });
+    },
   };
 
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {

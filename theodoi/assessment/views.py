@@ -1,0 +1,640 @@
+"""Pages of the self-assessment toolkit (issue 8). Thin: selectors read, services write, the
+pure modules parse and score."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from theodoi.assessment import excel as framework_excel
+from theodoi.assessment import exports, scoring, selectors, services
+from theodoi.assessment import framework as frameworks
+from theodoi.assessment.models import Campaign, Submission
+from theodoi.core.access import Action, can, require
+from theodoi.core.clock import today
+from theodoi.org.models import Unit
+from theodoi.plans.models import Plan
+from theodoi.plans.selectors import plans_for_user
+from theodoi.reporting import services as reporting_services
+from theodoi.reporting.models import Evidence
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MAX_FRAMEWORK_BYTES = 5 * 1024 * 1024
+
+
+def _ward(user):
+    ward = user.organization
+    return ward if ward is not None and ward.is_local else None
+
+
+def _version(post) -> int | None:
+    raw = post.get("version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def _percent(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.quantize(Decimal('0.1'))}".replace(".", ",")
+
+
+@login_required
+def home(request):
+    """Campaigns, the unit's own forms, and for the standing office the frameworks."""
+    user = request.user
+    ward = _ward(user)
+    manage = ward is not None and can(user, Action.MANAGE_PLAN, ward)
+    campaigns = list(selectors.campaigns_for_user(user).order_by("-year", "-opened_at"))
+    submissions = list(selectors.submissions_for_user(user).order_by("-campaign__year"))
+    progress: dict[int, list[int]] = {}
+    for item in submissions:
+        done = item.status in (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
+        counts = progress.setdefault(item.campaign_id, [0, 0])
+        counts[0] += int(done)
+        counts[1] += 1
+    return render(
+        request,
+        "assessment/home.html",
+        {
+            "campaigns": [(c, progress.get(c.pk, [0, 0])) for c in campaigns],
+            "own": submissions if selectors.own_unit_only(user) else [],
+            "frameworks": list(selectors.frameworks_for_user(user)) if manage else [],
+            "can_manage": manage,
+            "year": today().year,
+        },
+    )
+
+
+# --- Frameworks -------------------------------------------------------------------------------
+
+
+@login_required
+def framework_detail(request, pk: int):
+    row = selectors.framework_get_for_user(request.user, pk)
+    return render(
+        request,
+        "assessment/framework.html",
+        {
+            "row": row,
+            "framework": row.parsed,
+            "rule_labels": frameworks.RULE_LABELS,
+            "sources": frameworks.SOURCES,
+        },
+    )
+
+
+@login_required
+def framework_export(request, pk: int, fmt: str):
+    row = selectors.framework_get_for_user(request.user, pk)
+    name = f"{row.code}-{row.year}-v{row.version}"
+    if fmt == "yaml":
+        response = HttpResponse(
+            frameworks.dump_yaml(row.parsed), content_type="application/yaml; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.yaml"'
+    elif fmt == "xlsx":
+        response = HttpResponse(framework_excel.framework_to_xlsx(row.parsed), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    else:
+        raise Http404
+    return response
+
+
+def _framework_from_upload(upload) -> frameworks.Framework:
+    if upload is None:
+        raise frameworks.FrameworkError([_("Choose a framework file (YAML or Excel).")])
+    if upload.size > MAX_FRAMEWORK_BYTES:
+        raise frameworks.FrameworkError(
+            [_("The file is larger than 5 MB; a framework is much smaller.")]
+        )
+    data = upload.read()
+    # Decided by content, not by name: an Excel workbook is a ZIP file.
+    if data[:2] == b"PK":
+        return framework_excel.framework_from_xlsx(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise frameworks.FrameworkError(
+            [_("The file is neither an Excel workbook nor a YAML text file (UTF-8).")]
+        ) from exc
+    return frameworks.load_yaml(text)
+
+
+@login_required
+@require_POST
+def framework_import(request):
+    user = request.user
+    ward = _ward(user)
+    if ward is None:
+        raise PermissionDenied
+    require(user, Action.MANAGE_PLAN, ward)
+    upload = request.FILES.get("file")
+    try:
+        definition = _framework_from_upload(upload)
+    except frameworks.FrameworkError as exc:
+        for problem in exc.problems[:20]:
+            messages.error(request, problem)
+        if len(exc.problems) > 20:
+            messages.error(request, _("… and %(n)d more problems.") % {"n": len(exc.problems) - 20})
+        return redirect("assessment_home")
+    row, created = services.framework_save(
+        actor=user, ward=ward, definition=definition, source_name=upload.name
+    )
+    if not created:
+        messages.info(request, _("This framework is already stored; nothing changed."))
+    elif row.version != definition.version:
+        messages.success(
+            request,
+            _(
+                "Imported as version %(v)d: a different version %(old)d of this year already exists "
+                "and campaigns may use it, so it was kept."
+            )
+            % {"v": row.version, "old": definition.version},
+        )
+    else:
+        messages.success(request, _("Framework imported."))
+    return redirect("assessment_framework", pk=row.pk)
+
+
+@login_required
+@require_POST
+def framework_default(request):
+    user = request.user
+    ward = _ward(user)
+    if ward is None:
+        raise PermissionDenied
+    raw = request.POST.get("year", "")
+    year = (
+        int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
+    )
+    row = services.framework_adopt_default(actor=user, ward=ward, year=year)
+    messages.success(
+        request,
+        _(
+            "The default framework is ready for %(year)d; you can edit it by "
+            "exporting, changing and importing it."
+        )
+        % {"year": year},
+    )
+    return redirect("assessment_framework", pk=row.pk)
+
+
+# --- Campaigns --------------------------------------------------------------------------------
+
+
+def _date(raw: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@login_required
+def campaign_new(request):
+    user = request.user
+    ward = _ward(user)
+    if ward is None:
+        raise PermissionDenied
+    require(user, Action.MANAGE_PLAN, ward)
+    available = list(selectors.frameworks_for_user(user).filter(organization=ward))
+    units = list(Unit.objects.filter(organization=ward).order_by("order", "name"))
+    form: dict[str, Any] = {
+        "framework": available[0].pk if available else None,
+        "name": "",
+        "year": today().year,
+        "deadline": "",
+        "weak_percent": 50,
+        "units": {u.pk for u in units},
+    }
+    if request.method == "POST":
+        post = request.POST
+        form.update(
+            framework=int(post["framework"]) if post.get("framework", "").isdigit() else None,
+            name=post.get("name", "").strip(),
+            deadline=post.get("deadline", ""),
+            units={int(v) for v in post.getlist("units") if v.isdigit()},
+        )
+        raw_year, raw_weak = post.get("year", ""), post.get("weak_percent", "")
+        errors = []
+        chosen = next((f for f in available if f.pk == form["framework"]), None)
+        if chosen is None:
+            errors.append(_("Choose a framework."))
+        if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100:
+            form["year"] = int(raw_year)
+        else:
+            errors.append(_("The year must be a year such as 2026."))
+        if raw_weak.isdigit() and int(raw_weak) <= 100:
+            form["weak_percent"] = int(raw_weak)
+        else:
+            errors.append(_("The weak threshold must be a whole number from 0 to 100."))
+        deadline = _date(form["deadline"])
+        if form["deadline"] and deadline is None:
+            errors.append(_("The deadline must be a valid date."))
+        if not errors and chosen is not None:
+            try:
+                campaign = services.campaign_open(
+                    actor=user,
+                    framework=chosen,
+                    units=[u for u in units if u.pk in form["units"]],
+                    name=form["name"],
+                    year=form["year"],
+                    deadline=deadline,
+                    weak_percent=form["weak_percent"],
+                )
+            except services.AssessmentError as exc:
+                errors.append(str(exc))
+            else:
+                messages.success(request, _("The assessment is open; the units can answer now."))
+                return redirect("assessment_campaign", pk=campaign.pk)
+        for error in errors:
+            messages.error(request, error)
+    return render(
+        request,
+        "assessment/campaign_new.html",
+        {"frameworks": available, "units": units, "form": form},
+    )
+
+
+@login_required
+def campaign_detail(request, pk: int):
+    user = request.user
+    campaign = selectors.campaign_get_for_user(user, pk)
+    results = selectors.campaign_results(campaign)
+    rows = results.units
+    if selectors.own_unit_only(user):
+        rows = tuple(u for u in rows if u.submission.unit_id == user.unit_id)
+    return render(
+        request,
+        "assessment/campaign.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "can_manage": can(user, Action.MANAGE_PLAN, campaign.organization),
+            "own_only": selectors.own_unit_only(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def campaign_close(request, pk: int):
+    campaign = selectors.campaign_get_for_user(request.user, pk, action=Action.MANAGE_PLAN)
+    services.campaign_close(actor=request.user, campaign=campaign)
+    messages.success(request, _("The assessment is closed; answers can no longer change."))
+    return redirect("assessment_campaign", pk=campaign.pk)
+
+
+@login_required
+def campaign_results(request, pk: int):
+    user = request.user
+    campaign = selectors.campaign_get_for_user(user, pk)
+    results = selectors.campaign_results(campaign)
+    own_only = selectors.own_unit_only(user)
+    units = [u for u in results.units if not own_only or u.submission.unit_id == user.unit_id]
+    groups = campaign.framework.parsed.groups
+    charts = []
+    for index, unit in enumerate(units):
+        series = [
+            {
+                "label": str(campaign.year),
+                "values": [float(g.percent or 0) for g in unit.result.groups],
+            }
+        ]
+        # Last year's shape beside this year's, when the framework's groups are the same.
+        if unit.previous is not None and [g.code for g in unit.previous.groups] == [
+            g.code for g in groups
+        ]:
+            series.append(
+                {
+                    "label": str(campaign.year - 1),
+                    "values": [float(g.percent or 0) for g in unit.previous.groups],
+                }
+            )
+        charts.append(
+            {
+                "unit": unit,
+                "id": f"radar-{index}",
+                "data": {"kind": "radar", "labels": [g.name for g in groups], "series": series},
+                "groups": [(g, _percent(g.percent)) for g in unit.result.groups],
+            }
+        )
+    manage = can(user, Action.MANAGE_PLAN, campaign.organization)
+    plans = list(plans_for_user(user).filter(organization=campaign.organization)) if manage else []
+    return render(
+        request,
+        "assessment/results.html",
+        {
+            "campaign": campaign,
+            "results": results,
+            "units": units,
+            "charts": charts,
+            "own_only": own_only,
+            "weakest": [] if own_only else results.weakest,
+            "groups": groups,
+            "plans": [p for p in plans if p.status != Plan.Status.DRAFT] or plans,
+            "can_manage": manage,
+        },
+    )
+
+
+@login_required
+def campaign_export(request, pk: int, fmt: str):
+    user = request.user
+    campaign = selectors.campaign_get_for_user(user, pk)
+    if selectors.own_unit_only(user):
+        raise PermissionDenied  # the summaries show every unit
+    results = selectors.campaign_results(campaign, weakest=20)
+    name = f"tu-danh-gia-cds-{campaign.year}-{campaign.pk}"
+    if fmt == "docx":
+        response = HttpResponse(exports.results_docx(results), content_type=DOCX)
+    elif fmt == "xlsx":
+        response = HttpResponse(exports.results_xlsx(results), content_type=XLSX)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def campaign_tasks(request, pk: int):
+    """Improvement tasks for the weak criteria the office ticked on the results page."""
+    user = request.user
+    campaign = selectors.campaign_get_for_user(user, pk, action=Action.MANAGE_PLAN)
+    plan_id = request.POST.get("plan", "")
+    plan = (
+        plans_for_user(user).filter(organization=campaign.organization, pk=plan_id).first()
+        if plan_id.isdigit()
+        else None
+    )
+    if plan is None:
+        messages.error(request, _("Choose the plan the new tasks go into."))
+        return redirect("assessment_results", pk=campaign.pk)
+    submissions = {s.pk: s for s in campaign.submissions.select_related("unit")}
+    items = []
+    for value in request.POST.getlist("item"):
+        submission_id, _sep, code = value.partition(":")
+        if submission_id.isdigit() and int(submission_id) in submissions and code:
+            items.append(services.Improvement(submissions[int(submission_id)], code))
+    if not items:
+        messages.error(request, _("Tick at least one weak criterion of a unit."))
+        return redirect("assessment_results", pk=campaign.pk)
+    try:
+        created = services.improvement_tasks_create(
+            actor=user,
+            campaign=campaign,
+            plan=plan,
+            items=items,
+            deadline_text=request.POST.get("deadline_text", ""),
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+        return redirect("assessment_results", pk=campaign.pk)
+    messages.success(
+        request,
+        _("%(n)d improvement tasks created in the plan «%(plan)s».")
+        % {"n": len(created), "plan": plan},
+    )
+    return redirect("plan_detail", pk=plan.pk)
+
+
+# --- A unit's answers -------------------------------------------------------------------------
+
+
+def posted_answers(post, definition: frameworks.Framework) -> dict[str, scoring.Answer]:
+    """The answers of the form: ``a-CODE`` (value), ``na-CODE`` (not applicable), ``note-CODE``.
+    Only criteria present on the form are read, so a partial form changes nothing else."""
+    result = {}
+    for criterion in definition.leaves():
+        code = criterion.code
+        if f"a-{code}" not in post and f"na-{code}" not in post and f"note-{code}" not in post:
+            continue
+        raw = post.get(f"a-{code}", "").strip()
+        note = post.get(f"note-{code}", "").strip()
+        if post.get(f"na-{code}") and criterion.allow_not_applicable:
+            result[code] = scoring.Answer(not_applicable=True, note=note)
+        else:
+            result[code] = scoring.Answer(value=raw or None, note=note)
+    return result
+
+
+def _rows(submission: Submission, result: scoring.Result, shown: dict[str, Any], problems):
+    """The form's groups and criteria with the answer, score and evidence of each."""
+    answers = {a.code: a for a in submission.answers.all()}
+    scores = result.by_code()
+    groups = []
+    for group, score in zip(
+        submission.campaign.framework.parsed.groups, result.groups, strict=True
+    ):
+        items = []
+        for criterion in group.criteria:
+            for item, parent in [
+                (criterion, None),
+                *((sub, criterion) for sub in criterion.criteria),
+            ]:
+                answer = answers.get(item.code)
+                value = shown.get(item.code, {}).get("value")
+                if (
+                    item.rule is not None
+                    and item.rule.type == frameworks.YES_NO
+                    and value is not None
+                ):
+                    yes = scoring.yes_no(value)
+                    value = None if yes is None else ("yes" if yes else "no")
+                items.append(
+                    {
+                        "criterion": item,
+                        "parent": parent,
+                        "answer": answer,
+                        "score": scores.get(item.code),
+                        "value": value,
+                        "na": shown.get(item.code, {}).get("na", False),
+                        "note": shown.get(item.code, {}).get("note", ""),
+                        "problem": problems.get(item.code, ""),
+                        "evidence": list(answer.evidence.all()) if answer else [],
+                    }
+                )
+        groups.append({"group": group, "score": score, "items": items})
+    return groups
+
+
+def _shown(submission: Submission, posted: dict[str, scoring.Answer] | None):
+    shown = {
+        a.code: {"value": a.value, "na": a.not_applicable, "note": a.note}
+        for a in submission.answers.all()
+    }
+    for code, answer in (posted or {}).items():
+        shown[code] = {"value": answer.value, "na": answer.not_applicable, "note": answer.note}
+    return shown
+
+
+@login_required
+def submission_detail(request, pk: int):
+    user = request.user
+    submission = selectors.submission_get_for_user(user, pk)
+    campaign = submission.campaign
+    definition = campaign.framework.parsed
+    posted = None
+    problems: dict[str, str] = {}
+    refused = False
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        posted = posted_answers(request.POST, definition)
+        try:
+            if action == "refresh":
+                services.sources_refresh(
+                    actor=user, submission=submission, expected_version=_version(request.POST)
+                )
+                messages.success(
+                    request, _("The answers taken from the tracking data are up to date.")
+                )
+            else:
+                services.answers_save(
+                    actor=user,
+                    submission=submission,
+                    answers=posted,
+                    expected_version=_version(request.POST),
+                )
+                if action == "submit":
+                    services.submission_submit(actor=user, submission=submission)
+                    messages.success(request, _("Sent to the standing office for review."))
+                else:
+                    messages.success(request, _("Answers saved."))
+            return redirect("assessment_submission", pk=submission.pk)
+        except services.StaleSubmission as exc:
+            messages.error(request, str(exc))
+            posted = None  # show what is stored now
+            refused = True
+        except services.AssessmentError as exc:
+            messages.error(request, str(exc))
+            problems = exc.problems
+            refused = True
+        submission = selectors.submission_get_for_user(user, pk)
+    result = services.submission_result(submission)
+    editable = (
+        can(user, Action.ASSESS, submission)
+        and campaign.status == Campaign.Status.OPEN
+        and submission.status in (Submission.Status.DRAFT, Submission.Status.RETURNED)
+    )
+    return render(
+        request,
+        "assessment/submission.html",
+        {
+            "submission": submission,
+            "campaign": campaign,
+            "framework": definition,
+            "groups": _rows(submission, result, _shown(submission, posted), problems),
+            "result": result,
+            "percent": _percent(result.percent),
+            "editable": editable,
+            "can_review": can(user, Action.REVIEW, submission)
+            and campaign.status == Campaign.Status.OPEN,
+            "rule_labels": frameworks.RULE_LABELS,
+        },
+        status=409 if refused and posted is None else 400 if refused else 200,
+    )
+
+
+@login_required
+@require_POST
+def submission_evidence(request, pk: int):
+    user = request.user
+    submission = selectors.submission_get_for_user(user, pk)
+    upload = request.FILES.get("file")
+    code = request.POST.get("code", "")
+    if upload is None:
+        messages.error(request, _("Choose an evidence file."))
+    else:
+        try:
+            services.evidence_attach(
+                actor=user,
+                submission=submission,
+                code=code,
+                name=upload.name,
+                data=upload.read(),
+                description=request.POST.get("description", ""),
+            )
+        except (services.AssessmentError, reporting_services.ReportingError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Evidence file attached."))
+    return redirect(reverse("assessment_submission", args=[submission.pk]) + f"#c-{code}")
+
+
+@login_required
+@require_POST
+def submission_review(request, pk: int):
+    """The standing office: accept or return the answers, adjust one answer with a reason, or
+    decide on one evidence file."""
+    user = request.user
+    submission = selectors.submission_get_for_user(user, pk)
+    require(user, Action.REVIEW, submission)
+    post = request.POST
+    action = post.get("action", "")
+    anchor = ""
+    try:
+        if action in ("accept", "return"):
+            services.submission_decide(
+                actor=user,
+                submission=submission,
+                accept=action == "accept",
+                reason=post.get("reason", ""),
+                expected_version=_version(post),
+            )
+            messages.success(
+                request,
+                _("Answers accepted.") if action == "accept" else _("Returned to the unit."),
+            )
+        elif action == "adjust":
+            code = post.get("code", "")
+            anchor = f"#c-{code}"
+            definition = submission.campaign.framework.parsed
+            criterion = definition.get(code)
+            if criterion is None:
+                raise services.AssessmentError(_("Choose a criterion to adjust."))
+            na = bool(post.get("adjust_na")) and criterion.allow_not_applicable
+            answer = scoring.Answer(
+                value=post.get("adjust_value", "").strip() or None, not_applicable=na
+            )
+            services.answer_adjust(
+                actor=user,
+                submission=submission,
+                code=code,
+                answer=answer,
+                reason=post.get("reason", ""),
+                expected_version=_version(post),
+            )
+            messages.success(request, _("Answer adjusted; the score follows from it."))
+        elif action in ("evidence-accept", "evidence-reject"):
+            evidence = Evidence.objects.filter(
+                pk=post.get("evidence") if post.get("evidence", "").isdigit() else 0,
+                answer__submission=submission,
+            ).first()
+            if evidence is None:
+                raise Http404
+            anchor = f"#c-{evidence.answer.code}"
+            raw = post.get("review_id", "")
+            reporting_services.evidence_review(
+                actor=user,
+                evidence=evidence,
+                decision=action.removeprefix("evidence-"),
+                reason=post.get("reason", ""),
+                expected_review_id=int(raw) if raw.isdigit() else None,
+            )
+            messages.success(request, _("Decision on the evidence file recorded."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except (services.AssessmentError, reporting_services.ReportingError) as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("assessment_submission", args=[submission.pk]) + anchor)
