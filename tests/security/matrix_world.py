@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from theodoi.assessment import services as assessment
 from theodoi.budget.models import BudgetLine
 from theodoi.dashboards.models import IndicatorCatalogue
 from theodoi.importer.models import ImportDraft
@@ -32,7 +33,14 @@ def objects_of(plan, task, office, leader):
     line = BudgetLine.objects.create(
         plan=plan, code="1", content="Wi-Fi", year=2026, estimate=Decimal("1")
     )
+    framework = assessment.framework_adopt_default(actor=office, ward=plan.organization, year=2026)
+    campaign = assessment.campaign_open(
+        actor=office, framework=framework, units=list(task.lead_units.all())
+    )
     return {
+        "framework": framework.pk,
+        "campaign": campaign.pk,
+        "submission": campaign.submissions.get().pk,
         "plan": plan.pk,
         "task": task.pk,
         "ward": plan.organization_id,

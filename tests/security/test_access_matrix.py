@@ -86,6 +86,34 @@ PAGES = {
     "budget_line_record": (lambda o, c: {"pk": o["budget_line"]}, ALL(M), ALL(M)),
     "two_factor_setup": (None, [F, F, F, A, A, A, F, F, A], None),
     "two_factor_verify": (None, ALL(R), None),
+    # The self-assessment toolkit (issue 8): the office runs it; a unit sees its own form.
+    "assessment_home": (None, ALL(A), None),
+    "assessment_framework_import": (None, ALL(M), None),
+    "assessment_framework_default": (None, ALL(M), None),
+    "assessment_framework": (lambda o, c: {"pk": o["framework"]}, OWN, OTHER),
+    "assessment_framework_export": (
+        lambda o, c: {"pk": o["framework"], "fmt": "xlsx"},
+        OWN,
+        OTHER,
+    ),
+    "assessment_campaign_new": (None, [F, F, F, A, F, F, F, F, A], None),
+    "assessment_campaign": (lambda o, c: {"pk": o["campaign"]}, OWN, OTHER),
+    "assessment_campaign_close": (lambda o, c: {"pk": o["campaign"]}, ALL(M), ALL(M)),
+    "assessment_results": (lambda o, c: {"pk": o["campaign"]}, OWN, OTHER),
+    "assessment_results_export": (
+        lambda o, c: {"pk": o["campaign"], "fmt": "docx"},
+        [F, F, F, A, A, A, A, N, N],
+        OTHER,
+    ),
+    "assessment_tasks": (lambda o, c: {"pk": o["campaign"]}, ALL(M), ALL(M)),
+    # Officer and head are of the assessed unit; the police officer is of another unit.
+    "assessment_submission": (
+        lambda o, c: {"pk": o["submission"]},
+        [A, A, N, A, A, A, A, N, N],
+        OTHER,
+    ),
+    "assessment_evidence": (lambda o, c: {"pk": o["submission"]}, ALL(M), ALL(M)),
+    "assessment_review": (lambda o, c: {"pk": o["submission"]}, ALL(M), ALL(M)),
 }
 
 # API: (method, path from a ward's objects, own ward row, other ward row)
