@@ -571,6 +571,7 @@ def to_dict(framework: Framework) -> dict[str, Any]:
 
 
 def dump_yaml(framework: Framework) -> str:
-    return yaml.safe_dump(
+    text: str = yaml.safe_dump(
         to_dict(framework), allow_unicode=True, sort_keys=False, width=100, indent=2
     )
+    return text

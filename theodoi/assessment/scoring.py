@@ -205,16 +205,16 @@ def score_leaf(criterion: Criterion, answer: Answer | None) -> tuple[str, Decima
             return INVALID, ZERO, f"Phương án «{value}» không có; chọn một trong: {codes}."
         return SCORED, choice.points, ""
     if rule.type == MANUAL:
-        points = number(value)
-        if points is None or points < 0 or points > criterion.max_points:
+        entered = number(value)
+        if entered is None or entered < 0 or entered > criterion.max_points:
             return (
                 INVALID,
                 ZERO,
                 f"Điểm chấm phải là số từ 0 đến {_plain(criterion.max_points)}, không phải «{value}».",
             )
-        if points != points.quantize(Decimal("0.01")):
+        if entered != entered.quantize(Decimal("0.01")):
             return INVALID, ZERO, "Điểm chấm chỉ được có tối đa 2 chữ số thập phân."
-        return SCORED, points, ""
+        return SCORED, entered, ""
     raise ValueError(rule.type)  # parse() admits no other rule
 
 
