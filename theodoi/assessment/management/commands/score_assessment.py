@@ -3,30 +3,31 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from theodoi.assessment import excel, scoring
 from theodoi.assessment import framework as frameworks
-from theodoi.assessment import scoring
 
 
 class Command(BaseCommand):
     help = (
         "Score a set of answers against an assessment framework without touching the database: "
-        "both files in the framework YAML format of docs/assessment.md."
+        "the framework as YAML or Excel (.xlsx) and the answers as YAML, in the formats of "
+        "docs/assessment.md."
     )
     requires_system_checks = []  # a file check; it needs no database and no configured site
 
     def add_arguments(self, parser):
-        parser.add_argument("framework", help="the framework (.yaml)")
+        parser.add_argument("framework", help="the framework (.yaml or .xlsx)")
         parser.add_argument("answers", help="the answers (.yaml): {answers: {code: answer}}")
         parser.add_argument("--format", choices=["json", "text"], default="text")
 
     def handle(self, *args, framework, answers, format, **options):
+        definition = _framework(framework)
         try:
-            definition = frameworks.load_yaml(_read(framework))
             given = scoring.answers_from(frameworks.read_yaml(_read(answers)))
         except frameworks.FrameworkError as exc:
-            raise CommandError("\n".join(exc.problems)) from exc
+            raise CommandError(_in_file(answers, exc.problems)) from exc
         except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(_in_file(answers, [str(exc)])) from exc
         result = scoring.score(definition, given)
         data = scoring.result_as_json(definition, result)
         if format == "json":
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{definition.name} ({definition.year}, phiên bản {definition.version})")
         for row in data["criteria"]:
             indent = "    " if row["parent"] else "  "
-            shown = "—" if row["answer"] is None else row["answer"]
+            shown = _shown(row["answer"])
             self.stdout.write(
                 f"{indent}{row['code']:<8} {row['points']:>6} / {row['max_points']:<6} {shown}"
             )
@@ -43,15 +44,43 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Nhóm {group['code']} {group['name']}: {group['points']} / {group['max_points']}"
             )
-        self.stdout.write(f"Tổng: {data['total']} / {data['max_points']} điểm ({data['percent']}%)")
+        percent = "—" if data["percent"] is None else f"{data['percent']}%"
+        self.stdout.write(f"Tổng: {data['total']} / {data['max_points']} điểm ({percent})")
         for problem in data["problems"]:
             self.stderr.write(problem)
 
 
-def _read(path: str) -> str:
+def _framework(path: str) -> frameworks.Framework:
+    try:
+        if Path(path).suffix.lower() == ".xlsx":
+            return excel.framework_from_xlsx(_path(path).read_bytes())
+        return frameworks.load_yaml(_read(path))
+    except frameworks.FrameworkError as exc:
+        raise CommandError(_in_file(path, exc.problems)) from exc
+
+
+def _in_file(path: str, problems: list[str]) -> str:
+    # Two files are read: say which one is wrong.
+    return "\n".join([f"Tệp {path}:", *problems])
+
+
+def _shown(answer: object) -> object:
+    if answer is None:
+        return "—"
+    if isinstance(answer, bool):
+        return "có" if answer else "không"
+    return answer
+
+
+def _path(path: str) -> Path:
     source = Path(path)
     if not source.is_file():
         raise CommandError(f"Không tìm thấy tệp {path}.")
+    return source
+
+
+def _read(path: str) -> str:
+    source = _path(path)
     try:
         return source.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
