@@ -73,14 +73,17 @@ def test_opening_fills_the_sourced_criteria_from_the_tracking_data(campaign, wor
     submission = _submission(campaign, world.vhxh)
     sourced = {a.code: a for a in submission.answers.exclude(source="")}
     assert set(sourced) == {"2.1", "2.2", "8.3"}
-    assert sourced["8.3"].value == "0"
-    assert "nhiệm vụ" in sourced["8.3"].source_detail
+    assert sourced["8.3"].value is None and sourced["8.3"].not_applicable
     # The plan reports quarterly since 15/01/2026 and the unit sent none of the 3 due reports.
     assert sourced["2.2"].value == "0.0"
     assert sourced["2.2"].source_detail == "0/3 báo cáo gửi đúng hạn."
-    # Nothing of the unit's is due yet: the share cannot be computed and says why.
-    assert sourced["2.1"].value is None
-    assert sourced["2.1"].source_detail
+    # Nothing of the unit's is due yet: the share cannot be computed, says why, and the
+    # criterion leaves the unit's maximum.
+    assert sourced["2.1"].value is None and sourced["2.1"].not_applicable
+    assert sourced["2.1"].source_detail == "Chưa có nhiệm vụ nào của đơn vị đến hạn trong năm."
+    result = services.submission_result(submission)
+    assert result.by_code()["2.1"].status == "not_applicable"
+    assert result.max_points == Decimal(100 - 4 - 4)
 
 
 def test_a_unit_answers_submits_and_the_office_accepts(campaign, world, client):
@@ -90,50 +93,37 @@ def test_a_unit_answers_submits_and_the_office_accepts(campaign, world, client):
     client.force_login(world.people.officer)
     assert client.get(url).status_code == 200
 
-    form = _answers_for(definition) | {"version": submission.version, "action": "save"}
-    form["na-5.1"] = "1"  # allowed: the unit runs no information system of its own
-    response = client.post(url, form)
+    form = _answers_for(definition, skip={"1.3"})
+    form |= {"version": submission.version, "action": "save", "na-5.1": "1"}
+    response = client.post(url, form)  # 5.1 may be not applicable: no system of its own
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.answers.get(code="5.1").not_applicable
     assert submission.answers.get(code="1.2").value == "85"
 
     result = services.submission_result(submission)
-    # 2.1 has nothing due: unanswered, so the unit cannot send yet.
-    assert result.unanswered == ["2.1"]
-    assert result.max_points == Decimal(97)
+    assert result.unanswered == ["1.3"]
+    # 5.1 (3 points), and 2.1 and 8.3 (nothing due yet) are out of the maximum.
+    assert result.max_points == Decimal(100 - 3 - 4 - 4)
     response = client.post(url, {"version": submission.version, "action": "submit"}, follow=True)
-    assert "Còn 1 tiêu chí chưa trả lời: 2.1" in response.content.decode()
+    assert "Còn 1 tiêu chí chưa trả lời: 1.3" in response.content.decode()
     submission.refresh_from_db()
     assert submission.status == Submission.Status.DRAFT
+    response = client.post(url, {"version": submission.version, "action": "save", "a-1.3": "4"})
+    assert response.status_code == 302
 
-    # The office answers it by adjustment with a reason, and the unit can send.
+    # The office corrects a computed answer, with a reason; the score follows from it.
     client.force_login(world.people.office)
     review = reverse("assessment_review", args=[submission.pk])
-    response = client.post(
-        review,
-        {
-            "action": "adjust",
-            "code": "2.1",
-            "adjust_value": "100",
-            "reason": "",
-            "version": submission.version,
-        },
-        follow=True,
-    )
-    assert "lý do" in response.content.decode()
     submission.refresh_from_db()
-    client.post(
-        review,
-        {
-            "action": "adjust",
-            "code": "2.1",
-            "adjust_value": "100",
-            "reason": "Chưa đến hạn, tính đạt",
-            "version": submission.version,
-        },
-    )
-    assert Answer.objects.get(submission=submission, code="2.1").adjusted
+    adjust = {"action": "adjust", "code": "2.2", "adjust_value": "100", "reason": ""}
+    response = client.post(review, adjust | {"version": submission.version}, follow=True)
+    assert "lý do" in response.content.decode()
+    before = services.submission_result(submission).points
+    reason = "Đơn vị gửi báo cáo giấy đúng hạn"
+    client.post(review, adjust | {"version": submission.version, "reason": reason})
+    assert services.submission_result(submission).points == before + 3
+    assert Answer.objects.get(submission=submission, code="2.2").adjust_reason == reason
     client.force_login(world.people.officer)
     submission.refresh_from_db()
     response = client.post(url, {"version": submission.version, "action": "submit"})
@@ -276,14 +266,13 @@ def _accept_all(campaign, world, *, low_unit=None):
                 value = "no"
             given[code] = services.scoring.Answer(value=value)
         services.answers_save(actor=person, submission=submission, answers=given)
-        for code in ("2.1", "2.2"):
-            services.answer_adjust(
-                actor=office,
-                submission=submission,
-                code=code,
-                answer=services.scoring.Answer(value="100"),
-                reason="Chưa có nhiệm vụ đến hạn",
-            )
+        services.answer_adjust(
+            actor=office,
+            submission=submission,
+            code="2.2",
+            answer=services.scoring.Answer(value="100"),
+            reason="Báo cáo giấy gửi đúng hạn",
+        )
         services.submission_submit(actor=person, submission=submission)
         services.submission_decide(
             actor=office, submission=_submission(campaign, unit), accept=True

@@ -106,6 +106,11 @@ def test_count_bands_at_and_around_each_edge(value, points):
     assert_points(scored("cnt", value), SCORED, points)
 
 
+def test_a_criterion_filled_from_the_tracking_data_is_not_applicable_when_nothing_is_due():
+    # "nona" allows no "not applicable" but has a source: 0 of 0 is neither 100 % nor 0 %.
+    assert_points(scored("nona", "n/a"), NOT_APPLICABLE, 0)
+
+
 def test_a_band_starting_at_zero_gives_its_points_at_zero():
     assert_points(scored("nona", 0), SCORED, 1)
     assert_points(scored("nona", "0,0"), SCORED, 1)
@@ -130,7 +135,6 @@ def test_a_band_starting_at_zero_gives_its_points_at_zero():
         ("man", -0.5, "Điểm chấm phải là số từ 0 đến 3, không phải «-0.5»."),
         ("man", "1,255", "Điểm chấm chỉ được có tối đa 2 chữ số thập phân."),
         ("man", "điểm", "Điểm chấm phải là số từ 0 đến 3, không phải «điểm»."),
-        ("nona", "n/a", "Tiêu chí này không được đánh dấu «không áp dụng»."),
         ("man", {"not_applicable": True}, "Tiêu chí này không được đánh dấu «không áp dụng»."),
     ],
 )

@@ -64,7 +64,7 @@ RULE_LABELS = {
 SOURCES = {
     "tasks_on_time": "Tỷ lệ nhiệm vụ đến hạn của đơn vị đã hoàn thành đúng hạn",
     "reports_on_time": "Tỷ lệ báo cáo tiến độ của đơn vị gửi đúng hạn",
-    "tasks_done": "Số nhiệm vụ của đơn vị đã hoàn thành",
+    "tasks_done": "Số nhiệm vụ đến hạn trong năm của đơn vị đã hoàn thành",
 }
 SOURCE_RULES = {"tasks_on_time": PERCENT, "reports_on_time": PERCENT, "tasks_done": COUNT}
 

@@ -9,6 +9,8 @@ Decisions:
   sub-criteria are all not applicable is not applicable itself.
 - An unanswered criterion scores 0 of its maximum and is listed, so a half-filled form never
   looks better than it is.
+- A criterion filled in from the tracking data (``source``) is not applicable to a unit for
+  which the data has nothing to count, even where the framework allows no "not applicable".
 - An answer that does not fit its rule (a percentage of 140, a choice that does not exist)
   scores 0 and carries a Vietnamese message; nothing is guessed.
 """
@@ -173,7 +175,9 @@ def score_leaf(criterion: Criterion, answer: Answer | None) -> tuple[str, Decima
     if answer is None or answer.is_empty:
         return UNANSWERED, ZERO, "Chưa trả lời."
     if answer.not_applicable:
-        if criterion.allow_not_applicable:
+        # A criterion answered from the tracking data is not applicable when the data has
+        # nothing to count (no task of the unit due yet): 0 of 0 is neither 100 % nor 0 %.
+        if criterion.allow_not_applicable or criterion.source:
             return NOT_APPLICABLE, ZERO, ""
         return INVALID, ZERO, "Tiêu chí này không được đánh dấu «không áp dụng»."
     value = answer.value
@@ -372,3 +376,8 @@ def result_as_json(framework: Framework, result: Result) -> dict[str, Any]:
         "unanswered": result.unanswered,
         "problems": result.problems,
     }
+
+
+def yes_no(value: Any) -> bool | None:
+    """True/False for the ways a person answers yes or no ("có", "không", yes, 1…)."""
+    return _yes_no(value)

@@ -190,7 +190,7 @@ def _fill_sources(
             code=criterion.code,
             defaults={
                 "value": value,
-                "not_applicable": False,
+                "not_applicable": value is None,
                 "source": criterion.source,
                 "source_detail": result.detail[:300],
                 "updated_by": actor,

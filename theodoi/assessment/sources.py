@@ -15,7 +15,7 @@ from theodoi.ranking.selectors import unit_facts
 
 @dataclass(frozen=True)
 class Filled:
-    value: Decimal | int | None  # None: the data cannot answer yet (nothing due)
+    value: Decimal | int | None  # None: nothing to count yet, so not applicable to the unit
     detail: str  # how it was computed, shown beside the answer
 
 
@@ -42,6 +42,8 @@ def fill(source: str, facts: UnitFacts | None) -> Filled:
             f"{facts.reports_on_time}/{facts.reports_due} báo cáo gửi đúng hạn.",
         )
     if source == "tasks_done":
+        if not facts.tasks_due:
+            return Filled(None, "Chưa có nhiệm vụ nào của đơn vị đến hạn trong năm.")
         done = facts.done_on_time + facts.done_late
         return Filled(
             done,
