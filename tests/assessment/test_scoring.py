@@ -135,6 +135,8 @@ def test_a_band_starting_at_zero_gives_its_points_at_zero():
         ("man", -0.5, "Điểm chấm phải là số từ 0 đến 3, không phải «-0.5»."),
         ("man", "1,255", "Điểm chấm chỉ được có tối đa 2 chữ số thập phân."),
         ("man", "điểm", "Điểm chấm phải là số từ 0 đến 3, không phải «điểm»."),
+        ("yn", "n/a", "Tiêu chí này không được đánh dấu «không áp dụng»."),
+        ("ch", "không áp dụng", "Tiêu chí này không được đánh dấu «không áp dụng»."),
         ("man", {"not_applicable": True}, "Tiêu chí này không được đánh dấu «không áp dụng»."),
     ],
 )
