@@ -487,7 +487,8 @@ def indicator_facts(indicators: QuerySet[Indicator], *, year: int) -> QuerySet[I
             .values("value")[:1],
             output_field=decimal,
         )
-    milestone = IndicatorMilestone.objects.filter(indicator=OuterRef("pk"), year=year)
+    # No ordering: the model's default one joins the indicator and its plan on every row.
+    milestone = IndicatorMilestone.objects.filter(indicator=OuterRef("pk"), year=year).order_by()
     return indicators.annotate(
         latest_value=latest,
         expected=Coalesce(
@@ -532,8 +533,10 @@ def province_table(user: User, *, today: datetime.date) -> list[WardRow]:
     wards = list(wards_for_user(user))
     by_ward: dict[int, Counter[str]] = defaultdict(Counter)
     tasks = _bare(tasks_for_user(user, today=today).filter(plan__status=Plan.Status.ACTIVE))
+    # Joined to the plan and the ward only (one row per task), so a plain count: DISTINCT
+    # would sort every task of the province for nothing.
     for ward_id, state, count in tasks.values_list("plan__organization", "state").annotate(
-        n=Count("id", distinct=True)
+        n=Count("id")
     ):
         by_ward[ward_id][state] += count
     alerts = dict(
