@@ -6,6 +6,9 @@ from pathlib import Path
 from django.db import transaction
 
 from theodoi.alerts.services import scan
+from theodoi.assessment import framework as frameworks
+from theodoi.assessment import scoring
+from theodoi.assessment import services as assessment_services
 from theodoi.core.clock import today
 from theodoi.core.samplepdf import tiny_pdf
 from theodoi.demo import data
@@ -82,6 +85,7 @@ def load_demo() -> tuple[Organization, bool]:
     task = ward.plans.get().tasks.get(section__code=section, code=code)
     reporting_services.directive_create(actor=users["lanhdao"], task=task, text=text)
     _activity(ward, users)
+    _assessment(ward, users)
     scan(organization=provinces[data.PROVINCE["code"]])
     return ward, True
 
@@ -110,3 +114,57 @@ def _activity(ward: Organization, users: dict[str, User]) -> None:
             reporting_services.evidence_review(
                 actor=users["vanphong"], evidence=evidence, decision=review[0], reason=review[1]
             )
+
+
+def _demo_answer(criterion: frameworks.Criterion, seed: int) -> scoring.Answer:
+    """A plausible answer that differs from unit to unit and year to year."""
+    rule = criterion.rule
+    if criterion.allow_not_applicable and seed % 7 == 0:
+        return scoring.Answer(not_applicable=True)
+    if rule.type == frameworks.YES_NO:
+        return scoring.Answer(value="yes" if seed % 3 else "no")
+    if rule.type == frameworks.PERCENT:
+        return scoring.Answer(value=str(30 + seed * 37 % 71))
+    if rule.type == frameworks.COUNT:
+        return scoring.Answer(value=str(seed % 8))
+    if rule.type == frameworks.CHOICE:
+        return scoring.Answer(value=rule.choices[seed % len(rule.choices)].code)
+    return scoring.Answer(value=str(seed % int(criterion.max_points + 1)))
+
+
+def _assessment(ward: Organization, users: dict[str, User]) -> None:
+    """Last year's self-assessment, closed, and this year's, open: some units accepted, one sent,
+    the culture unit still filling in, so every page of the toolkit has something to show."""
+    office = users["vanphong"]
+    year = today().year
+    units = list(ward.units.order_by("order", "name"))
+    for offset, accepted in ((1, len(units)), (0, 4)):
+        framework = assessment_services.framework_adopt_default(
+            actor=office, ward=ward, year=year - offset
+        )
+        campaign = assessment_services.campaign_open(
+            actor=office,
+            framework=framework,
+            units=units,
+            name=f"Tự đánh giá mức độ chuyển đổi số năm {year - offset}",
+        )
+        definition = framework.parsed
+        submissions = list(campaign.submissions.select_related("unit").order_by("unit__order"))
+        for index, submission in enumerate(submissions):
+            if submission.unit.name == "Phòng Văn hóa - Xã hội" and not offset:
+                continue  # left for the demo user canbo_vhxh to fill in
+            answers = {
+                c.code: _demo_answer(c, index * 5 + position + offset * 2)
+                for position, c in enumerate(definition.leaves())
+                if not c.source
+            }
+            assessment_services.answers_save(actor=office, submission=submission, answers=answers)
+            if index > accepted:
+                continue
+            assessment_services.submission_submit(actor=office, submission=submission)
+            if index < accepted:
+                assessment_services.submission_decide(
+                    actor=office, submission=submission, accept=True
+                )
+        if offset:
+            assessment_services.campaign_close(actor=office, campaign=campaign)
