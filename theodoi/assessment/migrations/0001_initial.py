@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=300, verbose_name='name')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('deadline', models.DateField(blank=True, null=True, verbose_name='deadline for answers')),
-                ('weak_percent', models.PositiveSmallIntegerField(default=50, verbose_name='weak below (% of maximum)')),
+                ('weak_percent', models.PositiveSmallIntegerField(default=50, verbose_name='weak below (percent of the maximum)')),
                 ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
                 ('opened_at', models.DateTimeField(auto_now_add=True)),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
