@@ -147,6 +147,10 @@ class EvidenceOut(Schema):
     uploaded_at: datetime.datetime
     review: ReviewOut | None = Field(description="The latest review, null while none.")
     download_url: str
+    version: int = Field(
+        description="Send it back with a review to detect concurrent reviews (the latest "
+        "review's id, 0 while none)."
+    )
 
 
 class TaskAlertOut(Schema):
@@ -195,6 +199,13 @@ class EvidenceForm(Input):
 class ReviewIn(Input):
     decision: Literal["accept", "reject"]
     reason: str = ""
+    version: int | None = Field(
+        None,
+        ge=0,
+        lt=2**63,
+        description="The evidence's version read (EvidenceOut.version): if someone reviewed the "
+        "file since, the answer is 409 and nothing is recorded.",
+    )
 
 
 # A number, or a text in Vietnamese notation ("85,5") that the service reads.

@@ -104,6 +104,7 @@ def _not_found(request, exc):
 
 
 @api.exception_handler(reporting_services.StaleVersion)
+@api.exception_handler(reporting_services.StaleReview)
 def _stale(request, exc):
     # Not bad input: someone else saved first, so the client must reload (409 Conflict).
     return _error(request, 409, str(exc))
@@ -270,6 +271,7 @@ def _review(review: EvidenceReview | None) -> dict | None:
 
 
 def _evidence(evidence: Evidence) -> dict[str, Any]:
+    latest = evidence.latest_review
     return {
         "id": evidence.pk,
         "name": evidence.original_name,
@@ -280,8 +282,9 @@ def _evidence(evidence: Evidence) -> dict[str, Any]:
         "document_number": evidence.document_number,
         "document_date": evidence.document_date,
         "uploaded_at": evidence.uploaded_at,
-        "review": _review(evidence.latest_review),
+        "review": _review(latest),
         "download_url": reverse("api:evidence_file", kwargs={"evidence_id": evidence.pk}),
+        "version": latest.pk if latest is not None else 0,
     }
 
 
@@ -416,7 +419,11 @@ def task_detail(request, task_id: schemas.DbId):
     }
 
 
-@api.post("/tasks/{task_id}/reports", response={201: schemas.ReportOut}, tags=["tasks"])
+@api.post(
+    "/tasks/{task_id}/reports",
+    response={201: schemas.ReportOut, 409: schemas.Detail},
+    tags=["tasks"],
+)
 def report_submit(request, task_id: schemas.DbId, payload: schemas.ReportIn):
     """Report progress for a period; sending the same period again corrects the report."""
     user: User = request.auth
@@ -487,13 +494,22 @@ def evidence_file(request, evidence_id: schemas.DbId):
     return response
 
 
-@api.post("/evidence/{evidence_id}/review", response=schemas.ReviewOut, tags=["tasks"])
+@api.post(
+    "/evidence/{evidence_id}/review",
+    response={200: schemas.ReviewOut, 409: schemas.Detail},
+    tags=["tasks"],
+)
 def evidence_review(request, evidence_id: schemas.DbId, payload: schemas.ReviewIn):
-    """The standing office accepts or rejects a file; a rejection needs its reason."""
+    """The standing office accepts or rejects a file; a rejection needs its reason. With the
+    ``version`` read, a file someone else reviewed meanwhile answers 409."""
     user: User = request.auth
     evidence = reporting_selectors.evidence_get_for_user(user, evidence_id)
     review = reporting_services.evidence_review(
-        actor=user, evidence=evidence, decision=payload.decision, reason=payload.reason
+        actor=user,
+        evidence=evidence,
+        decision=payload.decision,
+        reason=payload.reason,
+        expected_review_id=payload.version,
     )
     return _review(review)
 

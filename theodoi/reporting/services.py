@@ -198,8 +198,25 @@ def report_submit(
     return report
 
 
-def _office_decision(actor: User, report: ProgressReport, status: str, reason: str = "") -> None:
+def _lock_report(report: ProgressReport, version: int | None) -> None:
+    """Lock the report's row, compare its version with the one the person saw, and reload the
+    instance so that what is saved starts from the row as it is now, not as it was read."""
+    current = (
+        ProgressReport.objects.select_for_update()
+        .filter(pk=report.pk)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if current is None or (version is not None and version != current):
+        raise StaleVersion
+    report.refresh_from_db()
+
+
+def _office_decision(
+    actor: User, report: ProgressReport, status: str, reason: str = "", version: int | None = None
+) -> None:
     require(actor, Action.REVIEW, report.task)
+    _lock_report(report, version)
     before = snapshot(report)
     report.status = status
     report.return_reason = reason
@@ -220,24 +237,37 @@ def _office_decision(actor: User, report: ProgressReport, status: str, reason: s
 
 
 @transaction.atomic
-def report_return(*, actor: User, report: ProgressReport, reason: str) -> ProgressReport:
-    """The standing office sends a report back for correction; it stops counting."""
+def report_return(
+    *, actor: User, report: ProgressReport, reason: str, version: int | None = None
+) -> ProgressReport:
+    """The standing office sends a report back for correction; it stops counting.
+
+    ``version`` is the report's version when the office opened it: if the unit corrected the
+    report or someone else decided on it since, ``StaleVersion`` is raised and nothing is
+    written (the same holds for ``report_accept`` and ``report_confirm``)."""
     if not reason.strip():
         raise ReportingError("Hãy ghi lý do trả lại báo cáo để đơn vị biết cần sửa gì.")
-    _office_decision(actor, report, ProgressReport.Status.RETURNED, reason.strip())
+    _office_decision(actor, report, ProgressReport.Status.RETURNED, reason.strip(), version)
     return report
 
 
 @transaction.atomic
-def report_accept(*, actor: User, report: ProgressReport) -> ProgressReport:
-    _office_decision(actor, report, ProgressReport.Status.ACCEPTED)
+def report_accept(
+    *, actor: User, report: ProgressReport, version: int | None = None
+) -> ProgressReport:
+    _office_decision(actor, report, ProgressReport.Status.ACCEPTED, version=version)
     return report
 
 
 @transaction.atomic
-def report_confirm(*, actor: User, report: ProgressReport) -> ProgressReport:
-    """The unit head confirms the unit's report before the office reviews it."""
+def report_confirm(
+    *, actor: User, report: ProgressReport, version: int | None = None
+) -> ProgressReport:
+    """The unit head confirms the unit's report before the office reviews it. Confirming
+    changes no content, so it leaves the version as it is: an office page opened before the
+    confirmation may still decide."""
     require(actor, Action.CONFIRM_REPORT, report.task)
+    _lock_report(report, version)
     if report.status != ProgressReport.Status.SUBMITTED:
         raise ReportingError("Chỉ xác nhận được báo cáo đang chờ cơ quan thường trực xem xét.")
     before = snapshot(report)

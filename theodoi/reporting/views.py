@@ -40,6 +40,24 @@ def _date(value: str) -> datetime.date | None:
         ) from exc
 
 
+def _version(value: str | None) -> int | None:
+    """A version token from a hidden form field; absent (an older page) means no check."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
+def _report_version(post, period: str) -> int | None:
+    """The version of the chosen period's report as the task page showed it.
+
+    The page lists the versions of all its reports in one hidden field ("2026-Q3=2;2026-Q4=1"),
+    since the period is chosen on the form: a period missing from the list had no report yet
+    (0), so a report someone else created meanwhile is not silently overwritten."""
+    if "versions" not in post:
+        return _version(post.get("version"))
+    seen = dict(item.strip().split("=", 1) for item in post["versions"].split(";") if "=" in item)
+    return _version(seen.get(period.strip(), "0"))
+
+
 @login_required
 @require_POST
 def report_submit(request, pk: int):
@@ -55,7 +73,7 @@ def report_submit(request, pk: int):
             result=post.get("result", ""),
             difficulties=post.get("difficulties", ""),
             proposals=post.get("proposals", ""),
-            version=int(post["version"]) if post.get("version", "").isdigit() else None,
+            version=_report_version(post, post.get("period", "")),
         )
         document_date = _date(post.get("document_date", ""))
         uploaded = 0
@@ -96,17 +114,23 @@ def report_decide(request, pk: int):
     action = request.POST.get("action")
     needed = Action.CONFIRM_REPORT if action == "confirm" else Action.REVIEW
     report = selectors.report_get_for_user(request.user, pk, action=needed)
+    # The version the page showed: a report corrected or decided on since is not decided on
+    # again unseen (the service says so, and the page shows the report as it is now).
+    version = _version(request.POST.get("version"))
     try:
         if action == "accept":
-            services.report_accept(actor=request.user, report=report)
+            services.report_accept(actor=request.user, report=report, version=version)
             messages.success(request, _("The report has been accepted."))
         elif action == "return":
             services.report_return(
-                actor=request.user, report=report, reason=request.POST.get("reason", "")
+                actor=request.user,
+                report=report,
+                reason=request.POST.get("reason", ""),
+                version=version,
             )
             messages.success(request, _("The report has been returned to the unit."))
         elif action == "confirm":
-            services.report_confirm(actor=request.user, report=report)
+            services.report_confirm(actor=request.user, report=report, version=version)
             messages.success(request, _("The report has been confirmed."))
         else:
             messages.error(request, _("Choose what to do with the report."))
@@ -126,6 +150,8 @@ def evidence_review(request, pk: int):
             evidence=evidence,
             decision=decision,
             reason=request.POST.get("reason", ""),
+            # The id of the latest review the page showed (0: none yet).
+            expected_review_id=_version(request.POST.get("version")),
         )
     except services.ReportingError as exc:
         messages.error(request, str(exc))
