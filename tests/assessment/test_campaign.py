@@ -370,3 +370,38 @@ def test_importing_a_broken_framework_says_what_is_wrong(world, client):
     )
     assert response.status_code == 200
     assert not Framework.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "yaml"])
+def test_a_framework_downloaded_and_imported_again_is_the_same_framework(world, client, fmt):
+    office = world.people.office
+    row = services.framework_adopt_default(actor=office, ward=world.ward_a, year=2026)
+    client.force_login(office)
+    download = client.get(reverse("assessment_framework_export", args=[row.pk, fmt]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == f'attachment; filename="ward-dx-2026-v1.{fmt}"'
+    response = client.post(
+        reverse("assessment_framework_import"),
+        {"file": _upload(f"bo-tieu-chi.{fmt}", download.content)},
+        follow=True,
+    )
+    assert "Bộ tiêu chí này đã có trong hệ thống" in response.content.decode()
+    assert Framework.objects.get() == row
+    # Edited and imported again: the next version, the used one unchanged.
+    edited = download.content.replace("Nhận thức số".encode(), "Nhận thức và kỹ năng số".encode())
+    if fmt == "xlsx":
+        from theodoi.assessment import excel
+
+        changed = replace(
+            row.parsed,
+            groups=(
+                replace(row.parsed.groups[0], name="Nhận thức và kỹ năng số"),
+                *row.parsed.groups[1:],
+            ),
+        )
+        edited = excel.framework_to_xlsx(changed)
+    client.post(reverse("assessment_framework_import"), {"file": _upload("sua.bin", edited)})
+    newest = Framework.objects.order_by("-version").first()
+    assert newest.version == 2 and newest.parsed.groups[0].name == "Nhận thức và kỹ năng số"
+    row.refresh_from_db()
+    assert row.parsed.groups[0].name == "Nhận thức số"
