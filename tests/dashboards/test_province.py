@@ -200,7 +200,7 @@ def mixed_indicators(world):
     make_indicator(a, "ge, week ends next year", values=[("2027-01", "5"), ("2026-W53", "90")])
     make_indicator(a, "ge, yearly same day", values=[("2026-H2", "60"), ("2026", "40")])
     make_indicator(a, "ge, loose period", values=[("2026-q4", "20"), ("2026-11", "80")])
-    make_indicator(a, "ge, no period", values=[("2026-Q1", "20"), ("not a period", "80")])
+    make_indicator(a, "ge, no period", values=[("2026-Q1", "20"), ("chưa rõ", "80")])
     make_indicator(a, "ge, only no period", values=[("soon", "10")])
     make_indicator(a, "ge, no value")
     make_indicator(a, "ge, no milestone", milestone=None, values=[("2026-Q1", "1")])
