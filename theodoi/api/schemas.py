@@ -34,6 +34,12 @@ class TokenIn(Input):
     username: str = Field(max_length=150)
     password: str = Field(max_length=4096)
     name: str = Field("", max_length=100, description="What the token is for, to recognise it.")
+    otp_code: str = Field(
+        "",
+        max_length=16,
+        description="The six-digit code of the authenticator app, required when the person has "
+        "turned on two-factor sign-in.",
+    )
 
 
 class TokenOut(Schema):

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -21,6 +22,7 @@ from ninja import File, Form, NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
 
+from theodoi.accounts.otp import confirmed_device
 from theodoi.api import schemas
 from theodoi.api.auth import BearerToken, token_issue
 from theodoi.audit.services import audit_record
@@ -74,6 +76,11 @@ api = _Api(
 )
 
 WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
+NEED_OTP = (
+    "Tài khoản này bật xác thực hai bước: hãy gửi kèm mã 6 số từ ứng dụng xác thực "
+    "(trường otp_code)."
+)
+WRONG_OTP = "Mã xác thực hai bước không đúng hoặc đã hết hạn."
 NEED_TOKEN = "Cần đăng nhập: gửi Authorization: Bearer <token>."
 FORBIDDEN = "Vai trò của bạn không được làm việc này."
 NOT_FOUND = "Không tìm thấy, hoặc thuộc phường, xã bạn không được xem."
@@ -316,8 +323,10 @@ def _alerts_for(user: User, *, open_only: bool):
     "/auth/token", auth=None, response={200: schemas.TokenOut, 401: schemas.Detail}, tags=["auth"]
 )
 def auth_token(request, payload: schemas.TokenIn):
-    """Exchange a username and password for a bearer token (shown only this once). Failures
-    count towards the sign-in lockout (django-axes): locked out, the answer is 429."""
+    """Exchange a username and password for a bearer token (shown only this once); a person
+    with two-factor sign-in also sends the current code as ``otp_code``. Failures, a wrong or
+    missing code included, count towards the sign-in lockout (django-axes): locked out, the
+    answer is 429."""
     # authenticate() records a failure (user_login_failed) and refuses a locked-out pair.
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
@@ -325,6 +334,17 @@ def auth_token(request, payload: schemas.TokenIn):
         return Status(401, {"detail": WRONG_CREDENTIALS})
     if user is None:
         return Status(401, {"detail": WRONG_CREDENTIALS})
+    # A token is as strong as a full sign-in, so whoever gives the page a TOTP code gives one
+    # here too.
+    device = confirmed_device(user)
+    if device is not None:
+        code = "".join(payload.otp_code.split())
+        if not code or not device.verify_token(code):
+            # Counted like a wrong password: the lockout also stops guessing the six digits.
+            user_login_failed.send(
+                sender=__name__, credentials={"username": payload.username}, request=request
+            )
+            return Status(401, {"detail": WRONG_OTP if code else NEED_OTP})
     # A success clears this user name's failures from this address, as a page sign-in does.
     from axes.utils import reset as axes_reset
 
