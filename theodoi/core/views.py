@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 
 from theodoi.dashboards.selectors import can_see_province, can_see_ward_dashboard
 from theodoi.org.models import Role
@@ -32,5 +34,23 @@ def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+# Used only if even the plain template cannot be rendered (e.g. a broken installation).
+_BARE_500 = (
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Đã xảy ra lỗi</title>'
+    "</head><body><h1>Đã xảy ra lỗi</h1><p>Lỗi đã được ghi nhận. Vui lòng thử lại sau ít phút; "
+    "nếu lỗi vẫn tiếp diễn, hãy báo cho quản trị viên của phường.</p>"
+    '<p><a href="/">Về trang chủ</a></p>'
+    "</body></html>"
+)
+
+
 def error_500(request):
-    return render(request, "500.html", status=500)
+    """The error page, rendered without the request: no context processor runs, so nothing
+    touches the database, the session or the user, which may be what just failed (a dropped
+    database connection would otherwise fail this page too, and the server would answer with
+    its bare error)."""
+    try:
+        html = loader.render_to_string("500.html")
+    except Exception:  # the error page itself must never fail
+        html = _BARE_500
+    return HttpResponseServerError(html)
