@@ -221,6 +221,9 @@ THEODOI_TODAY = env("THEODOI_TODAY")
 THEODOI_DUE_SOON_DAYS = envint("THEODOI_DUE_SOON_DAYS", 14)
 # Largest evidence file accepted, in megabytes.
 THEODOI_EVIDENCE_MAX_MB = envint("THEODOI_EVIDENCE_MAX_MB", 20)
+# A ClamAV daemon that scans every evidence file before it is stored ("tcp://127.0.0.1:3310" or
+# the path of its unix socket); empty = no scan. When set and unreachable, uploads are refused.
+THEODOI_CLAMAV = env("THEODOI_CLAMAV")
 # The address people open theodoi at, for links in alert e-mails ("https://theodoi.phuong.gov.vn").
 THEODOI_SITE_URL = env("THEODOI_SITE_URL")
 # Largest plan document accepted for import, in megabytes.

@@ -117,6 +117,12 @@ def _stale(request, exc):
     return _error(request, 409, str(exc))
 
 
+@api.exception_handler(reporting_services.ScanUnavailable)
+def _scanner_down(request, exc):
+    # The request was fine; the virus scanner was not there to check it (fail closed).
+    return _error(request, 503, str(exc))
+
+
 @api.exception_handler(reporting_services.ReportingError)
 def _bad_input(request, exc):
     return _error(request, 400, str(exc))

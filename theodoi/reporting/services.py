@@ -6,6 +6,7 @@ the same transaction, and then brings the task's cached progress and completion 
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 import re
@@ -24,7 +25,7 @@ from theodoi.importer.numbers import parse_number
 from theodoi.org.models import User
 from theodoi.plans.models import Indicator, IndicatorValue, Task
 from theodoi.plans.periods import PeriodError, parse_period
-from theodoi.reporting import files
+from theodoi.reporting import files, virus
 from theodoi.reporting.models import (
     Directive,
     Evidence,
@@ -64,6 +65,14 @@ class StaleReview(ReportingError):
             "Minh chứng này vừa được người khác xem xét. Hãy tải lại trang để xem quyết định mới "
             "trước khi quyết định tiếp."
         )
+
+
+class InfectedFile(ReportingError):
+    """The virus scanner found something in an uploaded file; nothing was stored."""
+
+
+class ScanUnavailable(ReportingError):
+    """A virus scanner is configured but could not scan the file, so it was refused."""
 
 
 # --- Progress and completion ------------------------------------------------------------------
@@ -300,6 +309,66 @@ def _store(data: bytes, digest: str) -> str:
     return name
 
 
+def _organization_of(subject):
+    if isinstance(subject, IndicatorValue):
+        subject = subject.indicator
+    organization = getattr(subject, "organization", None)
+    return organization if organization is not None else subject.plan.organization
+
+
+def _scan(*, actor: User, name: str, data: bytes, subject) -> None:
+    """Refuse the file when the configured ClamAV daemon finds something in it, or when it
+    cannot be asked (fail closed). Without a configured daemon nothing is scanned."""
+    address = settings.THEODOI_CLAMAV
+    file_type = files.sniff(data)
+    limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
+    # A file the upload refuses anyway (empty, too large, of a refused type) is not sent.
+    if not address or subject is None or file_type is None or len(data) > limit:
+        return
+    name = files.clean_name(name, file_type)
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        result = virus.scan(data, address=address)
+    except virus.ScanError as exc:
+        logger.error("virus scan of %s (%s) failed: %s", name, digest, exc)
+        raise ScanUnavailable(
+            "Không kiểm tra được virus cho tệp minh chứng (máy quét virus không phản hồi). Tệp "
+            "chưa được nhận; hãy thử lại sau ít phút hoặc báo quản trị viên."
+        ) from exc
+    if not result.infected:
+        return
+    logger.warning("evidence %s (%s) refused: %s", name, digest, result.signature)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="evidence.infected",
+            obj=subject,
+            organization=_organization_of(subject),
+            summary=f"{name}: {result.signature}",
+            after={"name": name, "sha256": digest, "size": len(data), "found": result.signature},
+        )
+    raise InfectedFile(
+        f"Tệp «{name}» chứa mã độc ({result.signature}) nên không được nhận. Hãy quét virus "
+        "máy tính của bạn và tải lên bản sạch."
+    )
+
+
+def _virus_checked(upload):
+    """Scan an evidence file before its upload's transaction begins: waiting for the scanner
+    holds no database lock, and the audit event of an infected file is committed on its own,
+    so it stays although the upload is refused and nothing is stored."""
+
+    @functools.wraps(upload)
+    def wrapper(*, actor: User, name: str, data: bytes, **kwargs):
+        subjects = (kwargs.get(key) for key in ("task", "indicator_value", "answer"))
+        subject = next((s for s in subjects if s is not None), None)
+        _scan(actor=actor, name=name, data=data, subject=subject)
+        return upload(actor=actor, name=name, data=data, **kwargs)
+
+    return wrapper
+
+
+@_virus_checked
 @transaction.atomic
 def evidence_upload(
     *,
