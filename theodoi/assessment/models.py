@@ -95,7 +95,7 @@ class Submission(models.Model):
         DRAFT = "draft", _("Being filled in")
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", _("Accepted by the office")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="submissions")
     unit = models.ForeignKey(

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
             name='Submission',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Being filled in'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('accepted', 'Accepted')], default='draft', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('draft', 'Being filled in'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('accepted', 'Accepted by the office')], default='draft', max_length=10, verbose_name='status')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True)),
                 ('reviewed_at', models.DateTimeField(blank=True, null=True)),
                 ('return_reason', models.TextField(blank=True, verbose_name='reason for return')),
