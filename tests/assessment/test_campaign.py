@@ -282,6 +282,8 @@ def _accept_all(campaign, world, *, low_unit=None):
 def test_results_rank_compare_chart_export_and_create_tasks(campaign, world, client):
     _accept_all(campaign, world, low_unit=world.police)
     client.force_login(world.people.leader)
+    home = client.get(reverse("assessment_home")).content.decode()
+    assert "<td>2/2</td>" in home  # forms sent of units taking part
     page = client.get(reverse("assessment_results", args=[campaign.pk]))
     assert page.status_code == 200
     units = page.context["units"]

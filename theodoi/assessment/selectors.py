@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from theodoi.assessment import scoring
@@ -28,6 +28,19 @@ def framework_get_for_user(user: User, pk: int) -> Framework:
 
 def campaigns_for_user(user: User) -> QuerySet[Campaign]:
     return Campaign.objects.filter(org_scope(user)).select_related("organization", "framework")
+
+
+def campaigns_with_progress(user: User) -> QuerySet[Campaign]:
+    """Newest first, each with its number of units (``units``) and of forms sent (``sent``)."""
+    sent = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
+    return (
+        campaigns_for_user(user)
+        .annotate(
+            units=Count("submissions"),
+            sent=Count("submissions", filter=Q(submissions__status__in=sent)),
+        )
+        .order_by("-year", "-opened_at")
+    )
 
 
 def campaign_get_for_user(user: User, pk: int, *, action: Action | None = None) -> Campaign:

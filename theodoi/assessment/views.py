@@ -55,19 +55,12 @@ def home(request):
     user = request.user
     ward = _ward(user)
     manage = ward is not None and can(user, Action.MANAGE_PLAN, ward)
-    campaigns = list(selectors.campaigns_for_user(user).order_by("-year", "-opened_at"))
     submissions = list(selectors.submissions_for_user(user).order_by("-campaign__year"))
-    progress: dict[int, list[int]] = {}
-    for item in submissions:
-        done = item.status in (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
-        counts = progress.setdefault(item.campaign_id, [0, 0])
-        counts[0] += int(done)
-        counts[1] += 1
     return render(
         request,
         "assessment/home.html",
         {
-            "campaigns": [(c, progress.get(c.pk, [0, 0])) for c in campaigns],
+            "campaigns": selectors.campaigns_with_progress(user),
             "own": submissions if selectors.own_unit_only(user) else [],
             "frameworks": list(selectors.frameworks_for_user(user)) if manage else [],
             "can_manage": manage,
