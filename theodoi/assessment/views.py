@@ -38,6 +38,15 @@ def _ward(user):
     return ward if ward is not None and ward.is_local else None
 
 
+def _ward_to_manage(user):
+    """The person's own ward, when they run its self-assessment (the standing office)."""
+    ward = _ward(user)
+    if ward is None:
+        raise PermissionDenied
+    require(user, Action.MANAGE_PLAN, ward)
+    return ward
+
+
 def _version(post) -> int | None:
     raw = post.get("version", "")
     return int(raw) if raw.isascii() and raw.isdigit() else None
@@ -128,10 +137,7 @@ def _framework_from_upload(upload) -> frameworks.Framework:
 @require_POST
 def framework_import(request):
     user = request.user
-    ward = _ward(user)
-    if ward is None:
-        raise PermissionDenied
-    require(user, Action.MANAGE_PLAN, ward)
+    ward = _ward_to_manage(user)
     upload = request.FILES.get("file")
     try:
         definition = _framework_from_upload(upload)
@@ -164,9 +170,7 @@ def framework_import(request):
 @require_POST
 def framework_default(request):
     user = request.user
-    ward = _ward(user)
-    if ward is None:
-        raise PermissionDenied
+    ward = _ward_to_manage(user)
     raw = request.POST.get("year", "")
     year = (
         int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
@@ -196,10 +200,7 @@ def _date(raw: str) -> datetime.date | None:
 @login_required
 def campaign_new(request):
     user = request.user
-    ward = _ward(user)
-    if ward is None:
-        raise PermissionDenied
-    require(user, Action.MANAGE_PLAN, ward)
+    ward = _ward_to_manage(user)
     available = list(selectors.frameworks_for_user(user).filter(organization=ward))
     units = list(Unit.objects.filter(organization=ward).order_by("order", "name"))
     form: dict[str, Any] = {
