@@ -14,11 +14,14 @@ class AuditEvent(models.Model):
         verbose_name=_("by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # The hash of each record covers its actor and organisation: emptying them would break
+        # the chain, so a person or place named in the trail cannot be deleted (people are
+        # deactivated instead).
+        on_delete=models.PROTECT,
         related_name="+",
     )
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(_("action"), max_length=60)
     object_type = models.CharField(max_length=60)

@@ -1,10 +1,11 @@
 """Django admin for organisations, units and users, scoped like every other read: an admin of a
 ward manages that ward only; changes are written to the audit trail."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import can_manage_organizations, can_use_admin, is_global, org_scope
@@ -134,6 +135,46 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Place in theodoi"), {"fields": ("role", "organization", "unit")}),
     )
+
+    actions = ["deactivate"]
+
+    # People are deactivated, never deleted: the audit trail and the records name them, and
+    # deleting one would blank those names and break the audit chain (User.delete refuses too).
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(
+        description=_("Deactivate the selected users (they can no longer sign in)"),
+        permissions=["change"],
+    )
+    def deactivate(self, request, queryset):
+        count = 0
+        # The queryset is already scoped to the admin's part of the tree.
+        for user in queryset.filter(is_active=True):
+            if user.pk == request.user.pk:
+                continue  # an admin does not lock themselves out by mistake
+            before = snapshot(user)
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            after = snapshot(user)
+            before.pop("password", None)
+            after.pop("password", None)
+            audit_record(
+                actor=request.user,
+                action="user.deactivate",
+                obj=user,
+                organization=user.organization,
+                summary=str(user),
+                before=before,
+                after=after,
+            )
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # Only an installation-wide admin may hand out superuser or staff rights.

@@ -2,6 +2,8 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import ProtectedError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.core.text import fold_key
@@ -149,3 +151,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def delete(self, *args, **kwargs):
+        """Refused: the audit trail, reports and reviews name the person, and removing them
+        would blank those names and break the audit chain. Deactivate instead."""
+        raise UserNotDeletable(
+            gettext(
+                "A user is never deleted, because the audit trail and the records name them: "
+                "deactivate the account instead (untick “Active”)."
+            ),
+            {self},
+        )
+
+
+class UserNotDeletable(ProtectedError):
+    """Raised by ``User.delete``: people are deactivated, never deleted."""
