@@ -502,12 +502,11 @@ def evidence_file(request, evidence_id: schemas.DbId):
         handle = evidence.file.open("rb")
     except OSError as exc:
         raise Http404 from exc
-    subject = evidence.task or evidence.indicator_value.indicator
     audit_record(
         actor=user,
         action="evidence.download",
         obj=evidence,
-        organization=subject.plan.organization,
+        organization=evidence.organization,
         summary=evidence.original_name,
     )
     response = FileResponse(

@@ -69,7 +69,9 @@ class Campaign(models.Model):
     deadline = models.DateField(_("deadline for answers"), null=True, blank=True)
     # A criterion where a unit earns less than this share of its maximum is "weak": it is
     # listed among the ward's weakest and may become an improvement task.
-    weak_percent = models.PositiveSmallIntegerField(_("weak below (percent of the maximum)"), default=50)
+    weak_percent = models.PositiveSmallIntegerField(
+        _("weak below (percent of the maximum)"), default=50
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )

@@ -378,15 +378,21 @@ def evidence_upload(
     task: Task | None = None,
     indicator_value: IndicatorValue | None = None,
     report: ProgressReport | None = None,
+    answer=None,
     kind: str = Evidence.Kind.OTHER,
     document_number: str = "",
     document_date: datetime.date | None = None,
     description: str = "",
 ) -> Evidence:
-    subject = task if task is not None else indicator_value
-    if subject is None:
+    if task is not None:
+        require(actor, Action.REPORT, task)
+    elif indicator_value is not None:
+        require(actor, Action.REPORT, indicator_value.indicator)
+    elif answer is not None:
+        # A self-assessment answer (issue 8): the unit assessed, or the office, attaches it.
+        require(actor, Action.ASSESS, answer)
+    else:
         raise ReportingError("Minh chứng phải gắn với một nhiệm vụ hoặc một giá trị chỉ tiêu.")
-    require(actor, Action.REPORT, subject if task is not None else indicator_value.indicator)
     limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
     if not data:
         raise ReportingError("Tệp rỗng. Hãy chọn lại tệp minh chứng.")
@@ -407,6 +413,7 @@ def evidence_upload(
         task=task,
         indicator_value=indicator_value,
         report=report,
+        answer=answer,
         sha256=digest,
         original_name=files.clean_name(name, file_type),
         content_type=file_type.content_type,
@@ -429,7 +436,7 @@ def evidence_upload(
             "ghi nhận; hãy thử lại sau ít phút hoặc báo quản trị viên."
         ) from exc
     evidence.save()
-    organization = (task or indicator_value.indicator).plan.organization
+    organization = evidence.organization
     audit_record(
         actor=actor,
         action="evidence.upload",
@@ -456,7 +463,7 @@ def evidence_review(
 
     ``expected_review_id`` is the id of the latest review the reviewer saw (0: none): when a
     newer review exists, ``StaleReview`` is raised and no second decision is recorded."""
-    subject = evidence.task or evidence.indicator_value.indicator
+    subject = evidence.subject
     require(actor, Action.REVIEW, subject)
     if expected_review_id is not None:
         # The file's row lock serializes two reviewers deciding at the same moment.
@@ -482,7 +489,7 @@ def evidence_review(
         actor=actor,
         action=f"evidence.{decision}",
         obj=review,
-        organization=subject.plan.organization,
+        organization=evidence.organization,
         summary=f"{evidence.original_name}" + (f": {reason}" if reason else ""),
         after=snapshot(review),
     )

@@ -186,12 +186,11 @@ def evidence_file(request, pk: int):
         handle = evidence.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
-    subject = evidence.task or evidence.indicator_value.indicator
     audit_record(
         actor=request.user,
         action="evidence.download",
         obj=evidence,
-        organization=subject.plan.organization,
+        organization=evidence.organization,
         summary=evidence.original_name,
     )
     response = FileResponse(
