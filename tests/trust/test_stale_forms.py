@@ -3,6 +3,7 @@ the second is told in Vietnamese that the record changed, and the first one's da
 
 import html
 import re
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -242,3 +243,22 @@ def test_second_api_reporter_gets_409_and_the_first_report_stays(world):
     late = post_json(second, url, {**body, "percent": 20})
     assert late.status_code == 409 and STALE_REPORT in late.json()["detail"]
     assert ProgressReport.objects.get(task=world.task_vhxh).percent == 70
+
+
+def test_two_first_reports_for_the_same_period_at_once_keep_the_first(world):
+    """Both read "no report yet"; the second write meets the first's row and is refused."""
+    services.report_submit(
+        actor=world.people.officer, task=world.task_vhxh, period="2026-Q4", percent=60
+    )
+    # The second person's read happened before the first person's write.
+    with (
+        mock.patch.object(
+            ProgressReport.objects, "select_for_update", return_value=ProgressReport.objects.none()
+        ),
+        pytest.raises(services.StaleVersion),
+    ):
+        services.report_submit(
+            actor=world.people.head, task=world.task_vhxh, period="2026-Q4", percent=90
+        )
+    report = ProgressReport.objects.get(task=world.task_vhxh, period="2026-Q4")
+    assert report.percent == 60

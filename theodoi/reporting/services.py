@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from theodoi.audit.services import audit_record, snapshot
@@ -193,7 +193,15 @@ def report_submit(
         report.submitted_on = today()
         report.submitted_at = timezone.now()
     report.submitted_by = actor
-    report.save()
+    if before is None:
+        try:
+            with transaction.atomic():  # a savepoint, so the refusal below leaves no broken state
+                report.save()
+        except IntegrityError as exc:
+            # Someone sent this period's report between our read and our write: theirs stays.
+            raise StaleVersion from exc
+    else:
+        report.save()
     audit_record(
         actor=actor,
         action="report.submit",
