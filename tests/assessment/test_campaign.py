@@ -407,3 +407,79 @@ def test_a_framework_downloaded_and_imported_again_is_the_same_framework(world, 
     assert newest.version == 2 and newest.parsed.groups[0].name == "Nhận thức và kỹ năng số"
     row.refresh_from_db()
     assert row.parsed.groups[0].name == "Nhận thức số"
+
+
+def test_a_units_assessment_evidence_is_not_served_to_another_unit(campaign, world, client):
+    submission = _submission(campaign, world.vhxh)
+    evidence = services.evidence_attach(
+        actor=world.people.officer,
+        submission=submission,
+        code="1.1",
+        name="ke-hoach.pdf",
+        data=tiny_pdf("Kế hoạch"),
+    )
+    client.force_login(world.people.police_officer)
+    assert client.get(reverse("evidence_file", args=[evidence.pk])).status_code == 404
+    client.force_login(world.people.head)  # the same unit
+    assert client.get(reverse("evidence_file", args=[evidence.pk])).status_code == 200
+
+
+def test_a_closed_campaign_takes_no_decision_and_closes_once(campaign, world):
+    office = world.people.office
+    submission = _submission(campaign, world.vhxh)
+    evidence = services.evidence_attach(
+        actor=office, submission=submission, code="1.1", name="a.pdf", data=tiny_pdf("A")
+    )
+    submission.status = Submission.Status.SUBMITTED
+    submission.save()
+    services.campaign_close(actor=office, campaign=campaign)
+    with pytest.raises(services.AssessmentError):
+        services.submission_decide(actor=office, submission=submission, accept=True)
+    with pytest.raises(services.AssessmentError):
+        services.campaign_close(actor=office, campaign=campaign)
+    from theodoi.reporting import services as reporting
+
+    with pytest.raises(reporting.ReportingError):
+        reporting.evidence_review(actor=office, evidence=evidence, decision="accept")
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SUBMITTED
+
+
+def test_updating_from_the_tracking_data_keeps_what_was_typed_and_is_audited(
+    campaign, world, client
+):
+    submission = _submission(campaign, world.vhxh)
+    client.force_login(world.people.officer)
+    url = reverse("assessment_submission", args=[submission.pk])
+    form = {"version": submission.version, "action": "refresh", "a-1.1": "yes", "a-1.2": "75"}
+    assert client.post(url, form).status_code == 302
+    assert submission.answers.get(code="1.2").value == "75"
+    # Nothing changed in the tracking data: no refresh event.
+    assert not AuditEvent.objects.filter(action="assessment.sources.refresh").exists()
+    # A value computed earlier, when the data said otherwise, is recomputed and recorded.
+    submission.answers.filter(code="2.2").update(value="50.0", source_detail="1/2")
+    services.sources_refresh(actor=world.people.officer, submission=submission)
+    event = AuditEvent.objects.get(action="assessment.sources.refresh")
+    assert event.before["2.2"]["value"] == "50.0"
+    assert event.after["2.2"]["value"] == "0.0"
+    assert submission.answers.get(code="2.2").value == "0.0"
+
+
+def test_equal_results_share_a_rank(campaign, world):
+    _accept_all(campaign, world)
+    from theodoi.assessment.selectors import campaign_results
+
+    ranks = [u.rank for u in campaign_results(campaign).units]
+    assert ranks == [1, 1]
+
+
+def test_the_same_edited_framework_imported_twice_is_stored_once(world):
+    office = world.people.office
+    row = services.framework_adopt_default(actor=office, ward=world.ward_a, year=2026)
+    edited = replace(row.parsed, name="Bộ tiêu chí của tỉnh")  # still says version 1
+    first, created = services.framework_save(actor=office, ward=world.ward_a, definition=edited)
+    again, created_again = services.framework_save(
+        actor=office, ward=world.ward_a, definition=edited
+    )
+    assert created and first.version == 2
+    assert not created_again and again == first

@@ -55,8 +55,10 @@ SUB_SUB = {
             {**small(), "year": 1999},
             "Năm áp dụng («year») phải là một năm như 2026, không phải «1999».",
         ),
-        ({**small(), "version": 0}, "Phiên bản («version») phải là số nguyên từ 1."),
-        ({**small(), "version": "1.5"}, "Phiên bản («version») phải là số nguyên từ 1."),
+        ({**small(), "version": 0}, "Phiên bản («version») phải là số nguyên từ 1 đến 32767."),
+        ({**small(), "version": "1.5"}, "Phiên bản («version») phải là số nguyên từ 1 đến 32767."),
+        ({**small(), "version": 99999}, "Phiên bản («version») phải là số nguyên từ 1 đến 32767."),
+        ({**small(), "code": "x" * 61}, "Mã bộ tiêu chí dài quá 60 ký tự."),
         ({**small(), "groups": []}, "Bộ tiêu chí cần ít nhất một nhóm («groups»)."),
         (
             {**small(), "max_points": 3},
@@ -365,3 +367,26 @@ def test_yaml_keeps_every_optional_field():
     assert by_code["par"]["max_points"] == 4
     assert [c["code"] for c in by_code["par"]["criteria"]] == ["par.1", "par.2"]
     assert "allow_not_applicable" not in by_code["nona"]
+
+
+def test_a_criterion_code_longer_than_the_database_holds_is_refused():
+    raw = small()
+    raw["groups"][0]["criteria"][0]["code"] = "c" * 41
+    with pytest.raises(fw.FrameworkError) as caught:
+        fw.parse(raw)
+    assert any("mã tiêu chí dài quá 40 ký tự" in p for p in caught.value.problems)
+
+
+def test_a_file_built_to_be_huge_or_deep_is_refused_with_a_message():
+    criterion = "{code: a, name: A, max_points: 1, rule: yes_no}"
+    aliases = (
+        f"c: &c [{', '.join([criterion] * 50)}]\n"
+        "code: x\nname: X\nyear: 2026\ngroups:\n"
+        + "".join(f"  - {{code: 'g{i}', name: G, criteria: *c}}\n" for i in range(60))
+    )
+    with pytest.raises(fw.FrameworkError) as caught:
+        fw.load_yaml(aliases)
+    assert "quá lớn" in caught.value.problems[0]
+    with pytest.raises(fw.FrameworkError) as caught:
+        fw.load_yaml("[" * 5000)
+    assert "lồng nhau quá sâu" in caught.value.problems[0]

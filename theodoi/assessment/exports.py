@@ -55,8 +55,9 @@ def results_docx(results: Results) -> bytes:
     intro.add_run(
         f"{campaign.organization.name}. Bộ tiêu chí: {definition.name} (năm {definition.year}, "
         f"phiên bản {definition.version}; tối đa {_number(definition.max_points)} điểm). "
-        "Điểm tính theo quy tắc của bộ tiêu chí từ câu trả lời đã được Văn phòng thẩm định; "
-        "tiêu chí không áp dụng với đơn vị được trừ khỏi điểm tối đa của đơn vị."
+        "Điểm tính theo quy tắc của bộ tiêu chí từ câu trả lời của đơn vị (và điều chỉnh của "
+        "Văn phòng, nếu có); tiêu chí không áp dụng với đơn vị được trừ khỏi điểm tối đa của đơn "
+        "vị. Chỉ xếp hạng các phiếu đã được Văn phòng duyệt."
     )
     accepted = [u for u in results.units if u.rank]
     document.add_paragraph(
@@ -174,6 +175,12 @@ def results_xlsx(results: Results) -> bytes:
                     float(score.max_points),
                 ]
             )
+    for sheet in (summary, detail):
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    # A name typed as "=…" is text, never a formula run by the reader's Excel.
+                    cell.data_type = "s"
     for sheet, widths in ((summary, {2: 36}), (detail, {1: 30, 4: 60})):
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -69,6 +69,28 @@ SOURCES = {
 SOURCE_RULES = {"tasks_on_time": PERCENT, "reports_on_time": PERCENT, "tasks_done": COUNT}
 
 
+# What the database holds (codes, a small version number) and what a real framework needs: the
+# largest known province index has 47 sub-indicators.
+MAX_VERSION = 32767
+MAX_FRAMEWORK_CODE = 60
+MAX_CRITERION_CODE = 40
+MAX_GROUPS = 100
+MAX_CRITERIA = 2000
+
+
+def _count_criteria(raw_groups: list[Any]) -> int:
+    total = 0
+    for group in raw_groups:
+        criteria = group.get("criteria") if isinstance(group, Mapping) else None
+        for criterion in criteria if isinstance(criteria, list) else []:
+            total += 1
+            children = criterion.get("criteria") if isinstance(criterion, Mapping) else None
+            total += len(children) if isinstance(children, list) else 0
+            if total > MAX_CRITERIA:
+                return total
+    return total
+
+
 class FrameworkError(ValueError):
     """A framework written wrongly. ``problems`` lists every mistake found, each in Vietnamese
     and naming where it is, so a person can correct them all at once."""
@@ -313,6 +335,8 @@ def _criterion(raw: Any, where: str, problems: _Problems, *, nested: bool) -> Cr
     where = f"Tiêu chí {code}" if code else where
     if not code:
         problems.add(where, "thiếu mã tiêu chí («code»).")
+    elif len(code) > MAX_CRITERION_CODE:
+        problems.add(where, f"mã tiêu chí dài quá {MAX_CRITERION_CODE} ký tự.")
     if not name:
         problems.add(where, "thiếu tên tiêu chí («name»).")
     children_raw = raw.get("criteria") or []
@@ -407,13 +431,23 @@ def parse(raw: Any) -> Framework:
             "", f"Năm áp dụng («year») phải là một năm như 2026, không phải «{raw.get('year')}»."
         )
     version = _whole(raw.get("version", 1))
-    if version is None or version < 1:
-        problems.add("", "Phiên bản («version») phải là số nguyên từ 1.")
+    if version is None or not 1 <= version <= MAX_VERSION:
+        problems.add("", f"Phiên bản («version») phải là số nguyên từ 1 đến {MAX_VERSION}.")
+    if len(code) > MAX_FRAMEWORK_CODE:
+        problems.add("", f"Mã bộ tiêu chí dài quá {MAX_FRAMEWORK_CODE} ký tự.")
     groups: list[Group] = []
     raw_groups = raw.get("groups")
     if not isinstance(raw_groups, list) or not raw_groups:
         problems.add("", "Bộ tiêu chí cần ít nhất một nhóm («groups»).")
         raw_groups = []
+    elif len(raw_groups) > MAX_GROUPS or _count_criteria(raw_groups) > MAX_CRITERIA:
+        # A file built to be huge (YAML aliases repeat one part thousands of times).
+        raise FrameworkError(
+            [
+                f"Bộ tiêu chí quá lớn: tối đa {MAX_GROUPS} nhóm và {MAX_CRITERIA} tiêu chí. "
+                "Hãy kiểm tra lại tệp."
+            ]
+        )
     for index, item in enumerate(raw_groups, start=1):
         where = f"Nhóm {index}"
         if not isinstance(item, Mapping):
@@ -497,6 +531,10 @@ def read_yaml(text: str | bytes) -> Any:
     says on which line."""
     try:
         return yaml.safe_load(text)
+    except RecursionError as exc:  # nesting thousands deep: no framework looks like that
+        raise FrameworkError(
+            ["Tệp YAML lồng nhau quá sâu; đây không phải một bộ tiêu chí."]
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (dòng {mark.line + 1}, cột {mark.column + 1})" if mark else ""

@@ -158,7 +158,15 @@ def campaign_results(campaign: Campaign, *, weakest: int = 10) -> Results:
         (s, r) for s, r in scored if s.status == Submission.Status.ACCEPTED and r.max_points
     ]
     accepted.sort(key=lambda item: (-(item[1].percent or 0), -item[1].points, item[0].unit.name))
-    ranks = {s.pk: position for position, (s, _r) in enumerate(accepted, start=1)}
+    # Equal results share a rank (1, 1, 3), whatever the units' names.
+    ranks: dict[int, int] = {}
+    for position, (submission, result) in enumerate(accepted, start=1):
+        above = accepted[position - 2] if position > 1 else None
+        tied = above is not None and (above[1].percent, above[1].points) == (
+            result.percent,
+            result.points,
+        )
+        ranks[submission.pk] = ranks[above[0].pk] if tied and above else position
     units = [
         UnitResult(submission=s, result=r, rank=ranks.get(s.pk), previous=before.get(s.unit_id))
         for s, r in scored
@@ -174,9 +182,10 @@ def campaign_results(campaign: Campaign, *, weakest: int = 10) -> Results:
 
 def weak_criteria(campaign: Campaign, units: list[UnitResult]) -> list[WeakCriterion]:
     """The answered criteria in order of the units' average share of their maximum, weakest
-    first; with each, the units under the campaign's threshold. Units whose answers are still
-    being filled in do not count."""
-    counted = [u for u in units if u.submission.status != Submission.Status.DRAFT]
+    first; with each, the units under the campaign's threshold. Only forms sent or accepted
+    count: one being filled in or corrected would pull the averages down with blanks."""
+    sent = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
+    counted = [u for u in units if u.submission.status in sent]
     threshold = Decimal(campaign.weak_percent)
     rows = []
     for criterion in campaign.framework.parsed.leaves():

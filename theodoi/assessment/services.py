@@ -70,8 +70,11 @@ def framework_save(
         require(actor, Action.MANAGE_PLAN, ward)
     data = frameworks.to_dict(definition)
     same = Framework.objects.filter(organization=ward, code=definition.code, year=definition.year)
-    for row in same.filter(version=definition.version):
-        if row.definition == data:
+    content = {key: value for key, value in data.items() if key != "version"}
+    for row in same:
+        # An edited file keeps the version it was exported with; the same content stored under
+        # another version number is still the same framework.
+        if {key: value for key, value in row.definition.items() if key != "version"} == content:
             return row, False
     version = definition.version
     if same.filter(version=version).exists():
@@ -158,6 +161,8 @@ def campaign_open(
 @transaction.atomic
 def campaign_close(*, actor: User, campaign: Campaign) -> Campaign:
     require(actor, Action.MANAGE_PLAN, campaign.organization)
+    if campaign.status == Campaign.Status.CLOSED:
+        raise AssessmentError("Đợt tự đánh giá này đã kết thúc rồi.")
     campaign.status = Campaign.Status.CLOSED
     campaign.closed_at = timezone.now()
     campaign.save(update_fields=["status", "closed_at"])
@@ -304,9 +309,26 @@ def sources_refresh(
     _editable(submission)
     campaign = submission.campaign
     facts = sources.facts_by_unit(actor, campaign.organization, year=campaign.year, today=today())
-    if _fill_sources(actor, submission, facts):
+    before = _sourced(submission)
+    _fill_sources(actor, submission, facts)
+    after = _sourced(submission)
+    if after != before:
         _bump(submission)
+        audit_record(
+            actor=actor,
+            action="assessment.sources.refresh",
+            obj=submission,
+            organization=campaign.organization,
+            summary=f"{submission.unit.name}: {len(after)} câu trả lời từ dữ liệu theo dõi",
+            before=before,
+            after=after,
+        )
     return submission
+
+
+def _sourced(submission: Submission) -> dict[str, Any]:
+    rows = submission.answers.exclude(source="").order_by("code")
+    return {a.code: _shape(a.value, a.not_applicable, a.source_detail) for a in rows}
 
 
 @transaction.atomic
@@ -358,6 +380,8 @@ def submission_decide(
     """The standing office accepts the answers or returns them with what to complete."""
     require(actor, Action.REVIEW, submission)
     submission = _lock(submission, expected_version)
+    if submission.campaign.status != Campaign.Status.OPEN:
+        raise AssessmentError("Đợt tự đánh giá đã kết thúc; không duyệt hay trả lại được nữa.")
     if submission.status != Submission.Status.SUBMITTED:
         raise AssessmentError("Chỉ duyệt hoặc trả lại được phiếu đơn vị đã gửi.")
     reason = reason.strip()
@@ -499,7 +523,6 @@ def improvement_tasks_create(
 # --- Evidence ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def evidence_attach(
     *,
     actor: User,
@@ -519,6 +542,8 @@ def evidence_attach(
     answer, _created = Answer.objects.get_or_create(
         submission=submission, code=code, defaults={"updated_by": actor}
     )
+    # Not inside a transaction of ours: the upload scans the file before its own transaction, so
+    # the audit record of an infected file is committed even though the upload is refused.
     return evidence_upload(
         actor=actor, name=name, data=data, answer=answer, description=description
     )

@@ -47,9 +47,14 @@ def _ward_to_manage(user):
     return ward
 
 
+def _int(raw: str | None) -> int | None:
+    """A whole number typed or posted; None for anything else (also "²" or a 40-digit id)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
 def _version(post) -> int | None:
-    raw = post.get("version", "")
-    return int(raw) if raw.isascii() and raw.isdigit() else None
+    return _int(post.get("version"))
 
 
 def _percent(value: Decimal | None) -> str:
@@ -171,10 +176,8 @@ def framework_import(request):
 def framework_default(request):
     user = request.user
     ward = _ward_to_manage(user)
-    raw = request.POST.get("year", "")
-    year = (
-        int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
-    )
+    year = _int(request.POST.get("year"))
+    year = year if year is not None and 2000 <= year <= 2100 else today().year
     row = services.framework_adopt_default(actor=user, ward=ward, year=year)
     messages.success(
         request,
@@ -202,7 +205,7 @@ def campaign_new(request):
     user = request.user
     ward = _ward_to_manage(user)
     available = list(selectors.frameworks_for_user(user).filter(organization=ward))
-    units = list(Unit.objects.filter(organization=ward).order_by("order", "name"))
+    units = list(Unit.objects.filter(organization=ward, is_active=True).order_by("order", "name"))
     form: dict[str, Any] = {
         "framework": available[0].pk if available else None,
         "name": "",
@@ -214,22 +217,22 @@ def campaign_new(request):
     if request.method == "POST":
         post = request.POST
         form.update(
-            framework=int(post["framework"]) if post.get("framework", "").isdigit() else None,
+            framework=_int(post.get("framework")),
             name=post.get("name", "").strip(),
             deadline=post.get("deadline", ""),
-            units={int(v) for v in post.getlist("units") if v.isdigit()},
+            units={_int(v) for v in post.getlist("units")} - {None},
         )
-        raw_year, raw_weak = post.get("year", ""), post.get("weak_percent", "")
+        year, weak = _int(post.get("year")), _int(post.get("weak_percent"))
         errors = []
         chosen = next((f for f in available if f.pk == form["framework"]), None)
         if chosen is None:
             errors.append(_("Choose a framework."))
-        if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100:
-            form["year"] = int(raw_year)
+        if year is not None and 2000 <= year <= 2100:
+            form["year"] = year
         else:
             errors.append(_("The year must be a year such as 2026."))
-        if raw_weak.isdigit() and int(raw_weak) <= 100:
-            form["weak_percent"] = int(raw_weak)
+        if weak is not None and weak <= 100:
+            form["weak_percent"] = weak
         else:
             errors.append(_("The weak threshold must be a whole number from 0 to 100."))
         deadline = _date(form["deadline"])
@@ -366,10 +369,10 @@ def campaign_tasks(request, pk: int):
     """Improvement tasks for the weak criteria the office ticked on the results page."""
     user = request.user
     campaign = selectors.campaign_get_for_user(user, pk, action=Action.MANAGE_PLAN)
-    plan_id = request.POST.get("plan", "")
+    plan_id = _int(request.POST.get("plan"))
     plan = (
         plans_for_user(user).filter(organization=campaign.organization, pk=plan_id).first()
-        if plan_id.isdigit()
+        if plan_id is not None
         else None
     )
     if plan is None:
@@ -379,8 +382,9 @@ def campaign_tasks(request, pk: int):
     items = []
     for value in request.POST.getlist("item"):
         submission_id, _sep, code = value.partition(":")
-        if submission_id.isdigit() and int(submission_id) in submissions and code:
-            items.append(services.Improvement(submissions[int(submission_id)], code))
+        submission_pk = _int(submission_id)
+        if submission_pk in submissions and code:
+            items.append(services.Improvement(submissions[submission_pk], code))
     if not items:
         messages.error(request, _("Tick at least one weak criterion of a unit."))
         return redirect("assessment_results", pk=campaign.pk)
@@ -486,25 +490,22 @@ def submission_detail(request, pk: int):
         action = request.POST.get("action", "save")
         posted = posted_answers(request.POST, definition)
         try:
+            # Whatever button was pressed, what was typed is saved first.
+            services.answers_save(
+                actor=user,
+                submission=submission,
+                answers=posted,
+                expected_version=_version(request.POST),
+            )
+            messages.success(request, _("Answers saved."))
             if action == "refresh":
-                services.sources_refresh(
-                    actor=user, submission=submission, expected_version=_version(request.POST)
-                )
+                services.sources_refresh(actor=user, submission=submission)
                 messages.success(
                     request, _("The answers taken from the tracking data are up to date.")
                 )
-            else:
-                services.answers_save(
-                    actor=user,
-                    submission=submission,
-                    answers=posted,
-                    expected_version=_version(request.POST),
-                )
-                if action == "submit":
-                    services.submission_submit(actor=user, submission=submission)
-                    messages.success(request, _("Sent to the standing office for review."))
-                else:
-                    messages.success(request, _("Answers saved."))
+            elif action == "submit":
+                services.submission_submit(actor=user, submission=submission)
+                messages.success(request, _("Sent to the standing office for review."))
             return redirect("assessment_submission", pk=submission.pk)
         except services.StaleSubmission as exc:
             messages.error(request, str(exc))
@@ -612,7 +613,7 @@ def submission_review(request, pk: int):
             messages.success(request, _("Answer adjusted; the score follows from it."))
         elif action in ("evidence-accept", "evidence-reject"):
             evidence = Evidence.objects.filter(
-                pk=post.get("evidence") if post.get("evidence", "").isdigit() else 0,
+                pk=_int(post.get("evidence")) or 0,
                 answer__submission=submission,
             ).first()
             if evidence is None:
@@ -624,7 +625,7 @@ def submission_review(request, pk: int):
                 evidence=evidence,
                 decision=action.removeprefix("evidence-"),
                 reason=post.get("reason", ""),
-                expected_review_id=int(raw) if raw.isdigit() else None,
+                expected_review_id=_int(raw),
             )
             messages.success(request, _("Decision on the evidence file recorded."))
         else:

@@ -400,7 +400,10 @@ def evidence_upload(
         # A self-assessment answer (issue 8): the unit assessed, or the office, attaches it.
         require(actor, Action.ASSESS, answer)
     else:
-        raise ReportingError("Minh chứng phải gắn với một nhiệm vụ hoặc một giá trị chỉ tiêu.")
+        raise ReportingError(
+            "Minh chứng phải gắn với một nhiệm vụ, một giá trị chỉ tiêu hoặc một câu trả lời tự "
+            "đánh giá."
+        )
     limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
     if not data:
         raise ReportingError("Tệp rỗng. Hãy chọn lại tệp minh chứng.")
@@ -473,6 +476,9 @@ def evidence_review(
     newer review exists, ``StaleReview`` is raised and no second decision is recorded."""
     subject = evidence.subject
     require(actor, Action.REVIEW, subject)
+    closed = Evidence.objects.filter(pk=evidence.pk, answer__submission__campaign__status="closed")
+    if evidence.answer_id is not None and closed.exists():
+        raise ReportingError("Đợt tự đánh giá đã kết thúc; không thẩm định minh chứng được nữa.")
     if expected_review_id is not None:
         # The file's row lock serializes two reviewers deciding at the same moment.
         Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
