@@ -483,3 +483,19 @@ def test_the_same_edited_framework_imported_twice_is_stored_once(world):
     )
     assert created and first.version == 2
     assert not created_again and again == first
+
+
+def test_two_imports_of_one_framework_at_the_same_moment_answer_with_a_message(world):
+    from unittest import mock
+
+    office = world.people.office
+    row = services.framework_adopt_default(actor=office, ward=world.ward_a, year=2026)
+    edited = replace(row.parsed, name="Bộ tiêu chí của tỉnh", version=2)
+    services.framework_save(actor=office, ward=world.ward_a, definition=edited)
+    # The second import read the table before the first one wrote its row.
+    with (
+        mock.patch.object(Framework.objects, "filter", return_value=Framework.objects.none()),
+        pytest.raises(services.AssessmentError, match="cùng lúc"),
+    ):
+        services.framework_save(actor=office, ward=world.ward_a, definition=edited)
+    assert Framework.objects.filter(organization=world.ward_a).count() == 2

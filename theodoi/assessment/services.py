@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -80,16 +80,23 @@ def framework_save(
     if same.filter(version=version).exists():
         version = (same.aggregate(top=Max("version"))["top"] or 0) + 1
         data["version"] = version
-    row = Framework.objects.create(
-        organization=ward,
-        code=definition.code,
-        year=definition.year,
-        version=version,
-        name=definition.name[:300],
-        definition=data,
-        source_name=source_name[:255],
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the refusal below leaves the caller's usable
+            row = Framework.objects.create(
+                organization=ward,
+                code=definition.code,
+                year=definition.year,
+                version=version,
+                name=definition.name[:300],
+                definition=data,
+                source_name=source_name[:255],
+                created_by=actor,
+            )
+    except IntegrityError as exc:
+        # Two imports of one framework at the same moment (a double click): the other one won.
+        raise AssessmentError(
+            "Bộ tiêu chí vừa được nhập cùng lúc ở một phiên khác. Hãy tải lại trang để xem."
+        ) from exc
     audit_record(
         actor=actor,
         action="assessment.framework.import",

@@ -152,9 +152,13 @@ def framework_import(request):
         if len(exc.problems) > 20:
             messages.error(request, _("… and %(n)d more problems.") % {"n": len(exc.problems) - 20})
         return redirect("assessment_home")
-    row, created = services.framework_save(
-        actor=user, ward=ward, definition=definition, source_name=upload.name
-    )
+    try:
+        row, created = services.framework_save(
+            actor=user, ward=ward, definition=definition, source_name=upload.name
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+        return redirect("assessment_home")
     if not created:
         messages.info(request, _("This framework is already stored; nothing changed."))
     elif row.version != definition.version:
