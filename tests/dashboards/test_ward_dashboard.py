@@ -8,8 +8,8 @@ import re
 from django.urls import reverse
 
 from tests.factories import PlanFactory, TaskFactory
-from theodoi.dashboards import measures
-from theodoi.plans.models import Plan, Task
+from theodoi.dashboards import measures, selectors
+from theodoi.plans.models import Indicator, Plan, Task
 from theodoi.plans.selectors import with_state
 
 D = datetime.date
@@ -210,6 +210,19 @@ def test_indicator_statuses(login, world, board):
     }
     assert dashboard.indicators[0].pk == ind.off.pk  # off track first
     assert reverse("indicator_detail", args=[ind.off.pk]) in response.content.decode()
+
+
+def test_indicator_rows_read_as_the_indicator_page_reads_them(login, world, board):
+    """The dashboard reads plain value and milestone rows; each indicator's latest value,
+    milestone and status are those ``with_status`` gives from the prefetched objects."""
+    dashboard = page(login(world.people.leader)).context["board"]
+    year = dashboard.trend_days[-1].year
+    reference = selectors.with_status(
+        list(selectors._with_values(Indicator.objects.filter(plan__organization=world.ward_a))),
+        year=year,
+    )
+    expected = {i.pk: (i.latest, i.expected, i.status) for i in reference}
+    assert {i.pk: (i.latest, i.expected, i.status) for i in dashboard.indicators} == expected
 
 
 def test_recent_directives_with_their_answers(login, world, board):

@@ -7,6 +7,7 @@ pages, the exports and the API.
 
 import calendar
 import datetime
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
@@ -72,6 +73,8 @@ class IndicatorStatus(StrEnum):
 AT_RISK_MARGIN = Decimal("0.10")
 
 
+# Cached: a ward's indicators share a few period texts, and each parse tries every cycle.
+@functools.lru_cache(maxsize=4096)
 def period_end(text: str) -> datetime.date | None:
     """The last day of a reporting period written in any cycle ("2026-Q1" → 31/3/2026)."""
     for cycle in CYCLES:

@@ -8,7 +8,9 @@ or gathered in a few batches, never fetched one by one.
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -152,13 +154,16 @@ class MatrixRow:
     link: str
 
 
-def _task_list_link(ward: Organization, plans: list[Plan], **params: object) -> str:
-    """The list behind a number: the plan's page when the ward runs one plan, else the list of
-    the ward's tasks; both filter by ``unit`` and ``state`` the same way."""
+def _task_list_base(ward: Organization, plans: list[Plan]) -> str:
+    """The list behind the numbers: the plan's page when the ward runs one plan, else the list
+    of the ward's tasks; both filter by ``unit`` and ``state`` the same way."""
     if len(plans) == 1:
-        base = reverse("plan_detail", args=[plans[0].pk])
-    else:
-        base = reverse("dashboard_ward_tasks", args=[ward.pk])
+        return reverse("plan_detail", args=[plans[0].pk])
+    return reverse("dashboard_ward_tasks", args=[ward.pk])
+
+
+def _task_list_link(base: str, **params: object) -> str:
+    # The base is reversed once per page: the matrix has a link in every cell.
     query = urlencode({key: value for key, value in params.items() if value})
     return f"{base}?{query}" if query else base
 
@@ -170,6 +175,7 @@ def unit_state_matrix(
     coordinates, as the task lists' unit filter does, so each number equals the length of the
     list it links to; a task of two units counts once for each. Tasks without a recognised unit
     form the last row."""
+    base = _task_list_base(ward, plans)
     bare = _bare(tasks)
     pairs: set[tuple[int, int]] = set()
     state_of: dict[int, str] = {}
@@ -182,14 +188,18 @@ def unit_state_matrix(
     for task_id, unit_id in pairs:
         counts[unit_id][state_of[task_id]] += 1
     without_unit = Counter(state_of[t] for t in state_of.keys() - {t for t, _u in pairs})
-    units = Unit.objects.filter(pk__in=counts.keys(), organization=ward).order_by("order", "name")
+    units = (
+        Unit.objects.filter(pk__in=counts.keys(), organization=ward)
+        .only("id", "name", "short_name")
+        .order_by("order", "name")
+    )
     rows = []
     for unit in units:
         cells = [
             (
                 s.value,
                 counts[unit.pk][s.value],
-                _task_list_link(ward, plans, unit=unit.pk, state=s.value),
+                _task_list_link(base, unit=unit.pk, state=s.value),
             )
             for s in TaskState
         ]
@@ -198,7 +208,7 @@ def unit_state_matrix(
                 unit,
                 cells,
                 sum(counts[unit.pk].values()),
-                _task_list_link(ward, plans, unit=unit.pk),
+                _task_list_link(base, unit=unit.pk),
             )
         )
     if without_unit:
@@ -207,12 +217,41 @@ def unit_state_matrix(
     return rows
 
 
+def _list_rows(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Only what the overdue and behind-schedule lists show: the plan's number and title, the
+    lead units as a plain list ``lead_unit_list`` (a prefetched manager per row builds and clones
+    a queryset on each access), none of the long texts and none of the coordinating units."""
+    return (
+        tasks.select_related(None)
+        .select_related("plan")
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "lead_units",
+                queryset=Unit.objects.only("id", "name", "short_name").order_by("order", "name"),
+                to_attr="lead_unit_list",
+            )
+        )
+        .only(
+            "id",
+            "code",
+            "title",
+            "due_date",
+            "progress",
+            "lead_units_raw",
+            "plan__id",
+            "plan__number",
+            "plan__title",
+        )
+    )
+
+
 def overdue_tasks(tasks: QuerySet[Task], *, today: datetime.date) -> list[Task]:
     """Open and past due, the longest overdue first, each with ``days_late``."""
     rows = list(
-        tasks.filter(state=TaskState.OPEN_OVERDUE.value).order_by("due_date", "plan_id", "order")[
-            :LIST_LIMIT
-        ]
+        _list_rows(tasks.filter(state=TaskState.OPEN_OVERDUE.value)).order_by(
+            "due_date", "plan_id", "order"
+        )[:LIST_LIMIT]
     )
     for task in rows:
         task.days_late = (today - task.due_date).days
@@ -238,7 +277,7 @@ def behind_schedule_tasks(tasks: QuerySet[Task], *, today: datetime.date) -> tup
             behind.append((expected - progress, task_id, expected))
     behind.sort(key=lambda item: (-item[0], item[1]))
     shown = {task_id: expected for _gap, task_id, expected in behind[:LIST_LIMIT]}
-    rows = list(tasks.filter(pk__in=shown.keys()))
+    rows = list(_list_rows(tasks.filter(pk__in=shown.keys())))
     for task in rows:
         task.expected = shown[task.pk]
     rows.sort(key=lambda task: (-(task.expected - task.progress), task.pk))
@@ -248,24 +287,37 @@ def behind_schedule_tasks(tasks: QuerySet[Task], *, today: datetime.date) -> tup
 # --- Indicators ---------------------------------------------------------------------------------
 
 
+def _set_status(
+    indicator: Indicator,
+    values: Iterable[tuple[str, Decimal]],
+    milestones: dict[int, Decimal],
+    *,
+    year: int,
+) -> None:
+    indicator.latest = measures.latest_value(values)
+    indicator.expected = measures.expected_value(
+        milestones=milestones,
+        target=indicator.target,
+        target_year=indicator.target_year,
+        year=year,
+    )
+    indicator.status = measures.indicator_status(
+        comparator=indicator.comparator,
+        latest=indicator.latest[1] if indicator.latest else None,
+        expected=indicator.expected,
+    ).value
+
+
 def with_status(indicators: list[Indicator], *, year: int) -> list[Indicator]:
     """Set ``latest`` (period, value), ``expected`` (this year's milestone) and ``status`` on
     each indicator, from its prefetched values and milestones."""
     for indicator in indicators:
-        indicator.latest = measures.latest_value(
-            (value.period, value.value) for value in indicator.values.all()
-        )
-        indicator.expected = measures.expected_value(
-            milestones={m.year: m.value for m in indicator.milestones.all()},
-            target=indicator.target,
-            target_year=indicator.target_year,
+        _set_status(
+            indicator,
+            ((value.period, value.value) for value in indicator.values.all()),
+            {m.year: m.value for m in indicator.milestones.all()},
             year=year,
         )
-        indicator.status = measures.indicator_status(
-            comparator=indicator.comparator,
-            latest=indicator.latest[1] if indicator.latest else None,
-            expected=indicator.expected,
-        ).value
     return indicators
 
 
@@ -282,12 +334,38 @@ def _with_values(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
 
 
 def ward_indicators(user: User, ward: Organization, *, today: datetime.date) -> list[Indicator]:
-    """The indicators of the ward's plans in progress with their status, off track first."""
-    indicators = _with_values(
-        indicators_for_user(user).filter(plan__organization=ward, plan__status=Plan.Status.ACTIVE)
-    ).order_by("plan_id", "order", "id")
+    """The indicators of the ward's plans in progress with their status, off track first.
+
+    The same status as ``with_status``, read from plain (period, value) and (year, value) rows:
+    the page shows a few columns of each indicator, and building a model object for every value
+    and milestone was most of the dashboard's time."""
+    rows = list(
+        indicators_for_user(user)
+        .filter(plan__organization=ward, plan__status=Plan.Status.ACTIVE)
+        .select_related(None)
+        .only("id", "code", "name", "unit_of_measure", "comparator", "target", "target_year")
+        .order_by("plan_id", "order", "id")
+    )
+    ids = [indicator.pk for indicator in rows]
+    values: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    # No ordering: ``latest_value`` orders by the period's end, and the models' default one joins
+    # the indicator and its plan on every row.
+    for indicator_id, period, value in (
+        IndicatorValue.objects.filter(indicator_id__in=ids)
+        .order_by()
+        .values_list("indicator_id", "period", "value")
+    ):
+        values[indicator_id].append((period, value))
+    milestones: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for indicator_id, year, value in (
+        IndicatorMilestone.objects.filter(indicator_id__in=ids)
+        .order_by()
+        .values_list("indicator_id", "year", "value")
+    ):
+        milestones[indicator_id][year] = value
+    for indicator in rows:
+        _set_status(indicator, values[indicator.pk], milestones[indicator.pk], year=today.year)
     order = {IndicatorStatus.OFF_TRACK: 0, IndicatorStatus.AT_RISK: 1, IndicatorStatus.ON_TRACK: 2}
-    rows = with_status(list(indicators), year=today.year)
     return sorted(rows, key=lambda i: order[IndicatorStatus(i.status)])
 
 
@@ -327,13 +405,46 @@ def ward_dashboard(user: User, ward: Organization, *, today: datetime.date) -> W
     counts = state_counts(tasks)
     trend_days, trend = state_trend(tasks, start=plan_start(plans), today=today)
     behind, behind_total = behind_schedule_tasks(tasks, today=today)
+    base = _task_list_base(ward, plans)
     alerts = alerts_for_user(user).filter(organization=ward)
+    # The panel shows the rule, the task or indicator, the message, the unit and the day.
+    shown_alerts = (
+        alerts.select_related(None)
+        .select_related("task", "indicator", "unit")
+        .only(
+            "id",
+            "rule",
+            "message",
+            "opened_at",
+            "task__id",
+            "task__code",
+            "task__title",
+            "indicator__id",
+            "indicator__name",
+            "unit__id",
+            "unit__name",
+            "unit__short_name",
+        )
+    )
     indicators = ward_indicators(user, ward, today=today)
+    people = ("first_name", "last_name", "username")
     directives = (
         Directive.objects.filter(
             org_scope(user, "task__plan__organization"), task__plan__organization=ward
         )
-        .select_related("task", "task__plan", "author", "answered_by")
+        .select_related("task", "author", "answered_by")
+        .only(
+            "id",
+            "text",
+            "answer",
+            "created_at",
+            "answered_at",
+            "task__id",
+            "task__code",
+            "task__title",
+            *(f"author__{name}" for name in people),
+            *(f"answered_by__{name}" for name in people),
+        )
         .order_by("-created_at", "-id")[:DIRECTIVE_LIMIT]
     )
     return WardDashboard(
@@ -346,17 +457,16 @@ def ward_dashboard(user: User, ward: Organization, *, today: datetime.date) -> W
         matrix=unit_state_matrix(tasks, ward, plans),
         overdue=overdue_tasks(tasks, today=today),
         overdue_total=counts[TaskState.OPEN_OVERDUE.value],
-        overdue_link=_task_list_link(ward, plans, state=TaskState.OPEN_OVERDUE.value),
+        overdue_link=_task_list_link(base, state=TaskState.OPEN_OVERDUE.value),
         behind=behind,
         behind_total=behind_total,
-        alerts=list(alerts[:ALERT_LIMIT]),
+        alerts=list(shown_alerts[:ALERT_LIMIT]),
         alert_total=alerts.count(),
         indicators=indicators,
         indicator_counts=status_counts(indicators),
         directives=list(directives),
         state_cards=[
-            (s.value, counts[s.value], _task_list_link(ward, plans, state=s.value))
-            for s in TaskState
+            (s.value, counts[s.value], _task_list_link(base, state=s.value)) for s in TaskState
         ],
     )
 
