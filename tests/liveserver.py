@@ -29,10 +29,22 @@ import pytest
 
 from theodoi.demo.data import PASSWORD as DEMO_PASSWORD
 
+try:
+    from gunicorn.config import KNOWN_SETTINGS
+except ImportError:  # the tests that need it skip, saying what to install
+    KNOWN_SETTINGS = []
+
 BIN = Path(sys.executable).parent
 THEODOI = BIN / "theodoi"
 GUNICORN = BIN / "gunicorn"
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Newer gunicorn opens a control socket at one path in the home folder; servers of parallel
+# tests would share it.
+_NO_CONTROL_SOCKET = (
+    ["--no-control-socket"]
+    if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS)
+    else []
+)
 _LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 
 
@@ -138,8 +150,16 @@ def fresh_installation(tmp_path: Path) -> Iterator[Installation]:
 class LiveServer:
     """gunicorn serving an installation on a free port of 127.0.0.1 (a context manager)."""
 
-    def __init__(self, installation: Installation, *, workers: int = 3, threads: int = 4):
+    def __init__(
+        self,
+        installation: Installation,
+        *,
+        workers: int = 3,
+        threads: int = 4,
+        env: dict[str, str] | None = None,
+    ):
         self.installation = installation
+        self.env = {**installation.env, **(env or {})}
         self.workers = workers
         self.threads = threads
         self.log_path = installation.data_dir / "gunicorn.log"
@@ -162,8 +182,9 @@ class LiveServer:
                 "60",
                 "--graceful-timeout",
                 "5",
+                *_NO_CONTROL_SOCKET,
             ],
-            env=self.installation.env,
+            env=self.env,
             cwd=self.installation.data_dir,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -291,6 +312,7 @@ class Browser:
         return self._follow(self._send(request), follow)
 
     def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> Answer:
+        self.cookies.clear()  # a new session, whatever happened to the last one
         self.get("/login/")
         answer = self.post("/login/", {"username": username, "password": password})
         assert answer.status == 302 and "/login/" not in answer.location, (

@@ -26,6 +26,8 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import pytest
+
 from tests.liveserver import Answer, Browser, LiveServer, fresh_installation
 from theodoi.core.samplepdf import tiny_pdf
 
@@ -186,17 +188,22 @@ class Person(threading.Thread):
         raise NotImplementedError
 
 
+def _reportable_tasks(read, limit: int = 4) -> list[str]:
+    """The first tasks of a unit officer's list whose page offers the report form."""
+    tasks = []
+    for path in dict.fromkeys(_TASK_LINK.findall(read("/my-tasks/"))):
+        if f'action="{path}reports/"' in read(path):
+            tasks.append(path)
+        if len(tasks) == limit:
+            break
+    return tasks
+
+
 class UnitOfficer(Person):
     """Reads their task list and tasks, reports progress, attaches evidence, opens files."""
 
     def start_work(self) -> None:
-        listed = _TASK_LINK.findall(self.read("read", "/my-tasks/"))
-        self.tasks = []
-        for path in dict.fromkeys(listed):
-            if f'action="{path}reports/"' in self.read("read", path):
-                self.tasks.append(path)
-            if len(self.tasks) == 4:
-                break
+        self.tasks = _reportable_tasks(lambda path: self.read("read", path))
         assert self.tasks, f"{self.username} has no task to report on"
 
     def step(self) -> None:
@@ -293,71 +300,85 @@ result = {
 """
 
 
-def test_eight_people_at_once_get_no_error_and_every_write_lands(tmp_path):
-    with fresh_installation(tmp_path) as installation:
-        database = "PostgreSQL" if installation.database_url else "SQLite"
-        before = installation.query(COUNTS)
-        tally = Tally()
-        with LiveServer(installation, workers=3, threads=4) as server:
-            deadline = time.monotonic() + SECONDS
-            args = {"deadline": deadline, "tally": tally}
-            people = [
-                UnitOfficer(server.url, "canbo_vhxh", 1, **args),
-                UnitOfficer(server.url, "canbo_vhxh", 2, **args),
-                UnitOfficer(server.url, "canbo_congan", 3, **args),
-                StandingOffice(server.url, "vanphong", 4, **args),
-                StandingOffice(server.url, "vanphong", 5, **args),
-                Reader(server.url, "lanhdao", 6, start="/dashboard/", **args),
-                Reader(server.url, "tinh", 7, start="/province/", **args),
-                Reader(server.url, "admin", 8, start="/plans/", **args),
-            ]
-            for person in people:
-                person.start()
-            for person in people:
-                person.join(timeout=SECONDS + 120)
-            assert not any(person.is_alive() for person in people), "a person never finished"
-            log = server.log()
-        after = installation.query(COUNTS)
-        summary = tally.summary(database)
-        print("\n" + summary)
-        server_errors = [line for line in log.splitlines() if "Error" in line][:10]
-        assert not tally.errors, summary + "\n" + "\n".join(server_errors)
-        written = {key: after[key] - before[key] for key in after}
-        # Every write that a person was told about is in the database, and nothing else.
-        assert written["evidence"] == tally.count("upload"), (written, summary)
-        assert written["report_events"] == tally.count("report") + tally.count("upload"), written
-        assert written["reviews"] == tally.count("review"), (written, summary)
-        assert written["decision_events"] == tally.count("decision"), (written, summary)
-        assert written["previews"] == tally.count("preview"), (written, summary)
-        # The work really was mixed: each kind of write happened.
-        for kind in ("report", "upload", "review", "decision", "preview"):
-            assert tally.count(kind) > 0, f"no {kind} went through\n{summary}"
-        installation.manage("verify_audit")
+@pytest.fixture(scope="module")
+def installation(tmp_path_factory):
+    """One fresh installation with the demo for the tests below (each counts its own writes)."""
+    with fresh_installation(tmp_path_factory.mktemp("live")) as installation:
+        yield installation
+
+
+def test_eight_people_at_once_get_no_error_and_every_write_lands(installation):
+    database = "PostgreSQL" if installation.database_url else "SQLite"
+    before = installation.query(COUNTS)
+    tally = Tally()
+    with LiveServer(installation, workers=3, threads=4) as server:
+        deadline = time.monotonic() + SECONDS
+        args = {"deadline": deadline, "tally": tally}
+        people = [
+            UnitOfficer(server.url, "canbo_vhxh", 1, **args),
+            UnitOfficer(server.url, "canbo_vhxh", 2, **args),
+            UnitOfficer(server.url, "canbo_congan", 3, **args),
+            StandingOffice(server.url, "vanphong", 4, **args),
+            StandingOffice(server.url, "vanphong", 5, **args),
+            Reader(server.url, "lanhdao", 6, start="/dashboard/", **args),
+            Reader(server.url, "tinh", 7, start="/province/", **args),
+            Reader(server.url, "admin", 8, start="/plans/", **args),
+        ]
+        for person in people:
+            person.start()
+        for person in people:
+            person.join(timeout=SECONDS + 120)
+        assert not any(person.is_alive() for person in people), "a person never finished"
+        log = server.log()
+    after = installation.query(COUNTS)
+    summary = tally.summary(database)
+    print("\n" + summary)
+    server_errors = [line for line in log.splitlines() if "Error" in line][:10]
+    assert not tally.errors, summary + "\n" + "\n".join(server_errors)
+    written = {key: after[key] - before[key] for key in after}
+    # Every write that a person was told about is in the database, and nothing else.
+    assert written["evidence"] == tally.count("upload"), (written, summary)
+    assert written["report_events"] == tally.count("report") + tally.count("upload"), written
+    assert written["reviews"] == tally.count("review"), (written, summary)
+    assert written["decision_events"] == tally.count("decision"), (written, summary)
+    assert written["previews"] == tally.count("preview"), (written, summary)
+    # The work really was mixed: each kind of write happened.
+    for kind in ("report", "upload", "review", "decision", "preview"):
+        assert tally.count(kind) > 0, f"no {kind} went through\n{summary}"
+    installation.manage("verify_audit")
 
 
 class Submitter(threading.Thread):
-    """A unit officer sending reports (every third with a file) as fast as answers come."""
+    """A unit officer sending reports (every third with a file) as fast as answers come, from
+    ``go`` until ``stop``."""
 
-    def __init__(self, url: str, username: str, seed: int, deadline: float):
+    def __init__(self, url: str, username: str, seed: int, go, stop):
         super().__init__(name=f"{username}-{seed}", daemon=True)
         self.browser = Browser(url, timeout=30)
         self.username = username
-        self.seed = seed
-        self.deadline = deadline
+        self.go, self.stop = go, stop
+        self.ready = threading.Event()
+        self.tasks: list[str] = []
         self.acknowledged: list[str] = []
         self.failures = Counter()
 
-    def run(self) -> None:
+    def _sign_in(self) -> None:
         self.browser.sign_in(self.username)
-        tasks = list(dict.fromkeys(_TASK_LINK.findall(self.browser.get("/my-tasks/").text)))
-        for sent in range(60):
-            if time.monotonic() > self.deadline:
+        self.tasks = _reportable_tasks(lambda path: self.browser.get(path).text, 3)
+
+    def run(self) -> None:
+        self._sign_in()
+        self.ready.set()
+        self.go.wait()
+        for sent in range(100):
+            if self.stop.is_set():
                 break
             try:
-                page = self.browser.get(tasks[sent % min(3, len(tasks))]).text
-                if "reports/" not in page or 'name="versions"' not in page:
-                    self.failures["no form"] += 1
+                if not self.tasks:  # again, after a sign-in cut short by a killed worker
+                    self._sign_in()
                     continue
+                task = self.tasks[sent % len(self.tasks)]
+                page = self.browser.get(task).text
                 token = f"{self.name}-{sent}"
                 fields = {
                     "period": re.search(r'<option value="([^"]+)" selected', page).group(1),
@@ -365,16 +386,16 @@ class Submitter(threading.Thread):
                     "percent": str(10 + sent % 9 * 10),
                     "result": token,
                 }
-                action = re.search(r'action="(/tasks/\d+/reports/)"', page).group(1)
                 files = None
                 if sent % 3 == 0:
                     files = {"evidence": (f"{token}.pdf", tiny_pdf(token), "application/pdf")}
-                answer = self.browser.post(action, fields, files=files, follow=True)
+                answer = self.browser.post(task + "reports/", fields, files=files, follow=True)
                 if answer.status == 200 and "alert-success" in answer.text:
                     self.acknowledged.append(token)
                 else:
                     self.failures[f"answer {answer.status}"] += 1
-            except OSError as exc:  # the request whose worker was killed
+            except (OSError, AttributeError, AssertionError) as exc:  # a killed worker's request
+                self.tasks = [] if isinstance(exc, AssertionError) else self.tasks
                 self.failures[type(exc).__name__] += 1
 
 
@@ -408,45 +429,119 @@ result = {
 """
 
 
-def test_a_worker_killed_during_report_submissions_leaves_the_database_consistent(tmp_path):
-    with fresh_installation(tmp_path) as installation:
-        with LiveServer(installation, workers=2, threads=2) as server:
-            deadline = time.monotonic() + 15
-            people = [
-                Submitter(server.url, username, seed, deadline)
-                for seed, username in enumerate(["canbo_vhxh", "canbo_vhxh", "canbo_congan"] * 2)
+def test_a_worker_killed_during_report_submissions_leaves_the_database_consistent(installation):
+    with LiveServer(installation, workers=2, threads=2) as server:
+        go, stop = threading.Event(), threading.Event()
+        people = [
+            Submitter(server.url, username, seed, go, stop)
+            for seed, username in enumerate(["canbo_vhxh", "canbo_vhxh", "canbo_congan"] * 2)
+        ]
+        for person in people:
+            person.start()
+        for person in people:
+            assert person.ready.wait(timeout=120), f"{person.name} could not start"
+        go.set()
+        killed = []
+        for _ in range(3):
+            time.sleep(3)
+            workers = server.worker_pids()
+            if workers:
+                victim = random.choice(workers)
+                with contextlib.suppress(ProcessLookupError):  # it may just have exited
+                    os.kill(victim, signal.SIGKILL)
+                killed.append(victim)
+        time.sleep(3)
+        stop.set()
+        for person in people:
+            person.join(timeout=60)
+        assert not any(person.is_alive() for person in people)
+        # The master replaced the killed workers: the server still answers.
+        assert Browser(server.url).get("/login/").status == 200, server.log()
+    acknowledged = [token for person in people for token in person.acknowledged]
+    failures = sum((person.failures for person in people), Counter())
+    print(
+        f"\nkilled {len(killed)} workers during {len(acknowledged)} acknowledged "
+        f"submissions; other answers: {dict(failures)}"
+    )
+    assert len(killed) == 3 and acknowledged, (killed, dict(failures), server.log())
+    if installation.sqlite_path:
+        with sqlite3.connect(installation.sqlite_path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    state = installation.query(CONSISTENCY)
+    assert state["differs"] == [], "a report row differs from its last audit record"
+    assert state["unaudited_evidence"] == [] and state["missing_files"] == []
+    assert state["head_count"] == state["event_count"]
+    # Every submission a person was told about was kept.
+    assert set(acknowledged) <= set(state["submitted_results"])
+    installation.manage("verify_audit")
+
+
+def test_a_write_lock_held_past_the_busy_timeout_answers_503_and_reads_go_on(installation):
+    """A backup or an import holding the embedded database's write lock longer than the busy
+    timeout: reads still answer (WAL), a write is told to try again (503), never a 500."""
+    if not installation.sqlite_path:
+        pytest.skip("the write lock of the embedded database file (SQLite only)")
+    evidence = installation.query(
+        "from theodoi.reporting.models import Evidence\n"
+        "result = Evidence.objects.filter(task__plan__organization__code='HP-LECHAN')"
+        ".values_list('pk', flat=True).first()"
+    )
+    preview = f"/evidence/{evidence}/file/?inline=1"
+    with LiveServer(installation, workers=1, threads=2, env={"THEODOI_SQLITE_TIMEOUT": "1"}) as (
+        server
+    ):
+        office = Browser(server.url)
+        office.sign_in("vanphong")
+        holder = sqlite3.connect(installation.sqlite_path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            assert office.get("/review/").status == 200
+            busy = office.get(preview)
+            assert busy.status == 503, busy.status
+            assert "Hãy thử lại sau ít giây" in html.unescape(busy.text)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert office.get(preview).status == 200
+        assert "database is locked" in server.log()  # logged, for the administrator
+
+
+def test_pages_do_not_write_except_the_audit_of_opened_files(db, client):
+    """Reading (every page a person reaches by links from their start page) writes nothing but
+    the required audit record of an opened evidence file, so readers never queue for the
+    embedded database's single writer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from theodoi.demo.services import load_demo
+    from theodoi.org.models import User
+
+    load_demo()
+    links = re.compile(r'href="(/[^"#?]*)"')
+    # Not pages: signing out, switching language, downloads of exports; the two-factor page
+    # prepares a secret for enrolment (a form, visited once).
+    skipped = ("/logout", "/i18n", "/static", "/account/", "/admin/")
+    for user in User.objects.order_by("username"):
+        client.force_login(user)
+        seen: set[str] = set()
+        todo = ["/"]
+        while todo and len(seen) < 30:
+            path = todo.pop(0)
+            if path in seen or path.startswith(skipped) or "export" in path:
+                continue
+            seen.add(path)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path, follow=True)
+            writes = [
+                q["sql"][:60]
+                for q in queries.captured_queries
+                if q["sql"].lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
             ]
-            for person in people:
-                person.start()
-            killed = []
-            for _ in range(3):
-                time.sleep(3)
-                workers = server.worker_pids()
-                if workers:
-                    victim = random.choice(workers)
-                    with contextlib.suppress(ProcessLookupError):  # it may just have exited
-                        os.kill(victim, signal.SIGKILL)
-                    killed.append(victim)
-            for person in people:
-                person.join(timeout=60)
-            assert not any(person.is_alive() for person in people)
-            # The master replaced the killed workers: the server still answers.
-            assert Browser(server.url).get("/login/").status == 200, server.log()
-        acknowledged = [token for person in people for token in person.acknowledged]
-        failures = sum((person.failures for person in people), Counter())
-        print(
-            f"\nkilled {len(killed)} workers during {len(acknowledged)} acknowledged "
-            f"submissions; other answers: {dict(failures)}"
-        )
-        assert len(killed) == 3 and acknowledged, (killed, dict(failures), server.log())
-        if installation.sqlite_path:
-            with sqlite3.connect(installation.sqlite_path) as db:
-                assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-                assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-        state = installation.query(CONSISTENCY)
-        assert state["differs"] == [], "a report row differs from its last audit record"
-        assert state["unaudited_evidence"] == [] and state["missing_files"] == []
-        assert state["head_count"] == state["event_count"]
-        # Every submission a person was told about was kept.
-        assert set(acknowledged) <= set(state["submitted_results"])
-        installation.manage("verify_audit")
+            if re.fullmatch(r"/evidence/\d+/file/", path):
+                assert response.status_code == 200
+                assert len(writes) == 2 and "audit_auditevent" in writes[0], writes
+            else:
+                assert writes == [], f"GET {path} as {user.username} wrote: {writes}"
+            if "html" in response.get("Content-Type", ""):
+                todo += links.findall(response.content.decode())
