@@ -545,3 +545,35 @@ def test_pages_do_not_write_except_the_audit_of_opened_files(db, client):
                 assert writes == [], f"GET {path} as {user.username} wrote: {writes}"
             if "html" in response.get("Content-Type", ""):
                 todo += links.findall(response.content.decode())
+
+
+SNAPSHOT = """
+import sqlite3
+from django.db import OperationalError, connection, transaction
+from theodoi.core.db import read_transaction
+from theodoi.org.models import User
+
+other = sqlite3.connect(connection.settings_dict["NAME"], timeout=0, isolation_level=None)
+name = lambda: User.objects.values_list("first_name", flat=True).get(username="admin")
+with read_transaction():
+    seen = name()
+    other.execute("BEGIN IMMEDIATE")  # the reader keeps no writer waiting
+    other.execute("UPDATE org_user SET first_name = 'Đổi' WHERE username = 'admin'")
+    other.execute("COMMIT")
+    unchanged = name() == seen  # and reads one snapshot
+with transaction.atomic():
+    name()
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        blocked = False
+    except sqlite3.OperationalError:
+        blocked = True  # an ordinary transaction holds the write lock from its start
+result = {"unchanged": unchanged, "blocked": blocked, "now": name(), "mode": connection.transaction_mode}
+"""
+
+
+def test_a_backup_reads_one_snapshot_without_keeping_writers_waiting(installation):
+    if not installation.sqlite_path:
+        pytest.skip("SQLite's transaction modes (PostgreSQL readers never block writers)")
+    state = installation.query(SNAPSHOT)
+    assert state == {"unchanged": True, "blocked": True, "now": "Đổi", "mode": "IMMEDIATE"}

@@ -25,6 +25,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from theodoi.core.db import read_transaction
+
 FORMAT = "theodoi-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
@@ -110,7 +112,7 @@ def backup(path: str | Path, database: str = DEFAULT_DB_ALIAS) -> Summary:
     sums: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / DATA
-        with transaction.atomic(using=database):
+        with read_transaction(using=database):
             with dump.open("w", encoding="utf-8") as stream:
                 _dump(stream, database)
             names = stored_file_names()
