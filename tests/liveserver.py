@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from urllib3 import encode_multipart_formdata
 
 from theodoi.demo.data import PASSWORD as DEMO_PASSWORD
 
@@ -302,7 +303,7 @@ class Browser:
         fields = {"csrfmiddlewaretoken": self.csrf, **fields}
         url = urllib.parse.urljoin(self.base_url, path)
         if files:
-            body, content_type = _multipart(fields, files)
+            body, content_type = encode_multipart_formdata({**fields, **files})
         else:
             body = urllib.parse.urlencode(fields).encode()
             content_type = "application/x-www-form-urlencoded"
@@ -319,19 +320,3 @@ class Browser:
             f"sign-in of {username} refused ({answer.status})"
         )
         return self.get(answer.location, follow=True)
-
-
-def _multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]):
-    boundary = uuid.uuid4().hex
-    body = bytearray()
-    for name, value in fields.items():
-        body += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
-        body += value.encode("utf-8") + b"\r\n"
-    for name, (filename, content, content_type) in files.items():
-        body += (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
-        ).encode()
-        body += content + b"\r\n"
-    body += f"--{boundary}--\r\n".encode()
-    return bytes(body), f"multipart/form-data; boundary={boundary}"
