@@ -5,7 +5,10 @@ worker processes and threads, on the database the suite runs on (the embedded SQ
 default). No request may fail; every write a person was told about is in the database.
 
 Then a worker is killed with SIGKILL in the middle of a burst of report submissions: the database
-stays consistent, and no report row differs from the audit record of its last change.
+stays consistent, and no report row differs from the audit record of its last change. On the
+embedded database, a write lock held past the busy timeout gives "try again" (503) while reads go
+on, and a backup's read keeps no writer waiting. Reading pages writes nothing but the audit record
+of an opened evidence file.
 
 Run with ``-s`` to see the numbers (requests by kind, errors, p50/p95).
 """
@@ -29,6 +32,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.liveserver import Answer, Browser, LiveServer, fresh_installation
+from tests.trust.test_stale_forms import STALE_REPORT, STALE_REVIEW
 from theodoi.core.samplepdf import tiny_pdf
 
 SECONDS = 25  # how long the eight people work
@@ -36,8 +40,6 @@ MAX_REQUESTS_PER_PERSON = 150  # and at most this many requests each
 PREVIEWS_AT_ONCE = 6  # a review page opens its PDF previews together, as a browser does
 
 # What people may be told when someone else was faster: a conflict, not an error.
-STALE_REPORT = "Báo cáo vừa được người khác cập nhật"
-STALE_REVIEW = "Minh chứng này vừa được người khác xem xét"
 ALREADY_ACCEPTED = "đã được cơ quan thường trực chấp nhận nên không sửa được"
 EXPECTED_REFUSALS = (STALE_REPORT, STALE_REVIEW, ALREADY_ACCEPTED)
 
