@@ -24,7 +24,6 @@ from ninja.files import UploadedFile
 
 from theodoi.accounts.otp import confirmed_device
 from theodoi.api import schemas
-from theodoi.api.models import ApiToken, token_hash
 from theodoi.api.auth import (
     BearerToken,
     TokenExpired,
@@ -32,6 +31,7 @@ from theodoi.api.auth import (
     token_revoke,
     tokens_for_user,
 )
+from theodoi.api.models import ApiToken, token_hash
 from theodoi.audit.services import audit_record
 from theodoi.core.clock import today
 from theodoi.org.models import Organization, User
