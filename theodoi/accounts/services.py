@@ -50,13 +50,7 @@ def password_reset_requested(*, users: list[User]) -> None:
     if not users:
         log.info("Password reset asked for an address without an active account.")
     for user in users:
-        audit_record(
-            actor=None,
-            action="user.password_reset.request",
-            obj=user,
-            organization=user.organization,
-            summary=user.username,
-        )
+        _audit(user, "user.password_reset.request", actor=None)
 
 
 @transaction.atomic
@@ -64,25 +58,13 @@ def password_reset_done(*, user: User) -> None:
     """After a person set a new password from a reset link: audit, and end any sign-in wait for
     their user name (from every address) so they can sign in at once."""
     axes_reset(username=user.get_username())
-    audit_record(
-        actor=user,
-        action="user.password_reset",
-        obj=user,
-        organization=user.organization,
-        summary=user.username,
-    )
+    _audit(user, "user.password_reset", actor=user)
 
 
 @transaction.atomic
 def password_changed(*, user: User) -> None:
     """After a signed-in person changed their own password."""
-    audit_record(
-        actor=user,
-        action="user.password_change",
-        obj=user,
-        organization=user.organization,
-        summary=user.username,
-    )
+    _audit(user, "user.password_change", actor=user)
 
 
 @transaction.atomic
@@ -96,11 +78,12 @@ def reset_link_issue(*, actor: User, user: User, request: HttpRequest) -> str:
             "đặt lại mật khẩu."
         )
     link = reset_url(request, user)
-    audit_record(
-        actor=actor,
-        action="user.password_reset.link",
-        obj=user,
-        organization=user.organization,
-        summary=user.username,
-    )
+    _audit(user, "user.password_reset.link", actor=actor)
     return link
+
+
+def _audit(user: User, action: str, *, actor: User | None) -> None:
+    # The link or password itself is never recorded: only who, whose account, and what.
+    audit_record(
+        actor=actor, action=action, obj=user, organization=user.organization, summary=user.username
+    )
