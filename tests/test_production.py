@@ -37,10 +37,24 @@ SUPERUSER = {"username": "quantri", "password": "Mat-khau-dai-7391!", "email": "
 # Only what any shell has: nothing of the test settings may leak into the production processes.
 KEPT_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("gunicorn") is None,
-    reason="gunicorn is not installed: pip install -e '.[dev]' (it is a dependency of theodoi)",
-)
+
+def _setuptools_builds_the_wheel() -> bool:
+    try:
+        return int(importlib.metadata.version("setuptools").split(".")[0]) >= 77
+    except importlib.metadata.PackageNotFoundError:
+        return False
+
+
+pytestmark = [
+    pytest.mark.skipif(
+        importlib.util.find_spec("gunicorn") is None,
+        reason="gunicorn is not installed: pip install -e '.[dev]' (a dependency of theodoi)",
+    ),
+    pytest.mark.skipif(
+        not _setuptools_builds_the_wheel(),
+        reason="building the wheel offline needs setuptools>=77: pip install -e '.[dev]'",
+    ),
+]
 
 
 def readme_block() -> list[str]:
@@ -249,7 +263,7 @@ def test_the_readme_production_steps_serve_every_role(tmp_path, database_url):
     workdir = tmp_path / "run"
     workdir.mkdir()
     env = {name: os.environ[name] for name in KEPT_ENVIRONMENT if name in os.environ}
-    filled = {"SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": database_url}
+    filled = {"DATABASE_URL": database_url}
 
     def argv_of(line: str) -> list[str]:
         return [
@@ -274,7 +288,10 @@ def test_the_readme_production_steps_serve_every_role(tmp_path, database_url):
         if kind == "export":
             for assignment in argv[1:]:
                 name, _, value = assignment.partition("=")
-                value = filled.get(name, value)
+                if name in filled:
+                    value = filled[name]
+                elif value == "..." and name.endswith("KEY"):
+                    value = secrets.token_urlsafe(50)  # a secret the operator makes up
                 assert "..." not in value, f"the smoke test does not fill {name}: {value}"
                 env[name] = value
         elif kind == "createsuperuser":
