@@ -269,7 +269,9 @@ def _s3_store(storage, name: str, data: bytes, wanted: Found) -> str:
         Key=key,
         Body=data,
         # The service computes the SHA-256 of what it received and refuses the upload when it
-        # differs: bytes damaged on the way are never stored.
+        # differs: bytes damaged on the way are never stored. It keeps the checksum with the
+        # object, for the check below.
+        ChecksumAlgorithm="SHA256",
         ChecksumSHA256=checksum,
         **storage._get_write_parameters(key),
     )
