@@ -113,7 +113,9 @@ def read(name: str, storage: Storage | None = None) -> bytes | None:
 # --- Storing ---------------------------------------------------------------------------------
 
 
-def store(name: str, data: bytes, *, sha256: str | None = None, storage: Storage | None = None):
+def store(
+    name: str, data: bytes, *, sha256: str | None = None, storage: Storage | None = None
+) -> str:
     """Keep ``data`` under ``name`` (a name derived from the content) and say what was done:
     "written", "kept" (the same bytes were already there) or "repaired" (other bytes were
     there and were replaced). ``sha256`` is the digest the caller recorded for the bytes.
