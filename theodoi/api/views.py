@@ -125,8 +125,10 @@ def _stale(request, exc):
 
 
 @api.exception_handler(reporting_services.ScanUnavailable)
-def _scanner_down(request, exc):
-    # The request was fine; the virus scanner was not there to check it (fail closed).
+@api.exception_handler(reporting_services.StorageUnavailable)
+def _service_down(request, exc):
+    # The request was fine; the virus scanner or the file storage failed the server (503, so
+    # clients retry later rather than change what they sent).
     return _error(request, 503, str(exc))
 
 
@@ -519,7 +521,11 @@ def report_submit(request, task_id: schemas.DbId, payload: schemas.ReportIn):
     return Status(201, _report(report))
 
 
-@api.post("/tasks/{task_id}/evidence", response={201: schemas.EvidenceOut}, tags=["tasks"])
+@api.post(
+    "/tasks/{task_id}/evidence",
+    response={201: schemas.EvidenceOut, 503: schemas.Detail},
+    tags=["tasks"],
+)
 def evidence_upload(
     request, task_id: schemas.DbId, file: File[UploadedFile], form: Form[schemas.EvidenceForm]
 ):
