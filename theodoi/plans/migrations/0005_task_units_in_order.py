@@ -58,6 +58,20 @@ def _model(name, task_related, unit_related, table):
     )
 
 
+def _through(name, related_name, through):
+    return migrations.AlterField(
+        model_name="task",
+        name=name,
+        field=models.ManyToManyField(
+            blank=True,
+            related_name=related_name,
+            through=through,
+            to="org.unit",
+            verbose_name=name.replace("_", " "),
+        ),
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("org", "0001_initial"),
@@ -75,28 +89,8 @@ class Migration(migrations.Migration):
                     "task_coordinating_links",
                     "plans_task_coordinating_units",
                 ),
-                migrations.AlterField(
-                    model_name="task",
-                    name="lead_units",
-                    field=models.ManyToManyField(
-                        blank=True,
-                        related_name="led_tasks",
-                        through="plans.TaskLeadUnit",
-                        to="org.unit",
-                        verbose_name="lead units",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="task",
-                    name="coordinating_units",
-                    field=models.ManyToManyField(
-                        blank=True,
-                        related_name="coordinated_tasks",
-                        through="plans.TaskCoordinatingUnit",
-                        to="org.unit",
-                        verbose_name="coordinating units",
-                    ),
-                ),
+                _through("lead_units", "led_tasks", "plans.TaskLeadUnit"),
+                _through("coordinating_units", "coordinated_tasks", "plans.TaskCoordinatingUnit"),
             ],
             database_operations=[],
         ),
