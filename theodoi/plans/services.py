@@ -141,13 +141,11 @@ def _set_units(
     ):
         if units is None:
             continue
-        current = list(
-            through.objects.filter(task=task).order_by("order", "id").values_list("unit_id")
-        )
+        rows = through.objects.filter(task=task)
         wanted = _unique_ids(units)
-        if [unit_id for (unit_id,) in current] == wanted:
-            continue
-        through.objects.filter(task=task).delete()
+        if list(rows.order_by("order", "id").values_list("unit_id", flat=True)) == wanted:
+            continue  # unchanged: the rows and their ids stay
+        rows.delete()
         through.objects.bulk_create(
             through(task=task, unit_id=unit_id, order=place) for place, unit_id in enumerate(wanted)
         )
