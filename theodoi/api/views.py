@@ -24,7 +24,14 @@ from ninja.files import UploadedFile
 
 from theodoi.accounts.otp import confirmed_device
 from theodoi.api import schemas
-from theodoi.api.auth import BearerToken, token_issue
+from theodoi.api.auth import (
+    BearerToken,
+    TokenExpired,
+    token_issue,
+    token_revoke,
+    tokens_for_user,
+)
+from theodoi.api.models import ApiToken, token_hash
 from theodoi.audit.services import audit_record
 from theodoi.core.clock import today
 from theodoi.org.models import Organization, User
@@ -118,8 +125,10 @@ def _stale(request, exc):
 
 
 @api.exception_handler(reporting_services.ScanUnavailable)
-def _scanner_down(request, exc):
-    # The request was fine; the virus scanner was not there to check it (fail closed).
+@api.exception_handler(reporting_services.StorageUnavailable)
+def _service_down(request, exc):
+    # The request was fine; the virus scanner or the file storage failed the server (503, so
+    # clients retry later rather than change what they sent).
     return _error(request, 503, str(exc))
 
 
@@ -355,7 +364,52 @@ def auth_token(request, payload: schemas.TokenIn):
     from axes.utils import reset as axes_reset
 
     axes_reset(ip=getattr(request, "axes_ip_address", None), username=payload.username)
-    return {"token": token_issue(user=user, name=payload.name)}
+    raw = token_issue(user=user, name=payload.name)
+    return {"token": raw, "expires_at": ApiToken.objects.get(key_hash=token_hash(raw)).expires_at}
+
+
+TOKEN_EXPIRED = (
+    "Token này đã hết hạn. Hãy tạo token mới bằng POST /api/v1/auth/token "
+    "(tên đăng nhập và mật khẩu)."
+)
+
+
+@api.exception_handler(TokenExpired)
+def _token_expired(request, exc):
+    response = _error(request, 401, TOKEN_EXPIRED)
+    response["WWW-Authenticate"] = 'Bearer realm="theodoi", error="invalid_token"'
+    return response
+
+
+def _token_info(token) -> dict[str, Any]:
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+        "expires_at": token.expires_at,
+        "expired": token.expired,
+    }
+
+
+@api.get("/auth/tokens", response={200: schemas.TokenListOut, 401: schemas.Detail}, tags=["auth"])
+def auth_token_list(request):
+    """Your own tokens that are not revoked (expired ones included, marked): name, when each
+    was created, last used and expires. The secret itself is never shown again."""
+    return {"items": [_token_info(t) for t in tokens_for_user(request.auth)]}
+
+
+@api.delete(
+    "/auth/tokens/{token_id}",
+    response={204: None, 401: schemas.Detail, 404: schemas.Detail},
+    tags=["auth"],
+)
+def auth_token_revoke(request, token_id: schemas.DbId):
+    """Revoke one of your tokens (the one sending this request included); it stops working at
+    once. Another person's token answers 404."""
+    token_revoke(actor=request.auth, token_id=token_id)
+    return Status(204, None)
 
 
 @api.get("/me", response=schemas.MeOut, tags=["auth"])
@@ -467,7 +521,11 @@ def report_submit(request, task_id: schemas.DbId, payload: schemas.ReportIn):
     return Status(201, _report(report))
 
 
-@api.post("/tasks/{task_id}/evidence", response={201: schemas.EvidenceOut}, tags=["tasks"])
+@api.post(
+    "/tasks/{task_id}/evidence",
+    response={201: schemas.EvidenceOut, 503: schemas.Detail},
+    tags=["tasks"],
+)
 def evidence_upload(
     request, task_id: schemas.DbId, file: File[UploadedFile], form: Form[schemas.EvidenceForm]
 ):
