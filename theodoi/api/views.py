@@ -16,17 +16,20 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import File, Form, NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
+from ninja.parser import Parser
 
 from theodoi.accounts.otp import confirmed_device
 from theodoi.api import schemas
 from theodoi.api.auth import BearerToken, token_issue
 from theodoi.audit.services import audit_record
 from theodoi.core.clock import today
+from theodoi.core.inputs import DATE_RANGE_TEXT, has_lone_surrogate
 from theodoi.org.models import Organization, User
 from theodoi.plans import selectors as plan_selectors
 from theodoi.plans.models import Indicator, Task
@@ -64,11 +67,47 @@ def _json_405(view):
     return wrapper
 
 
+class UnstorableText(ValueError):
+    """A JSON body that decodes, but holds text no UTF-8 store can keep."""
+
+
+def _unstorable(value: Any, path: str = "") -> str | None:
+    """The place of the first text in ``value`` holding a lone UTF-16 surrogate, or None."""
+    if isinstance(value, str):
+        return path if has_lone_surrogate(value) else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and has_lone_surrogate(key):
+            return path or "nội dung"
+        found = _unstorable(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+class _StrictJsonParser(Parser):
+    """JSON allows "\\ud800", half of a UTF-16 pair, which Python decodes into a string that no
+    database, file or page can encode: refused here, once for every endpoint."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        place = _unstorable(data)
+        if place is not None:
+            raise UnstorableText(place or "nội dung")
+        return data
+
+
 api = _Api(
     title="theodoi API",
     version="1",
     urls_namespace="api",
     auth=BearerToken(),
+    parser=_StrictJsonParser(),
     description=(
         "Theo dõi kế hoạch thực hiện Nghị quyết 57-NQ/TW. Lấy token bằng POST /auth/token, "
         "rồi gửi header `Authorization: Bearer <token>`."
@@ -144,9 +183,28 @@ _HTTP_ERRORS = {
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, UnstorableText):
+        return _error(
+            request,
+            400,
+            f"Dữ liệu không hợp lệ: trường «{exc.__cause__}» chứa ký tự Unicode không hợp lệ "
+            "(nửa cặp UTF-16 đứng riêng). Hãy gửi văn bản UTF-8 hợp lệ.",
+        )
     # ninja's own errors carry English text; the body parser's is the one clients meet.
     return _error(
         request, exc.status_code, _HTTP_ERRORS.get(exc.status_code, "Yêu cầu không hợp lệ.")
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_upload(request, exc):
+    # Django reads at most 1 KB of each part's headers; a file name of thousands of characters
+    # is the usual way past it. The name cannot be read, so it cannot be shortened either.
+    return _error(
+        request,
+        400,
+        "Không đọc được tệp gửi lên: tên tệp quá dài hoặc phần đầu của yêu cầu multipart không "
+        "hợp lệ. Hãy đổi tên tệp cho ngắn hơn (dưới 200 ký tự) rồi gửi lại.",
     )
 
 
@@ -175,6 +233,8 @@ def _problem(error: dict) -> str:
         return "phải là số nguyên"
     if kind.startswith(("float_", "decimal_")):
         return "phải là số"
+    if kind == "date_range":
+        return f"phải nằm {DATE_RANGE_TEXT}"
     if kind.startswith(("date_", "datetime_")):
         return "phải là ngày dạng YYYY-MM-DD"
     if kind.startswith("bool_"):
