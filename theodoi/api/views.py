@@ -156,6 +156,11 @@ def _stale(request, exc):
     return _error(request, 409, str(exc))
 
 
+@api.exception_handler(reporting_services.FileTooLarge)
+def _too_large(request, exc):
+    return _error(request, 413, str(exc))
+
+
 @api.exception_handler(reporting_services.ScanUnavailable)
 def _scanner_down(request, exc):
     # The request was fine; the virus scanner was not there to check it (fail closed).
@@ -274,6 +279,13 @@ def _invalid(request, exc: ValidationError):
     return _error(request, 400, detail)
 
 
+def errors(*codes: int) -> dict[int, type[schemas.Detail]]:
+    """The error answers an operation documents: each is JSON with a Vietnamese ``detail``.
+
+    Every operation may answer 400 (bad parameters or body); those behind a token also 401."""
+    return dict.fromkeys(codes, schemas.Detail)
+
+
 # --- Shapes -----------------------------------------------------------------------------------
 
 
@@ -386,7 +398,10 @@ def _alerts_for(user: User, *, open_only: bool):
 
 
 @api.post(
-    "/auth/token", auth=None, response={200: schemas.TokenOut, 401: schemas.Detail}, tags=["auth"]
+    "/auth/token",
+    auth=None,
+    response={200: schemas.TokenOut, **errors(400, 401, 429)},
+    tags=["auth"],
 )
 def auth_token(request, payload: schemas.TokenIn):
     """Exchange a username and password for a bearer token (shown only this once); a person
@@ -418,7 +433,7 @@ def auth_token(request, payload: schemas.TokenIn):
     return {"token": token_issue(user=user, name=payload.name)}
 
 
-@api.get("/me", response=schemas.MeOut, tags=["auth"])
+@api.get("/me", response={200: schemas.MeOut, **errors(401)}, tags=["auth"])
 def me(request):
     user: User = request.auth
     organization = user.organization
@@ -434,7 +449,7 @@ def me(request):
     }
 
 
-@api.get("/plans", response=schemas.PlanListOut, tags=["plans"])
+@api.get("/plans", response={200: schemas.PlanListOut, **errors(401)}, tags=["plans"])
 def plan_list(request):
     plans = plan_selectors.plans_for_user(request.auth)
     return {
@@ -453,7 +468,11 @@ def plan_list(request):
     }
 
 
-@api.get("/plans/{plan_id}/tasks", response=schemas.TaskListOut, tags=["plans"])
+@api.get(
+    "/plans/{plan_id}/tasks",
+    response={200: schemas.TaskListOut, **errors(400, 401, 404)},
+    tags=["plans"],
+)
 def plan_tasks(
     request,
     plan_id: schemas.DbId,
@@ -472,7 +491,11 @@ def plan_tasks(
     return {"items": [_task(task, day) for task in tasks]}
 
 
-@api.get("/tasks/{task_id}", response=schemas.TaskDetailOut, tags=["tasks"])
+@api.get(
+    "/tasks/{task_id}",
+    response={200: schemas.TaskDetailOut, **errors(400, 401, 404)},
+    tags=["tasks"],
+)
 def task_detail(request, task_id: schemas.DbId):
     user: User = request.auth
     day = today()
@@ -507,7 +530,7 @@ def task_detail(request, task_id: schemas.DbId):
 
 @api.post(
     "/tasks/{task_id}/reports",
-    response={201: schemas.ReportOut, 409: schemas.Detail},
+    response={201: schemas.ReportOut, **errors(400, 401, 403, 404, 409)},
     tags=["tasks"],
 )
 def report_submit(request, task_id: schemas.DbId, payload: schemas.ReportIn):
@@ -527,7 +550,11 @@ def report_submit(request, task_id: schemas.DbId, payload: schemas.ReportIn):
     return Status(201, _report(report))
 
 
-@api.post("/tasks/{task_id}/evidence", response={201: schemas.EvidenceOut}, tags=["tasks"])
+@api.post(
+    "/tasks/{task_id}/evidence",
+    response={201: schemas.EvidenceOut, **errors(400, 401, 403, 404, 413, 503)},
+    tags=["tasks"],
+)
 def evidence_upload(
     request, task_id: schemas.DbId, file: File[UploadedFile], form: Form[schemas.EvidenceForm]
 ):
@@ -552,7 +579,10 @@ def evidence_upload(
 
 
 @api.get(
-    "/evidence/{evidence_id}/file", response={200: None}, url_name="evidence_file", tags=["tasks"]
+    "/evidence/{evidence_id}/file",
+    response={200: None, **errors(400, 401, 404)},
+    url_name="evidence_file",
+    tags=["tasks"],
 )
 def evidence_file(request, evidence_id: schemas.DbId):
     """Download an evidence file; the access is recorded in the audit trail."""
@@ -581,7 +611,7 @@ def evidence_file(request, evidence_id: schemas.DbId):
 
 @api.post(
     "/evidence/{evidence_id}/review",
-    response={200: schemas.ReviewOut, 409: schemas.Detail},
+    response={200: schemas.ReviewOut, **errors(400, 401, 403, 404, 409)},
     tags=["tasks"],
 )
 def evidence_review(request, evidence_id: schemas.DbId, payload: schemas.ReviewIn):
@@ -600,7 +630,9 @@ def evidence_review(request, evidence_id: schemas.DbId, payload: schemas.ReviewI
 
 
 @api.post(
-    "/indicators/{indicator_id}/values", response={201: schemas.IndicatorValueOut}, tags=["plans"]
+    "/indicators/{indicator_id}/values",
+    response={201: schemas.IndicatorValueOut, **errors(400, 401, 403, 404)},
+    tags=["plans"],
 )
 def indicator_value(request, indicator_id: schemas.DbId, payload: schemas.IndicatorValueIn):
     """Record an indicator's value for a period: ``value``, or ``numerator`` and
@@ -637,7 +669,7 @@ def indicator_value(request, indicator_id: schemas.DbId, payload: schemas.Indica
     )
 
 
-@api.get("/alerts", response=schemas.AlertListOut, tags=["alerts"])
+@api.get("/alerts", response={200: schemas.AlertListOut, **errors(400, 401)}, tags=["alerts"])
 def alert_list(request, open: bool = True):
     alerts = _alerts_for(request.auth, open_only=open)
     return {"items": [_alert(a) for a in alerts]}

@@ -68,6 +68,10 @@ class StaleReview(ReportingError):
         )
 
 
+class FileTooLarge(ReportingError):
+    """The file is over the evidence size limit."""
+
+
 class InfectedFile(ReportingError):
     """The virus scanner found something in an uploaded file; nothing was stored."""
 
@@ -422,7 +426,7 @@ def evidence_upload(
     if not data:
         raise ReportingError("Tệp rỗng. Hãy chọn lại tệp minh chứng.")
     if len(data) > limit:
-        raise ReportingError(
+        raise FileTooLarge(
             f"Tệp lớn hơn {settings.THEODOI_EVIDENCE_MAX_MB} MB. Hãy nén hoặc chia nhỏ tệp rồi tải lại."
         )
     file_type = files.sniff(data)
