@@ -371,3 +371,36 @@ def test_a_huge_version_on_the_page_is_no_500(client, world):
     assert response.status_code == 200
     assert any("Tỷ lệ hoàn thành" in m for m in _messages(response))
     assert Task.objects.get(pk=world.task_vhxh.pk).progress == 0
+
+
+@pytest.mark.parametrize("version", ["²", "٣", "2026-Q4=²"])
+def test_a_version_in_digits_other_than_ascii_is_no_500(client, world, version):
+    evidence = _evidence(world)
+    report = ProgressReport.objects.create(task=world.task_vhxh, period="2026-Q3", percent=5)
+    client.force_login(world.people.office)
+    review = client.post(
+        reverse("evidence_review", args=[evidence.pk]), {"decision": "accept", "version": version}
+    )
+    assert review.status_code == 302
+    decide = client.post(
+        reverse("report_decide", args=[report.pk]), {"action": "accept", "version": version}
+    )
+    assert decide.status_code == 302
+    client.force_login(world.people.officer)
+    submit = client.post(
+        reverse("report_submit", args=[world.task_vhxh.pk]),
+        {**REPORT, "versions": f"2026-Q4={version}", "version": version},
+    )
+    assert submit.status_code == 302
+
+
+def test_a_nul_in_a_task_search_is_no_500(client, world):
+    # PostgreSQL refuses a NUL even in a LIKE pattern.
+    client.force_login(world.people.office)
+    page = client.get(reverse("plan_detail", args=[world.plan_a.pk]), {"q": "chữ\x00ký"})
+    assert page.status_code == 200
+    api = client_for(world.people.office).get(
+        f"{BASE}/plans/{world.plan_a.pk}/tasks", {"q": "chữ\x00ký"}
+    )
+    assert api.status_code == 200
+    assert [t["id"] for t in api.json()["items"]] == [world.task_vhxh.pk]

@@ -42,7 +42,8 @@ def _date(value: str) -> datetime.date | None:
 def _version(value: str | None) -> int | None:
     """A version token from a hidden form field; absent (an older page) means no check."""
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) <= 18 else None
+    # isdigit() also holds for "²" and other digits int() refuses: ASCII only.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 def _report_version(post, period: str) -> int | None:
