@@ -344,7 +344,8 @@ def test_a_page_upload_named_with_five_thousand_characters_is_a_400_page(client,
         reverse("report_submit", args=[world.task_vhxh.pk]), body, content_type=content_type
     )
     assert response.status_code == 400
-    assert not Evidence.objects.exists()
+    assert "hãy đổi tên tệp cho ngắn hơn" in response.content.decode()
+    assert not Evidence.objects.exists() and not ProgressReport.objects.exists()
 
 
 # --- Huge numbers -------------------------------------------------------------------------------
