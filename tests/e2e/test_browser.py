@@ -21,7 +21,11 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
 if not (CHROMIUM and CHROMEDRIVER):
-    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+    pytest.skip(
+        "chromium and chromedriver are not installed (Debian: apt-get install chromium "
+        "chromium-driver)",
+        allow_module_level=True,
+    )
 
 from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import (  # noqa: E402

@@ -16,6 +16,7 @@ from theodoi.core.clock import today
 from theodoi.exports import pdf, report, services
 
 NO_LIBREOFFICE = "Máy chủ chưa cài LibreOffice nên chưa xuất được PDF; hãy tải bản Word."
+NO_SOFFICE = "LibreOffice is not installed (Debian: apt-get install libreoffice-writer)"
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def without_libreoffice(monkeypatch):
 
 def test_pdf_of_the_report_when_libreoffice_is_installed(quarter):
     if not pdf.available():
-        pytest.skip("LibreOffice (soffice) is not installed here: only the conversion is skipped")
+        pytest.skip(NO_SOFFICE)
     export = services.report_export(
         actor=quarter.world.people.office,
         plan=quarter.plan,
@@ -71,7 +72,7 @@ def run(*args) -> str:
 @pytest.mark.parametrize("fmt", ["docx", "xlsx", "zip", "pdf"])
 def test_command_writes_each_format(quarter, tmp_path, fmt):
     if fmt == "pdf" and not pdf.available():
-        pytest.skip("LibreOffice (soffice) is not installed here: only the conversion is skipped")
+        pytest.skip(NO_SOFFICE)
     target = tmp_path / f"report.{fmt}"
     output = run(
         "--plan", str(quarter.plan.pk), "--period", PERIOD, "--format", fmt, "--output", str(target)

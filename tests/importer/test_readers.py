@@ -162,7 +162,10 @@ def test_xlsx_percent_date_and_boolean_as_a_reader_sees_them(workbook):
 def test_pdf_text_lines_and_tables_in_reading_order():
     data = documents.plan_pdf()
     if data is None:
-        pytest.skip("neither LibreOffice nor reportlab with a Vietnamese font is available")
+        pytest.skip(
+            "neither LibreOffice nor reportlab with a Vietnamese font is available "
+            "(Debian: apt-get install libreoffice-writer, or fonts-dejavu-core)"
+        )
     document = read_pdf(data, name="kehoach.pdf")
     assert document.warnings == []
     lines = [p.text for p in document.paragraphs()]

@@ -5,7 +5,6 @@ import sys
 
 import psycopg
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
@@ -18,22 +17,23 @@ from theodoi.reporting.services import ReportingError, evidence_upload
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _broken_storage(monkeypatch):
-    def boom(self, name, content, *args, **kwargs):
-        raise OSError(28, "No space left on device")
+def _broken_storage(settings, tmp_path):
+    # A real fault, whoever runs the tests (root writes to read-only folders): the media
+    # folder's parent is a file, so nothing can be created under it.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_bytes(b"")
+    settings.MEDIA_ROOT = blocker / "media"
 
-    monkeypatch.setattr(FileSystemStorage, "_save", boom)
 
-
-def test_storage_failure_leaves_no_evidence_row(world, monkeypatch):
-    _broken_storage(monkeypatch)
+def test_storage_failure_leaves_no_evidence_row(world, settings, tmp_path):
+    _broken_storage(settings, tmp_path)
     with pytest.raises(ReportingError, match="Không lưu được tệp minh chứng"):
         evidence_upload(actor=world.people.officer, name="a.pdf", data=PDF, task=world.task_vhxh)
     assert not Evidence.objects.exists()
 
 
-def test_storage_failure_is_told_on_the_page(world, monkeypatch, client):
-    _broken_storage(monkeypatch)
+def test_storage_failure_is_told_on_the_page(world, settings, tmp_path, client):
+    _broken_storage(settings, tmp_path)
     client.force_login(world.people.officer)
     upload = io.BytesIO(PDF)
     upload.name = "bien-ban.pdf"

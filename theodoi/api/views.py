@@ -162,8 +162,10 @@ def _too_large(request, exc):
 
 
 @api.exception_handler(reporting_services.ScanUnavailable)
-def _scanner_down(request, exc):
-    # The request was fine; the virus scanner was not there to check it (fail closed).
+@api.exception_handler(reporting_services.StorageUnavailable)
+def _service_down(request, exc):
+    # The request was fine; the virus scanner or the file storage failed the server (503, so
+    # clients retry later rather than change what they sent).
     return _error(request, 503, str(exc))
 
 

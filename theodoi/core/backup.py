@@ -4,26 +4,33 @@ The archive (tar.gz) holds ``manifest.json``, ``data.json`` (``dumpdata`` of eve
 natural keys for content types and permissions, which ``migrate`` recreates with other ids) and
 ``files/<storage name>`` for every file a model refers to. The manifest lists each member's
 SHA-256; ``restore`` checks them all before it changes anything.
+
+Each file is checked against the size and SHA-256 its rows recorded while it is read into the
+archive: a damaged or missing file stops the backup (a backup that silently keeps a truncated
+file is worse than none), unless ``allow_damaged`` is given, in which case such files are left
+out and listed under ``damaged`` in the manifest.
 """
 
+import contextlib
 import datetime
 import hashlib
 import io
 import json
 import tarfile
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.core import serializers
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from theodoi.core import storage
 
 FORMAT = "theodoi-backup"
 VERSION = 1
@@ -76,6 +83,7 @@ class BackupError(Exception):
 class Summary:
     objects: int
     files: int
+    damaged: list = field(default_factory=list)  # files left out by allow_damaged
 
 
 def _sha256(data: bytes) -> str:
@@ -84,15 +92,7 @@ def _sha256(data: bytes) -> str:
 
 def stored_file_names() -> list[str]:
     """Every storage name a FileField of any model refers to."""
-    names: set[str] = set()
-    for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            if isinstance(field, models.FileField):
-                values = model._default_manager.exclude(**{field.name: ""}).values_list(
-                    field.name, flat=True
-                )
-                names.update(value for value in values if value)
-    return sorted(names)
+    return list(storage.recorded_files())
 
 
 def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -103,49 +103,82 @@ def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
-def backup(path: str | Path, database: str = DEFAULT_DB_ALIAS) -> Summary:
+@contextlib.contextmanager
+def _removed_on_error(path: Path):
+    """A refused or failed backup leaves no half-written archive behind."""
+    try:
+        yield
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _damaged_error(problems: list[storage.Problem]) -> BackupError:
+    lines = "\n".join(f"  - {problem.describe()}" for problem in problems[:20])
+    more = f"\n  … và {len(problems) - 20} tệp nữa." if len(problems) > 20 else ""
+    return BackupError(
+        f"Không sao lưu: {len(problems)} tệp trong kho lưu trữ bị hỏng hoặc bị thiếu (không khớp "
+        f"kích thước hoặc SHA-256 đã ghi nhận):\n{lines}{more}\nHãy chạy «theodoi verify_files» "
+        "để xem chi tiết, nhờ người đã tải lên gửi lại các tệp này (tải lên lại sẽ sửa tệp hỏng), "
+        "hoặc chạy «theodoi backup --allow-damaged» để sao lưu phần còn lại và ghi các tệp này "
+        "vào bảng kê."
+    )
+
+
+def backup(
+    path: str | Path, database: str = DEFAULT_DB_ALIAS, *, allow_damaged: bool = False
+) -> Summary:
     """Write the archive to ``path``. The dump is taken in one transaction, so it is consistent
     on PostgreSQL even while people keep working."""
     path = Path(path)
     sums: dict[str, str] = {}
+    damaged: list[storage.Problem] = []
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / DATA
         with transaction.atomic(using=database):
             with dump.open("w", encoding="utf-8") as stream:
                 _dump(stream, database)
-            names = stored_file_names()
+            recorded = storage.recorded_files()
         data = dump.read_bytes()
         objects = len(json.loads(data))
         partial = path.with_name(path.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        with _removed_on_error(partial), tarfile.open(partial, "w:gz") as archive:
             _add(archive, DATA, data)
             sums[DATA] = _sha256(data)
-            for name in names:
+            for name, records in recorded.items():
                 try:
-                    with default_storage.open(name, "rb") as handle:
-                        content = handle.read()
-                except (FileNotFoundError, OSError) as exc:
+                    content = storage.read(name)
+                except Exception as exc:  # a local read error, an unreachable S3 service
                     raise BackupError(
                         f"Không đọc được tệp «{name}» trong kho lưu trữ: {exc}"
                     ) from exc
+                found = None if content is None else storage.Found(len(content), _sha256(content))
+                problem = storage.problem(name, records, found)
+                if problem is not None:
+                    damaged.append(problem)
+                    continue
                 member = FILES + name
                 _add(archive, member, content)
-                sums[member] = _sha256(content)
+                sums[member] = found.sha256
+            if damaged and not allow_damaged:
+                raise _damaged_error(damaged)
             manifest = {
                 "format": FORMAT,
                 "version": VERSION,
                 "created": timezone.now().isoformat(),
                 "objects": objects,
-                "files": len(names),
+                "files": len(recorded) - len(damaged),
                 "sha256": sums,
             }
+            if damaged:
+                manifest["damaged"] = [problem.as_dict() for problem in damaged]
             _add(
                 archive,
                 MANIFEST,
                 json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"),
             )
         partial.replace(path)
-    return Summary(objects=objects, files=len(names))
+    return Summary(objects=objects, files=len(recorded) - len(damaged), damaged=damaged)
 
 
 def _read_archive(path: Path) -> tuple[dict, dict[str, bytes]]:
@@ -225,9 +258,9 @@ def restore(path: str | Path, database: str = DEFAULT_DB_ALIAS) -> Summary:
             call_command("loaddata", str(dump), database=database, verbosity=0)
     for name, data in files.items():
         if not default_storage.exists(name):
-            saved = default_storage.save(name, ContentFile(data))
-            if saved != name:
-                default_storage.delete(saved)
-                raise BackupError(f"Không ghi được tệp «{name}» vào kho lưu trữ.")
+            try:
+                storage.store(name, data)
+            except Exception as exc:  # a full disk, an unreachable S3 service
+                raise BackupError(f"Không ghi được tệp «{name}» vào kho lưu trữ: {exc}") from exc
 
     return Summary(objects=manifest.get("objects", 0), files=len(files))

@@ -13,12 +13,11 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from theodoi.audit.services import audit_record, snapshot
+from theodoi.core import storage
 from theodoi.core.access import Action, require
 from theodoi.core.clock import today
 from theodoi.core.inputs import date_problem, text_problem
@@ -78,6 +77,17 @@ class InfectedFile(ReportingError):
 
 class ScanUnavailable(ReportingError):
     """A virus scanner is configured but could not scan the file, so it was refused."""
+
+
+class StorageUnavailable(ReportingError):
+    """The file storage failed (a full or read-only disk, an unreachable S3 service): the
+    server's fault, not the person's. Nothing was recorded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Không lưu được tệp minh chứng vào kho lưu trữ (lỗi máy chủ lưu trữ). Tệp chưa được "
+            "ghi nhận; hãy thử lại sau ít phút hoặc báo quản trị viên."
+        )
 
 
 # --- Progress and completion ------------------------------------------------------------------
@@ -326,12 +336,14 @@ def report_confirm(
 
 
 def _store(data: bytes, digest: str) -> str:
-    """Save the bytes under their SHA-256 once; an identical file is not written again."""
+    """Save the bytes under their SHA-256, whole or not at all; a file already under that name
+    is verified, and replaced when its bytes differ (e.g. cut short by a crash)."""
     name = evidence_path(None, "", digest=digest)
-    if not default_storage.exists(name):
-        saved = default_storage.save(name, ContentFile(data))
-        if saved != name:  # another upload raced us with the same bytes: keep one copy
-            default_storage.delete(saved)
+    try:
+        storage.store(name, data, sha256=digest)
+    except Exception as exc:  # any backend: a full disk, a refused or unreachable S3 service
+        logger.exception("evidence storage failed for %s", digest)
+        raise StorageUnavailable() from exc
     return name
 
 
@@ -461,14 +473,7 @@ def evidence_upload(
     )
     # The file is stored first: if the storage fails, no row is written that would point to a
     # missing file; if the transaction fails after it, the stored copy is merely unreferenced.
-    try:
-        evidence.file.name = _store(data, digest)
-    except Exception as exc:  # any backend: a full disk, a refused or unreachable S3 service
-        logger.exception("evidence storage failed for %s", digest)
-        raise ReportingError(
-            "Không lưu được tệp minh chứng vào kho lưu trữ (lỗi máy chủ lưu trữ). Tệp chưa được "
-            "ghi nhận; hãy thử lại sau ít phút hoặc báo quản trị viên."
-        ) from exc
+    evidence.file.name = _store(data, digest)
     evidence.save()
     organization = evidence.organization
     audit_record(

@@ -91,6 +91,15 @@ def report_submit(request, pk: int):
                 document_date=document_date,
             )
             uploaded += 1
+    except services.StorageUnavailable as exc:
+        # The server's fault: what was typed is kept (the report is saved before its files),
+        # and the person is told so, so only the file has to be sent again.
+        messages.error(
+            request,
+            f"{exc} "
+            + _("Your report for %(period)s has been saved; only the file needs attaching again.")
+            % {"period": report.period},
+        )
     except services.ReportingError as exc:
         # The report and any file before the failing one are saved (each in its own
         # transaction); the message says what to correct.
