@@ -262,8 +262,12 @@ CONTENT_SECURITY_POLICY = {
 # --- end Security headers (CSP) ---
 
 # --- Sign-in lockout (django-axes) ---
-# Five failed sign-ins for one user name from one address lock that pair out for 15 minutes,
-# on the sign-in page and the API token endpoint alike (both call authenticate()).
+# Failed sign-ins are counted per user name and address, on the sign-in page and the API token
+# endpoint alike (both call authenticate()). From the fifth on, each failure makes that pair wait:
+# 1 minute, then twice as long after each further failure, at most AXES_COOLOFF_MINUTES (15).
+# A short, growing wait stops guessing as well as a long lock does, but a colleague behind the
+# same office address cannot keep someone out for long; a password reset ends the wait at once
+# (theodoi.accounts.lockout).
 import datetime as _datetime  # noqa: E402
 
 INSTALLED_APPS += ["axes"]
@@ -273,7 +277,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # must stay last
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = _datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_HANDLER = "theodoi.accounts.lockout.GrowingDelayHandler"
+THEODOI_LOCKOUT_FIRST_DELAY = _datetime.timedelta(minutes=1)
+THEODOI_LOCKOUT_MAX_DELAY = _datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+# How long failures are remembered after the last one: longer than the longest wait, so one try
+# per wait does not start the count afresh.
+AXES_COOLOFF_TIME = max(_datetime.timedelta(hours=1), 2 * THEODOI_LOCKOUT_MAX_DELAY)
+# A try while waiting is refused and not counted: hammering does not lengthen the wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # HTML page for the sign-in form, JSON 429 for the API.
@@ -284,6 +295,13 @@ AXES_VERBOSE = False
 AXES_BEHIND_PROXY = envbool("THEODOI_BEHIND_PROXY", False)
 AXES_CLIENT_IP_CALLABLE = "theodoi.accounts.lockout.client_ip"
 # --- end Sign-in lockout (django-axes) ---
+
+# --- Accounts: password reset and API tokens ---
+# A password reset link (e-mailed, or created by an admin) works once, for this many hours.
+PASSWORD_RESET_TIMEOUT = envint("THEODOI_PASSWORD_RESET_HOURS", 24) * 3600
+# An API token works this many days after it is issued; then its owner creates a new one.
+THEODOI_API_TOKEN_DAYS = envint("THEODOI_API_TOKEN_DAYS", 90)
+# --- end Accounts ---
 
 # --- Two-factor sign-in (django-otp) ---
 # Optional TOTP for the standing office, leaders and admins: once a person has confirmed an

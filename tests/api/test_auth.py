@@ -4,10 +4,12 @@ import datetime
 import hashlib
 
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.api.helpers import BASE, client_for, post_json
 from theodoi.api.models import ApiToken
+from theodoi.audit.models import AuditEvent
 
 NEED_TOKEN = "Cần đăng nhập: gửi Authorization: Bearer <token>."
 
@@ -88,3 +90,112 @@ def test_me_describes_the_person(world):
     assert upper["unit"] is None and upper["ward"] is None
     assert upper["organization"]["id"] == world.province.pk
     assert upper["organization"]["kind"] == "province"
+
+
+TOKEN_EXPIRED = (
+    "Token này đã hết hạn. Hãy tạo token mới bằng POST /api/v1/auth/token "
+    "(tên đăng nhập và mật khẩu)."
+)
+
+
+def test_a_token_expires_after_the_configured_days(world, settings):
+    settings.THEODOI_API_TOKEN_DAYS = 30
+    before = timezone.now()
+    response = post_json(
+        Client(), "/auth/token", {"username": "alice", "password": "correct-horse-battery"}
+    )
+    row = ApiToken.objects.get()
+    assert before + datetime.timedelta(days=30) <= row.expires_at
+    assert row.expires_at <= timezone.now() + datetime.timedelta(days=30)
+    assert response.json()["expires_at"] is not None
+    client = Client(headers={"authorization": f"Bearer {response.json()['token']}"})
+    assert client.get(BASE + "/me").status_code == 200
+    ApiToken.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    expired = client.get(BASE + "/me")
+    assert expired.status_code == 401
+    assert expired.json() == {"detail": TOKEN_EXPIRED}
+    assert 'error="invalid_token"' in expired["WWW-Authenticate"]
+
+
+def _token_ids(client) -> list[int]:
+    response = client.get(BASE + "/auth/tokens")
+    assert response.status_code == 200
+    return [item["id"] for item in response.json()["items"]]
+
+
+def test_the_owner_lists_their_tokens_without_the_secret(world):
+    mine, raw = ApiToken.create_for(world.people.officer, "báo cáo tự động")
+    ApiToken.create_for(world.people.office, "of someone else")
+    client = Client(headers={"authorization": f"Bearer {raw}"})
+    client.get(BASE + "/me")
+    items = client.get(BASE + "/auth/tokens").json()["items"]
+    assert len(items) == 1
+    item = items[0]
+    assert set(item) == {
+        "id",
+        "name",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "expired",
+    }
+    assert item["id"] == mine.pk and item["name"] == "báo cáo tự động"
+    assert item["prefix"] == raw[:8] and raw not in str(items)
+    assert item["last_used_at"] is not None and item["expired"] is False
+
+
+def test_the_owner_revokes_a_token_and_only_their_own(world):
+    spare, spare_raw = ApiToken.create_for(world.people.officer, "spare")
+    client = client_for(world.people.officer)
+    theirs, theirs_raw = ApiToken.create_for(world.people.office, "olga's")
+    # Another person's token is not found, and keeps working.
+    other = client.delete(f"{BASE}/auth/tokens/{theirs.pk}")
+    assert other.status_code == 404
+    assert (
+        Client(headers={"authorization": f"Bearer {theirs_raw}"}).get(BASE + "/me").status_code
+        == 200
+    )
+    assert client.delete(f"{BASE}/auth/tokens/999999").status_code == 404
+    revoked = client.delete(f"{BASE}/auth/tokens/{spare.pk}")
+    assert revoked.status_code == 204
+    assert (
+        Client(headers={"authorization": f"Bearer {spare_raw}"}).get(BASE + "/me").status_code
+        == 401
+    )
+    assert spare.pk not in _token_ids(client)
+    assert client.delete(f"{BASE}/auth/tokens/{spare.pk}").status_code == 404
+    event = AuditEvent.objects.get(action="api.token.revoke")
+    assert event.actor == world.people.officer and event.object_id == str(spare.pk)
+
+
+def test_a_password_change_by_an_admin_revokes_the_tokens(world):
+    client = client_for(world.people.officer)
+    other = client_for(world.people.office)
+    person = world.people.officer
+    person.set_password("mot-mat-khau-moi-2026")
+    person.save()
+    assert client.get(BASE + "/me").status_code == 401
+    assert other.get(BASE + "/me").status_code == 200
+
+
+def test_the_account_page_lists_and_revokes_tokens(world, client):
+    mine, raw = ApiToken.create_for(world.people.officer, "trang tính")
+    theirs, _ = ApiToken.create_for(world.people.office, "olga's")
+    client.force_login(world.people.officer)
+    page = client.get(reverse("api_tokens")).content.decode()
+    assert "trang tính" in page and mine.prefix in page and raw not in page
+    assert "olga&#x27;s" not in page and "olga's" not in page
+    refused = client.post(reverse("api_tokens"), {"token": theirs.pk}, follow=True)
+    assert "Token này không tồn tại hoặc đã bị thu hồi." in refused.content.decode()
+    assert not ApiToken.objects.get(pk=theirs.pk).revoked
+    garbage = client.post(reverse("api_tokens"), {"token": "abc"}, follow=True)
+    assert garbage.status_code == 200
+    done = client.post(reverse("api_tokens"), {"token": mine.pk}, follow=True)
+    assert f"Đã thu hồi token {mine.prefix}" in done.content.decode()
+    assert ApiToken.objects.get(pk=mine.pk).revoked
+
+
+def test_the_user_menu_links_to_the_account_page(world, client):
+    client.force_login(world.people.officer)
+    assert reverse("api_tokens") in client.get(reverse("plan_list")).content.decode()

@@ -1,10 +1,17 @@
 """Django admin: the admin role manages its own ward only, and changes are audited."""
 
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from theodoi.accounts.services import reset_link_issue
 from theodoi.audit.models import AuditEvent
-from theodoi.org.models import Role, Unit
+from theodoi.core.access import can_manage_user
+from theodoi.org.models import Role, Unit, User
 
 
 def test_ward_admin_sees_only_own_ward_units(client, world):
@@ -111,3 +118,75 @@ def test_an_installation_admin_filters_by_every_organisation(admin_client, world
     content = admin_client.get(reverse("admin:org_unit_changelist")).content.decode()
     for organization in (world.ward_a, world.ward_b, world.province, world.other_province):
         assert f"organization__id__exact={organization.pk}" in content
+
+
+def _reset_link_action(client, *people):
+    return client.post(
+        reverse("admin:org_user_changelist"),
+        {"action": "password_reset_link", "_selected_action": [p.pk for p in people]},
+        follow=True,
+    )
+
+
+def test_ward_admin_creates_a_one_time_reset_link_for_own_ward(client, world, settings):
+    settings.THEODOI_SITE_URL = "https://theodoi.phuong.gov.vn"
+    client.force_login(world.people.ward_admin)
+    response = _reset_link_action(client, world.people.officer)
+    assert response.status_code == 200
+    page = response.content.decode()
+    link = re.search(r'value="(https://theodoi\.phuong\.gov\.vn/reset/[^"]+)"', page).group(1)
+    assert (
+        "Tạo liên kết đặt lại mật khẩu"
+        in client.get(reverse("admin:org_user_changelist")).content.decode()
+    )
+    event = AuditEvent.objects.get(action="user.password_reset.link")
+    assert event.actor == world.people.ward_admin
+    assert event.object_id == str(world.people.officer.pk)
+    assert link not in str(event.summary)
+
+    # The person opens the link and chooses a password; the link then stops working.
+    person = Client()
+    form = person.get(link.removeprefix("https://theodoi.phuong.gov.vn"), follow=True)
+    form_url = form.redirect_chain[-1][0]
+    new = "mot-mat-khau-moi-2026"
+    done = person.post(form_url, {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    assert (
+        Client().post(reverse("login"), {"username": "alice", "password": new}).status_code == 302
+    )
+    again = Client().get(link.removeprefix("https://theodoi.phuong.gov.vn"), follow=True)
+    assert "Liên kết này không còn dùng được" in again.content.decode()
+
+
+def test_reset_link_only_for_people_the_admin_manages(client, world):
+    admin_user = world.people.ward_admin
+    root = User.objects.create_superuser("goc", password="x-very-long-2026")
+    assert can_manage_user(admin_user, world.people.officer)
+    assert not can_manage_user(admin_user, world.people.other_ward)
+    assert not can_manage_user(admin_user, world.people.upper)  # placed above the ward
+    assert not can_manage_user(admin_user, root)
+    assert not can_manage_user(world.people.office, world.people.officer)  # not an admin
+    assert can_manage_user(root, world.people.other_ward)
+
+    client.force_login(admin_user)
+    # Another ward's person is not even in the admin's list: the action finds nobody.
+    response = _reset_link_action(client, world.people.other_ward)
+    assert "/reset/" not in response.content.decode()
+    # And the service refuses on its own, whatever list it is called from.
+    with pytest.raises(PermissionDenied):
+        reset_link_issue(
+            actor=admin_user, user=world.people.other_ward, request=RequestFactory().get("/")
+        )
+    assert not AuditEvent.objects.filter(action="user.password_reset.link").exists()
+
+
+def test_reset_link_needs_exactly_one_active_person(client, world):
+    client.force_login(world.people.ward_admin)
+    two = _reset_link_action(client, world.people.officer, world.people.head)
+    assert "Hãy chọn đúng một người dùng để tạo liên kết." in two.content.decode()
+    world.people.head.is_active = False
+    world.people.head.save(update_fields=["is_active"])
+    inactive = _reset_link_action(client, world.people.head)
+    page = inactive.content.decode()
+    assert "đang bị khóa: hãy kích hoạt lại trước khi tạo liên kết" in page
+    assert "/reset/" not in page

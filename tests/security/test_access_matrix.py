@@ -25,7 +25,11 @@ PERSONAS = [
 EXCLUDED_PREFIXES = ("admin/", "static/")
 # Not about a ward's data: the language switch and the sign-in page itself.
 NOT_SCOPED = {"login", "set_language", "api:openapi-json", "api:openapi-view", "api:api-root",
-              "api:auth_token", "api:unknown"}  # fmt: skip
+              "api:auth_token", "api:unknown",
+              # The password reset pages, for people not signed in; and a person's own token,
+              # which tests/api/test_auth.py checks is nobody else's to revoke.
+              "password_reset", "password_reset_done", "password_reset_confirm",
+              "password_reset_complete", "api:auth_token_revoke"}  # fmt: skip
 
 A, F, N, R, M = 200, 403, 404, 302, 405
 ALL = lambda code: [code] * 9  # noqa: E731
@@ -86,6 +90,9 @@ PAGES = {
     "budget_line_record": (lambda o, c: {"pk": o["budget_line"]}, ALL(M), ALL(M)),
     "two_factor_setup": (None, [F, F, F, A, A, A, F, F, A], None),
     "two_factor_verify": (None, ALL(R), None),
+    # One's own account: password change and API tokens, for everyone.
+    "password_change": (None, ALL(A), None),
+    "api_tokens": (None, ALL(A), None),
     # The self-assessment toolkit (issue 8): the office runs it; a unit sees its own form.
     "assessment_home": (None, ALL(A), None),
     "assessment_framework_import": (None, ALL(M), None),
@@ -119,6 +126,7 @@ PAGES = {
 # API: (method, path from a ward's objects, own ward row, other ward row)
 API = {
     "api:me": ("get", lambda o: "/me", ALL(A), None),
+    "api:auth_token_list": ("get", lambda o: "/auth/tokens", ALL(A), None),
     "api:plan_list": ("get", lambda o: "/plans", ALL(A), None),
     "api:alert_list": ("get", lambda o: "/alerts", ALL(A), None),
     "api:plan_tasks": ("get", lambda o: f"/plans/{o['plan']}/tasks", OWN, OTHER),

@@ -1,20 +1,27 @@
-"""Optional TOTP two-factor sign-in: enrol an authenticator app, and the code step at sign-in."""
+"""The person's own account: optional TOTP two-factor sign-in, password reset and change, and
+their API tokens."""
 
 import base64
 from base64 import b32encode
 
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from theodoi.accounts import services
 from theodoi.accounts.otp import PENDING_KEY, confirmed_device, offers_two_factor
+from theodoi.api.auth import token_revoke, tokens_for_user
 
 
 def _code(request) -> str:
@@ -98,3 +105,76 @@ def two_factor_verify(request):
             return redirect(target or "home")
         messages.error(request, _("The code is not correct. Try again."))
     return render(request, "accounts/two_factor_verify.html", {"next": target})
+
+
+# --- Passwords ----------------------------------------------------------------------------------
+
+
+class _ResetForm(auth_forms.PasswordResetForm):
+    """Django's form (active accounts with a usable password only, matched case-insensitively),
+    with each request audited. The page answers the same whether or not the address is known."""
+
+    def save(self, **kwargs):
+        users = list(self.get_users(self.cleaned_data["email"]))
+        super().save(**kwargs)
+        services.password_reset_requested(users=users)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = _ResetForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": services.site_url(self.request)}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_reset_done(user=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("api_tokens")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(user=form.user)
+        messages.success(
+            self.request,
+            _("Your password is changed. Your API tokens no longer work: create new ones."),
+        )
+        return response
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The person's own API tokens (never their secret) and a button to revoke each."""
+    if request.method == "POST":
+        try:
+            token_id = int(request.POST.get("token", ""))
+        except ValueError:
+            token_id = 0
+        try:
+            token = token_revoke(actor=request.user, token_id=token_id)
+        except Http404:
+            messages.error(request, _("This token does not exist or is already revoked."))
+        else:
+            messages.success(
+                request, _("The token %(prefix)s… is revoked.") % {"prefix": token.prefix}
+            )
+        return redirect("api_tokens")
+    return render(
+        request, "accounts/api_tokens.html", {"tokens": list(tokens_for_user(request.user))}
+    )

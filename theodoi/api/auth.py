@@ -1,4 +1,4 @@
-"""Bearer-token authentication of the API, and issuing tokens.
+"""Bearer-token authentication of the API, and issuing, listing and revoking tokens.
 
 Only token auth: no session cookie is accepted, so the API needs no CSRF protection.
 """
@@ -6,8 +6,9 @@ Only token auth: no session cookie is accepted, so the API needs no CSRF protect
 import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from theodoi.api.models import ApiToken, token_hash
@@ -17,6 +18,10 @@ from theodoi.org.models import User
 # Writing last_used_at on every request would turn each read into a write; a minute is
 # precise enough to tell whether a token is still in use.
 LAST_USED_PRECISION = datetime.timedelta(minutes=1)
+
+
+class TokenExpired(AuthenticationError):
+    """A real token past its lifetime: the client is told to get a new one, not just 401."""
 
 
 class BearerToken(HttpBearer):
@@ -31,6 +36,8 @@ class BearerToken(HttpBearer):
         if row is None:
             return None
         now = timezone.now()
+        if row.expires_at <= now:
+            raise TokenExpired
         if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         # Code shared with the pages reads request.user; the API itself uses request.auth.
@@ -48,5 +55,48 @@ def token_issue(*, user: User, name: str = "") -> str:
         obj=token,
         organization=user.organization,
         summary=f"{token.prefix}… {token.name}".strip(),
+        after={"expires_at": token.expires_at},
     )
     return raw
+
+
+def tokens_for_user(user: User):
+    """A person's own tokens that still exist for them (revoked ones are gone for good)."""
+    return ApiToken.objects.filter(user=user, revoked=False).order_by("-created_at", "-id")
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token_id: int) -> ApiToken:
+    """Revoke one of ``actor``'s own tokens; anyone else's, or an unknown id, is a 404."""
+    token = tokens_for_user(actor).select_for_update().filter(pk=token_id).first()
+    if token is None:
+        raise Http404
+    token.revoked = True
+    token.save(update_fields=["revoked"])
+    audit_record(
+        actor=actor,
+        action="api.token.revoke",
+        obj=token,
+        organization=actor.organization,
+        summary=f"{token.prefix}… {token.name}".strip(),
+    )
+    return token
+
+
+@transaction.atomic
+def tokens_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
+    """Revoke every token of ``user`` (their password changed: whoever had the old one may
+    have made tokens with it). Returns how many were revoked."""
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked=False))
+    if not tokens:
+        return 0
+    ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked=True)
+    audit_record(
+        actor=actor,
+        action="api.token.revoke_all",
+        obj=user,
+        organization=user.organization,
+        summary=f"{len(tokens)} token: {reason}",
+        after={"revoked": [t.prefix for t in tokens]},
+    )
+    return len(tokens)

@@ -51,6 +51,23 @@ class TokenIn(Input):
 
 class TokenOut(Schema):
     token: str
+    expires_at: datetime.datetime
+
+
+class TokenInfo(Schema):
+    """A token as its owner sees it later: never the secret, only its first characters."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    expires_at: datetime.datetime
+    expired: bool
+
+
+class TokenListOut(Schema):
+    items: list[TokenInfo]
 
 
 class Ref(Schema):

@@ -26,7 +26,14 @@ from ninja.parser import Parser
 
 from theodoi.accounts.otp import confirmed_device
 from theodoi.api import schemas
-from theodoi.api.auth import BearerToken, token_issue
+from theodoi.api.auth import (
+    BearerToken,
+    TokenExpired,
+    token_issue,
+    token_revoke,
+    tokens_for_user,
+)
+from theodoi.api.models import ApiToken, token_hash
 from theodoi.audit.services import audit_record
 from theodoi.core.clock import today
 from theodoi.core.inputs import DATE_RANGE_TEXT, has_lone_surrogate
@@ -432,7 +439,52 @@ def auth_token(request, payload: schemas.TokenIn):
     from axes.utils import reset as axes_reset
 
     axes_reset(ip=getattr(request, "axes_ip_address", None), username=payload.username)
-    return {"token": token_issue(user=user, name=payload.name)}
+    raw = token_issue(user=user, name=payload.name)
+    return {"token": raw, "expires_at": ApiToken.objects.get(key_hash=token_hash(raw)).expires_at}
+
+
+TOKEN_EXPIRED = (
+    "Token này đã hết hạn. Hãy tạo token mới bằng POST /api/v1/auth/token "
+    "(tên đăng nhập và mật khẩu)."
+)
+
+
+@api.exception_handler(TokenExpired)
+def _token_expired(request, exc):
+    response = _error(request, 401, TOKEN_EXPIRED)
+    response["WWW-Authenticate"] = 'Bearer realm="theodoi", error="invalid_token"'
+    return response
+
+
+def _token_info(token) -> dict[str, Any]:
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+        "expires_at": token.expires_at,
+        "expired": token.expired,
+    }
+
+
+@api.get("/auth/tokens", response={200: schemas.TokenListOut, **errors(401)}, tags=["auth"])
+def auth_token_list(request):
+    """Your own tokens that are not revoked (expired ones included, marked): name, when each
+    was created, last used and expires. The secret itself is never shown again."""
+    return {"items": [_token_info(t) for t in tokens_for_user(request.auth)]}
+
+
+@api.delete(
+    "/auth/tokens/{token_id}",
+    response={204: None, **errors(400, 401, 404)},
+    tags=["auth"],
+)
+def auth_token_revoke(request, token_id: schemas.DbId):
+    """Revoke one of your tokens (the one sending this request included); it stops working at
+    once. Another person's token answers 404."""
+    token_revoke(actor=request.auth, token_id=token_id)
+    return Status(204, None)
 
 
 @api.get("/me", response={200: schemas.MeOut, **errors(401)}, tags=["auth"])

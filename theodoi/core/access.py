@@ -159,6 +159,21 @@ def can_manage_organizations(user: User) -> bool:
     return can_use_admin(user) and is_global(user)
 
 
+def can_manage_user(actor: User, person: User) -> bool:
+    """An admin acting on a person's account (e.g. a password reset link): an installation-wide
+    admin on anyone; a ward admin on the people of their own part of the tree, never on a
+    superuser or someone placed above it (as the user admin's list shows them)."""
+    if not can_use_admin(actor):
+        return False
+    if is_global(actor):
+        return True
+    return (
+        not person.is_superuser
+        and person.organization_id is not None
+        and can_see_organization(actor, person.organization)
+    )
+
+
 def can_import_plans(user: User) -> bool:
     ward = user.organization if user.is_authenticated else None
     return bool(ward and ward.is_local and can(user, Action.MANAGE_PLAN, ward))

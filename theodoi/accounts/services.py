@@ -1,0 +1,89 @@
+"""Account writes: password reset requests and resets, admin-issued reset links, password
+changes. Each is audited; a finished reset also ends any sign-in wait for that user name."""
+
+import logging
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from theodoi.audit.services import audit_record
+from theodoi.core.access import can_manage_user
+from theodoi.org.models import User
+
+log = logging.getLogger(__name__)
+
+
+class AccountError(Exception):
+    """Something a person asked that cannot be done; the message says why, in Vietnamese."""
+
+
+def site_url(request: HttpRequest) -> str:
+    """The address people open theodoi at: THEODOI_SITE_URL, else the one this request used."""
+    configured = str(getattr(settings, "THEODOI_SITE_URL", "") or "").rstrip("/")
+    return configured or f"{request.scheme}://{request.get_host()}"
+
+
+def reset_url(request: HttpRequest, user: User) -> str:
+    """A one-time link that lets ``user`` choose a new password (Django's token: it stops
+    working once the password changes or the person signs in, or after PASSWORD_RESET_TIMEOUT)."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return site_url(request) + path
+
+
+@transaction.atomic
+def password_reset_requested(*, users: list[User]) -> None:
+    """Audit an e-mailed reset request for each account of the address (none: nothing to
+    record against, and the person asking is told the same either way)."""
+    if not users:
+        log.info("Password reset asked for an address without an active account.")
+    for user in users:
+        _audit(user, "user.password_reset.request", actor=None)
+
+
+@transaction.atomic
+def password_reset_done(*, user: User) -> None:
+    """After a person set a new password from a reset link: audit, and end any sign-in wait for
+    their user name (from every address) so they can sign in at once."""
+    axes_reset(username=user.get_username())
+    _audit(user, "user.password_reset", actor=user)
+
+
+@transaction.atomic
+def password_changed(*, user: User) -> None:
+    """After a signed-in person changed their own password."""
+    _audit(user, "user.password_change", actor=user)
+
+
+@transaction.atomic
+def reset_link_issue(*, actor: User, user: User, request: HttpRequest) -> str:
+    """A reset link an admin hands over by phone or message to a person without e-mail."""
+    if not can_manage_user(actor, user):
+        raise PermissionDenied
+    if not user.is_active:
+        raise AccountError(
+            f"Tài khoản «{user.username}» đang bị khóa: hãy kích hoạt lại trước khi tạo liên kết "
+            "đặt lại mật khẩu."
+        )
+    link = reset_url(request, user)
+    _audit(user, "user.password_reset.link", actor=actor)
+    return link
+
+
+def _audit(user: User, action: str, *, actor: User | None) -> None:
+    # The link or password itself is never recorded: only who, whose account, and what.
+    audit_record(
+        actor=actor, action=action, obj=user, organization=user.organization, summary=user.username
+    )
