@@ -5,7 +5,7 @@ import datetime
 import factory
 
 from theodoi.org.models import Organization, Role, Unit, User
-from theodoi.plans.models import Plan, Section, Task
+from theodoi.plans.models import Plan, Section, Task, TaskCoordinatingUnit, TaskLeadUnit
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -85,12 +85,19 @@ class TaskFactory(factory.django.DjangoModelFactory):
     deadline_kind = "quarter"
     due_date = datetime.date(2026, 12, 31)
 
+    # In the order given, as a plan names them: the first lead unit is the responsible one.
     @factory.post_generation
     def lead_units(obj, create, extracted, **kwargs):
         if create and extracted:
-            obj.lead_units.set(extracted)
+            TaskLeadUnit.objects.bulk_create(
+                TaskLeadUnit(task=obj, unit=unit, order=place)
+                for place, unit in enumerate(extracted)
+            )
 
     @factory.post_generation
     def coordinating_units(obj, create, extracted, **kwargs):
         if create and extracted:
-            obj.coordinating_units.set(extracted)
+            TaskCoordinatingUnit.objects.bulk_create(
+                TaskCoordinatingUnit(task=obj, unit=unit, order=place)
+                for place, unit in enumerate(extracted)
+            )

@@ -11,6 +11,7 @@ from tests.factories import TaskFactory
 from theodoi.alerts import services
 from theodoi.alerts.models import Alert
 from theodoi.audit.models import AuditEvent
+from theodoi.plans import services as plans
 from theodoi.plans.models import Indicator, IndicatorMilestone, Plan
 from theodoi.reporting import services as reporting
 
@@ -92,6 +93,22 @@ def test_past_due_open_task_is_overdue(world, day):
     (alert,) = open_alerts(world.task_police, "overdue")
     assert alert.unit == world.police
     assert alert.numbers["days_late"] == 55
+
+
+def test_the_alert_goes_to_the_first_lead_unit_the_plan_names(world, day):
+    """Not the first by id or by the units' catalogue order; a new order moves the alert."""
+    day("2026-11-24")
+    assert world.police.pk > world.vhxh.pk
+    task = TaskFactory(
+        plan=world.plan_a, due_date=D(2026, 9, 30), lead_units=[world.police, world.vhxh]
+    )
+    services.evaluate_task(task)
+    (alert,) = open_alerts(task, "overdue")
+    assert alert.unit == world.police
+    plans.task_update(actor=None, task=task, changes={}, lead_units=[world.vhxh, world.police])
+    services.evaluate_task(task)
+    (alert,) = open_alerts(task, "overdue")
+    assert alert.unit == world.vhxh
 
 
 def test_missing_monthly_report_and_submitting_it_closes_the_alert(world, day):

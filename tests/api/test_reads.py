@@ -125,3 +125,15 @@ def test_a_path_id_that_is_not_a_number_is_400_and_an_unknown_path_is_json_404(w
     assert response.status_code == 400 and "«task_id»" in response.json()["detail"]
     unknown = client.get(BASE + "/no-such-thing")
     assert unknown.status_code == 404 and unknown.json() == {"detail": NOT_FOUND}
+
+
+def test_a_tasks_units_come_in_the_plans_order_the_lead_first(world):
+    assert world.police.pk > world.vhxh.pk
+    task = TaskFactory(
+        plan=world.plan_a,
+        lead_units=[world.police, world.vhxh],
+        coordinating_units=[world.police, world.vhxh],
+    )
+    body = client_for(world.people.office).get(f"{BASE}/tasks/{task.pk}").json()
+    assert [u["id"] for u in body["lead_units"]] == [world.police.pk, world.vhxh.pk]
+    assert [u["id"] for u in body["coordinating_units"]] == [world.police.pk, world.vhxh.pk]

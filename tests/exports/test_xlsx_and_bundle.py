@@ -229,3 +229,19 @@ def test_reading_the_data_takes_the_same_queries_for_five_tasks_or_thirty(
     with django_assert_max_num_queries(len(few.captured_queries)):
         data = selectors.report_data(office, quarter.plan, period, today=today())
     assert len(data.tasks) == 30
+
+
+def test_units_are_listed_in_the_plans_order_the_lead_first(quarter):
+    world = quarter.world
+    assert world.police.pk > world.vhxh.pk  # neither the ids' nor the names' order
+    TaskFactory(
+        plan=quarter.plan,
+        code="9",
+        order=9,
+        lead_units=[world.police, world.vhxh],
+        coordinating_units=[world.police, world.vhxh],
+    )
+    book, _package = workbook_of(world.people.office, quarter.plan)
+    (row,) = [r for r in book["Nhiệm vụ"].iter_rows(min_row=2) if r[0].value == "9"]
+    assert row[2].value == "Công an phường; Phòng Văn hóa - Xã hội"
+    assert row[3].value == "Công an phường; Phòng Văn hóa - Xã hội"

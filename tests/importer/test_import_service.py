@@ -12,6 +12,7 @@ from theodoi.importer.services import (
 )
 from theodoi.org.models import Unit
 from theodoi.plans.models import Task
+from theodoi.plans.selectors import lead_unit_ids
 
 
 def make_draft(**changes):
@@ -138,3 +139,22 @@ def test_office_of_another_ward_cannot_import_here(world):
     with pytest.raises(PermissionDenied):
         import_draft(actor=world.people.other_ward, draft=make_draft(), ward=world.ward_a)
     assert not world.ward_a.plans.filter(number="12/KH-UBND").exists()
+
+
+def test_lead_units_keep_the_documents_order_and_a_new_order_is_a_change(world):
+    """The first unit a plan names leads (alerts go to it): not the first by id or by name."""
+    assert world.police.pk > world.vhxh.pk
+    draft = make_draft()
+    draft.tasks[0].lead_units_raw = "Công an phường; Phòng Văn hóa - Xã hội"
+    draft.tasks[0].coordinating_units_raw = ""
+    plan = import_draft(actor=None, draft=draft, ward=world.ward_a).plan
+    task = plan.tasks.get(code="1")
+    assert lead_unit_ids(task) == [world.police.pk, world.vhxh.pk]
+
+    draft = make_draft()
+    draft.tasks[0].lead_units_raw = "Phòng Văn hóa - Xã hội; Công an phường"
+    draft.tasks[0].coordinating_units_raw = ""
+    result = import_draft(actor=None, draft=draft, ward=world.ward_a)
+    assert result.plan == plan and not result.created
+    assert result.tasks_changed >= 1
+    assert lead_unit_ids(task) == [world.vhxh.pk, world.police.pk]

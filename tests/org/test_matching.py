@@ -46,3 +46,10 @@ def test_unknown_unit_is_reported_not_dropped():
 
 def test_ward_name_is_ignored():
     assert unit_key("Công an phường Lê Chân", "Phường Lê Chân") == unit_key("Công an")
+
+
+def test_units_come_in_the_order_the_text_names_them():
+    # The longer name matches first, yet the text's order decides: the first named leads.
+    raw = "CA phường; Phòng Kinh tế, Hạ tầng và Đô thị; Trung tâm Dịch vụ tổng hợp; VHXH"
+    assert match_units(raw, CATALOGUE).unit_ids == [3, 2, 5, 1]
+    assert match_units("Trung tâm Dịch vụ tổng hợp, Công an phường", CATALOGUE).unit_ids == [5, 3]

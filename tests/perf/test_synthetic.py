@@ -37,7 +37,7 @@ def signature(code: str) -> list[tuple]:
                 "sha256", "uploaded_on", "original_name"
             )
         )
-        through = Task.lead_units.through.objects.filter(task=task).order_by("id")
+        through = Task.lead_units.through.objects.filter(task=task).order_by("order", "id")
         leads = list(through.values_list("unit__name", flat=True))
         rows.append(
             (task.code, task.title, task.deadline_text, task.due_date, task.progress,

@@ -82,7 +82,7 @@ def test_filter_by_unit(login, world):
 
 def test_filter_by_unit_lists_each_task_once_with_all_its_lead_units(login, world):
     """A task the unit both leads and coordinates, or leads with other units, is one row; a task
-    it only coordinates is there too; every lead unit shows, in the units' order."""
+    it only coordinates is there too; every lead unit shows, in the plan's order (the lead first)."""
     extra = UnitFactory(organization=world.ward_a, name="Ban Kinh tế")
     TaskFactory(
         plan=world.plan_a,
@@ -98,7 +98,7 @@ def test_filter_by_unit_lists_each_task_once_with_all_its_lead_units(login, worl
     assert sorted(titles) == ["Bảo đảm an ninh mạng", "Việc công an phối hợp", "Việc của ba đơn vị"]
     content = response.content.decode()
     assert content.count("Việc của ba đơn vị") == 1
-    assert "Ban Kinh tế; Công an phường" in content
+    assert "Công an phường; Ban Kinh tế" in content
 
 
 def test_filter_by_state_and_deadline(login, world, settings):

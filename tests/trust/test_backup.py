@@ -106,3 +106,57 @@ def test_tampered_or_incomplete_archive_is_refused(tmp_path):
     with tarfile.open(archive) as opened:
         manifest = json.loads(opened.extractfile("manifest.json").read())
     assert manifest["format"] == "theodoi-backup" and "data.json" in manifest["sha256"]
+
+
+def _units_in_order(through):
+    order = {}
+    for task_id, unit_id in through.objects.order_by("task_id", "order", "id").values_list(
+        "task_id", "unit_id"
+    ):
+        order.setdefault(task_id, []).append(unit_id)
+    return order
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_keeps_the_order_of_a_tasks_units_and_alerts_go_to_the_first(tmp_path, settings):
+    """The first lead unit is the one that must act: a restore that gave the units back in
+    another order (their ids' order, say) sent the task's alerts to another unit."""
+    from theodoi.alerts.models import Alert
+    from theodoi.alerts.services import scan
+    from theodoi.plans.models import Plan, TaskCoordinatingUnit, TaskLeadUnit
+    from theodoi.plans.services import task_create
+
+    settings.THEODOI_TODAY = "2026-11-24"
+    load_demo()
+    plan = Plan.objects.filter(status=Plan.Status.ACTIVE).order_by("id").first()
+    units = list(plan.organization.units.order_by("id"))
+    # Against the ids' order and the catalogue's, so that neither can pass for the plan's.
+    leads, coordinators = [units[-1], units[0], units[-2]], [units[-3], units[1]]
+    task = task_create(
+        actor=None,
+        plan=plan,
+        title="Số hóa hồ sơ lưu trữ",
+        lead_units=leads,
+        coordinating_units=coordinators,
+        deadline_text="Quý I/2026",
+    )
+    scan()
+    lead_order = _units_in_order(TaskLeadUnit)
+    coordinating_order = _units_in_order(TaskCoordinatingUnit)
+    assert lead_order[task.pk] == [u.pk for u in leads]
+    assert coordinating_order[task.pk] == [u.pk for u in coordinators]
+    assert any(ids != sorted(ids) for ids in lead_order.values())
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive))
+
+    call_command("flush", interactive=False, verbosity=0)
+    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    call_command("restore", str(archive))
+
+    assert _units_in_order(TaskLeadUnit) == lead_order
+    assert _units_in_order(TaskCoordinatingUnit) == coordinating_order
+    Alert.objects.filter(task=task).delete()  # raised again from the restored data
+    scan()
+    raised = Alert.objects.filter(task=task, closed_at__isnull=True)
+    assert raised.exists()
+    assert {alert.unit_id for alert in raised} == {leads[0].pk}

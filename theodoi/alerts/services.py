@@ -31,7 +31,14 @@ from theodoi.alerts.models import Alert, AlertDigest
 from theodoi.audit.services import audit_record
 from theodoi.core.clock import today as clock_today
 from theodoi.org.models import Organization, Role, User
-from theodoi.plans.models import Indicator, IndicatorMilestone, IndicatorValue, Plan, Task
+from theodoi.plans.models import (
+    Indicator,
+    IndicatorMilestone,
+    IndicatorValue,
+    Plan,
+    Task,
+    TaskLeadUnit,
+)
 from theodoi.reporting.models import EvidenceReview, ProgressReport
 
 logger = logging.getLogger(__name__)
@@ -115,10 +122,9 @@ def _chunks(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterable[Sequence[A
 
 
 def _first_lead_units(task_ids: Sequence[int]) -> dict[int, int]:
-    # The through rows keep the order the units were written in the plan: the first one leads.
-    through = Task.lead_units.through
+    # The order the plan names the units in: the first one leads.
     first: dict[int, int] = {}
-    rows = through.objects.filter(task_id__in=task_ids).order_by("id")
+    rows = TaskLeadUnit.objects.filter(task_id__in=task_ids).order_by("task_id", "order", "id")
     for task_id, unit_id in rows.values_list("task_id", "unit_id"):
         first.setdefault(task_id, unit_id)
     return first

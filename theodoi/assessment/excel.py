@@ -49,6 +49,7 @@ from theodoi.assessment.framework import (
     Rule,
     parse,
 )
+from theodoi.core.spreadsheet import put
 
 SHEET = "Bộ tiêu chí"
 HELP_SHEET = "Cách ghi"
@@ -127,10 +128,10 @@ def framework_to_xlsx(framework: Framework) -> bytes:
     }
     last = get_column_letter(len(COLUMNS))
     for row, (key, label) in enumerate(IDENTITY, start=1):
-        head = sheet.cell(row=row, column=1, value=label)
+        head = put(sheet, row, 1, label)
         head.font = Font(bold=True)
         head.fill = _LABEL_FILL
-        value = _put(sheet, row, 2, identity[key])
+        value = put(sheet, row, 2, identity[key])
         value.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         if key in ("code", "name", "description"):
             value.number_format = "@"
@@ -140,7 +141,7 @@ def framework_to_xlsx(framework: Framework) -> bytes:
             sheet.row_dimensions[row].height = 15 * (1 + len(framework.description) // 160)
     header = len(IDENTITY) + 2
     for column, (title, width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=header, column=column, value=title)
+        cell = put(sheet, header, column, title)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
@@ -192,7 +193,7 @@ def _write_criterion(sheet: Any, row: int, criterion: Criterion, level: str) -> 
         for choice in rule.choices:
             _write_row(sheet, row, [OPTION, choice.code, choice.label])
             # Under the criterion's points column the choice's points would read as a maximum.
-            sheet.cell(row=row, column=6, value=_cell_number(choice.points))
+            put(sheet, row, 6, _cell_number(choice.points))
             sheet.cell(row=row, column=3).alignment = Alignment(
                 wrap_text=True, vertical="top", indent=4 if level == SUB_CRITERION else 2
             )
@@ -205,20 +206,11 @@ def _write_criterion(sheet: Any, row: int, criterion: Criterion, level: str) -> 
 def _write_row(sheet: Any, row: int, values: list[Any]) -> None:
     values = values + [None] * (len(COLUMNS) - len(values))
     for column, value in enumerate(values, start=1):
-        cell = _put(sheet, row, column, value)
+        cell = put(sheet, row, column, value)
         cell.border = _BORDER
         cell.alignment = _WRAP
     # Typed in by a person, "1.10" would otherwise become the number 1.1 or a date.
     sheet.cell(row=row, column=2).number_format = "@"
-
-
-def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        # openpyxl stores text starting with "=" as a formula: a label such as "= 4 điểm" would
-        # come back empty, and text from a framework must never run as a formula in Excel.
-        cell.data_type = "s"
-    return cell
 
 
 def _points_text(rule: Rule, max_points: Decimal) -> str | None:
@@ -267,7 +259,7 @@ def _help_sheet(sheet: Any) -> None:
         "• Giữ nguyên tên các cột và các dòng thông tin ở đầu trang.",
     ]
     for row, text in enumerate(lines, start=1):
-        cell = sheet.cell(row=row, column=1, value=text)
+        cell = put(sheet, row, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if row == 1:
             cell.font = Font(bold=True)

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from theodoi.assessment.selectors import Results, UnitResult
+from theodoi.core.spreadsheet import put_row
 
 _STATUS = {
     "draft": "Đang điền",
@@ -132,8 +133,8 @@ def results_xlsx(results: Results) -> bytes:
     for group in definition.groups:
         header += [f"{group.code}. {group.name}", f"Tối đa {group.code}"]
     header += ["Tổng điểm", "Tối đa", "Tỷ lệ %", "Năm trước %"]
-    summary.append(header)
-    for unit in results.units:
+    put_row(summary, 1, header)
+    for number, unit in enumerate(results.units, start=2):
         row: list[object] = [
             unit.rank,
             unit.submission.unit.name,
@@ -148,11 +149,13 @@ def results_xlsx(results: Results) -> bytes:
             round(float(percent), 2) if percent is not None else None,
             round(float(unit.previous_percent), 2) if unit.previous_percent is not None else None,
         ]
-        summary.append(row)
+        put_row(summary, number, row)
 
     detail = book.create_sheet("Chi tiết")
-    detail.append(
-        ["Đơn vị", "Nhóm", "Mã", "Tiêu chí", "Câu trả lời", "Trạng thái", "Điểm", "Tối đa"]
+    put_row(
+        detail,
+        1,
+        ["Đơn vị", "Nhóm", "Mã", "Tiêu chí", "Câu trả lời", "Trạng thái", "Điểm", "Tối đa"],
     )
     names = {c.code: c.name for _g, c, _p in definition.criteria()}
     status = {
@@ -161,9 +164,13 @@ def results_xlsx(results: Results) -> bytes:
         "unanswered": "Chưa trả lời",
         "invalid": "Trả lời không hợp lệ",
     }
+    number = 1
     for unit in results.units:
         for score in unit.result.criteria:
-            detail.append(
+            number += 1
+            put_row(
+                detail,
+                number,
                 [
                     unit.submission.unit.name,
                     score.group,
@@ -173,14 +180,8 @@ def results_xlsx(results: Results) -> bytes:
                     status.get(score.status, score.status),
                     float(score.points),
                     float(score.max_points),
-                ]
+                ],
             )
-    for sheet in (summary, detail):
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    # A name typed as "=…" is text, never a formula run by the reader's Excel.
-                    cell.data_type = "s"
     for sheet, widths in ((summary, {2: 36}), (detail, {1: 30, 4: 60})):
         for cell in sheet[1]:
             cell.font = Font(bold=True)

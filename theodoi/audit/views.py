@@ -11,6 +11,7 @@ from django.utils import timezone
 from theodoi.audit.models import AuditEvent
 from theodoi.audit.services import audit_record
 from theodoi.core.access import is_global, org_scope
+from theodoi.core.spreadsheet import csv_row
 from theodoi.org.models import Role
 
 COLUMNS = [
@@ -42,11 +43,6 @@ def _may_export(user) -> bool:
     return user.role == Role.ADMIN and user.organization_id is not None
 
 
-def _cell(value: str) -> str:
-    # A cell starting with =, +, - or @ would be a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _rows(events):
     yield COLUMNS
     for event in events:
@@ -58,7 +54,7 @@ def _rows(events):
             event.action,
             event.object_type,
             event.object_id,
-            _cell(event.summary),
+            event.summary,
             "" if event.before is None else json.dumps(event.before, ensure_ascii=False),
             "" if event.after is None else json.dumps(event.after, ensure_ascii=False),
             event.prev_hash,
@@ -85,7 +81,7 @@ def audit_export(request):
     )
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _rows(events.iterator(chunk_size=2000))),
+        (writer.writerow(csv_row(row)) for row in _rows(events.iterator(chunk_size=2000))),
         content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -39,7 +39,7 @@ from theodoi.dashboards.measures import IndicatorStatus
 from theodoi.dashboards.models import IndicatorCatalogue, IndicatorCatalogueLink
 from theodoi.org.models import Organization, Unit, User
 from theodoi.plans.models import Indicator, IndicatorMilestone, IndicatorValue, Plan, Task
-from theodoi.plans.selectors import tasks_for_user
+from theodoi.plans.selectors import lead_units_in_order, tasks_for_user
 from theodoi.plans.states import TaskState
 from theodoi.reporting.models import Directive
 
@@ -228,7 +228,7 @@ def _list_rows(tasks: QuerySet[Task]) -> QuerySet[Task]:
         .prefetch_related(
             Prefetch(
                 "lead_units",
-                queryset=Unit.objects.only("id", "name", "short_name").order_by("order", "name"),
+                queryset=lead_units_in_order().only("id", "name", "short_name"),
                 to_attr="lead_unit_list",
             )
         )

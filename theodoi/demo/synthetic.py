@@ -48,6 +48,8 @@ from theodoi.plans.models import (
     ReportingCycle,
     Section,
     Task,
+    TaskCoordinatingUnit,
+    TaskLeadUnit,
 )
 from theodoi.plans.periods import Period, period_of, periods_between
 from theodoi.plans.services import _deadline_fields
@@ -629,15 +631,15 @@ class _Generator:
         for item in plans:
             # In the plan's order of writing: the first lead unit is the one that must act.
             lead_rows += [
-                Task.lead_units.through(task_id=item.task.pk, unit_id=w.units[u].pk)
-                for u in item.leads
+                TaskLeadUnit(task_id=item.task.pk, unit_id=w.units[u].pk, order=place)
+                for place, u in enumerate(item.leads)
             ]
             coordinating_rows += [
-                Task.coordinating_units.through(task_id=item.task.pk, unit_id=w.units[u].pk)
-                for u in item.coordinators
+                TaskCoordinatingUnit(task_id=item.task.pk, unit_id=w.units[u].pk, order=place)
+                for place, u in enumerate(item.coordinators)
             ]
-        _insert(Task.lead_units.through, lead_rows, config.batch_size)
-        _insert(Task.coordinating_units.through, coordinating_rows, config.batch_size)
+        _insert(TaskLeadUnit, lead_rows, config.batch_size)
+        _insert(TaskCoordinatingUnit, coordinating_rows, config.batch_size)
         parent_ids = {task.parent_id for task, _code in children}
         for item in plans:
             item.is_parent = item.task.pk in parent_ids

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from theodoi.core.spreadsheet import csv_row
+
 from .report import REVIEW_LABELS_VI, EvidenceRow, ReportData, cited_evidence
 
 FOLDER = "minh-chung"
@@ -165,6 +167,7 @@ def _csv(rows: list[list[str]]) -> bytes:
             "Ghi chú",
         ]
     )
-    writer.writerows(rows)
+    # Task titles and file names are people's text: none may run as a formula.
+    writer.writerows(csv_row(row) for row in rows)
     # A byte-order mark so that Excel opens the Vietnamese text as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from theodoi.core.spreadsheet import put, put_row
+
 from .report import (
     COMPARATOR_SIGNS,
     INDICATOR_STATUS_VI,
@@ -68,7 +70,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 def _header(sheet, columns: Sequence[tuple[str, float]]) -> None:
     for index, (title, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=title)
+        cell = put(sheet, 1, index, title)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
@@ -79,8 +81,7 @@ def _header(sheet, columns: Sequence[tuple[str, float]]) -> None:
 
 
 def _row(sheet, row: int, values: Sequence) -> None:
-    for index, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=index, value=value)
+    for cell in put_row(sheet, row, values):
         cell.border = _BORDER
         cell.alignment = _WRAP
 
@@ -134,7 +135,7 @@ def _indicators_sheet(sheet, data: ReportData, evidence_names: EvidenceNames) ->
     sheet.title = "Chỉ tiêu"
     _header(sheet, INDICATOR_COLUMNS)
     year = data.as_of.year
-    sheet.cell(row=1, column=7, value=f"Lộ trình năm {year}")
+    put(sheet, 1, 7, f"Lộ trình năm {year}")
     for row, indicator in enumerate(data.indicators, start=2):
         _row(
             sheet,
@@ -171,14 +172,14 @@ def _summary_sheet(sheet, data: ReportData) -> None:
         ("Số liệu tính đến ngày", data.as_of),
     ]
     for row, (label, value) in enumerate(facts, start=1):
-        sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
-        cell = sheet.cell(row=row, column=2, value=value)
+        put(sheet, row, 1, label).font = Font(bold=True)
+        cell = put(sheet, row, 2, value)
         if label == "Số liệu tính đến ngày":
             cell.number_format = DATE_FORMAT
             cell.alignment = Alignment(horizontal="left")
     start = len(facts) + 2
     for column, title in enumerate(("Tình trạng", "Số nhiệm vụ", "Tỷ lệ"), start=1):
-        cell = sheet.cell(row=start, column=column, value=title)
+        cell = put(sheet, start, column, title)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER

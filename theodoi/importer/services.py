@@ -24,6 +24,7 @@ from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
 from theodoi.org.models import Organization, Unit, User
 from theodoi.org.selectors import unit_catalogue
+from theodoi.plans import selectors as plan_selectors
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, Section, Task
 
@@ -260,7 +261,13 @@ def _units_for(
         return [u for u in ward.units.filter(is_active=True) if u.pk not in exclude]
     units = list(resolution.units)
     chosen = [choices[name] for name in resolution.unknown if choices.get(name)]
-    units.extend(Unit.objects.filter(pk__in=chosen, organization=ward))
+    # After the recognised ones, in the order the document names them: the first unit leads.
+    units.extend(
+        sorted(
+            Unit.objects.filter(pk__in=chosen, organization=ward),
+            key=lambda unit: chosen.index(unit.pk),
+        )
+    )
     seen: set[int] = set()
     return [u for u in units if not (u.pk in seen or seen.add(u.pk)) and u.pk not in exclude]
 
@@ -290,9 +297,10 @@ def _task_changes(
         for name, value in _task_values(draft_task).items()
         if getattr(current, name) != value
     }
-    same_units = {u.pk for u in current.lead_units.all()} == {u.pk for u in leads} and {
-        u.pk for u in current.coordinating_units.all()
-    } == {u.pk for u in coordinators}
+    # The order counts: the first lead unit is the one alerts and reports go to.
+    same_units = plan_selectors.lead_unit_ids(current) == [u.pk for u in leads] and (
+        plan_selectors.coordinating_unit_ids(current) == [u.pk for u in coordinators]
+    )
     return changes, same_units
 
 

@@ -63,11 +63,16 @@ def match_units(raw: str, catalogue: Mapping[str, int], *, ward_name: str = "") 
         if f" {phrase} " in remaining:
             result.all_units = True
             remaining = remaining.replace(f" {phrase} ", " ")
+    found: dict[int, int] = {}  # unit id -> where the text first names it
     for key in sorted(keyed, key=len, reverse=True):
-        if f" {key} " in remaining:
-            remaining = remaining.replace(f" {key} ", " | ")
-            if keyed[key] not in result.unit_ids:
-                result.unit_ids.append(keyed[key])
+        where = remaining.find(f" {key} ")
+        if where >= 0:
+            # A mark as long as the name, so the places of the names matched later stay true.
+            remaining = remaining.replace(f" {key} ", " |" + " " * len(key))
+            unit_id = keyed[key]
+            found[unit_id] = min(where, found.get(unit_id, where))
+    # In the order the text names them: the first unit named leads.
+    result.unit_ids.extend(sorted(found, key=found.__getitem__))
     filler = {"", "va", "trung tam", "nganh"}
     for part in re.split(r"\|", remaining):
         words = " ".join(part.split())

@@ -123,11 +123,22 @@ class Task(models.Model):
     title = models.TextField(_("task"))
     output = models.TextField(_("output product"), blank=True)
     kpi = models.TextField(_("KPI"), blank=True)
+    # In the order the plan names them (``TaskLeadUnit.order``): the first lead unit is the one
+    # alerts and reports treat as responsible. Read them with
+    # ``selectors.lead_units_in_order``, write them with ``services.task_create``/``task_update``.
     lead_units = models.ManyToManyField(
-        Unit, verbose_name=_("lead units"), blank=True, related_name="led_tasks"
+        Unit,
+        verbose_name=_("lead units"),
+        blank=True,
+        related_name="led_tasks",
+        through="TaskLeadUnit",
     )
     coordinating_units = models.ManyToManyField(
-        Unit, verbose_name=_("coordinating units"), blank=True, related_name="coordinated_tasks"
+        Unit,
+        verbose_name=_("coordinating units"),
+        blank=True,
+        related_name="coordinated_tasks",
+        through="TaskCoordinatingUnit",
     )
     lead_units_raw = models.TextField(_("lead units as written"), blank=True)
     coordinating_units_raw = models.TextField(_("coordinating units as written"), blank=True)
@@ -185,6 +196,38 @@ class Task(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("task_detail", args=[self.pk])
+
+
+class _TaskUnit(models.Model):
+    """A unit named by a task, at its place in the plan's list (0 first)."""
+
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["task", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.unit_id} #{self.order}"
+
+
+class TaskLeadUnit(_TaskUnit):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="lead_links")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="task_lead_links")
+
+    class Meta(_TaskUnit.Meta):
+        # The table of the former implicit many-to-many relation, rows and ids unchanged.
+        db_table = "plans_task_lead_units"
+        unique_together = [("task", "unit")]
+
+
+class TaskCoordinatingUnit(_TaskUnit):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="coordinating_links")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="task_coordinating_links")
+
+    class Meta(_TaskUnit.Meta):
+        db_table = "plans_task_coordinating_units"
+        unique_together = [("task", "unit")]
 
 
 class Indicator(models.Model):

@@ -8,8 +8,41 @@ from django.shortcuts import get_object_or_404
 from theodoi.core.access import Action, org_scope, require
 from theodoi.core.text import fold
 from theodoi.org.models import Unit, User
-from theodoi.plans.models import Indicator, IndicatorValue, Plan, Task
+from theodoi.plans.models import (
+    Indicator,
+    IndicatorValue,
+    Plan,
+    Task,
+    TaskCoordinatingUnit,
+    TaskLeadUnit,
+)
 from theodoi.plans.states import TaskState
+
+
+def lead_units_in_order() -> QuerySet[Unit]:
+    """The units for ``Prefetch("lead_units", …)``: in the plan's order, the lead first (the
+    order of ``task.lead_units.all()`` without it is the units' catalogue order)."""
+    return Unit.objects.order_by("task_lead_links__order", "task_lead_links__id")
+
+
+def coordinating_units_in_order() -> QuerySet[Unit]:
+    return Unit.objects.order_by("task_coordinating_links__order", "task_coordinating_links__id")
+
+
+def lead_unit_ids(task: Task) -> list[int]:
+    return list(
+        TaskLeadUnit.objects.filter(task=task)
+        .order_by("order", "id")
+        .values_list("unit_id", flat=True)
+    )
+
+
+def coordinating_unit_ids(task: Task) -> list[int]:
+    return list(
+        TaskCoordinatingUnit.objects.filter(task=task)
+        .order_by("order", "id")
+        .values_list("unit_id", flat=True)
+    )
 
 
 def plans_for_user(user: User) -> QuerySet[Plan]:
@@ -53,8 +86,8 @@ def tasks_for_user(user: User, *, today: datetime.date) -> QuerySet[Task]:
         Task.objects.filter(org_scope(user, field="plan__organization"))
         .select_related("plan", "plan__organization", "section", "parent")
         .prefetch_related(
-            Prefetch("lead_units", queryset=Unit.objects.order_by("order", "name")),
-            Prefetch("coordinating_units", queryset=Unit.objects.order_by("order", "name")),
+            Prefetch("lead_units", queryset=lead_units_in_order()),
+            Prefetch("coordinating_units", queryset=coordinating_units_in_order()),
         )
     )
     return with_state(tasks, today=today)
@@ -88,8 +121,8 @@ def _quarter_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 def _of_unit(unit: int) -> Q:
     """Tasks ``unit`` leads or coordinates. Two subqueries, not an OR across two joins, which
     repeats a task once per pair of its units and needs a DISTINCT over the whole row."""
-    return Q(pk__in=Task.lead_units.through.objects.filter(unit_id=unit).values("task_id")) | Q(
-        pk__in=Task.coordinating_units.through.objects.filter(unit_id=unit).values("task_id")
+    return Q(pk__in=TaskLeadUnit.objects.filter(unit_id=unit).values("task_id")) | Q(
+        pk__in=TaskCoordinatingUnit.objects.filter(unit_id=unit).values("task_id")
     )
 
 
@@ -107,7 +140,7 @@ def for_task_list(tasks: QuerySet[Task], *related: str) -> QuerySet[Task]:
         .prefetch_related(
             Prefetch(
                 "lead_units",
-                queryset=Unit.objects.order_by("order", "name"),
+                queryset=lead_units_in_order(),
                 to_attr="lead_unit_list",
             )
         )

@@ -12,8 +12,17 @@ from django.db import transaction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, require
 from theodoi.org.models import Organization, Unit, User
+from theodoi.plans import selectors
 from theodoi.plans.deadline import DeadlineKind, parse_deadline
-from theodoi.plans.models import Indicator, IndicatorMilestone, Plan, Section, Task
+from theodoi.plans.models import (
+    Indicator,
+    IndicatorMilestone,
+    Plan,
+    Section,
+    Task,
+    TaskCoordinatingUnit,
+    TaskLeadUnit,
+)
 
 
 def _check(actor: User | None, action: Action, obj: Any) -> None:
@@ -114,6 +123,41 @@ def _check_units(plan: Plan, units: Iterable[Unit]) -> list[Unit]:
     return units
 
 
+def _unique_ids(units: Iterable[Unit]) -> list[int]:
+    return list(dict.fromkeys(unit.pk for unit in units))
+
+
+def _set_units(
+    task: Task,
+    *,
+    lead_units: list[Unit] | None = None,
+    coordinating_units: list[Unit] | None = None,
+) -> None:
+    """Replace the task's lead and/or coordinating units in the order given: the first lead
+    unit is the one alerts and reports treat as responsible."""
+    for through, units in (
+        (TaskLeadUnit, lead_units),
+        (TaskCoordinatingUnit, coordinating_units),
+    ):
+        if units is None:
+            continue
+        rows = through.objects.filter(task=task)
+        wanted = _unique_ids(units)
+        if list(rows.order_by("order", "id").values_list("unit_id", flat=True)) == wanted:
+            continue  # unchanged: the rows and their ids stay
+        rows.delete()
+        through.objects.bulk_create(
+            through(task=task, unit_id=unit_id, order=place) for place, unit_id in enumerate(wanted)
+        )
+
+
+def _unit_ids(task: Task) -> dict[str, list[int]]:
+    return {
+        "lead_units": selectors.lead_unit_ids(task),
+        "coordinating_units": selectors.coordinating_unit_ids(task),
+    }
+
+
 @transaction.atomic
 def task_create(
     *,
@@ -158,11 +202,10 @@ def task_create(
         order=order,
         **_deadline_fields(deadline_text, plan=plan),
     )
-    task.lead_units.set(leads)
-    task.coordinating_units.set(coordinators)
+    _set_units(task, lead_units=leads, coordinating_units=coordinators)
     after = snapshot(task) | {
-        "lead_units": [u.pk for u in leads],
-        "coordinating_units": [u.pk for u in coordinators],
+        "lead_units": _unique_ids(leads),
+        "coordinating_units": _unique_ids(coordinators),
     }
     audit_record(
         actor=actor,
@@ -243,24 +286,21 @@ def task_update(
     unknown = set(changes) - TASK_EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"fields that cannot be edited: {sorted(unknown)}")
-    before = snapshot(task) | {
-        "lead_units": sorted(u.pk for u in task.lead_units.all()),
-        "coordinating_units": sorted(u.pk for u in task.coordinating_units.all()),
-    }
+    before = snapshot(task) | _unit_ids(task)
     for name, value in changes.items():
         setattr(task, name, value)
     if "deadline_text" in changes:
         for name, value in _deadline_fields(changes["deadline_text"], plan=task.plan).items():
             setattr(task, name, value)
     task.save()
-    if lead_units is not None:
-        task.lead_units.set(_check_units(task.plan, lead_units))
-    if coordinating_units is not None:
-        task.coordinating_units.set(_check_units(task.plan, coordinating_units))
-    after = snapshot(task) | {
-        "lead_units": sorted(u.pk for u in task.lead_units.all()),
-        "coordinating_units": sorted(u.pk for u in task.coordinating_units.all()),
-    }
+    _set_units(
+        task,
+        lead_units=None if lead_units is None else _check_units(task.plan, lead_units),
+        coordinating_units=(
+            None if coordinating_units is None else _check_units(task.plan, coordinating_units)
+        ),
+    )
+    after = snapshot(task) | _unit_ids(task)
     audit_record(
         actor=actor,
         action="task.update",
