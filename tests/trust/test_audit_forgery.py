@@ -11,11 +11,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.trust.test_audit import _events
 from theodoi.audit.anchor import current_anchor, parse_anchor
 from theodoi.audit.checks import audit_key_check
 from theodoi.audit.keys import Keyring, key_id, keyring
 from theodoi.audit.models import AuditEvent, AuditHead
-from theodoi.audit.services import audit_record, event_payload, payload_digest, seal_legacy_chain
+from theodoi.audit.services import event_payload, payload_digest, seal_legacy_chain
 from theodoi.audit.verify import verify_chain
 
 KEY = "k" * 40
@@ -24,19 +25,6 @@ KEY = "k" * 40
 @pytest.fixture(autouse=True)
 def _audit_key(settings):
     settings.THEODOI_AUDIT_KEY = KEY
-
-
-def _events(world, n=5, start=0):
-    for i in range(start, start + n):
-        audit_record(
-            actor=world.people.office,
-            action="test.write",
-            obj=world.task_vhxh,
-            organization=world.ward_a,
-            summary=f"sự kiện {i}",
-            after={"n": i},
-        )
-    return list(AuditEvent.objects.order_by("id"))
 
 
 def _rechain(*, key, ring, mutate=None, first=0, stop=None):
@@ -309,3 +297,17 @@ def test_upgrade_migration_seals_the_existing_unkeyed_records(world, capsys):
     assert [e.action for e in events][-1] == "audit.keyed"
     assert events[-1].key_id == key_id(KEY.encode())
     assert "OK, 4 records" in _verify_ok(capsys)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restoring_a_backup_from_before_the_keyed_chain_seals_it(world, tmp_path, settings):
+    _events(world, 3)
+    _rechain(key="", ring=keyring())  # the records of an older version
+    archive = tmp_path / "old.tar.gz"
+    call_command("backup", str(archive))
+    call_command("flush", interactive=False, verbosity=0)
+    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    call_command("restore", str(archive))
+    assert AuditEvent.objects.order_by("id").last().action == "audit.keyed"
+    report = verify_chain(parse_anchor(_manifest(archive)["audit_anchor"]))
+    assert report.ok, report.message
