@@ -207,9 +207,7 @@ def write_xlsx(
     summary = workbook.create_sheet()
     _summary_sheet(summary, data)
     if audit_anchor:
-        row = summary.max_row + 2
-        summary.cell(row=row, column=1, value="Mốc nhật ký kiểm tra")
-        summary.cell(row=row, column=2, value=audit_anchor)
+        put_row(summary, summary.max_row + 2, ["Mốc nhật ký kiểm tra", audit_anchor])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
