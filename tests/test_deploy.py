@@ -32,6 +32,7 @@ def _run(args, env_overrides, tmp_path):
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "a-long-random-production-secret-" + "x7Qp2" * 10,
+    "THEODOI_AUDIT_KEY": "an-audit-key-kept-apart-from-the-database-" + "k3Zr8" * 6,
     "ALLOWED_HOSTS": "theodoi.example.gov.vn",
 }
 
@@ -49,6 +50,18 @@ def test_check_deploy_fails_without_the_static_manifest(tmp_path):
     assert result.returncode != 0
     assert "theodoi.static.E001" in result.stderr
     assert "theodoi collectstatic --noinput" in result.stderr
+
+
+def test_check_deploy_flags_a_missing_or_short_audit_key(tmp_path):
+    without_key = {k: v for k, v in PRODUCTION.items() if k != "THEODOI_AUDIT_KEY"}
+    result = _run(["check", "--deploy"], without_key, tmp_path)
+    assert "audit.W001" in result.stdout + result.stderr
+    key_file = tmp_path / "audit.key"
+    key_file.write_text("short\n")
+    result = _run(
+        ["check", "--deploy"], {**without_key, "THEODOI_AUDIT_KEY_FILE": str(key_file)}, tmp_path
+    )
+    assert "audit.W002" in result.stdout + result.stderr
 
 
 def test_check_deploy_flags_the_development_key(tmp_path):

@@ -243,6 +243,9 @@ THEODOI_CLAMAV = env("THEODOI_CLAMAV")
 THEODOI_SITE_URL = env("THEODOI_SITE_URL")
 # Largest plan document accepted for import, in megabytes.
 THEODOI_IMPORT_MAX_MB = envint("THEODOI_IMPORT_MAX_MB", 20)
+# The secret key(s) of the audit chain, never stored in the database (theodoi/audit/keys.py):
+# "new,old" verifies records signed by a retired key; empty = derived from SECRET_KEY.
+THEODOI_AUDIT_KEY = env("THEODOI_AUDIT_KEY")
 
 LOGGING = {
     "version": 1,

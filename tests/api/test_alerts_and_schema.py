@@ -83,3 +83,28 @@ def test_the_openapi_document_lists_every_endpoint(db):
     schemes = document["components"]["securitySchemes"]
     assert [s["scheme"] for s in schemes.values()] == ["bearer"]
     assert Client().get(BASE + "/docs").status_code == 200
+
+
+def test_the_openapi_document_states_each_operations_error_answers(db):
+    document = Client().get(BASE + "/openapi.json").json()
+    detail = {"$ref": "#/components/schemas/Detail"}
+    assert document["components"]["schemas"]["Detail"]["properties"]["detail"]["type"] == "string"
+    declared = {}
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            errors = {int(code) for code in responses if int(code) >= 400}
+            for code in errors:
+                assert responses[str(code)]["content"]["application/json"]["schema"] == detail
+            declared[(method, path.removeprefix("/api/v1"))] = errors
+    assert declared[("post", "/auth/token")] >= {400, 401, 429}
+    assert declared[("post", "/tasks/{task_id}/reports")] == {400, 401, 403, 404, 409}
+    assert declared[("post", "/tasks/{task_id}/evidence")] == {400, 401, 403, 404, 413, 503}
+    assert declared[("post", "/evidence/{evidence_id}/review")] == {400, 401, 403, 404, 409}
+    assert declared[("get", "/tasks/{task_id}")] == {400, 401, 404}
+    # Behind a token, every operation may answer 401; with parameters or a body, also 400.
+    for (method, path), errors in declared.items():
+        if path != "/auth/token":
+            assert 401 in errors, (method, path)
+        if "{" in path or method == "post":
+            assert 400 in errors, (method, path)

@@ -157,7 +157,7 @@ def test_a_file_over_the_limit_is_refused(world, settings):
     settings.THEODOI_EVIDENCE_MAX_MB = 1
     big = PDF + b"0" * (1024 * 1024)
     response = _upload(client_for(world.people.officer), world.task_vhxh, data=big)
-    assert response.status_code == 400 and "1 MB" in response.json()["detail"]
+    assert response.status_code == 413 and "1 MB" in response.json()["detail"]
 
 
 # --- Review -----------------------------------------------------------------------------------

@@ -98,6 +98,20 @@ def test_a_form_with_an_empty_required_field_comes_back_with_the_text_kept(login
     assert not AuditEvent.objects.filter(action="report.export").exists()
 
 
+@pytest.mark.parametrize("date", ["0001-01-01", "2101-01-01"])
+def test_a_report_date_outside_the_range_comes_back_with_a_message(login, quarter, date):
+    client = login(quarter.world.people.office)
+    initial = client.get(page(quarter.plan)).context["form"].initial
+    data = {key: value for key, value in initial.items() if value is not None}
+    data.update({"date": date, "format": "docx"})
+    response = client.post(page(quarter.plan), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["date"] == [
+        "Ngày phải nằm trong khoảng 01/01/2000 đến 31/12/2100. Hãy kiểm tra lại ngày, tháng, năm."
+    ]
+    assert not AuditEvent.objects.filter(action="report.export").exists()
+
+
 def test_pdf_download_or_the_message_when_libreoffice_is_missing(login, quarter, monkeypatch):
     client = login(quarter.world.people.office)
     if pdf.available():

@@ -123,6 +123,22 @@ def test_the_plan_identity_can_be_corrected_before_saving(office, world):
     assert plan.issued_on.isoformat() == "2026-02-20" and plan.title == "Kế hoạch năm 2026"
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0", "Ngày ban hành phải là một ngày hợp lệ"),
+        ("0001-01-01", "Ngày ban hành phải nằm trong khoảng 01/01/2000 đến 31/12/2100"),
+    ],
+)
+def test_an_issue_date_that_is_no_plausible_date_is_refused(office, world, typed, message):
+    upload(office, seed_path("000"))
+    stored = ImportDraft.objects.get()
+    form = save_form(office, stored, **{"plan-issued_on": typed})
+    response = office.post(reverse("import_review", args=[stored.pk]), form, follow=True)
+    assert message in response.content.decode()
+    assert Plan.objects.filter(organization=world.ward_a).count() == 1  # only plan_a
+
+
 def test_a_second_save_of_the_same_draft_saves_nothing(office, world):
     upload(office, seed_path("000"))
     stored = ImportDraft.objects.get()

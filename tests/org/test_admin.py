@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from tests.factories import UserFactory
 from theodoi.accounts.services import reset_link_issue
 from theodoi.audit.models import AuditEvent
 from theodoi.core.access import can_manage_user
-from theodoi.org.models import Unit, User
+from theodoi.org.models import Role, Unit, User
 
 
 def test_ward_admin_sees_only_own_ward_units(client, world):
@@ -89,6 +90,34 @@ def test_ward_admin_manages_unit_aliases(client, world):
     client.force_login(world.people.ward_admin)
     page = client.get(reverse("admin:org_unit_change", args=[world.police.pk]))
     assert "aliases-TOTAL_FORMS" in page.content.decode()
+
+
+def test_a_ward_admin_meets_no_other_organisation_in_the_filters(client, world):
+    client.force_login(world.people.ward_admin)
+    for name in ("admin:org_unit_changelist", "admin:org_user_changelist"):
+        content = client.get(reverse(name)).content.decode()
+        for hidden in (world.ward_b, world.province, world.other_province):
+            assert f"organization__id__exact={hidden.pk}" not in content
+            assert hidden.name not in content
+
+
+def test_a_province_admin_filters_by_the_provinces_organisations_only(client, world):
+    admin = UserFactory(username="tinh-admin", organization=world.province, role=Role.ADMIN)
+    admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    for name in ("admin:org_unit_changelist", "admin:org_user_changelist"):
+        content = client.get(reverse(name)).content.decode()
+        for shown in (world.province, world.ward_a, world.ward_b):
+            assert f"organization__id__exact={shown.pk}" in content
+        assert f"organization__id__exact={world.other_province.pk}" not in content
+        assert world.other_province.name not in content
+
+
+def test_an_installation_admin_filters_by_every_organisation(admin_client, world):
+    content = admin_client.get(reverse("admin:org_unit_changelist")).content.decode()
+    for organization in (world.ward_a, world.ward_b, world.province, world.other_province):
+        assert f"organization__id__exact={organization.pk}" in content
 
 
 def _reset_link_action(client, *people):

@@ -11,8 +11,8 @@ from theodoi.audit.services import audit_record
 from theodoi.audit.verify import verify_chain
 
 
-def _events(world, n=4):
-    for i in range(n):
+def _events(world, n=4, start=0):
+    for i in range(start, start + n):
         audit_record(
             actor=world.people.office,
             action="test.write",

@@ -1,6 +1,7 @@
 """Request and response shapes of the API. Dates are ISO 8601; decimals are JSON numbers."""
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
@@ -8,11 +9,17 @@ from ninja import Schema
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from theodoi.core.inputs import TEXT_MAX, date_problem
 from theodoi.plans.states import TaskState
 from theodoi.reporting.models import Evidence
 
 # A database id: anything else cannot exist, and a 30-digit number would overflow the query.
 DbId = Annotated[int, Field(gt=0, lt=2**63)]
+
+# A text a person writes (a report, a reason, a note): the pages' limit too.
+Text = Annotated[str, Field(max_length=TEXT_MAX)]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Input(Schema):
@@ -197,9 +204,9 @@ class TaskDetailOut(TaskOut):
 class ReportIn(Input):
     period: str = Field(max_length=20, examples=["2026-Q4"])
     percent: int
-    result: str = ""
-    difficulties: str = ""
-    proposals: str = ""
+    result: Text = ""
+    difficulties: Text = ""
+    proposals: Text = ""
     version: int | None = Field(
         None, ge=0, lt=2**31, description="The version read, when correcting a report."
     )
@@ -210,18 +217,32 @@ class EvidenceForm(Input):
 
     kind: Evidence.Kind = Evidence.Kind.OTHER
     document_number: str = Field("", max_length=60)
-    document_date: datetime.date | None = None
+    document_date: datetime.date | None = Field(
+        None, description="YYYY-MM-DD, from 2000-01-01 to 2100-12-31."
+    )
 
     @field_validator("document_date", mode="before")
     @classmethod
-    def _blank_date(cls, value: Any) -> Any:
-        # HTML forms and curl -F send an empty string for "no date".
-        return None if value == "" else value
+    def _typed_date(cls, value: Any) -> Any:
+        # HTML forms and curl -F send an empty string for "no date". Pydantic would also read
+        # a number as seconds since 1970 ("0" became 1970-01-01): only a written date counts.
+        if value == "":
+            return None
+        if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
+            raise PydanticCustomError("date_format", "not a YYYY-MM-DD date")
+        return value
+
+    @field_validator("document_date")
+    @classmethod
+    def _plausible_date(cls, value: datetime.date | None) -> datetime.date | None:
+        if date_problem(value, label=""):
+            raise PydanticCustomError("date_range", "date out of range")
+        return value
 
 
 class ReviewIn(Input):
     decision: Literal["accept", "reject"]
-    reason: str = ""
+    reason: Text = ""
     version: int | None = Field(
         None,
         ge=0,
@@ -243,7 +264,7 @@ class IndicatorValueIn(Input):
     value: Number = None
     numerator: Number = None
     denominator: Number = None
-    note: str = ""
+    note: Text = ""
 
     @field_validator("value", "numerator", "denominator")
     @classmethod

@@ -16,11 +16,13 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import File, Form, NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
+from ninja.parser import Parser
 
 from theodoi.accounts.otp import confirmed_device
 from theodoi.api import schemas
@@ -34,6 +36,7 @@ from theodoi.api.auth import (
 from theodoi.api.models import ApiToken, token_hash
 from theodoi.audit.services import audit_record
 from theodoi.core.clock import today
+from theodoi.core.inputs import DATE_RANGE_TEXT, has_lone_surrogate
 from theodoi.org.models import Organization, User
 from theodoi.plans import selectors as plan_selectors
 from theodoi.plans.models import Indicator, Task
@@ -71,11 +74,47 @@ def _json_405(view):
     return wrapper
 
 
+class UnstorableText(ValueError):
+    """A JSON body that decodes, but holds text no UTF-8 store can keep."""
+
+
+def _unstorable(value: Any, path: str = "") -> str | None:
+    """The place of the first text in ``value`` holding a lone UTF-16 surrogate, or None."""
+    if isinstance(value, str):
+        return path if has_lone_surrogate(value) else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and has_lone_surrogate(key):
+            return path or "nội dung"
+        found = _unstorable(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+class _StrictJsonParser(Parser):
+    """JSON allows "\\ud800", half of a UTF-16 pair, which Python decodes into a string that no
+    database, file or page can encode: refused here, once for every endpoint."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        place = _unstorable(data)
+        if place is not None:
+            raise UnstorableText(place or "nội dung")
+        return data
+
+
 api = _Api(
     title="theodoi API",
     version="1",
     urls_namespace="api",
     auth=BearerToken(),
+    parser=_StrictJsonParser(),
     description=(
         "Theo dõi kế hoạch thực hiện Nghị quyết 57-NQ/TW. Lấy token bằng POST /auth/token, "
         "rồi gửi header `Authorization: Bearer <token>`."
@@ -124,6 +163,11 @@ def _stale(request, exc):
     return _error(request, 409, str(exc))
 
 
+@api.exception_handler(reporting_services.FileTooLarge)
+def _too_large(request, exc):
+    return _error(request, 413, str(exc))
+
+
 @api.exception_handler(reporting_services.ScanUnavailable)
 @api.exception_handler(reporting_services.StorageUnavailable)
 def _service_down(request, exc):
@@ -153,9 +197,28 @@ _HTTP_ERRORS = {
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, UnstorableText):
+        return _error(
+            request,
+            400,
+            f"Dữ liệu không hợp lệ: trường «{exc.__cause__}» chứa ký tự Unicode không hợp lệ "
+            "(nửa cặp UTF-16 đứng riêng). Hãy gửi văn bản UTF-8 hợp lệ.",
+        )
     # ninja's own errors carry English text; the body parser's is the one clients meet.
     return _error(
         request, exc.status_code, _HTTP_ERRORS.get(exc.status_code, "Yêu cầu không hợp lệ.")
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_upload(request, exc):
+    # Django reads at most 1 KB of each part's headers; a file name of thousands of characters
+    # is the usual way past it. The name cannot be read, so it cannot be shortened either.
+    return _error(
+        request,
+        400,
+        "Không đọc được tệp gửi lên: tên tệp quá dài hoặc phần đầu của yêu cầu multipart không "
+        "hợp lệ. Hãy đổi tên tệp cho ngắn hơn (dưới 200 ký tự) rồi gửi lại.",
     )
 
 
@@ -184,6 +247,8 @@ def _problem(error: dict) -> str:
         return "phải là số nguyên"
     if kind.startswith(("float_", "decimal_")):
         return "phải là số"
+    if kind == "date_range":
+        return f"phải nằm {DATE_RANGE_TEXT}"
     if kind.startswith(("date_", "datetime_")):
         return "phải là ngày dạng YYYY-MM-DD"
     if kind.startswith("bool_"):
@@ -221,6 +286,13 @@ def _invalid(request, exc: ValidationError):
     ]
     detail = "Dữ liệu không hợp lệ: " + "; ".join(parts) + "."
     return _error(request, 400, detail)
+
+
+def errors(*codes: int) -> dict[int, type[schemas.Detail]]:
+    """The error answers an operation documents: each is JSON with a Vietnamese ``detail``.
+
+    Every operation may answer 400 (bad parameters or body); those behind a token also 401."""
+    return dict.fromkeys(codes, schemas.Detail)
 
 
 # --- Shapes -----------------------------------------------------------------------------------
@@ -335,7 +407,10 @@ def _alerts_for(user: User, *, open_only: bool):
 
 
 @api.post(
-    "/auth/token", auth=None, response={200: schemas.TokenOut, 401: schemas.Detail}, tags=["auth"]
+    "/auth/token",
+    auth=None,
+    response={200: schemas.TokenOut, **errors(400, 401, 429)},
+    tags=["auth"],
 )
 def auth_token(request, payload: schemas.TokenIn):
     """Exchange a username and password for a bearer token (shown only this once); a person
@@ -393,7 +468,7 @@ def _token_info(token) -> dict[str, Any]:
     }
 
 
-@api.get("/auth/tokens", response={200: schemas.TokenListOut, 401: schemas.Detail}, tags=["auth"])
+@api.get("/auth/tokens", response={200: schemas.TokenListOut, **errors(401)}, tags=["auth"])
 def auth_token_list(request):
     """Your own tokens that are not revoked (expired ones included, marked): name, when each
     was created, last used and expires. The secret itself is never shown again."""
@@ -402,7 +477,7 @@ def auth_token_list(request):
 
 @api.delete(
     "/auth/tokens/{token_id}",
-    response={204: None, 401: schemas.Detail, 404: schemas.Detail},
+    response={204: None, **errors(400, 401, 404)},
     tags=["auth"],
 )
 def auth_token_revoke(request, token_id: schemas.DbId):
@@ -412,7 +487,7 @@ def auth_token_revoke(request, token_id: schemas.DbId):
     return Status(204, None)
 
 
-@api.get("/me", response=schemas.MeOut, tags=["auth"])
+@api.get("/me", response={200: schemas.MeOut, **errors(401)}, tags=["auth"])
 def me(request):
     user: User = request.auth
     organization = user.organization
@@ -428,7 +503,7 @@ def me(request):
     }
 
 
-@api.get("/plans", response=schemas.PlanListOut, tags=["plans"])
+@api.get("/plans", response={200: schemas.PlanListOut, **errors(401)}, tags=["plans"])
 def plan_list(request):
     plans = plan_selectors.plans_for_user(request.auth)
     return {
@@ -447,7 +522,11 @@ def plan_list(request):
     }
 
 
-@api.get("/plans/{plan_id}/tasks", response=schemas.TaskListOut, tags=["plans"])
+@api.get(
+    "/plans/{plan_id}/tasks",
+    response={200: schemas.TaskListOut, **errors(400, 401, 404)},
+    tags=["plans"],
+)
 def plan_tasks(
     request,
     plan_id: schemas.DbId,
@@ -466,7 +545,11 @@ def plan_tasks(
     return {"items": [_task(task, day) for task in tasks]}
 
 
-@api.get("/tasks/{task_id}", response=schemas.TaskDetailOut, tags=["tasks"])
+@api.get(
+    "/tasks/{task_id}",
+    response={200: schemas.TaskDetailOut, **errors(400, 401, 404)},
+    tags=["tasks"],
+)
 def task_detail(request, task_id: schemas.DbId):
     user: User = request.auth
     day = today()
@@ -501,7 +584,7 @@ def task_detail(request, task_id: schemas.DbId):
 
 @api.post(
     "/tasks/{task_id}/reports",
-    response={201: schemas.ReportOut, 409: schemas.Detail},
+    response={201: schemas.ReportOut, **errors(400, 401, 403, 404, 409)},
     tags=["tasks"],
 )
 def report_submit(request, task_id: schemas.DbId, payload: schemas.ReportIn):
@@ -523,7 +606,7 @@ def report_submit(request, task_id: schemas.DbId, payload: schemas.ReportIn):
 
 @api.post(
     "/tasks/{task_id}/evidence",
-    response={201: schemas.EvidenceOut, 503: schemas.Detail},
+    response={201: schemas.EvidenceOut, **errors(400, 401, 403, 404, 413, 503)},
     tags=["tasks"],
 )
 def evidence_upload(
@@ -550,7 +633,10 @@ def evidence_upload(
 
 
 @api.get(
-    "/evidence/{evidence_id}/file", response={200: None}, url_name="evidence_file", tags=["tasks"]
+    "/evidence/{evidence_id}/file",
+    response={200: None, **errors(400, 401, 404)},
+    url_name="evidence_file",
+    tags=["tasks"],
 )
 def evidence_file(request, evidence_id: schemas.DbId):
     """Download an evidence file; the access is recorded in the audit trail."""
@@ -579,7 +665,7 @@ def evidence_file(request, evidence_id: schemas.DbId):
 
 @api.post(
     "/evidence/{evidence_id}/review",
-    response={200: schemas.ReviewOut, 409: schemas.Detail},
+    response={200: schemas.ReviewOut, **errors(400, 401, 403, 404, 409)},
     tags=["tasks"],
 )
 def evidence_review(request, evidence_id: schemas.DbId, payload: schemas.ReviewIn):
@@ -598,7 +684,9 @@ def evidence_review(request, evidence_id: schemas.DbId, payload: schemas.ReviewI
 
 
 @api.post(
-    "/indicators/{indicator_id}/values", response={201: schemas.IndicatorValueOut}, tags=["plans"]
+    "/indicators/{indicator_id}/values",
+    response={201: schemas.IndicatorValueOut, **errors(400, 401, 403, 404)},
+    tags=["plans"],
 )
 def indicator_value(request, indicator_id: schemas.DbId, payload: schemas.IndicatorValueIn):
     """Record an indicator's value for a period: ``value``, or ``numerator`` and
@@ -635,7 +723,7 @@ def indicator_value(request, indicator_id: schemas.DbId, payload: schemas.Indica
     )
 
 
-@api.get("/alerts", response=schemas.AlertListOut, tags=["alerts"])
+@api.get("/alerts", response={200: schemas.AlertListOut, **errors(400, 401)}, tags=["alerts"])
 def alert_list(request, open: bool = True):
     alerts = _alerts_for(request.auth, open_only=open)
     return {"items": [_alert(a) for a in alerts]}

@@ -22,6 +22,7 @@ from theodoi.assessment import framework as frameworks
 from theodoi.assessment.models import Campaign, Submission
 from theodoi.core.access import Action, can, require
 from theodoi.core.clock import today
+from theodoi.core.inputs import DATE_MAX, DATE_MIN, date_problem
 from theodoi.org.models import Unit
 from theodoi.plans.models import Plan
 from theodoi.plans.selectors import plans_for_user
@@ -242,6 +243,11 @@ def campaign_new(request):
         deadline = _date(form["deadline"])
         if form["deadline"] and deadline is None:
             errors.append(_("The deadline must be a valid date."))
+        elif date_problem(deadline, label=""):
+            errors.append(
+                _("The deadline must be between %(first)s and %(last)s.")
+                % {"first": f"{DATE_MIN:%d/%m/%Y}", "last": f"{DATE_MAX:%d/%m/%Y}"}
+            )
         if not errors and chosen is not None:
             try:
                 campaign = services.campaign_open(

@@ -30,8 +30,11 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     # Each row's hash covers its content and the previous row's hash, so a changed or deleted
-    # row breaks the chain (verified by a command in the trust issue).
+    # row breaks the chain (`theodoi verify_audit`).
     prev_hash = models.CharField(max_length=64, blank=True)
+    # Which secret key signed this record (HMAC-SHA256, see keys.py); empty for the records
+    # written before the chain was keyed, which have a plain SHA-256 and may only come first.
+    key_id = models.CharField(max_length=16, blank=True, default="")
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:

@@ -1,14 +1,22 @@
-"""Writing the audit trail. Every service calls ``audit_record`` inside its own transaction."""
+"""Writing the audit trail. Every service calls ``audit_record`` inside its own transaction.
+
+Each record's hash is an HMAC-SHA256, keyed with a secret outside the database (``keys.py``), of
+its content and the previous record's hash: whoever can only write to the database can neither
+forge a record nor recompute the chain after one. Records written before the chain was keyed
+keep their plain SHA-256 (``key_id`` empty); the first keyed record seals them.
+"""
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from theodoi.audit.keys import Keyring, keyring
 from theodoi.audit.models import AuditEvent, AuditHead
 from theodoi.org.models import Organization, User
 
@@ -27,9 +35,16 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def _digest(payload: dict[str, Any]) -> str:
+def payload_digest(payload: dict[str, Any], key_id: str, ring: Keyring) -> str:
+    """The hash of a record's payload: plain SHA-256 for a record from before the chain was
+    keyed (``key_id`` empty), else HMAC-SHA256 with the key ``key_id`` names, which the payload
+    covers too. Raises KeyError when that key is not configured."""
+    if key_id:
+        payload = {**payload, "key": key_id}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if not key_id:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hmac.new(ring.keys[key_id], text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def event_payload(event: AuditEvent) -> dict[str, Any]:
@@ -48,8 +63,8 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def event_digest(event: AuditEvent) -> str:
-    return _digest(event_payload(event))
+def event_digest(event: AuditEvent, ring: Keyring | None = None) -> str:
+    return payload_digest(event_payload(event), event.key_id, ring or keyring())
 
 
 def _lock_head() -> AuditHead:
@@ -95,37 +110,57 @@ def audit_record(
 
 def _append(*, actor, action, obj, organization, summary, before, after) -> AuditEvent:
     head = _lock_head()
-    previous = head.last_hash
-    at = timezone.now()
-    # Stored values are JSON: hash them as they will read back.
-    before = json.loads(json.dumps(before, cls=DjangoJSONEncoder))
-    after = json.loads(json.dumps(after, cls=DjangoJSONEncoder))
-    payload = {
-        "at": at.isoformat(),
-        "actor": actor.pk if actor else None,
-        "organization": organization.pk if organization else None,
-        "action": action,
-        "object_type": obj._meta.label_lower,
-        "object_id": str(obj.pk),
-        "summary": summary,
-        "before": before,
-        "after": after,
-        "prev": previous,
-    }
-    event = AuditEvent.objects.create(
-        at=at,
+    ring = keyring()
+    event = AuditEvent(
+        at=timezone.now(),
         actor=actor,
         organization=organization,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         summary=summary,
-        before=before,
-        after=after,
-        prev_hash=previous,
-        hash=_digest(payload),
+        # Stored values are JSON: hash them as they will read back.
+        before=json.loads(json.dumps(before, cls=DjangoJSONEncoder)),
+        after=json.loads(json.dumps(after, cls=DjangoJSONEncoder)),
+        prev_hash=head.last_hash,
+        key_id=ring.current_id,
     )
+    event.hash = event_digest(event, ring)
+    event.save(force_insert=True)
     head.last_hash = event.hash
     head.count += 1
     head.save(update_fields=["last_hash", "count"])
     return event
+
+
+def seal_legacy_chain(
+    event_model=AuditEvent, head_model=AuditHead, using: str = DEFAULT_DB_ALIAS
+) -> bool:
+    """When the chain ends with records from before it was keyed, append one keyed record after
+    them: its HMAC covers their head, so they can no longer be rewritten, and a chain that ends
+    unkeyed can only be a forgery. Takes the models so the migration can pass its own."""
+    events = event_model.objects.using(using)
+    with transaction.atomic(using=using):
+        head = head_model.objects.using(using).select_for_update().filter(pk=1).first()
+        last = events.order_by("-id").first()
+        if last is None or last.key_id:
+            return False
+        count = events.count()
+        ring = keyring()
+        event = event_model(
+            at=timezone.now(),
+            action="audit.keyed",
+            object_type="audit.audithead",
+            object_id="1",
+            summary=f"Nhật ký được khóa bằng khóa {ring.current_id} từ bản ghi này.",
+            after={"unkeyed_records": count},
+            prev_hash=last.hash,
+            key_id=ring.current_id,
+        )
+        event.hash = event_digest(event, ring)
+        event.save(force_insert=True, using=using)
+        if head is None:
+            head = head_model(pk=1)
+        head.last_hash, head.count = event.hash, count + 1
+        head.save(using=using)
+    return True

@@ -30,6 +30,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from theodoi.audit.anchor import anchor_of_dump
+from theodoi.audit.services import seal_legacy_chain
 from theodoi.core import storage
 from theodoi.core.db import read_transaction
 
@@ -141,7 +143,8 @@ def backup(
                 _dump(stream, database)
             recorded = storage.recorded_files()
         data = dump.read_bytes()
-        objects = len(json.loads(data))
+        rows = json.loads(data)
+        objects = len(rows)
         partial = path.with_name(path.name + ".partial")
         with _removed_on_error(partial), tarfile.open(partial, "w:gz") as archive:
             _add(archive, DATA, data)
@@ -169,6 +172,8 @@ def backup(
                 "created": timezone.now().isoformat(),
                 "objects": objects,
                 "files": len(recorded) - len(damaged),
+                # The audit chain's head as dumped, for `verify_audit --anchor-from-backup`.
+                "audit_anchor": anchor_of_dump(rows),
                 "sha256": sums,
             }
             if damaged:
@@ -257,6 +262,8 @@ def restore(path: str | Path, database: str = DEFAULT_DB_ALIAS) -> Summary:
         dump.write_bytes(members[DATA])
         with transaction.atomic(using=database):
             call_command("loaddata", str(dump), database=database, verbosity=0)
+            # A backup made before the chain was keyed: one keyed record pins its records.
+            seal_legacy_chain(using=database)
     for name, data in files.items():
         if not default_storage.exists(name):
             try:

@@ -322,7 +322,7 @@ def _signature_block(document, content: ReportContent) -> None:
         _cell_paragraph(right, content.signer_name.strip(), size=BODY_PT, bold=True)
 
 
-def write_docx(content: ReportContent) -> bytes:
+def write_docx(content: ReportContent, *, audit_anchor: str = "") -> bytes:
     document = Document()
     _page_setup(document)
     _header_block(document, content)
@@ -370,6 +370,14 @@ def write_docx(content: ReportContent) -> bytes:
         indent=True,
     )
     _signature_block(document, content)
+    if audit_anchor:
+        _paragraph(
+            document,
+            f"Mốc nhật ký kiểm tra: {audit_anchor}",
+            size=9,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+            before=12,
+        )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from theodoi.audit.anchor import current_anchor
 from theodoi.audit.services import audit_record
 from theodoi.org.models import User
 from theodoi.plans.models import Plan
@@ -95,17 +96,21 @@ def report_export(
     stem = report.file_stem(data.plan, period)
     package = bundle.entries(data) if fmt in ("xlsx", "zip") else []
     details: dict[str, Any] = {"format": fmt, "period": str(period), "tasks": len(data.tasks)}
+    # The audit chain's head, printed on the file so it is kept outside the database.
+    anchor = current_anchor()
     if fmt in ("docx", "pdf"):
         content = report.assemble(data)
         if edits:
             content = apply_edits(content, edits)
-        blob = docx.write_docx(content)
+        blob = docx.write_docx(content, audit_anchor=anchor)
         if fmt == "pdf":
             blob = pdf.docx_to_pdf(blob)
         handle: BinaryIO = io.BytesIO(blob)
         details["edited"] = bool(edits)
     else:
-        blob = xlsx.write_xlsx(data, evidence_names=bundle.evidence_names(package))
+        blob = xlsx.write_xlsx(
+            data, evidence_names=bundle.evidence_names(package), audit_anchor=anchor
+        )
         handle = io.BytesIO(blob)
         if fmt == "zip":
             # On disk: evidence may run to hundreds of megabytes. The caller closes it.

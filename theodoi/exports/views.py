@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.core.clock import today
+from theodoi.core.inputs import validate_date_range
 from theodoi.plans.periods import Period, period_of
 from theodoi.plans.selectors import plan_get_for_user
 
@@ -43,7 +44,9 @@ class ReportForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=200, widget=forms.TextInput(_LINE))
     date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput({"type": "date", **_LINE}, format="%Y-%m-%d")
+        label=_("Date"),
+        widget=forms.DateInput({"type": "date", **_LINE}, format="%Y-%m-%d"),
+        validators=[validate_date_range],
     )
     subject = forms.CharField(
         label=_("Title"), max_length=2000, widget=forms.Textarea({**_TEXT, "rows": 2})

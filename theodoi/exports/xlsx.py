@@ -196,13 +196,18 @@ def _summary_sheet(sheet, data: ReportData) -> None:
     sheet.column_dimensions["C"].width = 12
 
 
-def write_xlsx(data: ReportData, *, evidence_names: EvidenceNames | None = None) -> bytes:
+def write_xlsx(
+    data: ReportData, *, evidence_names: EvidenceNames | None = None, audit_anchor: str = ""
+) -> bytes:
     """The workbook; ``evidence_names`` lists, per ("task", id) and ("indicator", id), the file
     names in the zip package (``bundle.evidence_names``)."""
     workbook = Workbook()
     _tasks_sheet(workbook.active, data, evidence_names or {})
     _indicators_sheet(workbook.create_sheet(), data, evidence_names or {})
-    _summary_sheet(workbook.create_sheet(), data)
+    summary = workbook.create_sheet()
+    _summary_sheet(summary, data)
+    if audit_anchor:
+        put_row(summary, summary.max_row + 2, ["Mốc nhật ký kiểm tra", audit_anchor])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,6 +1,5 @@
 """Upload a plan document, check the draft beside what was read, then save it."""
 
-import datetime
 import hashlib
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from theodoi.core.access import Action, can, can_import_plans, org_scope
+from theodoi.core.inputs import parse_date
 from theodoi.importer import services
 from theodoi.importer.draft import draft_from_data, draft_to_data, where
 from theodoi.importer.models import ImportDraft
@@ -81,9 +81,9 @@ def _apply_edits(draft, post) -> None:
     issued = post.get("plan-issued_on")
     if issued is not None:
         try:
-            draft.plan.issued_on = datetime.date.fromisoformat(issued) if issued else None
+            draft.plan.issued_on = parse_date(issued, label="Ngày ban hành")
         except ValueError as exc:
-            raise services.DraftNotReady("Ngày ban hành không hợp lệ.") from exc
+            raise services.DraftNotReady(str(exc)) from exc
     kept = []
     for index, task in enumerate(draft.tasks):
         if post.get(f"task-{index}-delete"):

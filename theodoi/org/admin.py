@@ -10,8 +10,26 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from theodoi.audit.services import audit_record, snapshot
-from theodoi.core.access import can_manage_organizations, can_use_admin, is_global, org_scope
+from theodoi.core.access import (
+    can_manage_organizations,
+    can_use_admin,
+    is_global,
+    org_scope,
+    organizations_for_user,
+)
 from theodoi.org.models import Organization, Unit, UnitAlias, User
+
+
+class ScopedOrganizationFilter(admin.RelatedFieldListFilter):
+    """The organisation filter offers only the organisations the admin may manage: the names
+    of other provinces and wards are not theirs to see."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        allowed = organizations_for_user(request.user).values("pk")
+        return field.get_choices(
+            include_blank=False, ordering=ordering, limit_choices_to={"pk__in": allowed}
+        )
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -114,7 +132,7 @@ class UnitAliasInline(admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(ScopedAdmin):
     list_display = ["name", "short_name", "organization", "order", "is_active"]
-    list_filter = ["organization", "is_active"]
+    list_filter = [("organization", ScopedOrganizationFilter), "is_active"]
     search_fields = ["name", "short_name", "aliases__alias"]
     inlines = [UnitAliasInline]
 
@@ -130,7 +148,7 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
         "unit",
         "is_active",
     ]
-    list_filter = ["role", "organization", "is_active"]
+    list_filter = ["role", ("organization", ScopedOrganizationFilter), "is_active"]
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Place in theodoi"), {"fields": ("role", "organization", "unit", "position")}),
     )

@@ -175,7 +175,8 @@ def filter_tasks(
     elif deadline == "none":
         tasks = tasks.filter(due_date__isnull=True)
     # A handful of distinct words is a search; thousands would only strain the database.
-    for word in list(dict.fromkeys(fold(q).split()))[:10]:
+    # PostgreSQL refuses a NUL in any text, even one only searched for: it separates words.
+    for word in list(dict.fromkeys(fold(q.replace("\x00", " ")).split()))[:10]:
         tasks = tasks.filter(search_text__contains=word)
     return tasks
 

@@ -187,6 +187,8 @@ def directive_create(request, pk: int):
         )
     except reporting_services.EmptyText:
         messages.error(request, _("Write the directive before sending it."))
+    except reporting_services.ReportingError as exc:  # too long, or not storable
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("The directive has been sent to the lead unit."))
     return redirect(task.get_absolute_url() + "#directives")
@@ -205,6 +207,8 @@ def directive_answer(request, pk: int, directive_pk: int):
         )
     except reporting_services.EmptyText:
         messages.error(request, _("Write the answer before sending it."))
+    except reporting_services.ReportingError as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("Your answer has been recorded."))
     return redirect(task.get_absolute_url() + "#directives")

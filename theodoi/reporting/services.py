@@ -20,6 +20,7 @@ from theodoi.audit.services import audit_record, snapshot
 from theodoi.core import storage
 from theodoi.core.access import Action, require
 from theodoi.core.clock import today
+from theodoi.core.inputs import date_problem, text_problem
 from theodoi.importer.numbers import parse_number
 from theodoi.org.models import User
 from theodoi.plans.models import Indicator, IndicatorValue, Task
@@ -64,6 +65,10 @@ class StaleReview(ReportingError):
             "Minh chứng này vừa được người khác xem xét. Hãy tải lại trang để xem quyết định mới "
             "trước khi quyết định tiếp."
         )
+
+
+class FileTooLarge(ReportingError):
+    """The file is over the evidence size limit."""
 
 
 class InfectedFile(ReportingError):
@@ -141,6 +146,15 @@ def _after_change(task: Task) -> None:
     evaluate_task(task)
 
 
+def _typed(value: str | None, label: str) -> str:
+    """A text a person typed, stripped; refused when too long or not storable (NUL)."""
+    text = (value or "").strip()
+    problem = text_problem(text, label=label)
+    if problem:
+        raise ReportingError(problem)
+    return text
+
+
 # --- Reports ----------------------------------------------------------------------------------
 
 
@@ -176,6 +190,9 @@ def report_submit(
     if parsed.start > today():
         raise ReportingError(f"Chưa đến kỳ {parsed.label_vi()}: chỉ báo cáo kỳ đã bắt đầu.")
     percent = _percent(percent)
+    result = _typed(result, "Kết quả thực hiện")
+    difficulties = _typed(difficulties, "Khó khăn, vướng mắc")
+    proposals = _typed(proposals, "Đề xuất, kiến nghị")
     report = (
         ProgressReport.objects.select_for_update().filter(task=task, period=str(parsed)).first()
     )
@@ -192,9 +209,9 @@ def report_submit(
         report.version += 1
     report.unit = actor.unit if actor.unit_id else report.unit
     report.percent = percent
-    report.result = result.strip()
-    report.difficulties = difficulties.strip()
-    report.proposals = proposals.strip()
+    report.result = result
+    report.difficulties = difficulties
+    report.proposals = proposals
     report.status = ProgressReport.Status.SUBMITTED
     report.return_reason = ""
     # The day a report arrived decides whether it was on time: correcting it while the office
@@ -272,9 +289,10 @@ def report_return(
     ``version`` is the report's version when the office opened it: if the unit corrected the
     report or someone else decided on it since, ``StaleVersion`` is raised and nothing is
     written (the same holds for ``report_accept`` and ``report_confirm``)."""
-    if not reason.strip():
+    reason = _typed(reason, "Lý do trả lại")
+    if not reason:
         raise ReportingError("Hãy ghi lý do trả lại báo cáo để đơn vị biết cần sửa gì.")
-    _office_decision(actor, report, ProgressReport.Status.RETURNED, reason.strip(), version)
+    _office_decision(actor, report, ProgressReport.Status.RETURNED, reason, version)
     return report
 
 
@@ -420,7 +438,7 @@ def evidence_upload(
     if not data:
         raise ReportingError("Tệp rỗng. Hãy chọn lại tệp minh chứng.")
     if len(data) > limit:
-        raise ReportingError(
+        raise FileTooLarge(
             f"Tệp lớn hơn {settings.THEODOI_EVIDENCE_MAX_MB} MB. Hãy nén hoặc chia nhỏ tệp rồi tải lại."
         )
     file_type = files.sniff(data)
@@ -431,6 +449,11 @@ def evidence_upload(
         )
     if kind not in Evidence.Kind.values:
         raise ReportingError("Loại minh chứng không hợp lệ.")
+    problem = date_problem(document_date, label="Ngày văn bản")
+    if problem:
+        raise ReportingError(problem)
+    document_number = _typed(document_number, "Số văn bản")
+    description = _typed(description, "Mô tả minh chứng")
     digest = hashlib.sha256(data).hexdigest()
     evidence = Evidence(
         task=task,
@@ -442,9 +465,9 @@ def evidence_upload(
         content_type=file_type.content_type,
         size=len(data),
         kind=kind,
-        document_number=document_number.strip()[:60],
+        document_number=document_number[:60],
         document_date=document_date,
-        description=description.strip(),
+        description=description,
         uploaded_by=actor,
         uploaded_on=today(),
     )
@@ -498,7 +521,7 @@ def evidence_review(
     decision = {"accept": "accepted", "reject": "rejected"}.get(decision, decision)
     if decision not in EvidenceReview.Decision.values:
         raise ReportingError("Quyết định phải là «hợp lệ» hoặc «không hợp lệ».")
-    reason = reason.strip()
+    reason = _typed(reason, "Lý do")
     if decision == EvidenceReview.Decision.REJECTED and not reason:
         raise ReportingError("Hãy ghi lý do minh chứng không hợp lệ để đơn vị biết cần bổ sung gì.")
     review = EvidenceReview.objects.create(
@@ -559,6 +582,7 @@ def indicator_value_record(
     numerator = _decimal(numerator, "Tử số")
     denominator = _decimal(denominator, "Mẫu số")
     value = _decimal(value, "Giá trị")
+    note = _typed(note, "Ghi chú")
     if numerator is not None or denominator is not None:
         if numerator is None or not denominator:
             raise ReportingError("Hãy nhập cả tử số và mẫu số (mẫu số khác 0).")
@@ -604,7 +628,7 @@ def indicator_value_record(
 @transaction.atomic
 def directive_create(*, actor: User, task: Task, text: str) -> Directive:
     require(actor, Action.DIRECT, task)
-    text = text.strip()
+    text = _typed(text, "Ý kiến chỉ đạo")
     if not text:
         raise EmptyText("Hãy viết ý kiến chỉ đạo trước khi gửi.")
     directive = Directive.objects.create(task=task, author=actor, text=text)
@@ -622,7 +646,7 @@ def directive_create(*, actor: User, task: Task, text: str) -> Directive:
 @transaction.atomic
 def directive_answer(*, actor: User, directive: Directive, answer: str) -> Directive:
     require(actor, Action.ANSWER_DIRECTIVE, directive.task)
-    answer = answer.strip()
+    answer = _typed(answer, "Câu trả lời")
     if not answer:
         raise EmptyText("Hãy viết câu trả lời trước khi gửi.")
     before = snapshot(directive)

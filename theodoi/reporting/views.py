@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from theodoi.audit.services import audit_record
 from theodoi.core.access import Action, can
 from theodoi.core.clock import today
+from theodoi.core.inputs import parse_date, safe_next
 from theodoi.plans import selectors as plan_selectors
 from theodoi.plans.periods import period_of, periods_between
 from theodoi.reporting import selectors, services
@@ -33,17 +34,16 @@ def report_periods(task, day: datetime.date) -> list:
 
 def _date(value: str) -> datetime.date | None:
     try:
-        return datetime.date.fromisoformat(value) if value else None
+        return parse_date(value, label="Ngày văn bản")
     except ValueError as exc:
-        raise services.ReportingError(
-            _("The document date must be a valid date (day/month/year).")
-        ) from exc
+        raise services.ReportingError(str(exc)) from exc
 
 
 def _version(value: str | None) -> int | None:
     """A version token from a hidden form field; absent (an older page) means no check."""
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) <= 18 else None
+    # isdigit() also holds for "²" and other digits int() refuses: ASCII only.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 def _report_version(post, period: str) -> int | None:
@@ -64,7 +64,10 @@ def report_submit(request, pk: int):
     """The unit's report for a period, with any evidence files chosen or dropped on the form."""
     task = plan_selectors.task_get_for_user(request.user, pk, today=today(), action=Action.REPORT)
     post = request.POST
+    uploads = request.FILES.getlist("evidence")
     try:
+        # Read before anything is saved, so that a wrong date leaves no half-done submission.
+        document_date = _date(post.get("document_date", "")) if uploads else None
         report = services.report_submit(
             actor=request.user,
             task=task,
@@ -75,9 +78,8 @@ def report_submit(request, pk: int):
             proposals=post.get("proposals", ""),
             version=_report_version(post, post.get("period", "")),
         )
-        document_date = _date(post.get("document_date", ""))
         uploaded = 0
-        for upload in request.FILES.getlist("evidence"):
+        for upload in uploads:
             services.evidence_upload(
                 actor=request.user,
                 name=upload.name,
@@ -145,7 +147,7 @@ def report_decide(request, pk: int):
             messages.error(request, _("Choose what to do with the report."))
     except services.ReportingError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or report.task.get_absolute_url() + "#reports")
+    return redirect(safe_next(request, report.task.get_absolute_url() + "#reports"))
 
 
 @login_required
@@ -169,7 +171,7 @@ def evidence_review(request, pk: int):
             messages.success(request, _("%(name)s: accepted.") % {"name": evidence.original_name})
         else:
             messages.success(request, _("%(name)s: rejected.") % {"name": evidence.original_name})
-    return redirect(request.POST.get("next") or reverse("review_queue"))
+    return redirect(safe_next(request, reverse("review_queue")))
 
 
 @login_required
