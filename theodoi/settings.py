@@ -125,6 +125,21 @@ DATABASES = {
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A ward's office on the embedded database, served by several processes and threads:
+    # - WAL: readers never wait for the writer, nor the writer for readers;
+    # - IMMEDIATE: a transaction takes the write lock when it begins, so one that reads and then
+    #   writes waits its turn (the busy timeout) instead of failing with "database is locked"
+    #   when another process wrote in between (SQLite cannot upgrade a stale read to a write);
+    # - the busy timeout (seconds): how long a writer waits for the one before it;
+    # - synchronous=NORMAL is durable with WAL except for the last commits on a power cut.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": envint("THEODOI_SQLITE_TIMEOUT", 20),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
+    # Past the busy timeout: 503 and "try again", not a 500.
+    MIDDLEWARE.append("theodoi.core.middleware.DatabaseBusy")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 

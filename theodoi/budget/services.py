@@ -189,7 +189,9 @@ def ward_budget_record(
     if not amount:
         raise BudgetError("Hãy nhập tổng chi ngân sách của phường (lớn hơn 0) để tính tỷ lệ.")
     record = (
-        WardBudget.objects.select_for_update().filter(organization=organization, year=year).first()
+        WardBudget.objects.select_for_update(of=("self",))
+        .filter(organization=organization, year=year)
+        .first()
     )
     before = snapshot(record) if record else None
     if record is None:

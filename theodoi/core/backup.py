@@ -33,6 +33,7 @@ from django.utils import timezone
 from theodoi.audit.anchor import anchor_of_dump
 from theodoi.audit.services import seal_legacy_chain
 from theodoi.core import storage
+from theodoi.core.db import read_transaction
 
 FORMAT = "theodoi-backup"
 VERSION = 1
@@ -137,7 +138,7 @@ def backup(
     damaged: list[storage.Problem] = []
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / DATA
-        with transaction.atomic(using=database):
+        with read_transaction(using=database):
             with dump.open("w", encoding="utf-8") as stream:
                 _dump(stream, database)
             recorded = storage.recorded_files()

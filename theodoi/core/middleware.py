@@ -1,5 +1,12 @@
 """Request middleware of theodoi."""
 
+import logging
+
+from django.db import OperationalError
+from django.http import HttpResponse, JsonResponse
+
+logger = logging.getLogger(__name__)
+
 
 def vietnamese_unless_chosen(get_response):
     """Speak Vietnamese unless the person picked another language with the switcher.
@@ -13,3 +20,39 @@ def vietnamese_unless_chosen(get_response):
         return get_response(request)
 
     return middleware
+
+
+BUSY_MESSAGE = (
+    "Hệ thống đang bận vì nhiều người cùng lưu dữ liệu. Hãy thử lại sau ít giây; nếu bạn vừa gửi "
+    "biểu mẫu, nội dung chưa được lưu, hãy gửi lại."
+)
+
+
+class DatabaseBusy:
+    """Answer 503 with a message to try again, not 500, when the embedded database stayed locked
+    longer than its busy timeout (a long import or a backup holding the write lock). Nothing of
+    the request was saved: its transaction was rolled back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (isinstance(exception, OperationalError) and "locked" in str(exception)):
+            return None
+        logger.warning(
+            "database busy (%s): %s %s answered 503", exception, request.method, request.path
+        )
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": BUSY_MESSAGE}, status=503)
+        else:
+            page = (
+                '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+                "<title>Hệ thống đang bận</title></head><body><h1>Hệ thống đang bận</h1>"
+                f'<p>{BUSY_MESSAGE}</p><p><a href="/">Về trang chủ</a></p></body></html>'
+            )
+            response = HttpResponse(page, status=503)
+        response["Retry-After"] = "5"
+        return response

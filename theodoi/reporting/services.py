@@ -193,8 +193,13 @@ def report_submit(
     result = _typed(result, "Kết quả thực hiện")
     difficulties = _typed(difficulties, "Khó khăn, vướng mắc")
     proposals = _typed(proposals, "Đề xuất, kiến nghị")
+    # Only the report's row: the model's ordering joins the task and the plan, and locking
+    # those too would deadlock with any transaction whose foreign keys point at them (checked
+    # at commit on PostgreSQL) while it holds the audit chain's head.
     report = (
-        ProgressReport.objects.select_for_update().filter(task=task, period=str(parsed)).first()
+        ProgressReport.objects.select_for_update(of=("self",))
+        .filter(task=task, period=str(parsed))
+        .first()
     )
     before = snapshot(report) if report else None
     if report is None:
@@ -246,7 +251,7 @@ def _lock_report(report: ProgressReport, version: int | None) -> None:
     """Lock the report's row, compare its version with the one the person saw, and reload the
     instance so that what is saved starts from the row as it is now, not as it was read."""
     current = (
-        ProgressReport.objects.select_for_update()
+        ProgressReport.objects.select_for_update(of=("self",))
         .filter(pk=report.pk)
         .values_list("version", flat=True)
         .first()
