@@ -37,3 +37,16 @@ def test_the_error_page_needs_no_request_state_and_no_database():
     response = error_500(RequestFactory().get("/plans/"))
     assert response.status_code == 500
     assert ERROR_TITLE in response.content.decode()
+
+
+def test_the_error_page_speaks_the_site_language_whatever_an_earlier_request_left_active():
+    # LocaleMiddleware leaves the language of the last request active in the thread; a bare
+    # request must still get the Vietnamese page.
+    from django.utils import translation
+
+    translation.activate("en")
+    try:
+        response = error_500(RequestFactory().get("/plans/"))
+    finally:
+        translation.deactivate()
+    assert ERROR_TITLE in response.content.decode()

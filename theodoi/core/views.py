@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.conf import settings
 from django.template import loader
+from django.utils import translation
 
 from theodoi.dashboards.selectors import can_see_province, can_see_ward_dashboard
 from theodoi.org.models import Role
@@ -49,8 +51,12 @@ def error_500(request):
     touches the database, the session or the user, which may be what just failed (a dropped
     database connection would otherwise fail this page too, and the server would answer with
     its bare error)."""
+    # The language of this request when LocaleMiddleware got to choose it, else the site's:
+    # never whatever an earlier request left active in this thread.
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     try:
-        html = loader.render_to_string("500.html")
+        with translation.override(language):
+            html = loader.render_to_string("500.html")
     except Exception:  # the error page itself must never fail
         html = _BARE_500
     return HttpResponseServerError(html)
