@@ -1,7 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
-from django.conf import settings
 from django.template import loader
 from django.utils import translation
 
