@@ -13,7 +13,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -22,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from theodoi.accounts import services
 from theodoi.accounts.otp import PENDING_KEY, confirmed_device, offers_two_factor
 from theodoi.api.auth import token_revoke, tokens_for_user
+from theodoi.core.inputs import safe_next
 
 
 def _code(request) -> str:
@@ -88,11 +88,7 @@ def two_factor_setup(request):
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
     """The second sign-in step: a code from the authenticator app."""
-    target = request.GET.get("next") or request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = ""
+    target = safe_next(request, "")
     device = confirmed_device(request.user)
     if not request.session.get(PENDING_KEY) or device is None:
         request.session.pop(PENDING_KEY, None)
