@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.api.helpers import BASE, client_for
+from theodoi.accounts import services
 from theodoi.api.models import ApiToken
 from theodoi.audit.models import AuditEvent
 
@@ -172,3 +173,33 @@ def test_a_hash_upgrade_at_sign_in_is_not_a_password_change(alice, settings):
     alice.refresh_from_db()
     assert alice.password != old_hash and alice.password.startswith("pbkdf2")
     assert api.get(BASE + "/me").status_code == 200
+
+
+def test_reset_e_mails_to_one_address_are_throttled_with_the_same_answer(alice):
+    first = _ask(Client(), "alice@phuong.gov.vn")
+    # Another client, the same address, moments later: no second e-mail, same answer.
+    again = _ask(Client(REMOTE_ADDR="10.0.0.2"), "ALICE@phuong.gov.vn")
+    unknown = _ask(Client(REMOTE_ADDR="10.0.0.3"), "nobody@phuong.gov.vn")
+    for response in (first, again, unknown):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("password_reset_done")
+    assert len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(action="user.password_reset.request").count() == 1
+
+
+def test_reset_requests_from_one_client_are_limited(world, settings):
+    people = [world.people.officer, world.people.office, world.people.leader]
+    for number, person in enumerate(people):
+        person.email = f"nguoi{number}@phuong.gov.vn"
+        person.save(update_fields=["email"])
+    client = Client(REMOTE_ADDR="10.0.0.9")
+    for number in range(services.RESET_CLIENT_LIMIT - 1):
+        assert _ask(client, f"khong-co-{number}@phuong.gov.vn").status_code == 302
+    # The last request within the limit still sends; past it nothing goes out, same answer.
+    assert _ask(client, "nguoi0@phuong.gov.vn").status_code == 302
+    refused = _ask(client, "nguoi1@phuong.gov.vn")
+    assert refused.status_code == 302 and refused["Location"] == reverse("password_reset_done")
+    assert [m.to for m in mail.outbox] == [["nguoi0@phuong.gov.vn"]]
+    # Another client is not held back by this one.
+    assert _ask(Client(REMOTE_ADDR="10.0.0.10"), "nguoi2@phuong.gov.vn").status_code == 302
+    assert [m.to for m in mail.outbox][-1] == ["nguoi2@phuong.gov.vn"]

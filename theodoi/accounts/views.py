@@ -4,6 +4,7 @@ their API tokens."""
 import base64
 from base64 import b32encode
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
@@ -111,6 +112,13 @@ class _ResetForm(auth_forms.PasswordResetForm):
     with each request audited. The page answers the same whether or not the address is known."""
 
     def save(self, **kwargs):
+        request = kwargs.get("request")
+        # The address the sign-in lockout counts by (it follows THEODOI_BEHIND_PROXY).
+        client_ip = get_client_ip_address(request) if request is not None else None
+        if not services.password_reset_allowed(
+            email=self.cleaned_data["email"], client_ip=client_ip
+        ):
+            return
         users = list(self.get_users(self.cleaned_data["email"]))
         super().save(**kwargs)
         services.password_reset_requested(users=users)
