@@ -6,6 +6,7 @@ import re
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -203,3 +204,33 @@ def test_reset_requests_from_one_client_are_limited(world, settings):
     # Another client is not held back by this one.
     assert _ask(Client(REMOTE_ADDR="10.0.0.10"), "nguoi2@phuong.gov.vn").status_code == 302
     assert [m.to for m in mail.outbox][-1] == ["nguoi2@phuong.gov.vn"]
+
+
+def test_the_e_mail_states_how_long_the_link_works(alice, settings):
+    settings.PASSWORD_RESET_TIMEOUT = 24 * 3600
+    _ask(Client(), "alice@phuong.gov.vn")
+    assert "Liên kết chỉ dùng được một lần, trong 24 giờ." in mail.outbox[0].body
+    assert "thời gian có hạn" not in mail.outbox[0].body
+    settings.PASSWORD_RESET_TIMEOUT = 2 * 3600
+    cache.clear()  # the throttle would hold back a second e-mail to the same address
+    _ask(Client(), "alice@phuong.gov.vn")
+    assert "Liên kết chỉ dùng được một lần, trong 2 giờ." in mail.outbox[1].body
+
+
+def test_password_change_messages_read_as_sentences(alice):
+    client = Client()
+    client.force_login(alice)
+    wrong_old = client.post(
+        reverse("password_change"),
+        {"old_password": "nope", "new_password1": NEW, "new_password2": NEW},
+    )
+    assert "Mật khẩu cũ không chính xác. Hãy nhập lại lần nữa." in wrong_old.content.decode()
+    similar = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "alice2026",
+            "new_password2": "alice2026",
+        },
+    )
+    assert "Mật khẩu quá giống với tên đăng nhập." in similar.content.decode()

@@ -5,6 +5,7 @@ import base64
 from base64 import b32encode
 
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
@@ -131,7 +132,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
 
     def form_valid(self, form):
-        self.extra_email_context = {"site_url": services.site_url(self.request)}
+        self.extra_email_context = {
+            "site_url": services.site_url(self.request),
+            # The link's real validity (THEODOI_PASSWORD_RESET_HOURS), not a vague "limited time".
+            "reset_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        }
         return super().form_valid(form)
 
 
