@@ -1,5 +1,6 @@
 """The Vietnamese error page needs no database: a dropped connection gets it, not the server's
-bare answer, and the next request works again."""
+bare answer, and the next request works again. A database that stayed locked answers 503 with a
+message that is true however much of the form was saved."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
