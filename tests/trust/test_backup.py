@@ -160,3 +160,52 @@ def test_restore_keeps_the_order_of_a_tasks_units_and_alerts_go_to_the_first(tmp
     raised = Alert.objects.filter(task=task, closed_at__isnull=True)
     assert raised.exists()
     assert {alert.unit_id for alert in raised} == {leads[0].pk}
+
+
+def _demo_backup(tmp_path):
+    load_demo()
+    rows, files = _everything()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive))
+    call_command("flush", interactive=False, verbosity=0)
+    return archive, rows, files
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_repairs_a_truncated_file_already_under_its_name(tmp_path, settings):
+    """Names come from the content, so other bytes under a name are damage (a copy cut short
+    by a crash, say): the restore puts the archive's bytes back instead of stopping."""
+    archive, _rows, files = _demo_backup(tmp_path)
+    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    name, data = next(iter(files.items()))
+    damaged = settings.MEDIA_ROOT / name
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(data[: len(data) // 2])
+
+    restore(archive)
+
+    assert damaged.read_bytes() == data
+    assert _everything()[1] == files
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_storage_failure_during_restore_leaves_the_database_empty_to_run_it_again(
+    tmp_path, settings
+):
+    from theodoi.org.models import Organization
+
+    archive, rows, files = _demo_backup(tmp_path)
+    # A real fault: the media folder's parent is a file, so nothing can be created under it.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_bytes(b"")
+    settings.MEDIA_ROOT = blocker / "media"
+    with pytest.raises(BackupError, match="Không ghi được tệp"):
+        restore(archive)
+    assert not Organization.objects.exists()
+
+    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    restore(archive)
+    restored_rows, restored_files = _everything()
+    assert restored_rows == rows
+    assert restored_files == files

@@ -1,6 +1,8 @@
 """The Vietnamese error page needs no database: a dropped connection gets it, not the server's
-bare answer, and the next request works again."""
+bare answer, and the next request works again. A database that stayed locked answers 503 with a
+message that is true however much of the form was saved."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 
@@ -50,3 +52,62 @@ def test_the_error_page_speaks_the_site_language_whatever_an_earlier_request_lef
     finally:
         translation.deactivate()
     assert ERROR_TITLE in response.content.decode()
+
+
+# --- The embedded database stayed locked -----------------------------------------------------
+
+BUSY_MIDDLEWARE = "theodoi.core.middleware.DatabaseBusy"
+
+
+def _locked_at(table: str):
+    def wrapper(execute, sql, params, many, context):
+        # What SQLite raises when the write lock stayed taken past the busy timeout.
+        if sql.startswith(f'INSERT INTO "{table}"'):
+            raise OperationalError("database is locked")
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+def test_a_lock_after_the_report_was_saved_does_not_say_nothing_was_saved(world, settings):
+    """The report form saves the report, then each file, each in its own transaction: a lock
+    while the file is recorded leaves the report saved, and the page must not say otherwise."""
+    from tests.api.helpers import PDF
+    from theodoi.reporting.models import Evidence, ProgressReport
+
+    if BUSY_MIDDLEWARE not in settings.MIDDLEWARE:  # installed on the embedded database only
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, BUSY_MIDDLEWARE]
+    client = Client()
+    client.force_login(world.people.officer)
+    upload = SimpleUploadedFile("bien-ban.pdf", PDF)
+    with connection.execute_wrapper(_locked_at("reporting_evidence")):
+        response = client.post(
+            f"/tasks/{world.task_vhxh.pk}/reports/",
+            {
+                "period": "2026-Q4",
+                "percent": "50",
+                "result": "Đã cấp 40 chữ ký số",
+                "evidence": upload,
+            },
+        )
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "có thể một phần đã được lưu" in page and "mở lại trang để kiểm tra" in page
+    assert "chưa được lưu" not in page
+    assert ProgressReport.objects.get(task=world.task_vhxh).result == "Đã cấp 40 chữ ký số"
+    assert not Evidence.objects.exists()
+
+
+def test_a_lock_on_the_api_is_a_documented_503(world, settings):
+    from tests.api.helpers import BASE, client_for, post_json
+
+    if BUSY_MIDDLEWARE not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, BUSY_MIDDLEWARE]
+    client = client_for(world.people.officer)
+    report = {"period": "2026-Q4", "percent": 60, "result": "Đã cấp 40 chữ ký số"}
+    with connection.execute_wrapper(_locked_at("reporting_progressreport")):
+        response = post_json(client, f"/tasks/{world.task_vhxh.pk}/reports", report)
+    assert response.status_code == 503
+    assert "Hãy thử lại sau ít giây" in response.json()["detail"]
+    document = client.get(f"{BASE}/openapi.json").json()
+    assert "503" in document["paths"][f"{BASE}/tasks/{{task_id}}/reports"]["post"]["responses"]

@@ -8,8 +8,10 @@ import stat
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import InMemoryStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from tests.api.helpers import BASE, client_for
 from theodoi.core import storage
@@ -151,3 +153,41 @@ def test_a_storage_failure_on_the_page_keeps_the_report_and_says_so(
 def test_the_service_raises_its_own_exception(world, unwritable_media):
     with pytest.raises(StorageUnavailable):
         evidence_upload(actor=world.people.officer, name="a.pdf", data=PDF, task=world.task_vhxh)
+
+
+# --- Storing outside the transaction -------------------------------------------------------
+
+
+class TransactionWatchingStorage(InMemoryStorage):
+    """A real storage that notes whether a database transaction was open while it saved."""
+
+    saves_in_transaction: list[bool] = []
+
+    def _save(self, name, content):
+        self.saves_in_transaction.append(connection.in_atomic_block)
+        return super()._save(name, content)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_file_is_stored_before_the_uploads_transaction_opens(world, settings):
+    """On SQLite a transaction holds the write lock from its start: storing up to the size
+    limit (write, sync, read back) inside it kept every other writer waiting."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.TransactionWatchingStorage"},
+    }
+    TransactionWatchingStorage.saves_in_transaction = []
+    evidence = evidence_upload(
+        actor=world.people.officer, name="bien-ban.pdf", data=PDF, task=world.task_vhxh
+    )
+    assert TransactionWatchingStorage.saves_in_transaction == [False]
+    assert storage.read(evidence.file.name) == PDF
+    assert Evidence.objects.get().sha256 == DIGEST
+
+
+def test_an_unauthorised_upload_stores_nothing(world, settings):
+    with pytest.raises(PermissionDenied):
+        evidence_upload(
+            actor=world.people.other_ward, name="bien-ban.pdf", data=PDF, task=world.task_vhxh
+        )
+    assert not Path(settings.MEDIA_ROOT).exists()

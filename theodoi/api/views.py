@@ -290,8 +290,10 @@ def _invalid(request, exc: ValidationError):
 def errors(*codes: int) -> dict[int, type[schemas.Detail]]:
     """The error answers an operation documents: each is JSON with a Vietnamese ``detail``.
 
-    Every operation may answer 400 (bad parameters or body); those behind a token also 401."""
-    return dict.fromkeys(codes, schemas.Detail)
+    Every operation may answer 400 (bad parameters or body); those behind a token also 401.
+    Every operation may also answer 503 (added here): on the embedded database, a write lock
+    held past the busy timeout (each one writes, if only the token's last use)."""
+    return dict.fromkeys((*codes, 503), schemas.Detail)
 
 
 # --- Shapes -----------------------------------------------------------------------------------
@@ -605,7 +607,7 @@ def report_submit(request, task_id: schemas.DbId, payload: schemas.ReportIn):
 
 @api.post(
     "/tasks/{task_id}/evidence",
-    response={201: schemas.EvidenceOut, **errors(400, 401, 403, 404, 413, 503)},
+    response={201: schemas.EvidenceOut, **errors(400, 401, 403, 404, 413)},
     tags=["tasks"],
 )
 def evidence_upload(

@@ -23,7 +23,6 @@ from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.core import serializers
-from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -249,14 +248,16 @@ def restore(path: str | Path, database: str = DEFAULT_DB_ALIAS) -> Summary:
         raise BackupError(f"Không tìm thấy tệp sao lưu {path}.")
     manifest, members = _read_archive(path)
     _check_target(database)
-    files = {name[len(FILES) :]: data for name, data in members.items() if name.startswith(FILES)}
-    for name, data in files.items():
-        if default_storage.exists(name):
-            with default_storage.open(name, "rb") as handle:
-                if handle.read() != data:
-                    raise BackupError(
-                        f"Kho lưu trữ đã có tệp «{name}» khác với bản sao lưu; không ghi đè."
-                    )
+    sums = manifest["sha256"]
+    files = {name[len(FILES) :]: name for name in members if name.startswith(FILES)}
+    # The files first: names are derived from content, so storing is idempotent (a file that
+    # is already whole is kept, a damaged one is repaired), and a storage failure here leaves
+    # the database untouched, so the restore can simply be run again.
+    for name, member in files.items():
+        try:
+            storage.store(name, members[member], sha256=sums[member])
+        except Exception as exc:  # a full disk, an unreachable S3 service
+            raise BackupError(f"Không ghi được tệp «{name}» vào kho lưu trữ: {exc}") from exc
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / DATA
         dump.write_bytes(members[DATA])
@@ -264,11 +265,5 @@ def restore(path: str | Path, database: str = DEFAULT_DB_ALIAS) -> Summary:
             call_command("loaddata", str(dump), database=database, verbosity=0)
             # A backup made before the chain was keyed: one keyed record pins its records.
             seal_legacy_chain(using=database)
-    for name, data in files.items():
-        if not default_storage.exists(name):
-            try:
-                storage.store(name, data)
-            except Exception as exc:  # a full disk, an unreachable S3 service
-                raise BackupError(f"Không ghi được tệp «{name}» vào kho lưu trữ: {exc}") from exc
 
     return Summary(objects=manifest.get("objects", 0), files=len(files))

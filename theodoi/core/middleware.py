@@ -22,16 +22,18 @@ def vietnamese_unless_chosen(get_response):
     return middleware
 
 
+# A form may save in several steps (a report, then each of its files, each in its own
+# transaction): the step that waited too long saved nothing, but those before it are kept.
 BUSY_MESSAGE = (
-    "Hệ thống đang bận vì nhiều người cùng lưu dữ liệu. Hãy thử lại sau ít giây; nếu bạn vừa gửi "
-    "biểu mẫu, nội dung chưa được lưu, hãy gửi lại."
+    "Hệ thống đang bận vì nhiều người cùng lưu dữ liệu. Hãy thử lại sau ít giây. Nếu bạn vừa gửi "
+    "biểu mẫu, có thể một phần đã được lưu: hãy mở lại trang để kiểm tra trước khi gửi lại."
 )
 
 
 class DatabaseBusy:
     """Answer 503 with a message to try again, not 500, when the embedded database stayed locked
-    longer than its busy timeout (a long import or a backup holding the write lock). Nothing of
-    the request was saved: its transaction was rolled back."""
+    longer than its busy timeout (a long import or a backup holding the write lock). The step
+    that waited was rolled back; steps of the request committed before it stay saved."""
 
     def __init__(self, get_response):
         self.get_response = get_response

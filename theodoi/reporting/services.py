@@ -1,12 +1,12 @@
 """Writes of the reporting workflow: reports, evidence, reviews, indicator values, directives.
 
-Every service is atomic, checks the actor's right in ``core.access``, records its audit event in
-the same transaction, and then brings the task's cached progress and completion up to date
-(DESIGN.md §4) and re-evaluates its alerts.
+Every service is atomic (an evidence upload stores its file just before its transaction), checks
+the actor's right in ``core.access``, records its audit event in the same transaction, and then
+brings the task's cached progress and completion up to date (DESIGN.md §4) and re-evaluates its
+alerts.
 """
 
 import datetime
-import functools
 import hashlib
 import logging
 import re
@@ -359,17 +359,16 @@ def _organization_of(subject):
     return organization if organization is not None else subject.plan.organization
 
 
-def _scan(*, actor: User, name: str, data: bytes, subject) -> None:
+def _scan(*, actor: User, name: str, data: bytes, digest: str, subject) -> None:
     """Refuse the file when the configured ClamAV daemon finds something in it, or when it
-    cannot be asked (fail closed). Without a configured daemon nothing is scanned."""
+    cannot be asked (fail closed). Without a configured daemon nothing is scanned.
+
+    Runs outside any transaction of the upload: waiting for the scanner holds no database
+    lock, and the audit event of an infected file is committed on its own, so it stays
+    although the upload is refused and nothing is stored."""
     address = settings.THEODOI_CLAMAV
-    file_type = files.sniff(data)
-    limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
-    # A file the upload refuses anyway (empty, too large, of a refused type) is not sent.
-    if not address or subject is None or file_type is None or len(data) > limit:
+    if not address:
         return
-    name = files.clean_name(name, file_type)
-    digest = hashlib.sha256(data).hexdigest()
     try:
         result = virus.scan(data, address=address)
     except virus.ScanError as exc:
@@ -396,23 +395,41 @@ def _scan(*, actor: User, name: str, data: bytes, subject) -> None:
     )
 
 
-def _virus_checked(upload):
-    """Scan an evidence file before its upload's transaction begins: waiting for the scanner
-    holds no database lock, and the audit event of an infected file is committed on its own,
-    so it stays although the upload is refused and nothing is stored."""
+def _evidence_subject(*, actor: User, task, indicator_value, answer):
+    """What the file is evidence for, once the actor's right to attach to it is checked."""
+    if task is not None:
+        require(actor, Action.REPORT, task)
+        return task
+    if indicator_value is not None:
+        require(actor, Action.REPORT, indicator_value.indicator)
+        return indicator_value
+    if answer is not None:
+        # A self-assessment answer (issue 8): the unit assessed, or the office, attaches it.
+        require(actor, Action.ASSESS, answer)
+        return answer
+    raise ReportingError(
+        "Minh chứng phải gắn với một nhiệm vụ, một giá trị chỉ tiêu hoặc một câu trả lời tự "
+        "đánh giá."
+    )
 
-    @functools.wraps(upload)
-    def wrapper(*, actor: User, name: str, data: bytes, **kwargs):
-        subjects = (kwargs.get(key) for key in ("task", "indicator_value", "answer"))
-        subject = next((s for s in subjects if s is not None), None)
-        _scan(actor=actor, name=name, data=data, subject=subject)
-        return upload(actor=actor, name=name, data=data, **kwargs)
 
-    return wrapper
+def _file_type(name: str, data: bytes) -> files.FileType:
+    limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
+    if not data:
+        raise ReportingError("Tệp rỗng. Hãy chọn lại tệp minh chứng.")
+    if len(data) > limit:
+        raise FileTooLarge(
+            f"Tệp lớn hơn {settings.THEODOI_EVIDENCE_MAX_MB} MB. Hãy nén hoặc chia nhỏ tệp rồi tải lại."
+        )
+    file_type = files.sniff(data)
+    if file_type is None:
+        raise ReportingError(
+            f"Tệp «{name}» không phải loại được nhận làm minh chứng (hệ thống kiểm tra nội dung "
+            f"tệp, không dựa vào tên). Hãy tải lên: {files.ALLOWED_LABEL}."
+        )
+    return file_type
 
 
-@_virus_checked
-@transaction.atomic
 def evidence_upload(
     *,
     actor: User,
@@ -427,31 +444,18 @@ def evidence_upload(
     document_date: datetime.date | None = None,
     description: str = "",
 ) -> Evidence:
-    if task is not None:
-        require(actor, Action.REPORT, task)
-    elif indicator_value is not None:
-        require(actor, Action.REPORT, indicator_value.indicator)
-    elif answer is not None:
-        # A self-assessment answer (issue 8): the unit assessed, or the office, attaches it.
-        require(actor, Action.ASSESS, answer)
-    else:
-        raise ReportingError(
-            "Minh chứng phải gắn với một nhiệm vụ, một giá trị chỉ tiêu hoặc một câu trả lời tự "
-            "đánh giá."
-        )
-    limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
-    if not data:
-        raise ReportingError("Tệp rỗng. Hãy chọn lại tệp minh chứng.")
-    if len(data) > limit:
-        raise FileTooLarge(
-            f"Tệp lớn hơn {settings.THEODOI_EVIDENCE_MAX_MB} MB. Hãy nén hoặc chia nhỏ tệp rồi tải lại."
-        )
-    file_type = files.sniff(data)
-    if file_type is None:
-        raise ReportingError(
-            f"Tệp «{name}» không phải loại được nhận làm minh chứng (hệ thống kiểm tra nội dung "
-            f"tệp, không dựa vào tên). Hãy tải lên: {files.ALLOWED_LABEL}."
-        )
+    """Check, scan and store the file, then record it in a transaction of its own.
+
+    The right is checked before anything is stored, so nobody without it can fill the disk.
+    The file is stored before the transaction opens: writing, syncing and reading back up to
+    the size limit would otherwise hold the database's write lock (SQLite takes it when the
+    transaction begins) and keep every other writer waiting. The name is derived from the
+    content, so if the transaction then fails the stored copy is merely unreferenced, and if
+    the storage fails no row points to a missing file."""
+    subject = _evidence_subject(
+        actor=actor, task=task, indicator_value=indicator_value, answer=answer
+    )
+    file_type = _file_type(name, data)
     if kind not in Evidence.Kind.values:
         raise ReportingError("Loại minh chứng không hợp lệ.")
     problem = date_problem(document_date, label="Ngày văn bản")
@@ -459,14 +463,16 @@ def evidence_upload(
         raise ReportingError(problem)
     document_number = _typed(document_number, "Số văn bản")
     description = _typed(description, "Mô tả minh chứng")
+    original_name = files.clean_name(name, file_type)
     digest = hashlib.sha256(data).hexdigest()
+    _scan(actor=actor, name=original_name, data=data, digest=digest, subject=subject)
     evidence = Evidence(
         task=task,
         indicator_value=indicator_value,
         report=report,
         answer=answer,
         sha256=digest,
-        original_name=files.clean_name(name, file_type),
+        original_name=original_name,
         content_type=file_type.content_type,
         size=len(data),
         kind=kind,
@@ -476,21 +482,23 @@ def evidence_upload(
         uploaded_by=actor,
         uploaded_on=today(),
     )
-    # The file is stored first: if the storage fails, no row is written that would point to a
-    # missing file; if the transaction fails after it, the stored copy is merely unreferenced.
     evidence.file.name = _store(data, digest)
+    return _evidence_record(actor=actor, evidence=evidence)
+
+
+@transaction.atomic
+def _evidence_record(*, actor: User, evidence: Evidence) -> Evidence:
     evidence.save()
-    organization = evidence.organization
     audit_record(
         actor=actor,
         action="evidence.upload",
         obj=evidence,
-        organization=organization,
+        organization=evidence.organization,
         summary=f"{evidence.original_name} ({evidence.size} B)",
         after=snapshot(evidence),
     )
-    if task is not None:
-        _after_change(task)
+    if evidence.task is not None:
+        _after_change(evidence.task)
     return evidence
 
 
