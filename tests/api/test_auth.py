@@ -196,9 +196,7 @@ def test_the_account_page_lists_and_revokes_tokens(world, client):
     assert ApiToken.objects.get(pk=mine.pk).revoked
 
 
-def test_the_account_page_asks_before_revoking_and_speaks_to_people_without_programs(
-    world, client
-):
+def test_the_account_page_asks_before_revoking_and_speaks_to_people_without_programs(world, client):
     mine, _ = ApiToken.create_for(world.people.officer, "trang tính")
     client.force_login(world.people.officer)
     page = client.get(reverse("api_tokens")).content.decode()
