@@ -23,6 +23,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Counters kept in the cache (the password reset throttle) must not leak between tests.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     province = ProvinceFactory(name="Tỉnh Thử Nghiệm")

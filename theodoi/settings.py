@@ -283,9 +283,9 @@ CONTENT_SECURITY_POLICY = {
 # Failed sign-ins are counted per user name and address, on the sign-in page and the API token
 # endpoint alike (both call authenticate()). From the fifth on, each failure makes that pair wait:
 # 1 minute, then twice as long after each further failure, at most AXES_COOLOFF_MINUTES (15).
-# A short, growing wait stops guessing as well as a long lock does, but a colleague behind the
-# same office address cannot keep someone out for long; a password reset ends the wait at once
-# (theodoi.accounts.lockout).
+# A short, growing wait stops guessing as well as a long lock does; each failure costs the
+# person at most the longest wait (someone failing once per wait from the same address keeps
+# them waiting), and a password reset ends the wait at once (theodoi.accounts.lockout).
 import datetime as _datetime  # noqa: E402
 
 INSTALLED_APPS += ["theodoi.accounts.apps.AxesConfig"]

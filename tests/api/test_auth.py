@@ -3,11 +3,15 @@
 import datetime
 import hashlib
 
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.api.helpers import BASE, client_for, post_json
+from tests.factories import UserFactory
 from theodoi.api.models import ApiToken
 from theodoi.audit.models import AuditEvent
 
@@ -192,7 +196,8 @@ def test_the_account_page_lists_and_revokes_tokens(world, client):
     garbage = client.post(reverse("api_tokens"), {"token": "abc"}, follow=True)
     assert garbage.status_code == 200
     done = client.post(reverse("api_tokens"), {"token": mine.pk}, follow=True)
-    assert f"Token {mine.prefix}… đã được thu hồi." in done.content.decode()
+    assert f"Đã thu hồi token {mine.prefix}…" in done.content.decode()
+    assert f"{mine.prefix}…." not in done.content.decode()
     assert ApiToken.objects.get(pk=mine.pk).revoked
 
 
@@ -210,3 +215,62 @@ def test_the_account_page_asks_before_revoking_and_speaks_to_people_without_prog
 def test_the_user_menu_links_to_the_account_page(world, client):
     client.force_login(world.people.officer)
     assert reverse("api_tokens") in client.get(reverse("plan_list")).content.decode()
+
+
+def _revoke_all_events(user) -> list[str]:
+    return list(
+        AuditEvent.objects.filter(action="api.token.revoke_all", object_id=str(user.pk))
+        .order_by("pk")
+        .values_list("summary", flat=True)
+    )
+
+
+def test_deactivating_revokes_the_tokens_so_reactivating_does_not_bring_them_back(world):
+    person = world.people.officer
+    client = client_for(person)
+    other = client_for(world.people.office)
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    assert not ApiToken.objects.filter(user=person, revoked=False).exists()
+    assert _revoke_all_events(person) == ["1 token: tài khoản đã ngừng hoạt động"]
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    assert client.get(BASE + "/me").status_code == 401
+    assert other.get(BASE + "/me").status_code == 200
+    # Saving the inactive account again records nothing more: nothing was left to revoke.
+    person.is_active = False
+    person.save()
+    assert len(_revoke_all_events(person)) == 1
+
+
+def test_an_unusable_password_revokes_the_tokens(world):
+    person = world.people.officer
+    client = client_for(person)
+    person.set_unusable_password()
+    person.save()
+    assert client.get(BASE + "/me").status_code == 401
+    assert _revoke_all_events(person) == ["1 token: mật khẩu không còn dùng được"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_gives_existing_tokens_a_full_lifetime_from_the_upgrade(settings):
+    settings.THEODOI_API_TOKEN_DAYS = 30
+    person = UserFactory()
+    before = [("api", "0001_initial")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("api", "ApiToken")
+    raw = "a-token-issued-long-before-expiry-existed"
+    row = old.objects.create(user_id=person.pk, key_hash=hashlib.sha256(raw.encode()).hexdigest())
+    # Issued a year ago: far more than THEODOI_API_TOKEN_DAYS.
+    old.objects.filter(pk=row.pk).update(created_at=timezone.now() - datetime.timedelta(days=365))
+
+    upgraded_at = timezone.now()
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    expires_at = ApiToken.objects.get(pk=row.pk).expires_at
+    lifetime = datetime.timedelta(days=30)
+    assert upgraded_at + lifetime <= expires_at <= timezone.now() + lifetime
+    client = Client(headers={"authorization": f"Bearer {raw}"})
+    assert client.get(BASE + "/me").status_code == 200

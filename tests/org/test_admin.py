@@ -192,7 +192,7 @@ def test_reset_link_needs_exactly_one_active_person(client, world):
     world.people.head.save(update_fields=["is_active"])
     inactive = _reset_link_action(client, world.people.head)
     page = inactive.content.decode()
-    assert "đang bị khóa: hãy kích hoạt lại trước khi tạo liên kết" in page
+    assert "đã ngừng hoạt động: hãy kích hoạt lại trước khi tạo liên kết" in page
     assert "/reset/" not in page
 
 

@@ -264,7 +264,7 @@ def test_plan_list(wards):
 def test_api_task_list(wards):
     counts = []
     for w in wards:
-        token = token_issue(user=w.office)
+        _, token = token_issue(user=w.office)
         counts.append(
             count_queries(
                 Client(),
@@ -278,7 +278,7 @@ def test_api_task_list(wards):
 def test_api_plan_list(wards):
     counts = []
     for w in wards:
-        token = token_issue(user=w.office)
+        _, token = token_issue(user=w.office)
         counts.append(
             count_queries(Client(), "/api/v1/plans", HTTP_AUTHORIZATION=f"Bearer {token}")
         )

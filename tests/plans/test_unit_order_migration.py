@@ -1,21 +1,34 @@
-"""The migration that gives a task's units an explicit order keeps the order they had: the
-order of the rows' ids, which is the order the plan was imported or the task saved with."""
+"""The migration that gives a task's units an explicit order gives them the plan's order: where
+the task's text as written first names each unit, else the order of the rows' ids.
+
+The old code wrote the rows with ``task.lead_units.set(...)``, which inserts them in the order
+of a Python set (for small ids, ascending ids), not the plan's order."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.factories import PlanFactory, TaskFactory, UnitFactory
+from tests.factories import OrganizationFactory, PlanFactory, TaskFactory, UnitFactory
+from theodoi.org.models import UnitAlias
 from theodoi.plans.models import TaskCoordinatingUnit, TaskLeadUnit
 
 BEFORE = [("plans", "0004_texts_as_written")]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_existing_rows_get_the_order_of_their_ids():
+def _migrate_back():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps.get_model("plans", "Task")
+    return executor.loader.project_state(BEFORE).apps.get_model("plans", "Task")
+
+
+def _migrate_forward():
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_rows_get_the_order_of_their_ids_when_the_text_names_no_unit():
+    old = _migrate_back()
     plan = PlanFactory()
     units = [UnitFactory(organization=plan.organization) for _ in range(4)]
     first, second = TaskFactory(plan=plan), TaskFactory(plan=plan)
@@ -25,8 +38,7 @@ def test_existing_rows_get_the_order_of_their_ids():
     old.coordinating_units.through.objects.create(task_id=first.pk, unit_id=units[1].pk)
     old.coordinating_units.through.objects.create(task_id=first.pk, unit_id=units[0].pk)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate_forward()
 
     def ordered(model, task):
         rows = model.objects.filter(task=task).order_by("order")
@@ -35,3 +47,43 @@ def test_existing_rows_get_the_order_of_their_ids():
     assert ordered(TaskLeadUnit, first) == [(0, 3), (1, 0), (2, 2)]
     assert ordered(TaskLeadUnit, second) == [(0, 1), (1, 2), (2, 0)]
     assert ordered(TaskCoordinatingUnit, first) == [(0, 1), (1, 0)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_rows_get_the_order_the_plan_names_the_units_in():
+    old = _migrate_back()
+    ward = OrganizationFactory(name="Phường Lê Chân")
+    plan = PlanFactory(organization=ward)
+    # Created (so numbered) in an order the plan's text does not follow.
+    economy = UnitFactory(organization=ward, name="Phòng Kinh tế")
+    infrastructure = UnitFactory(
+        organization=ward, name="Phòng Kinh tế, Hạ tầng và Đô thị", short_name="Phòng KT-HT&ĐT"
+    )
+    culture = UnitFactory(organization=ward, name="Phòng Văn hóa - Xã hội")
+    UnitAlias.objects.create(unit=culture, alias="Phòng VH-XH")
+    police = UnitFactory(organization=ward, name="Công an phường Lê Chân")
+    office = UnitFactory(
+        organization=ward, name="Văn phòng HĐND và UBND", short_name="VP HĐND-UBND"
+    )
+    task = TaskFactory(
+        plan=plan,
+        # Named by alias, by a name inside a longer one, without the ward's name; the office
+        # is linked but not named.
+        lead_units_raw="Công an phường; Phòng VH-XH (chủ trì), Phòng Kinh tế, Hạ tầng và Đô thị,"
+        " Phòng Kinh tế",
+        # Named by short name, and without case or diacritics.
+        coordinating_units_raw="VP HĐND-UBND; phong kinh te, ha tang va do thi",
+    )
+    # As ``set()`` wrote them: ascending ids.
+    for unit in (economy, infrastructure, culture, police, office):
+        old.lead_units.through.objects.create(task_id=task.pk, unit_id=unit.pk)
+    for unit in (infrastructure, office):
+        old.coordinating_units.through.objects.create(task_id=task.pk, unit_id=unit.pk)
+
+    _migrate_forward()
+
+    def ordered(model):
+        return [row.unit for row in model.objects.filter(task=task).order_by("order")]
+
+    assert ordered(TaskLeadUnit) == [police, culture, infrastructure, economy, office]
+    assert ordered(TaskCoordinatingUnit) == [office, infrastructure]

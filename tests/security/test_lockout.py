@@ -33,6 +33,7 @@ def test_five_failures_on_the_sign_in_page_lock_out_even_the_right_password(worl
     locked = _page_sign_in(client, "alice", "wrong")
     assert locked.status_code == 429
     assert "registration/locked_out.html" in [t.name for t in locked.templates]
+    assert "với tên đăng nhập này từ máy này" in locked.content.decode()
     sixth = _page_sign_in(client, "alice", RIGHT)
     assert sixth.status_code == 429
     assert "_auth_user_id" not in client.session

@@ -6,10 +6,12 @@ import re
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from tests.api.helpers import BASE, client_for
+from theodoi.accounts import services
 from theodoi.api.models import ApiToken
 from theodoi.audit.models import AuditEvent
 
@@ -172,3 +174,63 @@ def test_a_hash_upgrade_at_sign_in_is_not_a_password_change(alice, settings):
     alice.refresh_from_db()
     assert alice.password != old_hash and alice.password.startswith("pbkdf2")
     assert api.get(BASE + "/me").status_code == 200
+
+
+def test_reset_e_mails_to_one_address_are_throttled_with_the_same_answer(alice):
+    first = _ask(Client(), "alice@phuong.gov.vn")
+    # Another client, the same address, moments later: no second e-mail, same answer.
+    again = _ask(Client(REMOTE_ADDR="10.0.0.2"), "ALICE@phuong.gov.vn")
+    unknown = _ask(Client(REMOTE_ADDR="10.0.0.3"), "nobody@phuong.gov.vn")
+    for response in (first, again, unknown):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("password_reset_done")
+    assert len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(action="user.password_reset.request").count() == 1
+
+
+def test_reset_requests_from_one_client_are_limited(world, settings):
+    people = [world.people.officer, world.people.office, world.people.leader]
+    for number, person in enumerate(people):
+        person.email = f"nguoi{number}@phuong.gov.vn"
+        person.save(update_fields=["email"])
+    client = Client(REMOTE_ADDR="10.0.0.9")
+    for number in range(services.RESET_CLIENT_LIMIT - 1):
+        assert _ask(client, f"khong-co-{number}@phuong.gov.vn").status_code == 302
+    # The last request within the limit still sends; past it nothing goes out, same answer.
+    assert _ask(client, "nguoi0@phuong.gov.vn").status_code == 302
+    refused = _ask(client, "nguoi1@phuong.gov.vn")
+    assert refused.status_code == 302 and refused["Location"] == reverse("password_reset_done")
+    assert [m.to for m in mail.outbox] == [["nguoi0@phuong.gov.vn"]]
+    # Another client is not held back by this one.
+    assert _ask(Client(REMOTE_ADDR="10.0.0.10"), "nguoi2@phuong.gov.vn").status_code == 302
+    assert [m.to for m in mail.outbox][-1] == ["nguoi2@phuong.gov.vn"]
+
+
+def test_the_e_mail_states_how_long_the_link_works(alice, settings):
+    settings.PASSWORD_RESET_TIMEOUT = 24 * 3600
+    _ask(Client(), "alice@phuong.gov.vn")
+    assert "Liên kết chỉ dùng được một lần, trong 24 giờ." in mail.outbox[0].body
+    assert "thời gian có hạn" not in mail.outbox[0].body
+    settings.PASSWORD_RESET_TIMEOUT = 2 * 3600
+    cache.clear()  # the throttle would hold back a second e-mail to the same address
+    _ask(Client(), "alice@phuong.gov.vn")
+    assert "Liên kết chỉ dùng được một lần, trong 2 giờ." in mail.outbox[1].body
+
+
+def test_password_change_messages_read_as_sentences(alice):
+    client = Client()
+    client.force_login(alice)
+    wrong_old = client.post(
+        reverse("password_change"),
+        {"old_password": "nope", "new_password1": NEW, "new_password2": NEW},
+    )
+    assert "Mật khẩu cũ không chính xác. Hãy nhập lại lần nữa." in wrong_old.content.decode()
+    similar = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "alice2026",
+            "new_password2": "alice2026",
+        },
+    )
+    assert "Mật khẩu quá giống với tên đăng nhập." in similar.content.decode()

@@ -311,3 +311,47 @@ def test_restoring_a_backup_from_before_the_keyed_chain_seals_it(world, tmp_path
     assert AuditEvent.objects.order_by("id").last().action == "audit.keyed"
     report = verify_chain(parse_anchor(_manifest(archive)["audit_anchor"]))
     assert report.ok, report.message
+
+
+def test_a_retired_key_cannot_sign_after_a_newer_one(world, settings, capsys):
+    _events(world, 2)
+    old_id = key_id(KEY.encode())
+    settings.THEODOI_AUDIT_KEY = f"{'n' * 40},{KEY}"
+    events = _events(world, 2, start=2)
+    assert "OK, 4 records" in _verify_ok(capsys)
+    # Whoever got hold of the retired key rewrites the newest record and re-signs it with it.
+    _rechain(key=old_id, ring=keyring(), mutate=lambda e: setattr(e, "summary", "giả"), first=3)
+    err = _verify_fails(capsys)
+    assert f"#{events[3].pk}" in err and f"khóa cũ «{old_id}»" in err
+    assert f"«{key_id(b'n' * 40)}»" in err
+
+
+def test_setting_the_key_after_records_exist_keeps_them_verifiable(world, settings, capsys):
+    # An installation that ran (and migrated) without THEODOI_AUDIT_KEY, then followed audit.W001.
+    settings.THEODOI_AUDIT_KEY = ""
+    _events(world, 2)
+    derived_id = keyring().current_id
+    settings.THEODOI_AUDIT_KEY = KEY
+    assert "OK, 2 records" in _verify_ok(capsys)
+    _events(world, 2, start=2)
+    keys = [e.key_id for e in AuditEvent.objects.order_by("id")]
+    assert keys == [derived_id] * 2 + [key_id(KEY.encode())] * 2
+    assert "OK, 4 records" in _verify_ok(capsys)
+    # The derived key is only good for the records from before the setting.
+    _rechain(key=derived_id, ring=keyring(), first=3)
+    err = _verify_fails(capsys)
+    assert f"khóa cũ «{derived_id}»" in err
+
+
+def test_an_emptied_trail_fails_when_the_installation_has_data(world, capsys):
+    _events(world, 3)
+    AuditEvent.objects.all().delete()
+    AuditHead.objects.filter(pk=1).update(last_hash="", count=0)
+    err = _verify_fails(capsys)
+    assert "Nhật ký trống nhưng cài đặt đã có dữ liệu" in err
+    AuditHead.objects.all().delete()
+    assert "Nhật ký trống" in _verify_fails(capsys)
+
+
+def test_an_empty_trail_of_a_new_installation_verifies(db, capsys):
+    assert _verify_ok(capsys).strip() == "OK, 0 records"

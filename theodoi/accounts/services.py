@@ -1,11 +1,13 @@
 """Account writes: password reset requests and resets, admin-issued reset links, password
 changes. Each is audited; a finished reset also ends any sign-in wait for that user name."""
 
+import hashlib
 import logging
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
@@ -43,6 +45,38 @@ def reset_url(request: HttpRequest, user: User) -> str:
     return site_url(request) + path
 
 
+# Reset e-mails are throttled so that nobody can make the server mail a known address without
+# end (each also adding an audit record): one e-mail per address per RESET_ADDRESS_SECONDS, and
+# RESET_CLIENT_LIMIT requests per client address per RESET_CLIENT_SECONDS. The counters live in
+# Django's cache (CACHES); with the default local-memory cache each server process counts on
+# its own, so N processes allow up to N times as much.
+RESET_ADDRESS_SECONDS = 5 * 60
+RESET_CLIENT_LIMIT = 10
+RESET_CLIENT_SECONDS = 60 * 60
+
+
+def password_reset_allowed(*, email: str, client_ip: str | None) -> bool:
+    """Whether a reset e-mail may go to ``email`` now, asked from ``client_ip``; counts this
+    request. The person asking is told the same either way (no way to learn which addresses
+    exist, nor that the limit was reached)."""
+    if client_ip:
+        key = f"theodoi:reset:ip:{client_ip}"
+        cache.add(key, 0, RESET_CLIENT_SECONDS)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, RESET_CLIENT_SECONDS)
+            count = 1
+        if count > RESET_CLIENT_LIMIT:
+            log.warning("Password reset requests from %s over the limit: ignored.", client_ip)
+            return False
+    digest = hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
+    if not cache.add(f"theodoi:reset:email:{digest}", 1, RESET_ADDRESS_SECONDS):
+        log.info("Password reset asked again within the wait for the same address: ignored.")
+        return False
+    return True
+
+
 @transaction.atomic
 def password_reset_requested(*, users: list[User]) -> None:
     """Audit an e-mailed reset request for each account of the address (none: nothing to
@@ -74,7 +108,7 @@ def reset_link_issue(*, actor: User, user: User, request: HttpRequest) -> str:
         raise PermissionDenied
     if not user.is_active:
         raise AccountError(
-            f"Tài khoản «{user.username}» đang bị khóa: hãy kích hoạt lại trước khi tạo liên kết "
+            f"Tài khoản «{user.username}» đã ngừng hoạt động: hãy kích hoạt lại trước khi tạo liên kết "
             "đặt lại mật khẩu."
         )
     link = reset_url(request, user)

@@ -4,6 +4,8 @@ their API tokens."""
 import base64
 from base64 import b32encode
 
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
@@ -13,7 +15,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -22,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from theodoi.accounts import services
 from theodoi.accounts.otp import PENDING_KEY, confirmed_device, offers_two_factor
 from theodoi.api.auth import token_revoke, tokens_for_user
+from theodoi.core.inputs import safe_next
 
 
 def _code(request) -> str:
@@ -88,11 +90,7 @@ def two_factor_setup(request):
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
     """The second sign-in step: a code from the authenticator app."""
-    target = request.GET.get("next") or request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = ""
+    target = safe_next(request, "")
     device = confirmed_device(request.user)
     if not request.session.get(PENDING_KEY) or device is None:
         request.session.pop(PENDING_KEY, None)
@@ -115,6 +113,13 @@ class _ResetForm(auth_forms.PasswordResetForm):
     with each request audited. The page answers the same whether or not the address is known."""
 
     def save(self, **kwargs):
+        request = kwargs.get("request")
+        # The address the sign-in lockout counts by (it follows THEODOI_BEHIND_PROXY).
+        client_ip = get_client_ip_address(request) if request is not None else None
+        if not services.password_reset_allowed(
+            email=self.cleaned_data["email"], client_ip=client_ip
+        ):
+            return
         users = list(self.get_users(self.cleaned_data["email"]))
         super().save(**kwargs)
         services.password_reset_requested(users=users)
@@ -127,7 +132,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
 
     def form_valid(self, form):
-        self.extra_email_context = {"site_url": services.site_url(self.request)}
+        self.extra_email_context = {
+            "site_url": services.site_url(self.request),
+            # The link's real validity (THEODOI_PASSWORD_RESET_HOURS), not a vague "limited time".
+            "reset_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        }
         return super().form_valid(form)
 
 

@@ -46,8 +46,9 @@ class BearerToken(HttpBearer):
 
 
 @transaction.atomic
-def token_issue(*, user: User, name: str = "") -> str:
-    """Issue a token for a person who has just given their password; return the raw token."""
+def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Issue a token for a person who has just given their password: the saved row and the raw
+    token (shown once, never stored)."""
     token, raw = ApiToken.create_for(user, name.strip())
     audit_record(
         actor=user,
@@ -57,7 +58,7 @@ def token_issue(*, user: User, name: str = "") -> str:
         summary=f"{token.prefix}… {token.name}".strip(),
         after={"expires_at": token.expires_at},
     )
-    return raw
+    return token, raw
 
 
 def tokens_for_user(user: User):

@@ -33,7 +33,6 @@ from theodoi.api.auth import (
     token_revoke,
     tokens_for_user,
 )
-from theodoi.api.models import ApiToken, token_hash
 from theodoi.audit.services import audit_record
 from theodoi.core.clock import today
 from theodoi.core.inputs import DATE_RANGE_TEXT, has_lone_surrogate
@@ -439,8 +438,8 @@ def auth_token(request, payload: schemas.TokenIn):
     from axes.utils import reset as axes_reset
 
     axes_reset(ip=getattr(request, "axes_ip_address", None), username=payload.username)
-    raw = token_issue(user=user, name=payload.name)
-    return {"token": raw, "expires_at": ApiToken.objects.get(key_hash=token_hash(raw)).expires_at}
+    token, raw = token_issue(user=user, name=payload.name)
+    return {"token": raw, "expires_at": token.expires_at}
 
 
 TOKEN_EXPIRED = (

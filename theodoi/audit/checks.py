@@ -12,17 +12,20 @@ MIN_KEY_LENGTH = 32
 def audit_key_check(app_configs, **kwargs):
     if settings.DEBUG:
         return []
-    if not settings.THEODOI_AUDIT_KEY:
+    keys = configured_keys()
+    if not keys:
         return [
             Warning(
                 "THEODOI_AUDIT_KEY is not set: the audit chain is keyed with a key derived from "
                 "SECRET_KEY, so changing SECRET_KEY makes the existing records unverifiable.",
                 hint="Set THEODOI_AUDIT_KEY (or THEODOI_AUDIT_KEY_FILE) to a long random string, "
-                "e.g. `openssl rand -hex 32`, and keep a copy apart from the database backups.",
+                "e.g. `openssl rand -hex 32`, and keep a copy apart from the database backups. "
+                "Records signed so far stay verifiable with the derived key as long as SECRET_KEY "
+                "is not changed.",
                 id="audit.W001",
             )
         ]
-    if len(configured_keys()[0]) < MIN_KEY_LENGTH:
+    if len(keys[0]) < MIN_KEY_LENGTH:
         return [
             Warning(
                 f"THEODOI_AUDIT_KEY is shorter than {MIN_KEY_LENGTH} characters: a short key can "

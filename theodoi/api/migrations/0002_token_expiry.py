@@ -2,14 +2,16 @@ import datetime
 
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
 
 
 def existing_tokens_expire(apps, schema_editor):
-    # Tokens issued before expiry existed get the same lifetime, counted from their issue.
+    # Tokens issued before expiry existed get a full lifetime counted from the upgrade, not
+    # from their issue: counting from the issue would stop every older token at `migrate`
+    # and break the integrations using them without warning.
     ApiToken = apps.get_model("api", "ApiToken")
     days = datetime.timedelta(days=getattr(settings, "THEODOI_API_TOKEN_DAYS", 90))
-    for token in ApiToken.objects.filter(expires_at__isnull=True).only("pk", "created_at"):
-        ApiToken.objects.filter(pk=token.pk).update(expires_at=token.created_at + days)
+    ApiToken.objects.filter(expires_at__isnull=True).update(expires_at=timezone.now() + days)
 
 
 class Migration(migrations.Migration):

@@ -1,22 +1,87 @@
 """A task's lead and coordinating units keep the order the plan names them in.
 
 The implicit many-to-many tables become explicit models over the same tables (rows and ids
-unchanged) with an ``order`` column; existing rows get the order of their ids, which is the
-order they were added in (the order the plan was imported or the task was saved with).
+unchanged) with an ``order`` column. The ids of existing rows do not tell the plan's order:
+``task.lead_units.set(...)`` inserted them in the order of a Python set, roughly the units' ids.
+So each task's rows are numbered by where the task's text as written (``lead_units_raw``,
+``coordinating_units_raw``) first names the unit (its name, short name or an alias); units the
+text does not name come after, in the order of their rows' ids.
 """
+
+import re
+import unicodedata
 
 import django.db.models.deletion
 from django.db import migrations, models
 
+# A frozen copy of the folding the importer matched unit names with (theodoi.core.text and
+# theodoi.org.matching), so this migration keeps giving the same result if those change.
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_LEVEL_WORDS = re.compile(r"\b(phuong|xa)\b")
+
+
+def _key(text, ward=""):
+    """Folded (case, diacritics, punctuation), without level words or ``ward`` (a key)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    key = " " + " ".join(_LEVEL_WORDS.sub(" ", " ".join(_NON_WORD.split(stripped))).split()) + " "
+    if ward:
+        key = key.replace(f" {ward} ", " ")
+    return " ".join(key.split())
+
+
+def _unit_keys(apps):
+    """Each unit's folded spellings: its name, short name and aliases."""
+    unit_model = apps.get_model("org", "Unit")
+    alias_model = apps.get_model("org", "UnitAlias")
+    wards, spellings = {}, {}
+    for unit in unit_model.objects.values("id", "name", "short_name", "organization__name"):
+        wards[unit["id"]] = _key(unit["organization__name"])
+        spellings[unit["id"]] = [unit["name"], unit["short_name"]]
+    for alias in alias_model.objects.values("unit_id", "alias"):
+        spellings[alias["unit_id"]].append(alias["alias"])
+    keys = {}
+    for unit_id, names in spellings.items():
+        found = {_key(name, wards[unit_id]) for name in names}
+        keys[unit_id] = (wards[unit_id], sorted((k for k in found if k), key=len, reverse=True))
+    return keys
+
+
+def _plan_order(raw, rows, keys):
+    """``rows`` (of one task) in the order ``raw`` names their units, longest names matched
+    first so "Phòng Kinh tế" is not found inside "Phòng Kinh tế, Hạ tầng và Đô thị"."""
+    texts, places = {}, {}
+    candidates = []
+    for row in rows:
+        ward, unit_keys = keys.get(row.unit_id, ("", []))
+        candidates.extend((key, ward, row.unit_id) for key in unit_keys)
+    for key, ward, unit_id in sorted(candidates, key=lambda c: len(c[0]), reverse=True):
+        if ward not in texts:
+            texts[ward] = f" {_key(raw, ward)} "
+        where = texts[ward].find(f" {key} ")
+        if where >= 0:
+            # A mark as long as the name keeps the places of names matched later true.
+            texts[ward] = texts[ward].replace(f" {key} ", " |" + " " * len(key))
+            places[unit_id] = min(where, places.get(unit_id, where))
+    never = float("inf")
+    return sorted(rows, key=lambda row: (places.get(row.unit_id, never), row.id))
+
 
 def _number_rows(apps, schema_editor):
-    for name in ("TaskLeadUnit", "TaskCoordinatingUnit"):
+    task_model = apps.get_model("plans", "Task")
+    keys = _unit_keys(apps)
+    for name, raw_field in (
+        ("TaskLeadUnit", "lead_units_raw"),
+        ("TaskCoordinatingUnit", "coordinating_units_raw"),
+    ):
         model = apps.get_model("plans", name)
-        changed, task, place = [], None, 0
-        for row in model.objects.order_by("task_id", "id").only("id", "task_id", "order"):
-            place = place + 1 if row.task_id == task else 0
-            task = row.task_id
-            if row.order != place:
+        by_task = {}
+        for row in model.objects.order_by("task_id", "id").only("id", "task_id", "unit_id"):
+            by_task.setdefault(row.task_id, []).append(row)
+        raws = dict(task_model.objects.values_list("pk", raw_field))
+        changed = []
+        for task_id, rows in by_task.items():
+            for place, row in enumerate(_plan_order(raws.get(task_id) or "", rows, keys)):
                 row.order = place
                 changed.append(row)
         model.objects.bulk_update(changed, ["order"], batch_size=1000)
