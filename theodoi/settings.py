@@ -288,7 +288,7 @@ CONTENT_SECURITY_POLICY = {
 # them waiting), and a password reset ends the wait at once (theodoi.accounts.lockout).
 import datetime as _datetime  # noqa: E402
 
-INSTALLED_APPS += ["axes"]
+INSTALLED_APPS += ["theodoi.accounts.apps.AxesConfig"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -324,7 +324,7 @@ THEODOI_API_TOKEN_DAYS = envint("THEODOI_API_TOKEN_DAYS", 90)
 # --- Two-factor sign-in (django-otp) ---
 # Optional TOTP for the standing office, leaders and admins: once a person has confirmed an
 # authenticator app, the second step is required after the password (theodoi.accounts).
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "theodoi.accounts"]
+INSTALLED_APPS += ["django_otp", "theodoi.accounts.apps.TOTPConfig", "theodoi.accounts"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",

@@ -201,6 +201,17 @@ def test_the_account_page_lists_and_revokes_tokens(world, client):
     assert ApiToken.objects.get(pk=mine.pk).revoked
 
 
+def test_the_account_page_asks_before_revoking_and_speaks_to_people_without_programs(world, client):
+    mine, _ = ApiToken.create_for(world.people.officer, "trang tính")
+    client.force_login(world.people.officer)
+    page = client.get(reverse("api_tokens")).content.decode()
+    assert "Mã truy cập API" in page
+    assert "Nếu không dùng chương trình kết nối, bạn không cần làm gì ở đây." in page
+    assert f'data-confirm="Thu hồi token {mine.prefix}…? ' in page
+    # The hidden "Revoke" header cell stays inside the scrolling table on a phone.
+    assert '<div class="table-responsive position-relative">' in page
+
+
 def test_the_user_menu_links_to_the_account_page(world, client):
     client.force_login(world.people.officer)
     assert reverse("api_tokens") in client.get(reverse("plan_list")).content.decode()

@@ -238,3 +238,44 @@ def test_leader_lands_on_the_dashboard_and_the_office_downloads_the_word_report(
     with zipfile.ZipFile(files[0]) as document:
         body = document.read("word/document.xml").decode()
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in body and "BÁO CÁO" in body
+
+
+def test_report_form_refused_by_the_server_says_so_and_can_be_sent_again(browser, demo_site):
+    """htmx swaps nothing when the answer is an error: the page must not stay "sending" for
+    ever. A file name the server cannot read (5,000 characters) gets its 400 page's words
+    above the button, the button works again, and what was typed is still there."""
+    from theodoi.plans.models import Task
+    from theodoi.reporting.models import ProgressReport
+
+    task = Task.objects.get(plan__number="110/KH-UBND", section__code="PL", code="2")
+    sign_in(browser, demo_site, "canbo_vhxh")
+    browser.get(demo_site + task.get_absolute_url())
+    typed = "Đã kết nối, chia sẻ dữ liệu với 5 hệ thống."
+    browser.find_element(By.ID, "result").send_keys(typed)
+    # No file system allows such a name, so the browser builds the file itself.
+    browser.execute_script(
+        """const transfer = new DataTransfer();
+        transfer.items.add(new File(["%PDF-1.4\\n%%EOF\\n"], "a".repeat(5000) + ".pdf",
+                                    {type: "application/pdf"}));
+        document.getElementById("evidence-input").files = transfer.files;"""
+    )
+    button = browser.find_element(By.CSS_SELECTOR, "form[data-upload-progress] button[type=submit]")
+    click(browser, button)
+    alert = WebDriverWait(browser, 15).until(
+        EC.visibility_of_element_located(
+            (By.CSS_SELECTOR, "form[data-upload-progress] .send-error")
+        )
+    )
+    assert "đổi tên tệp cho ngắn hơn" in alert.text and "Nội dung bạn nhập vẫn còn." in alert.text
+    assert button.is_enabled()
+    assert not browser.find_element(By.CSS_SELECTOR, ".busy-indicator").is_displayed()
+    assert browser.find_element(By.ID, "result").get_attribute("value") == typed
+    assert not ProgressReport.objects.filter(task=task, result=typed).exists()
+
+    # Without the file it goes through, with what was typed before.
+    browser.execute_script(
+        "document.getElementById('evidence-input').files = new DataTransfer().files;"
+    )
+    click(browser, button)
+    wait_for_text(browser, "Đã lưu báo cáo")
+    assert ProgressReport.objects.filter(task=task, result=typed).count() == 1

@@ -143,6 +143,10 @@ def test_ward_admin_creates_a_one_time_reset_link_for_own_ward(client, world, se
     assert event.actor == world.people.ward_admin
     assert event.object_id == str(world.people.officer.pk)
     assert link not in str(event.summary)
+    # A field as wide as the screen (not 100 characters) and a copy button from a static
+    # script: the policy allows no inline script.
+    assert 'size="100"' not in page and 'data-copy-from="reset-link"' in page
+    assert "Sao chép" in page and "theodoi/copy.js" in page and "<script>" not in page
 
     # The person opens the link and chooses a password; the link then stops working.
     person = Client()
@@ -190,3 +194,20 @@ def test_reset_link_needs_exactly_one_active_person(client, world):
     page = inactive.content.decode()
     assert "đã ngừng hoạt động: hãy kích hoạt lại trước khi tạo liên kết" in page
     assert "/reset/" not in page
+
+
+def test_a_ward_admin_reads_every_app_and_model_name_in_vietnamese(client, world):
+    world.people.ward_admin.is_staff = True
+    world.people.ward_admin.save()
+    client.force_login(world.people.ward_admin)
+    page = client.get(reverse("admin:org_user_changelist")).content.decode()
+    # The breadcrumb names the app.
+    assert ">Tổ chức</a>" in page and ">Org</a>" not in page
+
+
+def test_the_sign_in_apps_are_named_in_vietnamese_in_the_admin(admin_client):
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Bảo vệ đăng nhập" in index and "Lần đăng nhập sai" in index
+    assert "Xác thực hai bước" in index and "Ứng dụng xác thực" in index
+    for english in ("Access ", ">Axes<", "Otp_Totp", "TOTP device"):
+        assert english not in index

@@ -64,13 +64,28 @@ def test_bad_report_input_gets_a_message_not_an_error(as_user, world):
     response = post_report(client, world.task_vhxh, percent="abc", follow=True)
     assert response.status_code == 200
     assert "0 đến 100" in response.content.decode()
+    # Nothing was saved: the message must not claim the report was.
+    assert "đã được lưu" not in response.content.decode()
     response = post_report(
         client,
         world.task_vhxh,
         evidence=[SimpleUploadedFile("virus.pdf", b"MZ" + b"\0" * 64)],
         follow=True,
     )
-    assert "không phải loại được nhận" in response.content.decode()
+    page = response.content.decode()
+    assert "không phải loại được nhận" in page
+    # The report itself was saved before its file was refused: say so (with the period's
+    # name, not its code), so nobody types the report again.
+    assert "Báo cáo kỳ Quý IV/2026 đã được lưu; chỉ cần đính kèm lại tệp." in page
+    assert ProgressReport.objects.filter(task=world.task_vhxh, period="2026-Q4").exists()
+
+
+def test_saved_report_message_names_the_period_as_people_say_it(as_user, world):
+    client = as_user(world.people.officer)
+    response = post_report(client, world.task_vhxh, follow=True)
+    page = response.content.decode()
+    assert "Đã lưu báo cáo kỳ Quý IV/2026 (100%)" in page
+    assert "2026-Q4 (" not in page
 
 
 def test_report_form_refused_for_another_unit_and_another_ward(as_user, world):

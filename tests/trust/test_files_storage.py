@@ -145,7 +145,7 @@ def test_a_storage_failure_on_the_page_keeps_the_report_and_says_so(
     page = response.content.decode()
     assert response.status_code == 200
     assert "Không lưu được tệp minh chứng" in page
-    assert "Báo cáo kỳ 2026-Q4 đã được lưu; chỉ cần đính kèm lại tệp." in page
+    assert "Báo cáo kỳ Quý IV/2026 đã được lưu; chỉ cần đính kèm lại tệp." in page
     assert ProgressReport.objects.get(task=task).result == "Đã cấp 40 chữ ký số"
     assert not Evidence.objects.exists()
 

@@ -17,7 +17,7 @@ from theodoi.core.access import Action, can
 from theodoi.core.clock import today
 from theodoi.core.inputs import parse_date, safe_next
 from theodoi.plans import selectors as plan_selectors
-from theodoi.plans.periods import period_of, periods_between
+from theodoi.plans.periods import label_of, period_of, periods_between
 from theodoi.reporting import selectors, services
 from theodoi.reporting.models import Evidence
 
@@ -65,6 +65,7 @@ def report_submit(request, pk: int):
     task = plan_selectors.task_get_for_user(request.user, pk, today=today(), action=Action.REPORT)
     post = request.POST
     uploads = request.FILES.getlist("evidence")
+    report = None
     try:
         # Read before anything is saved, so that a wrong date leaves no half-done submission.
         document_date = _date(post.get("document_date", "")) if uploads else None
@@ -98,17 +99,23 @@ def report_submit(request, pk: int):
             request,
             f"{exc} "
             + _("Your report for %(period)s has been saved; only the file needs attaching again.")
-            % {"period": report.period},
+            % {"period": label_of(report.period)},
         )
     except services.ReportingError as exc:
         # The report and any file before the failing one are saved (each in its own
-        # transaction); the message says what to correct.
-        messages.error(request, str(exc))
+        # transaction); the message says what to correct, and that a refused file does not
+        # mean typing the report again.
+        text = str(exc)
+        if report is not None:
+            text += " " + _(
+                "Your report for %(period)s has been saved; only the file needs attaching again."
+            ) % {"period": label_of(report.period)}
+        messages.error(request, text)
     else:
         messages.success(
             request,
             _("Report for %(period)s saved (%(percent)s%%), %(files)s evidence file(s) attached.")
-            % {"period": report.period, "percent": report.percent, "files": uploaded},
+            % {"period": label_of(report.period), "percent": report.percent, "files": uploaded},
         )
     if request.htmx:
         # Without a fragment: the same URL with only "#reports" would scroll, not reload.

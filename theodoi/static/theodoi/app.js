@@ -25,6 +25,7 @@
         // A disabled button is not sent: keep its name/value for the server.
         var hidden = document.createElement("input");
         hidden.type = "hidden";
+        hidden.dataset.busySubmitter = "";
         hidden.name = submitter.name;
         hidden.value = submitter.value;
         form.appendChild(hidden);
@@ -68,6 +69,74 @@
     if (bar && event.detail.lengthComputable) {
       bar.classList.remove("d-none");
       bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+    }
+  });
+
+  // An htmx form whose answer is an error (4xx/5xx) or that never reached the server: htmx
+  // swaps nothing, so without this the form would stay "sending" for ever. Undo the busy
+  // state, keep everything typed, and say what happened above the button.
+  var SEND_FAILED =
+    "Không gửi được. Hãy kiểm tra kết nối rồi thử lại; nội dung bạn nhập vẫn còn.";
+
+  function answerMessage(xhr) {
+    // The server's own words when it gave some: JSON {"detail": …} or an error page's text.
+    if (!xhr || !xhr.responseText) {
+      return "";
+    }
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    try {
+      if (type.indexOf("json") !== -1) {
+        var detail = JSON.parse(xhr.responseText).detail;
+        return typeof detail === "string" ? detail : "";
+      }
+      if (type.indexOf("html") !== -1) {
+        var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        var paragraph = page.querySelector("main p, body.error-page p");
+        return paragraph ? paragraph.textContent.trim() : "";
+      }
+    } catch (error) {
+      return "";
+    }
+    return "";
+  }
+
+  function sendFailed(event) {
+    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    if (!form) {
+      return;
+    }
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.disabled = false;
+    });
+    form.querySelectorAll(".busy-indicator, .upload-progress").forEach(function (element) {
+      element.classList.add("d-none");
+    });
+    form.querySelectorAll("input[data-busy-submitter]").forEach(function (input) {
+      input.remove();
+    });
+    var alert = form.querySelector(".send-error");
+    if (!alert) {
+      alert = document.createElement("div");
+      alert.className = "alert alert-danger mt-2 mb-0 send-error";
+      alert.setAttribute("role", "alert");
+      var button = form.querySelector("button[type=submit]");
+      var row = button && button.parentElement !== form ? button.parentElement : button;
+      form.insertBefore(alert, row && row.parentElement === form ? row : null);
+    }
+    var message = answerMessage(event.detail.xhr);
+    alert.textContent = message
+      ? message + " " + (form.dataset.keptText || "Nội dung bạn nhập vẫn còn.")
+      : form.dataset.sendErrorText || SEND_FAILED;
+    alert.scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("htmx:responseError", sendFailed);
+  document.addEventListener("htmx:sendError", sendFailed);
+  // A new attempt: the old message no longer applies.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    var alert = form && form.querySelector(".send-error");
+    if (alert) {
+      alert.remove();
     }
   });
 })();
