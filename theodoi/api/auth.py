@@ -69,7 +69,7 @@ def tokens_for_user(user: User):
 @transaction.atomic
 def token_revoke(*, actor: User, token_id: int) -> ApiToken:
     """Revoke one of ``actor``'s own tokens; anyone else's, or an unknown id, is a 404."""
-    token = tokens_for_user(actor).select_for_update().filter(pk=token_id).first()
+    token = tokens_for_user(actor).select_for_update(no_key=True).filter(pk=token_id).first()
     if token is None:
         raise Http404
     token.revoked = True
@@ -88,7 +88,7 @@ def token_revoke(*, actor: User, token_id: int) -> ApiToken:
 def tokens_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
     """Revoke every token of ``user`` (their password changed: whoever had the old one may
     have made tokens with it). Returns how many were revoked."""
-    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked=False))
+    tokens = list(ApiToken.objects.select_for_update(no_key=True).filter(user=user, revoked=False))
     if not tokens:
         return 0
     ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked=True)

@@ -222,7 +222,7 @@ def _editable(submission: Submission) -> None:
 
 
 def _lock(submission: Submission, expected_version: int | None) -> Submission:
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    locked = Submission.objects.select_for_update(no_key=True).get(pk=submission.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleSubmission
     return locked

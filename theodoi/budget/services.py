@@ -142,7 +142,9 @@ def budget_line_record(
     allocated = _amount(allocated, "Số kinh phí được giao")
     disbursed = _amount(disbursed, "Số kinh phí đã giải ngân")
     line = (
-        BudgetLine.objects.select_for_update().select_related("plan__organization").get(pk=line.pk)
+        BudgetLine.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("plan__organization")
+        .get(pk=line.pk)
     )
     if version is not None and version != line.version:
         raise StaleBudgetLine
@@ -189,7 +191,7 @@ def ward_budget_record(
     if not amount:
         raise BudgetError("Hãy nhập tổng chi ngân sách của phường (lớn hơn 0) để tính tỷ lệ.")
     record = (
-        WardBudget.objects.select_for_update(of=("self",))
+        WardBudget.objects.select_for_update(of=("self",), no_key=True)
         .filter(organization=organization, year=year)
         .first()
     )

@@ -73,7 +73,9 @@ def catalogue_link(
     if not can_link_catalogue(actor, indicator):
         raise PermissionDenied
     existing = (
-        IndicatorCatalogueLink.objects.select_for_update().filter(indicator=indicator).first()
+        IndicatorCatalogueLink.objects.select_for_update(no_key=True)
+        .filter(indicator=indicator)
+        .first()
     )
     before = snapshot(existing) if existing else None
     ward = indicator.plan.organization

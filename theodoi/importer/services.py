@@ -506,7 +506,7 @@ def import_draft_save(
     from theodoi.importer.models import ImportDraft
 
     with transaction.atomic():
-        stored = ImportDraft.objects.select_for_update().get(pk=stored_pk)
+        stored = ImportDraft.objects.select_for_update(no_key=True).get(pk=stored_pk)
         if stored.status != ImportDraft.Status.OPEN:
             return None
         result = import_draft(

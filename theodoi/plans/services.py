@@ -256,7 +256,7 @@ def _check_version(task: Task, expected: datetime.datetime | str) -> None:
     else:
         parsed = expected
     current = (
-        Task.objects.select_for_update(of=("self",))
+        Task.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk=task.pk)
         .values_list("updated_at", flat=True)
         .first()

@@ -35,7 +35,9 @@ def score_scale_update(
     if not organization.is_local:
         raise ScaleError("Chỉ phường, xã mới có thang điểm thi đua của các đơn vị.")
     scale = scoring.scale_from(bands, late_report_penalty)
-    record = ScoreScale.objects.select_for_update().filter(organization=organization).first()
+    record = (
+        ScoreScale.objects.select_for_update(no_key=True).filter(organization=organization).first()
+    )
     before = snapshot(record) if record else None
     if record is None:
         record = ScoreScale(organization=organization)

@@ -195,9 +195,12 @@ def report_submit(
     proposals = _typed(proposals, "Đề xuất, kiến nghị")
     # Only the report's row: the model's ordering joins the task and the plan, and locking
     # those too would deadlock with any transaction whose foreign keys point at them (checked
-    # at commit on PostgreSQL) while it holds the audit chain's head.
+    # at commit on PostgreSQL) while it holds the audit chain's head. For the same reason the
+    # lock is FOR NO KEY UPDATE (as every row lock here): the key never changes, and a plain
+    # FOR UPDATE would block the foreign-key check of a transaction adding evidence to this
+    # report while that transaction holds the audit head we wait for.
     report = (
-        ProgressReport.objects.select_for_update(of=("self",))
+        ProgressReport.objects.select_for_update(of=("self",), no_key=True)
         .filter(task=task, period=str(parsed))
         .first()
     )
@@ -251,7 +254,7 @@ def _lock_report(report: ProgressReport, version: int | None) -> None:
     """Lock the report's row, compare its version with the one the person saw, and reload the
     instance so that what is saved starts from the row as it is now, not as it was read."""
     current = (
-        ProgressReport.objects.select_for_update(of=("self",))
+        ProgressReport.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk=report.pk)
         .values_list("version", flat=True)
         .first()
@@ -522,7 +525,7 @@ def evidence_review(
         raise ReportingError("Đợt tự đánh giá đã kết thúc; không thẩm định minh chứng được nữa.")
     if expected_review_id is not None:
         # The file's row lock serializes two reviewers deciding at the same moment.
-        Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
+        Evidence.objects.select_for_update(no_key=True).filter(pk=evidence.pk).first()
         latest = (
             EvidenceReview.objects.filter(evidence=evidence)
             .order_by("-reviewed_at", "-id")
@@ -604,7 +607,7 @@ def indicator_value_record(
             raise ReportingError("Tỷ lệ tử số/mẫu số quá lớn.")
     if value is None:
         raise ReportingError("Hãy nhập giá trị, hoặc tử số và mẫu số.")
-    record, created = IndicatorValue.objects.select_for_update().get_or_create(
+    record, created = IndicatorValue.objects.select_for_update(no_key=True).get_or_create(
         indicator=indicator,
         period=str(parsed),
         defaults={
