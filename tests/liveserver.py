@@ -115,7 +115,7 @@ class Installation:
 
 
 @contextlib.contextmanager
-def _fresh_postgres(url: str) -> Iterator[str]:
+def fresh_postgres(url: str) -> Iterator[str]:
     """A new, uniquely named database on the server of ``url``; dropped afterwards."""
     import psycopg
 
@@ -142,7 +142,7 @@ def fresh_installation(tmp_path: Path) -> Iterator[Installation]:
         pytest.skip(f"live-server tests run on SQLite or PostgreSQL, not {url.split(':')[0]}")
     data_dir = tmp_path / "installation"
     data_dir.mkdir()
-    with _fresh_postgres(url) if url else contextlib.nullcontext("") as database_url:
+    with fresh_postgres(url) if url else contextlib.nullcontext("") as database_url:
         installation = Installation(data_dir=data_dir, database_url=database_url)
         installation.manage("demo", "--no-serve")
         yield installation

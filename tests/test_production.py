@@ -25,9 +25,9 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-import dj_database_url
 import pytest
 
+from tests.liveserver import fresh_postgres
 from theodoi.demo import data as demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,29 +97,8 @@ def database_url(tmp_path):
     if not suite_url.startswith(("postgres://", "postgresql://")):
         yield f"sqlite:///{tmp_path / 'theodoi.sqlite3'}"
         return
-    import psycopg
-    from psycopg import sql
-
-    params = dj_database_url.parse(suite_url)
-    name = f"{params['NAME']}_production"[:63]
-    server = {
-        "host": params["HOST"] or None,
-        "port": params["PORT"] or None,
-        "user": params["USER"] or None,
-        "password": params["PASSWORD"] or None,
-    }
-
-    def admin(statement):
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
-            connection.execute(statement)
-
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    admin(drop)  # left over by an interrupted run
-    admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield suite_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        admin(drop)
+    with fresh_postgres(suite_url) as url:
+        yield url
 
 
 def _install(tmp_path: Path) -> Path:

@@ -31,6 +31,7 @@ from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import (  # noqa: E402
     NoSuchElementException,
     StaleElementReferenceException,
+    WebDriverException,
 )
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -82,6 +83,11 @@ def wait_for_text(browser, text, timeout=15):
             return text in b.find_element(By.TAG_NAME, "main").text
         except (StaleElementReferenceException, NoSuchElementException):
             return False
+        except WebDriverException as exc:
+            # Chromium's other words for an element replaced while it was being read.
+            if "does not belong to the document" in str(exc):
+                return False
+            raise
 
     WebDriverWait(browser, timeout).until(shown)
 

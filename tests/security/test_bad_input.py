@@ -393,6 +393,12 @@ def test_a_version_in_digits_other_than_ascii_is_no_500(client, world, version):
         {**REPORT, "versions": f"2026-Q4={version}", "version": version},
     )
     assert submit.status_code == 302
+    # Such a version is no version the person saw: each form does what it says.
+    assert evidence.reviews.get().decision == EvidenceReview.Decision.ACCEPTED
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.ACCEPTED
+    sent = ProgressReport.objects.get(task=world.task_vhxh, period="2026-Q4")
+    assert (sent.percent, sent.result) == (60, REPORT["result"])
 
 
 def test_a_nul_in_a_task_search_is_no_500(client, world):

@@ -451,7 +451,7 @@ def test_a_worker_killed_during_report_submissions_leaves_the_database_consisten
                 victim = random.choice(workers)
                 with contextlib.suppress(ProcessLookupError):  # it may just have exited
                     os.kill(victim, signal.SIGKILL)
-                killed.append(victim)
+                    killed.append(victim)
         time.sleep(3)
         stop.set()
         for person in people:

@@ -52,8 +52,19 @@ def test_a_corrupted_object_is_found_and_repaired_by_the_next_upload(world, s3, 
 
 
 def test_a_good_object_is_not_written_again(world, s3):  # noqa: F811
+    # With versioning each PUT leaves a version behind: a rewrite would show as a second one
+    # (the modification time is kept to the second only, so it cannot tell).
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     name = f"evidence/{DIGEST[:2]}/{DIGEST}"
-    assert storage.store(name, PDF, sha256=DIGEST) == "written"
-    modified = s3.head_object(Bucket=BUCKET, Key=name)["LastModified"]
-    assert storage.store(name, PDF, sha256=DIGEST) == "kept"
-    assert s3.head_object(Bucket=BUCKET, Key=name)["LastModified"] == modified
+    try:
+        assert storage.store(name, PDF, sha256=DIGEST) == "written"
+        modified = s3.head_object(Bucket=BUCKET, Key=name)["LastModified"]
+        assert storage.store(name, PDF, sha256=DIGEST) == "kept"
+        assert s3.head_object(Bucket=BUCKET, Key=name)["LastModified"] == modified
+        versions = s3.list_object_versions(Bucket=BUCKET, Prefix=name).get("Versions", [])
+        assert len(versions) == 1, versions
+    finally:
+        # The fixture empties and deletes the bucket, which versions would keep non-empty.
+        listing = s3.list_object_versions(Bucket=BUCKET)
+        for version in listing.get("Versions", []) + listing.get("DeleteMarkers", []):
+            s3.delete_object(Bucket=BUCKET, Key=version["Key"], VersionId=version["VersionId"])

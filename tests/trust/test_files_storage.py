@@ -91,10 +91,23 @@ def test_without_configured_permissions_the_umask_decides_as_for_django(settings
     assert stat.S_IMODE(_final(settings).stat().st_mode) == 0o640
 
 
+class CountingStorage(InMemoryStorage):
+    """A real storage that counts what it writes."""
+
+    def __init__(self):
+        super().__init__()
+        self.saves = 0
+
+    def _save(self, name, content):
+        self.saves += 1
+        return super()._save(name, content)
+
+
 def test_another_backend_is_verified_and_repaired_too():
-    memory = InMemoryStorage()
+    memory = CountingStorage()
     assert storage.store(NAME, PDF, storage=memory) == "written"
     assert storage.store(NAME, PDF, storage=memory) == "kept"
+    assert memory.saves == 1, "a good file is not written again"
     memory.delete(NAME)
     memory.save(NAME, io.BytesIO(PDF[:100]))
     assert storage.store(NAME, PDF, storage=memory) == "repaired"
