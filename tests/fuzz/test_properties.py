@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from theodoi.importer.numbers import parse_number
+from theodoi.core.numbers import parse_number
 from theodoi.importer.recognise.targets import Target, parse_target
 from theodoi.plans.deadline import (
     DeadlineKind,

@@ -11,8 +11,8 @@ from django.db import transaction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.budget.models import BudgetLine, WardBudget
 from theodoi.core.access import Action, can, require
+from theodoi.core.numbers import parse_number
 from theodoi.core.text import fold
-from theodoi.importer.numbers import parse_number
 from theodoi.org.models import Organization, Role, User
 from theodoi.plans.models import Plan, Section, Task
 

@@ -8,12 +8,16 @@ ask here; none of them checks a role by itself.
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from theodoi.org.models import Organization, Role, Unit, User
+from theodoi.core.roles import Role
+
+if TYPE_CHECKING:
+    # The rules read the objects of every app; they depend on none (apps import downward only).
+    from theodoi.org.models import Organization, User
 
 
 class Action(StrEnum):
@@ -26,15 +30,17 @@ class Action(StrEnum):
     ANSWER_DIRECTIVE = "directive.answer"
     COMPILE_REPORTS = "reports.compile"  # compile the reports sent upward
     MANAGE_ORG = "org.manage"  # users, units, settings
+    SEE_WARD_DASHBOARD = "ward.dashboard"  # ``obj`` is the ward
+    SEE_PROVINCE = "province.see"  # ``obj`` is ignored: the province page compares the wards below
     ASSESS = "assessment.answer"  # fill in a unit's self-assessment and attach its evidence
 
 
-def is_global(user: User) -> bool:
+def is_global(user: "User") -> bool:
     """A superuser, or an admin not tied to any organisation, sees the whole installation."""
     return bool(user.is_superuser or (user.role == Role.ADMIN and user.organization_id is None))
 
 
-def org_scope(user: User, field: str = "organization") -> Q:
+def org_scope(user: "User", field: str = "organization") -> Q:
     """A filter on ``field`` (a path to an Organization, "" for Organization itself) that keeps
     only what ``user`` may read."""
     if not user.is_authenticated or not user.is_active:
@@ -47,11 +53,7 @@ def org_scope(user: User, field: str = "organization") -> Q:
     return Q(**{lookup: user.organization.path})
 
 
-def organizations_for_user(user: User):
-    return Organization.objects.filter(org_scope(user, field=""))
-
-
-def can_see_organization(user: User, organization: Organization) -> bool:
+def can_see_organization(user: "User", organization: "Organization") -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if is_global(user):
@@ -59,9 +61,14 @@ def can_see_organization(user: User, organization: Organization) -> bool:
     return user.organization_id is not None and organization.is_within(user.organization)
 
 
-def _ward_of(obj: Any) -> Organization:
+def _is_organization(obj: Any) -> bool:
+    meta = getattr(obj, "_meta", None)
+    return meta is not None and meta.label == "org.Organization"
+
+
+def _ward_of(obj: Any) -> "Organization":
     """The ward or commune that owns a plan, task, report, unit or other tracked object."""
-    if isinstance(obj, Organization):
+    if _is_organization(obj):
         return obj
     for attribute in ("organization", "plan", "task", "indicator", "evidence"):
         if hasattr(obj, attribute) and getattr(obj, attribute) is not None:
@@ -80,29 +87,46 @@ def _lead_unit_ids(obj: Any) -> set[int]:
     return {unit.pk for unit in task.lead_units.all()}
 
 
-def _in_ward(user: User, obj: Any) -> bool:
+def _in_ward(user: "User", obj: Any) -> bool:
     return user.organization_id is not None and _ward_of(obj).pk == user.organization_id
 
 
-def _own_unit(user: User, obj: Any) -> bool:
+def _own_unit(user: "User", obj: Any) -> bool:
     return user.unit_id is not None and _in_ward(user, obj) and user.unit_id in _lead_unit_ids(obj)
 
 
-def _office(user: User, obj: Any) -> bool:
+def _office(user: "User", obj: Any) -> bool:
     return user.role == Role.STANDING_OFFICE and _in_ward(user, obj)
 
 
-def _unit_role(user: User, obj: Any) -> bool:
+def _unit_role(user: "User", obj: Any) -> bool:
     return user.role in (Role.UNIT_OFFICER, Role.UNIT_HEAD) and _own_unit(user, obj)
 
 
-def _admin(user: User, obj: Any) -> bool:
+def _admin(user: "User", obj: Any) -> bool:
     if user.role != Role.ADMIN:
         return False
     return is_global(user) or can_see_organization(user, _ward_of(obj))
 
 
-Rule = Callable[[User, Any], bool]
+def _ward_dashboard(user: "User", ward: Any) -> bool:
+    """The ward's leaders (who give directives) and its standing office (which reviews), and
+    whoever reads the ward from above: the upper level and installation-wide admins. Unit roles
+    have their own task page."""
+    if RULES[Action.DIRECT](user, ward) or RULES[Action.REVIEW](user, ward):
+        return True
+    return can_see_organization(user, ward) and user.organization_id != ward.pk
+
+
+def _province(user: "User", obj: Any) -> bool:
+    """People placed above the wards (a province's steering committee) and installation-wide
+    admins."""
+    if is_global(user):
+        return True
+    return user.organization_id is not None and not user.organization.is_local
+
+
+Rule = Callable[["User", Any], bool]
 
 # The rules of DESIGN.md §5, one line an action: who may do it to an object of their ward.
 RULES: dict[Action, Rule] = {
@@ -115,6 +139,8 @@ RULES: dict[Action, Rule] = {
     Action.ANSWER_DIRECTIVE: lambda user, obj: _unit_role(user, obj) or _office(user, obj),
     Action.COMPILE_REPORTS: _office,
     Action.MANAGE_ORG: _admin,
+    Action.SEE_WARD_DASHBOARD: _ward_dashboard,
+    Action.SEE_PROVINCE: _province,
     # The unit being assessed answers for itself (``obj`` is its submission or an answer of it).
     Action.ASSESS: lambda user, obj: (
         _office(user, obj)
@@ -128,7 +154,7 @@ RULES: dict[Action, Rule] = {
 }
 
 
-def can(user: User, action: Action, obj: Any) -> bool:
+def can(user: "User", action: Action, obj: Any) -> bool:
     """True when ``user`` may perform ``action`` on ``obj``. Superusers may do anything."""
     if not user.is_authenticated or not user.is_active:
         return False
@@ -137,13 +163,13 @@ def can(user: User, action: Action, obj: Any) -> bool:
     return RULES[action](user, obj)
 
 
-def require(user: User, action: Action, obj: Any) -> None:
+def require(user: "User", action: Action, obj: Any) -> None:
     """Raise PermissionDenied (HTTP 403) unless ``user`` may perform ``action`` on ``obj``."""
     if not can(user, action, obj):
         raise PermissionDenied
 
 
-def can_use_admin(user: User) -> bool:
+def can_use_admin(user: "User") -> bool:
     """The admin site is the admin role's (DESIGN.md §5), not Django's per-model permissions."""
     return bool(
         user.is_authenticated
@@ -153,13 +179,13 @@ def can_use_admin(user: User) -> bool:
     )
 
 
-def can_manage_organizations(user: User) -> bool:
+def can_manage_organizations(user: "User") -> bool:
     """Only an installation-wide admin changes the organisation tree: a ward admin moving a
     ward would change who can see it."""
     return can_use_admin(user) and is_global(user)
 
 
-def can_manage_user(actor: User, person: User) -> bool:
+def can_manage_user(actor: "User", person: "User") -> bool:
     """An admin acting on a person's account (e.g. a password reset link): an installation-wide
     admin on anyone; a ward admin on the people of their own part of the tree, never on a
     superuser or someone placed above it (as the user admin's list shows them)."""
@@ -174,10 +200,6 @@ def can_manage_user(actor: User, person: User) -> bool:
     )
 
 
-def can_import_plans(user: User) -> bool:
+def can_import_plans(user: "User") -> bool:
     ward = user.organization if user.is_authenticated else None
     return bool(ward and ward.is_local and can(user, Action.MANAGE_PLAN, ward))
-
-
-def units_for_user(user: User):
-    return Unit.objects.filter(org_scope(user))

@@ -1,7 +1,6 @@
 from theodoi.accounts.otp import offers_two_factor
 from theodoi.core.access import Action, can, can_use_admin
 from theodoi.core.clock import today
-from theodoi.dashboards.selectors import can_see_province, can_see_ward_dashboard
 
 
 def theodoi(request):
@@ -19,8 +18,8 @@ def theodoi(request):
             user.is_authenticated
             and user.organization_id
             and user.organization.is_local
-            and can_see_ward_dashboard(user, user.organization)
+            and can(user, Action.SEE_WARD_DASHBOARD, user.organization)
         ),
-        "show_province": can_see_province(user),
+        "show_province": can(user, Action.SEE_PROVINCE, None),
         "offers_two_factor": offers_two_factor(user),
     }

@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import translation
 
-from theodoi.dashboards.selectors import can_see_province, can_see_ward_dashboard
-from theodoi.org.models import Role
+from theodoi.core.access import Action, can
+from theodoi.core.roles import Role
 
 
 @login_required
@@ -20,10 +20,10 @@ def home(request):
     if (
         user.organization_id
         and user.organization.is_local
-        and can_see_ward_dashboard(user, user.organization)
+        and can(user, Action.SEE_WARD_DASHBOARD, user.organization)
     ):
         return redirect("dashboard")
-    if can_see_province(user):
+    if can(user, Action.SEE_PROVINCE, None):
         return redirect("province_dashboard")
     return redirect("plan_list")
 

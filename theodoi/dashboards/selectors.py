@@ -33,11 +33,12 @@ from django.utils.http import urlencode
 
 from theodoi.alerts import rules
 from theodoi.alerts.selectors import alerts_for_user
-from theodoi.core.access import Action, can, is_global, org_scope, organizations_for_user
+from theodoi.core.access import Action, can, org_scope
 from theodoi.dashboards import measures
 from theodoi.dashboards.measures import IndicatorStatus
 from theodoi.dashboards.models import IndicatorCatalogue, IndicatorCatalogueLink
 from theodoi.org.models import Organization, Unit, User
+from theodoi.org.selectors import organizations_for_user
 from theodoi.plans.models import Indicator, IndicatorMilestone, IndicatorValue, Plan, Task
 from theodoi.plans.selectors import lead_units_in_order, tasks_for_user
 from theodoi.plans.states import TaskState
@@ -47,28 +48,6 @@ LOCAL_KINDS = (Organization.Kind.WARD, Organization.Kind.COMMUNE)
 LIST_LIMIT = 10  # rows of the overdue and behind-schedule lists; the total is shown beside
 ALERT_LIMIT = 15
 DIRECTIVE_LIMIT = 10
-
-
-# --- Who sees which dashboard ---------------------------------------------------------------------
-
-
-def can_see_ward_dashboard(user: User, ward: Organization) -> bool:
-    """The ward's leaders (who give directives) and its standing office (which reviews), and
-    whoever reads the ward from above: the upper level and installation-wide admins. Unit roles
-    have their own task page."""
-    if can(user, Action.DIRECT, ward) or can(user, Action.REVIEW, ward):
-        return True
-    return can(user, Action.VIEW, ward) and user.organization_id != ward.pk
-
-
-def can_see_province(user: User) -> bool:
-    """People placed above the wards (a province's steering committee) and installation-wide
-    admins."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if is_global(user):
-        return True
-    return user.organization_id is not None and not user.organization.is_local
 
 
 def wards_for_user(user: User) -> QuerySet[Organization]:
@@ -98,7 +77,7 @@ def ward_dashboard_get(user: User, pk: int | None = None) -> Organization:
         ward = organization
     else:
         ward = ward_get_for_user(user, pk)
-    if not can_see_ward_dashboard(user, ward):
+    if not can(user, Action.SEE_WARD_DASHBOARD, ward):
         raise PermissionDenied
     return ward
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from theodoi.core.access import Action, can
 from theodoi.core.clock import today
 from theodoi.core.templatetags.theodoi import STATE_COLOURS, STATE_LABELS
 from theodoi.dashboards import measures, selectors, services
@@ -67,8 +68,8 @@ def dashboard(request):
     """A ward's own people get their ward; the upper level, which has no ward of its own, gets
     the comparison of its wards."""
     user = request.user
-    if not (user.organization_id and user.organization.is_local) and selectors.can_see_province(
-        user
+    if not (user.organization_id and user.organization.is_local) and can(
+        user, Action.SEE_PROVINCE, None
     ):
         return redirect("province_dashboard")
     return _render_ward(request, selectors.ward_dashboard_get(user))
@@ -112,7 +113,7 @@ def ward_tasks(request, pk: int):
             "unit": unit,
             "units": ward.units.order_by("order", "name"),
             "query": query.urlencode(),
-            "can_see_dashboard": selectors.can_see_ward_dashboard(request.user, ward),
+            "can_see_dashboard": can(request.user, Action.SEE_WARD_DASHBOARD, ward),
         },
     )
 
@@ -167,7 +168,7 @@ def indicator_catalogue_link(request, pk: int):
 
 
 def _require_province(user) -> None:
-    if not selectors.can_see_province(user):
+    if not can(user, Action.SEE_PROVINCE, None):
         raise PermissionDenied
 
 

@@ -15,9 +15,9 @@ from theodoi.core.access import (
     can_use_admin,
     is_global,
     org_scope,
-    organizations_for_user,
 )
 from theodoi.org.models import Organization, Unit, UnitAlias, User
+from theodoi.org.selectors import organizations_for_user
 
 
 class ScopedOrganizationFilter(admin.RelatedFieldListFilter):

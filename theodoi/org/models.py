@@ -6,6 +6,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.core.roles import Role  # noqa: F401  (stored on User; imported from here by the apps)
 from theodoi.core.text import fold_key
 
 
@@ -107,17 +108,6 @@ class UnitAlias(models.Model):
         # The folded key is a derived index for matching, not business state.
         self.key = fold_key(self.alias)
         super().save(*args, **kwargs)
-
-
-class Role(models.TextChoices):
-    """The six roles of DESIGN.md §5; what each may do is decided in ``core.access``."""
-
-    UNIT_OFFICER = "unit_officer", _("Unit officer")
-    UNIT_HEAD = "unit_head", _("Unit head")
-    STANDING_OFFICE = "standing_office", _("Standing office")
-    LEADER = "leader", _("Leader")
-    UPPER_LEVEL = "upper_level", _("Upper level")
-    ADMIN = "admin", _("Administrator")
 
 
 class User(AbstractUser):

@@ -1,6 +1,17 @@
-"""Reads of units, for matching the names written in plans."""
+"""Reads of the organisation tree and its units."""
 
-from theodoi.org.models import Organization
+from django.db.models import QuerySet
+
+from theodoi.core.access import org_scope
+from theodoi.org.models import Organization, Unit, User
+
+
+def organizations_for_user(user: User) -> QuerySet[Organization]:
+    return Organization.objects.filter(org_scope(user, field=""))
+
+
+def units_for_user(user: User) -> QuerySet[Unit]:
+    return Unit.objects.filter(org_scope(user))
 
 
 def unit_catalogue(ward: Organization) -> dict[str, int]:

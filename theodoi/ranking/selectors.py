@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from theodoi.core.access import organizations_for_user
 from theodoi.org.models import Organization, Role, Unit, User
+from theodoi.org.selectors import organizations_for_user
 from theodoi.plans.models import Plan
 from theodoi.plans.periods import CYCLES, periods_between
 from theodoi.plans.selectors import tasks_for_user

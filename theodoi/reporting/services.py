@@ -21,7 +21,7 @@ from theodoi.core import storage
 from theodoi.core.access import Action, require
 from theodoi.core.clock import today
 from theodoi.core.inputs import date_problem, text_problem
-from theodoi.importer.numbers import parse_number
+from theodoi.core.numbers import parse_number
 from theodoi.org.models import User
 from theodoi.plans.models import Indicator, IndicatorValue, Task
 from theodoi.plans.periods import PeriodError, parse_period

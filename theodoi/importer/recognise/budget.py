@@ -19,9 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from theodoi.core.numbers import parse_number
 from theodoi.core.text import fold
 from theodoi.importer.draft import DraftBudgetLine, where
-from theodoi.importer.numbers import parse_number
 from theodoi.importer.recognise.tables import LogicalRow, LogicalTable
 
 # Folded header words. "tổng" alone is not enough for a money column: "Mã nhiệm vụ tổng quát".

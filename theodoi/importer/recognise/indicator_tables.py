@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from theodoi.core.numbers import parse_number
 from theodoi.core.text import fold
 from theodoi.importer.document import Block, Document, Paragraph
 from theodoi.importer.draft import DraftIndicator, where
-from theodoi.importer.numbers import parse_number
 from theodoi.importer.recognise.tables import (
     LogicalRow,
     LogicalTable,

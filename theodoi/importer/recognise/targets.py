@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from theodoi.importer.numbers import parse_number
+from theodoi.core.numbers import parse_number
 from theodoi.plans.deadline import normalize_text
 
 # A number standing on its own: not glued to letters ("5G", "H2"), slashes or dashes (dates,
