@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from theodoi.core.access import Action, can, organizations_for_user
+from theodoi.core.access import Action, can
+from theodoi.org.selectors import organizations_for_user
 from theodoi.plans.selectors import plans_for_user, task_get_for_user, tasks_for_user
 
 TODAY = datetime.date(2026, 11, 24)
