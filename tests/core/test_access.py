@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from theodoi.core.access import Action, can
+from theodoi.core.access import READ_ACTIONS, Action, can
 from theodoi.org.selectors import organizations_for_user
 from theodoi.plans.selectors import plans_for_user, task_get_for_user, tasks_for_user
 
@@ -67,8 +67,10 @@ def test_other_wards_standing_office_can_do_nothing_in_ward_a(world):
 def test_upper_level_reads_every_ward_below_it_but_changes_nothing(world):
     upper = world.people.upper
     assert set(plans_for_user(upper)) == {world.plan_a, world.plan_b}
-    for action in set(Action) - {Action.VIEW}:
+    for action in set(Action) - READ_ACTIONS:
         assert not can(upper, action, world.task_vhxh), action
+    assert can(upper, Action.SEE_WARD_DASHBOARD, world.ward_a)
+    assert can(upper, Action.SEE_PROVINCE, None)
 
 
 def test_upper_level_of_another_province_reads_nothing(world):

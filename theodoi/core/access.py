@@ -61,6 +61,10 @@ def can_see_organization(user: "User", organization: "Organization") -> bool:
     return user.organization_id is not None and organization.is_within(user.organization)
 
 
+# Actions that only read: the upper level may do these to the wards below it, and nothing else.
+READ_ACTIONS = frozenset({Action.VIEW, Action.SEE_WARD_DASHBOARD, Action.SEE_PROVINCE})
+
+
 def _is_organization(obj: Any) -> bool:
     meta = getattr(obj, "_meta", None)
     return meta is not None and meta.label == "org.Organization"
@@ -113,6 +117,7 @@ def _ward_dashboard(user: "User", ward: Any) -> bool:
     """The ward's leaders (who give directives) and its standing office (which reviews), and
     whoever reads the ward from above: the upper level and installation-wide admins. Unit roles
     have their own task page."""
+    ward = _ward_of(ward)
     if RULES[Action.DIRECT](user, ward) or RULES[Action.REVIEW](user, ward):
         return True
     return can_see_organization(user, ward) and user.organization_id != ward.pk
