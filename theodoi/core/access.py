@@ -389,6 +389,13 @@ def can_manage_user(actor: "User", person: "User") -> bool:
     )
 
 
+def users_managed_by(actor: "User") -> Q:
+    """A filter on User: the accounts ``actor`` manages in the admin, within the part of the
+    tree the admin already scopes to. A ward admin never manages a superuser, even one placed
+    in the ward (``can_manage_user`` answers the same for one person)."""
+    return Q() if is_global(actor) else Q(is_superuser=False)
+
+
 def can_import_plans(user: "User") -> bool:
     ward = user.organization if user.is_authenticated else None
     return bool(ward and ward.is_local and can(user, Action.MANAGE_PLAN, ward))
