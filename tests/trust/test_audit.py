@@ -9,6 +9,7 @@ from django.db import connection, connections, transaction
 from theodoi.audit.models import AuditEvent, AuditHead
 from theodoi.audit.services import audit_record
 from theodoi.audit.verify import verify_chain
+from theodoi.core.access import SYSTEM
 
 
 def _events(world, n=4, start=0):
@@ -95,7 +96,7 @@ def test_concurrent_writers_do_not_fork_the_chain(world):
             for j in range(5):
                 with transaction.atomic():
                     audit_record(
-                        actor=None, action="test.race", obj=world.ward_a, summary=f"{i}-{j}"
+                        actor=SYSTEM, action="test.race", obj=world.ward_a, summary=f"{i}-{j}"
                     )
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)

@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from theodoi.audit.services import audit_record
-from theodoi.core.access import can_manage_user
+from theodoi.core.access import SYSTEM, Actor, can_manage_user
 from theodoi.org.models import User
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,8 @@ def password_reset_requested(*, users: list[User]) -> None:
     if not users:
         log.info("Password reset asked for an address without an active account.")
     for user in users:
-        _audit(user, "user.password_reset.request", actor=None)
+        # Nobody is signed in: the system records the request it received.
+        _audit(user, "user.password_reset.request", actor=SYSTEM)
 
 
 @transaction.atomic
@@ -116,7 +117,7 @@ def reset_link_issue(*, actor: User, user: User, request: HttpRequest) -> str:
     return link
 
 
-def _audit(user: User, action: str, *, actor: User | None) -> None:
+def _audit(user: User, action: str, *, actor: Actor) -> None:
     # The link or password itself is never recorded: only who, whose account, and what.
     audit_record(
         actor=actor, action=action, obj=user, organization=user.organization, summary=user.username

@@ -13,6 +13,7 @@ from ninja.security import HttpBearer
 
 from theodoi.api.models import ApiToken, token_hash
 from theodoi.audit.services import audit_record
+from theodoi.core.access import Actor
 from theodoi.org.models import User
 
 # Writing last_used_at on every request would turn each read into a write; a minute is
@@ -85,7 +86,7 @@ def token_revoke(*, actor: User, token_id: int) -> ApiToken:
 
 
 @transaction.atomic
-def tokens_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
+def tokens_revoke_all(*, user: User, actor: Actor, reason: str) -> int:
     """Revoke every token of ``user`` (their password changed: whoever had the old one may
     have made tokens with it). Returns how many were revoked."""
     tokens = list(ApiToken.objects.select_for_update(no_key=True).filter(user=user, revoked=False))

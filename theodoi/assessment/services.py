@@ -17,7 +17,7 @@ from theodoi.assessment import framework as frameworks
 from theodoi.assessment import scoring, sources
 from theodoi.assessment.models import Answer, Campaign, Framework, Submission
 from theodoi.audit.services import audit_record, snapshot
-from theodoi.core.access import Action, require
+from theodoi.core.access import Action, Actor, person_of, require
 from theodoi.core.clock import today
 from theodoi.org.models import Organization, Unit, User
 from theodoi.plans.models import Plan, Task
@@ -58,7 +58,7 @@ def default_framework() -> frameworks.Framework:
 @transaction.atomic
 def framework_save(
     *,
-    actor: User | None,
+    actor: Actor,
     ward: Organization,
     definition: frameworks.Framework,
     source_name: str = "",
@@ -66,8 +66,7 @@ def framework_save(
     """Store a framework for the ward. A framework is never changed once stored (campaigns
     pin it): when the same code, year and version exists with other content, this one becomes
     the next version; the same content again is the stored row. Returns (row, created)."""
-    if actor is not None:
-        require(actor, Action.MANAGE_PLAN, ward)
+    require(actor, Action.MANAGE_PLAN, ward)
     data = frameworks.to_dict(definition)
     same = Framework.objects.filter(organization=ward, code=definition.code, year=definition.year)
     content = {key: value for key, value in data.items() if key != "version"}
@@ -90,7 +89,7 @@ def framework_save(
                 name=definition.name[:300],
                 definition=data,
                 source_name=source_name[:255],
-                created_by=actor,
+                created_by=person_of(actor),
             )
     except IntegrityError as exc:
         # Two imports of one framework at the same moment (a double click): the other one won.
@@ -108,7 +107,7 @@ def framework_save(
     return row, True
 
 
-def framework_adopt_default(*, actor: User | None, ward: Organization, year: int) -> Framework:
+def framework_adopt_default(*, actor: Actor, ward: Organization, year: int) -> Framework:
     """The shipped framework, set to ``year``, stored for the ward so it can start at once."""
     definition = replace(default_framework(), year=year)
     row, _created = framework_save(
@@ -186,9 +185,7 @@ def campaign_close(*, actor: User, campaign: Campaign) -> Campaign:
 # --- Answers ----------------------------------------------------------------------------------
 
 
-def _fill_sources(
-    actor: User | None, submission: Submission, facts: Mapping[int, Any]
-) -> list[str]:
+def _fill_sources(actor: User, submission: Submission, facts: Mapping[int, Any]) -> list[str]:
     """Answer the criteria the tracking data can answer; returns their codes."""
     definition = submission.campaign.framework.parsed
     filled = []

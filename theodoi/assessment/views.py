@@ -20,7 +20,7 @@ from theodoi.assessment import excel as framework_excel
 from theodoi.assessment import exports, scoring, selectors, services
 from theodoi.assessment import framework as frameworks
 from theodoi.assessment.models import Campaign, Submission
-from theodoi.core.access import Action, can, require
+from theodoi.core.access import Action, can, limited_to_own_unit, require
 from theodoi.core.clock import today
 from theodoi.core.inputs import DATE_MAX, DATE_MIN, date_problem
 from theodoi.org.models import Unit
@@ -76,7 +76,7 @@ def home(request):
         "assessment/home.html",
         {
             "campaigns": selectors.campaigns_with_progress(user),
-            "own": submissions if selectors.own_unit_only(user) else [],
+            "own": submissions if limited_to_own_unit(user) else [],
             "frameworks": list(selectors.frameworks_for_user(user)) if manage else [],
             "can_manage": manage,
             "year": today().year,
@@ -279,7 +279,7 @@ def campaign_detail(request, pk: int):
     campaign = selectors.campaign_get_for_user(user, pk)
     results = selectors.campaign_results(campaign)
     rows = results.units
-    if selectors.own_unit_only(user):
+    if limited_to_own_unit(user):
         rows = tuple(u for u in rows if u.submission.unit_id == user.unit_id)
     return render(
         request,
@@ -288,7 +288,7 @@ def campaign_detail(request, pk: int):
             "campaign": campaign,
             "rows": rows,
             "can_manage": can(user, Action.MANAGE_PLAN, campaign.organization),
-            "own_only": selectors.own_unit_only(user),
+            "own_only": limited_to_own_unit(user),
         },
     )
 
@@ -307,7 +307,7 @@ def campaign_results(request, pk: int):
     user = request.user
     campaign = selectors.campaign_get_for_user(user, pk)
     results = selectors.campaign_results(campaign)
-    own_only = selectors.own_unit_only(user)
+    own_only = limited_to_own_unit(user)
     units = [u for u in results.units if not own_only or u.submission.unit_id == user.unit_id]
     groups = campaign.framework.parsed.groups
     charts = []
@@ -359,7 +359,7 @@ def campaign_results(request, pk: int):
 def campaign_export(request, pk: int, fmt: str):
     user = request.user
     campaign = selectors.campaign_get_for_user(user, pk)
-    if selectors.own_unit_only(user):
+    if limited_to_own_unit(user):
         raise PermissionDenied  # the summaries show every unit
     results = selectors.campaign_results(campaign, weakest=20)
     name = f"tu-danh-gia-cds-{campaign.year}-{campaign.pk}"

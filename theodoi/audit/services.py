@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from theodoi.audit.keys import Keyring, keyring
 from theodoi.audit.models import AuditEvent, AuditHead
-from theodoi.org.models import Organization, User
+from theodoi.core.access import Actor, person_of
+from theodoi.org.models import Organization
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -86,7 +87,7 @@ def _lock_head() -> AuditHead:
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: Actor,
     action: str,
     obj: models.Model,
     organization: Organization | None = None,
@@ -95,10 +96,14 @@ def audit_record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chained audit trail. Call inside the caller's transaction: the
-    head row stays locked until it commits, which serializes concurrent writers."""
+    head row stays locked until it commits, which serializes concurrent writers.
+
+    ``actor`` SYSTEM (a command, the demo, the alert scan) is recorded as no person, as system
+    writes always were: the record's hash covers an empty actor. ``None`` is a TypeError."""
+    person = person_of(actor)
     with transaction.atomic(savepoint=False):
         return _append(
-            actor=actor if actor is not None and actor.pk else None,
+            actor=person if person is not None and person.pk else None,
             action=action,
             obj=obj,
             organization=organization,

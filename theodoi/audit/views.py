@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from theodoi.audit.models import AuditEvent
 from theodoi.audit.services import audit_record
-from theodoi.core.access import is_global, org_scope
+from theodoi.core.access import Action, can, org_scope
 from theodoi.core.spreadsheet import csv_row
-from theodoi.org.models import Role
 
 COLUMNS = [
     "id",
@@ -33,14 +32,6 @@ COLUMNS = [
 class _Echo:
     def write(self, value):
         return value
-
-
-def _may_export(user) -> bool:
-    if not user.is_active:
-        return False
-    if is_global(user):
-        return True
-    return user.role == Role.ADMIN and user.organization_id is not None
 
 
 def _rows(events):
@@ -65,7 +56,7 @@ def _rows(events):
 @login_required
 def audit_export(request):
     """Every audit record the admin may see, oldest first (the chain's order)."""
-    if not _may_export(request.user):
+    if not can(request.user, Action.EXPORT_AUDIT, None):
         raise PermissionDenied
     events = (
         AuditEvent.objects.filter(org_scope(request.user))

@@ -10,10 +10,9 @@ from django.db import transaction
 
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.budget.models import BudgetLine, WardBudget
-from theodoi.core.access import Action, can, require
+from theodoi.core.access import Action, Actor, can, require
 from theodoi.core.numbers import parse_number
-from theodoi.core.text import fold
-from theodoi.org.models import Organization, Role, User
+from theodoi.org.models import Organization, User
 from theodoi.plans.models import Plan, Section, Task
 
 
@@ -31,7 +30,7 @@ class StaleBudgetLine(BudgetError):
 @transaction.atomic
 def budget_lines_create(
     *,
-    actor: User | None,
+    actor: Actor,
     plan: Plan,
     content: str,
     by_year: Mapping[int, Decimal],
@@ -42,8 +41,7 @@ def budget_lines_create(
     task: Task | None = None,
 ) -> list[BudgetLine]:
     """One line per year of an estimate row ("Năm 2026 … Năm 2030")."""
-    if actor is not None:
-        require(actor, Action.MANAGE_PLAN, plan)
+    require(actor, Action.MANAGE_PLAN, plan)
     start = plan.budget_lines.count()
     # An item the document names without any amount is kept as one line without year.
     amounts: list[tuple[int | None, Decimal | None]] = list(sorted(by_year.items())) or [
@@ -104,21 +102,6 @@ def _amount(value, label: str) -> Decimal | None:
     return number.quantize(Decimal("0.001"))
 
 
-def can_record_budget(user: User, plan: Plan) -> bool:
-    """The economy office (an officer or the head of a unit of the plan's ward whose name
-    says "Kinh tế") or the standing office records what was allocated and disbursed."""
-    if can(user, Action.MANAGE_PLAN, plan):
-        return True
-    unit = user.unit if user.is_authenticated and user.is_active and user.unit_id else None
-    return bool(
-        unit is not None
-        and user.role in (Role.UNIT_OFFICER, Role.UNIT_HEAD)
-        and user.organization_id == plan.organization_id
-        and unit.organization_id == plan.organization_id
-        and "kinh te" in fold(unit.name)
-    )
-
-
 @dataclass
 class BudgetRecord:
     line: BudgetLine
@@ -137,7 +120,7 @@ def budget_line_record(
     """Record what was allocated to and disbursed on one line (million VND, empty = not known
     yet). More disbursed than allocated is saved with a warning: the office may be entering
     the disbursement before the allocation decision."""
-    if not can_record_budget(actor, line.plan):
+    if not can(actor, Action.RECORD_BUDGET, line.plan):
         raise PermissionDenied
     allocated = _amount(allocated, "Số kinh phí được giao")
     disbursed = _amount(disbursed, "Số kinh phí đã giải ngân")

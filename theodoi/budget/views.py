@@ -36,7 +36,7 @@ def plan_budget(request, pk: int):
             "year_totals": selectors.year_totals(lines),
             "indicator": indicator,
             "shares": shares,
-            "can_record": services.can_record_budget(request.user, plan),
+            "can_record": can(request.user, Action.RECORD_BUDGET, plan),
             "can_record_total": can(request.user, Action.MANAGE_PLAN, plan.organization),
         },
     )

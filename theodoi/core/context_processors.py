@@ -1,5 +1,4 @@
-from theodoi.accounts.otp import offers_two_factor
-from theodoi.core.access import Action, can, can_use_admin
+from theodoi.core.access import Action, can, can_use_admin, offers_two_factor
 from theodoi.core.clock import today
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from theodoi.audit.services import audit_record, snapshot
-from theodoi.core.access import Action, can, is_global
+from theodoi.core.access import Action, can, can_edit_catalogue
 from theodoi.dashboards.models import IndicatorCatalogue, IndicatorCatalogueLink
 from theodoi.org.models import User
 from theodoi.plans.models import Indicator
@@ -12,22 +12,6 @@ from theodoi.plans.models import Indicator
 
 class CatalogueError(ValueError):
     """A catalogue entry that cannot be saved; the message says why, for the person."""
-
-
-def can_link_catalogue(user: User, indicator: Indicator) -> bool:
-    """The standing office of the indicator's ward (it keeps the ward's plans) or an
-    installation-wide admin."""
-    return can(user, Action.MANAGE_PLAN, indicator) or (user.is_authenticated and is_global(user))
-
-
-def can_edit_catalogue(user: User) -> bool:
-    """The catalogue is shared by every ward: an installation-wide admin, or someone of a
-    province or above (the upper level that compares the wards), keeps it."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if is_global(user):
-        return True
-    return user.organization_id is not None and not user.organization.is_local
 
 
 @transaction.atomic
@@ -70,7 +54,7 @@ def catalogue_link(
     *, actor: User, indicator: Indicator, catalogue: IndicatorCatalogue | None
 ) -> IndicatorCatalogueLink | None:
     """Link ``indicator`` to a catalogue entry, replacing any earlier link; ``None`` unlinks."""
-    if not can_link_catalogue(actor, indicator):
+    if not can(actor, Action.LINK_CATALOGUE, indicator):
         raise PermissionDenied
     existing = (
         IndicatorCatalogueLink.objects.select_for_update(no_key=True)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from theodoi.core.access import Action, can
+from theodoi.core.access import Action, can, can_edit_catalogue
 from theodoi.core.clock import today
 from theodoi.core.templatetags.theodoi import STATE_COLOURS, STATE_LABELS
 from theodoi.dashboards import measures, selectors, services
@@ -130,7 +130,7 @@ def indicator_detail(request, pk: int):
         reverse=True,
     )
     link = getattr(indicator, "catalogue_link", None)
-    can_link = services.can_link_catalogue(request.user, indicator)
+    can_link = can(request.user, Action.LINK_CATALOGUE, indicator)
     context = {
         "indicator": indicator,
         "ward": indicator.plan.organization,
@@ -187,7 +187,7 @@ def province_dashboard(request):
             "totals": [(state.value, totals[state.value]) for state in TaskState],
             "grand_total": sum(totals.values()),
             "entries": selectors.catalogue_entries(request.user),
-            "can_edit_catalogue": services.can_edit_catalogue(request.user),
+            "can_edit_catalogue": can_edit_catalogue(request.user),
             "comparators": Indicator.Comparator.choices,
         },
     )

@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from theodoi.alerts.models import Alert
 from theodoi.alerts.services import scan
 from theodoi.audit.services import audit_record
+from theodoi.core.access import SYSTEM
 from theodoi.core.clock import today as clock_today
 from theodoi.core.samplepdf import tiny_pdf
 from theodoi.core.text import fold, fold_key
@@ -426,7 +427,7 @@ class _Generator:
                 cursor.execute(f"ANALYZE {Alert._meta.db_table}")
         with transaction.atomic():
             audit_record(
-                actor=None,
+                actor=SYSTEM,
                 action="synthetic.create",
                 obj=province,
                 organization=province,
@@ -463,7 +464,13 @@ class _Generator:
         w.units = _insert(
             Unit,
             [
-                Unit(organization=w.ward, name=name, short_name=short, order=order)
+                Unit(
+                    organization=w.ward,
+                    name=name,
+                    short_name=short,
+                    order=order,
+                    records_budget=name == data.BUDGET_UNIT,
+                )
                 for order, (name, short, _aliases) in enumerate(data.UNITS)
             ],
             self.config.batch_size,

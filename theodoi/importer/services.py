@@ -18,7 +18,7 @@ from django.db import transaction
 
 from theodoi.audit.services import audit_record
 from theodoi.budget import services as budget_services
-from theodoi.core.access import Action, require
+from theodoi.core.access import Action, Actor, require
 from theodoi.importer.draft import Draft, DraftTask
 from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
@@ -147,7 +147,7 @@ def existing_plan(ward: Organization, draft: Draft) -> Plan | None:
 @transaction.atomic
 def import_draft(
     *,
-    actor: User | None,
+    actor: Actor,
     draft: Draft,
     ward: Organization,
     unit_choices: Mapping[str, int | None] | None = None,
@@ -157,8 +157,7 @@ def import_draft(
     """Save ``draft`` into ``ward``. ``unit_choices`` maps an unknown unit name to an existing
     unit's id (or None to leave it out, kept as written on the task); other unknown names become
     new units when ``create_unknown_units``."""
-    if actor is not None:
-        require(actor, Action.MANAGE_PLAN, ward)
+    require(actor, Action.MANAGE_PLAN, ward)
     check_ready(draft)
     choices = dict(unit_choices or {})
     result_units: list[str] = []
@@ -207,7 +206,7 @@ def import_draft(
     return result
 
 
-def _create_plan(actor: User | None, draft: Draft, ward: Organization) -> Plan:
+def _create_plan(actor: Actor, draft: Draft, ward: Organization) -> Plan:
     start, end = plan_period(draft)
     plan = plan_services.plan_create(
         actor=actor,
@@ -235,7 +234,7 @@ def _parent_plans(ward: Organization, draft: Draft) -> list[Plan]:
     return [plan for plan in candidates if re.search(rf"\b{re.escape(plan.number)}\b", text)]
 
 
-def _sections(actor: User | None, plan: Plan, draft: Draft) -> dict[str, Section]:
+def _sections(actor: Actor, plan: Plan, draft: Draft) -> dict[str, Section]:
     existing = {section.code: section for section in plan.sections.all()}
     for draft_section in draft.sections:
         if draft_section.code not in existing:

@@ -15,6 +15,7 @@ from theodoi.core.access import (
     can_use_admin,
     is_global,
     org_scope,
+    users_managed_by,
 )
 from theodoi.org.models import Organization, Unit, UnitAlias, User
 from theodoi.org.selectors import organizations_for_user
@@ -131,8 +132,8 @@ class UnitAliasInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdmin):
-    list_display = ["name", "short_name", "organization", "order", "is_active"]
-    list_filter = [("organization", ScopedOrganizationFilter), "is_active"]
+    list_display = ["name", "short_name", "organization", "order", "is_active", "records_budget"]
+    list_filter = [("organization", ScopedOrganizationFilter), "is_active", "records_budget"]
     search_fields = ["name", "short_name", "aliases__alias"]
     inlines = [UnitAliasInline]
 
@@ -242,7 +243,7 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
     def get_queryset(self, request):
         users = super().get_queryset(request)
         # A ward admin never manages a superuser, even one placed in the ward.
-        return users if is_global(request.user) else users.filter(is_superuser=False)
+        return users.filter(users_managed_by(request.user))
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

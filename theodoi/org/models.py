@@ -76,6 +76,16 @@ class Unit(models.Model):
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # An explicit grant, set by the admin (``core.access``, Action.RECORD_BUDGET): the unit's
+    # officers and head record what was allocated and disbursed on the ward's budget lines.
+    records_budget = models.BooleanField(
+        _("records budget"),
+        default=False,
+        help_text=_(
+            "Its officers and head record the amounts allocated and disbursed on the plans' "
+            "budget lines (usually the economy office)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("unit")

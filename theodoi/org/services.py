@@ -5,16 +5,16 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from theodoi.audit.services import audit_record, snapshot
-from theodoi.core.access import Action, require
+from theodoi.core.access import Action, Actor, require
 from theodoi.core.text import fold_key
 from theodoi.org.models import Organization, Role, Unit, UnitAlias, User
 
 
 @transaction.atomic
 def organization_create(
-    *, actor: User | None, name: str, code: str, kind: str, parent: Organization | None = None
+    *, actor: Actor, name: str, code: str, kind: str, parent: Organization | None = None
 ) -> Organization:
-    if actor is not None and parent is not None:
+    if parent is not None:
         require(actor, Action.MANAGE_ORG, parent)
     organization = Organization.objects.create(name=name, code=code, kind=kind, parent=parent)
     audit_record(
@@ -31,22 +31,26 @@ def organization_create(
 @transaction.atomic
 def unit_create(
     *,
-    actor: User | None,
+    actor: Actor,
     organization: Organization,
     name: str,
     short_name: str = "",
     aliases: Iterable[str] = (),
     order: int | None = None,
     action: Action = Action.MANAGE_ORG,
+    records_budget: bool = False,
 ) -> Unit:
     """``action`` is the right the actor needs: the admin's, or the standing office's when a
     unit named in an imported plan is created while the plan is checked."""
-    if actor is not None:
-        require(actor, action, organization)
+    require(actor, action, organization)
     if order is None:
         order = organization.units.count()
     unit = Unit.objects.create(
-        organization=organization, name=name, short_name=short_name, order=order
+        organization=organization,
+        name=name,
+        short_name=short_name,
+        order=order,
+        records_budget=records_budget,
     )
     # Two spellings that fold to the same key are one alias.
     distinct = {fold_key(alias): alias for alias in reversed(list(aliases))}
@@ -66,7 +70,7 @@ def unit_create(
 @transaction.atomic
 def user_create(
     *,
-    actor: User | None,
+    actor: Actor,
     username: str,
     password: str,
     role: str,
@@ -77,7 +81,7 @@ def user_create(
     email: str = "",
     position: str = "",
 ) -> User:
-    if actor is not None and organization is not None:
+    if organization is not None:
         require(actor, Action.MANAGE_ORG, organization)
     if unit is not None and unit.organization_id != getattr(organization, "pk", None):
         raise ValueError("a user's unit must belong to the user's organisation")

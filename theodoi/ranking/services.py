@@ -13,12 +13,7 @@ from theodoi.ranking import scoring
 from theodoi.ranking.models import ScoreScale
 from theodoi.ranking.scoring import ScaleError
 
-__all__ = ["ScaleError", "can_edit_scale", "score_scale_update"]
-
-
-def can_edit_scale(user: User, ward: Organization) -> bool:
-    """The ward's standing office or its admin (or an installation admin) sets the scale."""
-    return can(user, Action.COMPILE_REPORTS, ward) or can(user, Action.MANAGE_ORG, ward)
+__all__ = ["ScaleError", "score_scale_update"]
 
 
 @transaction.atomic
@@ -30,7 +25,7 @@ def score_scale_update(
     late_report_penalty: object,
 ) -> ScoreScale:
     """Set the ward's point scale; ScaleError says in Vietnamese what to correct."""
-    if not can_edit_scale(actor, organization):
+    if not can(actor, Action.EDIT_SCALE, organization):
         raise PermissionDenied
     if not organization.is_local:
         raise ScaleError("Chỉ phường, xã mới có thang điểm thi đua của các đơn vị.")

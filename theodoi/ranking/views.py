@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from theodoi.core.access import Action, can, limited_to_own_unit
 from theodoi.core.clock import today
 from theodoi.ranking import scoring, selectors, services
 
@@ -38,7 +39,7 @@ def ranking(request, ward_id: int | None = None):
     start, end = scoring.quarter_window(year, quarter)
     scale, record = selectors.scale_for_ward(ward)
     ranked = selectors.ward_ranking(user, ward, today=day, start=start, end=end, scale=scale)
-    own_only = selectors.own_unit_only(user)
+    own_only = limited_to_own_unit(user)
     if own_only:
         ranked = [row for row in ranked if row[1].facts.unit_id == user.unit_id]
     years = sorted({day.year - offset for offset in range(5)} | {day.year + 1, year})
@@ -56,7 +57,7 @@ def ranking(request, ward_id: int | None = None):
             ],
             "penalty": scoring.format_decimal(scale.late_report_penalty),
             "scale_record": record,
-            "can_edit_scale": services.can_edit_scale(user, ward),
+            "can_edit_scale": can(user, Action.EDIT_SCALE, ward),
             "year": year,
             "quarter": quarter,
             "years": years,
@@ -80,7 +81,7 @@ def _posted_bands(post) -> list[dict[str, str]]:
 def scale_edit(request, ward_id: int):
     """The ward's point scale: bands of the on-time percentage and the late-report penalty."""
     ward = selectors.ward_get_for_user(request.user, ward_id)
-    if not services.can_edit_scale(request.user, ward):
+    if not can(request.user, Action.EDIT_SCALE, ward):
         raise PermissionDenied
     scale, record = selectors.scale_for_ward(ward)
     bands = [

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from theodoi.core.access import SYSTEM
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument
 from theodoi.importer.services import import_draft, resolve_draft_units
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         if organization is None:
             raise CommandError("Hãy chọn phường, xã bằng --ward CODE (hoặc dùng --dry-run).")
         result = import_draft(
-            actor=None,
+            actor=SYSTEM,
             draft=draft,
             ward=organization,
             create_unknown_units=not no_new_units,
