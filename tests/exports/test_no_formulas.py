@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from tests.exports.conftest import PERIOD
 from theodoi.assessment import excel
 from theodoi.assessment import services as assessment
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core.spreadsheet import FORMULA_STARTS
 from theodoi.plans.models import Indicator, Task
@@ -58,7 +59,11 @@ def _audit_csv(quarter, client):
     world.ward_a.name = PLUS + " phường"
     world.ward_a.save()
     audit_record(
-        actor=None, action="task.update", obj=world.plan_a, organization=world.ward_a, summary=LINK
+        actor=None,
+        action=AuditAction.TASK_UPDATE,
+        obj=world.plan_a,
+        organization=world.ward_a,
+        summary=LINK,
     )
     client.force_login(world.people.ward_admin)
     response = client.get(reverse("audit_export"))

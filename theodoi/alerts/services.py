@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from theodoi.alerts import rules
 from theodoi.alerts.models import Alert, AlertDigest
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core.clock import today as clock_today
 from theodoi.org.models import Organization, Role, User
@@ -434,7 +435,7 @@ def scan(*, organization: Organization | None = None) -> ScanResult:
         result.seconds = time.monotonic() - started
         audit_record(
             actor=None,
-            action="alerts.scan",
+            action=AuditAction.ALERTS_SCAN,
             obj=organization if organization is not None else _Installation(),
             organization=organization,
             summary=(

@@ -16,6 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.keys import Keyring, keyring
 from theodoi.audit.models import AuditEvent, AuditHead
 from theodoi.org.models import Organization, User
@@ -87,7 +88,7 @@ def _lock_head() -> AuditHead:
 def audit_record(
     *,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     obj: models.Model,
     organization: Organization | None = None,
     summary: str = "",
@@ -95,11 +96,17 @@ def audit_record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chained audit trail. Call inside the caller's transaction: the
-    head row stays locked until it commits, which serializes concurrent writers."""
+    head row stays locked until it commits, which serializes concurrent writers.
+
+    ``action`` must be a member of ``AuditAction``: a free string would be an action nobody
+    registered, with no label on the pages that show the trail."""
+    if not isinstance(action, AuditAction):
+        raise ValueError(f"{action!r} is not an AuditAction; add it to theodoi/audit/actions.py")
     with transaction.atomic(savepoint=False):
         return _append(
             actor=actor if actor is not None and actor.pk else None,
-            action=action,
+            # The stored value, as a plain string: what the record's hash covers.
+            action=action.value,
             obj=obj,
             organization=organization,
             summary=summary,
@@ -149,7 +156,7 @@ def seal_legacy_chain(
         ring = keyring()
         event = event_model(
             at=timezone.now(),
-            action="audit.keyed",
+            action=AuditAction.AUDIT_KEYED,
             object_type="audit.audithead",
             object_id="1",
             summary=f"Nhật ký được khóa bằng khóa {ring.current_id} từ bản ghi này.",

@@ -31,6 +31,7 @@ from django.db import connection, transaction
 
 from theodoi.alerts.models import Alert
 from theodoi.alerts.services import scan
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core.clock import today as clock_today
 from theodoi.core.samplepdf import tiny_pdf
@@ -427,7 +428,7 @@ class _Generator:
         with transaction.atomic():
             audit_record(
                 actor=None,
-                action="synthetic.create",
+                action=AuditAction.SYNTHETIC_CREATE,
                 obj=province,
                 organization=province,
                 summary=(

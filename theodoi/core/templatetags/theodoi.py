@@ -78,29 +78,6 @@ def state_choices():
     return [(state.value, STATE_LABELS[state]) for state in TaskState]
 
 
-AUDIT_ACTION_LABELS = {
-    "plan.create": _("Plan created"),
-    "section.create": _("Section created"),
-    "task.create": _("Task created"),
-    "task.update": _("Task changed"),
-    "indicator.create": _("Indicator created"),
-    "directive.create": _("Directive given"),
-    "directive.answer": _("Directive answered"),
-    "report.submit": _("Report submitted"),
-    "report.export": _("Report exported"),
-    "evidence.upload": _("Evidence attached"),
-    "evidence.accepted": _("Evidence accepted"),
-    "evidence.rejected": _("Evidence rejected"),
-}
-
-
-@register.filter
-def audit_action_label(value: str) -> str:
-    """A readable name for an audit action; unknown actions show their code."""
-    label = AUDIT_ACTION_LABELS.get(value)
-    return str(label) if label else value
-
-
 @register.filter
 def period_label(value: str) -> str:
     """ "2026-Q4" → "Quý IV/2026"."""
