@@ -24,7 +24,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from theodoi.alerts import rules
 from theodoi.alerts.models import Alert, AlertDigest
@@ -489,7 +489,8 @@ def digest_message(user: User, alerts: Sequence[Alert]) -> tuple[str, str]:
         "",
     ]
     for number, alert in enumerate(alerts, start=1):
-        label = rules.RULE_LABELS_VI.get(alert.rule, alert.rule)
+        with translation.override("vi"):  # the digest is written in Vietnamese
+            label = alert.get_rule_display()
         lines.append(f"{number}. {label} – {_subject_line(alert)}")
         lines.append(f"   {alert.message}")
         if alert.unit is not None:
