@@ -7,6 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.core.test_access import EVERYONE
 from tests.factories import OrganizationFactory, UnitFactory, UserFactory
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.models import AuditEvent
 from theodoi.audit.services import audit_record
 from theodoi.audit.verify import verify_chain
@@ -132,7 +133,7 @@ def test_a_service_refuses_none_instead_of_skipping_its_check(world):
 
 def test_the_system_is_recorded_as_no_person_and_the_chain_verifies(world):
     with transaction.atomic():
-        event = audit_record(actor=SYSTEM, action="test.system", obj=world.ward_a)
+        event = audit_record(actor=SYSTEM, action=AuditAction.ALERTS_SCAN, obj=world.ward_a)
     assert AuditEvent.objects.get(pk=event.pk).actor_id is None
     assert verify_chain().ok
 

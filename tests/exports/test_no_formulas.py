@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from tests.exports.conftest import PERIOD
 from theodoi.assessment import excel
 from theodoi.assessment import services as assessment
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core.access import SYSTEM
 from theodoi.core.spreadsheet import FORMULA_STARTS
@@ -60,7 +61,7 @@ def _audit_csv(quarter, client):
     world.ward_a.save()
     audit_record(
         actor=SYSTEM,
-        action="task.update",
+        action=AuditAction.TASK_UPDATE,
         obj=world.plan_a,
         organization=world.ward_a,
         summary=LINK,

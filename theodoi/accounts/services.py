@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core.access import SYSTEM, Actor, can_manage_user
 from theodoi.org.models import User
@@ -85,7 +86,7 @@ def password_reset_requested(*, users: list[User]) -> None:
         log.info("Password reset asked for an address without an active account.")
     for user in users:
         # Nobody is signed in: the system records the request it received.
-        _audit(user, "user.password_reset.request", actor=SYSTEM)
+        _audit(user, AuditAction.USER_PASSWORD_RESET_REQUEST, actor=SYSTEM)
 
 
 @transaction.atomic
@@ -93,13 +94,13 @@ def password_reset_done(*, user: User) -> None:
     """After a person set a new password from a reset link: audit, and end any sign-in wait for
     their user name (from every address) so they can sign in at once."""
     axes_reset(username=user.get_username())
-    _audit(user, "user.password_reset", actor=user)
+    _audit(user, AuditAction.USER_PASSWORD_RESET, actor=user)
 
 
 @transaction.atomic
 def password_changed(*, user: User) -> None:
     """After a signed-in person changed their own password."""
-    _audit(user, "user.password_change", actor=user)
+    _audit(user, AuditAction.USER_PASSWORD_CHANGE, actor=user)
 
 
 @transaction.atomic
@@ -113,11 +114,11 @@ def reset_link_issue(*, actor: User, user: User, request: HttpRequest) -> str:
             "đặt lại mật khẩu."
         )
     link = reset_url(request, user)
-    _audit(user, "user.password_reset.link", actor=actor)
+    _audit(user, AuditAction.USER_PASSWORD_RESET_LINK, actor=actor)
     return link
 
 
-def _audit(user: User, action: str, *, actor: Actor) -> None:
+def _audit(user: User, action: AuditAction, *, actor: Actor) -> None:
     # The link or password itself is never recorded: only who, whose account, and what.
     audit_record(
         actor=actor, action=action, obj=user, organization=user.organization, summary=user.username

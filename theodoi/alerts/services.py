@@ -24,10 +24,11 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from theodoi.alerts import rules
 from theodoi.alerts.models import Alert, AlertDigest
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core.access import SYSTEM, alert_digest_audience, alerts_concerning
 from theodoi.core.clock import today as clock_today
@@ -435,7 +436,7 @@ def scan(*, organization: Organization | None = None) -> ScanResult:
         result.seconds = time.monotonic() - started
         audit_record(
             actor=SYSTEM,
-            action="alerts.scan",
+            action=AuditAction.ALERTS_SCAN,
             obj=organization if organization is not None else _Installation(),
             organization=organization,
             summary=(
@@ -486,7 +487,8 @@ def digest_message(user: User, alerts: Sequence[Alert]) -> tuple[str, str]:
         "",
     ]
     for number, alert in enumerate(alerts, start=1):
-        label = rules.RULE_LABELS_VI.get(alert.rule, alert.rule)
+        with translation.override("vi"):  # the digest is written in Vietnamese
+            label = alert.get_rule_display()
         lines.append(f"{number}. {label} – {_subject_line(alert)}")
         lines.append(f"   {alert.message}")
         if alert.unit is not None:

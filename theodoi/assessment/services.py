@@ -16,6 +16,7 @@ from django.utils import timezone
 from theodoi.assessment import framework as frameworks
 from theodoi.assessment import scoring, sources
 from theodoi.assessment.models import Answer, Campaign, Framework, Submission
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, Actor, person_of, require
 from theodoi.core.clock import today
@@ -98,7 +99,7 @@ def framework_save(
         ) from exc
     audit_record(
         actor=actor,
-        action="assessment.framework.import",
+        action=AuditAction.ASSESSMENT_FRAMEWORK_IMPORT,
         obj=row,
         organization=ward,
         summary=f"{row} ← {source_name}" if source_name else str(row),
@@ -152,7 +153,7 @@ def campaign_open(
     Submission.objects.bulk_create(Submission(campaign=campaign, unit=unit) for unit in chosen)
     audit_record(
         actor=actor,
-        action="assessment.campaign.open",
+        action=AuditAction.ASSESSMENT_CAMPAIGN_OPEN,
         obj=campaign,
         organization=ward,
         summary=f"{campaign.name}: {len(chosen)} đơn vị",
@@ -174,7 +175,7 @@ def campaign_close(*, actor: User, campaign: Campaign) -> Campaign:
     campaign.save(update_fields=["status", "closed_at"])
     audit_record(
         actor=actor,
-        action="assessment.campaign.close",
+        action=AuditAction.ASSESSMENT_CAMPAIGN_CLOSE,
         obj=campaign,
         organization=campaign.organization,
         summary=campaign.name,
@@ -289,7 +290,7 @@ def answers_save(
         _bump(submission)
         audit_record(
             actor=actor,
-            action="assessment.answers.save",
+            action=AuditAction.ASSESSMENT_ANSWERS_SAVE,
             obj=submission,
             organization=submission.campaign.organization,
             summary=f"{submission.unit.name}: {len(after)} câu trả lời",
@@ -320,7 +321,7 @@ def sources_refresh(
         _bump(submission)
         audit_record(
             actor=actor,
-            action="assessment.sources.refresh",
+            action=AuditAction.ASSESSMENT_SOURCES_REFRESH,
             obj=submission,
             organization=campaign.organization,
             summary=f"{submission.unit.name}: {len(after)} câu trả lời từ dữ liệu theo dõi",
@@ -360,7 +361,7 @@ def submission_submit(
     )
     audit_record(
         actor=actor,
-        action="assessment.submit",
+        action=AuditAction.ASSESSMENT_SUBMIT,
         obj=submission,
         organization=submission.campaign.organization,
         summary=f"{submission.unit.name}: {_points(result)}",
@@ -370,6 +371,13 @@ def submission_submit(
 
 def _points(result: scoring.Result) -> str:
     return f"{scoring._round(result.points)}/{scoring._round(result.max_points)} điểm"
+
+
+# The audit action of each decision the office takes on a submission.
+_DECISION_ACTIONS = {
+    Submission.Status.ACCEPTED: AuditAction.ASSESSMENT_ACCEPTED,
+    Submission.Status.RETURNED: AuditAction.ASSESSMENT_RETURNED,
+}
 
 
 @transaction.atomic
@@ -401,7 +409,7 @@ def submission_decide(
     )
     audit_record(
         actor=actor,
-        action=f"assessment.{status}",
+        action=_DECISION_ACTIONS[status],
         obj=submission,
         organization=submission.campaign.organization,
         summary=f"{submission.unit.name}" + (f": {reason}" if reason else ""),
@@ -446,7 +454,7 @@ def answer_adjust(
     _bump(submission)
     audit_record(
         actor=actor,
-        action="assessment.adjust",
+        action=AuditAction.ASSESSMENT_ADJUST,
         obj=row,
         organization=submission.campaign.organization,
         summary=f"{submission.unit.name} · {code}: {reason}"[:300],

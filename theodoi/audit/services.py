@@ -16,6 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.keys import Keyring, keyring
 from theodoi.audit.models import AuditEvent, AuditHead
 from theodoi.core.access import Actor, person_of
@@ -88,7 +89,7 @@ def _lock_head() -> AuditHead:
 def audit_record(
     *,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     obj: models.Model,
     organization: Organization | None = None,
     summary: str = "",
@@ -99,12 +100,17 @@ def audit_record(
     head row stays locked until it commits, which serializes concurrent writers.
 
     ``actor`` SYSTEM (a command, the demo, the alert scan) is recorded as no person, as system
-    writes always were: the record's hash covers an empty actor. ``None`` is a TypeError."""
+    writes always were: the record's hash covers an empty actor. ``None`` is a TypeError.
+    ``action`` must be a member of ``AuditAction``: a free string would be an action nobody
+    registered, with no label on the pages that show the trail."""
     person = person_of(actor)
+    if not isinstance(action, AuditAction):
+        raise ValueError(f"{action!r} is not an AuditAction; add it to theodoi/audit/actions.py")
     with transaction.atomic(savepoint=False):
         return _append(
             actor=person if person is not None and person.pk else None,
-            action=action,
+            # The stored value, as a plain string: what the record's hash covers.
+            action=action.value,
             obj=obj,
             organization=organization,
             summary=summary,
@@ -154,7 +160,7 @@ def seal_legacy_chain(
         ring = keyring()
         event = event_model(
             at=timezone.now(),
-            action="audit.keyed",
+            action=AuditAction.AUDIT_KEYED,
             object_type="audit.audithead",
             object_id="1",
             summary=f"Nhật ký được khóa bằng khóa {ring.current_id} từ bản ghi này.",

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from theodoi.audit.actions import AuditAction, action_label
 from theodoi.audit.models import AuditEvent
 from theodoi.audit.services import audit_record
 from theodoi.core.access import Action, can, org_scope
@@ -19,6 +20,7 @@ COLUMNS = [
     "actor",
     "organization",
     "action",
+    "action_label",
     "object_type",
     "object_id",
     "summary",
@@ -43,6 +45,7 @@ def _rows(events):
             event.actor.username if event.actor else "",
             event.organization.name if event.organization else "",
             event.action,
+            action_label(event.action),
             event.object_type,
             event.object_id,
             event.summary,
@@ -65,7 +68,7 @@ def audit_export(request):
     )
     audit_record(
         actor=request.user,
-        action="audit.export",
+        action=AuditAction.AUDIT_EXPORT,
         obj=request.user,
         organization=request.user.organization,
         summary="audit.csv",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.budget.models import BudgetLine, WardBudget
 from theodoi.core.access import Action, Actor, can, require
@@ -65,7 +66,7 @@ def budget_lines_create(
     for line in lines:
         audit_record(
             actor=actor,
-            action="budget.create",
+            action=AuditAction.BUDGET_CREATE,
             obj=line,
             organization=plan.organization,
             summary=f"{content[:150]} ({line.year}): {line.estimate}",
@@ -146,7 +147,7 @@ def budget_line_record(
         )
     audit_record(
         actor=actor,
-        action="budget.record",
+        action=AuditAction.BUDGET_RECORD,
         obj=line,
         organization=line.plan.organization,
         summary=f"{line.content[:120]} ({line.year}): giao {allocated}, giải ngân {disbursed}",
@@ -185,7 +186,7 @@ def ward_budget_record(
     record.save()
     audit_record(
         actor=actor,
-        action="budget.ward_total",
+        action=AuditAction.BUDGET_WARD_TOTAL,
         obj=record,
         organization=organization,
         summary=f"{year}: {amount}",

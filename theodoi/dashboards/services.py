@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, can, can_edit_catalogue
 from theodoi.dashboards.models import IndicatorCatalogue, IndicatorCatalogueLink
@@ -40,7 +41,7 @@ def catalogue_create(
     )
     audit_record(
         actor=actor,
-        action="catalogue.create",
+        action=AuditAction.CATALOGUE_CREATE,
         obj=entry,
         organization=actor.organization,
         summary=str(entry),
@@ -71,7 +72,7 @@ def catalogue_link(
         # The deleted row has no pk any more: the audit event names the indicator.
         audit_record(
             actor=actor,
-            action="indicator.catalogue_unlink",
+            action=AuditAction.INDICATOR_CATALOGUE_UNLINK,
             obj=indicator,
             organization=ward,
             summary=f"{indicator.name[:80]} ✕ {code}",
@@ -85,7 +86,7 @@ def catalogue_link(
     )
     audit_record(
         actor=actor,
-        action="indicator.catalogue_link",
+        action=AuditAction.INDICATOR_CATALOGUE_LINK,
         obj=indicator,
         organization=ward,
         summary=f"{indicator.name[:80]} → {catalogue.code}",

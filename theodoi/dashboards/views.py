@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from theodoi.core.access import Action, can, can_edit_catalogue
 from theodoi.core.clock import today
-from theodoi.core.templatetags.theodoi import STATE_COLOURS, STATE_LABELS
+from theodoi.core.templatetags.theodoi import STATE_COLOURS
 from theodoi.dashboards import measures, selectors, services
 from theodoi.dashboards.measures import IndicatorStatus
 from theodoi.dashboards.models import IndicatorCatalogue
@@ -32,7 +32,7 @@ def _state_charts(board: selectors.WardDashboard) -> tuple[dict, dict]:
     states = list(TaskState)
     doughnut = {
         "kind": "doughnut",
-        "labels": [str(STATE_LABELS[s]) for s in states],
+        "labels": [s.label for s in states],
         "values": [board.counts[s.value] for s in states],
         "colours": [STATE_COLOURS[s] for s in states],
     }
@@ -40,8 +40,7 @@ def _state_charts(board: selectors.WardDashboard) -> tuple[dict, dict]:
         "kind": "trend",
         "labels": [day.strftime("%d/%m/%Y") for day in board.trend_days],
         "series": [
-            {"label": str(STATE_LABELS[s]), "colour": STATE_COLOURS[s], "values": board.trend[s]}
-            for s in states
+            {"label": s.label, "colour": STATE_COLOURS[s], "values": board.trend[s]} for s in states
         ],
     }
     return doughnut, trend

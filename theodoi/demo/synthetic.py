@@ -31,6 +31,7 @@ from django.db import connection, transaction
 
 from theodoi.alerts.models import Alert
 from theodoi.alerts.services import scan
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core.access import SYSTEM
 from theodoi.core.clock import today as clock_today
@@ -428,7 +429,7 @@ class _Generator:
         with transaction.atomic():
             audit_record(
                 actor=SYSTEM,
-                action="synthetic.create",
+                action=AuditAction.SYNTHETIC_CREATE,
                 obj=province,
                 organization=province,
                 summary=(

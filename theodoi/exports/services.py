@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.anchor import current_anchor
 from theodoi.audit.services import audit_record
 from theodoi.core.access import Action, Actor, can
@@ -135,7 +136,7 @@ def report_export(
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="report.export",
+            action=AuditAction.REPORT_EXPORT,
             obj=plan,
             organization=plan.organization,
             summary=f"{fmt.upper()} {period.label_vi()}",

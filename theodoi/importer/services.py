@@ -16,10 +16,12 @@ from typing import Any
 
 from django.db import transaction
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.budget import services as budget_services
 from theodoi.core.access import Action, Actor, require
 from theodoi.importer.draft import Draft, DraftTask
+from theodoi.importer.models import ImportDraft
 from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
 from theodoi.org.models import Organization, Unit, User
@@ -188,7 +190,7 @@ def import_draft(
         draft.warnings.append(REIMPORT_NOTE)
     audit_record(
         actor=actor,
-        action="plan.import",
+        action=AuditAction.PLAN_IMPORT,
         obj=result.plan,
         organization=ward,
         summary=f"{source_name or 'document'}: +{result.tasks_added} tasks, "
@@ -473,13 +475,20 @@ def import_draft_create(
     )
     audit_record(
         actor=actor,
-        action="import.upload",
+        action=AuditAction.IMPORT_UPLOAD,
         obj=stored,
         organization=ward,
         summary=f"{source_name}: {len(draft.tasks)} tasks, {len(draft.warnings)} warnings",
         after={"sha256": sha256, "tasks": len(draft.tasks), "indicators": len(draft.indicators)},
     )
     return stored
+
+
+# The audit action of each way a draft ends.
+_CLOSE_ACTIONS = {
+    ImportDraft.Status.SAVED: AuditAction.IMPORT_SAVED,
+    ImportDraft.Status.DISCARDED: AuditAction.IMPORT_DISCARDED,
+}
 
 
 @transaction.atomic
@@ -489,7 +498,7 @@ def import_draft_close(*, actor: User, stored, status: str, plan: Plan | None = 
     stored.save(update_fields=["status", "plan"])
     audit_record(
         actor=actor,
-        action=f"import.{status}",
+        action=_CLOSE_ACTIONS[status],
         obj=stored,
         organization=stored.organization,
         summary=stored.source_name,

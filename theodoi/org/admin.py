@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import (
     can_manage_organizations,
@@ -31,6 +32,21 @@ class ScopedOrganizationFilter(admin.RelatedFieldListFilter):
         return field.get_choices(
             include_blank=False, ordering=ordering, limit_choices_to={"pk__in": allowed}
         )
+
+
+# What the audit trail calls each save and delete made here. People are deactivated, never
+# deleted, so a person has no delete action.
+_CREATED = {
+    Organization: AuditAction.ORGANIZATION_CREATE,
+    Unit: AuditAction.UNIT_CREATE,
+    User: AuditAction.USER_CREATE,
+}
+_CHANGED = {
+    Organization: AuditAction.ORGANIZATION_UPDATE,
+    Unit: AuditAction.UNIT_UPDATE,
+    User: AuditAction.USER_UPDATE,
+}
+_DELETED = {Organization: AuditAction.ORGANIZATION_DELETE, Unit: AuditAction.UNIT_DELETE}
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -78,7 +94,7 @@ class ScopedAdmin(admin.ModelAdmin):
             before.pop("password", None)
         audit_record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
+            action=(_CHANGED if change else _CREATED)[type(obj)],
             obj=obj,
             organization=self._organization_of(obj),
             summary=str(obj),
@@ -91,7 +107,7 @@ class ScopedAdmin(admin.ModelAdmin):
         before.pop("password", None)
         audit_record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.delete",
+            action=_DELETED[type(obj)],
             obj=obj,
             organization=self._organization_of(obj),
             summary=str(obj),
@@ -182,7 +198,7 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
             after.pop("password", None)
             audit_record(
                 actor=request.user,
-                action="user.deactivate",
+                action=AuditAction.USER_DEACTIVATE,
                 obj=user,
                 organization=user.organization,
                 summary=str(user),

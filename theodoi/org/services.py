@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, Actor, require
 from theodoi.core.text import fold_key
@@ -19,7 +20,7 @@ def organization_create(
     organization = Organization.objects.create(name=name, code=code, kind=kind, parent=parent)
     audit_record(
         actor=actor,
-        action="organization.create",
+        action=AuditAction.ORGANIZATION_CREATE,
         obj=organization,
         organization=organization,
         summary=name,
@@ -58,7 +59,7 @@ def unit_create(
         UnitAlias.objects.create(unit=unit, alias=alias)
     audit_record(
         actor=actor,
-        action="unit.create",
+        action=AuditAction.UNIT_CREATE,
         obj=unit,
         organization=organization,
         summary=name,
@@ -103,7 +104,7 @@ def user_create(
     after.pop("password", None)
     audit_record(
         actor=actor,
-        action="user.create",
+        action=AuditAction.USER_CREATE,
         obj=user,
         organization=organization,
         summary=username,

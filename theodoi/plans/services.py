@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, Actor, require
 from theodoi.org.models import Organization, Unit
@@ -82,7 +83,7 @@ def plan_create(
     plan.parents.set(list(parents))
     audit_record(
         actor=actor,
-        action="plan.create",
+        action=AuditAction.PLAN_CREATE,
         obj=plan,
         organization=organization,
         summary=str(plan),
@@ -101,7 +102,7 @@ def section_create(
     section = Section.objects.create(plan=plan, code=code, title=title, order=order)
     audit_record(
         actor=actor,
-        action="section.create",
+        action=AuditAction.SECTION_CREATE,
         obj=section,
         organization=plan.organization,
         summary=str(section),
@@ -204,7 +205,7 @@ def task_create(
     }
     audit_record(
         actor=actor,
-        action="task.create",
+        action=AuditAction.TASK_CREATE,
         obj=task,
         organization=plan.organization,
         summary=str(task)[:200],
@@ -298,7 +299,7 @@ def task_update(
     after = snapshot(task) | _unit_ids(task)
     audit_record(
         actor=actor,
-        action="task.update",
+        action=AuditAction.TASK_UPDATE,
         obj=task,
         organization=task.plan.organization,
         summary=str(task)[:200],
@@ -367,7 +368,7 @@ def indicator_create(
         )
     audit_record(
         actor=actor,
-        action="indicator.create",
+        action=AuditAction.INDICATOR_CREATE,
         obj=indicator,
         organization=plan.organization,
         summary=name[:200],

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, can
 from theodoi.org.models import Organization, User
@@ -46,7 +47,7 @@ def score_scale_update(
     )
     audit_record(
         actor=actor,
-        action="ranking.scale",
+        action=AuditAction.RANKING_SCALE,
         obj=record,
         organization=organization,
         summary=f"{summary}; −{scoring.format_decimal(scale.late_report_penalty)}/ngày chậm",

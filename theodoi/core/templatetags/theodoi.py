@@ -8,12 +8,6 @@ from theodoi.plans.states import TaskState
 
 register = template.Library()
 
-STATE_LABELS = {
-    TaskState.DONE_ON_TIME: _("Done on time"),
-    TaskState.DONE_LATE: _("Done late"),
-    TaskState.OPEN_NOT_DUE: _("Open, not yet due"),
-    TaskState.OPEN_OVERDUE: _("Open, overdue"),
-}
 STATE_COLOURS = {
     TaskState.DONE_ON_TIME: "success",
     TaskState.DONE_LATE: "info",
@@ -44,7 +38,7 @@ RECURRENCE_LABELS = {
 @register.filter
 def state_label(value: str) -> str:
     try:
-        return str(STATE_LABELS[TaskState(value)])
+        return TaskState(value).label
     except ValueError:
         return ""
 
@@ -75,30 +69,7 @@ def recurrence_label(value: str) -> str:
 
 @register.simple_tag
 def state_choices():
-    return [(state.value, STATE_LABELS[state]) for state in TaskState]
-
-
-AUDIT_ACTION_LABELS = {
-    "plan.create": _("Plan created"),
-    "section.create": _("Section created"),
-    "task.create": _("Task created"),
-    "task.update": _("Task changed"),
-    "indicator.create": _("Indicator created"),
-    "directive.create": _("Directive given"),
-    "directive.answer": _("Directive answered"),
-    "report.submit": _("Report submitted"),
-    "report.export": _("Report exported"),
-    "evidence.upload": _("Evidence attached"),
-    "evidence.accepted": _("Evidence accepted"),
-    "evidence.rejected": _("Evidence rejected"),
-}
-
-
-@register.filter
-def audit_action_label(value: str) -> str:
-    """A readable name for an audit action; unknown actions show their code."""
-    label = AUDIT_ACTION_LABELS.get(value)
-    return str(label) if label else value
+    return [(state.value, state.label) for state in TaskState]
 
 
 @register.filter
