@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from theodoi.core.clock import today
+from theodoi.core.forms import first_error
 from theodoi.ranking import scoring, selectors, services
+from theodoi.ranking.forms import ScaleForm
 
 QUARTERS = [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]
 
@@ -67,15 +69,6 @@ def ranking(request, ward_id: int | None = None):
     )
 
 
-def _posted_bands(post) -> list[dict[str, str]]:
-    """The rows of the scale form, blank rows left out."""
-    return [
-        {"min": low.strip(), "points": points.strip()}
-        for low, points in zip(post.getlist("min"), post.getlist("points"), strict=False)
-        if low.strip() or points.strip()
-    ]
-
-
 @login_required
 def scale_edit(request, ward_id: int):
     """The ward's point scale: bands of the on-time percentage and the late-report penalty."""
@@ -89,14 +82,17 @@ def scale_edit(request, ward_id: int):
     ]
     penalty = scoring.format_decimal(scale.late_report_penalty)
     if request.method == "POST":
-        bands = _posted_bands(request.POST)
-        penalty = request.POST.get("late_report_penalty", "")
+        form = ScaleForm(request.POST)
+        bands = form.typed_rows()
+        penalty = str(form.data.get("late_report_penalty", ""))[:40]
         try:
+            if not form.is_valid():
+                raise services.ScaleError(first_error(form))
             services.score_scale_update(
                 actor=request.user,
                 organization=ward,
-                bands=bands,
-                late_report_penalty=penalty,
+                bands=form.bands(),
+                late_report_penalty=form.cleaned_data["late_report_penalty"],
             )
         except services.ScaleError as exc:
             messages.error(request, str(exc))
