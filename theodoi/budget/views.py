@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from theodoi.budget import forms, selectors, services
 from theodoi.core.access import Action, can, require
-from theodoi.core.forms import first_error
+from theodoi.core.forms import first_error, typed
 from theodoi.plans.selectors import plan_get_for_user
 
 
@@ -56,7 +56,7 @@ def plan_budget(request, pk: int):
 
 
 def _typed(form, *names) -> dict[str, str]:
-    return {name: str(form.data.get(name, ""))[:200] for name in names}
+    return {name: typed(form, name, limit=200) for name in names}
 
 
 @login_required

@@ -242,3 +242,14 @@ def first_error(form: forms.BaseForm) -> str:
 def error_messages(form: forms.BaseForm) -> list[str]:
     """Every message of the form, field by field, for a notice above the form."""
     return [str(message) for errors in form.errors.values() for message in errors]
+
+
+def typed(form: forms.BaseForm, name: str, *, limit: int = 1000) -> str:
+    """What the person typed into ``name``, to show again beside an error: cut to ``limit``
+    and without the characters no page can carry (a lone UTF-16 half would break the answer)."""
+    return shown_text(form.data.get(name, ""), limit=limit)
+
+
+def shown_text(value: object, *, limit: int = 1000) -> str:
+    text = str(value if value is not None else "")[:limit].replace("\x00", "")
+    return inputs.strip_lone_surrogates(text)

@@ -6,7 +6,7 @@ commands), so the form only collects the rows as typed and keeps them for a refu
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from theodoi.core.forms import TextField, TextListField
+from theodoi.core.forms import TextField, TextListField, shown_text
 
 
 class ScaleForm(forms.Form):
@@ -28,7 +28,7 @@ class ScaleForm(forms.Form):
         """The rows as posted, for a form shown again after an error."""
         lows, points = self.data.getlist("min")[:100], self.data.getlist("points")[:100]
         return [
-            {"min": low[:40], "points": point[:40]}
+            {"min": shown_text(low, limit=40), "points": shown_text(point, limit=40)}
             for low, point in zip(lows, points, strict=False)
             if low.strip() or point.strip()
         ]

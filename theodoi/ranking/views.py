@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from theodoi.core.clock import today
-from theodoi.core.forms import first_error
+from theodoi.core.forms import first_error, typed
 from theodoi.ranking import scoring, selectors, services
 from theodoi.ranking.forms import ScaleForm
 
@@ -84,7 +84,7 @@ def scale_edit(request, ward_id: int):
     if request.method == "POST":
         form = ScaleForm(request.POST)
         bands = form.typed_rows()
-        penalty = str(form.data.get("late_report_penalty", ""))[:40]
+        penalty = typed(form, "late_report_penalty", limit=40)
         try:
             if not form.is_valid():
                 raise services.ScaleError(first_error(form))
