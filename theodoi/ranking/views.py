@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from theodoi.core.clock import today
-from theodoi.core.forms import first_error, typed
+from theodoi.core.forms import first_error, typed, whole_number
 from theodoi.ranking import scoring, selectors, services
 from theodoi.ranking.forms import ScaleForm
 
@@ -17,8 +17,7 @@ QUARTERS = [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]
 
 def _filters(request, day) -> tuple[int, int | None]:
     """The year and quarter asked for; the current year, whole, when missing or not a number."""
-    raw_year = request.GET.get("year", "")
-    year = int(raw_year) if raw_year.isascii() and raw_year.isdigit() else day.year
+    year = whole_number(request.GET.get("year")) or day.year
     if not 2000 <= year <= 2100:
         year = day.year
     raw_quarter = request.GET.get("quarter", "")
