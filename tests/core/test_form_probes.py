@@ -149,3 +149,10 @@ def test_a_vietnamese_amount_is_read_by_the_form(world, client):
     assert response.status_code == 302
     line.refresh_from_db()
     assert line.allocated == Decimal("1234.5") and line.disbursed is None
+
+
+def test_a_missing_catalogue_code_is_named_in_the_message(world):
+    client = _client(world.people.upper)
+    response = client.post(reverse("catalogue_create"), {"code": " ", "name": "Tỷ lệ"}, follow=True)
+
+    assert "Mã: chưa được nhập." in response.content.decode()

@@ -48,7 +48,11 @@ class TextField(forms.CharField):
         )
         if problem:
             raise ValidationError(problem, code="text")
-        self.validate(value)
+        if self.required and not value:
+            raise ValidationError(
+                _("%(label)s: this field is required.") % {"label": self.label or _("Text")},
+                code="required",
+            )
         self.run_validators(value)
         return value
 

@@ -33,7 +33,9 @@ def import_upload(request):
         form = UploadForm(request.POST, request.FILES)
         upload = form.cleaned_data["document"] if form.is_valid() else None
         limit = settings.THEODOI_IMPORT_MAX_MB * 1024 * 1024
-        if upload is None:
+        if not form.is_valid():
+            error = first_error(form)  # an empty file, a file field sent as text
+        elif upload is None:
             error = _("Choose the plan document to upload.")
         elif upload.size > limit:
             error = _(
