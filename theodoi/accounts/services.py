@@ -1,5 +1,5 @@
 """Account writes: password reset requests and resets, admin-issued reset links, password
-changes. Each is audited; a finished reset also ends any sign-in wait for that user name."""
+changes, two-factor sign-in turned on and off. Each is audited; a finished reset also ends any sign-in wait for that user name."""
 
 import hashlib
 import logging
@@ -14,7 +14,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from theodoi.accounts.otp import confirmed_device
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core.access import SYSTEM, Actor, can_manage_user
@@ -123,3 +125,40 @@ def _audit(user: User, action: AuditAction, *, actor: Actor) -> None:
     audit_record(
         actor=actor, action=action, obj=user, organization=user.organization, summary=user.username
     )
+
+
+# --- Two-factor sign-in -------------------------------------------------------------------------
+
+
+def two_factor_pending_device(*, user: User) -> TOTPDevice:
+    """The authenticator being enrolled (not yet confirmed), created on first visit."""
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if pending is None:
+        pending = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return pending
+
+
+@transaction.atomic
+def two_factor_enable(*, user: User, device: TOTPDevice, code: str) -> bool:
+    """Turn two-factor sign-in on once ``code`` proves the person's app holds the secret of
+    ``device``; any other device of theirs is removed. False (nothing changed) for a wrong
+    code. Audited, like every change to how a person signs in."""
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(code):
+        return False
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    _audit(user, AuditAction.USER_TWO_FACTOR_ENABLE, actor=user)
+    return True
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User, code: str) -> bool:
+    """Turn two-factor sign-in off after a current code (a stolen open session alone cannot).
+    False (nothing changed) for a wrong code or when it was not on. Audited."""
+    device = confirmed_device(user)
+    if device is None or not device.verify_token(code):
+        return False
+    TOTPDevice.objects.filter(user=user).delete()
+    _audit(user, AuditAction.USER_TWO_FACTOR_DISABLE, actor=user)
+    return True

@@ -76,6 +76,8 @@ class AuditAction(models.TextChoices):
     USER_PASSWORD_RESET = "user.password_reset", _("Password reset through a link")
     USER_PASSWORD_RESET_LINK = "user.password_reset.link", _("Password reset link created")
     USER_PASSWORD_CHANGE = "user.password_change", _("Password changed by the user")
+    USER_TWO_FACTOR_ENABLE = "user.two_factor.enable", _("Two-step sign-in turned on")
+    USER_TWO_FACTOR_DISABLE = "user.two_factor.disable", _("Two-step sign-in turned off")
     # The HTTP API
     API_TOKEN_ISSUE = "api.token.issue", _("API token issued")
     API_TOKEN_REVOKE = "api.token.revoke", _("API token revoked")

@@ -1,6 +1,5 @@
 """Writes to budget lines: atomic, permission-checked, audited like every other write."""
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,7 +11,7 @@ from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.budget.models import BudgetLine, WardBudget
 from theodoi.core.access import Action, Actor, can, require
-from theodoi.core.numbers import parse_number
+from theodoi.core.numbers import parse_typed_number
 from theodoi.org.models import Organization, User
 from theodoi.plans.models import Plan, Section, Task
 
@@ -78,7 +77,6 @@ def budget_lines_create(
 # --- Allocated and disbursed amounts, the ward's total budget ---------------------------------
 
 _LIMIT = Decimal("1e13")  # the money columns hold 16 digits, 3 after the point
-_NUMBER_TEXT = re.compile(r"[\s\d.,+-]+")
 
 
 def _amount(value, label: str) -> Decimal | None:
@@ -90,7 +88,7 @@ def _amount(value, label: str) -> Decimal | None:
         number: Decimal | None = Decimal(value)
     else:
         text = str(value).strip()
-        number = parse_number(text) if _NUMBER_TEXT.fullmatch(text) else None
+        number = parse_typed_number(text)
         if number is None:
             raise BudgetError(f"{label} phải là số triệu đồng (ví dụ 1.200 hoặc 12,5).")
     assert number is not None

@@ -120,6 +120,12 @@ def has_unit_role(user: "Actor") -> bool:
     return bool(user.is_authenticated and user.role in UNIT_ROLES)
 
 
+def needs_unit(person: "User") -> bool:
+    """A unit officer or head must be placed in a unit: every rule of their work reads it. An
+    installation superuser acts above the tree and needs none."""
+    return has_unit_role(person) and not person.is_superuser
+
+
 def limited_to_own_unit(user: "Actor") -> bool:
     """Unit officers and heads see only their own unit's things (its alerts, its line of the
     ranking, its self-assessment); leaders, the standing office, admins and the upper level

@@ -77,6 +77,11 @@ def has_lone_surrogate(text: str) -> bool:
     return _LONE_SURROGATE.search(text) is not None
 
 
+def strip_lone_surrogates(text: str) -> str:
+    """``text`` without halves of UTF-16 pairs, so it can be shown back on a page."""
+    return _LONE_SURROGATE.sub("", text)
+
+
 def text_problem(value: str | None, *, label: str, limit: int = TEXT_MAX) -> str | None:
     """Why a typed text cannot be kept (a Vietnamese sentence), or None."""
     text = value or ""

@@ -11,21 +11,16 @@ from django.views.decorators.http import require_POST
 
 from theodoi.core.access import Action, can, can_edit_catalogue
 from theodoi.core.clock import today
+from theodoi.core.forms import first_error, whole_number
 from theodoi.core.templatetags.theodoi import STATE_COLOURS
 from theodoi.dashboards import measures, selectors, services
+from theodoi.dashboards.forms import CatalogueEntryForm, CatalogueLinkForm
 from theodoi.dashboards.measures import IndicatorStatus
 from theodoi.dashboards.models import IndicatorCatalogue
 from theodoi.dashboards.templatetags.dashboards import STATUS_COLOURS
 from theodoi.plans import selectors as plan_selectors
 from theodoi.plans.models import Indicator
 from theodoi.plans.states import TaskState
-
-
-def _id_or_none(value: str | None) -> int | None:
-    """A database id from a query parameter; anything else is None."""
-    if value and value.isascii() and value.isdigit() and len(value) <= 12:
-        return int(value)
-    return None
 
 
 def _state_charts(board: selectors.WardDashboard) -> tuple[dict, dict]:
@@ -86,7 +81,7 @@ def ward_tasks(request, pk: int):
     day = today()
     ward = selectors.ward_get_for_user(request.user, pk)
     filters = {
-        "unit": _id_or_none(request.GET.get("unit")),
+        "unit": whole_number(request.GET.get("unit")),
         "state": request.GET.get("state", ""),
         "deadline": request.GET.get("deadline", ""),
         "q": request.GET.get("q", "").strip()[:200],
@@ -156,7 +151,8 @@ def indicator_detail(request, pk: int):
 @require_POST
 def indicator_catalogue_link(request, pk: int):
     indicator = selectors.indicator_get_for_user(request.user, pk)
-    entry_id = _id_or_none(request.POST.get("catalogue"))
+    form = CatalogueLinkForm(request.POST)
+    entry_id = form.cleaned_data["catalogue"] if form.is_valid() else None
     entry = get_object_or_404(IndicatorCatalogue, pk=entry_id) if entry_id else None
     services.catalogue_link(actor=request.user, indicator=indicator, catalogue=entry)
     if entry:
@@ -196,14 +192,13 @@ def province_dashboard(request):
 @require_POST
 def catalogue_create(request):
     _require_province(request.user)
+    if not can_edit_catalogue(request.user):
+        raise PermissionDenied  # before the form, so a refused person learns nothing of it
+    form = CatalogueEntryForm(request.POST)
     try:
-        entry = services.catalogue_create(
-            actor=request.user,
-            code=request.POST.get("code", "")[:40],
-            name=request.POST.get("name", "")[:1000],
-            unit_of_measure=request.POST.get("unit_of_measure", "")[:100],
-            comparator=request.POST.get("comparator", Indicator.Comparator.GE),
-        )
+        if not form.is_valid():
+            raise services.CatalogueError(first_error(form))
+        entry = services.catalogue_create(actor=request.user, **form.cleaned_data)
     except services.CatalogueError as error:
         messages.error(request, str(error))
         return redirect("province_dashboard")

@@ -20,7 +20,7 @@ from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.budget import services as budget_services
 from theodoi.core.access import Action, Actor, require
-from theodoi.importer.draft import Draft, DraftTask
+from theodoi.importer.draft import Draft, DraftTask, draft_from_data, draft_to_data, where
 from theodoi.importer.models import ImportDraft
 from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
@@ -505,26 +505,94 @@ def import_draft_close(*, actor: User, stored, status: str, plan: Plan | None = 
     )
 
 
-def import_draft_save(
-    *, actor: User, stored_pk: int, draft: Draft, unit_choices: Mapping[str, int | None]
-) -> ImportResult | None:
-    """Save a checked draft once: the stored draft is locked, and a second click (or a second
-    person) finds it closed and saves nothing (returns None)."""
-    from theodoi.importer.draft import draft_to_data
-    from theodoi.importer.models import ImportDraft
+# --- The review page's corrections, saved in one transaction -----------------------------------
 
+TASK_EDIT_FIELDS = ("code", "title", "lead_units_raw", "coordinating_units_raw", "deadline_text")
+PLAN_EDIT_FIELDS = ("number", "title", "issuer")
+
+
+@dataclass
+class DraftEdits:
+    """What the person changed on the review page (``importer.forms.DraftReviewForm``): only
+    the fields posted are here, so a partial form changes nothing else."""
+
+    plan: dict[str, str] = field(default_factory=dict)
+    issued_on: datetime.date | None = None
+    issued_on_posted: bool = False
+    tasks: dict[int, dict[str, str]] = field(default_factory=dict)
+    deleted: set[int] = field(default_factory=set)
+    shown_units: set[str] = field(default_factory=set)
+    unit_choices: dict[str, int | None] = field(default_factory=dict)
+
+
+def draft_apply_edits(draft: Draft, edits: DraftEdits) -> None:
+    """The person's corrections on the draft in memory: the plan's identity, edited cells,
+    deleted rows (a kept warning says so). Pure; the caller decides what is stored."""
+    for name, value in edits.plan.items():
+        setattr(draft.plan, name, value)
+    if edits.issued_on_posted:
+        draft.plan.issued_on = edits.issued_on
+    kept = []
+    for index, task in enumerate(draft.tasks):
+        if index in edits.deleted:
+            # Stored with the draft: written in Vietnamese whatever the reviewer's language.
+            draft.warnings.append(
+                f"Hàng {where(task.row)} (nhiệm vụ {task.code}) đã được người kiểm tra bỏ đi."
+            )
+            continue
+        for name, value in edits.tasks.get(index, {}).items():
+            setattr(task, name, value)
+        kept.append(task)
+    draft.tasks = kept
+
+
+class DraftNeedsChoices(DraftNotReady):
+    """An edit brought unit names nobody has chosen for yet; the edits are kept in the draft."""
+
+
+def import_draft_update(*, actor: User, stored_pk: int, edits: DraftEdits) -> ImportResult | None:
+    """Apply the review page's corrections to the stored draft and save it into the ward, in
+    one transaction: the draft row is locked, so a second click (or a second person) finds it
+    closed and saves nothing (None).
+
+    When an edit brings unit names that were not on the page, the corrected draft is stored
+    (so the page shows them, with the person's edits) and ``DraftNeedsChoices`` is raised;
+    any other ``DraftNotReady`` leaves the stored draft as it was. Either exception carries
+    the corrected draft as ``draft``, for the page to show what was typed.
+    """
+    needs_choices: DraftNeedsChoices | None = None
     with transaction.atomic():
         stored = ImportDraft.objects.select_for_update(no_key=True).get(pk=stored_pk)
         if stored.status != ImportDraft.Status.OPEN:
             return None
-        result = import_draft(
-            actor=actor,
-            draft=draft,
-            ward=stored.organization,
-            unit_choices=unit_choices,
-            source_name=stored.source_name,
-        )
-        stored.data = draft_to_data(draft)
-        stored.save(update_fields=["data"])
-        import_draft_close(actor=actor, stored=stored, status="saved", plan=result.plan)
-    return result
+        require(actor, Action.MANAGE_PLAN, stored.organization)
+        draft = draft_from_data(stored.data)
+        draft_apply_edits(draft, edits)
+        new_names = set(resolve_draft_units(draft, stored.organization)) - edits.shown_units
+        if new_names:
+            stored.data = draft_to_data(draft)
+            stored.save(update_fields=["data"])
+            needs_choices = DraftNeedsChoices(
+                "Sau khi sửa, có tên đơn vị mới chưa được chọn: "
+                + ", ".join(sorted(new_names))
+                + ". Hãy chọn cho các tên này rồi lưu lại."
+            )
+        else:
+            try:
+                result = import_draft(
+                    actor=actor,
+                    draft=draft,
+                    ward=stored.organization,
+                    unit_choices=edits.unit_choices,
+                    source_name=stored.source_name,
+                )
+            except DraftNotReady as exc:
+                exc.draft = draft  # type: ignore[attr-defined]
+                raise
+            stored.data = draft_to_data(draft)
+            stored.save(update_fields=["data"])
+            import_draft_close(actor=actor, stored=stored, status="saved", plan=result.plan)
+            return result
+    # Raised after the commit: the corrected draft stays stored for the page to show.
+    needs_choices.draft = draft  # type: ignore[attr-defined]
+    raise needs_choices

@@ -82,24 +82,24 @@ def user_create(
     email: str = "",
     position: str = "",
 ) -> User:
+    """A person in the tree; ``User.clean`` holds the rules of their place (the admin's
+    forms apply the same), so a refused place raises ``ValidationError`` before any write."""
     if organization is not None:
         require(actor, Action.MANAGE_ORG, organization)
-    if unit is not None and unit.organization_id != getattr(organization, "pk", None):
-        raise ValueError("a user's unit must belong to the user's organisation")
-    if role in (Role.UNIT_OFFICER, Role.UNIT_HEAD) and unit is None:
-        raise ValueError("unit officers and heads need a unit")
-    user = User.objects.create_user(
-        username=username,
-        password=password,
+    user = User(
+        username=User.normalize_username(username),
         role=role,
         organization=organization,
         unit=unit,
         first_name=first_name,
         last_name=last_name,
-        email=email,
+        email=User.objects.normalize_email(email),
         position=position,
         is_staff=role == Role.ADMIN,
     )
+    user.clean()
+    user.set_password(password)
+    user.save()
     after = snapshot(user)
     after.pop("password", None)
     audit_record(

@@ -19,7 +19,9 @@ Two decisions:
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
+
+from theodoi.core.numbers import parse_typed_number
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -60,14 +62,14 @@ class ScaleError(ValueError):
 def _number(value: object, label: str) -> Decimal:
     if isinstance(value, bool):
         raise ScaleError(f"{label} phải là số.")
-    text = str(value).strip().replace(",", ".") if value is not None else ""
+    text = str(value).strip() if value is not None else ""
     if not text:
         raise ScaleError(f"Hãy nhập {label.lower()}.")
-    try:
-        number = Decimal(text)
-    except InvalidOperation as exc:
-        raise ScaleError(f"{label} phải là số (ví dụ 8 hoặc 7,5), không phải «{value}».") from exc
-    if not number.is_finite():
+    # The one reader of typed numbers ("7,5", "1.200"); "1e999", "NaN" and "²" are not numbers.
+    number = Decimal(text) if isinstance(value, int | float | Decimal) else parse_typed_number(text)
+    if number is None:
+        raise ScaleError(f"{label} phải là số (ví dụ 8 hoặc 7,5), không phải «{text[:40]}».")
+    if not number.is_finite() or abs(number) >= _LIMIT * 10:
         raise ScaleError(f"{label} phải là số.")
     if number != number.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
         raise ScaleError(f"{label} chỉ được có tối đa 2 chữ số thập phân.")

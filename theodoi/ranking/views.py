@@ -9,15 +9,16 @@ from django.utils.translation import gettext as _
 
 from theodoi.core.access import Action, can, limited_to_own_unit
 from theodoi.core.clock import today
+from theodoi.core.forms import first_error, typed, whole_number
 from theodoi.ranking import scoring, selectors, services
+from theodoi.ranking.forms import ScaleForm
 
 QUARTERS = [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]
 
 
 def _filters(request, day) -> tuple[int, int | None]:
     """The year and quarter asked for; the current year, whole, when missing or not a number."""
-    raw_year = request.GET.get("year", "")
-    year = int(raw_year) if raw_year.isascii() and raw_year.isdigit() else day.year
+    year = whole_number(request.GET.get("year")) or day.year
     if not 2000 <= year <= 2100:
         year = day.year
     raw_quarter = request.GET.get("quarter", "")
@@ -68,15 +69,6 @@ def ranking(request, ward_id: int | None = None):
     )
 
 
-def _posted_bands(post) -> list[dict[str, str]]:
-    """The rows of the scale form, blank rows left out."""
-    return [
-        {"min": low.strip(), "points": points.strip()}
-        for low, points in zip(post.getlist("min"), post.getlist("points"), strict=False)
-        if low.strip() or points.strip()
-    ]
-
-
 @login_required
 def scale_edit(request, ward_id: int):
     """The ward's point scale: bands of the on-time percentage and the late-report penalty."""
@@ -90,14 +82,17 @@ def scale_edit(request, ward_id: int):
     ]
     penalty = scoring.format_decimal(scale.late_report_penalty)
     if request.method == "POST":
-        bands = _posted_bands(request.POST)
-        penalty = request.POST.get("late_report_penalty", "")
+        form = ScaleForm(request.POST)
+        bands = form.typed_rows()
+        penalty = typed(form, "late_report_penalty", limit=40)
         try:
+            if not form.is_valid():
+                raise services.ScaleError(first_error(form))
             services.score_scale_update(
                 actor=request.user,
                 organization=ward,
-                bands=bands,
-                late_report_penalty=penalty,
+                bands=form.bands(),
+                late_report_penalty=form.cleaned_data["late_report_penalty"],
             )
         except services.ScaleError as exc:
             messages.error(request, str(exc))
