@@ -81,15 +81,16 @@ def _apply_edits(draft, post) -> None:
     issued = post.get("plan-issued_on")
     if issued is not None:
         try:
-            draft.plan.issued_on = parse_date(issued, label="Ngày ban hành")
+            draft.plan.issued_on = parse_date(issued, label=_("Date of issue"))
         except ValueError as exc:
             raise services.DraftNotReady(str(exc)) from exc
     kept = []
     for index, task in enumerate(draft.tasks):
         if post.get(f"task-{index}-delete"):
-            # Stored with the draft: written in Vietnamese whatever the reviewer's language.
+            # Stored with the draft, in the language of the reviewer who removed the row.
             draft.warnings.append(
-                f"Hàng {where(task.row)} (nhiệm vụ {task.code}) đã được người kiểm tra bỏ đi."
+                _("Row %(row)s (task %(code)s) was removed by the reviewer.")
+                % {"row": where(task.row), "code": task.code}
             )
             continue
         for name in TASK_EDIT_FIELDS:
@@ -154,10 +155,13 @@ def import_review(request, pk: int):
             stored.data = draft_to_data(draft)
             stored.save(update_fields=["data"])
             raise services.DraftNotReady(
-                "Sau khi sửa, có tên đơn vị mới chưa được chọn: "
-                + ", ".join(sorted(set(unknown) - shown))
-                + ". Hãy chọn cho các tên này rồi lưu lại."
+                _(
+                    "After the edits there are new unit names nobody has chosen for yet: "
+                    "%(names)s. Choose for these names, then save again."
+                )
+                % {"names": ", ".join(sorted(set(unknown) - shown))}
             )
+
         result = services.import_draft_save(
             actor=request.user,
             stored_pk=stored.pk,
