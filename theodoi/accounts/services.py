@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 
 from theodoi.audit.services import audit_record
 from theodoi.core.access import can_manage_user
@@ -108,9 +109,13 @@ def reset_link_issue(*, actor: User, user: User, request: HttpRequest) -> str:
         raise PermissionDenied
     if not user.is_active:
         raise AccountError(
-            f"Tài khoản «{user.username}» đã ngừng hoạt động: hãy kích hoạt lại trước khi tạo liên kết "
-            "đặt lại mật khẩu."
+            gettext(
+                "The account «%(username)s» is deactivated: reactivate it before creating a "
+                "password reset link."
+            )
+            % {"username": user.username}
         )
+
     link = reset_url(request, user)
     _audit(user, "user.password_reset.link", actor=actor)
     return link
