@@ -1,6 +1,9 @@
 """The plan's identity from its first lines: number, date, place, issuer, title, parent plans.
 Pure functions over the document's paragraphs."""
 
+# The patterns below are words of Vietnamese plan documents: they stay Vietnamese whatever
+# the interface language; only the warnings go through gettext.
+
 import datetime
 import re
 
