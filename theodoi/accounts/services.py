@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from theodoi.accounts.otp import confirmed_device
@@ -112,9 +113,13 @@ def reset_link_issue(*, actor: User, user: User, request: HttpRequest) -> str:
         raise PermissionDenied
     if not user.is_active:
         raise AccountError(
-            f"Tài khoản «{user.username}» đã ngừng hoạt động: hãy kích hoạt lại trước khi tạo liên kết "
-            "đặt lại mật khẩu."
+            gettext(
+                "The account «%(username)s» is deactivated: reactivate it before creating a "
+                "password reset link."
+            )
+            % {"username": user.username}
         )
+
     link = reset_url(request, user)
     _audit(user, AuditAction.USER_PASSWORD_RESET_LINK, actor=actor)
     return link

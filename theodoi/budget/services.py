@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
@@ -17,13 +18,16 @@ from theodoi.plans.models import Plan, Section, Task
 
 
 class BudgetError(ValueError):
-    """Bad input a person can correct; the message says how, in Vietnamese."""
+    """Bad input a person can correct; the message says how, translated."""
 
 
 class StaleBudgetLine(BudgetError):
     def __init__(self) -> None:
         super().__init__(
-            "Dòng kinh phí vừa được người khác cập nhật. Hãy tải lại trang để xem số mới rồi nhập lại."
+            gettext(
+                "Someone else has just updated this budget line. Reload the page to see the new "
+                "figures, then enter yours again."
+            )
         )
 
 
@@ -90,14 +94,20 @@ def _amount(value, label: str) -> Decimal | None:
         text = str(value).strip()
         number = parse_typed_number(text)
         if number is None:
-            raise BudgetError(f"{label} phải là số triệu đồng (ví dụ 1.200 hoặc 12,5).")
+            raise BudgetError(
+                gettext("%(label)s must be an amount in million dong (for example 1.200 or 12,5).")
+                % {"label": label}
+            )
     assert number is not None
     if not number.is_finite() or abs(number) >= _LIMIT:
-        raise BudgetError(f"{label} quá lớn hoặc không hợp lệ.")
+        raise BudgetError(gettext("%(label)s is too large or invalid.") % {"label": label})
     if number < 0:
-        raise BudgetError(f"{label} không được âm.")
+        raise BudgetError(gettext("%(label)s must not be negative.") % {"label": label})
     if number != number.quantize(Decimal("0.001")):
-        raise BudgetError(f"{label} tính bằng triệu đồng, chỉ ghi tối đa 3 chữ số thập phân.")
+        raise BudgetError(
+            gettext("%(label)s is in million dong, with at most 3 decimal places.")
+            % {"label": label}
+        )
     return number.quantize(Decimal("0.001"))
 
 
@@ -121,8 +131,8 @@ def budget_line_record(
     the disbursement before the allocation decision."""
     if not can(actor, Action.RECORD_BUDGET, line.plan):
         raise PermissionDenied
-    allocated = _amount(allocated, "Số kinh phí được giao")
-    disbursed = _amount(disbursed, "Số kinh phí đã giải ngân")
+    allocated = _amount(allocated, gettext("The amount allocated"))
+    disbursed = _amount(disbursed, gettext("The amount disbursed"))
     line = (
         BudgetLine.objects.select_for_update(of=("self",), no_key=True)
         .select_related("plan__organization")
@@ -137,11 +147,16 @@ def budget_line_record(
     line.save(update_fields=fields)
     warnings = []
     if disbursed is not None and allocated is None and disbursed > 0:
-        warnings.append("Đã ghi số giải ngân nhưng chưa có số kinh phí được giao.")
+        warnings.append(
+            gettext("A disbursement was recorded but no amount has been allocated yet.")
+        )
     elif disbursed is not None and allocated is not None and disbursed > allocated:
         warnings.append(
-            f"Số đã giải ngân ({_money(disbursed)} triệu đồng) lớn hơn số được giao "
-            f"({_money(allocated)} triệu đồng). Hãy kiểm tra lại."
+            gettext(
+                "The amount disbursed (%(disbursed)s million dong) is larger than the amount "
+                "allocated (%(allocated)s million dong). Please check."
+            )
+            % {"disbursed": _money(disbursed), "allocated": _money(allocated)}
         )
     audit_record(
         actor=actor,
@@ -162,16 +177,19 @@ def ward_budget_record(
     """The standing office records the ward's total budget spending for a year."""
     require(actor, Action.MANAGE_PLAN, organization)
     if not organization.is_local:
-        raise BudgetError("Chỉ phường, xã mới ghi tổng chi ngân sách.")
+        raise BudgetError(gettext("Only a ward records its total budget spending."))
     try:
         year = int(str(year).strip())
     except ValueError as exc:
-        raise BudgetError("Năm phải là số, ví dụ 2026.") from exc
+        raise BudgetError(gettext("The year must be a number, for example 2026.")) from exc
     if not 2000 <= year <= 2100:
-        raise BudgetError("Năm phải từ 2000 đến 2100.")
-    amount = _amount(total, "Tổng chi ngân sách của phường")
+        raise BudgetError(gettext("The year must be between 2000 and 2100."))
+    amount = _amount(total, gettext("The ward's total budget spending"))
     if not amount:
-        raise BudgetError("Hãy nhập tổng chi ngân sách của phường (lớn hơn 0) để tính tỷ lệ.")
+        raise BudgetError(
+            gettext("Enter the ward's total budget spending (greater than 0) to compute the ratio.")
+        )
+
     record = (
         WardBudget.objects.select_for_update(of=("self",), no_key=True)
         .filter(organization=organization, year=year)

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
@@ -28,11 +29,14 @@ def catalogue_create(
         raise PermissionDenied
     code, name = code.strip(), " ".join(name.split())
     if not code or not name:
-        raise CatalogueError("Hãy nhập mã và tên chỉ tiêu.")
+        raise CatalogueError(gettext("Enter the indicator's code and name."))
     if comparator not in Indicator.Comparator.values:
-        raise CatalogueError("Chiều so sánh không hợp lệ.")
+        raise CatalogueError(gettext("Invalid comparison direction."))
     if IndicatorCatalogue.objects.filter(code__iexact=code).exists():
-        raise CatalogueError(f"Mã «{code}» đã có trong danh mục.")
+        raise CatalogueError(
+            gettext("The code «%(code)s» is already in the catalogue.") % {"code": code}
+        )
+
     entry = IndicatorCatalogue.objects.create(
         code=code,
         name=name,

@@ -7,6 +7,9 @@ the reasons the units gave, proposals), which the office may edit before the Wor
 it out. The Excel and zip writers read the same facts, so every file says the same thing.
 """
 
+# The Vietnamese text here stays Vietnamese whatever the interface language: the report sent
+# upward is an administrative document under Decree 30/2020/ND-CP, in Vietnamese by law.
+
 import datetime
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence

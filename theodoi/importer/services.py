@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
@@ -93,7 +94,7 @@ def plan_period(draft: Draft) -> tuple[datetime.date | None, datetime.date | Non
 
 
 class DraftNotReady(ValueError):
-    """The draft cannot be saved as it is; the message says what to correct, in Vietnamese."""
+    """The draft cannot be saved as it is; the message says what to correct, translated."""
 
 
 def check_ready(draft: Draft) -> None:
@@ -101,28 +102,43 @@ def check_ready(draft: Draft) -> None:
     duplicates = sorted(f"{s}.{c}" if s else c for (s, c), n in counts.items() if n > 1)
     if duplicates:
         raise DraftNotReady(
-            "Mã nhiệm vụ bị trùng: " + ", ".join(duplicates) + ". Hãy sửa mã để mỗi nhiệm vụ "
-            "trong một mục có một mã riêng, rồi lưu lại."
+            gettext(
+                "Duplicate task codes: %(codes)s. Change the codes so that each task in a "
+                "section has its own code, then save again."
+            )
+            % {"codes": ", ".join(duplicates)}
         )
     for task in draft.tasks:
         if not task.title.strip():
-            raise DraftNotReady(f"Nhiệm vụ {task.code} chưa có tên. Hãy nhập tên hoặc bỏ hàng này.")
+            raise DraftNotReady(
+                gettext("Task %(code)s has no title. Enter a title or remove this row.")
+                % {"code": task.code}
+            )
         if not task.code.strip() or len(task.code) > 30:
-            raise DraftNotReady(f"Mã nhiệm vụ «{task.code[:40]}» phải có từ 1 đến 30 ký tự.")
+            raise DraftNotReady(
+                gettext("The task code «%(code)s» must have 1 to 30 characters.")
+                % {"code": task.code[:40]}
+            )
         if len(task.accountable) > 200:
-            raise DraftNotReady(f"Người đứng đầu của nhiệm vụ {task.code} dài quá 200 ký tự.")
+            raise DraftNotReady(
+                gettext("The person accountable for task %(code)s is longer than 200 characters.")
+                % {"code": task.code}
+            )
     if len(draft.plan.number) > 60:
-        raise DraftNotReady("Số kế hoạch dài quá 60 ký tự.")
+        raise DraftNotReady(gettext("The plan number is longer than 60 characters."))
     if len(draft.plan.issuer) > 200:
-        raise DraftNotReady("Tên cơ quan ban hành dài quá 200 ký tự.")
+        raise DraftNotReady(gettext("The issuing body's name is longer than 200 characters."))
     for section in draft.sections:
         if len(section.code) > 20:
-            raise DraftNotReady(f"Mã mục «{section.code[:30]}» dài quá 20 ký tự.")
+            raise DraftNotReady(
+                gettext("The section code «%(code)s» is longer than 20 characters.")
+                % {"code": section.code[:30]}
+            )
 
 
-REIMPORT_NOTE = (
-    "Kế hoạch đã có trong hệ thống: lần nhập này chỉ cập nhật nhiệm vụ; chỉ tiêu và dự toán "
-    "kinh phí giữ như đã lưu (sửa trực tiếp trên kế hoạch nếu văn bản mới thay đổi chúng)."
+REIMPORT_NOTE = gettext_lazy(
+    "The plan is already in the system: this import only updates tasks; indicators and the "
+    "budget estimate stay as saved (edit them on the plan if the new document changes them)."
 )
 
 
@@ -187,7 +203,7 @@ def import_draft(
         result.indicators_added = _indicators(actor, result.plan, draft, ward, catalogue)
         result.budget_lines_added = _budget(actor, result.plan, draft)
     elif draft.indicators or draft.budget:
-        draft.warnings.append(REIMPORT_NOTE)
+        draft.warnings.append(str(REIMPORT_NOTE))
     audit_record(
         actor=actor,
         action=AuditAction.PLAN_IMPORT,
@@ -535,9 +551,10 @@ def draft_apply_edits(draft: Draft, edits: DraftEdits) -> None:
     kept = []
     for index, task in enumerate(draft.tasks):
         if index in edits.deleted:
-            # Stored with the draft: written in Vietnamese whatever the reviewer's language.
+            # Stored with the draft, in the language of the reviewer who removed the row.
             draft.warnings.append(
-                f"Hàng {where(task.row)} (nhiệm vụ {task.code}) đã được người kiểm tra bỏ đi."
+                gettext("Row %(row)s (task %(code)s) was removed by the reviewer.")
+                % {"row": where(task.row), "code": task.code}
             )
             continue
         for name, value in edits.tasks.get(index, {}).items():
@@ -573,9 +590,11 @@ def import_draft_update(*, actor: User, stored_pk: int, edits: DraftEdits) -> Im
             stored.data = draft_to_data(draft)
             stored.save(update_fields=["data"])
             needs_choices = DraftNeedsChoices(
-                "Sau khi sửa, có tên đơn vị mới chưa được chọn: "
-                + ", ".join(sorted(new_names))
-                + ". Hãy chọn cho các tên này rồi lưu lại."
+                gettext(
+                    "After the edits there are new unit names nobody has chosen for yet: "
+                    "%(names)s. Choose for these names, then save again."
+                )
+                % {"names": ", ".join(sorted(new_names))}
             )
         else:
             try:

@@ -221,7 +221,7 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
         people = list(queryset[:2])
         if len(people) != 1:
             self.message_user(
-                request, "Hãy chọn đúng một người dùng để tạo liên kết.", messages.ERROR
+                request, _("Select exactly one user to create a link for."), messages.ERROR
             )
             return None
         person = people[0]
@@ -230,7 +230,9 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
                 actor=request.user, user=person, request=request
             )
         except PermissionDenied:
-            self.message_user(request, "Bạn không quản lý tài khoản của người này.", messages.ERROR)
+            self.message_user(
+                request, _("You do not manage this person's account."), messages.ERROR
+            )
             return None
         except account_services.AccountError as error:
             self.message_user(request, str(error), messages.ERROR)
@@ -272,9 +274,8 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
                 # Without an organisation an admin would see every ward: a ward admin may only
                 # create people inside their own part of the tree.
                 if not data.get("organization"):
-                    raise ValidationError(
-                        "Hãy chọn phường, xã của người dùng (trong phạm vi bạn quản trị)."
-                    )
+                    raise ValidationError(_("Choose the user's ward (within what you administer)."))
+
                 return data
 
         return WardUserForm

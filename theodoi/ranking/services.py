@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
@@ -29,7 +30,7 @@ def score_scale_update(
     if not can(actor, Action.EDIT_SCALE, organization):
         raise PermissionDenied
     if not organization.is_local:
-        raise ScaleError("Chỉ phường, xã mới có thang điểm thi đua của các đơn vị.")
+        raise ScaleError(gettext("Only a ward has a point scale for its units."))
     scale = scoring.scale_from(bands, late_report_penalty)
     record = (
         ScoreScale.objects.select_for_update(no_key=True).filter(organization=organization).first()
