@@ -13,7 +13,7 @@ from theodoi.alerts.models import Alert
 from theodoi.audit.models import AuditEvent
 from theodoi.plans import services as plans
 from theodoi.plans.models import Indicator, IndicatorMilestone, Plan
-from theodoi.reporting import services as reporting
+from theodoi.tracking import services as reporting
 
 D = datetime.date
 
