@@ -60,3 +60,24 @@ def test_review_with_a_strange_version_gets_a_message(client, world, version):
     assert response.status_code == 200
     assert "Phiên bản" in response.content.decode()
     assert not Evidence.objects.get(pk=evidence.pk).reviews.exists()
+
+
+def test_a_refused_htmx_report_replaces_the_page_with_the_kept_form(client, world):
+    client.force_login(world.people.officer)
+    response = client.post(
+        reverse("report_submit", args=[world.task_vhxh.pk]),
+        {"period": "2026-Q4", "percent": "abc", "result": "Đã gõ"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "body" and response["HX-Reswap"] == "innerHTML"
+    page = response.content.decode()
+    assert "Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100." in page and "Đã gõ" in page
+
+
+@pytest.mark.parametrize("unit", ["²", "9" * 30, "abc"])
+def test_a_strange_unit_filter_is_ignored(client, world, unit):
+    client.force_login(world.people.leader)
+    response = client.get(world.plan_a.get_absolute_url(), {"unit": unit})
+    assert response.status_code == 200
+    assert response.context["filters"]["unit"] is None
