@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "theodoi.plans",
     "theodoi.reporting",
     "theodoi.alerts",
+    "theodoi.tracking",
     "theodoi.budget",
     "theodoi.audit",
     "theodoi.importer",

@@ -5,8 +5,7 @@ from django.urls import include, path
 from theodoi.api.views import api
 from theodoi.core import views as core_views
 from theodoi.importer import views as import_views
-from theodoi.plans import views as plan_views
-from theodoi.reporting import views as reporting_views
+from theodoi.tracking import views as tracking_views
 
 admin.site.site_header = "theodoi"
 admin.site.site_title = "theodoi"
@@ -16,21 +15,21 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("plans/", plan_views.plan_list, name="plan_list"),
-    path("plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
-    path("tasks/<int:pk>/", plan_views.task_detail, name="task_detail"),
-    path("tasks/<int:pk>/directives/", plan_views.directive_create, name="directive_create"),
+    path("plans/", tracking_views.plan_list, name="plan_list"),
+    path("plans/<int:pk>/", tracking_views.plan_detail, name="plan_detail"),
+    path("tasks/<int:pk>/", tracking_views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/directives/", tracking_views.directive_create, name="directive_create"),
     path(
         "tasks/<int:pk>/directives/<int:directive_pk>/answer/",
-        plan_views.directive_answer,
+        tracking_views.directive_answer,
         name="directive_answer",
     ),
-    path("my-tasks/", plan_views.my_tasks, name="my_tasks"),
-    path("tasks/<int:pk>/reports/", reporting_views.report_submit, name="report_submit"),
-    path("reports/<int:pk>/decide/", reporting_views.report_decide, name="report_decide"),
-    path("evidence/<int:pk>/review/", reporting_views.evidence_review, name="evidence_review"),
-    path("evidence/<int:pk>/file/", reporting_views.evidence_file, name="evidence_file"),
-    path("review/", reporting_views.review_queue, name="review_queue"),
+    path("my-tasks/", tracking_views.my_tasks, name="my_tasks"),
+    path("tasks/<int:pk>/reports/", tracking_views.report_submit, name="report_submit"),
+    path("reports/<int:pk>/decide/", tracking_views.report_decide, name="report_decide"),
+    path("evidence/<int:pk>/review/", tracking_views.evidence_review, name="evidence_review"),
+    path("evidence/<int:pk>/file/", tracking_views.evidence_file, name="evidence_file"),
+    path("review/", tracking_views.review_queue, name="review_queue"),
     path("plans/import/", import_views.import_upload, name="import_upload"),
     path("imports/<int:pk>/", import_views.import_review, name="import_review"),
     path("api/v1/", api.urls),

@@ -14,7 +14,7 @@ from theodoi.audit.models import AuditEvent
 from theodoi.core.access import SYSTEM
 from theodoi.plans import services as plans
 from theodoi.plans.models import Indicator, IndicatorMilestone, Plan
-from theodoi.reporting import services as reporting
+from theodoi.tracking import services as reporting
 
 D = datetime.date
 

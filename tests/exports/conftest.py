@@ -1,4 +1,4 @@
-"""A ward's plan with a quarter of real work behind it, built through the reporting services:
+"""A ward's plan with a quarter of real work behind it, built through the tracking services:
 one task in each of the four states on 30/09/2026, reports with results, difficulties and
 proposals, evidence accepted and rejected, and indicators on and off track."""
 
@@ -12,7 +12,7 @@ from django.db.models import Count
 from tests.factories import SectionFactory, TaskFactory
 from theodoi.plans.models import Indicator, IndicatorMilestone
 from theodoi.plans.selectors import tasks_for_user
-from theodoi.reporting import services
+from theodoi.tracking import services
 
 D = datetime.date
 PERIOD = "2026-Q3"

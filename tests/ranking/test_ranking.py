@@ -13,7 +13,7 @@ from theodoi.audit.models import AuditEvent
 from theodoi.ranking import selectors, services
 from theodoi.ranking.models import ScoreScale
 from theodoi.ranking.scoring import DEFAULT_SCALE, ScaleError
-from theodoi.reporting import services as reporting
+from theodoi.tracking import services as reporting
 
 PDF = b"%PDF-1.4\n% theodoi test evidence\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 TODAY = "2026-07-20"

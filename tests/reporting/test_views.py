@@ -74,10 +74,13 @@ def test_bad_report_input_gets_a_message_not_an_error(as_user, world):
     )
     page = response.content.decode()
     assert "không phải loại được nhận" in page
-    # The report itself was saved before its file was refused: say so (with the period's
-    # name, not its code), so nobody types the report again.
-    assert "Báo cáo kỳ Quý IV/2026 đã được lưu; chỉ cần đính kèm lại tệp." in page
-    assert ProgressReport.objects.filter(task=world.task_vhxh, period="2026-Q4").exists()
+    # A report and its files are saved together or not at all (issue 13): a refused file
+    # leaves no half report, and the form comes back with what was typed, so nobody types
+    # the report again; only the files are chosen again.
+    assert "đã được lưu" not in page
+    assert "Chưa có gì được lưu; hãy chọn lại tệp trước khi gửi." in page
+    assert "Đã xong" in page and "12/BC-VHXH" in page
+    assert not ProgressReport.objects.exists() and not Evidence.objects.exists()
 
 
 def test_saved_report_message_names_the_period_as_people_say_it(as_user, world):

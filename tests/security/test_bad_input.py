@@ -379,26 +379,32 @@ def test_a_version_in_digits_other_than_ascii_is_no_500(client, world, version):
     evidence = _evidence(world)
     report = ProgressReport.objects.create(task=world.task_vhxh, period="2026-Q3", percent=5)
     client.force_login(world.people.office)
+    stale = "Phiên bản của trang không hợp lệ. Hãy tải lại trang rồi thử lại."
     review = client.post(
-        reverse("evidence_review", args=[evidence.pk]), {"decision": "accept", "version": version}
+        reverse("evidence_review", args=[evidence.pk]),
+        {"decision": "accept", "version": version},
+        follow=True,
     )
-    assert review.status_code == 302
+    assert review.status_code == 200 and stale in _messages(review)
     decide = client.post(
-        reverse("report_decide", args=[report.pk]), {"action": "accept", "version": version}
+        reverse("report_decide", args=[report.pk]),
+        {"action": "accept", "version": version},
+        follow=True,
     )
-    assert decide.status_code == 302
+    assert decide.status_code == 200 and stale in _messages(decide)
     client.force_login(world.people.officer)
     submit = client.post(
         reverse("report_submit", args=[world.task_vhxh.pk]),
         {**REPORT, "versions": f"2026-Q4={version}", "version": version},
     )
-    assert submit.status_code == 302
-    # Such a version is no version the person saw: each form does what it says.
-    assert evidence.reviews.get().decision == EvidenceReview.Decision.ACCEPTED
+    assert submit.status_code == 200 and stale in _messages(submit)
+    # Such a version is no version the page showed: the form says so (issue 13) and nothing
+    # is done, rather than the action going through unchecked; what was typed is kept.
+    assert REPORT["result"] in submit.content.decode()
+    assert not evidence.reviews.exists()
     report.refresh_from_db()
-    assert report.status == ProgressReport.Status.ACCEPTED
-    sent = ProgressReport.objects.get(task=world.task_vhxh, period="2026-Q4")
-    assert (sent.percent, sent.result) == (60, REPORT["result"])
+    assert report.status == ProgressReport.Status.SUBMITTED
+    assert not ProgressReport.objects.filter(task=world.task_vhxh, period="2026-Q4").exists()
 
 
 def test_a_nul_in_a_task_search_is_no_500(client, world):

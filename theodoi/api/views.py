@@ -15,7 +15,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import DataError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -33,8 +33,6 @@ from theodoi.api.auth import (
     token_revoke,
     tokens_for_user,
 )
-from theodoi.audit.actions import AuditAction
-from theodoi.audit.services import audit_record
 from theodoi.core.clock import today
 from theodoi.core.inputs import DATE_RANGE_TEXT, has_lone_surrogate
 from theodoi.org.models import Organization, User
@@ -42,8 +40,8 @@ from theodoi.plans import selectors as plan_selectors
 from theodoi.plans.models import Indicator, Task
 from theodoi.plans.states import TaskState, expected_progress
 from theodoi.reporting import selectors as reporting_selectors
-from theodoi.reporting import services as reporting_services
 from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
+from theodoi.tracking import services as tracking_services
 
 
 class _Api(NinjaAPI):
@@ -156,27 +154,27 @@ def _not_found(request, exc):
     return _error(request, 404, NOT_FOUND)
 
 
-@api.exception_handler(reporting_services.StaleVersion)
-@api.exception_handler(reporting_services.StaleReview)
+@api.exception_handler(tracking_services.StaleVersion)
+@api.exception_handler(tracking_services.StaleReview)
 def _stale(request, exc):
     # Not bad input: someone else saved first, so the client must reload (409 Conflict).
     return _error(request, 409, str(exc))
 
 
-@api.exception_handler(reporting_services.FileTooLarge)
+@api.exception_handler(tracking_services.FileTooLarge)
 def _too_large(request, exc):
     return _error(request, 413, str(exc))
 
 
-@api.exception_handler(reporting_services.ScanUnavailable)
-@api.exception_handler(reporting_services.StorageUnavailable)
+@api.exception_handler(tracking_services.ScanUnavailable)
+@api.exception_handler(tracking_services.StorageUnavailable)
 def _service_down(request, exc):
     # The request was fine; the virus scanner or the file storage failed the server (503, so
     # clients retry later rather than change what they sent).
     return _error(request, 503, str(exc))
 
 
-@api.exception_handler(reporting_services.ReportingError)
+@api.exception_handler(tracking_services.ReportingError)
 def _bad_input(request, exc):
     return _error(request, 400, str(exc))
 
@@ -593,7 +591,7 @@ def report_submit(request, task_id: schemas.DbId, payload: schemas.ReportIn):
     """Report progress for a period; sending the same period again corrects the report."""
     user: User = request.auth
     task = plan_selectors.task_get_for_user(user, task_id, today=today())
-    report = reporting_services.report_submit(
+    report = tracking_services.report_submit(
         actor=user,
         task=task,
         period=payload.period,
@@ -621,7 +619,7 @@ def evidence_upload(
     # One byte over the limit is enough for the service to refuse it, and a huge upload is
     # never read into memory whole.
     limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
-    evidence = reporting_services.evidence_upload(
+    evidence = tracking_services.evidence_upload(
         actor=user,
         name=file.name or "",
         data=file.read(limit + 1),
@@ -642,27 +640,7 @@ def evidence_upload(
 )
 def evidence_file(request, evidence_id: schemas.DbId):
     """Download an evidence file; the access is recorded in the audit trail."""
-    user: User = request.auth
-    evidence = reporting_selectors.evidence_get_for_user(user, evidence_id)
-    try:
-        handle = evidence.file.open("rb")
-    except OSError as exc:
-        raise Http404 from exc
-    audit_record(
-        actor=user,
-        action=AuditAction.EVIDENCE_DOWNLOAD,
-        obj=evidence,
-        organization=evidence.organization,
-        summary=evidence.original_name,
-    )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return tracking_services.evidence_open(actor=request.auth, evidence_id=evidence_id)
 
 
 @api.post(
@@ -675,7 +653,7 @@ def evidence_review(request, evidence_id: schemas.DbId, payload: schemas.ReviewI
     ``version`` read, a file someone else reviewed meanwhile answers 409."""
     user: User = request.auth
     evidence = reporting_selectors.evidence_get_for_user(user, evidence_id)
-    review = reporting_services.evidence_review(
+    review = tracking_services.evidence_review(
         actor=user,
         evidence=evidence,
         decision=payload.decision,
@@ -701,7 +679,7 @@ def indicator_value(request, indicator_id: schemas.DbId, payload: schemas.Indica
         ),
         pk=indicator_id,
     )
-    record = reporting_services.indicator_value_record(
+    record = tracking_services.indicator_value_record(
         actor=user,
         indicator=indicator,
         period=payload.period,

@@ -18,7 +18,7 @@ from theodoi.importer.services import import_draft
 from theodoi.org import services as org_services
 from theodoi.org.models import Organization, User
 from theodoi.plans.periods import period_of
-from theodoi.reporting import services as reporting_services
+from theodoi.tracking import services as tracking_services
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 
@@ -89,7 +89,7 @@ def load_demo() -> tuple[Organization, bool]:
     ward = wards[data.WARD["code"]]
     section, code, text = data.DIRECTIVE
     task = ward.plans.get().tasks.get(section__code=section, code=code)
-    reporting_services.directive_create(actor=users["lanhdao"], task=task, text=text)
+    tracking_services.directive_create(actor=users["lanhdao"], task=task, text=text)
     _activity(ward, users)
     _assessment(ward, users)
     scan(organization=provinces[data.PROVINCE["code"]])
@@ -103,12 +103,12 @@ def _activity(ward: Organization, users: dict[str, User]) -> None:
     period = str(period_of(today(), plan.reporting_cycle))
     for section, code, username, percent, result, review in data.ACTIVITY:
         task = plan.tasks.get(section__code=section, code=code)
-        report = reporting_services.report_submit(
+        report = tracking_services.report_submit(
             actor=users[username], task=task, period=period, percent=percent, result=result
         )
         if review is None:
             continue
-        evidence = reporting_services.evidence_upload(
+        evidence = tracking_services.evidence_upload(
             actor=users[username],
             name=f"bao-cao-{section}-{code}.pdf",
             data=tiny_pdf(result),
@@ -117,7 +117,7 @@ def _activity(ward: Organization, users: dict[str, User]) -> None:
             kind="signed_document",
         )
         if review:
-            reporting_services.evidence_review(
+            tracking_services.evidence_review(
                 actor=users["vanphong"], evidence=evidence, decision=review[0], reason=review[1]
             )
 

@@ -1,18 +1,23 @@
 """Writes of the reporting workflow: reports, evidence, reviews, indicator values, directives.
 
 Every service is atomic (an evidence upload stores its file just before its transaction), checks
-the actor's right in ``core.access``, records its audit event in the same transaction, and then
-brings the task's cached progress and completion up to date (DESIGN.md §4) and re-evaluates its
-alerts.
+the actor's right in ``core.access`` and records its audit event in the same transaction.
+
+What follows a change (the task's cached progress and completion, DESIGN.md §4, then its
+alerts) is not done here: ``theodoi.tracking.services`` runs that chain after calling these
+writes in its own transaction, so this app never imports the alerts above it. ``task_refresh``
+(the progress rule) stays here, beside the reports and evidence it reads.
 """
 
 import datetime
 import hashlib
 import logging
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -140,13 +145,6 @@ def task_refresh(task: Task) -> Task:
     return task
 
 
-def _after_change(task: Task) -> None:
-    task_refresh(task)
-    from theodoi.alerts.services import evaluate_task
-
-    evaluate_task(task)
-
-
 def _typed(value: str | None, label: str) -> str:
     """A text a person typed, stripped; refused when too long or not storable (NUL)."""
     text = (value or "").strip()
@@ -247,7 +245,6 @@ def report_submit(
         before=before,
         after=snapshot(report),
     )
-    _after_change(task)
     return report
 
 
@@ -293,7 +290,6 @@ def _office_decision(
         before=before,
         after=snapshot(report),
     )
-    _after_change(report.task)
 
 
 @transaction.atomic
@@ -351,16 +347,21 @@ def report_confirm(
 # --- Evidence ---------------------------------------------------------------------------------
 
 
-def _store(data: bytes, digest: str) -> str:
+def _put(data: bytes, digest: str) -> tuple[str, bool]:
     """Save the bytes under their SHA-256, whole or not at all; a file already under that name
-    is verified, and replaced when its bytes differ (e.g. cut short by a crash)."""
+    is verified, and replaced when its bytes differ (e.g. cut short by a crash). Also says
+    whether the name was free before (the file is new, so a failed write may remove it)."""
     name = evidence_path(None, "", digest=digest)
     try:
-        storage.store(name, data, sha256=digest)
+        outcome = storage.store(name, data, sha256=digest)
     except Exception as exc:  # any backend: a full disk, a refused or unreachable S3 service
         logger.exception("evidence storage failed for %s", digest)
         raise StorageUnavailable() from exc
-    return name
+    return name, outcome == "written"
+
+
+def _store(data: bytes, digest: str) -> str:
+    return _put(data, digest)[0]
 
 
 def _organization_of(subject):
@@ -441,7 +442,17 @@ def _file_type(name: str, data: bytes) -> files.FileType:
     return file_type
 
 
-def evidence_upload(
+@dataclass
+class StoredEvidence:
+    """An evidence file checked and stored, not yet recorded: ``evidence`` is unsaved."""
+
+    evidence: Evidence
+    # The store wrote a new file (none was under its name): if recording it fails, the file
+    # is nobody's and may be removed. A file that was already there belongs to other rows.
+    written: bool
+
+
+def evidence_prepare(
     *,
     actor: User,
     name: str,
@@ -454,15 +465,14 @@ def evidence_upload(
     document_number: str = "",
     document_date: datetime.date | None = None,
     description: str = "",
-) -> Evidence:
-    """Check, scan and store the file, then record it in a transaction of its own.
+) -> StoredEvidence:
+    """Check, scan and store the file; ``evidence_record`` then records it.
 
     The right is checked before anything is stored, so nobody without it can fill the disk.
-    The file is stored before the transaction opens: writing, syncing and reading back up to
+    The file is stored before any transaction opens: writing, syncing and reading back up to
     the size limit would otherwise hold the database's write lock (SQLite takes it when the
     transaction begins) and keep every other writer waiting. The name is derived from the
-    content, so if the transaction then fails the stored copy is merely unreferenced, and if
-    the storage fails no row points to a missing file."""
+    content, and if the storage fails no row points to a missing file."""
     subject = _evidence_subject(
         actor=actor, task=task, indicator_value=indicator_value, answer=answer
     )
@@ -493,12 +503,66 @@ def evidence_upload(
         uploaded_by=actor,
         uploaded_on=today(),
     )
-    evidence.file.name = _store(data, digest)
-    return _evidence_record(actor=actor, evidence=evidence)
+    evidence.file.name, written = _put(data, digest)
+    return StoredEvidence(evidence=evidence, written=written)
+
+
+def evidence_discard(stored: StoredEvidence) -> None:
+    """Remove the file of an upload whose recording failed, when the upload wrote it and no
+    row refers to it. (An upload of the same bytes that stored them in the meantime and has
+    not committed yet would lose its file: ``verify_files`` reports such a row.)"""
+    name = stored.evidence.file.name
+    if not stored.written:
+        return
+    try:
+        if not Evidence.objects.filter(file=name).exists():
+            default_storage.delete(name)
+    except Exception:  # the failure being handled matters more than the leftover file
+        logger.exception("could not remove the unrecorded evidence file %s", name)
+
+
+def evidence_upload(
+    *,
+    actor: User,
+    name: str,
+    data: bytes,
+    task: Task | None = None,
+    indicator_value: IndicatorValue | None = None,
+    report: ProgressReport | None = None,
+    answer=None,
+    kind: str = Evidence.Kind.OTHER,
+    document_number: str = "",
+    document_date: datetime.date | None = None,
+    description: str = "",
+) -> Evidence:
+    """Check, scan and store the file, then record it in a transaction of its own (see
+    ``evidence_prepare``); the stored file is removed again when recording it fails.
+
+    A task's progress and alerts are not brought up to date here: uploads for a task go
+    through ``theodoi.tracking.services.evidence_upload``."""
+    stored = evidence_prepare(
+        actor=actor,
+        name=name,
+        data=data,
+        task=task,
+        indicator_value=indicator_value,
+        report=report,
+        answer=answer,
+        kind=kind,
+        document_number=document_number,
+        document_date=document_date,
+        description=description,
+    )
+    try:
+        return evidence_record(actor=actor, evidence=stored.evidence)
+    except BaseException:
+        evidence_discard(stored)
+        raise
 
 
 @transaction.atomic
-def _evidence_record(*, actor: User, evidence: Evidence) -> Evidence:
+def evidence_record(*, actor: User, evidence: Evidence) -> Evidence:
+    """Save a prepared evidence row with its audit record."""
     evidence.save()
     audit_record(
         actor=actor,
@@ -508,8 +572,6 @@ def _evidence_record(*, actor: User, evidence: Evidence) -> Evidence:
         summary=f"{evidence.original_name} ({evidence.size} B)",
         after=snapshot(evidence),
     )
-    if evidence.task is not None:
-        _after_change(evidence.task)
     return evidence
 
 
@@ -566,8 +628,6 @@ def evidence_review(
         summary=f"{evidence.original_name}" + (f": {reason}" if reason else ""),
         after=snapshot(review),
     )
-    if evidence.task is not None:
-        _after_change(evidence.task)
     return review
 
 
@@ -647,9 +707,6 @@ def indicator_value_record(
         before=before,
         after=snapshot(record),
     )
-    from theodoi.alerts.services import evaluate_indicator
-
-    evaluate_indicator(indicator)
     return record
 
 

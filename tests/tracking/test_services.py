@@ -1,4 +1,5 @@
-"""The reporting workflow's rules (DESIGN.md §4), through the services every page and the API use."""
+"""The reporting workflow's rules (DESIGN.md §4), through the services every page and the API use
+(the tracking services: each reporting write followed by the progress chain)."""
 
 import datetime
 
@@ -11,8 +12,8 @@ from theodoi.audit.models import AuditEvent
 from theodoi.core.access import SYSTEM
 from theodoi.plans.models import Task
 from theodoi.plans.selectors import with_state
-from theodoi.reporting import services
 from theodoi.reporting.models import Evidence, ProgressReport
+from theodoi.tracking import services
 
 PDF = b"%PDF-1.4\n% theodoi test evidence\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
