@@ -583,7 +583,8 @@ class _Reader:
                 self._tell(
                     number,
                     _(
-                        "a sub-criterion must come right below a “%(criterion)s” row of the same group."
+                        "a sub-criterion must come right below a “%(criterion)s” row of the "
+                        "same group."
                     )
                     % {"criterion": CRITERION},
                 )

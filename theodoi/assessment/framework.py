@@ -539,7 +539,8 @@ def parse(raw: Any) -> Framework:
                 problems.add(
                     where,
                     _(
-                        "the group's maximum says “%(declared)s” but the criteria add up to %(total)s."
+                        "the group's maximum says “%(declared)s” but the criteria add up to "
+                        "%(total)s."
                     )
                     % {"declared": declared, "total": _plain(group.max_points)},
                 )

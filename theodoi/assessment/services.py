@@ -34,8 +34,9 @@ from theodoi.reporting.services import evidence_upload
 
 
 class AssessmentError(ValueError):
-    """A write refused, with a message (in the person's language) that says what to do. ``problems`` maps a
-    criterion code to what is wrong with its answer, when the form has several mistakes."""
+    """A write refused, with a message in the person's language that says what to do.
+    ``problems`` maps a criterion code to what is wrong with its answer, when the form has
+    several mistakes."""
 
     def __init__(self, message: str, problems: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
