@@ -7,6 +7,9 @@ plan page uses), the indicators from ``indicators_for_plan`` and the evidence fr
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
 from theodoi.core.access import Action, can
 from theodoi.org.models import Role, User
 from theodoi.plans.models import Plan
@@ -16,6 +19,7 @@ from theodoi.reporting.models import ProgressReport
 from theodoi.reporting.selectors import evidence_for_user
 
 from . import report
+from .models import ReportExport
 
 
 def can_compile(user: User, plan: Plan) -> bool:
@@ -39,6 +43,17 @@ def system_reader() -> User:
     """The reader a scheduled command acts as when no user is named: sees every ward, is
     saved nowhere (the audit trail records no actor for it)."""
     return User(username="theodoi-system", is_superuser=True, is_active=True)
+
+
+def export_get_for_user(user: User, pk: int) -> ReportExport:
+    """One of the person's own report exports (404 for anyone else's, whatever their role),
+    while they may still download the plan's reports (403 otherwise)."""
+    export = get_object_or_404(
+        ReportExport.objects.select_related("plan__organization"), pk=pk, requested_by=user.pk
+    )
+    if not can_download(user, export.plan):
+        raise PermissionDenied
+    return export
 
 
 def _units(units) -> tuple[str, ...]:
