@@ -581,14 +581,18 @@ def send_digests(
 def _queue_digest(person: User, alerts: Sequence[Alert], *, now: datetime.datetime) -> bool:
     """Hand one person's digest to the background worker; False when it was not queued, or
     (with a worker that runs on the spot) when it was not sent."""
+    failed: list[Exception] = []
     result = background.enqueue(
         send_alert_digest,
+        on_failure=failed.append,
         user_id=person.pk,
         alert_ids=[alert.pk for alert in alerts],
         sent_at=now.isoformat(),
     )
-    if result is None:
+    if failed:
         return False
+    if result is None:  # sent to the queue when the caller's transaction commits
+        return True
     if result.status == TaskResultStatus.FAILED:
         return False
     return result.status != TaskResultStatus.SUCCESSFUL or bool(result.return_value)
