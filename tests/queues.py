@@ -19,7 +19,7 @@ REDIS_URL = "redis://127.0.0.1:6379"
 
 
 @contextlib.contextmanager
-def _signals_kept():
+def signals_kept():
     """The workers take SIGINT and SIGTERM for their clean stop; give them back to pytest."""
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
     try:
@@ -81,7 +81,7 @@ class Queue:
 
     def run_worker(self) -> str:
         out = StringIO()
-        with _signals_kept():
+        with signals_kept():
             if self.kind == "database":
                 call_command("worker", once=True, stdout=out, stderr=out)
             else:
