@@ -4,11 +4,18 @@ the settings configure: the database queue (django-tasks-db's worker) or RQ on R
 It stops cleanly on SIGTERM or Ctrl+C: a task under way is finished first (a second signal
 ends it at once), so systemd, ``make demo`` and the tests can stop it at any time."""
 
+import logging
+import time
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import OperationalError
 from django_tasks import task_backends
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.utils import is_locked_database_exception
+
+logger = logging.getLogger(__name__)
 
 QUEUE = "default"
 
@@ -36,17 +43,27 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         backend = task_backends["default"]
         if isinstance(backend, DatabaseBackend):
-            call_command(
-                "db_worker",
-                queue_name=QUEUE,
-                interval=interval,
-                batch=once,
-                reload=False,
-                startup_delay=not once,
-                verbosity=verbosity,
-                stdout=self.stdout._out,
-                stderr=self.stderr._out,
-            )
+            while True:
+                try:
+                    call_command(
+                        "db_worker",
+                        queue_name=QUEUE,
+                        interval=interval,
+                        batch=once,
+                        reload=False,
+                        startup_delay=not once,
+                        verbosity=verbosity,
+                        stdout=self.stdout._out,
+                        stderr=self.stderr._out,
+                    )
+                    return
+                except OperationalError as exc:
+                    # The embedded SQLite database held by a long write (a demo load, a
+                    # restore) past its busy timeout: wait for it rather than die.
+                    if not is_locked_database_exception(exc):
+                        raise
+                    logger.warning("the database is busy; the worker tries again")
+                    time.sleep(interval or 1)
         elif settings.THEODOI_TASKS == "rq":
             call_command(
                 "rqworker",
