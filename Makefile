@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo serves on 127.0.0.1:8000 with the background worker (theodoi worker) beside it.
 demo: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/theodoi demo
 

@@ -17,3 +17,10 @@ from theodoi.settings import *  # noqa: E402,F403
 
 # Fast hashing: the tests sign users in thousands of times; Argon2 stays the production hasher.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Background work runs on the spot (django-tasks' immediate backend), inside the caller's
+# transaction: a test that asks for a report or a digest sees the file or the mail at once,
+# without a worker process, and each test's rollback removes what the task wrote. The real
+# queues (the database one on SQLite and PostgreSQL, RQ on Redis) are run by
+# tests/core/test_worker.py, which switch to them.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -73,6 +73,7 @@ def test_the_readme_block_is_what_the_smoke_test_expects():
     for step in ("migrate", "collectstatic", "createsuperuser", "check"):
         assert step in kinds, f"the README's Production block lacks `theodoi {step}`"
     assert kinds.index("migrate") < kinds.index("collectstatic") < kinds.index("check")
+    assert "worker" in kinds, "the README's Production block lacks `theodoi worker`"
 
 
 def _kind(line: str) -> str:
@@ -83,6 +84,9 @@ def _kind(line: str) -> str:
     if argv[0] == "export":
         return "export"
     if argv[0] == f"{PREFIX}/bin/theodoi":
+        if argv[1] == "worker":
+            # The second service: started in the background beside gunicorn.
+            assert argv[-1] == "&", line
         return argv[1]
     if argv[0] == f"{PREFIX}/bin/gunicorn":
         assert "theodoi.wsgi:application" in argv and "--bind" in argv, line
@@ -256,6 +260,8 @@ def test_the_readme_production_steps_serve_every_role(tmp_path, database_url):
         )
 
     gunicorn_line = None
+    worker = None
+    worker_log = tmp_path / "worker.log"
     for line in readme_block():
         kind = _kind(line)
         if kind == "install":
@@ -273,6 +279,11 @@ def test_the_readme_production_steps_serve_every_role(tmp_path, database_url):
                     value = secrets.token_urlsafe(50)  # a secret the operator makes up
                 assert "..." not in value, f"the smoke test does not fill {name}: {value}"
                 env[name] = value
+        elif kind == "worker":
+            with open(worker_log, "w") as log_file:
+                worker = subprocess.Popen(
+                    argv[:-1], env=dict(env), cwd=workdir, stdout=log_file, stderr=subprocess.STDOUT
+                )
         elif kind == "createsuperuser":
             superuser = {f"DJANGO_SUPERUSER_{k.upper()}": v for k, v in SUPERUSER.items()}
             theodoi(*argv[1:], "--noinput", extra_env=superuser)
@@ -314,10 +325,42 @@ def test_the_readme_production_steps_serve_every_role(tmp_path, database_url):
             assert path != "/login/" and 'action="/logout/"' in page, (username, path)
         path, page = browser.sign_in(SUPERUSER["username"], SUPERUSER["password"])
         assert path != "/login/" and 'action="/logout/"' in page, path
+
+        _the_worker_makes_a_report(browser, worker, worker_log)
+        # SIGTERM, as systemd stops it: a clean exit.
+        worker.terminate()
+        assert worker.wait(timeout=30) == 0, worker_log.read_text()
     finally:
+        if worker is not None and worker.poll() is None:
+            worker.kill()
+            worker.wait()
         server.terminate()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def _the_worker_makes_a_report(browser: Browser, worker, worker_log: Path) -> None:
+    """The leader asks for the Word report on its page; the worker started by the README's line
+    makes it, and the page then offers the file."""
+    assert worker is not None and worker.poll() is None, worker_log.read_text()
+    browser.sign_in("lanhdao", demo.PASSWORD)
+    _, _, plans = browser.follow("GET", "/plans/")
+    plan = re.search(rb'href="/plans/(\d+)/"', plans).group(1).decode()
+    _, response, page = browser.follow("GET", f"/plans/{plan}/report/")
+    assert response.status == 200
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    path, response, page = browser.follow(
+        "POST", f"/plans/{plan}/report/prepare.docx", {"csrfmiddlewaretoken": token}
+    )
+    assert re.fullmatch(r"/exports/\d+/", path), path
+    deadline = time.monotonic() + 120
+    while "Báo cáo đã sẵn sàng.".encode() not in page:
+        assert time.monotonic() < deadline, "no report within 120 s:\n" + worker_log.read_text()
+        assert worker.poll() is None, worker_log.read_text()
+        time.sleep(0.5)
+        _, response, page = browser.follow("GET", path)
+    response, content = browser.request("GET", f"{path}file")
+    assert response.status == 200 and content.startswith(b"PK"), response.status

@@ -336,3 +336,22 @@ MIDDLEWARE.insert(
 )
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "theodoi")
 # --- end Two-factor sign-in (django-otp) ---
+
+# --- Background work (django-tasks) ---
+# Long work (the alert digests' e-mails, the Word/PDF report) runs in `theodoi worker`, not in
+# the request. The queue lives in the database by default: nothing more to run than the worker,
+# and it works on the embedded SQLite database (several processes) as on PostgreSQL.
+# THEODOI_TASKS=rq puts it on Redis (REDIS_URL) through RQ, for installations that run one.
+THEODOI_TASKS = env("THEODOI_TASKS", "database").strip().lower()
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+if THEODOI_TASKS == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif THEODOI_TASKS == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # A job (a PDF conversion waits up to 120 s for LibreOffice) may run this long.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+else:
+    raise ImproperlyConfigured(f"THEODOI_TASKS must be 'database' or 'rq', got {THEODOI_TASKS!r}")
+# --- end Background work (django-tasks) ---

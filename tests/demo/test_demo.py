@@ -1,9 +1,12 @@
 """The demo: loads once, and every demo user signs in and sees what the role may see."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.queues import signals_kept
 from theodoi.demo import data
 from theodoi.demo.services import load_demo
 from theodoi.org.models import Organization, User
@@ -128,3 +131,30 @@ def test_demo_has_work_to_show(demo):
         task=plan.tasks.get(section__code="PL", code="7"), rule="evidence_rejected", closed_at=None
     ).exists()
     assert Alert.objects.filter(organization=demo, rule="overdue", closed_at=None).exists()
+
+
+def test_the_demo_alert_emails_wait_for_the_worker_and_it_sends_them(db, settings, mailoutbox):
+    """`make demo` runs a worker beside the server: the demo queues its first digests, the
+    worker mails them (the demo prints them on its console)."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    load_demo()
+    assert mailoutbox == []
+    with signals_kept():
+        call_command("worker", "--once", stdout=StringIO(), stderr=StringIO())
+    assert mailoutbox, "the demo has alerts, and people who receive them"
+    assert all(message.to[0].endswith("@theodoi.example") for message in mailoutbox)
+    assert {message.to[0] for message in mailoutbox} >= {"lanhdao@theodoi.example"}
+
+
+def test_the_demo_stops_its_worker_with_the_server(monkeypatch):
+    """Whatever ends the server (Ctrl+C, an error), the worker gets SIGTERM and is waited for."""
+    import subprocess
+    import sys
+
+    from theodoi.demo.management.commands import demo as command
+
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    command._stop(worker)
+    assert worker.returncode is not None

@@ -6,6 +6,8 @@ from decimal import Decimal
 from theodoi.assessment import services as assessment
 from theodoi.budget.models import BudgetLine
 from theodoi.dashboards.models import IndicatorCatalogue
+from theodoi.exports import services as exports
+from theodoi.exports.report import parse_report_period
 from theodoi.importer.models import ImportDraft
 from theodoi.plans.models import Indicator
 from theodoi.reporting import services as reporting
@@ -37,7 +39,16 @@ def objects_of(plan, task, office, leader):
     campaign = assessment.campaign_open(
         actor=office, framework=framework, units=list(task.lead_units.all())
     )
+    # The office's own Word report, made by the background worker (on the spot in tests).
+    export = exports.report_export_request(
+        actor=office,
+        plan=plan,
+        period=parse_report_period("2026-Q3"),
+        fmt="docx",
+        today=datetime.date(2026, 11, 24),
+    )
     return {
+        "export": export.pk,
         "framework": framework.pk,
         "campaign": campaign.pk,
         "submission": campaign.submissions.get().pk,

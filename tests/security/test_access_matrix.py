@@ -36,6 +36,7 @@ ALL = lambda code: [code] * 9  # noqa: E731
 # Only the upper level of the province and ward B's own people see ward B.
 OTHER = [N, N, N, N, N, N, A, N, A]
 OWN = [A, A, A, A, A, A, A, N, N]
+ONLY_B = [N, N, N, N, N, N, N, N, A]  # ward B's office alone
 
 # name: (kwargs from a ward's objects and the catalogue pk, own ward row, other ward row)
 PAGES = {
@@ -78,6 +79,10 @@ PAGES = {
         [F, F, F, A, A, F, A, N, N],
         OTHER,
     ),
+    "export_report_prepare": (lambda o, c: {"pk": o["plan"], "fmt": "docx"}, ALL(M), ALL(M)),
+    # A report made by the background worker is its asker's alone (the office of each ward).
+    "export_status": (lambda o, c: {"pk": o["export"]}, [N, N, N, A, N, N, N, N, N], ONLY_B),
+    "export_download": (lambda o, c: {"pk": o["export"]}, [N, N, N, A, N, N, N, N, N], ONLY_B),
     "ranking": (None, ALL(A), None),
     "ranking_ward": (lambda o, c: {"ward_id": o["ward"]}, OWN, OTHER),
     "ranking_scale": (

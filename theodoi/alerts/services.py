@@ -19,17 +19,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import django_tasks
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_tasks import TaskResultStatus
 
 from theodoi.alerts import rules
 from theodoi.alerts.models import Alert, AlertDigest
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
+from theodoi.core import background
 from theodoi.core.access import SYSTEM, alert_digest_audience, alerts_concerning
 from theodoi.core.clock import today as clock_today
 from theodoi.org.models import Organization, User
@@ -505,7 +508,9 @@ def send_digests(
     *, now: datetime.datetime | None = None, organization: Organization | None = None
 ) -> int:
     """Mail each person the open alerts that concern them and that no earlier digest told them
-    of; returns the number of emails sent. Nobody gets an empty email or the same alert twice.
+    of; returns the number of emails sent or queued. Nobody gets an empty email or the same
+    alert twice. The mails go through the background worker (``send_alert_digest``): this
+    decides who receives what, the worker sends.
 
     Whom an alert concerns is ``core.access``'s rule, the one the alert page uses: the unit
     officers and heads of every unit leading its task (not only the one that must act) or its
@@ -545,7 +550,6 @@ def send_digests(
         ).values_list("alertdigest__user_id", "alert_id")
     )
     sent = 0
-    connection = get_connection()
     for person in people:
         concerning = alerts_concerning(person, alerts_qs).order_by(
             "organization_id", "opened_at", "id"
@@ -559,20 +563,75 @@ def send_digests(
         ]
         if not fresh:
             continue
+        if _queue_digest(person, fresh, now=now):
+            sent += 1
+    return sent
+
+
+def _queue_digest(person: User, alerts: Sequence[Alert], *, now: datetime.datetime) -> bool:
+    """Hand one person's digest to the background worker; False when it was not queued, or
+    (with a worker that runs on the spot) when it was not sent."""
+    failed: list[Exception] = []
+    result = background.enqueue(
+        send_alert_digest,
+        on_failure=failed.append,
+        user_id=person.pk,
+        alert_ids=[alert.pk for alert in alerts],
+        sent_at=now.isoformat(),
+    )
+    if failed:
+        return False
+    if result is None:  # sent to the queue when the caller's transaction commits
+        return True
+    if result.status == TaskResultStatus.FAILED:
+        return False
+    return result.status != TaskResultStatus.SUCCESSFUL or bool(result.return_value)
+
+
+def deliver_digest(*, user_id: int, alert_ids: Sequence[int], sent_at: datetime.datetime) -> bool:
+    """Mail one person the digest of ``alert_ids`` (the background task's work); returns
+    whether a mail went out.
+
+    Checked again here, as the queue may hold the digest a while: alerts closed meanwhile or
+    already told to this person by another digest are left out, and nothing is sent when none
+    remain. The person's row is locked, so two workers never mail the same alerts twice.
+    Raises when the mail fails: nothing is recorded then, and the next scan queues it again."""
+    with transaction.atomic():
+        person = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+        if person is None or not person.email:
+            return False
+        through = AlertDigest.alerts.through
+        delivered = through.objects.filter(
+            alertdigest__user_id=user_id, alert_id__in=alert_ids
+        ).values("alert_id")
+        fresh = list(
+            Alert.objects.filter(pk__in=alert_ids, closed_at__isnull=True)
+            .exclude(pk__in=delivered)
+            .select_related("task", "indicator", "unit", "organization")
+            .order_by("organization_id", "opened_at", "id")
+        )
+        if not fresh:
+            return False
         subject, body = digest_message(person, fresh)
         try:
-            with transaction.atomic():
-                # Recorded first and rolled back if the mail fails, so a failed send is retried
-                # by the next run and a sent one is never repeated.
-                digest = AlertDigest.objects.create(
-                    user=person, email=person.email, subject=subject, sent_at=now
-                )
-                through.objects.bulk_create(
-                    [through(alertdigest_id=digest.pk, alert_id=alert.pk) for alert in fresh]
-                )
-                EmailMessage(subject, body, to=[person.email], connection=connection).send()
+            # Recorded first and rolled back if the mail fails, so a failed send is retried
+            # by the next run and a sent one is never repeated.
+            digest = AlertDigest.objects.create(
+                user=person, email=person.email, subject=subject, sent_at=sent_at
+            )
+            through.objects.bulk_create(
+                [through(alertdigest_id=digest.pk, alert_id=alert.pk) for alert in fresh]
+            )
+            EmailMessage(subject, body, to=[person.email], connection=get_connection()).send()
         except Exception:
             logger.exception("alert digest to %s failed; it will be retried", person.email)
-            continue
-        sent += 1
-    return sent
+            raise
+    return True
+
+
+@django_tasks.task()
+def send_alert_digest(*, user_id: int, alert_ids: list[int], sent_at: str) -> bool:
+    """The background task (``theodoi worker``): one person's digest, queued by the scan."""
+    return deliver_digest(
+        user_id=user_id, alert_ids=alert_ids, sent_at=datetime.datetime.fromisoformat(sent_at)
+    )

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from theodoi.alerts.services import scan
+from theodoi.alerts.services import scan, send_digests
 from theodoi.assessment import framework as frameworks
 from theodoi.assessment import scoring
 from theodoi.assessment import services as assessment_services
@@ -53,6 +53,8 @@ def _users(province: Organization, ward: Organization) -> dict[str, User]:
             first_name=" ".join(first),
             last_name=last,
             position=position,
+            # A reserved domain: the alert digests go nowhere outside the demo's console.
+            email=f"{username}@theodoi.example",
         )
     users["admin"].is_superuser = True
     users["admin"].save(update_fields=["is_superuser"])
@@ -93,6 +95,8 @@ def load_demo() -> tuple[Organization, bool]:
     _activity(ward, users)
     _assessment(ward, users)
     scan(organization=provinces[data.PROVINCE["code"]])
+    # Queued for the background worker (`make demo` runs one): the first digests of the alerts.
+    send_digests(organization=provinces[data.PROVINCE["code"]])
     return ward, True
 
 

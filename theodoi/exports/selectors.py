@@ -7,7 +7,11 @@ plan page uses), the indicators from ``indicators_for_plan`` and the evidence fr
 
 import datetime
 
-from theodoi.core.access import Actor
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from theodoi.core.access import Action, Actor, can
+from theodoi.org.models import User
 from theodoi.plans.models import Plan
 from theodoi.plans.periods import Period
 from theodoi.plans.selectors import indicators_for_plan, tasks_for_user
@@ -15,6 +19,18 @@ from theodoi.reporting.models import ProgressReport
 from theodoi.reporting.selectors import evidence_for_user
 
 from . import report
+from .models import ReportExport
+
+
+def export_get_for_user(user: User, pk: int) -> ReportExport:
+    """One of the person's own report exports (404 for anyone else's, whatever their role),
+    while they may still download the plan's reports (403 otherwise)."""
+    export = get_object_or_404(
+        ReportExport.objects.select_related("plan__organization"), pk=pk, requested_by=user.pk
+    )
+    if not can(user, Action.DOWNLOAD_REPORT, export.plan):
+        raise PermissionDenied
+    return export
 
 
 def _units(units) -> tuple[str, ...]:

@@ -5,7 +5,9 @@ format asked for and records the export in the audit trail.
 """
 
 import datetime
+import hashlib
 import io
+import logging
 import tempfile
 from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
@@ -13,15 +15,22 @@ from typing import Any, BinaryIO
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
 
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.anchor import current_anchor
 from theodoi.audit.services import audit_record
+from theodoi.core import background, storage
 from theodoi.core.access import Action, Actor, can
+from theodoi.org.models import User
 from theodoi.plans.models import Plan
 from theodoi.plans.periods import Period
 
 from . import bundle, docx, pdf, report, selectors, xlsx
+from .models import ReportExport
+
+logger = logging.getLogger(__name__)
 
 FORMATS: dict[str, str] = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -29,6 +38,8 @@ FORMATS: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "zip": "application/zip",
 }
+# The formats the page makes through the background worker (LibreOffice may take minutes).
+QUEUED_FORMATS = ("docx", "pdf")
 # The fields of the Word report the office may rewrite before download.
 EDITABLE_FIELDS = (
     "parent_body",
@@ -143,3 +154,127 @@ def report_export(
             after=details,
         )
     return ExportFile(f"{stem}.{fmt}", FORMATS[fmt], handle, size)
+
+
+# --- Through the background worker ------------------------------------------------------------
+
+
+def report_export_request(
+    *,
+    actor: User,
+    plan: Plan,
+    period: Period,
+    fmt: str,
+    today: datetime.date,
+    edits: dict[str, Any] | None = None,
+) -> ReportExport:
+    """Ask the background worker for the Word or PDF report of ``plan`` for ``period``; the
+    person follows it on the export's page and downloads it from there once made.
+
+    Raises PermissionDenied, and ``pdf.PdfError`` at once when no PDF can be made here."""
+    if fmt not in QUEUED_FORMATS:
+        raise ValueError(f"format {fmt!r} is not made in the background")
+    if not can(actor, Action.DOWNLOAD_REPORT, plan):
+        raise PermissionDenied
+    if edits and not can(actor, Action.COMPILE_REPORTS, plan):
+        raise PermissionDenied
+    if fmt == "pdf" and not pdf.available():
+        raise pdf.PdfError(pdf.UNAVAILABLE)
+    with transaction.atomic():
+        export = ReportExport.objects.create(
+            requested_by=actor,
+            plan=plan,
+            period=str(period),
+            format=fmt,
+            edits=edits or {},
+            day=today,
+        )
+
+        def unqueued(exc: Exception) -> None:
+            _finish(export.pk, failure=ReportExport.Failure.QUEUE)
+
+        background.enqueue(build_report_export, export_id=export.pk, on_failure=unqueued)
+    export.refresh_from_db()
+    return export
+
+
+def _finish(export_id: int, *, failure: str, detail: str = "") -> None:
+    ReportExport.objects.filter(pk=export_id).update(
+        status=ReportExport.Status.FAILED,
+        failure=failure,
+        detail=detail,
+        finished_at=timezone.now(),
+    )
+
+
+def _stored_edits(edits: dict[str, Any]) -> dict[str, Any] | None:
+    """The edits as the form gave them: the date comes back from JSON as text."""
+    if not edits:
+        return None
+    edits = dict(edits)
+    if isinstance(edits.get("date"), str):
+        edits["date"] = datetime.date.fromisoformat(edits["date"])
+    return edits
+
+
+def report_export_build(*, export_id: int) -> str:
+    """Make the file of one queued export and store it; returns the export's status.
+
+    Run by the worker (``build_report_export``). An export is made once: a second run of the
+    same task (a worker restarted mid-way) finds it no longer queued and leaves it. Failures
+    the person can act on are recorded with what to do; any other error is recorded too, then
+    raised so the queue keeps its traceback."""
+    claimed = ReportExport.objects.filter(pk=export_id, status=ReportExport.Status.QUEUED).update(
+        status=ReportExport.Status.RUNNING
+    )
+    if not claimed:
+        return "skipped"
+    export = ReportExport.objects.select_related("plan__organization", "requested_by").get(
+        pk=export_id
+    )
+    try:
+        made = report_export(
+            actor=export.requested_by,
+            plan=export.plan,
+            period=report.parse_report_period(export.period),
+            fmt=export.format,
+            today=export.day,
+            edits=_stored_edits(export.edits),
+        )
+        with made.file:
+            data = made.file.read()
+    except PermissionDenied:
+        _finish(export_id, failure=ReportExport.Failure.PERMISSION)
+        return ReportExport.Status.FAILED
+    except (report.ReportError, pdf.PdfError) as exc:
+        _finish(export_id, failure=ReportExport.Failure.REPORT, detail=str(exc))
+        return ReportExport.Status.FAILED
+    except Exception:
+        _finish(export_id, failure=ReportExport.Failure.UNEXPECTED)
+        raise
+    digest = hashlib.sha256(data).hexdigest()
+    # Under its SHA-256, like evidence: the same bytes twice are one file, and a stored file is
+    # never overwritten by other bytes.
+    name = f"exports/{digest[:2]}/{digest}"
+    try:
+        storage.store(name, data, sha256=digest)
+    except Exception:
+        logger.exception("report export %s could not be stored", export_id)
+        _finish(export_id, failure=ReportExport.Failure.STORAGE)
+        return ReportExport.Status.FAILED
+    ReportExport.objects.filter(pk=export_id).update(
+        status=ReportExport.Status.READY,
+        file=name,
+        name=made.name,
+        content_type=made.content_type,
+        size=len(data),
+        sha256=digest,
+        finished_at=timezone.now(),
+    )
+    return ReportExport.Status.READY
+
+
+@task()
+def build_report_export(*, export_id: int) -> str:
+    """The background task (``theodoi worker``): one report asked for on the page."""
+    return report_export_build(export_id=export_id)

@@ -7,4 +7,13 @@ urlpatterns = [
     path("plans/<int:pk>/report/", views.report_page, name="export_report"),
     # file.docx, file.pdf, file.xlsx or file.zip, as assembled from the data.
     path("plans/<int:pk>/report/file.<str:fmt>", views.report_file, name="export_report_file"),
+    # POST: the Word or PDF report as assembled, made by the background worker.
+    path(
+        "plans/<int:pk>/report/prepare.<str:fmt>",
+        views.report_prepare,
+        name="export_report_prepare",
+    ),
+    # The person's own export: its progress (polled by htmx), then its file.
+    path("exports/<int:pk>/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/file", views.export_download, name="export_download"),
 ]

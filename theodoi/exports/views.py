@@ -10,9 +10,13 @@ import datetime
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
 
 from theodoi.core.access import Action, can
 from theodoi.core.clock import today
@@ -21,6 +25,7 @@ from theodoi.plans.periods import Period, period_of
 from theodoi.plans.selectors import plan_get_for_user
 
 from . import pdf, report, selectors, services
+from .models import ReportExport
 
 _TEXT = {"rows": 4, "class": "form-control"}
 _LINE = {"class": "form-control"}
@@ -183,7 +188,7 @@ def report_page(request, pk: int):
         form = ReportForm(request.POST, sections=content.sections)
         if form.is_valid():
             try:
-                export = services.report_export(
+                queued = services.report_export_request(
                     actor=request.user,
                     plan=plan,
                     period=period,
@@ -195,7 +200,7 @@ def report_page(request, pk: int):
                 context["export_error"] = str(exc)
                 status = 503
             else:
-                return _download(export)
+                return redirect("export_status", pk=queued.pk)
         else:
             status = 400
     else:
@@ -243,3 +248,97 @@ def report_file(request, pk: int, fmt: str):
         status = 400 if isinstance(exc, report.ReportError) else 503
         return render(request, "exports/report.html", context, status=status)
     return _download(export)
+
+
+# --- Word and PDF through the background worker -------------------------------------------------
+
+# What the person reads when an export failed, with what to do (the reasons in models).
+FAILURE_MESSAGES = {
+    ReportExport.Failure.QUEUE: _(
+        "The report could not be handed to the background worker: its queue is not reachable. "
+        "Try again in a few minutes; if it keeps failing, tell the administrator."
+    ),
+    ReportExport.Failure.PERMISSION: _(
+        "You may no longer download this report (your role or ward has changed)."
+    ),
+    ReportExport.Failure.STORAGE: _(
+        "The report was made but its file could not be stored. Ask for it again; if it keeps "
+        "failing, tell the administrator (file storage)."
+    ),
+    ReportExport.Failure.UNEXPECTED: _(
+        "The report could not be made because of an error in the system. Ask for it again; if "
+        "it keeps failing, tell the administrator."
+    ),
+}
+# Past this many seconds in the queue the page says the worker may not be running.
+SLOW_AFTER_SECONDS = 120
+
+
+@login_required
+@require_POST
+def report_prepare(request, pk: int, fmt: str):
+    """The Word or PDF report as assembled from the data (no edits), for everyone who may
+    download it: queued for the background worker, then followed on the export's page."""
+    if fmt not in services.QUEUED_FORMATS:
+        raise Http404
+    day = today()
+    plan = _allowed_plan(request, pk)
+    period_text = request.GET.get("period", "").strip() or str(_default_period(plan, day))
+    try:
+        period = report.parse_report_period(period_text)
+        queued = services.report_export_request(
+            actor=request.user, plan=plan, period=period, fmt=fmt, today=day
+        )
+    except (report.ReportError, pdf.PdfError) as exc:
+        context = {
+            "plan": plan,
+            "period_text": period_text,
+            "suggestions": _suggestions(day),
+            "can_edit": can(request.user, Action.COMPILE_REPORTS, plan),
+            "pdf_available": pdf.available(),
+            "pdf_unavailable_message": pdf.UNAVAILABLE,
+            "period_error": str(exc),
+        }
+        status = 400 if isinstance(exc, report.ReportError) else 503
+        return render(request, "exports/report.html", context, status=status)
+    return redirect("export_status", pk=queued.pk)
+
+
+def _status_context(export: ReportExport) -> dict:
+    waited = (timezone.now() - export.requested_at).total_seconds()
+    message = ""
+    if export.status == ReportExport.Status.FAILED:
+        message = export.detail or gettext(
+            FAILURE_MESSAGES.get(export.failure, FAILURE_MESSAGES["unexpected"])
+        )
+    return {
+        "export": export,
+        "plan": export.plan,
+        "failure_message": message,
+        "slow": export.waiting and waited > SLOW_AFTER_SECONDS,
+    }
+
+
+@login_required
+@require_GET
+def export_status(request, pk: int):
+    """The person's own export: "being prepared" (the page asks again every few seconds through
+    htmx), the download once made, or what went wrong and what to do."""
+    export = selectors.export_get_for_user(request.user, pk)
+    context = _status_context(export)
+    if request.htmx:
+        return render(request, "exports/_export_status.html", context)
+    return render(request, "exports/export.html", context)
+
+
+@login_required
+@require_GET
+def export_download(request, pk: int):
+    """The made file of the person's own export."""
+    export = selectors.export_get_for_user(request.user, pk)
+    if export.status != ReportExport.Status.READY or not export.file:
+        return redirect("export_status", pk=export.pk)
+    handle = default_storage.open(export.file.name, "rb")
+    return _download(
+        services.ExportFile(export.name, export.content_type, handle, export.size or 0)
+    )

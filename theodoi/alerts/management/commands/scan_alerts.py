@@ -4,6 +4,7 @@ digests."""
 from django.core.management.base import BaseCommand, CommandError
 
 from theodoi.alerts.services import scan, send_digests
+from theodoi.core import background
 from theodoi.org.models import Organization
 
 
@@ -35,4 +36,10 @@ class Command(BaseCommand):
             self.stdout.write("Không gửi thư (--no-email).")
             return
         sent = send_digests(organization=organization)
-        self.stdout.write(f"Đã gửi {sent} thư tổng hợp cảnh báo.")
+        if background.runs_immediately():
+            self.stdout.write(f"Đã gửi {sent} thư tổng hợp cảnh báo.")
+        else:
+            self.stdout.write(
+                f"Đã xếp {sent} thư tổng hợp cảnh báo vào hàng đợi; tiến trình nền "
+                "(theodoi worker) sẽ gửi đi."
+            )

@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -25,5 +28,24 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<14} {role:<16} {where}")
         if no_serve:
             return
+        # The background worker beside the server: the Word/PDF reports and the alert e-mails
+        # (printed on this console by the demo's e-mail backend) are its work. Ctrl+C reaches
+        # both (one process group); the worker is also stopped when the server stops alone.
+        worker = subprocess.Popen([sys.executable, "-m", "theodoi.cli", "worker"])
+        self.stdout.write(f"Background worker started (process {worker.pid}).")
         self.stdout.write(f"Serving on http://{addrport}/ (Ctrl+C to stop)")
-        call_command("runserver", addrport, use_reloader=False)
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            _stop(worker)
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    """SIGTERM: the worker finishes the task under way, then exits; killed past 30 s."""
+    if worker.poll() is None:
+        worker.terminate()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
