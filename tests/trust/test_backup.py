@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from theodoi.audit.verify import verify_chain
-from theodoi.core.backup import CREATED_BY_MIGRATE, BackupError, restore, stored_file_names
+from theodoi.audit.backup import CREATED_BY_MIGRATE, BackupError, restore, stored_file_names
 from theodoi.demo.services import load_demo
 
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from theodoi.core import storage
-from theodoi.core.backup import BackupError, backup
+from theodoi.audit.backup import BackupError, backup
 from theodoi.reporting.services import evidence_upload
 
 PDF = b"%PDF-1.4\n" + b"bien ban " * 5000 + b"\n%%EOF\n"

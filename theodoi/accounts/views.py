@@ -1,5 +1,5 @@
-"""The person's own account: optional TOTP two-factor sign-in, password reset and change, and
-their API tokens."""
+"""The person's own account: optional TOTP two-factor sign-in, password reset and change. (Their
+API tokens are on a page of the api app, theodoi/api/pages.py.)"""
 
 import base64
 from base64 import b32encode
@@ -12,7 +12,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -22,7 +21,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from theodoi.accounts import services
 from theodoi.accounts.otp import PENDING_KEY, confirmed_device, offers_two_factor
-from theodoi.api.auth import token_revoke, tokens_for_user
 from theodoi.core.inputs import safe_next
 
 
@@ -161,29 +159,3 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             _("Your password is changed. Your API tokens no longer work: create new ones."),
         )
         return response
-
-
-# --- API tokens ---------------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def api_tokens(request):
-    """The person's own API tokens (never their secret) and a button to revoke each."""
-    if request.method == "POST":
-        try:
-            token_id = int(request.POST.get("token", ""))
-        except ValueError:
-            token_id = 0
-        try:
-            token = token_revoke(actor=request.user, token_id=token_id)
-        except Http404:
-            messages.error(request, _("This token does not exist or is already revoked."))
-        else:
-            messages.success(
-                request, _("The token %(prefix)s… is revoked.") % {"prefix": token.prefix}
-            )
-        return redirect("api_tokens")
-    return render(
-        request, "accounts/api_tokens.html", {"tokens": list(tokens_for_user(request.user))}
-    )

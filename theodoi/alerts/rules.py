@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
+from theodoi.core.text import format_date, format_number
 from theodoi.plans.periods import CYCLES, Period, PeriodError, parse_period, periods_between
 from theodoi.plans.states import expected_progress
 
@@ -103,17 +104,6 @@ class IndicatorFacts:
 
 
 # --- Formatting -------------------------------------------------------------------------------
-
-
-def format_date(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def format_number(value: Decimal | float | int) -> str:
-    """Vietnamese style: "." groups thousands and "," marks decimals ("1.200", "2,5")."""
-    number = Decimal(str(value)).quantize(Decimal("0.01"))
-    text = f"{number:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def _with_unit(value: Decimal, unit: str) -> str:

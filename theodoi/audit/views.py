@@ -11,8 +11,8 @@ from django.utils import timezone
 from theodoi.audit.models import AuditEvent
 from theodoi.audit.services import audit_record
 from theodoi.core.access import is_global, org_scope
+from theodoi.core.roles import Role
 from theodoi.core.spreadsheet import csv_row
-from theodoi.org.models import Role
 
 COLUMNS = [
     "id",

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from theodoi.core.access import Action, can
 from theodoi.core.clock import today
-from theodoi.core.templatetags.theodoi import STATE_COLOURS, STATE_LABELS
 from theodoi.dashboards import measures, selectors, services
 from theodoi.dashboards.measures import IndicatorStatus
 from theodoi.dashboards.models import IndicatorCatalogue
@@ -19,6 +18,7 @@ from theodoi.dashboards.templatetags.dashboards import STATUS_COLOURS
 from theodoi.plans import selectors as plan_selectors
 from theodoi.plans.models import Indicator
 from theodoi.plans.states import TaskState
+from theodoi.plans.templatetags.plans import STATE_COLOURS, STATE_LABELS
 
 
 def _id_or_none(value: str | None) -> int | None:

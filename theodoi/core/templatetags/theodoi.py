@@ -1,82 +1,10 @@
-"""Template filters for states, roles and deadlines, so templates show words, not codes."""
+"""Template filters shared by every app, so templates show words, not codes. The plans' own
+(task states, deadlines, periods) are in the `plans` library."""
 
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from theodoi.plans.deadline import DeadlineKind, Recurrence
-from theodoi.plans.states import TaskState
-
 register = template.Library()
-
-STATE_LABELS = {
-    TaskState.DONE_ON_TIME: _("Done on time"),
-    TaskState.DONE_LATE: _("Done late"),
-    TaskState.OPEN_NOT_DUE: _("Open, not yet due"),
-    TaskState.OPEN_OVERDUE: _("Open, overdue"),
-}
-STATE_COLOURS = {
-    TaskState.DONE_ON_TIME: "success",
-    TaskState.DONE_LATE: "info",
-    TaskState.OPEN_NOT_DUE: "secondary",
-    TaskState.OPEN_OVERDUE: "danger",
-}
-DEADLINE_KIND_LABELS = {
-    DeadlineKind.DATE: _("Date"),
-    DeadlineKind.MONTH: _("Month"),
-    DeadlineKind.QUARTER: _("Quarter"),
-    DeadlineKind.YEAR: _("Year"),
-    DeadlineKind.RANGE: _("Period of years"),
-    DeadlineKind.RECURRING: _("Recurring"),
-    DeadlineKind.EVENT: _("When an event happens"),
-    DeadlineKind.UNKNOWN: _("Not recognised"),
-}
-RECURRENCE_LABELS = {
-    Recurrence.NONE: "",
-    Recurrence.CONTINUOUS: _("Continuous"),
-    Recurrence.WEEKLY: _("Every week"),
-    Recurrence.MONTHLY: _("Every month"),
-    Recurrence.QUARTERLY: _("Every quarter"),
-    Recurrence.HALF_YEARLY: _("Every six months"),
-    Recurrence.YEARLY: _("Every year"),
-}
-
-
-@register.filter
-def state_label(value: str) -> str:
-    try:
-        return str(STATE_LABELS[TaskState(value)])
-    except ValueError:
-        return ""
-
-
-@register.filter
-def state_colour(value: str) -> str:
-    try:
-        return STATE_COLOURS[TaskState(value)]
-    except ValueError:
-        return "secondary"
-
-
-@register.filter
-def deadline_kind_label(value: str) -> str:
-    try:
-        return str(DEADLINE_KIND_LABELS[DeadlineKind(value)])
-    except ValueError:
-        return value
-
-
-@register.filter
-def recurrence_label(value: str) -> str:
-    try:
-        return str(RECURRENCE_LABELS[Recurrence(value)])
-    except ValueError:
-        return value
-
-
-@register.simple_tag
-def state_choices():
-    return [(state.value, STATE_LABELS[state]) for state in TaskState]
-
 
 AUDIT_ACTION_LABELS = {
     "plan.create": _("Plan created"),
@@ -99,11 +27,3 @@ def audit_action_label(value: str) -> str:
     """A readable name for an audit action; unknown actions show their code."""
     label = AUDIT_ACTION_LABELS.get(value)
     return str(label) if label else value
-
-
-@register.filter
-def period_label(value: str) -> str:
-    """ "2026-Q4" → "Quý IV/2026"."""
-    from theodoi.plans.periods import label_of
-
-    return label_of(str(value))
