@@ -31,7 +31,9 @@ from django.db import connection, transaction
 
 from theodoi.alerts.models import Alert
 from theodoi.alerts.services import scan
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
+from theodoi.core.access import SYSTEM
 from theodoi.core.clock import today as clock_today
 from theodoi.core.samplepdf import tiny_pdf
 from theodoi.core.text import fold, fold_key
@@ -427,8 +429,8 @@ class _Generator:
                 cursor.execute(f"ANALYZE {Alert._meta.db_table}")
         with transaction.atomic():
             audit_record(
-                actor=None,
-                action="synthetic.create",
+                actor=SYSTEM,
+                action=AuditAction.SYNTHETIC_CREATE,
                 obj=province,
                 organization=province,
                 summary=(
@@ -464,7 +466,13 @@ class _Generator:
         w.units = _insert(
             Unit,
             [
-                Unit(organization=w.ward, name=name, short_name=short, order=order)
+                Unit(
+                    organization=w.ward,
+                    name=name,
+                    short_name=short,
+                    order=order,
+                    records_budget=name == data.BUDGET_UNIT,
+                )
                 for order, (name, short, _aliases) in enumerate(data.UNITS)
             ],
             self.config.batch_size,

@@ -31,8 +31,19 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _interface_language():
+    # LocaleMiddleware activates a request's language in the thread and nothing turns it off:
+    # a test that switches a page to English would turn the next test's messages English.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(db):
+
     province = ProvinceFactory(name="Tỉnh Thử Nghiệm")
     other_province = ProvinceFactory(name="Tỉnh Khác")
     ward_a = OrganizationFactory(name="Phường An Bình", parent=province)

@@ -108,7 +108,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "theodoi.core.context_processors.theodoi",
-                "theodoi.accounts.context_processors.accounts",
             ],
         },
     }

@@ -108,3 +108,23 @@ def test_a_failed_send_is_retried_next_time(ward, mailoutbox, monkeypatch):
         assert services.send_digests() == 0
     assert not AlertDigest.objects.exists()
     assert services.send_digests() == 4
+
+
+def test_a_co_leading_unit_is_mailed_what_its_alert_page_shows(ward, mailoutbox):
+    """The police co-lead the VHXH task: the alert names VHXH as the unit that must act, yet the
+    police officer sees it on screen, so the digest mails it to them too (one rule for both)."""
+    from theodoi.alerts.selectors import alerts_for_user
+    from theodoi.plans.models import TaskLeadUnit
+
+    TaskLeadUnit.objects.create(task=ward.task_vhxh, unit=ward.police, order=1)
+    bob = ward.people.police_officer
+    bob.email = "bob@example.vn"
+    bob.save()
+    services.scan(organization=ward.ward_a)
+    assert ward.task_vhxh.pk in {alert.task_id for alert in alerts_for_user(bob)}
+
+    services.send_digests()
+
+    mails = inbox(mailoutbox)
+    assert ward.task_vhxh.title in mails["bob"].body
+    assert set(mails) == {"alice", "hanh", "olga", "lan", "bob"}

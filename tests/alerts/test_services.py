@@ -11,6 +11,7 @@ from tests.factories import TaskFactory
 from theodoi.alerts import services
 from theodoi.alerts.models import Alert
 from theodoi.audit.models import AuditEvent
+from theodoi.core.access import SYSTEM
 from theodoi.plans import services as plans
 from theodoi.plans.models import Indicator, IndicatorMilestone, Plan
 from theodoi.reporting import services as reporting
@@ -105,7 +106,7 @@ def test_the_alert_goes_to_the_first_lead_unit_the_plan_names(world, day):
     services.evaluate_task(task)
     (alert,) = open_alerts(task, "overdue")
     assert alert.unit == world.police
-    plans.task_update(actor=None, task=task, changes={}, lead_units=[world.vhxh, world.police])
+    plans.task_update(actor=SYSTEM, task=task, changes={}, lead_units=[world.vhxh, world.police])
     services.evaluate_task(task)
     (alert,) = open_alerts(task, "overdue")
     assert alert.unit == world.vhxh

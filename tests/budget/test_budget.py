@@ -21,7 +21,9 @@ D = Decimal
 
 @pytest.fixture
 def economy(world):
-    unit = UnitFactory(organization=world.ward_a, name="Phòng Kinh tế, Hạ tầng và Đô thị")
+    unit = UnitFactory(
+        organization=world.ward_a, name="Phòng Kinh tế, Hạ tầng và Đô thị", records_budget=True
+    )
     return UserFactory(username="kinhte", unit=unit, role=Role.UNIT_OFFICER)
 
 
@@ -142,7 +144,7 @@ def test_others_may_not_record_amounts(world, lines, person):
 
 
 def test_economy_office_of_another_ward_may_not_record(world, lines):
-    unit = UnitFactory(organization=world.ward_b, name="Phòng Kinh tế")
+    unit = UnitFactory(organization=world.ward_b, name="Phòng Kinh tế", records_budget=True)
     stranger = UserFactory(username="kinhte_b", unit=unit, role=Role.UNIT_HEAD)
 
     with pytest.raises(PermissionDenied):

@@ -17,7 +17,9 @@ from openpyxl import load_workbook
 from tests.exports.conftest import PERIOD
 from theodoi.assessment import excel
 from theodoi.assessment import services as assessment
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
+from theodoi.core.access import SYSTEM
 from theodoi.core.spreadsheet import FORMULA_STARTS
 from theodoi.plans.models import Indicator, Task
 from theodoi.reporting.models import Evidence, ProgressReport
@@ -58,7 +60,11 @@ def _audit_csv(quarter, client):
     world.ward_a.name = PLUS + " phường"
     world.ward_a.save()
     audit_record(
-        actor=None, action="task.update", obj=world.plan_a, organization=world.ward_a, summary=LINK
+        actor=SYSTEM,
+        action=AuditAction.TASK_UPDATE,
+        obj=world.plan_a,
+        organization=world.ward_a,
+        summary=LINK,
     )
     client.force_login(world.people.ward_admin)
     response = client.get(reverse("audit_export"))

@@ -121,7 +121,7 @@ def test_garbage_gives_a_draft_or_a_vietnamese_message(name, data):
         draft_from_bytes(data, name=name)
     except UnsupportedDocument as exc:
         elapsed = time.perf_counter() - started
-        assert ACCEPTED in exc.message, exc.message
+        assert str(ACCEPTED) in exc.message, exc.message
         assert "Tệp" in exc.message or "tệp" in exc.message, exc.message
         assert elapsed < SLOW, f"took {elapsed:.1f} s"
     else:
@@ -137,6 +137,6 @@ def test_truncated_docx_at_random_points(seed):
     try:
         draft_from_bytes(docx[:cut], name="kehoach.docx")
     except UnsupportedDocument as exc:
-        assert ACCEPTED in exc.message, exc.message
+        assert str(ACCEPTED) in exc.message, exc.message
     elapsed = time.perf_counter() - started
     assert elapsed < SLOW, f"cut at {cut}: took {elapsed:.1f} s"

@@ -3,6 +3,7 @@
 import pytest
 
 from theodoi.audit.models import AuditEvent
+from theodoi.core.access import SYSTEM
 from theodoi.importer.draft import Draft, DraftPlan, DraftSection, DraftTask
 from theodoi.importer.services import (
     import_draft,
@@ -87,7 +88,7 @@ def test_import_creates_plan_tasks_subtasks_and_new_units(world):
 
 def test_unknown_unit_mapped_to_an_existing_unit(world):
     result = import_draft(
-        actor=None,
+        actor=SYSTEM,
         draft=make_draft(),
         ward=world.ward_a,
         unit_choices={"Trạm Y tế": world.police.pk},
@@ -98,7 +99,7 @@ def test_unknown_unit_mapped_to_an_existing_unit(world):
 
 def test_unknown_unit_left_out_keeps_the_text(world):
     result = import_draft(
-        actor=None, draft=make_draft(), ward=world.ward_a, unit_choices={"Trạm Y tế": None}
+        actor=SYSTEM, draft=make_draft(), ward=world.ward_a, unit_choices={"Trạm Y tế": None}
     )
     task = result.plan.tasks.get(code="2")
     assert list(task.lead_units.all()) == [world.vhxh]
@@ -106,7 +107,7 @@ def test_unknown_unit_left_out_keeps_the_text(world):
 
 
 def test_reimport_updates_instead_of_duplicating(world):
-    first = import_draft(actor=None, draft=make_draft(), ward=world.ward_a)
+    first = import_draft(actor=SYSTEM, draft=make_draft(), ward=world.ward_a)
     newer = make_draft()
     newer.tasks[0].deadline_text = "Quý II/2026"
     newer.tasks = [newer.tasks[0], newer.tasks[1]] + [
@@ -119,7 +120,7 @@ def test_reimport_updates_instead_of_duplicating(world):
         ["I.2"],
         1,
     )
-    second = import_draft(actor=None, draft=newer, ward=world.ward_a)
+    second = import_draft(actor=SYSTEM, draft=newer, ward=world.ward_a)
     assert second.plan == first.plan and not second.created
     assert (second.tasks_added, second.tasks_changed, second.tasks_missing) == (1, 1, ["I.2"])
     assert Task.objects.filter(plan=first.plan).count() == 4  # task 2 is kept, not deleted
@@ -147,14 +148,14 @@ def test_lead_units_keep_the_documents_order_and_a_new_order_is_a_change(world):
     draft = make_draft()
     draft.tasks[0].lead_units_raw = "Công an phường; Phòng Văn hóa - Xã hội"
     draft.tasks[0].coordinating_units_raw = ""
-    plan = import_draft(actor=None, draft=draft, ward=world.ward_a).plan
+    plan = import_draft(actor=SYSTEM, draft=draft, ward=world.ward_a).plan
     task = plan.tasks.get(code="1")
     assert lead_unit_ids(task) == [world.police.pk, world.vhxh.pk]
 
     draft = make_draft()
     draft.tasks[0].lead_units_raw = "Phòng Văn hóa - Xã hội; Công an phường"
     draft.tasks[0].coordinating_units_raw = ""
-    result = import_draft(actor=None, draft=draft, ward=world.ward_a)
+    result = import_draft(actor=SYSTEM, draft=draft, ward=world.ward_a)
     assert result.plan == plan and not result.created
     assert result.tasks_changed >= 1
     assert lead_unit_ids(task) == [world.vhxh.pk, world.police.pk]

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from theodoi.audit.models import AuditEvent
+from theodoi.core.access import SYSTEM
 from theodoi.plans import services
 from theodoi.plans.models import Plan
 
@@ -27,7 +28,7 @@ def test_task_create_parses_the_deadline_and_keeps_its_text(world):
 
 def test_recurring_task_runs_to_the_end_of_the_plan(world):
     task = services.task_create(
-        actor=None, plan=world.plan_a, title="Tuyên truyền", deadline_text="Thường xuyên"
+        actor=SYSTEM, plan=world.plan_a, title="Tuyên truyền", deadline_text="Thường xuyên"
     )
     assert task.deadline_kind == "recurring"
     assert task.recurrence == "continuous"
@@ -50,8 +51,8 @@ def test_task_create_writes_an_audit_event_with_the_actor(world):
 
 
 def test_audit_events_are_chained(world):
-    services.section_create(actor=None, plan=world.plan_a, title="I")
-    services.section_create(actor=None, plan=world.plan_a, title="II")
+    services.section_create(actor=SYSTEM, plan=world.plan_a, title="I")
+    services.section_create(actor=SYSTEM, plan=world.plan_a, title="II")
     first, second = AuditEvent.objects.order_by("id")[:2]
     assert second.prev_hash == first.hash
     assert first.hash != second.hash
@@ -65,7 +66,7 @@ def test_unit_officer_may_not_create_tasks(world):
 
 def test_a_unit_of_another_ward_cannot_lead_a_task(world):
     with pytest.raises(ValueError):
-        services.task_create(actor=None, plan=world.plan_a, title="x", lead_units=[world.unit_b])
+        services.task_create(actor=SYSTEM, plan=world.plan_a, title="x", lead_units=[world.unit_b])
 
 
 def test_task_update_reparses_deadline_and_records_before_and_after(world):
@@ -86,7 +87,7 @@ def test_task_update_reparses_deadline_and_records_before_and_after(world):
 
 def test_task_update_refuses_cached_state_fields(world):
     with pytest.raises(ValueError):
-        services.task_update(actor=None, task=world.task_vhxh, changes={"progress": 100})
+        services.task_update(actor=SYSTEM, task=world.task_vhxh, changes={"progress": 100})
 
 
 def test_plan_create_by_the_standing_office(world):
@@ -109,7 +110,7 @@ def test_indicator_with_milestones(world):
     from decimal import Decimal
 
     indicator = services.indicator_create(
-        actor=None,
+        actor=SYSTEM,
         plan=world.plan_a,
         name="Tỷ lệ hồ sơ xử lý trực tuyến",
         target=Decimal(95),

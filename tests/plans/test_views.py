@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import SectionFactory, TaskFactory, UnitFactory
+from theodoi.core.access import SYSTEM
 from theodoi.reporting.models import Directive
 
 
@@ -241,7 +242,7 @@ def test_plan_page_shows_the_budget_by_year(login, world):
     from theodoi.budget.services import budget_lines_create
 
     budget_lines_create(
-        actor=None,
+        actor=SYSTEM,
         plan=world.plan_a,
         content="Mua sắm máy tính",
         code="1",
@@ -264,7 +265,7 @@ def test_indicator_shows_latest_value_against_this_years_milestone(login, world,
 
     settings.THEODOI_TODAY = "2026-11-24"
     indicator = indicator_create(
-        actor=None,
+        actor=SYSTEM,
         plan=world.plan_a,
         name="Tỷ lệ hồ sơ trực tuyến",
         lead_unit=world.vhxh,

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 
 from tests.factories import TaskFactory
 from theodoi.audit.models import AuditEvent
+from theodoi.core.access import SYSTEM
 from theodoi.plans.models import Task
 from theodoi.plans.selectors import with_state
 from theodoi.reporting import services
@@ -207,7 +208,9 @@ def test_indicator_values_directly_or_as_a_ratio(world, day):
 
     from theodoi.plans.services import indicator_create
 
-    indicator = indicator_create(actor=None, plan=world.plan_a, name="Tỷ lệ", lead_unit=world.vhxh)
+    indicator = indicator_create(
+        actor=SYSTEM, plan=world.plan_a, name="Tỷ lệ", lead_unit=world.vhxh
+    )
     value = services.indicator_value_record(
         actor=world.people.officer, indicator=indicator, period="2026-Q3", value="85,5"
     )
@@ -253,7 +256,7 @@ def test_a_recurring_task_gets_one_state_per_period(world, day):
     from theodoi.reporting.selectors import period_states
 
     task = task_create(
-        actor=None,
+        actor=SYSTEM,
         plan=world.plan_a,
         title="Tuyên truyền thường xuyên",
         lead_units=[world.vhxh],

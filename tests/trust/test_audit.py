@@ -6,16 +6,18 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.models import AuditEvent, AuditHead
 from theodoi.audit.services import audit_record
 from theodoi.audit.verify import verify_chain
+from theodoi.core.access import SYSTEM
 
 
 def _events(world, n=4, start=0):
     for i in range(start, start + n):
         audit_record(
             actor=world.people.office,
-            action="test.write",
+            action=AuditAction.TASK_UPDATE,
             obj=world.task_vhxh,
             organization=world.ward_a,
             summary=f"sự kiện {i}",
@@ -95,7 +97,10 @@ def test_concurrent_writers_do_not_fork_the_chain(world):
             for j in range(5):
                 with transaction.atomic():
                     audit_record(
-                        actor=None, action="test.race", obj=world.ward_a, summary=f"{i}-{j}"
+                        actor=SYSTEM,
+                        action=AuditAction.ALERTS_SCAN,
+                        obj=world.ward_a,
+                        summary=f"{i}-{j}",
                     )
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
@@ -108,7 +113,7 @@ def test_concurrent_writers_do_not_fork_the_chain(world):
     for thread in threads:
         thread.join()
     assert not errors
-    assert AuditEvent.objects.filter(action="test.race").count() == 30
+    assert AuditEvent.objects.filter(action=AuditAction.ALERTS_SCAN).count() == 30
     report = verify_chain()
     assert report.ok, report.message
     hashes = list(AuditEvent.objects.values_list("prev_hash", flat=True))
@@ -124,7 +129,7 @@ def test_export_for_ward_admin_is_scoped(world, client):
     _events(world, 2)
     audit_record(
         actor=world.people.other_ward,
-        action="test.b",
+        action=AuditAction.TASK_UPDATE,
         obj=world.task_b,
         organization=world.ward_b,
         summary="=HYPERLINK(bí mật)",

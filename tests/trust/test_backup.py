@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 
 from theodoi.audit.backup import CREATED_BY_MIGRATE, BackupError, restore, stored_file_names
 from theodoi.audit.verify import verify_chain
+from theodoi.core.access import SYSTEM
 from theodoi.demo.services import load_demo
 
 
@@ -133,7 +134,7 @@ def test_restore_keeps_the_order_of_a_tasks_units_and_alerts_go_to_the_first(tmp
     # Against the ids' order and the catalogue's, so that neither can pass for the plan's.
     leads, coordinators = [units[-1], units[0], units[-2]], [units[-3], units[1]]
     task = task_create(
-        actor=None,
+        actor=SYSTEM,
         plan=plan,
         title="Số hóa hồ sơ lưu trữ",
         lead_units=leads,

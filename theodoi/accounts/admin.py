@@ -24,7 +24,7 @@ class UserAdmin(OrgUserAdmin):
         people = list(queryset[:2])
         if len(people) != 1:
             self.message_user(
-                request, "Hãy chọn đúng một người dùng để tạo liên kết.", messages.ERROR
+                request, _("Select exactly one user to create a link for."), messages.ERROR
             )
             return None
         person = people[0]
@@ -33,7 +33,9 @@ class UserAdmin(OrgUserAdmin):
                 actor=request.user, user=person, request=request
             )
         except PermissionDenied:
-            self.message_user(request, "Bạn không quản lý tài khoản của người này.", messages.ERROR)
+            self.message_user(
+                request, _("You do not manage this person's account."), messages.ERROR
+            )
             return None
         except account_services.AccountError as error:
             self.message_user(request, str(error), messages.ERROR)

@@ -19,11 +19,12 @@ from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-LOCKED_OUT = (
-    "Đăng nhập sai quá nhiều lần: tài khoản tạm bị khóa từ địa chỉ này. "
-    "Hãy thử lại sau {minutes} phút, hoặc dùng «Quên mật khẩu?» ở trang đăng nhập để đặt lại "
-    "mật khẩu (việc này mở khóa ngay)."
+LOCKED_OUT = gettext_lazy(
+    "Too many failed sign-ins: the account is locked from this address for now. Try again in "
+    "%(minutes)s minutes, or use «Forgot your password?» on the sign-in page to reset the "
+    "password (that unlocks it at once)."
 )
 
 
@@ -88,7 +89,8 @@ def lockout_response(
     seconds = max(1, math.ceil(_wait(request, credentials).total_seconds()))
     minutes = math.ceil(seconds / 60)
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": LOCKED_OUT.format(minutes=minutes)}, status=429)
+        response = JsonResponse({"detail": LOCKED_OUT % {"minutes": minutes}}, status=429)
+
     else:
         response = render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(seconds)

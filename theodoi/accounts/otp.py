@@ -2,16 +2,13 @@
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from theodoi.org.models import Role
+# Who is offered the second step is a rule of core.access; this module keeps the devices.
+from theodoi.core.access import offers_two_factor
 
-# DESIGN.md §5: the standing office, leaders and admins; unit roles are never asked.
-TWO_FACTOR_ROLES = frozenset({Role.STANDING_OFFICE, Role.LEADER, Role.ADMIN})
+__all__ = ["PENDING_KEY", "confirmed_device", "offers_two_factor"]
+
 # Set in the session at sign-in when a code is still due; cleared by the second step.
 PENDING_KEY = "theodoi_otp_pending"
-
-
-def offers_two_factor(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role in TWO_FACTOR_ROLES))
 
 
 def confirmed_device(user) -> TOTPDevice | None:

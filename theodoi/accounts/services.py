@@ -1,5 +1,5 @@
 """Account writes: password reset requests and resets, admin-issued reset links, password
-changes. Each is audited; a finished reset also ends any sign-in wait for that user name."""
+changes, two-factor sign-in turned on and off. Each is audited; a finished reset also ends any sign-in wait for that user name."""
 
 import hashlib
 import logging
@@ -14,9 +14,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from theodoi.accounts.otp import confirmed_device
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
-from theodoi.core.access import can_manage_user
+from theodoi.core.access import SYSTEM, Actor, can_manage_user
 from theodoi.org.models import User
 
 log = logging.getLogger(__name__)
@@ -84,7 +88,8 @@ def password_reset_requested(*, users: list[User]) -> None:
     if not users:
         log.info("Password reset asked for an address without an active account.")
     for user in users:
-        _audit(user, "user.password_reset.request", actor=None)
+        # Nobody is signed in: the system records the request it received.
+        _audit(user, AuditAction.USER_PASSWORD_RESET_REQUEST, actor=SYSTEM)
 
 
 @transaction.atomic
@@ -92,13 +97,13 @@ def password_reset_done(*, user: User) -> None:
     """After a person set a new password from a reset link: audit, and end any sign-in wait for
     their user name (from every address) so they can sign in at once."""
     axes_reset(username=user.get_username())
-    _audit(user, "user.password_reset", actor=user)
+    _audit(user, AuditAction.USER_PASSWORD_RESET, actor=user)
 
 
 @transaction.atomic
 def password_changed(*, user: User) -> None:
     """After a signed-in person changed their own password."""
-    _audit(user, "user.password_change", actor=user)
+    _audit(user, AuditAction.USER_PASSWORD_CHANGE, actor=user)
 
 
 @transaction.atomic
@@ -108,16 +113,57 @@ def reset_link_issue(*, actor: User, user: User, request: HttpRequest) -> str:
         raise PermissionDenied
     if not user.is_active:
         raise AccountError(
-            f"Tài khoản «{user.username}» đã ngừng hoạt động: hãy kích hoạt lại trước khi tạo liên kết "
-            "đặt lại mật khẩu."
+            gettext(
+                "The account «%(username)s» is deactivated: reactivate it before creating a "
+                "password reset link."
+            )
+            % {"username": user.username}
         )
+
     link = reset_url(request, user)
-    _audit(user, "user.password_reset.link", actor=actor)
+    _audit(user, AuditAction.USER_PASSWORD_RESET_LINK, actor=actor)
     return link
 
 
-def _audit(user: User, action: str, *, actor: User | None) -> None:
+def _audit(user: User, action: AuditAction, *, actor: Actor) -> None:
     # The link or password itself is never recorded: only who, whose account, and what.
     audit_record(
         actor=actor, action=action, obj=user, organization=user.organization, summary=user.username
     )
+
+
+# --- Two-factor sign-in -------------------------------------------------------------------------
+
+
+def two_factor_pending_device(*, user: User) -> TOTPDevice:
+    """The authenticator being enrolled (not yet confirmed), created on first visit."""
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if pending is None:
+        pending = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return pending
+
+
+@transaction.atomic
+def two_factor_enable(*, user: User, device: TOTPDevice, code: str) -> bool:
+    """Turn two-factor sign-in on once ``code`` proves the person's app holds the secret of
+    ``device``; any other device of theirs is removed. False (nothing changed) for a wrong
+    code. Audited, like every change to how a person signs in."""
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(code):
+        return False
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    _audit(user, AuditAction.USER_TWO_FACTOR_ENABLE, actor=user)
+    return True
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User, code: str) -> bool:
+    """Turn two-factor sign-in off after a current code (a stolen open session alone cannot).
+    False (nothing changed) for a wrong code or when it was not on. Audited."""
+    device = confirmed_device(user)
+    if device is None or not device.verify_token(code):
+        return False
+    TOTPDevice.objects.filter(user=user).delete()
+    _audit(user, AuditAction.USER_TWO_FACTOR_DISABLE, actor=user)
+    return True

@@ -11,21 +11,24 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from theodoi.accounts import services
+from theodoi.accounts.forms import CodeForm
 from theodoi.accounts.otp import PENDING_KEY, confirmed_device, offers_two_factor
 from theodoi.core.inputs import safe_next
 
 
-def _code(request) -> str:
-    return "".join(request.POST.get("code", "").split())
+def _posted(request) -> tuple[str, str]:
+    """The button and the code posted; both empty (never a match) when the form is garbled."""
+    form = CodeForm(request.POST)
+    if not form.is_valid():
+        return "", ""
+    return form.cleaned_data["action"], form.cleaned_data["code"]
 
 
 def _qr_data_uri(text: str) -> str | None:
@@ -49,23 +52,17 @@ def two_factor_setup(request):
         raise PermissionDenied
     device = confirmed_device(user)
     if device is not None:
-        if request.method == "POST" and request.POST.get("action") == "disable":
-            if device.verify_token(_code(request)):
-                TOTPDevice.objects.filter(user=user).delete()
+        action, code = _posted(request) if request.method == "POST" else ("", "")
+        if action == "disable":
+            if services.two_factor_disable(user=user, code=code):
                 messages.success(request, _("Two-factor sign-in is turned off."))
                 return redirect("two_factor_setup")
             messages.error(request, _("The code is not correct. Try again."))
         return render(request, "accounts/two_factor_setup.html", {"enabled": True})
 
-    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if pending is None:
-        pending = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    pending = services.two_factor_pending_device(user=user)
     if request.method == "POST":
-        if pending.verify_token(_code(request)):
-            with transaction.atomic():
-                TOTPDevice.objects.filter(user=user).exclude(pk=pending.pk).delete()
-                pending.confirmed = True
-                pending.save(update_fields=["confirmed"])
+        if services.two_factor_enable(user=user, device=pending, code=_posted(request)[1]):
             # This session has just proved the code: it does not have to give it again.
             otp_login(request, pending)
             messages.success(request, _("Two-factor sign-in is on."))
@@ -94,7 +91,7 @@ def two_factor_verify(request):
         request.session.pop(PENDING_KEY, None)
         return redirect(target or "home")
     if request.method == "POST":
-        if device.verify_token(_code(request)):
+        if device.verify_token(_posted(request)[1]):
             request.session.pop(PENDING_KEY, None)
             request.session.cycle_key()
             otp_login(request, device)

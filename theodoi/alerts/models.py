@@ -5,18 +5,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.alerts import rules
 from theodoi.org.models import Organization, Unit
 from theodoi.plans.models import Indicator, Task
 
 
 class Alert(models.Model):
-    class Rule(models.TextChoices):
-        OVERDUE = "overdue", _("Overdue")
-        BEHIND_SCHEDULE = "behind_schedule", _("Behind schedule")
-        EVIDENCE_REJECTED = "evidence_rejected", _("Evidence rejected")
-        MISSING_REPORT = "missing_report", _("Missing report")
-        DUE_SOON = "due_soon", _("Due soon")
-        INDICATOR_OFF_TRACK = "indicator_off_track", _("Indicator off track")
+    # The rules with their labels, as alerts/rules.py registers them (one vocabulary).
+    Rule = models.TextChoices(
+        "Rule",
+        [(rule.name, (rule.value, rules.RULE_LABELS[rule])) for rule in rules.Rule],
+        module=__name__,
+        qualname="Alert.Rule",
+    )
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="alerts")
     rule = models.CharField(_("rule"), max_length=30, choices=Rule.choices)

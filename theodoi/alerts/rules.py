@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 from theodoi.core.text import format_date, format_number
 from theodoi.plans.periods import CYCLES, Period, PeriodError, parse_period, periods_between
@@ -23,7 +26,8 @@ Number = int | float | str | None
 
 
 class Rule(StrEnum):
-    """The same values as ``Alert.Rule``, kept here so the rules need no Django."""
+    """The rules; ``Alert.Rule`` is built from this enum and its labels, so the rules need no
+    Django model and the vocabulary is written once."""
 
     OVERDUE = "overdue"
     BEHIND_SCHEDULE = "behind_schedule"
@@ -32,14 +36,21 @@ class Rule(StrEnum):
     DUE_SOON = "due_soon"
     INDICATOR_OFF_TRACK = "indicator_off_track"
 
+    @property
+    def label(self) -> str:
+        """The rule's name in the active language."""
+        return str(RULE_LABELS[self])
 
-RULE_LABELS_VI: dict[str, str] = {
-    Rule.OVERDUE: "Quá hạn",
-    Rule.BEHIND_SCHEDULE: "Chậm tiến độ",
-    Rule.EVIDENCE_REJECTED: "Minh chứng không hợp lệ",
-    Rule.MISSING_REPORT: "Thiếu báo cáo",
-    Rule.DUE_SOON: "Sắp đến hạn",
-    Rule.INDICATOR_OFF_TRACK: "Chỉ tiêu chưa đạt lộ trình",
+
+# The one place the rules are named: the alert pages, the model's choices and the e-mail
+# digests read them here (gettext_lazy needs no settings, so this module stays pure).
+RULE_LABELS: dict[Rule, Any] = {
+    Rule.OVERDUE: _("Overdue"),
+    Rule.BEHIND_SCHEDULE: _("Behind schedule"),
+    Rule.EVIDENCE_REJECTED: _("Evidence rejected"),
+    Rule.MISSING_REPORT: _("Missing report"),
+    Rule.DUE_SOON: _("Due soon"),
+    Rule.INDICATOR_OFF_TRACK: _("Indicator off track"),
 }
 
 ACCEPTED = "accepted"

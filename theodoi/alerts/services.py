@@ -24,13 +24,15 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from theodoi.alerts import rules
 from theodoi.alerts.models import Alert, AlertDigest
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
+from theodoi.core.access import SYSTEM, alert_digest_audience, alerts_concerning
 from theodoi.core.clock import today as clock_today
-from theodoi.org.models import Organization, Role, User
+from theodoi.org.models import Organization, User
 from theodoi.plans.models import (
     Indicator,
     IndicatorMilestone,
@@ -433,8 +435,8 @@ def scan(*, organization: Organization | None = None) -> ScanResult:
         ).count()
         result.seconds = time.monotonic() - started
         audit_record(
-            actor=None,
-            action="alerts.scan",
+            actor=SYSTEM,
+            action=AuditAction.ALERTS_SCAN,
             obj=organization if organization is not None else _Installation(),
             organization=organization,
             summary=(
@@ -447,9 +449,6 @@ def scan(*, organization: Organization | None = None) -> ScanResult:
 
 
 # --- Digests ----------------------------------------------------------------------------------
-
-_UNIT_ROLES = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
-_WARD_ROLES = (Role.STANDING_OFFICE, Role.LEADER)
 
 
 def _link(alert: Alert) -> str:
@@ -488,7 +487,8 @@ def digest_message(user: User, alerts: Sequence[Alert]) -> tuple[str, str]:
         "",
     ]
     for number, alert in enumerate(alerts, start=1):
-        label = rules.RULE_LABELS_VI.get(alert.rule, alert.rule)
+        with translation.override("vi"):  # the digest is written in Vietnamese
+            label = alert.get_rule_display()
         lines.append(f"{number}. {label} – {_subject_line(alert)}")
         lines.append(f"   {alert.message}")
         if alert.unit is not None:
@@ -507,8 +507,10 @@ def send_digests(
     """Mail each person the open alerts that concern them and that no earlier digest told them
     of; returns the number of emails sent. Nobody gets an empty email or the same alert twice.
 
-    An alert concerns the unit officers and unit heads of the unit that must act, and the
-    standing office and the leaders of its ward. People without an email address are skipped.
+    Whom an alert concerns is ``core.access``'s rule, the one the alert page uses: the unit
+    officers and heads of every unit leading its task (not only the one that must act) or its
+    indicator, and the standing office and the leaders of its ward. People without an email
+    address are skipped.
     """
     now = now or timezone.now()
     alerts_qs = _scoped(
@@ -516,29 +518,17 @@ def send_digests(
         organization,
         "organization",
     )
-    alerts = list(
-        alerts_qs.select_related("task", "indicator", "unit", "organization").order_by(
-            "organization_id", "opened_at", "id"
-        )
-    )
+    alerts = {
+        alert.pk: alert
+        for alert in alerts_qs.select_related("task", "indicator", "unit", "organization")
+    }
     if not alerts:
         return 0
-    by_unit: dict[int, list[Alert]] = defaultdict(list)
-    by_ward: dict[int, list[Alert]] = defaultdict(list)
-    for alert in alerts:
-        by_ward[alert.organization_id].append(alert)
-        if alert.unit_id is not None:
-            by_unit[alert.unit_id].append(alert)
     people = list(
-        User.objects.filter(is_active=True)
+        User.objects.filter(alert_digest_audience())
         .exclude(email="")
-        .filter(
-            Q(
-                role__in=_UNIT_ROLES,
-                unit_id__in=alerts_qs.filter(unit__isnull=False).values("unit_id"),
-            )
-            | Q(role__in=_WARD_ROLES, organization_id__in=alerts_qs.values("organization_id"))
-        )
+        .filter(organization_id__in=alerts_qs.values("organization_id"))
+        .select_related("organization")
         .order_by("id")
     )
     person_ids = [person.pk for person in people]
@@ -557,10 +547,10 @@ def send_digests(
     sent = 0
     connection = get_connection()
     for person in people:
-        if person.role in _UNIT_ROLES:
-            candidates = by_unit.get(person.unit_id, []) if person.unit_id else []
-        else:
-            candidates = by_ward.get(person.organization_id, []) if person.organization_id else []
+        concerning = alerts_concerning(person, alerts_qs).order_by(
+            "organization_id", "opened_at", "id"
+        )
+        candidates = [alerts[pk] for pk in concerning.values_list("pk", flat=True)]
         since = last_sent.get(person.pk)
         fresh = [
             alert

@@ -12,7 +12,9 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from theodoi.api.models import ApiToken, token_hash
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
+from theodoi.core.access import Actor
 from theodoi.org.models import User
 
 # Writing last_used_at on every request would turn each read into a write; a minute is
@@ -52,7 +54,7 @@ def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     token, raw = ApiToken.create_for(user, name.strip())
     audit_record(
         actor=user,
-        action="api.token.issue",
+        action=AuditAction.API_TOKEN_ISSUE,
         obj=token,
         organization=user.organization,
         summary=f"{token.prefix}… {token.name}".strip(),
@@ -76,7 +78,7 @@ def token_revoke(*, actor: User, token_id: int) -> ApiToken:
     token.save(update_fields=["revoked"])
     audit_record(
         actor=actor,
-        action="api.token.revoke",
+        action=AuditAction.API_TOKEN_REVOKE,
         obj=token,
         organization=actor.organization,
         summary=f"{token.prefix}… {token.name}".strip(),
@@ -85,7 +87,7 @@ def token_revoke(*, actor: User, token_id: int) -> ApiToken:
 
 
 @transaction.atomic
-def tokens_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
+def tokens_revoke_all(*, user: User, actor: Actor, reason: str) -> int:
     """Revoke every token of ``user`` (their password changed: whoever had the old one may
     have made tokens with it). Returns how many were revoked."""
     tokens = list(ApiToken.objects.select_for_update(no_key=True).filter(user=user, revoked=False))
@@ -94,7 +96,7 @@ def tokens_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
     ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked=True)
     audit_record(
         actor=actor,
-        action="api.token.revoke_all",
+        action=AuditAction.API_TOKEN_REVOKE_ALL,
         obj=user,
         organization=user.organization,
         summary=f"{len(tokens)} token: {reason}",

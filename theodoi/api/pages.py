@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from theodoi.accounts.forms import TokenRevokeForm
 from theodoi.api.auth import token_revoke, tokens_for_user
 
 
@@ -17,10 +18,8 @@ from theodoi.api.auth import token_revoke, tokens_for_user
 def api_tokens(request):
     """The person's own API tokens (never their secret) and a button to revoke each."""
     if request.method == "POST":
-        try:
-            token_id = int(request.POST.get("token", ""))
-        except ValueError:
-            token_id = 0
+        form = TokenRevokeForm(request.POST)
+        token_id = (form.cleaned_data["token"] if form.is_valid() else None) or 0
         try:
             token = token_revoke(actor=request.user, token_id=token_id)
         except Http404:

@@ -34,6 +34,7 @@ from theodoi.api.auth import (
     token_revoke,
     tokens_for_user,
 )
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core.clock import today
 from theodoi.core.inputs import DATE_RANGE_TEXT, has_lone_surrogate
@@ -647,7 +648,7 @@ def evidence_file(request, evidence_id: schemas.DbId):
         raise Http404 from exc
     audit_record(
         actor=user,
-        action="evidence.download",
+        action=AuditAction.EVIDENCE_DOWNLOAD,
         obj=evidence,
         organization=evidence.organization,
         summary=evidence.original_name,

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404
 from theodoi.assessment import scoring
 from theodoi.assessment.models import Answer, Campaign, Framework, Submission
 from theodoi.assessment.services import effective_answers
-from theodoi.core.access import Action, org_scope, require
-from theodoi.org.models import Role, User
+from theodoi.core.access import Action, limited_to_own_unit, org_scope, require
+from theodoi.org.models import User
 from theodoi.reporting.models import Evidence, EvidenceReview
 
 
@@ -50,16 +50,11 @@ def campaign_get_for_user(user: User, pk: int, *, action: Action | None = None) 
     return campaign
 
 
-def own_unit_only(user: User) -> bool:
-    """Unit officers and heads see their own unit's answers, not the other units'."""
-    return user.role in (Role.UNIT_OFFICER, Role.UNIT_HEAD) and not user.is_superuser
-
-
 def submissions_for_user(user: User) -> QuerySet[Submission]:
     rows = Submission.objects.filter(org_scope(user, "campaign__organization")).select_related(
         "campaign", "campaign__organization", "campaign__framework", "unit"
     )
-    if own_unit_only(user):
+    if limited_to_own_unit(user):
         rows = rows.filter(unit_id=user.unit_id)
     return rows
 

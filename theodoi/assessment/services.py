@@ -16,8 +16,9 @@ from django.utils import timezone
 from theodoi.assessment import framework as frameworks
 from theodoi.assessment import scoring, sources
 from theodoi.assessment.models import Answer, Campaign, Framework, Submission
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
-from theodoi.core.access import Action, require
+from theodoi.core.access import Action, Actor, person_of, require
 from theodoi.core.clock import today
 from theodoi.org.models import Organization, Unit, User
 from theodoi.plans.models import Plan, Task
@@ -58,7 +59,7 @@ def default_framework() -> frameworks.Framework:
 @transaction.atomic
 def framework_save(
     *,
-    actor: User | None,
+    actor: Actor,
     ward: Organization,
     definition: frameworks.Framework,
     source_name: str = "",
@@ -66,8 +67,7 @@ def framework_save(
     """Store a framework for the ward. A framework is never changed once stored (campaigns
     pin it): when the same code, year and version exists with other content, this one becomes
     the next version; the same content again is the stored row. Returns (row, created)."""
-    if actor is not None:
-        require(actor, Action.MANAGE_PLAN, ward)
+    require(actor, Action.MANAGE_PLAN, ward)
     data = frameworks.to_dict(definition)
     same = Framework.objects.filter(organization=ward, code=definition.code, year=definition.year)
     content = {key: value for key, value in data.items() if key != "version"}
@@ -90,7 +90,7 @@ def framework_save(
                 name=definition.name[:300],
                 definition=data,
                 source_name=source_name[:255],
-                created_by=actor,
+                created_by=person_of(actor),
             )
     except IntegrityError as exc:
         # Two imports of one framework at the same moment (a double click): the other one won.
@@ -99,7 +99,7 @@ def framework_save(
         ) from exc
     audit_record(
         actor=actor,
-        action="assessment.framework.import",
+        action=AuditAction.ASSESSMENT_FRAMEWORK_IMPORT,
         obj=row,
         organization=ward,
         summary=f"{row} ← {source_name}" if source_name else str(row),
@@ -108,7 +108,7 @@ def framework_save(
     return row, True
 
 
-def framework_adopt_default(*, actor: User | None, ward: Organization, year: int) -> Framework:
+def framework_adopt_default(*, actor: Actor, ward: Organization, year: int) -> Framework:
     """The shipped framework, set to ``year``, stored for the ward so it can start at once."""
     definition = replace(default_framework(), year=year)
     row, _created = framework_save(
@@ -153,7 +153,7 @@ def campaign_open(
     Submission.objects.bulk_create(Submission(campaign=campaign, unit=unit) for unit in chosen)
     audit_record(
         actor=actor,
-        action="assessment.campaign.open",
+        action=AuditAction.ASSESSMENT_CAMPAIGN_OPEN,
         obj=campaign,
         organization=ward,
         summary=f"{campaign.name}: {len(chosen)} đơn vị",
@@ -175,7 +175,7 @@ def campaign_close(*, actor: User, campaign: Campaign) -> Campaign:
     campaign.save(update_fields=["status", "closed_at"])
     audit_record(
         actor=actor,
-        action="assessment.campaign.close",
+        action=AuditAction.ASSESSMENT_CAMPAIGN_CLOSE,
         obj=campaign,
         organization=campaign.organization,
         summary=campaign.name,
@@ -186,9 +186,7 @@ def campaign_close(*, actor: User, campaign: Campaign) -> Campaign:
 # --- Answers ----------------------------------------------------------------------------------
 
 
-def _fill_sources(
-    actor: User | None, submission: Submission, facts: Mapping[int, Any]
-) -> list[str]:
+def _fill_sources(actor: User, submission: Submission, facts: Mapping[int, Any]) -> list[str]:
     """Answer the criteria the tracking data can answer; returns their codes."""
     definition = submission.campaign.framework.parsed
     filled = []
@@ -292,7 +290,7 @@ def answers_save(
         _bump(submission)
         audit_record(
             actor=actor,
-            action="assessment.answers.save",
+            action=AuditAction.ASSESSMENT_ANSWERS_SAVE,
             obj=submission,
             organization=submission.campaign.organization,
             summary=f"{submission.unit.name}: {len(after)} câu trả lời",
@@ -323,7 +321,7 @@ def sources_refresh(
         _bump(submission)
         audit_record(
             actor=actor,
-            action="assessment.sources.refresh",
+            action=AuditAction.ASSESSMENT_SOURCES_REFRESH,
             obj=submission,
             organization=campaign.organization,
             summary=f"{submission.unit.name}: {len(after)} câu trả lời từ dữ liệu theo dõi",
@@ -363,7 +361,7 @@ def submission_submit(
     )
     audit_record(
         actor=actor,
-        action="assessment.submit",
+        action=AuditAction.ASSESSMENT_SUBMIT,
         obj=submission,
         organization=submission.campaign.organization,
         summary=f"{submission.unit.name}: {_points(result)}",
@@ -373,6 +371,13 @@ def submission_submit(
 
 def _points(result: scoring.Result) -> str:
     return f"{scoring._round(result.points)}/{scoring._round(result.max_points)} điểm"
+
+
+# The audit action of each decision the office takes on a submission.
+_DECISION_ACTIONS = {
+    Submission.Status.ACCEPTED: AuditAction.ASSESSMENT_ACCEPTED,
+    Submission.Status.RETURNED: AuditAction.ASSESSMENT_RETURNED,
+}
 
 
 @transaction.atomic
@@ -404,7 +409,7 @@ def submission_decide(
     )
     audit_record(
         actor=actor,
-        action=f"assessment.{status}",
+        action=_DECISION_ACTIONS[status],
         obj=submission,
         organization=submission.campaign.organization,
         summary=f"{submission.unit.name}" + (f": {reason}" if reason else ""),
@@ -449,7 +454,7 @@ def answer_adjust(
     _bump(submission)
     audit_record(
         actor=actor,
-        action="assessment.adjust",
+        action=AuditAction.ASSESSMENT_ADJUST,
         obj=row,
         organization=submission.campaign.organization,
         summary=f"{submission.unit.name} · {code}: {reason}"[:300],

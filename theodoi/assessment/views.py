@@ -3,7 +3,6 @@ pure modules parse and score."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from theodoi.assessment import excel as framework_excel
-from theodoi.assessment import exports, scoring, selectors, services
+from theodoi.assessment import exports, forms, scoring, selectors, services
 from theodoi.assessment import framework as frameworks
 from theodoi.assessment.models import Campaign, Submission
-from theodoi.core.access import Action, can, require
+from theodoi.core.access import Action, can, limited_to_own_unit, require
 from theodoi.core.clock import today
-from theodoi.core.inputs import DATE_MAX, DATE_MIN, date_problem
+from theodoi.core.forms import error_messages, first_error, typed
 from theodoi.org.models import Unit
 from theodoi.plans.models import Plan
 from theodoi.plans.selectors import plans_for_user
@@ -48,16 +47,6 @@ def _ward_to_manage(user):
     return ward
 
 
-def _int(raw: str | None) -> int | None:
-    """A whole number typed or posted; None for anything else (also "²" or a 40-digit id)."""
-    raw = (raw or "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
-
-
-def _version(post) -> int | None:
-    return _int(post.get("version"))
-
-
 def _percent(value: Decimal | None) -> str:
     if value is None:
         return "—"
@@ -76,7 +65,7 @@ def home(request):
         "assessment/home.html",
         {
             "campaigns": selectors.campaigns_with_progress(user),
-            "own": submissions if selectors.own_unit_only(user) else [],
+            "own": submissions if limited_to_own_unit(user) else [],
             "frameworks": list(selectors.frameworks_for_user(user)) if manage else [],
             "can_manage": manage,
             "year": today().year,
@@ -144,7 +133,8 @@ def _framework_from_upload(upload) -> frameworks.Framework:
 def framework_import(request):
     user = request.user
     ward = _ward_to_manage(user)
-    upload = request.FILES.get("file")
+    form = forms.FileForm(request.POST, request.FILES)
+    upload = form.cleaned_data["file"] if form.is_valid() else None
     try:
         definition = _framework_from_upload(upload)
     except frameworks.FrameworkError as exc:
@@ -181,8 +171,8 @@ def framework_import(request):
 def framework_default(request):
     user = request.user
     ward = _ward_to_manage(user)
-    year = _int(request.POST.get("year"))
-    year = year if year is not None and 2000 <= year <= 2100 else today().year
+    form = forms.YearForm(request.POST)
+    year = (form.cleaned_data["year"] if form.is_valid() else None) or today().year
     row = services.framework_adopt_default(actor=user, ward=ward, year=year)
     messages.success(
         request,
@@ -196,13 +186,6 @@ def framework_default(request):
 
 
 # --- Campaigns --------------------------------------------------------------------------------
-
-
-def _date(raw: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
 
 
 @login_required
@@ -220,34 +203,25 @@ def campaign_new(request):
         "units": {u.pk for u in units},
     }
     if request.method == "POST":
-        post = request.POST
+        posted = forms.CampaignForm(request.POST)
+        posted.is_valid()
+        data = posted.cleaned_data
         form.update(
-            framework=_int(post.get("framework")),
-            name=post.get("name", "").strip(),
-            deadline=post.get("deadline", ""),
-            units={_int(v) for v in post.getlist("units")} - {None},
+            framework=data.get("framework"),
+            name=data.get("name", typed(posted, "name", limit=200)),
+            deadline=typed(posted, "deadline", limit=40),
+            units=set(data.get("units", [])),
         )
-        year, weak = _int(post.get("year")), _int(post.get("weak_percent"))
         errors = []
         chosen = next((f for f in available if f.pk == form["framework"]), None)
         if chosen is None:
             errors.append(_("Choose a framework."))
-        if year is not None and 2000 <= year <= 2100:
-            form["year"] = year
-        else:
-            errors.append(_("The year must be a year such as 2026."))
-        if weak is not None and weak <= 100:
-            form["weak_percent"] = weak
-        else:
-            errors.append(_("The weak threshold must be a whole number from 0 to 100."))
-        deadline = _date(form["deadline"])
-        if form["deadline"] and deadline is None:
-            errors.append(_("The deadline must be a valid date."))
-        elif date_problem(deadline, label=""):
-            errors.append(
-                _("The deadline must be between %(first)s and %(last)s.")
-                % {"first": f"{DATE_MIN:%d/%m/%Y}", "last": f"{DATE_MAX:%d/%m/%Y}"}
-            )
+        if "year" in data:
+            form["year"] = data["year"]
+        if "weak_percent" in data:
+            form["weak_percent"] = data["weak_percent"]
+        errors += error_messages(posted)
+        deadline = data.get("deadline")
         if not errors and chosen is not None:
             try:
                 campaign = services.campaign_open(
@@ -279,7 +253,7 @@ def campaign_detail(request, pk: int):
     campaign = selectors.campaign_get_for_user(user, pk)
     results = selectors.campaign_results(campaign)
     rows = results.units
-    if selectors.own_unit_only(user):
+    if limited_to_own_unit(user):
         rows = tuple(u for u in rows if u.submission.unit_id == user.unit_id)
     return render(
         request,
@@ -288,7 +262,7 @@ def campaign_detail(request, pk: int):
             "campaign": campaign,
             "rows": rows,
             "can_manage": can(user, Action.MANAGE_PLAN, campaign.organization),
-            "own_only": selectors.own_unit_only(user),
+            "own_only": limited_to_own_unit(user),
         },
     )
 
@@ -307,7 +281,7 @@ def campaign_results(request, pk: int):
     user = request.user
     campaign = selectors.campaign_get_for_user(user, pk)
     results = selectors.campaign_results(campaign)
-    own_only = selectors.own_unit_only(user)
+    own_only = limited_to_own_unit(user)
     units = [u for u in results.units if not own_only or u.submission.unit_id == user.unit_id]
     groups = campaign.framework.parsed.groups
     charts = []
@@ -359,7 +333,7 @@ def campaign_results(request, pk: int):
 def campaign_export(request, pk: int, fmt: str):
     user = request.user
     campaign = selectors.campaign_get_for_user(user, pk)
-    if selectors.own_unit_only(user):
+    if limited_to_own_unit(user):
         raise PermissionDenied  # the summaries show every unit
     results = selectors.campaign_results(campaign, weakest=20)
     name = f"tu-danh-gia-cds-{campaign.year}-{campaign.pk}"
@@ -379,7 +353,11 @@ def campaign_tasks(request, pk: int):
     """Improvement tasks for the weak criteria the office ticked on the results page."""
     user = request.user
     campaign = selectors.campaign_get_for_user(user, pk, action=Action.MANAGE_PLAN)
-    plan_id = _int(request.POST.get("plan"))
+    form = forms.ImprovementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("assessment_results", pk=campaign.pk)
+    plan_id = form.cleaned_data["plan"]
     plan = (
         plans_for_user(user).filter(organization=campaign.organization, pk=plan_id).first()
         if plan_id is not None
@@ -390,10 +368,8 @@ def campaign_tasks(request, pk: int):
         return redirect("assessment_results", pk=campaign.pk)
     submissions = {s.pk: s for s in campaign.submissions.select_related("unit")}
     items = []
-    for value in request.POST.getlist("item"):
-        submission_id, _sep, code = value.partition(":")
-        submission_pk = _int(submission_id)
-        if submission_pk in submissions and code:
+    for submission_pk, code in form.items():
+        if submission_pk in submissions:
             items.append(services.Improvement(submissions[submission_pk], code))
     if not items:
         messages.error(request, _("Tick at least one weak criterion of a unit."))
@@ -404,7 +380,7 @@ def campaign_tasks(request, pk: int):
             campaign=campaign,
             plan=plan,
             items=items,
-            deadline_text=request.POST.get("deadline_text", ""),
+            deadline_text=form.cleaned_data["deadline_text"],
         )
     except services.AssessmentError as exc:
         messages.error(request, str(exc))
@@ -418,23 +394,6 @@ def campaign_tasks(request, pk: int):
 
 
 # --- A unit's answers -------------------------------------------------------------------------
-
-
-def posted_answers(post, definition: frameworks.Framework) -> dict[str, scoring.Answer]:
-    """The answers of the form: ``a-CODE`` (value), ``na-CODE`` (not applicable), ``note-CODE``.
-    Only criteria present on the form are read, so a partial form changes nothing else."""
-    result = {}
-    for criterion in definition.leaves():
-        code = criterion.code
-        if f"a-{code}" not in post and f"na-{code}" not in post and f"note-{code}" not in post:
-            continue
-        raw = post.get(f"a-{code}", "").strip()
-        note = post.get(f"note-{code}", "").strip()
-        if post.get(f"na-{code}") and criterion.allow_not_applicable:
-            result[code] = scoring.Answer(not_applicable=True, note=note)
-        else:
-            result[code] = scoring.Answer(value=raw or None, note=note)
-    return result
 
 
 def _rows(submission: Submission, result: scoring.Result, shown: dict[str, Any], problems):
@@ -497,15 +456,19 @@ def submission_detail(request, pk: int):
     problems: dict[str, str] = {}
     refused = False
     if request.method == "POST":
-        action = request.POST.get("action", "save")
-        posted = posted_answers(request.POST, definition)
+        form = forms.AnswersForm(request.POST, definition=definition)
+        valid = form.is_valid()
+        action = form.cleaned_data.get("action") or "save"
+        posted = form.answers() if valid else form.typed_answers()
         try:
+            if not valid:
+                raise services.AssessmentError(first_error(form), form.problems())
             # Whatever button was pressed, what was typed is saved first.
             services.answers_save(
                 actor=user,
                 submission=submission,
                 answers=posted,
-                expected_version=_version(request.POST),
+                expected_version=form.cleaned_data["version"],
             )
             messages.success(request, _("Answers saved."))
             if action == "refresh":
@@ -556,9 +519,13 @@ def submission_detail(request, pk: int):
 def submission_evidence(request, pk: int):
     user = request.user
     submission = selectors.submission_get_for_user(user, pk)
-    upload = request.FILES.get("file")
-    code = request.POST.get("code", "")
-    if upload is None:
+    form = forms.FileForm(request.POST, request.FILES)
+    valid = form.is_valid()
+    upload = form.cleaned_data.get("file")
+    code = form.cleaned_data.get("code", "")
+    if not valid:
+        messages.error(request, first_error(form))
+    elif upload is None:
         messages.error(request, _("Choose an evidence file."))
     else:
         try:
@@ -568,7 +535,7 @@ def submission_evidence(request, pk: int):
                 code=code,
                 name=upload.name,
                 data=upload.read(),
-                description=request.POST.get("description", ""),
+                description=form.cleaned_data["description"],
             )
         except (services.AssessmentError, reporting_services.ReportingError) as exc:
             messages.error(request, str(exc))
@@ -585,57 +552,58 @@ def submission_review(request, pk: int):
     user = request.user
     submission = selectors.submission_get_for_user(user, pk)
     require(user, Action.REVIEW, submission)
-    post = request.POST
+    form = forms.ReviewForm(request.POST)
+    valid = form.is_valid()
+    post = form.cleaned_data
     action = post.get("action", "")
     anchor = ""
     try:
+        if not valid:
+            raise services.AssessmentError(first_error(form))
         if action in ("accept", "return"):
             services.submission_decide(
                 actor=user,
                 submission=submission,
                 accept=action == "accept",
-                reason=post.get("reason", ""),
-                expected_version=_version(post),
+                reason=post["reason"],
+                expected_version=post["version"],
             )
             messages.success(
                 request,
                 _("Answers accepted.") if action == "accept" else _("Returned to the unit."),
             )
         elif action == "adjust":
-            code = post.get("code", "")
+            code = post["code"]
             anchor = f"#c-{code}"
             definition = submission.campaign.framework.parsed
             criterion = definition.get(code)
             if criterion is None:
                 raise services.AssessmentError(_("Choose a criterion to adjust."))
-            na = bool(post.get("adjust_na")) and criterion.allow_not_applicable
-            answer = scoring.Answer(
-                value=post.get("adjust_value", "").strip() or None, not_applicable=na
-            )
+            na = post["adjust_na"] and criterion.allow_not_applicable
+            answer = scoring.Answer(value=post["adjust_value"] or None, not_applicable=na)
             services.answer_adjust(
                 actor=user,
                 submission=submission,
                 code=code,
                 answer=answer,
-                reason=post.get("reason", ""),
-                expected_version=_version(post),
+                reason=post["reason"],
+                expected_version=post["version"],
             )
             messages.success(request, _("Answer adjusted; the score follows from it."))
         elif action in ("evidence-accept", "evidence-reject"):
             evidence = Evidence.objects.filter(
-                pk=_int(post.get("evidence")) or 0,
+                pk=post["evidence"] or 0,
                 answer__submission=submission,
             ).first()
             if evidence is None:
                 raise Http404
             anchor = f"#c-{evidence.answer.code}"
-            raw = post.get("review_id", "")
             reporting_services.evidence_review(
                 actor=user,
                 evidence=evidence,
                 decision=action.removeprefix("evidence-"),
-                reason=post.get("reason", ""),
-                expected_review_id=_int(raw),
+                reason=post["reason"],
+                expected_review_id=post["review_id"],
             )
             messages.success(request, _("Decision on the evidence file recorded."))
         else:

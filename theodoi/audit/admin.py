@@ -1,20 +1,47 @@
 """The audit trail in the admin site: read-only, and scoped to the admin's part of the tree."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from theodoi.audit.actions import AuditAction, action_label
 from theodoi.audit.models import AuditEvent
 from theodoi.core.access import can_use_admin, org_scope
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """Filter by action, offered by label (the stored codes mean nothing to a ward's admin)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return AuditAction.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor", "organization", "action", "object_type", "object_id", "summary")
-    list_filter = ("action", "object_type")
+    list_display = (
+        "at",
+        "actor",
+        "organization",
+        "action_label",
+        "object_type",
+        "object_id",
+        "summary",
+    )
+    list_filter = (ActionFilter, "object_type")
     search_fields = ("summary", "object_id", "actor__username")
     date_hierarchy = "at"
     list_select_related = ("actor", "organization")
     ordering = ("-id",)
-    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+    readonly_fields = ["action_label", *(field.name for field in AuditEvent._meta.fields)]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj):
+        return action_label(obj.action)
 
     def has_module_permission(self, request):
         return can_use_admin(request.user)

@@ -18,12 +18,14 @@ from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.keys import Keyring, keyring
 from theodoi.audit.models import AuditEvent, AuditHead
+from theodoi.core.access import Actor, person_of
 
 if TYPE_CHECKING:
     # org writes audit records, so audit may name its models only as types.
-    from theodoi.org.models import Organization, User
+    from theodoi.org.models import Organization
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -91,8 +93,8 @@ def _lock_head() -> AuditHead:
 
 def audit_record(
     *,
-    actor: User | None,
-    action: str,
+    actor: Actor,
+    action: AuditAction,
     obj: models.Model,
     organization: Organization | None = None,
     summary: str = "",
@@ -100,11 +102,20 @@ def audit_record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chained audit trail. Call inside the caller's transaction: the
-    head row stays locked until it commits, which serializes concurrent writers."""
+    head row stays locked until it commits, which serializes concurrent writers.
+
+    ``actor`` SYSTEM (a command, the demo, the alert scan) is recorded as no person, as system
+    writes always were: the record's hash covers an empty actor. ``None`` is a TypeError.
+    ``action`` must be a member of ``AuditAction``: a free string would be an action nobody
+    registered, with no label on the pages that show the trail."""
+    person = person_of(actor)
+    if not isinstance(action, AuditAction):
+        raise ValueError(f"{action!r} is not an AuditAction; add it to theodoi/audit/actions.py")
     with transaction.atomic(savepoint=False):
         return _append(
-            actor=actor if actor is not None and actor.pk else None,
-            action=action,
+            actor=person if person is not None and person.pk else None,
+            # The stored value, as a plain string: what the record's hash covers.
+            action=action.value,
             obj=obj,
             organization=organization,
             summary=summary,
@@ -154,7 +165,7 @@ def seal_legacy_chain(
         ring = keyring()
         event = event_model(
             at=timezone.now(),
-            action="audit.keyed",
+            action=AuditAction.AUDIT_KEYED,
             object_type="audit.audithead",
             object_id="1",
             summary=f"Nhật ký được khóa bằng khóa {ring.current_id} từ bản ghi này.",

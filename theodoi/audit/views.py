@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from theodoi.audit.actions import AuditAction, action_label
 from theodoi.audit.models import AuditEvent
 from theodoi.audit.services import audit_record
-from theodoi.core.access import is_global, org_scope
-from theodoi.core.roles import Role
+from theodoi.core.access import Action, can, org_scope
 from theodoi.core.spreadsheet import csv_row
 
 COLUMNS = [
@@ -20,6 +20,7 @@ COLUMNS = [
     "actor",
     "organization",
     "action",
+    "action_label",
     "object_type",
     "object_id",
     "summary",
@@ -35,14 +36,6 @@ class _Echo:
         return value
 
 
-def _may_export(user) -> bool:
-    if not user.is_active:
-        return False
-    if is_global(user):
-        return True
-    return user.role == Role.ADMIN and user.organization_id is not None
-
-
 def _rows(events):
     yield COLUMNS
     for event in events:
@@ -52,6 +45,7 @@ def _rows(events):
             event.actor.username if event.actor else "",
             event.organization.name if event.organization else "",
             event.action,
+            action_label(event.action),
             event.object_type,
             event.object_id,
             event.summary,
@@ -65,7 +59,7 @@ def _rows(events):
 @login_required
 def audit_export(request):
     """Every audit record the admin may see, oldest first (the chain's order)."""
-    if not _may_export(request.user):
+    if not can(request.user, Action.EXPORT_AUDIT, None):
         raise PermissionDenied
     events = (
         AuditEvent.objects.filter(org_scope(request.user))
@@ -74,7 +68,7 @@ def audit_export(request):
     )
     audit_record(
         actor=request.user,
-        action="audit.export",
+        action=AuditAction.AUDIT_EXPORT,
         obj=request.user,
         organization=request.user.organization,
         summary="audit.csv",

@@ -1,37 +1,40 @@
 """Writes to budget lines: atomic, permission-checked, audited like every other write."""
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.budget.models import BudgetLine, WardBudget
-from theodoi.core.access import Action, can, require
-from theodoi.core.numbers import parse_number
-from theodoi.core.text import fold
-from theodoi.org.models import Organization, Role, User
+from theodoi.core.access import Action, Actor, can, require
+from theodoi.core.numbers import parse_typed_number
+from theodoi.org.models import Organization, User
 from theodoi.plans.models import Plan, Section, Task
 
 
 class BudgetError(ValueError):
-    """Bad input a person can correct; the message says how, in Vietnamese."""
+    """Bad input a person can correct; the message says how, translated."""
 
 
 class StaleBudgetLine(BudgetError):
     def __init__(self) -> None:
         super().__init__(
-            "Dòng kinh phí vừa được người khác cập nhật. Hãy tải lại trang để xem số mới rồi nhập lại."
+            gettext(
+                "Someone else has just updated this budget line. Reload the page to see the new "
+                "figures, then enter yours again."
+            )
         )
 
 
 @transaction.atomic
 def budget_lines_create(
     *,
-    actor: User | None,
+    actor: Actor,
     plan: Plan,
     content: str,
     by_year: Mapping[int, Decimal],
@@ -42,8 +45,7 @@ def budget_lines_create(
     task: Task | None = None,
 ) -> list[BudgetLine]:
     """One line per year of an estimate row ("Năm 2026 … Năm 2030")."""
-    if actor is not None:
-        require(actor, Action.MANAGE_PLAN, plan)
+    require(actor, Action.MANAGE_PLAN, plan)
     start = plan.budget_lines.count()
     # An item the document names without any amount is kept as one line without year.
     amounts: list[tuple[int | None, Decimal | None]] = list(sorted(by_year.items())) or [
@@ -67,7 +69,7 @@ def budget_lines_create(
     for line in lines:
         audit_record(
             actor=actor,
-            action="budget.create",
+            action=AuditAction.BUDGET_CREATE,
             obj=line,
             organization=plan.organization,
             summary=f"{content[:150]} ({line.year}): {line.estimate}",
@@ -79,7 +81,6 @@ def budget_lines_create(
 # --- Allocated and disbursed amounts, the ward's total budget ---------------------------------
 
 _LIMIT = Decimal("1e13")  # the money columns hold 16 digits, 3 after the point
-_NUMBER_TEXT = re.compile(r"[\s\d.,+-]+")
 
 
 def _amount(value, label: str) -> Decimal | None:
@@ -91,32 +92,23 @@ def _amount(value, label: str) -> Decimal | None:
         number: Decimal | None = Decimal(value)
     else:
         text = str(value).strip()
-        number = parse_number(text) if _NUMBER_TEXT.fullmatch(text) else None
+        number = parse_typed_number(text)
         if number is None:
-            raise BudgetError(f"{label} phải là số triệu đồng (ví dụ 1.200 hoặc 12,5).")
+            raise BudgetError(
+                gettext("%(label)s must be an amount in million dong (for example 1.200 or 12,5).")
+                % {"label": label}
+            )
     assert number is not None
     if not number.is_finite() or abs(number) >= _LIMIT:
-        raise BudgetError(f"{label} quá lớn hoặc không hợp lệ.")
+        raise BudgetError(gettext("%(label)s is too large or invalid.") % {"label": label})
     if number < 0:
-        raise BudgetError(f"{label} không được âm.")
+        raise BudgetError(gettext("%(label)s must not be negative.") % {"label": label})
     if number != number.quantize(Decimal("0.001")):
-        raise BudgetError(f"{label} tính bằng triệu đồng, chỉ ghi tối đa 3 chữ số thập phân.")
+        raise BudgetError(
+            gettext("%(label)s is in million dong, with at most 3 decimal places.")
+            % {"label": label}
+        )
     return number.quantize(Decimal("0.001"))
-
-
-def can_record_budget(user: User, plan: Plan) -> bool:
-    """The economy office (an officer or the head of a unit of the plan's ward whose name
-    says "Kinh tế") or the standing office records what was allocated and disbursed."""
-    if can(user, Action.MANAGE_PLAN, plan):
-        return True
-    unit = user.unit if user.is_authenticated and user.is_active and user.unit_id else None
-    return bool(
-        unit is not None
-        and user.role in (Role.UNIT_OFFICER, Role.UNIT_HEAD)
-        and user.organization_id == plan.organization_id
-        and unit.organization_id == plan.organization_id
-        and "kinh te" in fold(unit.name)
-    )
 
 
 @dataclass
@@ -137,10 +129,10 @@ def budget_line_record(
     """Record what was allocated to and disbursed on one line (million VND, empty = not known
     yet). More disbursed than allocated is saved with a warning: the office may be entering
     the disbursement before the allocation decision."""
-    if not can_record_budget(actor, line.plan):
+    if not can(actor, Action.RECORD_BUDGET, line.plan):
         raise PermissionDenied
-    allocated = _amount(allocated, "Số kinh phí được giao")
-    disbursed = _amount(disbursed, "Số kinh phí đã giải ngân")
+    allocated = _amount(allocated, gettext("The amount allocated"))
+    disbursed = _amount(disbursed, gettext("The amount disbursed"))
     line = (
         BudgetLine.objects.select_for_update(of=("self",), no_key=True)
         .select_related("plan__organization")
@@ -155,15 +147,20 @@ def budget_line_record(
     line.save(update_fields=fields)
     warnings = []
     if disbursed is not None and allocated is None and disbursed > 0:
-        warnings.append("Đã ghi số giải ngân nhưng chưa có số kinh phí được giao.")
+        warnings.append(
+            gettext("A disbursement was recorded but no amount has been allocated yet.")
+        )
     elif disbursed is not None and allocated is not None and disbursed > allocated:
         warnings.append(
-            f"Số đã giải ngân ({_money(disbursed)} triệu đồng) lớn hơn số được giao "
-            f"({_money(allocated)} triệu đồng). Hãy kiểm tra lại."
+            gettext(
+                "The amount disbursed (%(disbursed)s million dong) is larger than the amount "
+                "allocated (%(allocated)s million dong). Please check."
+            )
+            % {"disbursed": _money(disbursed), "allocated": _money(allocated)}
         )
     audit_record(
         actor=actor,
-        action="budget.record",
+        action=AuditAction.BUDGET_RECORD,
         obj=line,
         organization=line.plan.organization,
         summary=f"{line.content[:120]} ({line.year}): giao {allocated}, giải ngân {disbursed}",
@@ -180,16 +177,19 @@ def ward_budget_record(
     """The standing office records the ward's total budget spending for a year."""
     require(actor, Action.MANAGE_PLAN, organization)
     if not organization.is_local:
-        raise BudgetError("Chỉ phường, xã mới ghi tổng chi ngân sách.")
+        raise BudgetError(gettext("Only a ward records its total budget spending."))
     try:
         year = int(str(year).strip())
     except ValueError as exc:
-        raise BudgetError("Năm phải là số, ví dụ 2026.") from exc
+        raise BudgetError(gettext("The year must be a number, for example 2026.")) from exc
     if not 2000 <= year <= 2100:
-        raise BudgetError("Năm phải từ 2000 đến 2100.")
-    amount = _amount(total, "Tổng chi ngân sách của phường")
+        raise BudgetError(gettext("The year must be between 2000 and 2100."))
+    amount = _amount(total, gettext("The ward's total budget spending"))
     if not amount:
-        raise BudgetError("Hãy nhập tổng chi ngân sách của phường (lớn hơn 0) để tính tỷ lệ.")
+        raise BudgetError(
+            gettext("Enter the ward's total budget spending (greater than 0) to compute the ratio.")
+        )
+
     record = (
         WardBudget.objects.select_for_update(of=("self",), no_key=True)
         .filter(organization=organization, year=year)
@@ -202,7 +202,7 @@ def ward_budget_record(
     record.save()
     audit_record(
         actor=actor,
-        action="budget.ward_total",
+        action=AuditAction.BUDGET_WARD_TOTAL,
         obj=record,
         organization=organization,
         summary=f"{year}: {amount}",

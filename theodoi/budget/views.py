@@ -3,13 +3,15 @@ Thin: selectors read, services write."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from theodoi.budget import selectors, services
-from theodoi.core.access import Action, can
+from theodoi.budget import forms, selectors, services
+from theodoi.core.access import Action, can, require
+from theodoi.core.forms import first_error, typed
 from theodoi.plans.selectors import plan_get_for_user
 
 
@@ -17,16 +19,18 @@ def _budget_url(plan_id: int, anchor: str = "") -> str:
     return reverse("plan_budget", args=[plan_id]) + (f"#{anchor}" if anchor else "")
 
 
-@login_required
-def plan_budget(request, pk: int):
-    """The plan's budget lines by year and source, estimate against allocated and disbursed,
-    and the share of the ward's budget against the plan's indicator."""
-    plan = plan_get_for_user(request.user, pk)
+def _budget_page(request, plan, *, typed=None, status=200):
+    """The budget page; ``typed`` maps a line id to the amounts a person typed into a form that
+    was refused, so the page shows them again instead of the stored ones."""
     lines = selectors.budget_lines_for_plan(plan)
     indicator, shares = selectors.share_rows(plan, lines)
+    typed = typed or {}
     for line in lines:
         line.allocated_input = selectors.input_value(line.allocated)
         line.disbursed_input = selectors.input_value(line.disbursed)
+        if line.pk in typed:
+            line.allocated_input = typed[line.pk].get("allocated", "")
+            line.disbursed_input = typed[line.pk].get("disbursed", "")
     return render(
         request,
         "budget/plan_budget.html",
@@ -36,31 +40,49 @@ def plan_budget(request, pk: int):
             "year_totals": selectors.year_totals(lines),
             "indicator": indicator,
             "shares": shares,
-            "can_record": services.can_record_budget(request.user, plan),
+            "can_record": can(request.user, Action.RECORD_BUDGET, plan),
             "can_record_total": can(request.user, Action.MANAGE_PLAN, plan.organization),
+            "ward_form": typed.get("ward"),
         },
+        status=status,
     )
+
+
+@login_required
+def plan_budget(request, pk: int):
+    """The plan's budget lines by year and source, estimate against allocated and disbursed,
+    and the share of the ward's budget against the plan's indicator."""
+    return _budget_page(request, plan_get_for_user(request.user, pk))
+
+
+def _typed(form, *names) -> dict[str, str]:
+    return {name: typed(form, name, limit=200) for name in names}
 
 
 @login_required
 @require_POST
 def budget_line_record(request, pk: int):
     line = selectors.budget_line_get_for_user(request.user, pk)
-    version = request.POST.get("version", "")
+    if not can(request.user, Action.RECORD_BUDGET, line.plan):
+        raise PermissionDenied
+    form = forms.BudgetLineForm(request.POST)
     try:
+        if not form.is_valid():
+            raise services.BudgetError(first_error(form))
         record = services.budget_line_record(
             actor=request.user,
             line=line,
-            allocated=request.POST.get("allocated", ""),
-            disbursed=request.POST.get("disbursed", ""),
-            version=int(version) if version.isascii() and version.isdigit() else None,
+            allocated=form.cleaned_data["allocated"],
+            disbursed=form.cleaned_data["disbursed"],
+            version=form.cleaned_data["version"],
         )
     except services.BudgetError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Allocated and disbursed amounts saved."))
-        for warning in record.warnings:
-            messages.warning(request, warning)
+        typed = {line.pk: _typed(form, "allocated", "disbursed")}
+        return _budget_page(request, line.plan, typed=typed, status=400)
+    messages.success(request, _("Allocated and disbursed amounts saved."))
+    for warning in record.warnings:
+        messages.warning(request, warning)
     return redirect(_budget_url(line.plan_id, f"line-{line.pk}"))
 
 
@@ -68,15 +90,20 @@ def budget_line_record(request, pk: int):
 @require_POST
 def ward_budget_record(request, pk: int):
     plan = plan_get_for_user(request.user, pk)
+    require(request.user, Action.MANAGE_PLAN, plan.organization)
+    form = forms.WardBudgetForm(request.POST)
     try:
+        if not form.is_valid():
+            raise services.BudgetError(first_error(form))
         services.ward_budget_record(
             actor=request.user,
             organization=plan.organization,
-            year=request.POST.get("year", ""),
-            total=request.POST.get("total", ""),
+            year=form.cleaned_data["year"],
+            total=form.cleaned_data["total"],
         )
     except services.BudgetError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The ward's total budget has been saved."))
+        typed = {"ward": _typed(form, "year", "total")}
+        return _budget_page(request, plan, typed=typed, status=400)
+    messages.success(request, _("The ward's total budget has been saved."))
     return redirect(_budget_url(plan.pk, "share"))

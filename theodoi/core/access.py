@@ -3,12 +3,15 @@
 Reads are scoped by the organisation tree: a person sees their own node and everything below
 it (a ward's people see their ward; the upper level sees every ward of its province). Writes are
 decided by ``can(user, action, obj)`` from a single table of rules. Views, the API and commands
-ask here; none of them checks a role by itself.
+ask here; none of them checks a role by itself (tests/core/test_access_guard.py keeps it so).
+
+Commands, the demo and the alert scan act as ``SYSTEM``, an explicit actor that may do anything;
+no service accepts ``None`` for "nobody checked".
 """
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -17,7 +20,67 @@ from theodoi.core.roles import Role
 
 if TYPE_CHECKING:
     # The rules read the objects of every app; they depend on none (apps import downward only).
+    from django.db.models import QuerySet
+
     from theodoi.org.models import Organization, User
+
+
+class SystemActor:
+    """The installation itself acting: a management command, the demo data, the alert scan.
+
+    It may do anything and read every ward. It is no person: the audit trail stores no user for
+    it (an empty actor, as system writes have always been recorded, so the hash chain and
+    ``verify_audit`` are unchanged) and models that name who did something store ``None``
+    (``person_of``). There is one instance, ``SYSTEM``.
+    """
+
+    pk = None
+    id = None
+    username = "theodoi-system"
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    # The attributes a scoped selector reads of a person: the system is placed nowhere, above
+    # every ward, with no role and no unit.
+    is_superuser = True
+    is_staff = False
+    role = None
+    organization = None
+    organization_id = None
+    unit = None
+    unit_id = None
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+    def __str__(self) -> str:
+        return self.username
+
+    def get_full_name(self) -> str:
+        return ""
+
+
+SYSTEM = SystemActor()
+
+# Who acts in a service: a person, or the system itself. Never ``None``.
+Actor = Union["User", SystemActor]
+
+
+def is_system(actor: Any) -> bool:
+    return isinstance(actor, SystemActor)
+
+
+def person_of(actor: "Actor") -> "User | None":
+    """The person to store in a "created by"/"reviewed by" field: None for the system."""
+    _require_actor(actor)
+    return None if isinstance(actor, SystemActor) else actor
+
+
+def _require_actor(actor: Any) -> None:
+    if actor is None:
+        # ``None`` used to mean "skip the check"; a caller that forgets the actor must fail
+        # loudly instead of acting unchecked.
+        raise TypeError("an actor is required: a user, or core.access.SYSTEM for the system")
 
 
 class Action(StrEnum):
@@ -33,11 +96,51 @@ class Action(StrEnum):
     SEE_WARD_DASHBOARD = "ward.dashboard"  # ``obj`` is the ward
     SEE_PROVINCE = "province.see"  # ``obj`` is ignored: the province page compares the wards below
     ASSESS = "assessment.answer"  # fill in a unit's self-assessment and attach its evidence
+    DOWNLOAD_REPORT = "report.download"  # the compiled report of a plan (Word, PDF, Excel, zip)
+    RECORD_BUDGET = "budget.record"  # record allocated and disbursed amounts of a plan's budget
+    EDIT_SCALE = "ranking.scale"  # ``obj`` is the ward whose unit-ranking scale is set
+    LINK_CATALOGUE = "catalogue.link"  # link a ward's indicator to the shared catalogue
+    EXPORT_AUDIT = "audit.export"  # ``obj`` is ignored: the export holds what the admin may read
 
 
-def is_global(user: "User") -> bool:
-    """A superuser, or an admin not tied to any organisation, sees the whole installation."""
+# The roles that work inside one unit of a ward (DESIGN.md §5).
+UNIT_ROLES = frozenset({Role.UNIT_OFFICER, Role.UNIT_HEAD})
+# The roles asked for a second sign-in step: the standing office, leaders and admins.
+TWO_FACTOR_ROLES = frozenset({Role.STANDING_OFFICE, Role.LEADER, Role.ADMIN})
+
+
+def is_global(user: "Actor") -> bool:
+    """A superuser, or an admin not tied to any organisation, sees the whole installation (and
+    so does the system)."""
     return bool(user.is_superuser or (user.role == Role.ADMIN and user.organization_id is None))
+
+
+def has_unit_role(user: "Actor") -> bool:
+    """A unit officer or unit head: their work is the tasks of their own unit."""
+    return bool(user.is_authenticated and user.role in UNIT_ROLES)
+
+
+def needs_unit(person: "User") -> bool:
+    """A unit officer or head must be placed in a unit: every rule of their work reads it. An
+    installation superuser acts above the tree and needs none."""
+    return has_unit_role(person) and not person.is_superuser
+
+
+def limited_to_own_unit(user: "Actor") -> bool:
+    """Unit officers and heads see only their own unit's things (its alerts, its line of the
+    ranking, its self-assessment); leaders, the standing office, admins and the upper level
+    see the whole ward. A superuser is never limited."""
+    return has_unit_role(user) and not is_global(user)
+
+
+def offers_two_factor(user: "Actor") -> bool:
+    """Whether ``user`` is offered (and, once set up, asked for) a TOTP code at sign-in; unit
+    roles are never asked."""
+    return bool(
+        user.is_authenticated
+        and not is_system(user)
+        and (user.is_superuser or user.role in TWO_FACTOR_ROLES)
+    )
 
 
 def org_scope(user: "User", field: str = "organization") -> Q:
@@ -62,7 +165,9 @@ def can_see_organization(user: "User", organization: "Organization") -> bool:
 
 
 # Actions that only read: the upper level may do these to the wards below it, and nothing else.
-READ_ACTIONS = frozenset({Action.VIEW, Action.SEE_WARD_DASHBOARD, Action.SEE_PROVINCE})
+READ_ACTIONS = frozenset(
+    {Action.VIEW, Action.SEE_WARD_DASHBOARD, Action.SEE_PROVINCE, Action.DOWNLOAD_REPORT}
+)
 
 
 def _is_organization(obj: Any) -> bool:
@@ -123,6 +228,34 @@ def _ward_dashboard(user: "User", ward: Any) -> bool:
     return can_see_organization(user, ward) and user.organization_id != ward.pk
 
 
+def _download_report(user: "User", plan: Any) -> bool:
+    """The office, which compiles the reports, the ward's leaders, who sign them, and the upper
+    level above the ward, which receives them."""
+    if _office(user, plan) or (user.role == Role.LEADER and _in_ward(user, plan)):
+        return True
+    return user.role == Role.UPPER_LEVEL and can_see_organization(user, _ward_of(plan))
+
+
+def _record_budget(user: "User", plan: Any) -> bool:
+    """The standing office, and the officers and heads of a unit of the ward that was granted
+    the budget (``Unit.records_budget``, set by the admin: usually the economy office)."""
+    if _office(user, plan):
+        return True
+    unit = user.unit if user.unit_id is not None else None
+    return bool(
+        unit is not None
+        and user.role in UNIT_ROLES
+        and _in_ward(user, plan)
+        and unit.organization_id == _ward_of(plan).pk
+        and unit.records_budget
+    )
+
+
+def _export_audit(user: "User", obj: Any) -> bool:
+    """Installation-wide admins, and a ward's admin (who gets the records of their ward)."""
+    return is_global(user) or (user.role == Role.ADMIN and user.organization_id is not None)
+
+
 def _province(user: "User", obj: Any) -> bool:
     """People placed above the wards (a province's steering committee) and installation-wide
     admins."""
@@ -156,11 +289,22 @@ RULES: dict[Action, Rule] = {
             and user.unit_id == obj.unit_id
         )
     ),
+    Action.DOWNLOAD_REPORT: _download_report,
+    Action.RECORD_BUDGET: _record_budget,
+    # The ward's standing office or its admin sets the points of the unit ranking.
+    Action.EDIT_SCALE: lambda user, ward: _office(user, ward) or _admin(user, ward),
+    # The office of the indicator's ward (it keeps the ward's plans) or an installation admin.
+    Action.LINK_CATALOGUE: lambda user, obj: _office(user, obj) or is_global(user),
+    Action.EXPORT_AUDIT: _export_audit,
 }
 
 
-def can(user: "User", action: Action, obj: Any) -> bool:
-    """True when ``user`` may perform ``action`` on ``obj``. Superusers may do anything."""
+def can(user: "Actor", action: Action, obj: Any) -> bool:
+    """True when ``user`` may perform ``action`` on ``obj``. Superusers and the system may do
+    anything; ``None`` is a TypeError (a caller without an actor passes ``SYSTEM``)."""
+    _require_actor(user)
+    if isinstance(user, SystemActor):
+        return True
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
@@ -168,10 +312,56 @@ def can(user: "User", action: Action, obj: Any) -> bool:
     return RULES[action](user, obj)
 
 
-def require(user: "User", action: Action, obj: Any) -> None:
+def require(user: "Actor", action: Action, obj: Any) -> None:
     """Raise PermissionDenied (HTTP 403) unless ``user`` may perform ``action`` on ``obj``."""
     if not can(user, action, obj):
         raise PermissionDenied
+
+
+def can_edit_catalogue(user: "Actor") -> bool:
+    """The indicator catalogue is shared by every ward: an installation-wide admin, or someone
+    of a province or above (the upper level that compares the wards), keeps it. Not an action
+    on a ward: the upper level changes nothing inside a ward."""
+    _require_actor(user)
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_global(user):
+        return True
+    return user.organization_id is not None and not user.organization.is_local
+
+
+# --- Alerts: whom an alert concerns ----------------------------------------------------------
+
+
+def alerts_concerning(user: "Actor", alerts: "QuerySet[Any]") -> "QuerySet[Any]":
+    """The alerts of ``alerts`` that concern ``user``: the alert page shows these and the
+    e-mail digest mails these, so both give one answer.
+
+    Unit officers and heads are concerned by the alerts of every task their unit leads (each
+    lead unit, not only the first one that must act), of the indicators it leads and of those
+    naming it; everyone else by every alert they may read (their ward, or the wards below).
+    """
+    alerts = alerts.filter(org_scope(user))
+    if not limited_to_own_unit(user):
+        return alerts
+    if user.unit_id is None:
+        return alerts.none()
+    # The task model, read off the alert's field: the rules depend on no app.
+    task_model = alerts.model._meta.get_field("task").related_model
+    led = task_model.objects.filter(lead_units=user.unit_id).values("pk")
+    return alerts.filter(
+        Q(task__in=led) | Q(indicator__lead_unit=user.unit_id) | Q(unit=user.unit_id)
+    )
+
+
+def alert_digest_audience() -> Q:
+    """The people (a filter on User) mailed a digest of the alerts that concern them: unit
+    officers and heads with a unit, and the standing office and the leaders of a ward. The
+    upper level and admins read the alerts on screen only."""
+    return Q(is_active=True) & (
+        Q(role__in=UNIT_ROLES, unit__isnull=False)
+        | Q(role__in=[Role.STANDING_OFFICE, Role.LEADER], organization__isnull=False)
+    )
 
 
 def can_use_admin(user: "User") -> bool:
@@ -203,6 +393,13 @@ def can_manage_user(actor: "User", person: "User") -> bool:
         and person.organization_id is not None
         and can_see_organization(actor, person.organization)
     )
+
+
+def users_managed_by(actor: "User") -> Q:
+    """A filter on User: the accounts ``actor`` manages in the admin, within the part of the
+    tree the admin already scopes to. A ward admin never manages a superuser, even one placed
+    in the ward (``can_manage_user`` answers the same for one person)."""
+    return Q() if is_global(actor) else Q(is_superuser=False)
 
 
 def can_import_plans(user: "User") -> bool:

@@ -11,7 +11,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.functional import lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 # Plans of Resolution 57-NQ/TW run from 2024; anything outside this century is a typing slip
 # ("0001-01-01", a "0" read as 1970, a year of 20266) that would skew deadlines and reports.
@@ -31,14 +33,23 @@ def _vn_date(value: datetime.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-DATE_RANGE_TEXT = f"trong khoảng {_vn_date(DATE_MIN)} đến {_vn_date(DATE_MAX)}"
+DATE_RANGE_TEXT = lazy(
+    lambda: (
+        gettext("between %(start)s and %(end)s")
+        % {"start": _vn_date(DATE_MIN), "end": _vn_date(DATE_MAX)}
+    ),
+    str,
+)()
 
 
 def date_problem(value: datetime.date | None, *, label: str) -> str | None:
-    """Why ``value`` is not a date a person meant (a Vietnamese sentence), or None."""
+    """Why ``value`` is not a date a person meant (a translated sentence), or None."""
     if value is None or DATE_MIN <= value <= DATE_MAX:
         return None
-    return f"{label} phải nằm {DATE_RANGE_TEXT}. Hãy kiểm tra lại ngày, tháng, năm."
+    return gettext("%(label)s must be %(range)s. Check the day, month and year.") % {
+        "label": label,
+        "range": DATE_RANGE_TEXT,
+    }
 
 
 def parse_date(text: str | None, *, label: str) -> datetime.date | None:
@@ -54,7 +65,9 @@ def parse_date(text: str | None, *, label: str) -> datetime.date | None:
     except ValueError:
         value = None
     if value is None:
-        raise ValueError(f"{label} phải là một ngày hợp lệ (ngày/tháng/năm).")
+        raise ValueError(
+            gettext("%(label)s must be a valid date (day/month/year).") % {"label": label}
+        )
     problem = date_problem(value, label=label)
     if problem:
         raise ValueError(problem)
@@ -63,7 +76,7 @@ def parse_date(text: str | None, *, label: str) -> datetime.date | None:
 
 def validate_date_range(value: datetime.date) -> None:
     """The date range as a Django validator, for form and model fields."""
-    problem = date_problem(value, label="Ngày")
+    problem = date_problem(value, label=gettext("Date"))
     if problem:
         raise ValidationError(problem, code="date_range")
 
@@ -77,18 +90,25 @@ def has_lone_surrogate(text: str) -> bool:
     return _LONE_SURROGATE.search(text) is not None
 
 
+def strip_lone_surrogates(text: str) -> str:
+    """``text`` without halves of UTF-16 pairs, so it can be shown back on a page."""
+    return _LONE_SURROGATE.sub("", text)
+
+
 def text_problem(value: str | None, *, label: str, limit: int = TEXT_MAX) -> str | None:
     """Why a typed text cannot be kept (a Vietnamese sentence), or None."""
     text = value or ""
     if len(text) > limit:
-        return (
-            f"{label} dài {_count(len(text))} ký tự, quá giới hạn {_count(limit)} ký tự. "
-            "Hãy rút gọn, hoặc đính kèm phần chi tiết thành tệp minh chứng."
-        )
+        return gettext(
+            "%(label)s is %(length)s characters long, over the limit of %(limit)s characters. "
+            "Shorten it, or attach the details as an evidence file."
+        ) % {"label": label, "length": _count(len(text)), "limit": _count(limit)}
     if "\x00" in text or has_lone_surrogate(text):
-        return (
-            f"{label} chứa ký tự không hợp lệ (ký tự điều khiển). Hãy gõ lại hoặc dán lại nội dung."
-        )
+        return gettext(
+            "%(label)s contains invalid characters (control characters). Type or paste the "
+            "content again."
+        ) % {"label": label}
+
     return None
 
 

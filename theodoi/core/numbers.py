@@ -38,3 +38,20 @@ def parse_number(text: str) -> Decimal | None:
         return Decimal(raw)
     except InvalidOperation:
         return None
+
+
+_TYPED_NUMBER_RE = re.compile(r"\s*[-+]?\d[\d.,\s]*")
+
+
+def parse_typed_number(text: str) -> Decimal | None:
+    """A number a person typed into a field, read the Vietnamese way; None unless the whole
+    text is one finite number ("12,5 ha", "²", "1e999" and "NaN" are not).
+
+    ``parse_number`` finds the first number inside a sentence of a document; a field holds
+    nothing else, so anything around the number is a mistake to point out, not to skip.
+    """
+    text = text.replace("\u00a0", " ")
+    if not text.isascii() or not _TYPED_NUMBER_RE.fullmatch(text):
+        return None
+    number = parse_number(text)
+    return number if number is not None and number.is_finite() else None

@@ -4,15 +4,14 @@ so it lives above them rather than in core."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
-from theodoi.core.access import Action, can
-from theodoi.core.roles import Role
+from theodoi.core.access import Action, can, has_unit_role
 
 
 @login_required
 def home(request):
     """Unit roles start at their own tasks; everyone else at the plans."""
     user = request.user
-    if user.role in (Role.UNIT_OFFICER, Role.UNIT_HEAD) and user.unit_id:
+    if has_unit_role(user) and user.unit_id:
         return redirect("my_tasks")
     # Leaders and the standing office start at the picture of their ward; the upper level at
     # its province.

@@ -2,9 +2,11 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
-from theodoi.core.access import Action, can, is_global
+from theodoi.core.access import Action, can, can_edit_catalogue
 from theodoi.dashboards.models import IndicatorCatalogue, IndicatorCatalogueLink
 from theodoi.org.models import User
 from theodoi.plans.models import Indicator
@@ -12,22 +14,6 @@ from theodoi.plans.models import Indicator
 
 class CatalogueError(ValueError):
     """A catalogue entry that cannot be saved; the message says why, for the person."""
-
-
-def can_link_catalogue(user: User, indicator: Indicator) -> bool:
-    """The standing office of the indicator's ward (it keeps the ward's plans) or an
-    installation-wide admin."""
-    return can(user, Action.MANAGE_PLAN, indicator) or (user.is_authenticated and is_global(user))
-
-
-def can_edit_catalogue(user: User) -> bool:
-    """The catalogue is shared by every ward: an installation-wide admin, or someone of a
-    province or above (the upper level that compares the wards), keeps it."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if is_global(user):
-        return True
-    return user.organization_id is not None and not user.organization.is_local
 
 
 @transaction.atomic
@@ -43,11 +29,14 @@ def catalogue_create(
         raise PermissionDenied
     code, name = code.strip(), " ".join(name.split())
     if not code or not name:
-        raise CatalogueError("Hãy nhập mã và tên chỉ tiêu.")
+        raise CatalogueError(gettext("Enter the indicator's code and name."))
     if comparator not in Indicator.Comparator.values:
-        raise CatalogueError("Chiều so sánh không hợp lệ.")
+        raise CatalogueError(gettext("Invalid comparison direction."))
     if IndicatorCatalogue.objects.filter(code__iexact=code).exists():
-        raise CatalogueError(f"Mã «{code}» đã có trong danh mục.")
+        raise CatalogueError(
+            gettext("The code «%(code)s» is already in the catalogue.") % {"code": code}
+        )
+
     entry = IndicatorCatalogue.objects.create(
         code=code,
         name=name,
@@ -56,7 +45,7 @@ def catalogue_create(
     )
     audit_record(
         actor=actor,
-        action="catalogue.create",
+        action=AuditAction.CATALOGUE_CREATE,
         obj=entry,
         organization=actor.organization,
         summary=str(entry),
@@ -70,7 +59,7 @@ def catalogue_link(
     *, actor: User, indicator: Indicator, catalogue: IndicatorCatalogue | None
 ) -> IndicatorCatalogueLink | None:
     """Link ``indicator`` to a catalogue entry, replacing any earlier link; ``None`` unlinks."""
-    if not can_link_catalogue(actor, indicator):
+    if not can(actor, Action.LINK_CATALOGUE, indicator):
         raise PermissionDenied
     existing = (
         IndicatorCatalogueLink.objects.select_for_update(no_key=True)
@@ -87,7 +76,7 @@ def catalogue_link(
         # The deleted row has no pk any more: the audit event names the indicator.
         audit_record(
             actor=actor,
-            action="indicator.catalogue_unlink",
+            action=AuditAction.INDICATOR_CATALOGUE_UNLINK,
             obj=indicator,
             organization=ward,
             summary=f"{indicator.name[:80]} ✕ {code}",
@@ -101,7 +90,7 @@ def catalogue_link(
     )
     audit_record(
         actor=actor,
-        action="indicator.catalogue_link",
+        action=AuditAction.INDICATOR_CATALOGUE_LINK,
         obj=indicator,
         organization=ward,
         summary=f"{indicator.name[:80]} → {catalogue.code}",

@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from theodoi.core.access import Action, can
+from theodoi.core.access import Action, can, can_edit_catalogue
 from theodoi.core.clock import today
+from theodoi.core.forms import first_error, whole_number
 from theodoi.dashboards import measures, services
+from theodoi.dashboards.forms import CatalogueEntryForm, CatalogueLinkForm
 from theodoi.dashboards.measures import IndicatorStatus
 from theodoi.dashboards.models import IndicatorCatalogue
 from theodoi.dashboards.selectors import charts, indicators, province, ward_board
@@ -19,21 +21,14 @@ from theodoi.dashboards.templatetags.dashboards import STATUS_COLOURS
 from theodoi.plans import selectors as plan_selectors
 from theodoi.plans.models import Indicator
 from theodoi.plans.states import TaskState
-from theodoi.plans.templatetags.plans import STATE_COLOURS, STATE_LABELS
-
-
-def _id_or_none(value: str | None) -> int | None:
-    """A database id from a query parameter; anything else is None."""
-    if value and value.isascii() and value.isdigit() and len(value) <= 12:
-        return int(value)
-    return None
+from theodoi.plans.templatetags.plans import STATE_COLOURS
 
 
 def _state_charts(board: ward_board.WardDashboard) -> tuple[dict, dict]:
     states = list(TaskState)
     doughnut = {
         "kind": "doughnut",
-        "labels": [str(STATE_LABELS[s]) for s in states],
+        "labels": [s.label for s in states],
         "values": [board.counts[s.value] for s in states],
         "colours": [STATE_COLOURS[s] for s in states],
     }
@@ -41,8 +36,7 @@ def _state_charts(board: ward_board.WardDashboard) -> tuple[dict, dict]:
         "kind": "trend",
         "labels": [day.strftime("%d/%m/%Y") for day in board.trend_days],
         "series": [
-            {"label": str(STATE_LABELS[s]), "colour": STATE_COLOURS[s], "values": board.trend[s]}
-            for s in states
+            {"label": s.label, "colour": STATE_COLOURS[s], "values": board.trend[s]} for s in states
         ],
     }
     return doughnut, trend
@@ -88,7 +82,7 @@ def ward_tasks(request, pk: int):
     day = today()
     ward = ward_board.ward_get_for_user(request.user, pk)
     filters = {
-        "unit": _id_or_none(request.GET.get("unit")),
+        "unit": whole_number(request.GET.get("unit")),
         "state": request.GET.get("state", ""),
         "deadline": request.GET.get("deadline", ""),
         "q": request.GET.get("q", "").strip()[:200],
@@ -131,7 +125,7 @@ def indicator_detail(request, pk: int):
         reverse=True,
     )
     link = getattr(indicator, "catalogue_link", None)
-    can_link = services.can_link_catalogue(request.user, indicator)
+    can_link = can(request.user, Action.LINK_CATALOGUE, indicator)
     context = {
         "indicator": indicator,
         "ward": indicator.plan.organization,
@@ -158,7 +152,8 @@ def indicator_detail(request, pk: int):
 @require_POST
 def indicator_catalogue_link(request, pk: int):
     indicator = charts.indicator_get_for_user(request.user, pk)
-    entry_id = _id_or_none(request.POST.get("catalogue"))
+    form = CatalogueLinkForm(request.POST)
+    entry_id = form.cleaned_data["catalogue"] if form.is_valid() else None
     entry = get_object_or_404(IndicatorCatalogue, pk=entry_id) if entry_id else None
     services.catalogue_link(actor=request.user, indicator=indicator, catalogue=entry)
     if entry:
@@ -188,7 +183,7 @@ def province_dashboard(request):
             "totals": [(state.value, totals[state.value]) for state in TaskState],
             "grand_total": sum(totals.values()),
             "entries": province.catalogue_entries(request.user),
-            "can_edit_catalogue": services.can_edit_catalogue(request.user),
+            "can_edit_catalogue": can_edit_catalogue(request.user),
             "comparators": Indicator.Comparator.choices,
         },
     )
@@ -198,14 +193,13 @@ def province_dashboard(request):
 @require_POST
 def catalogue_create(request):
     _require_province(request.user)
+    if not can_edit_catalogue(request.user):
+        raise PermissionDenied  # before the form, so a refused person learns nothing of it
+    form = CatalogueEntryForm(request.POST)
     try:
-        entry = services.catalogue_create(
-            actor=request.user,
-            code=request.POST.get("code", "")[:40],
-            name=request.POST.get("name", "")[:1000],
-            unit_of_measure=request.POST.get("unit_of_measure", "")[:100],
-            comparator=request.POST.get("comparator", Indicator.Comparator.GE),
-        )
+        if not form.is_valid():
+            raise services.CatalogueError(first_error(form))
+        entry = services.catalogue_create(actor=request.user, **form.cleaned_data)
     except services.CatalogueError as error:
         messages.error(request, str(error))
         return redirect("province_dashboard")

@@ -36,6 +36,9 @@ WARDS = [
 WARD = WARDS[0]
 PROVINCE = PROVINCES[0]
 
+# The unit granted the recording of budget amounts (Unit.records_budget): the economy office.
+BUDGET_UNIT = "Phòng Kinh tế, Hạ tầng và Đô thị"
+
 # (canonical name, short name, aliases as the seeds spell them)
 UNITS = [
     ("Ủy ban nhân dân phường", "UBND phường", ["UBND", "Ủy ban nhân dân"]),
@@ -64,7 +67,7 @@ UNITS = [
         ],
     ),
     (
-        "Phòng Kinh tế, Hạ tầng và Đô thị",
+        BUDGET_UNIT,
         "Phòng KTHTĐT",
         [
             "Phòng Kinh tế",

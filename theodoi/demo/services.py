@@ -9,6 +9,7 @@ from theodoi.alerts.services import scan
 from theodoi.assessment import framework as frameworks
 from theodoi.assessment import scoring
 from theodoi.assessment import services as assessment_services
+from theodoi.core.access import SYSTEM
 from theodoi.core.clock import today
 from theodoi.core.samplepdf import tiny_pdf
 from theodoi.demo import data
@@ -25,7 +26,12 @@ SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 def _units(ward: Organization) -> None:
     for name, short_name, aliases in data.UNITS:
         org_services.unit_create(
-            actor=None, organization=ward, name=name, short_name=short_name, aliases=aliases
+            actor=SYSTEM,
+            organization=ward,
+            name=name,
+            short_name=short_name,
+            aliases=aliases,
+            records_budget=name == data.BUDGET_UNIT,
         )
 
 
@@ -38,7 +44,7 @@ def _users(province: Organization, ward: Organization) -> dict[str, User]:
             organization = None  # the installation's administrator sees every ward
         *first, last = full_name.split()
         users[username] = org_services.user_create(
-            actor=None,
+            actor=SYSTEM,
             username=username,
             password=data.PASSWORD,
             role=role,
@@ -61,13 +67,13 @@ def load_demo() -> tuple[Organization, bool]:
     if existing is not None:
         return existing, False
     provinces = {
-        item["code"]: org_services.organization_create(actor=None, **item)
+        item["code"]: org_services.organization_create(actor=SYSTEM, **item)
         for item in data.PROVINCES
     }
     wards = {}
     for item in data.WARDS:
         ward = org_services.organization_create(
-            actor=None,
+            actor=SYSTEM,
             name=item["name"],
             code=item["code"],
             kind="ward",
@@ -79,7 +85,7 @@ def load_demo() -> tuple[Organization, bool]:
     for item in data.WARDS:
         for seed in item["seeds"]:
             draft = draft_from_bytes((SEEDS_DIR / seed).read_bytes(), name=seed)
-            import_draft(actor=None, draft=draft, ward=wards[item["code"]], source_name=seed)
+            import_draft(actor=SYSTEM, draft=draft, ward=wards[item["code"]], source_name=seed)
     ward = wards[data.WARD["code"]]
     section, code, text = data.DIRECTIVE
     task = ward.plans.get().tasks.get(section__code=section, code=code)

@@ -6,6 +6,9 @@ dinh.pdf"), and ``SHA256SUMS`` lists the SHA-256 of every file in the package in
 says which task or indicator value each file backs and how the office reviewed it.
 """
 
+# The Vietnamese text here stays Vietnamese whatever the interface language: the report sent
+# upward is an administrative document under Decree 30/2020/ND-CP, in Vietnamese by law.
+
 import csv
 import hashlib
 import io

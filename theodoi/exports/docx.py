@@ -9,6 +9,9 @@ the committee on the left with a star below, "ĐẢNG CỘNG SẢN VIỆT NAM" o
 "Số …-BC/ĐU".
 """
 
+# The Vietnamese text here stays Vietnamese whatever the interface language: the report sent
+# upward is an administrative document under Decree 30/2020/ND-CP, in Vietnamese by law.
+
 import io
 
 from docx import Document

@@ -7,11 +7,16 @@ the reasons the units gave, proposals), which the office may edit before the Wor
 it out. The Excel and zip writers read the same facts, so every file says the same thing.
 """
 
+# The Vietnamese text here stays Vietnamese whatever the interface language: the report sent
+# upward is an administrative document under Decree 30/2020/ND-CP, in Vietnamese by law.
+
 import datetime
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+
+from django.utils.translation import override
 
 from theodoi.alerts.rules import IndicatorFacts, indicator_off_track
 from theodoi.core.text import fold, format_date, format_number
@@ -21,13 +26,28 @@ from theodoi.plans.states import TaskState
 PARTY = "party"
 PEOPLES_COMMITTEE = "peoples_committee"
 
-# The official names of the four states (DESIGN.md §4), as the Government Office writes them.
-STATE_LABELS_VI: dict[str, str] = {
-    TaskState.DONE_ON_TIME: "Hoàn thành đúng hạn",
-    TaskState.DONE_LATE: "Hoàn thành quá hạn",
-    TaskState.OPEN_NOT_DUE: "Chưa hoàn thành trong hạn",
-    TaskState.OPEN_OVERDUE: "Chưa hoàn thành quá hạn",
-}
+
+class _StateLabelsVi(Mapping[str, str]):
+    """The official names of the four states (DESIGN.md §4), as the Government Office writes
+    them: the labels of ``TaskState``, read in Vietnamese whatever the language of the page
+    that asked, because the report's own sentences are Vietnamese."""
+
+    def __getitem__(self, state: str) -> str:
+        try:
+            member = TaskState(state)
+        except ValueError:
+            raise KeyError(state) from None
+        with override("vi"):
+            return member.label
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TaskState)
+
+    def __len__(self) -> int:
+        return len(TaskState)
+
+
+STATE_LABELS_VI: Mapping[str, str] = _StateLabelsVi()
 
 ON_TRACK = "on_track"
 OFF_TRACK = "off_track"

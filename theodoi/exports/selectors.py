@@ -7,8 +7,7 @@ plan page uses), the indicators from ``indicators_for_plan`` and the evidence fr
 
 import datetime
 
-from theodoi.core.access import Action, can
-from theodoi.org.models import Role, User
+from theodoi.core.access import Actor
 from theodoi.plans.models import Plan
 from theodoi.plans.periods import Period
 from theodoi.plans.selectors import indicators_for_plan, tasks_for_user
@@ -16,29 +15,6 @@ from theodoi.reporting.models import ProgressReport
 from theodoi.reporting.selectors import evidence_for_user
 
 from . import report
-
-
-def can_compile(user: User, plan: Plan) -> bool:
-    """The standing office compiles (and edits) the reports of its ward."""
-    return can(user, Action.COMPILE_REPORTS, plan)
-
-
-def can_download(user: User, plan: Plan) -> bool:
-    """The office, the ward's leaders, who sign the reports, and the upper level above the
-    ward, which receives them."""
-    if can_compile(user, plan):
-        return True
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.role == Role.LEADER:
-        return user.organization_id == plan.organization_id
-    return user.role == Role.UPPER_LEVEL and can(user, Action.VIEW, plan)
-
-
-def system_reader() -> User:
-    """The reader a scheduled command acts as when no user is named: sees every ward, is
-    saved nowhere (the audit trail records no actor for it)."""
-    return User(username="theodoi-system", is_superuser=True, is_active=True)
 
 
 def _units(units) -> tuple[str, ...]:
@@ -61,7 +37,7 @@ def plan_facts(plan: Plan) -> report.PlanFacts:
 
 
 def report_data(
-    user: User, plan: Plan, period: Period, *, today: datetime.date
+    user: Actor, plan: Plan, period: Period, *, today: datetime.date
 ) -> report.ReportData:
     """Everything a report of ``plan`` for ``period`` says, as ``user`` may see it."""
     as_of = report.as_of_day(period, today)

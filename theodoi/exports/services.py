@@ -14,9 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.anchor import current_anchor
 from theodoi.audit.services import audit_record
-from theodoi.org.models import User
+from theodoi.core.access import Action, Actor, can
 from theodoi.plans.models import Plan
 from theodoi.plans.periods import Period
 
@@ -72,7 +73,7 @@ def apply_edits(content: report.ReportContent, edits: dict[str, Any]) -> report.
 
 def report_export(
     *,
-    actor: User | None,
+    actor: Actor,
     plan: Plan,
     period: Period,
     fmt: str,
@@ -81,18 +82,17 @@ def report_export(
 ) -> ExportFile:
     """The report of ``plan`` for ``period`` as ``fmt`` (docx, pdf, xlsx or zip).
 
-    ``actor`` None is a scheduled job: it reads as the system and the audit trail names no one.
+    ``actor`` SYSTEM is a scheduled job: it reads every ward and the audit trail names no one.
     Raises PermissionDenied, ``report.ReportError`` for a period not yet begun, and
     ``pdf.PdfError`` when no PDF can be made.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    reader = actor if actor is not None else selectors.system_reader()
-    if not selectors.can_download(reader, plan):
+    if not can(actor, Action.DOWNLOAD_REPORT, plan):
         raise PermissionDenied
-    if edits and not selectors.can_compile(reader, plan):
+    if edits and not can(actor, Action.COMPILE_REPORTS, plan):
         raise PermissionDenied
-    data = selectors.report_data(reader, plan, period, today=today)
+    data = selectors.report_data(actor, plan, period, today=today)
     stem = report.file_stem(data.plan, period)
     package = bundle.entries(data) if fmt in ("xlsx", "zip") else []
     details: dict[str, Any] = {"format": fmt, "period": str(period), "tasks": len(data.tasks)}
@@ -136,7 +136,7 @@ def report_export(
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="report.export",
+            action=AuditAction.REPORT_EXPORT,
             obj=plan,
             organization=plan.organization,
             summary=f"{fmt.upper()} {period.label_vi()}",

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.core.access import Action, can
 from theodoi.core.clock import today
 from theodoi.core.inputs import validate_date_range
 from theodoi.plans.periods import Period, period_of
@@ -140,7 +141,7 @@ def _suggestions(day) -> list[tuple[str, str]]:
 
 def _allowed_plan(request, pk: int):
     plan = plan_get_for_user(request.user, pk)  # 404 outside the ward
-    if not selectors.can_download(request.user, plan):
+    if not can(request.user, Action.DOWNLOAD_REPORT, plan):
         raise PermissionDenied
     return plan
 
@@ -158,7 +159,7 @@ def _download(export: services.ExportFile) -> FileResponse:
 def report_page(request, pk: int):
     day = today()
     plan = _allowed_plan(request, pk)
-    can_edit = selectors.can_compile(request.user, plan)
+    can_edit = can(request.user, Action.COMPILE_REPORTS, plan)
     period_text = request.GET.get("period", "").strip() or str(_default_period(plan, day))
     context = {
         "plan": plan,
@@ -234,7 +235,7 @@ def report_file(request, pk: int, fmt: str):
             "plan": plan,
             "period_text": period_text,
             "suggestions": _suggestions(day),
-            "can_edit": selectors.can_compile(request.user, plan),
+            "can_edit": can(request.user, Action.COMPILE_REPORTS, plan),
             "pdf_available": pdf.available(),
             "pdf_unavailable_message": pdf.UNAVAILABLE,
             "period_error": str(exc),

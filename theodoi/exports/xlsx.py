@@ -6,6 +6,9 @@ bold rows. Sheet "Chỉ tiêu" sets each indicator's latest value against this y
 and the target. Sheet "Tổng hợp" counts the four states with their shares.
 """
 
+# The Vietnamese text here stays Vietnamese whatever the interface language: the report sent
+# upward is an administrative document under Decree 30/2020/ND-CP, in Vietnamese by law.
+
 import io
 from collections.abc import Mapping, Sequence
 

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from theodoi.plans.deadline import parse_deadline
 
 
@@ -174,21 +176,22 @@ def _jsonable(value: Any) -> Any:
 
 
 _SOURCE_WORDS = (
-    ("paragraph", "đoạn"),
-    ("sheet", "trang tính"),
-    ("table", "bảng"),
-    ("page", "trang"),
-    ("line", "dòng"),
-    ("row", "hàng"),
+    ("paragraph", gettext_lazy("paragraph")),
+    ("sheet", gettext_lazy("sheet")),
+    ("table", gettext_lazy("table")),
+    ("page", gettext_lazy("page")),
+    ("line", gettext_lazy("line")),
+    ("row", gettext_lazy("row")),
 )
 
 
 def where(source: str, *, capital: bool = False) -> str:
-    """A source position ("table 2 row 7, line 9") in the Vietnamese of a warning; ``capital``
+    """A source position ("table 2 row 7, line 9") in the language of a warning; ``capital``
     to begin a sentence (str.capitalize would lower-case a sheet's name)."""
     text = source
-    for english, vietnamese in _SOURCE_WORDS:
-        text = text.replace(english, vietnamese)
+    for english, translated in _SOURCE_WORDS:
+        text = text.replace(english, str(translated))
+
     return text[:1].upper() + text[1:] if capital else text
 
 

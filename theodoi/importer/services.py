@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.budget import services as budget_services
-from theodoi.core.access import Action, require
-from theodoi.importer.draft import Draft, DraftTask
+from theodoi.core.access import Action, Actor, require
+from theodoi.importer.draft import Draft, DraftTask, draft_from_data, draft_to_data, where
+from theodoi.importer.models import ImportDraft
 from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
 from theodoi.org.models import Organization, Unit, User
@@ -91,7 +94,7 @@ def plan_period(draft: Draft) -> tuple[datetime.date | None, datetime.date | Non
 
 
 class DraftNotReady(ValueError):
-    """The draft cannot be saved as it is; the message says what to correct, in Vietnamese."""
+    """The draft cannot be saved as it is; the message says what to correct, translated."""
 
 
 def check_ready(draft: Draft) -> None:
@@ -99,28 +102,43 @@ def check_ready(draft: Draft) -> None:
     duplicates = sorted(f"{s}.{c}" if s else c for (s, c), n in counts.items() if n > 1)
     if duplicates:
         raise DraftNotReady(
-            "Mã nhiệm vụ bị trùng: " + ", ".join(duplicates) + ". Hãy sửa mã để mỗi nhiệm vụ "
-            "trong một mục có một mã riêng, rồi lưu lại."
+            gettext(
+                "Duplicate task codes: %(codes)s. Change the codes so that each task in a "
+                "section has its own code, then save again."
+            )
+            % {"codes": ", ".join(duplicates)}
         )
     for task in draft.tasks:
         if not task.title.strip():
-            raise DraftNotReady(f"Nhiệm vụ {task.code} chưa có tên. Hãy nhập tên hoặc bỏ hàng này.")
+            raise DraftNotReady(
+                gettext("Task %(code)s has no title. Enter a title or remove this row.")
+                % {"code": task.code}
+            )
         if not task.code.strip() or len(task.code) > 30:
-            raise DraftNotReady(f"Mã nhiệm vụ «{task.code[:40]}» phải có từ 1 đến 30 ký tự.")
+            raise DraftNotReady(
+                gettext("The task code «%(code)s» must have 1 to 30 characters.")
+                % {"code": task.code[:40]}
+            )
         if len(task.accountable) > 200:
-            raise DraftNotReady(f"Người đứng đầu của nhiệm vụ {task.code} dài quá 200 ký tự.")
+            raise DraftNotReady(
+                gettext("The person accountable for task %(code)s is longer than 200 characters.")
+                % {"code": task.code}
+            )
     if len(draft.plan.number) > 60:
-        raise DraftNotReady("Số kế hoạch dài quá 60 ký tự.")
+        raise DraftNotReady(gettext("The plan number is longer than 60 characters."))
     if len(draft.plan.issuer) > 200:
-        raise DraftNotReady("Tên cơ quan ban hành dài quá 200 ký tự.")
+        raise DraftNotReady(gettext("The issuing body's name is longer than 200 characters."))
     for section in draft.sections:
         if len(section.code) > 20:
-            raise DraftNotReady(f"Mã mục «{section.code[:30]}» dài quá 20 ký tự.")
+            raise DraftNotReady(
+                gettext("The section code «%(code)s» is longer than 20 characters.")
+                % {"code": section.code[:30]}
+            )
 
 
-REIMPORT_NOTE = (
-    "Kế hoạch đã có trong hệ thống: lần nhập này chỉ cập nhật nhiệm vụ; chỉ tiêu và dự toán "
-    "kinh phí giữ như đã lưu (sửa trực tiếp trên kế hoạch nếu văn bản mới thay đổi chúng)."
+REIMPORT_NOTE = gettext_lazy(
+    "The plan is already in the system: this import only updates tasks; indicators and the "
+    "budget estimate stay as saved (edit them on the plan if the new document changes them)."
 )
 
 
@@ -147,7 +165,7 @@ def existing_plan(ward: Organization, draft: Draft) -> Plan | None:
 @transaction.atomic
 def import_draft(
     *,
-    actor: User | None,
+    actor: Actor,
     draft: Draft,
     ward: Organization,
     unit_choices: Mapping[str, int | None] | None = None,
@@ -157,8 +175,7 @@ def import_draft(
     """Save ``draft`` into ``ward``. ``unit_choices`` maps an unknown unit name to an existing
     unit's id (or None to leave it out, kept as written on the task); other unknown names become
     new units when ``create_unknown_units``."""
-    if actor is not None:
-        require(actor, Action.MANAGE_PLAN, ward)
+    require(actor, Action.MANAGE_PLAN, ward)
     check_ready(draft)
     choices = dict(unit_choices or {})
     result_units: list[str] = []
@@ -186,10 +203,10 @@ def import_draft(
         result.indicators_added = _indicators(actor, result.plan, draft, ward, catalogue)
         result.budget_lines_added = _budget(actor, result.plan, draft)
     elif draft.indicators or draft.budget:
-        draft.warnings.append(REIMPORT_NOTE)
+        draft.warnings.append(str(REIMPORT_NOTE))
     audit_record(
         actor=actor,
-        action="plan.import",
+        action=AuditAction.PLAN_IMPORT,
         obj=result.plan,
         organization=ward,
         summary=f"{source_name or 'document'}: +{result.tasks_added} tasks, "
@@ -207,7 +224,7 @@ def import_draft(
     return result
 
 
-def _create_plan(actor: User | None, draft: Draft, ward: Organization) -> Plan:
+def _create_plan(actor: Actor, draft: Draft, ward: Organization) -> Plan:
     start, end = plan_period(draft)
     plan = plan_services.plan_create(
         actor=actor,
@@ -235,7 +252,7 @@ def _parent_plans(ward: Organization, draft: Draft) -> list[Plan]:
     return [plan for plan in candidates if re.search(rf"\b{re.escape(plan.number)}\b", text)]
 
 
-def _sections(actor: User | None, plan: Plan, draft: Draft) -> dict[str, Section]:
+def _sections(actor: Actor, plan: Plan, draft: Draft) -> dict[str, Section]:
     existing = {section.code: section for section in plan.sections.all()}
     for draft_section in draft.sections:
         if draft_section.code not in existing:
@@ -474,13 +491,20 @@ def import_draft_create(
     )
     audit_record(
         actor=actor,
-        action="import.upload",
+        action=AuditAction.IMPORT_UPLOAD,
         obj=stored,
         organization=ward,
         summary=f"{source_name}: {len(draft.tasks)} tasks, {len(draft.warnings)} warnings",
         after={"sha256": sha256, "tasks": len(draft.tasks), "indicators": len(draft.indicators)},
     )
     return stored
+
+
+# The audit action of each way a draft ends.
+_CLOSE_ACTIONS = {
+    ImportDraft.Status.SAVED: AuditAction.IMPORT_SAVED,
+    ImportDraft.Status.DISCARDED: AuditAction.IMPORT_DISCARDED,
+}
 
 
 @transaction.atomic
@@ -490,33 +514,104 @@ def import_draft_close(*, actor: User, stored, status: str, plan: Plan | None = 
     stored.save(update_fields=["status", "plan"])
     audit_record(
         actor=actor,
-        action=f"import.{status}",
+        action=_CLOSE_ACTIONS[status],
         obj=stored,
         organization=stored.organization,
         summary=stored.source_name,
     )
 
 
-def import_draft_save(
-    *, actor: User, stored_pk: int, draft: Draft, unit_choices: Mapping[str, int | None]
-) -> ImportResult | None:
-    """Save a checked draft once: the stored draft is locked, and a second click (or a second
-    person) finds it closed and saves nothing (returns None)."""
-    from theodoi.importer.draft import draft_to_data
-    from theodoi.importer.models import ImportDraft
+# --- The review page's corrections, saved in one transaction -----------------------------------
 
+TASK_EDIT_FIELDS = ("code", "title", "lead_units_raw", "coordinating_units_raw", "deadline_text")
+PLAN_EDIT_FIELDS = ("number", "title", "issuer")
+
+
+@dataclass
+class DraftEdits:
+    """What the person changed on the review page (``importer.forms.DraftReviewForm``): only
+    the fields posted are here, so a partial form changes nothing else."""
+
+    plan: dict[str, str] = field(default_factory=dict)
+    issued_on: datetime.date | None = None
+    issued_on_posted: bool = False
+    tasks: dict[int, dict[str, str]] = field(default_factory=dict)
+    deleted: set[int] = field(default_factory=set)
+    shown_units: set[str] = field(default_factory=set)
+    unit_choices: dict[str, int | None] = field(default_factory=dict)
+
+
+def draft_apply_edits(draft: Draft, edits: DraftEdits) -> None:
+    """The person's corrections on the draft in memory: the plan's identity, edited cells,
+    deleted rows (a kept warning says so). Pure; the caller decides what is stored."""
+    for name, value in edits.plan.items():
+        setattr(draft.plan, name, value)
+    if edits.issued_on_posted:
+        draft.plan.issued_on = edits.issued_on
+    kept = []
+    for index, task in enumerate(draft.tasks):
+        if index in edits.deleted:
+            # Stored with the draft, in the language of the reviewer who removed the row.
+            draft.warnings.append(
+                gettext("Row %(row)s (task %(code)s) was removed by the reviewer.")
+                % {"row": where(task.row), "code": task.code}
+            )
+            continue
+        for name, value in edits.tasks.get(index, {}).items():
+            setattr(task, name, value)
+        kept.append(task)
+    draft.tasks = kept
+
+
+class DraftNeedsChoices(DraftNotReady):
+    """An edit brought unit names nobody has chosen for yet; the edits are kept in the draft."""
+
+
+def import_draft_update(*, actor: User, stored_pk: int, edits: DraftEdits) -> ImportResult | None:
+    """Apply the review page's corrections to the stored draft and save it into the ward, in
+    one transaction: the draft row is locked, so a second click (or a second person) finds it
+    closed and saves nothing (None).
+
+    When an edit brings unit names that were not on the page, the corrected draft is stored
+    (so the page shows them, with the person's edits) and ``DraftNeedsChoices`` is raised;
+    any other ``DraftNotReady`` leaves the stored draft as it was. Either exception carries
+    the corrected draft as ``draft``, for the page to show what was typed.
+    """
+    needs_choices: DraftNeedsChoices | None = None
     with transaction.atomic():
         stored = ImportDraft.objects.select_for_update(no_key=True).get(pk=stored_pk)
         if stored.status != ImportDraft.Status.OPEN:
             return None
-        result = import_draft(
-            actor=actor,
-            draft=draft,
-            ward=stored.organization,
-            unit_choices=unit_choices,
-            source_name=stored.source_name,
-        )
-        stored.data = draft_to_data(draft)
-        stored.save(update_fields=["data"])
-        import_draft_close(actor=actor, stored=stored, status="saved", plan=result.plan)
-    return result
+        require(actor, Action.MANAGE_PLAN, stored.organization)
+        draft = draft_from_data(stored.data)
+        draft_apply_edits(draft, edits)
+        new_names = set(resolve_draft_units(draft, stored.organization)) - edits.shown_units
+        if new_names:
+            stored.data = draft_to_data(draft)
+            stored.save(update_fields=["data"])
+            needs_choices = DraftNeedsChoices(
+                gettext(
+                    "After the edits there are new unit names nobody has chosen for yet: "
+                    "%(names)s. Choose for these names, then save again."
+                )
+                % {"names": ", ".join(sorted(new_names))}
+            )
+        else:
+            try:
+                result = import_draft(
+                    actor=actor,
+                    draft=draft,
+                    ward=stored.organization,
+                    unit_choices=edits.unit_choices,
+                    source_name=stored.source_name,
+                )
+            except DraftNotReady as exc:
+                exc.draft = draft  # type: ignore[attr-defined]
+                raise
+            stored.data = draft_to_data(draft)
+            stored.save(update_fields=["data"])
+            import_draft_close(actor=actor, stored=stored, status="saved", plan=result.plan)
+            return result
+    # Raised after the commit: the corrected draft stays stored for the page to show.
+    needs_choices.draft = draft  # type: ignore[attr-defined]
+    raise needs_choices

@@ -10,15 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from theodoi.core.access import Action, can, can_import_plans, org_scope
-from theodoi.core.inputs import parse_date
+from theodoi.core.forms import first_error
 from theodoi.importer import services
-from theodoi.importer.draft import draft_from_data, draft_to_data, where
+from theodoi.importer.draft import draft_from_data
+from theodoi.importer.forms import DraftReviewForm, UploadForm
 from theodoi.importer.models import ImportDraft
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument
-
-TASK_EDIT_FIELDS = ("code", "title", "lead_units_raw", "coordinating_units_raw", "deadline_text")
-PLAN_EDIT_FIELDS = ("number", "title", "issuer")
 
 
 def _ward_for_import(user):
@@ -32,9 +30,12 @@ def import_upload(request):
     ward = _ward_for_import(request.user)
     error = ""
     if request.method == "POST":
-        upload = request.FILES.get("document")
+        form = UploadForm(request.POST, request.FILES)
+        upload = form.cleaned_data["document"] if form.is_valid() else None
         limit = settings.THEODOI_IMPORT_MAX_MB * 1024 * 1024
-        if upload is None:
+        if not form.is_valid():
+            error = first_error(form)  # an empty file, a file field sent as text
+        elif upload is None:
             error = _("Choose the plan document to upload.")
         elif upload.size > limit:
             error = _(
@@ -71,52 +72,6 @@ def _stored_for(user, pk: int) -> ImportDraft:
     return stored
 
 
-def _apply_edits(draft, post) -> None:
-    """The person's corrections: the plan's identity, edited cells, deleted rows (a kept
-    warning says so)."""
-    for name in PLAN_EDIT_FIELDS:
-        value = post.get(f"plan-{name}")
-        if value is not None:
-            setattr(draft.plan, name, value.strip())
-    issued = post.get("plan-issued_on")
-    if issued is not None:
-        try:
-            draft.plan.issued_on = parse_date(issued, label="Ngày ban hành")
-        except ValueError as exc:
-            raise services.DraftNotReady(str(exc)) from exc
-    kept = []
-    for index, task in enumerate(draft.tasks):
-        if post.get(f"task-{index}-delete"):
-            # Stored with the draft: written in Vietnamese whatever the reviewer's language.
-            draft.warnings.append(
-                f"Hàng {where(task.row)} (nhiệm vụ {task.code}) đã được người kiểm tra bỏ đi."
-            )
-            continue
-        for name in TASK_EDIT_FIELDS:
-            value = post.get(f"task-{index}-{name}")
-            if value is not None:
-                setattr(task, name, value.strip())
-        kept.append(task)
-    draft.tasks = kept
-
-
-def _unit_choices(post) -> dict[str, int | None]:
-    """For each unknown name shown on the page: "new" (create the unit), a unit id (it is that
-    unit) or "" (leave it out; the text stays on the task as written). Names travel with their
-    choice, so a list that changed since the page was shown cannot mix them up."""
-    choices: dict[str, int | None] = {}
-    for key, name in post.items():
-        if not key.startswith("unit-name-"):
-            continue
-        choice = post.get("unit-" + key.removeprefix("unit-name-"), "new")
-        if choice == "new":
-            continue
-        choices[name] = (
-            int(choice) if choice.isascii() and choice.isdigit() and len(choice) < 12 else None
-        )
-    return choices
-
-
 def _review_context(stored, draft, ward, error=""):
     return {
         "stored": stored,
@@ -141,30 +96,23 @@ def import_review(request, pk: int):
     draft = draft_from_data(stored.data)
     if request.method != "POST":
         return render(request, "importer/review.html", _review_context(stored, draft, ward))
-    if request.POST.get("action") == "discard":
+    form = DraftReviewForm(request.POST, draft=draft)
+    valid = form.is_valid()
+    # Discarding needs no valid correction: the whole draft is dropped.
+    if form.cleaned_data.get("action") == "discard":
         services.import_draft_close(actor=request.user, stored=stored, status="discarded")
         messages.success(request, _("The draft has been discarded; nothing was saved."))
         return redirect("import_upload")
-    shown = {name for key, name in request.POST.items() if key.startswith("unit-name-")}
     try:
-        _apply_edits(draft, request.POST)
-        unknown = services.resolve_draft_units(draft, ward)
-        if set(unknown) - shown:
-            # An edit brought names nobody has decided about yet: show them before saving.
-            stored.data = draft_to_data(draft)
-            stored.save(update_fields=["data"])
-            raise services.DraftNotReady(
-                "Sau khi sửa, có tên đơn vị mới chưa được chọn: "
-                + ", ".join(sorted(set(unknown) - shown))
-                + ". Hãy chọn cho các tên này rồi lưu lại."
-            )
-        result = services.import_draft_save(
-            actor=request.user,
-            stored_pk=stored.pk,
-            draft=draft,
-            unit_choices=_unit_choices(request.POST),
+        if not valid:
+            # The valid corrections are shown again with the message about the others.
+            services.draft_apply_edits(draft, form.edits())
+            raise services.DraftNotReady(first_error(form))
+        result = services.import_draft_update(
+            actor=request.user, stored_pk=stored.pk, edits=form.edits()
         )
     except services.DraftNotReady as exc:
+        draft = getattr(exc, "draft", draft)
         return render(
             request,
             "importer/review.html",

@@ -7,12 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import (
     can_manage_organizations,
     can_use_admin,
     is_global,
     org_scope,
+    users_managed_by,
 )
 from theodoi.org.models import Organization, Unit, UnitAlias, User
 from theodoi.org.selectors import organizations_for_user
@@ -28,6 +30,21 @@ class ScopedOrganizationFilter(admin.RelatedFieldListFilter):
         return field.get_choices(
             include_blank=False, ordering=ordering, limit_choices_to={"pk__in": allowed}
         )
+
+
+# What the audit trail calls each save and delete made here. People are deactivated, never
+# deleted, so a person has no delete action.
+_CREATED = {
+    Organization: AuditAction.ORGANIZATION_CREATE,
+    Unit: AuditAction.UNIT_CREATE,
+    User: AuditAction.USER_CREATE,
+}
+_CHANGED = {
+    Organization: AuditAction.ORGANIZATION_UPDATE,
+    Unit: AuditAction.UNIT_UPDATE,
+    User: AuditAction.USER_UPDATE,
+}
+_DELETED = {Organization: AuditAction.ORGANIZATION_DELETE, Unit: AuditAction.UNIT_DELETE}
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -75,7 +92,7 @@ class ScopedAdmin(admin.ModelAdmin):
             before.pop("password", None)
         audit_record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
+            action=(_CHANGED if change else _CREATED)[type(obj)],
             obj=obj,
             organization=self._organization_of(obj),
             summary=str(obj),
@@ -88,7 +105,7 @@ class ScopedAdmin(admin.ModelAdmin):
         before.pop("password", None)
         audit_record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.delete",
+            action=_DELETED[type(obj)],
             obj=obj,
             organization=self._organization_of(obj),
             summary=str(obj),
@@ -129,8 +146,8 @@ class UnitAliasInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdmin):
-    list_display = ["name", "short_name", "organization", "order", "is_active"]
-    list_filter = [("organization", ScopedOrganizationFilter), "is_active"]
+    list_display = ["name", "short_name", "organization", "order", "is_active", "records_budget"]
+    list_filter = [("organization", ScopedOrganizationFilter), "is_active", "records_budget"]
     search_fields = ["name", "short_name", "aliases__alias"]
     inlines = [UnitAliasInline]
 
@@ -180,7 +197,7 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
             after.pop("password", None)
             audit_record(
                 actor=request.user,
-                action="user.deactivate",
+                action=AuditAction.USER_DEACTIVATE,
                 obj=user,
                 organization=user.organization,
                 summary=str(user),
@@ -205,7 +222,7 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
     def get_queryset(self, request):
         users = super().get_queryset(request)
         # A ward admin never manages a superuser, even one placed in the ward.
-        return users if is_global(request.user) else users.filter(is_superuser=False)
+        return users.filter(users_managed_by(request.user))
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -218,9 +235,8 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
                 # Without an organisation an admin would see every ward: a ward admin may only
                 # create people inside their own part of the tree.
                 if not data.get("organization"):
-                    raise ValidationError(
-                        "Hãy chọn phường, xã của người dùng (trong phạm vi bạn quản trị)."
-                    )
+                    raise ValidationError(_("Choose the user's ward (within what you administer)."))
+
                 return data
 
         return WardUserForm

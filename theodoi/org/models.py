@@ -1,15 +1,18 @@
 """The organisation tree (province → ward/commune → units) and the people in it."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ProtectedError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.core.access import needs_unit
 from theodoi.core.roles import Role  # noqa: F401  (stored on User; imported from here by the apps)
 from theodoi.core.text import fold_key
 
 
+# The roles that act for one unit of a ward, and so need one.
 class Organization(models.Model):
     """A node of the administrative tree: the nation, a province or city, a ward or commune.
 
@@ -76,6 +79,16 @@ class Unit(models.Model):
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # An explicit grant, set by the admin (``core.access``, Action.RECORD_BUDGET): the unit's
+    # officers and head record what was allocated and disbursed on the ward's budget lines.
+    records_budget = models.BooleanField(
+        _("records budget"),
+        default=False,
+        help_text=_(
+            "Its officers and head record the amounts allocated and disbursed on the plans' "
+            "budget lines (usually the economy office)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("unit")
@@ -141,6 +154,24 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def clean(self):
+        """The rules of a person's place, checked wherever a person is created or changed (the
+        admin's forms through ``full_clean``, ``org.services.user_create`` directly): a unit
+        belongs to the person's own organisation, and unit roles have a unit. An installation
+        superuser acts above the tree and is not held to the unit rule."""
+        super().clean()
+        unit = self.unit if self.unit_id else None
+        if unit is not None and unit.organization_id != self.organization_id:
+            raise ValidationError(
+                {"unit": gettext("The unit must belong to the person's own ward or commune.")},
+                code="unit_organization",
+            )
+        if unit is None and needs_unit(self):
+            raise ValidationError(
+                {"unit": gettext("A unit officer or unit head needs a unit: choose one.")},
+                code="unit_required",
+            )
 
     def delete(self, *args, **kwargs):
         """Refused: the audit trail, reports and reviews name the person, and removing them

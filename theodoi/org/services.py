@@ -4,22 +4,23 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
-from theodoi.core.access import Action, require
+from theodoi.core.access import Action, Actor, require
 from theodoi.core.text import fold_key
 from theodoi.org.models import Organization, Role, Unit, UnitAlias, User
 
 
 @transaction.atomic
 def organization_create(
-    *, actor: User | None, name: str, code: str, kind: str, parent: Organization | None = None
+    *, actor: Actor, name: str, code: str, kind: str, parent: Organization | None = None
 ) -> Organization:
-    if actor is not None and parent is not None:
+    if parent is not None:
         require(actor, Action.MANAGE_ORG, parent)
     organization = Organization.objects.create(name=name, code=code, kind=kind, parent=parent)
     audit_record(
         actor=actor,
-        action="organization.create",
+        action=AuditAction.ORGANIZATION_CREATE,
         obj=organization,
         organization=organization,
         summary=name,
@@ -31,22 +32,26 @@ def organization_create(
 @transaction.atomic
 def unit_create(
     *,
-    actor: User | None,
+    actor: Actor,
     organization: Organization,
     name: str,
     short_name: str = "",
     aliases: Iterable[str] = (),
     order: int | None = None,
     action: Action = Action.MANAGE_ORG,
+    records_budget: bool = False,
 ) -> Unit:
     """``action`` is the right the actor needs: the admin's, or the standing office's when a
     unit named in an imported plan is created while the plan is checked."""
-    if actor is not None:
-        require(actor, action, organization)
+    require(actor, action, organization)
     if order is None:
         order = organization.units.count()
     unit = Unit.objects.create(
-        organization=organization, name=name, short_name=short_name, order=order
+        organization=organization,
+        name=name,
+        short_name=short_name,
+        order=order,
+        records_budget=records_budget,
     )
     # Two spellings that fold to the same key are one alias.
     distinct = {fold_key(alias): alias for alias in reversed(list(aliases))}
@@ -54,7 +59,7 @@ def unit_create(
         UnitAlias.objects.create(unit=unit, alias=alias)
     audit_record(
         actor=actor,
-        action="unit.create",
+        action=AuditAction.UNIT_CREATE,
         obj=unit,
         organization=organization,
         summary=name,
@@ -66,7 +71,7 @@ def unit_create(
 @transaction.atomic
 def user_create(
     *,
-    actor: User | None,
+    actor: Actor,
     username: str,
     password: str,
     role: str,
@@ -77,29 +82,29 @@ def user_create(
     email: str = "",
     position: str = "",
 ) -> User:
-    if actor is not None and organization is not None:
+    """A person in the tree; ``User.clean`` holds the rules of their place (the admin's
+    forms apply the same), so a refused place raises ``ValidationError`` before any write."""
+    if organization is not None:
         require(actor, Action.MANAGE_ORG, organization)
-    if unit is not None and unit.organization_id != getattr(organization, "pk", None):
-        raise ValueError("a user's unit must belong to the user's organisation")
-    if role in (Role.UNIT_OFFICER, Role.UNIT_HEAD) and unit is None:
-        raise ValueError("unit officers and heads need a unit")
-    user = User.objects.create_user(
-        username=username,
-        password=password,
+    user = User(
+        username=User.normalize_username(username),
         role=role,
         organization=organization,
         unit=unit,
         first_name=first_name,
         last_name=last_name,
-        email=email,
+        email=User.objects.normalize_email(email),
         position=position,
         is_staff=role == Role.ADMIN,
     )
+    user.clean()
+    user.set_password(password)
+    user.save()
     after = snapshot(user)
     after.pop("password", None)
     audit_record(
         actor=actor,
-        action="user.create",
+        action=AuditAction.USER_CREATE,
         obj=user,
         organization=organization,
         summary=username,

@@ -1,5 +1,5 @@
 """Writes to plans, sections, tasks and indicators. Each service is atomic, checks the actor's
-permission (``actor=None`` means the system itself: the demo, an import run by an operator) and
+permission (``SYSTEM`` is the system itself: the demo, an import run by an operator) and
 records its audit event in the same transaction."""
 
 import datetime
@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db import transaction
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
-from theodoi.core.access import Action, require
-from theodoi.org.models import Organization, Unit, User
+from theodoi.core.access import Action, Actor, require
+from theodoi.org.models import Organization, Unit
 from theodoi.plans import selectors
 from theodoi.plans.deadline import DeadlineKind, parse_deadline
 from theodoi.plans.models import (
@@ -23,11 +24,6 @@ from theodoi.plans.models import (
     TaskCoordinatingUnit,
     TaskLeadUnit,
 )
-
-
-def _check(actor: User | None, action: Action, obj: Any) -> None:
-    if actor is not None:
-        require(actor, action, obj)
 
 
 def _deadline_fields(text: str, *, plan: Plan) -> dict[str, Any]:
@@ -56,7 +52,7 @@ def _deadline_fields(text: str, *, plan: Plan) -> dict[str, Any]:
 @transaction.atomic
 def plan_create(
     *,
-    actor: User | None,
+    actor: Actor,
     organization: Organization,
     title: str,
     issuer: str,
@@ -70,7 +66,7 @@ def plan_create(
     parent_references: str = "",
     parents: Iterable[Plan] = (),
 ) -> Plan:
-    _check(actor, Action.MANAGE_PLAN, organization)
+    require(actor, Action.MANAGE_PLAN, organization)
     plan = Plan.objects.create(
         organization=organization,
         number=number,
@@ -87,7 +83,7 @@ def plan_create(
     plan.parents.set(list(parents))
     audit_record(
         actor=actor,
-        action="plan.create",
+        action=AuditAction.PLAN_CREATE,
         obj=plan,
         organization=organization,
         summary=str(plan),
@@ -98,15 +94,15 @@ def plan_create(
 
 @transaction.atomic
 def section_create(
-    *, actor: User | None, plan: Plan, title: str, code: str = "", order: int | None = None
+    *, actor: Actor, plan: Plan, title: str, code: str = "", order: int | None = None
 ) -> Section:
-    _check(actor, Action.MANAGE_PLAN, plan)
+    require(actor, Action.MANAGE_PLAN, plan)
     if order is None:
         order = plan.sections.count()
     section = Section.objects.create(plan=plan, code=code, title=title, order=order)
     audit_record(
         actor=actor,
-        action="section.create",
+        action=AuditAction.SECTION_CREATE,
         obj=section,
         organization=plan.organization,
         summary=str(section),
@@ -161,7 +157,7 @@ def _unit_ids(task: Task) -> dict[str, list[int]]:
 @transaction.atomic
 def task_create(
     *,
-    actor: User | None,
+    actor: Actor,
     plan: Plan,
     title: str,
     section: Section | None = None,
@@ -180,7 +176,7 @@ def task_create(
     weight: Decimal | int = 1,
     order: int | None = None,
 ) -> Task:
-    _check(actor, Action.MANAGE_PLAN, plan)
+    require(actor, Action.MANAGE_PLAN, plan)
     leads = _check_units(plan, lead_units)
     coordinators = _check_units(plan, coordinating_units)
     if order is None:
@@ -209,7 +205,7 @@ def task_create(
     }
     audit_record(
         actor=actor,
-        action="task.create",
+        action=AuditAction.TASK_CREATE,
         obj=task,
         organization=plan.organization,
         summary=str(task)[:200],
@@ -269,7 +265,7 @@ def _check_version(task: Task, expected: datetime.datetime | str) -> None:
 @transaction.atomic
 def task_update(
     *,
-    actor: User | None,
+    actor: Actor,
     task: Task,
     changes: Mapping[str, Any],
     lead_units: Iterable[Unit] | None = None,
@@ -280,7 +276,7 @@ def task_update(
 
     ``expected_updated_at`` is the task's ``updated_at`` when the editor opened it (its version
     token): if someone saved the task since, ``StaleEdit`` is raised and nothing is written."""
-    _check(actor, Action.MANAGE_PLAN, task)
+    require(actor, Action.MANAGE_PLAN, task)
     if expected_updated_at is not None:
         _check_version(task, expected_updated_at)
     unknown = set(changes) - TASK_EDITABLE_FIELDS
@@ -303,7 +299,7 @@ def task_update(
     after = snapshot(task) | _unit_ids(task)
     audit_record(
         actor=actor,
-        action="task.update",
+        action=AuditAction.TASK_UPDATE,
         obj=task,
         organization=task.plan.organization,
         summary=str(task)[:200],
@@ -316,7 +312,7 @@ def task_update(
 @transaction.atomic
 def indicator_create(
     *,
-    actor: User | None,
+    actor: Actor,
     plan: Plan,
     name: str,
     code: str = "",
@@ -340,7 +336,7 @@ def indicator_create(
     milestone_texts: Mapping[int, str] | None = None,
     note: str = "",
 ) -> Indicator:
-    _check(actor, Action.MANAGE_PLAN, plan)
+    require(actor, Action.MANAGE_PLAN, plan)
     _check_units(plan, [u for u in (lead_unit, monitoring_unit) if u is not None])
     indicator = Indicator.objects.create(
         plan=plan,
@@ -372,7 +368,7 @@ def indicator_create(
         )
     audit_record(
         actor=actor,
-        action="indicator.create",
+        action=AuditAction.INDICATOR_CREATE,
         obj=indicator,
         organization=plan.organization,
         summary=name[:200],

@@ -12,7 +12,6 @@ from theodoi.alerts.selectors import alerts_for_user
 from theodoi.audit.models import AuditEvent
 from theodoi.core.access import Action, can, can_import_plans
 from theodoi.core.clock import today
-from theodoi.exports.selectors import can_download as can_download_report
 from theodoi.plans import selectors
 from theodoi.plans.periods import period_of
 from theodoi.plans.states import TaskState, expected_progress
@@ -80,7 +79,7 @@ def plan_detail(request, pk: int):
         "state_counts": [(state.value, counts.get(state.value, 0)) for state in TaskState],
         "indicators": selectors.indicators_for_plan(plan, year=day.year),
         "budget_years": budget_years,
-        "can_report": can_download_report(request.user, plan),
+        "can_report": can(request.user, Action.DOWNLOAD_REPORT, plan),
         "budget_rows": budget_rows,
         "total": sum(counts.values()),
     }

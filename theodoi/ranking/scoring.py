@@ -19,7 +19,11 @@ Two decisions:
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
+
+from django.utils.translation import gettext, ngettext
+
+from theodoi.core.numbers import parse_typed_number
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -54,23 +58,26 @@ DEFAULT_LATE_REPORT_PENALTY = Decimal(1)
 
 
 class ScaleError(ValueError):
-    """A scale a person wrote wrongly; the message says what to correct, in Vietnamese."""
+    """A scale a person wrote wrongly; the message says what to correct, translated."""
 
 
 def _number(value: object, label: str) -> Decimal:
     if isinstance(value, bool):
-        raise ScaleError(f"{label} phải là số.")
-    text = str(value).strip().replace(",", ".") if value is not None else ""
+        raise ScaleError(gettext("%(label)s must be a number.") % {"label": label})
+    text = str(value).strip() if value is not None else ""
     if not text:
-        raise ScaleError(f"Hãy nhập {label.lower()}.")
-    try:
-        number = Decimal(text)
-    except InvalidOperation as exc:
-        raise ScaleError(f"{label} phải là số (ví dụ 8 hoặc 7,5), không phải «{value}».") from exc
-    if not number.is_finite():
-        raise ScaleError(f"{label} phải là số.")
+        raise ScaleError(gettext("Enter %(label)s.") % {"label": label.lower()})
+    # The one reader of typed numbers ("7,5", "1.200"); "1e999", "NaN" and "²" are not numbers.
+    number = Decimal(text) if isinstance(value, int | float | Decimal) else parse_typed_number(text)
+    if number is None:
+        raise ScaleError(
+            gettext("%(label)s must be a number (for example 8 or 7,5), not «%(value)s».")
+            % {"label": label, "value": text[:40]}
+        )
+    if not number.is_finite() or abs(number) >= _LIMIT * 10:
+        raise ScaleError(gettext("%(label)s must be a number.") % {"label": label})
     if number != number.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
-        raise ScaleError(f"{label} chỉ được có tối đa 2 chữ số thập phân.")
+        raise ScaleError(gettext("%(label)s may have at most 2 decimal places.") % {"label": label})
     return number
 
 
@@ -83,29 +90,42 @@ def scale_from(bands: Iterable[Mapping[str, object]], late_report_penalty: objec
     in Vietnamese, what is wrong."""
     parsed: list[Band] = []
     for index, band in enumerate(bands, start=1):
-        low = _number(band.get("min"), f"Mức {index}: tỷ lệ tối thiểu")
-        points = _number(band.get("points"), f"Mức {index}: số điểm")
+        low = _number(band.get("min"), gettext("Band %(index)s: minimum rate") % {"index": index})
+        points = _number(band.get("points"), gettext("Band %(index)s: points") % {"index": index})
         if not 0 <= low <= HUNDRED:
-            raise ScaleError(f"Mức {index}: tỷ lệ tối thiểu phải từ 0 đến 100%.")
+            raise ScaleError(
+                gettext("Band %(index)s: the minimum rate must be between 0 and 100%%.")
+                % {"index": index}
+            )
         if not 0 <= points < _LIMIT:
-            raise ScaleError(f"Mức {index}: số điểm phải từ 0 đến dưới 1.000.")
+            raise ScaleError(
+                gettext("Band %(index)s: the points must be from 0 to below 1.000.")
+                % {"index": index}
+            )
         parsed.append(Band(low, points))
     if not parsed:
-        raise ScaleError("Thang điểm cần ít nhất một mức.")
+        raise ScaleError(gettext("The scale needs at least one band."))
     parsed.sort(key=lambda b: b.min, reverse=True)
     lows = [b.min for b in parsed]
     if len(set(lows)) != len(lows):
-        raise ScaleError("Hai mức không được có cùng tỷ lệ tối thiểu.")
+        raise ScaleError(gettext("Two bands must not have the same minimum rate."))
     if lows[-1] != 0:
-        raise ScaleError("Thang điểm phải có một mức bắt đầu từ 0% để mọi tỷ lệ đều có điểm.")
+        raise ScaleError(
+            gettext("The scale must have a band starting at 0%% so that every rate scores.")
+        )
     for higher, lower in zip(parsed, parsed[1:], strict=False):
         if higher.points < lower.points:
             raise ScaleError(
-                f"Mức từ {_pct(higher.min)} không được ít điểm hơn mức từ {_pct(lower.min)}."
+                gettext(
+                    "The band from %(higher)s must not score fewer points than the band from %(lower)s."
+                )
+                % {"higher": _pct(higher.min), "lower": _pct(lower.min)}
             )
-    penalty = _number(late_report_penalty, "Số điểm trừ mỗi ngày báo cáo chậm")
+    penalty = _number(late_report_penalty, gettext("Points deducted per day of late reporting"))
     if not 0 <= penalty < _LIMIT:
-        raise ScaleError("Số điểm trừ mỗi ngày báo cáo chậm phải từ 0 đến dưới 1.000.")
+        raise ScaleError(
+            gettext("Points deducted per day of late reporting must be from 0 to below 1.000.")
+        )
     return Scale(tuple(parsed), penalty)
 
 
@@ -199,16 +219,29 @@ def score_unit(facts: UnitFacts, scale: Scale) -> UnitScore:
     """The unit's score on ``scale`` with its formula."""
     penalty = scale.late_report_penalty * facts.late_days
     late_text = (
-        f"{facts.late_days} ngày báo cáo chậm × {format_decimal(scale.late_report_penalty)} "
-        f"= {_minus(-penalty)}"
+        ngettext(
+            "%(days)s day of late reporting × %(penalty)s = %(total)s",
+            "%(days)s days of late reporting × %(penalty)s = %(total)s",
+            facts.late_days,
+        )
+        % {
+            "days": facts.late_days,
+            "penalty": format_decimal(scale.late_report_penalty),
+            "total": _minus(-penalty),
+        }
         if facts.late_days
-        else "không có ngày báo cáo chậm"
+        else gettext("no days of late reporting")
     )
     if facts.tasks_due == 0:
         late_days = (
-            f"{facts.late_days} ngày báo cáo chậm"
+            ngettext(
+                "%(days)s day of late reporting",
+                "%(days)s days of late reporting",
+                facts.late_days,
+            )
+            % {"days": facts.late_days}
             if facts.late_days
-            else "không có ngày báo cáo chậm"
+            else gettext("no days of late reporting")
         )
         return UnitScore(
             facts=facts,
@@ -217,7 +250,7 @@ def score_unit(facts: UnitFacts, scale: Scale) -> UnitScore:
             penalty=penalty,
             raw=None,
             score=None,
-            formula=f"Chưa có nhiệm vụ đến hạn → chưa chấm điểm; {late_days}",
+            formula=gettext("No task due yet → not scored yet; %(late)s") % {"late": late_days},
         )
     # Compared exactly (done × 100 ≥ min × due) so 99,9 % never reaches the 100 % band.
     percent = Decimal(facts.done_on_time) * HUNDRED / Decimal(facts.tasks_due)
@@ -232,17 +265,21 @@ def score_unit(facts: UnitFacts, scale: Scale) -> UnitScore:
     points = band.points if band else Decimal(0)
     raw = points - penalty
     score = max(raw, Decimal(0))
-    band_text = (
-        f"{facts.done_on_time}/{facts.tasks_due} nhiệm vụ đúng hạn = {_pct(percent)} "
-        f"→ {format_decimal(points)} điểm"
-    )
+    band_text = gettext("%(done)s/%(due)s tasks on time = %(percent)s → %(points)s points") % {
+        "done": facts.done_on_time,
+        "due": facts.tasks_due,
+        "percent": _pct(percent),
+        "points": format_decimal(points),
+    }
     if raw >= 0:
-        total = f"tổng {format_decimal(raw)}"
+        total = gettext("total %(raw)s") % {"raw": format_decimal(raw)}
     else:
-        total = (
-            f"tổng {format_decimal(points)} − {format_decimal(penalty)} = {_minus(raw)} → 0 "
-            "(không tính điểm âm)"
-        )
+        total = gettext("total %(points)s − %(penalty)s = %(raw)s → 0 (no negative scores)") % {
+            "points": format_decimal(points),
+            "penalty": format_decimal(penalty),
+            "raw": _minus(raw),
+        }
+
     return UnitScore(
         facts=facts,
         on_time_percent=percent,

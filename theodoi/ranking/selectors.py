@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from theodoi.org.models import Organization, Role, Unit, User
+from theodoi.org.models import Organization, Unit, User
 from theodoi.org.selectors import organizations_for_user
 from theodoi.plans.models import Plan
 from theodoi.plans.periods import CYCLES, periods_between
@@ -39,12 +39,6 @@ def ward_get_for_user(user: User, ward_id: int | None) -> Organization | None:
         return get_object_or_404(wards_for_user(user), pk=ward_id)
     ward = user.organization if user.organization_id else None
     return ward if ward is not None and ward.is_local else None
-
-
-def own_unit_only(user: User) -> bool:
-    """Unit officers and heads see their own unit's line; leaders, the standing office, the
-    admin and the upper level see the whole ward."""
-    return not user.is_superuser and user.role in (Role.UNIT_OFFICER, Role.UNIT_HEAD)
 
 
 def scale_for_ward(ward: Organization) -> tuple[scoring.Scale, ScoreScale | None]:

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, can
 from theodoi.org.models import Organization, User
@@ -13,12 +15,7 @@ from theodoi.ranking import scoring
 from theodoi.ranking.models import ScoreScale
 from theodoi.ranking.scoring import ScaleError
 
-__all__ = ["ScaleError", "can_edit_scale", "score_scale_update"]
-
-
-def can_edit_scale(user: User, ward: Organization) -> bool:
-    """The ward's standing office or its admin (or an installation admin) sets the scale."""
-    return can(user, Action.COMPILE_REPORTS, ward) or can(user, Action.MANAGE_ORG, ward)
+__all__ = ["ScaleError", "score_scale_update"]
 
 
 @transaction.atomic
@@ -30,10 +27,10 @@ def score_scale_update(
     late_report_penalty: object,
 ) -> ScoreScale:
     """Set the ward's point scale; ScaleError says in Vietnamese what to correct."""
-    if not can_edit_scale(actor, organization):
+    if not can(actor, Action.EDIT_SCALE, organization):
         raise PermissionDenied
     if not organization.is_local:
-        raise ScaleError("Chỉ phường, xã mới có thang điểm thi đua của các đơn vị.")
+        raise ScaleError(gettext("Only a ward has a point scale for its units."))
     scale = scoring.scale_from(bands, late_report_penalty)
     record = (
         ScoreScale.objects.select_for_update(no_key=True).filter(organization=organization).first()
@@ -51,7 +48,7 @@ def score_scale_update(
     )
     audit_record(
         actor=actor,
-        action="ranking.scale",
+        action=AuditAction.RANKING_SCALE,
         obj=record,
         organization=organization,
         summary=f"{summary}; −{scoring.format_decimal(scale.late_report_penalty)}/ngày chậm",

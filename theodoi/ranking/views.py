@@ -7,16 +7,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from theodoi.core.access import Action, can, limited_to_own_unit
 from theodoi.core.clock import today
+from theodoi.core.forms import first_error, typed, whole_number
 from theodoi.ranking import scoring, selectors, services
+from theodoi.ranking.forms import ScaleForm
 
 QUARTERS = [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]
 
 
 def _filters(request, day) -> tuple[int, int | None]:
     """The year and quarter asked for; the current year, whole, when missing or not a number."""
-    raw_year = request.GET.get("year", "")
-    year = int(raw_year) if raw_year.isascii() and raw_year.isdigit() else day.year
+    year = whole_number(request.GET.get("year")) or day.year
     if not 2000 <= year <= 2100:
         year = day.year
     raw_quarter = request.GET.get("quarter", "")
@@ -38,7 +40,7 @@ def ranking(request, ward_id: int | None = None):
     start, end = scoring.quarter_window(year, quarter)
     scale, record = selectors.scale_for_ward(ward)
     ranked = selectors.ward_ranking(user, ward, today=day, start=start, end=end, scale=scale)
-    own_only = selectors.own_unit_only(user)
+    own_only = limited_to_own_unit(user)
     if own_only:
         ranked = [row for row in ranked if row[1].facts.unit_id == user.unit_id]
     years = sorted({day.year - offset for offset in range(5)} | {day.year + 1, year})
@@ -56,7 +58,7 @@ def ranking(request, ward_id: int | None = None):
             ],
             "penalty": scoring.format_decimal(scale.late_report_penalty),
             "scale_record": record,
-            "can_edit_scale": services.can_edit_scale(user, ward),
+            "can_edit_scale": can(user, Action.EDIT_SCALE, ward),
             "year": year,
             "quarter": quarter,
             "years": years,
@@ -67,20 +69,11 @@ def ranking(request, ward_id: int | None = None):
     )
 
 
-def _posted_bands(post) -> list[dict[str, str]]:
-    """The rows of the scale form, blank rows left out."""
-    return [
-        {"min": low.strip(), "points": points.strip()}
-        for low, points in zip(post.getlist("min"), post.getlist("points"), strict=False)
-        if low.strip() or points.strip()
-    ]
-
-
 @login_required
 def scale_edit(request, ward_id: int):
     """The ward's point scale: bands of the on-time percentage and the late-report penalty."""
     ward = selectors.ward_get_for_user(request.user, ward_id)
-    if not services.can_edit_scale(request.user, ward):
+    if not can(request.user, Action.EDIT_SCALE, ward):
         raise PermissionDenied
     scale, record = selectors.scale_for_ward(ward)
     bands = [
@@ -89,14 +82,17 @@ def scale_edit(request, ward_id: int):
     ]
     penalty = scoring.format_decimal(scale.late_report_penalty)
     if request.method == "POST":
-        bands = _posted_bands(request.POST)
-        penalty = request.POST.get("late_report_penalty", "")
+        form = ScaleForm(request.POST)
+        bands = form.typed_rows()
+        penalty = typed(form, "late_report_penalty", limit=40)
         try:
+            if not form.is_valid():
+                raise services.ScaleError(first_error(form))
             services.score_scale_update(
                 actor=request.user,
                 organization=ward,
-                bands=bands,
-                late_report_penalty=penalty,
+                bands=form.bands(),
+                late_report_penalty=form.cleaned_data["late_report_penalty"],
             )
         except services.ScaleError as exc:
             messages.error(request, str(exc))

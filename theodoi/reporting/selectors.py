@@ -3,8 +3,8 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from theodoi.core.access import Action, org_scope, require
-from theodoi.org.models import Role, User
+from theodoi.core.access import Action, limited_to_own_unit, org_scope, require
+from theodoi.org.models import User
 from theodoi.plans.periods import period_of, periods_between
 from theodoi.plans.states import task_state
 from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
@@ -12,7 +12,7 @@ from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
 
 def evidence_for_user(user: User) -> QuerySet[Evidence]:
     answers = org_scope(user, "answer__submission__campaign__organization")
-    if user.role in (Role.UNIT_OFFICER, Role.UNIT_HEAD) and not user.is_superuser:
+    if limited_to_own_unit(user):
         # A unit sees its own self-assessment, not the other units' (as on the toolkit's pages).
         answers &= Q(answer__submission__unit_id=user.unit_id)
     scope = (

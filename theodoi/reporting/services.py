@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core import storage
 from theodoi.core.access import Action, require
@@ -239,7 +240,7 @@ def report_submit(
         report.save()
     audit_record(
         actor=actor,
-        action="report.submit",
+        action=AuditAction.REPORT_SUBMIT,
         obj=report,
         organization=task.plan.organization,
         summary=f"{task.code} {report.period}: {percent}%",
@@ -264,6 +265,13 @@ def _lock_report(report: ProgressReport, version: int | None) -> None:
     report.refresh_from_db()
 
 
+# The audit action of each decision the office takes on a report.
+_DECISION_ACTIONS = {
+    ProgressReport.Status.RETURNED: AuditAction.REPORT_RETURNED,
+    ProgressReport.Status.ACCEPTED: AuditAction.REPORT_ACCEPTED,
+}
+
+
 def _office_decision(
     actor: User, report: ProgressReport, status: str, reason: str = "", version: int | None = None
 ) -> None:
@@ -278,7 +286,7 @@ def _office_decision(
     report.save()
     audit_record(
         actor=actor,
-        action=f"report.{status}",
+        action=_DECISION_ACTIONS[status],
         obj=report,
         organization=report.task.plan.organization,
         summary=f"{report.task.code} {report.period}" + (f": {reason}" if reason else ""),
@@ -330,7 +338,7 @@ def report_confirm(
     report.save()
     audit_record(
         actor=actor,
-        action="report.confirm",
+        action=AuditAction.REPORT_CONFIRM,
         obj=report,
         organization=report.task.plan.organization,
         summary=f"{report.task.code} {report.period}",
@@ -386,7 +394,7 @@ def _scan(*, actor: User, name: str, data: bytes, digest: str, subject) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="evidence.infected",
+            action=AuditAction.EVIDENCE_INFECTED,
             obj=subject,
             organization=_organization_of(subject),
             summary=f"{name}: {result.signature}",
@@ -494,7 +502,7 @@ def _evidence_record(*, actor: User, evidence: Evidence) -> Evidence:
     evidence.save()
     audit_record(
         actor=actor,
-        action="evidence.upload",
+        action=AuditAction.EVIDENCE_UPLOAD,
         obj=evidence,
         organization=evidence.organization,
         summary=f"{evidence.original_name} ({evidence.size} B)",
@@ -503,6 +511,13 @@ def _evidence_record(*, actor: User, evidence: Evidence) -> Evidence:
     if evidence.task is not None:
         _after_change(evidence.task)
     return evidence
+
+
+# The audit action of each decision on a file.
+_REVIEW_ACTIONS = {
+    EvidenceReview.Decision.ACCEPTED: AuditAction.EVIDENCE_ACCEPTED,
+    EvidenceReview.Decision.REJECTED: AuditAction.EVIDENCE_REJECTED,
+}
 
 
 @transaction.atomic
@@ -545,7 +560,7 @@ def evidence_review(
     )
     audit_record(
         actor=actor,
-        action=f"evidence.{decision}",
+        action=_REVIEW_ACTIONS[decision],
         obj=review,
         organization=evidence.organization,
         summary=f"{evidence.original_name}" + (f": {reason}" if reason else ""),
@@ -625,7 +640,7 @@ def indicator_value_record(
         record.save()
     audit_record(
         actor=actor,
-        action="indicator.value",
+        action=AuditAction.INDICATOR_VALUE,
         obj=record,
         organization=indicator.plan.organization,
         summary=f"{indicator.code} {record.period}: {value}",
@@ -650,7 +665,7 @@ def directive_create(*, actor: User, task: Task, text: str) -> Directive:
     directive = Directive.objects.create(task=task, author=actor, text=text)
     audit_record(
         actor=actor,
-        action="directive.create",
+        action=AuditAction.DIRECTIVE_CREATE,
         obj=directive,
         organization=task.plan.organization,
         summary=text[:200],
@@ -672,7 +687,7 @@ def directive_answer(*, actor: User, directive: Directive, answer: str) -> Direc
     directive.save(update_fields=["answer", "answered_by", "answered_at"])
     audit_record(
         actor=actor,
-        action="directive.answer",
+        action=AuditAction.DIRECTIVE_ANSWER,
         obj=directive,
         organization=directive.task.plan.organization,
         summary=answer[:200],

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core.access import Action, can
 from theodoi.core.clock import today
@@ -206,7 +207,7 @@ def evidence_file(request, pk: int):
         raise Http404 from exc
     audit_record(
         actor=request.user,
-        action="evidence.download",
+        action=AuditAction.EVIDENCE_DOWNLOAD,
         obj=evidence,
         organization=evidence.organization,
         summary=evidence.original_name,

@@ -8,9 +8,13 @@ Readers are imported lazily so a missing optional library only fails the format 
 import io
 import zipfile
 
+from django.utils.translation import gettext, gettext_lazy
+
 from theodoi.importer.document import Document
 
-ACCEPTED = "Hãy tải lên tệp .docx, .xlsx, PDF có lớp văn bản hoặc tệp văn bản."
+ACCEPTED = gettext_lazy(
+    "Please upload a .docx or .xlsx file, a PDF with a text layer or a text file."
+)
 
 _ZIP_MAGIC = b"PK\x03\x04"
 # A Word or Excel plan unpacks to a few megabytes; far more means something else.
@@ -23,7 +27,7 @@ _EXCEL_PART = "xl/workbook.xml"
 
 
 class UnsupportedDocument(ValueError):
-    """The file cannot be read; ``message`` is in Vietnamese and says what to upload instead."""
+    """The file cannot be read; ``message`` is translated and says what to upload instead."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -38,7 +42,10 @@ def quoted(name: str) -> str:
 def read_document(data: bytes, *, name: str) -> Document:
     """Read ``data`` with the reader its content calls for; raise UnsupportedDocument otherwise."""
     if not data:
-        raise UnsupportedDocument(f"Tệp{quoted(name)} rỗng. {ACCEPTED}")
+        raise UnsupportedDocument(
+            gettext("The file%(name)s is empty. %(accepted)s")
+            % {"name": quoted(name), "accepted": ACCEPTED}
+        )
     if data.startswith(_ZIP_MAGIC):
         return _read_zip(data, name)
     if data.lstrip(b"\x00\t\r\n ").startswith(_PDF_MAGIC):
@@ -47,12 +54,18 @@ def read_document(data: bytes, *, name: str) -> Document:
         return read_pdf(data, name=name)
     if data.startswith(_OLE_MAGIC):
         raise UnsupportedDocument(
-            f"Không đọc được tệp{quoted(name)}: đây là định dạng Word/Excel 97–2003 (.doc/.xls). "
-            f"Hãy mở tệp và lưu lại thành .docx hoặc .xlsx. {ACCEPTED}"
+            gettext(
+                "Could not read the file%(name)s: it is in the Word/Excel 97–2003 format "
+                "(.doc/.xls). Open the file and save it again as .docx or .xlsx. %(accepted)s"
+            )
+            % {"name": quoted(name), "accepted": ACCEPTED}
         )
     text = _decode_text(data)
     if text is None:
-        raise UnsupportedDocument(f"Không đọc được tệp{quoted(name)}. {ACCEPTED}")
+        raise UnsupportedDocument(
+            gettext("Could not read the file%(name)s. %(accepted)s")
+            % {"name": quoted(name), "accepted": ACCEPTED}
+        )
     from theodoi.importer.readers.text import read_text
 
     return read_text(text, name=name)
@@ -68,8 +81,11 @@ def _read_zip(data: bytes, name: str) -> Document:
     if unpacked > MAX_UNPACKED:
         # A small file that unpacks to gigabytes is an attack or a broken tool, not a plan.
         raise UnsupportedDocument(
-            f"Không đọc được tệp{quoted(name)}: nội dung giải nén quá lớn "
-            f"({unpacked // (1024 * 1024)} MB). {ACCEPTED}"
+            gettext(
+                "Could not read the file%(name)s: its unpacked content is too large "
+                "(%(size)s MB). %(accepted)s"
+            )
+            % {"name": quoted(name), "size": unpacked // (1024 * 1024), "accepted": ACCEPTED}
         )
     if _WORD_PART in parts:
         from theodoi.importer.readers.docx import read_docx
@@ -80,8 +96,11 @@ def _read_zip(data: bytes, name: str) -> Document:
 
         return read_xlsx(data, name=name)
     raise UnsupportedDocument(
-        f"Không đọc được tệp{quoted(name)}: tệp nén này không phải tài liệu Word hay Excel. "
-        f"{ACCEPTED}"
+        gettext(
+            "Could not read the file%(name)s: this archive is not a Word or Excel document. "
+            "%(accepted)s"
+        )
+        % {"name": quoted(name), "accepted": ACCEPTED}
     )
 
 
@@ -94,11 +113,12 @@ def _broken_zip_message(data: bytes, name: str) -> str:
     elif "xl" in folders:
         kind = "Excel (.xlsx)"
     else:
-        kind = "nén"
-    return (
-        f"Không đọc được tệp {kind}{quoted(name)}: tệp bị hỏng hoặc tải lên chưa hết. "
-        f"Hãy mở tệp trên máy, lưu lại rồi tải lên lại. {ACCEPTED}"
-    )
+        kind = gettext("compressed")
+    return gettext(
+        "Could not read the %(kind)s file%(name)s: the file is damaged or was not uploaded "
+        "completely. Open the file on your computer, save it again and upload it again. "
+        "%(accepted)s"
+    ) % {"kind": kind, "name": quoted(name), "accepted": ACCEPTED}
 
 
 def _local_part_names(data: bytes) -> list[str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import docx
+from django.utils.translation import gettext
 from docx.oxml.ns import qn
 
 from theodoi.importer.document import Document, Paragraph, Row, Table
@@ -50,8 +51,11 @@ def read_docx(data: bytes | BinaryIO, *, name: str = "") -> Document:
         word = docx.Document(stream)
     except Exception as exc:  # python-docx raises many kinds for a broken package
         raise UnsupportedDocument(
-            f"Không đọc được tệp Word{quoted(name)}: tệp bị hỏng hoặc không đúng định dạng .docx. "
-            f"Hãy mở tệp bằng Word, lưu lại thành .docx rồi tải lên lại. {ACCEPTED}"
+            gettext(
+                "Could not read the Word file%(name)s: the file is damaged or not in the .docx "
+                "format. Open the file in Word, save it as .docx and upload it again. %(accepted)s"
+            )
+            % {"name": quoted(name), "accepted": ACCEPTED}
         ) from exc
     return _DocxReader(word, name).read()
 
@@ -439,9 +443,13 @@ class _DocxReader:
                 lines.extend(self._flatten(element))
                 bolds.append(False)
                 self.document.warnings.append(
-                    f"Bảng {table}, hàng {row}: ô có bảng lồng bên trong; nội dung bảng lồng "
-                    "đã được gộp thành văn bản của ô."
+                    gettext(
+                        "Table %(table)s, row %(row)s: the cell holds a nested table; the nested "
+                        "table's content was merged into the cell's text."
+                    )
+                    % {"table": table, "row": row}
                 )
+
         return _Cell("\n".join(lines), bool(lines) and all(bolds), span)
 
     @staticmethod

@@ -15,12 +15,14 @@ from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 import pdfplumber
+from django.utils.translation import gettext, gettext_lazy
 
 from theodoi.importer.document import Block, Document, Paragraph, Row, Table
 from theodoi.importer.readers import ACCEPTED, UnsupportedDocument, quoted
 
-NO_TEXT_LAYER = (
-    "Tệp PDF không có lớp văn bản (có thể là bản quét). Hãy tải lên tệp Word hoặc PDF xuất từ Word."
+NO_TEXT_LAYER = gettext_lazy(
+    "The PDF file has no text layer (it may be a scan). Please upload a Word file or a PDF "
+    "exported from Word."
 )
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 # Bullet glyphs as Word's Symbol and Wingdings fonts put them in a PDF: read as "- " like Word's.
@@ -46,7 +48,7 @@ def read_pdf(data: bytes | BinaryIO, *, name: str = "") -> Document:
         except Exception as exc:  # a damaged page stream fails only when it is read
             raise _unreadable(name) from exc
         if not has_text:
-            document.warnings.append(NO_TEXT_LAYER)
+            document.warnings.append(str(NO_TEXT_LAYER))
             return document
         for number, page in enumerate(pages, start=1):
             _read_page(page, number, document)
@@ -55,22 +57,32 @@ def read_pdf(data: bytes | BinaryIO, *, name: str = "") -> Document:
 
 def _unreadable(name: str) -> UnsupportedDocument:
     return UnsupportedDocument(
-        f"Không đọc được tệp PDF{quoted(name)}: tệp bị hỏng hoặc được đặt mật khẩu. {ACCEPTED}"
+        gettext(
+            "Could not read the PDF file%(name)s: the file is damaged or password-protected. "
+            "%(accepted)s"
+        )
+        % {"name": quoted(name), "accepted": ACCEPTED}
     )
 
 
 def _read_page(page: Any, number: int, document: Document) -> None:
     if not page.chars:
         document.warnings.append(
-            f"Trang {number} không có lớp văn bản (có thể là ảnh quét): nội dung trang này "
-            "không được đọc."
+            gettext(
+                "Page %(number)s has no text layer (it may be a scanned image): the content of "
+                "this page was not read."
+            )
+            % {"number": number}
         )
         return
     try:
         found = page.find_tables()
         placed = _tables(page, found, number) + _lines(page, found, number)
     except Exception:  # one malformed page must not lose the rest of the plan
-        document.warnings.append(f"Không đọc được trang {number} của tệp PDF.")
+        document.warnings.append(
+            gettext("Could not read page %(number)s of the PDF file.") % {"number": number}
+        )
+
         return
     placed.sort(key=lambda item: item[0])
     document.blocks.extend(block for _, block in placed)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import openpyxl
+from django.utils.translation import gettext
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -50,8 +51,12 @@ def _load(raw: bytes, name: str, *, data_only: bool) -> Any:
             return openpyxl.load_workbook(io.BytesIO(raw), read_only=False, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise UnsupportedDocument(
-            f"Không đọc được tệp Excel{quoted(name)}: tệp bị hỏng hoặc không đúng định dạng .xlsx. "
-            f"Hãy mở tệp bằng Excel, lưu lại thành .xlsx rồi tải lên lại. {ACCEPTED}"
+            gettext(
+                "Could not read the Excel file%(name)s: the file is damaged or not in the .xlsx "
+                "format. Open the file in Excel, save it as .xlsx and upload it again. "
+                "%(accepted)s"
+            )
+            % {"name": quoted(name), "accepted": ACCEPTED}
         ) from exc
 
 
@@ -129,9 +134,12 @@ class _SheetReader:
         formula = self.formulas._cells.get((row, column))
         if formula is not None and formula.data_type == "f":
             self.document.warnings.append(
-                f"Trang “{self.sheet.title}”, ô {formula.coordinate}: công thức chưa có giá trị "
-                "đã tính (tệp chưa được mở và lưu bằng Excel) nên ô được để trống. Hãy mở tệp "
-                "bằng Excel, lưu lại rồi tải lên lại."
+                gettext(
+                    "Sheet “%(sheet)s”, cell %(cell)s: the formula has no computed value (the "
+                    "file was never opened and saved in Excel), so the cell was left empty. Open "
+                    "the file in Excel, save it and upload it again."
+                )
+                % {"sheet": self.sheet.title, "cell": formula.coordinate}
             )
 
     # Header and bold rows ---------------------------------------------------------------------

@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from theodoi.core.numbers import parse_number
 from theodoi.core.text import fold
 from theodoi.importer.draft import DraftBudgetLine, where
@@ -183,7 +185,11 @@ def table_title(table: LogicalTable) -> str:
         None,
     )
     if index is None:
-        return context[-1] if context else f"bảng ở {where(table.source)}"
+        return (
+            context[-1]
+            if context
+            else gettext("table at %(where)s") % {"where": where(table.source)}
+        )
     title = context[index]
     if index > 0 and _SHEET_RE.match(fold(context[index - 1])):
         title = f"{context[index - 1]} — {title}"
@@ -211,7 +217,11 @@ def format_amount(value: Decimal) -> str:
 
 def _row_name(line: DraftBudgetLine) -> str:
     item = line.item if len(line.item) <= 60 else line.item[:59].rstrip() + "…"
-    label = f"mục {line.code}" if line.code else f"mục «{item}»"
+    label = (
+        gettext("item %(code)s") % {"code": line.code}
+        if line.code
+        else gettext("item «%(item)s»") % {"item": item}
+    )
     return f"{label} ({where(line.row)})" if line.row else label
 
 
@@ -232,18 +242,35 @@ def check_line(title: str, line: DraftBudgetLine) -> list[str]:
         return []
     parts = " + ".join(format_amount(value) for value in years)
     return [
-        f"Bảng «{title}», {_row_name(line)}: tổng {format_amount(line.total)} khác cộng các "
-        f"năm {parts} = {format_amount(added)} (lệch {format_amount(abs(line.total - added))})"
+        gettext(
+            "Table «%(title)s», %(row)s: the total %(total)s differs from the sum of the "
+            "years %(parts)s = %(added)s (off by %(gap)s)"
+        )
+        % {
+            "title": title,
+            "row": _row_name(line),
+            "total": format_amount(line.total),
+            "parts": parts,
+            "added": format_amount(added),
+            "gap": format_amount(abs(line.total - added)),
+        }
     ]
 
 
 def _column_warning(
     title: str, column: str, stated: DraftBudgetLine, said: Decimal, added: Decimal
 ) -> str:
-    return (
-        f"Bảng «{title}», cột {column}: {_row_name(stated)} ghi {format_amount(said)}, cộng "
-        f"các dòng được {format_amount(added)} (lệch {format_amount(abs(said - added))})"
-    )
+    return gettext(
+        "Table «%(title)s», column %(column)s: %(row)s states %(said)s, the lines add up "
+        "to %(added)s (off by %(gap)s)"
+    ) % {
+        "title": title,
+        "column": column,
+        "row": _row_name(stated),
+        "said": format_amount(said),
+        "added": format_amount(added),
+        "gap": format_amount(abs(said - added)),
+    }
 
 
 def check_stated(
@@ -260,18 +287,34 @@ def check_stated(
         added = sum((line.by_year.get(year, Decimal(0)) for line in lines), Decimal(0))
         if year in stated.by_year and added != stated.by_year[year]:
             warnings.append(
-                _column_warning(title, f"Năm {year}", stated, stated.by_year[year], added)
+                _column_warning(
+                    title,
+                    gettext("Year %(year)s") % {"year": year},
+                    stated,
+                    stated.by_year[year],
+                    added,
+                )
             )
         elif year not in stated.by_year and added and states_any:
             warnings.append(
-                f"Bảng «{title}», cột Năm {year}: {_row_name(stated)} để trống, cộng các dòng "
-                f"được {format_amount(added)}"
+                gettext(
+                    "Table «%(title)s», column Year %(year)s: %(row)s is empty, the lines add "
+                    "up to %(added)s"
+                )
+                % {
+                    "title": title,
+                    "year": year,
+                    "row": _row_name(stated),
+                    "added": format_amount(added),
+                }
             )
     if stated.total is not None:
         totals = [_line_total(line) for line in lines]
         added = sum((total for total in totals if total is not None), Decimal(0))
         if added != stated.total:
-            warnings.append(_column_warning(title, "tổng kinh phí", stated, stated.total, added))
+            warnings.append(
+                _column_warning(title, gettext("total budget"), stated, stated.total, added)
+            )
     return warnings
 
 
@@ -342,9 +385,16 @@ def _read_row(
         if not readable:
             unreadable = True
             warnings.append(
-                f"Bảng «{title}», {_row_name(line)}: không đọc được số tiền "
-                f"«{row.cell(index).strip()}» ở cột «{table.header[index]}»; dòng vẫn được giữ, "
-                "thiếu số tiền này"
+                gettext(
+                    "Table «%(title)s», %(row)s: could not read the amount «%(cell)s» in column "
+                    "«%(column)s»; the line is kept without this amount"
+                )
+                % {
+                    "title": title,
+                    "row": _row_name(line),
+                    "cell": row.cell(index).strip(),
+                    "column": table.header[index],
+                }
             )
         elif value is not None and year is None:
             line.total = value
@@ -369,8 +419,11 @@ def _unplaced_columns(
         ]
         if cells:
             warnings.append(
-                f"Bảng «{title}»: cột «{table.header[index]}» chưa có chỗ trong dự toán; nội "
-                f"dung: {'; '.join(cells)}"
+                gettext(
+                    "Table «%(title)s»: column «%(column)s» has no place in the budget "
+                    "estimate; its content: %(cells)s"
+                )
+                % {"title": title, "column": table.header[index], "cells": "; ".join(cells)}
             )
     return warnings
 
@@ -387,8 +440,16 @@ def _numbering_gaps(title: str, lines: Sequence[DraftBudgetLine]) -> list[str]:
         if previous is not None and int(line.code) > int(previous.code) + 1:
             missing = ", ".join(str(n) for n in range(int(previous.code) + 1, int(line.code)))
             warnings.append(
-                f"Bảng «{title}»: sau {_row_name(previous)} là {_row_name(line)}, không có "
-                f"mục {missing}; kiểm tra xem văn bản có thiếu dòng không"
+                gettext(
+                    "Table «%(title)s»: %(previous)s is followed by %(row)s, there is no item "
+                    "%(missing)s; check whether the document lacks a line"
+                )
+                % {
+                    "title": title,
+                    "previous": _row_name(previous),
+                    "row": _row_name(line),
+                    "missing": missing,
+                }
             )
         previous = line
     return warnings
@@ -427,8 +488,11 @@ def read_budget_table(table: LogicalTable) -> BudgetTable:
     warnings: list[str] = []
     if not columns.has_amounts:
         warnings.append(
-            f"Bảng «{title}» ({where(table.source)}): không nhận ra cột số tiền nào; các dòng được giữ, "
-            "chưa có số tiền"
+            gettext(
+                "Table «%(title)s» (%(where)s): no amount column recognised; the lines are "
+                "kept without amounts"
+            )
+            % {"title": title, "where": where(table.source)}
         )
     reads: list[_ReadRow] = []
     for row in table.rows:
@@ -452,9 +516,10 @@ def read_budget_table(table: LogicalTable) -> BudgetTable:
             and not read.unreadable
         ):
             warnings.append(
-                f"Bảng «{title}», {_row_name(read.line)}: không có số tiền; dòng vẫn được giữ "
-                "để bổ sung"
+                gettext("Table «%(title)s», %(row)s: no amount; the line is kept to be completed")
+                % {"title": title, "row": _row_name(read.line)}
             )
+
     warnings += [warning for line in lines for warning in check_line(title, line)]
     for index, group_lines in members.items():
         if group_lines:

@@ -1,8 +1,13 @@
 """The plan's identity from its first lines: number, date, place, issuer, title, parent plans.
 Pure functions over the document's paragraphs."""
 
+# The patterns below are words of Vietnamese plan documents: they stay Vietnamese whatever
+# the interface language; only the warnings go through gettext.
+
 import datetime
 import re
+
+from django.utils.translation import gettext
 
 from theodoi.core.text import fold
 from theodoi.importer.document import Document
@@ -83,18 +88,23 @@ def recognise_header(document: Document) -> tuple[DraftPlan, list[str]]:
     plan.issuer_kind = _issuer_kind(plan.number, plan.issuer)
     if not plan.issuer and plan.place and plan.issuer_kind:
         # "Số: 110/KH-UBND" signed in "Phường Lê Chân": the ward's People's Committee.
-        body = "Đảng ủy" if plan.issuer_kind == "party" else "UBND"
+        body = "Đảng ủy" if plan.issuer_kind == "party" else "UBND"  # the issuer's real name
         plan.issuer = f"{body} {plan.place[:1].lower()}{plan.place[1:]}"
     if not re.search(r"\d", plan.number):
         warnings.append(
-            f"Chưa có số kế hoạch (văn bản ghi «Số {plan.number}»): hãy nhập số khi kiểm tra bản nháp."
+            gettext(
+                "The plan has no number yet (the document says «Số %(number)s»): enter the "
+                "number when checking the draft."
+            )
+            % {"number": plan.number}
             if plan.number
-            else "Không tìm thấy số kế hoạch: hãy nhập số khi kiểm tra bản nháp."
+            else gettext("No plan number found: enter the number when checking the draft.")
         )
     if plan.issued_on is None:
-        warnings.append("Không tìm thấy ngày ban hành: hãy nhập ngày khi kiểm tra bản nháp.")
+        warnings.append(gettext("No date of issue found: enter the date when checking the draft."))
     if not plan.title:
-        warnings.append("Không tìm thấy tên kế hoạch (dòng sau chữ «KẾ HOẠCH»).")
+        warnings.append(gettext("No plan title found (the line after the words «KẾ HOẠCH»)."))
+
     return plan, warnings
 
 

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext, ngettext
+
 from theodoi.core.text import fold
 from theodoi.importer.document import Document, Paragraph
 from theodoi.importer.draft import DraftIndicator, where
@@ -225,7 +227,7 @@ _CONNECTOR_TAIL_RE = re.compile(
 _NAME_MIN_WORDS = 2
 _REST_MAX_WORDS = 4
 _EXCERPT = 100
-_RANK_UNIT = "Thứ bậc"
+_RANK_UNIT = "Thứ bậc"  # stored as the indicator's unit: plan content, in the plan's language
 _PERCENT_RE = re.compile(r"\d\s*%")
 
 
@@ -313,9 +315,22 @@ class _Reader:
             return
         sources = ", ".join(where(source) for source in section.general_sources)
         self.warnings.append(
-            f"{_where(section.source)}: mục {section.code} «{section.title}» là mục tiêu tổng "
-            f"quát; {len(section.general_sources)} đoạn ({sources}) không được đọc thành chỉ "
-            "tiêu. Hãy kiểm tra nếu trong đó có chỉ tiêu đo được."
+            ngettext(
+                "%(where)s: section %(code)s «%(title)s» is a general objective; %(count)s "
+                "paragraph (%(sources)s) was not read as indicators. Check whether it holds a "
+                "measurable indicator.",
+                "%(where)s: section %(code)s «%(title)s» is a general objective; %(count)s "
+                "paragraphs (%(sources)s) were not read as indicators. Check whether they hold "
+                "a measurable indicator.",
+                len(section.general_sources),
+            )
+            % {
+                "where": _where(section.source),
+                "code": section.code,
+                "title": section.title,
+                "count": len(section.general_sources),
+                "sources": sources,
+            }
         )
 
     def _open(self, line: _Line, level: int, code: str) -> None:
@@ -405,20 +420,32 @@ class _Reader:
                 self._indicator(section, line, str(number))
             else:
                 self.warnings.append(
-                    f"{_where(line.source)}: dòng gạch đầu dòng trong mục chỉ tiêu {section.code} "
-                    f"không nêu mức đo được nên không được đọc thành chỉ tiêu: "
-                    f"«{_excerpt(line.text)}». Hãy kiểm tra."
+                    gettext(
+                        "%(where)s: a bullet point in indicator section %(code)s states no "
+                        "measurable level, so it was not read as an indicator: «%(text)s». "
+                        "Please check."
+                    )
+                    % {
+                        "where": _where(line.source),
+                        "code": section.code,
+                        "text": _excerpt(line.text),
+                    }
                 )
         elif "phu luc" in fold(line.text):
             self.warnings.append(
-                f"{_where(line.source)}: mục chỉ tiêu {section.code} dẫn tới phụ lục; các chỉ "
-                f"tiêu được đọc từ bảng phụ lục: «{_excerpt(line.text)}»."
+                gettext(
+                    "%(where)s: indicator section %(code)s refers to an appendix; the "
+                    "indicators are read from the appendix table: «%(text)s»."
+                )
+                % {"where": _where(line.source), "code": section.code, "text": _excerpt(line.text)}
             )
         else:
             self.warnings.append(
-                f"{_where(line.source)}: đoạn văn trong mục chỉ tiêu {section.code} không phải "
-                f"một mục đánh số nên không được đọc thành chỉ tiêu: «{_excerpt(line.text)}». "
-                "Hãy kiểm tra."
+                gettext(
+                    "%(where)s: a paragraph in indicator section %(code)s is not a numbered "
+                    "item, so it was not read as an indicator: «%(text)s». Please check."
+                )
+                % {"where": _where(line.source), "code": section.code, "text": _excerpt(line.text)}
             )
 
     def _indicator(self, section: _Section, line: _Line, number: str) -> None:
@@ -431,8 +458,11 @@ class _Reader:
                 suffix += 1
             code = f"{duplicate}-{suffix}"
             self.warnings.append(
-                f"{_where(line.source)}: số thứ tự {duplicate} lặp lại, chỉ tiêu được đánh mã "
-                f"{code}. Hãy kiểm tra."
+                gettext(
+                    "%(where)s: the number %(duplicate)s is repeated; the indicator was given "
+                    "the code %(code)s. Please check."
+                )
+                % {"where": _where(line.source), "duplicate": duplicate, "code": code}
             )
         self.codes.add(code)
         match = find_target(line.text)
@@ -456,9 +486,17 @@ class _Reader:
         count = _target_count(line.text)
         if count > 1:
             self.warnings.append(
-                f"{_where(line.source)}: chỉ tiêu {code} nêu {count} mức cần đạt trong một mục; "
-                f"chỉ mức đầu ({match.clean[match.start : match.end] if match else ''}) được đọc. "
-                "Hãy tách thành nhiều chỉ tiêu nếu cần theo dõi riêng."
+                gettext(
+                    "%(where)s: indicator %(code)s states %(count)s levels to reach in one item; "
+                    "only the first (%(first)s) was read. Split it into several indicators if "
+                    "they are to be tracked separately."
+                )
+                % {
+                    "where": _where(line.source),
+                    "code": code,
+                    "count": count,
+                    "first": match.clean[match.start : match.end] if match else "",
+                }
             )
 
 

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from theodoi.core.numbers import parse_number
 from theodoi.core.text import fold
 from theodoi.importer.document import Block, Document, Paragraph
@@ -240,12 +242,18 @@ def read_indicator_table(
         if not name:
             place = where(_span(row.sources), capital=True)
             warnings.append(
-                f"{place}: hàng không có tên chỉ tiêu nên không nhập: “{_row_text(row)}”."
+                gettext(
+                    "%(where)s: the row has no indicator name, so it was not imported: “%(row)s”."
+                )
+                % {"where": place, "row": _row_text(row)}
             )
             continue
         if not has_level:
             place = where(_span(row.sources), capital=True)
-            warnings.append(f"{place}: chỉ tiêu “{name}” không ghi mức cần đạt.")
+            warnings.append(
+                gettext("%(where)s: indicator “%(name)s” states no level to reach.")
+                % {"where": place, "name": name}
+            )
         year = (section.year if section else None) or default_year
         indicator = build_indicator(row, columns, code=code, name=name, target_year=year)
         parent = _parent_code(code)
@@ -313,7 +321,8 @@ def _unplaced_cells(row: LogicalRow, table: LogicalTable, columns: IndicatorColu
     for index in columns.unplaced():
         text = " ".join(row.cell(index).split())
         if text:
-            parts.append(f"{table.header[index] or f'cột {index + 1}'}: {text}")
+            label = table.header[index] or gettext("column %(number)s") % {"number": index + 1}
+            parts.append(f"{label}: {text}")
     return "\n".join(parts)
 
 
@@ -321,10 +330,11 @@ def _groups_warning(table: LogicalTable, groups: dict[str, tuple[str, str]]) -> 
     listed = "; ".join(
         f"{code} “{title}” ({where(source)})" for code, (title, source) in groups.items()
     )
-    return (
-        f"Bảng chỉ tiêu ở {where(table.source)}: các hàng sau là tiêu đề nhóm, không phải chỉ "
-        f"tiêu; các chỉ tiêu con ghi mã nhóm trong trường nhóm — {listed}."
-    )
+    return gettext(
+        "Indicator table at %(where)s: the following rows are group headings, not "
+        "indicators; the indicators under them carry the group's code in the group field — "
+        "%(listed)s."
+    ) % {"where": where(table.source), "listed": listed}
 
 
 def _assign_codes(read: list[_Read]) -> None:
@@ -476,7 +486,9 @@ _ROMANS = [
     "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
     "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX",
 ]  # fmt: skip
-# Head words of the ward's units and people, as a unit cell begins (DESIGN §1).
+# Head words of the ward's units and people, as a unit cell begins (DESIGN §1); words of the
+# Vietnamese plan documents recognised, so they stay Vietnamese whatever the interface language.
+
 _UNIT_HEADS = (
     "Phòng", "Văn phòng", "Trung tâm", "Công an", "Công chức", "Cán bộ", "Ban", "Ủy ban",
     "Uỷ ban", "UBMTTQ", "MTTQ", "Mặt trận", "Đảng ủy", "Đảng uỷ", "Chi bộ", "Trạm", "Tổ",
@@ -693,8 +705,11 @@ def _read_body(
             section.sources.append(block.source)
         else:
             warnings.append(
-                f"{where(block.source, capital=True)}: dòng “{text}” nằm giữa tiêu đề và hàng "
-                "đầu tiên của bảng chỉ tiêu, không xếp được vào ô nào."
+                gettext(
+                    "%(where)s: the line “%(text)s” lies between the heading and the first row "
+                    "of the indicator table and could not be placed in any cell."
+                )
+                % {"where": where(block.source, capital=True), "text": text}
             )
         index += 1
     _close_item(item, rows, warnings, header)
@@ -765,13 +780,29 @@ def split_item(
     span = where(source or _span([line.source for line in lines]))
     if not values_ok:
         warnings.append(
-            f"{span[:1].upper()}{span[1:]}: chỉ đọc được {len(value_cells)}/{values} ô số liệu của chỉ tiêu "
-            f"“{name}”; các ô còn thiếu để trống, hãy đối chiếu bản gốc."
+            gettext(
+                "%(where)s: only %(read)s/%(values)s figure cells of indicator “%(name)s” could "
+                "be read; the missing cells are left empty, compare with the original."
+            )
+            % {
+                "where": f"{span[:1].upper()}{span[1:]}",
+                "read": len(value_cells),
+                "values": values,
+                "name": name,
+            }
         )
     if not units_ok:
         warnings.append(
-            f"{span[:1].upper()}{span[1:]}: không tách chắc chắn được {units} cột đơn vị của chỉ tiêu "
-            f"“{name}” (đọc được: {' | '.join(cell.text for cell in unit_cells) or 'không có'})."
+            gettext(
+                "%(where)s: could not reliably split the %(units)s unit columns of indicator "
+                "“%(name)s” (read: %(cells)s)."
+            )
+            % {
+                "where": f"{span[:1].upper()}{span[1:]}",
+                "units": units,
+                "name": name,
+                "cells": " | ".join(cell.text for cell in unit_cells) or gettext("none"),
+            }
         )
     unit_texts = [cell.text for cell in unit_cells]
     if len(unit_texts) > units:

@@ -3,6 +3,8 @@ understands; whatever nobody claims is reported, never dropped silently. Pure fu
 
 from collections import Counter
 
+from django.utils.translation import gettext
+
 from theodoi.core.text import fold
 from theodoi.importer.document import Document
 from theodoi.importer.draft import Draft, DraftSection, where
@@ -64,11 +66,16 @@ def recognise(document: Document) -> Draft:
         draft.warnings.extend(warnings)
 
     for table in _unclaimed(tables, claimed):
-        columns = ", ".join(label for label in table.header if label) or "không có tiêu đề cột"
+        columns = ", ".join(label for label in table.header if label) or gettext(
+            "no column headings"
+        )
         draft.warnings.append(
-            f"Bảng tại {where(table.source)} ({len(table.rows)} hàng; cột: {columns}) không được "
-            "nhận dạng là bảng nhiệm vụ, chỉ tiêu hay kinh phí nên chưa được nhập. Hãy kiểm tra "
-            "và nhập tay nếu cần."
+            gettext(
+                "The table at %(where)s (%(rows)s rows; columns: %(columns)s) was not recognised "
+                "as a table of tasks, indicators or budget, so it was not imported. Check it and "
+                "enter it by hand if needed."
+            )
+            % {"where": where(table.source), "rows": len(table.rows), "columns": columns}
         )
     _check_duplicate_codes(draft)
     return draft
@@ -82,7 +89,7 @@ def _appendix_title(table: LogicalTable) -> str:
     for text in table.context:
         if "phu luc" in fold(text):
             return text.strip()
-    return "Phụ lục"
+    return "Phụ lục"  # a section title of the plan's own content, in the plan's language
 
 
 def _check_duplicate_codes(draft: Draft) -> None:
@@ -90,6 +97,9 @@ def _check_duplicate_codes(draft: Draft) -> None:
     for (section, code), count in counts.items():
         if count > 1:
             draft.warnings.append(
-                f"Mã nhiệm vụ {code} xuất hiện {count} lần trong mục {section or '—'}: hãy sửa "
-                "mã để phân biệt trước khi lưu."
+                gettext(
+                    "Task code %(code)s appears %(count)s times in section %(section)s: change "
+                    "the codes to tell them apart before saving."
+                )
+                % {"code": code, "count": count, "section": section or "—"}
             )

@@ -15,6 +15,8 @@ Nothing in a row is dropped: every cell lands in a field, or in the note with it
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+
 from theodoi.core.text import fold
 from theodoi.importer.document import Document, Paragraph
 from theodoi.importer.draft import DraftSection, DraftTask, where
@@ -191,16 +193,26 @@ def tasks_from_table(
             extra = "\n".join(p for p in (detail, note) if p)
             tasks.append(_subtask(code, title.lstrip("-+•– ").strip(), parent, fields, extra))
             warnings.append(
-                f"{where(row.source, capital=True)}: hàng không có số dưới nhiệm vụ {parent.code}, "
-                f"đã nhập thành nhiệm vụ con {code}. Hãy kiểm tra."
+                gettext(
+                    "%(where)s: a row without a number under task %(parent)s was imported as "
+                    "subtask %(code)s. Please check."
+                )
+                % {"where": where(row.source, capital=True), "parent": parent.code, "code": code}
             )
             continue
         if code or title:
             if not code:
                 code = _next_code(tasks, section_code)
                 warnings.append(
-                    f"{where(row.source, capital=True)}: nhiệm vụ không có số thứ tự, đã đánh số {code} "
-                    f"(mục {section_code or '—'}). Hãy kiểm tra."
+                    gettext(
+                        "%(where)s: a task without a number was numbered %(code)s "
+                        "(section %(section)s). Please check."
+                    )
+                    % {
+                        "where": where(row.source, capital=True),
+                        "code": code,
+                        "section": section_code or "—",
+                    }
                 )
             task = DraftTask(code=code, title=title or sub_title, note=note, **fields)
             if sub_code and parent_code_of(sub_code) == code:
@@ -233,7 +245,8 @@ def tasks_from_table(
             code = f"{parent.code}.{number + 1}"
             tasks.append(_subtask(code, sub_title, parent, fields, note))
             warnings.append(
-                f"{where(row.source, capital=True)}: nhiệm vụ con không có số, đã đánh số {code}."
+                gettext("%(where)s: a subtask without a number was numbered %(code)s.")
+                % {"where": where(row.source, capital=True), "code": code}
             )
             continue
         # Neither a code nor a task text: keep what there is on the previous task.
@@ -241,8 +254,11 @@ def tasks_from_table(
             extra = "; ".join(c.strip() for c in row.cells if c.strip())
             tasks[-1].note = "\n".join(p for p in (tasks[-1].note, extra) if p)
             warnings.append(
-                f"{where(row.source, capital=True)}: không có tên nhiệm vụ, nội dung đã ghi vào ghi chú của "
-                f"nhiệm vụ {tasks[-1].code}."
+                gettext(
+                    "%(where)s: no task title; the content was written into the note of task "
+                    "%(code)s."
+                )
+                % {"where": where(row.source, capital=True), "code": tasks[-1].code}
             )
     return sections, tasks, warnings
 
@@ -388,12 +404,23 @@ def _bullet_tasks(document: Document) -> tuple[list[DraftSection], list[DraftTas
             # kept in the note of its last task, and said.
             tasks[-1].note = "\n".join(p for p in (tasks[-1].note, text) if p)
             unplaced.append(
-                f"{where(block.source, capital=True)}: «{text[:80]}» ghi vào ghi chú nhiệm vụ {tasks[-1].code}."
+                gettext("%(where)s: «%(text)s» written into the note of task %(code)s.")
+                % {
+                    "where": where(block.source, capital=True),
+                    "text": text[:80],
+                    "code": tasks[-1].code,
+                }
             )
     warnings = (
         [
-            "Kế hoạch không có bảng nhiệm vụ: các gạch đầu dòng trong phần nhiệm vụ đã được nhập "
-            f"thành {len(tasks)} nhiệm vụ, đánh số theo mục. Hãy kiểm tra."
+            ngettext(
+                "The plan has no table of tasks: the bullet points of the tasks part were "
+                "imported as %(count)s task, numbered by section. Please check.",
+                "The plan has no table of tasks: the bullet points of the tasks part were "
+                "imported as %(count)s tasks, numbered by section. Please check.",
+                len(tasks),
+            )
+            % {"count": len(tasks)}
         ]
         + unplaced
         if tasks

@@ -10,12 +10,6 @@ from theodoi.plans.states import TaskState
 
 register = template.Library()
 
-STATE_LABELS = {
-    TaskState.DONE_ON_TIME: _("Done on time"),
-    TaskState.DONE_LATE: _("Done late"),
-    TaskState.OPEN_NOT_DUE: _("Open, not yet due"),
-    TaskState.OPEN_OVERDUE: _("Open, overdue"),
-}
 STATE_COLOURS = {
     TaskState.DONE_ON_TIME: "success",
     TaskState.DONE_LATE: "info",
@@ -46,7 +40,7 @@ RECURRENCE_LABELS = {
 @register.filter
 def state_label(value: str) -> str:
     try:
-        return str(STATE_LABELS[TaskState(value)])
+        return TaskState(value).label
     except ValueError:
         return ""
 
@@ -77,7 +71,7 @@ def recurrence_label(value: str) -> str:
 
 @register.simple_tag
 def state_choices():
-    return [(state.value, STATE_LABELS[state]) for state in TaskState]
+    return [(state.value, state.label) for state in TaskState]
 
 
 @register.filter

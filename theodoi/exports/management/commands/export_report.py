@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from theodoi.core.access import SYSTEM, Actor
 from theodoi.core.clock import today
 from theodoi.exports import pdf, report, services
 from theodoi.org.models import User
@@ -38,15 +39,16 @@ class Command(BaseCommand):
             parsed = report.parse_report_period(period)
         except report.ReportError as exc:
             raise CommandError(str(exc)) from exc
-        actor = None
+        actor: Actor = SYSTEM
         if user:
-            actor = User.objects.filter(username=user, is_active=True).first()
-            if actor is None:
+            person = User.objects.filter(username=user, is_active=True).first()
+            if person is None:
                 raise CommandError(f"Không có người dùng «{user}».")
+            actor = person
         try:
             plan_obj = (
                 plan_get_for_user(actor, plan)
-                if actor
+                if user
                 else Plan.objects.select_related("organization").get(pk=plan)
             )
         except (Plan.DoesNotExist, Http404) as exc:

@@ -2,7 +2,9 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext, ngettext
 
+from theodoi.core.access import SYSTEM
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument
 from theodoi.importer.services import import_draft, resolve_draft_units
@@ -29,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, path, ward, dry_run, format, no_new_units, **options):
         source = Path(path)
         if not source.is_file():
-            raise CommandError(f"Không tìm thấy tệp {path}.")
+            raise CommandError(gettext("File %(path)s not found.") % {"path": path})
         try:
             draft = draft_from_bytes(source.read_bytes(), name=source.name)
         except UnsupportedDocument as exc:
@@ -38,15 +40,15 @@ class Command(BaseCommand):
         if ward:
             organization = Organization.objects.filter(code=ward).first()
             if organization is None or not organization.is_local:
-                raise CommandError(f"Không có phường, xã nào mã {ward}.")
+                raise CommandError(gettext("No ward has the code %(code)s.") % {"code": ward})
             resolve_draft_units(draft, organization)
         if dry_run:
             self._print(draft, format)
             return
         if organization is None:
-            raise CommandError("Hãy chọn phường, xã bằng --ward CODE (hoặc dùng --dry-run).")
+            raise CommandError(gettext("Choose a ward with --ward CODE (or use --dry-run)."))
         result = import_draft(
-            actor=None,
+            actor=SYSTEM,
             draft=draft,
             ward=organization,
             create_unknown_units=not no_new_units,
@@ -67,8 +69,12 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
         else:
-            verb = "Đã tạo" if result.created else "Đã cập nhật"
-            self.stdout.write(f"{verb} kế hoạch «{result.plan}» (id {result.plan.pk}).")
+            done = (
+                gettext("Created plan «%(plan)s» (id %(id)s).")
+                if result.created
+                else gettext("Updated plan «%(plan)s» (id %(id)s).")
+            )
+            self.stdout.write(done % {"plan": result.plan, "id": result.plan.pk})
             for key, value in summary.items():
                 if key not in ("plan", "created", "warnings"):
                     self.stdout.write(f"  {key}: {value}")
@@ -79,12 +85,23 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(draft.to_json(), ensure_ascii=False, indent=2))
             return
         plan = draft.plan
-        self.stdout.write(f"Kế hoạch: {plan.number or '—'} ngày {plan.issued_on or '—'}")
-        self.stdout.write(f"  {plan.title}")
-        self.stdout.write(f"  Cơ quan ban hành: {plan.issuer or '—'}")
         self.stdout.write(
-            f"{len(draft.sections)} mục, {len(draft.tasks)} nhiệm vụ, "
-            f"{len(draft.indicators)} chỉ tiêu, {len(draft.budget)} dòng kinh phí"
+            gettext("Plan: %(number)s of %(date)s")
+            % {"number": plan.number or "—", "date": plan.issued_on or "—"}
+        )
+        self.stdout.write(f"  {plan.title}")
+        self.stdout.write(gettext("  Issued by: %(issuer)s") % {"issuer": plan.issuer or "—"})
+        self.stdout.write(
+            gettext(
+                "%(sections)s sections, %(tasks)s tasks, %(indicators)s indicators, "
+                "%(budget)s budget lines"
+            )
+            % {
+                "sections": len(draft.sections),
+                "tasks": len(draft.tasks),
+                "indicators": len(draft.indicators),
+                "budget": len(draft.budget),
+            }
         )
         for task in draft.tasks:
             indent = "    " if task.parent else "  "
@@ -93,6 +110,12 @@ class Command(BaseCommand):
 
     def _warnings(self, warnings):
         if warnings:
-            self.stdout.write(self.style.WARNING(f"{len(warnings)} cảnh báo:"))
+            self.stdout.write(
+                self.style.WARNING(
+                    ngettext("%(count)s warning:", "%(count)s warnings:", len(warnings))
+                    % {"count": len(warnings)}
+                )
+            )
+
             for warning in warnings:
                 self.stdout.write(f"  - {warning}")

@@ -1,0 +1,84 @@
+"""The importer's forms: the uploaded document, and the corrections made on the review page.
+
+The review form is built from the draft it corrects: one field per plan property and per
+cell of each task row, a box per row to leave it out, and for each unknown unit name shown a
+choice ("new", a unit id, or empty to leave it out)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from theodoi.core.forms import DateField, TextField, whole_number
+from theodoi.importer.draft import Draft
+from theodoi.importer.services import PLAN_EDIT_FIELDS, TASK_EDIT_FIELDS, DraftEdits
+
+_PLAN_FIELDS = {
+    "number": (_("Number"), 60),
+    "title": (_("Title"), 2000),
+    "issuer": (_("Issuing body"), 200),
+}
+_TASK_LIMITS = {"code": 30, "title": 10_000}
+# A review page lists at most this many unknown unit names (more is a probe, not a plan).
+_MAX_UNIT_NAMES = 1000
+
+
+class UploadForm(forms.Form):
+    document = forms.FileField(required=False)
+
+
+class DraftReviewForm(forms.Form):
+    action = forms.ChoiceField(choices=[("save", "save"), ("discard", "discard")], required=False)
+
+    def __init__(self, data, *, draft: Draft):
+        super().__init__(data)
+        for name in PLAN_EDIT_FIELDS:
+            label, limit = _PLAN_FIELDS[name]
+            self.fields[f"plan-{name}"] = TextField(label=label, max_length=limit)
+        self.fields["plan-issued_on"] = DateField(label=_("Issue date"))
+        for index in range(len(draft.tasks)):
+            for name in TASK_EDIT_FIELDS:
+                self.fields[f"task-{index}-{name}"] = TextField(
+                    label=_("Task %(code)s") % {"code": draft.tasks[index].code[:30]},
+                    max_length=_TASK_LIMITS.get(name, 1000),
+                )
+            self.fields[f"task-{index}-delete"] = forms.BooleanField(required=False)
+        # The unknown names travel with their choice ("unit-name-K" beside "unit-K"), so a
+        # list that changed since the page was shown cannot mix them up.
+        keys = [k for k in data if k.startswith("unit-name-")][:_MAX_UNIT_NAMES]
+        for key in keys:
+            suffix = key.removeprefix("unit-name-")
+            self.fields[key] = TextField(label=_("Unit"), max_length=1000, strip=False)
+            self.fields[f"unit-{suffix}"] = TextField(label=_("Unit"), max_length=20)
+        self._unit_keys = [k.removeprefix("unit-name-") for k in keys]
+        self._task_count = len(draft.tasks)
+
+    def edits(self) -> DraftEdits:
+        """The corrections of the fields that are valid (all of them once ``is_valid()``)."""
+        data = getattr(self, "cleaned_data", {})
+        edits = DraftEdits()
+        for name in PLAN_EDIT_FIELDS:
+            if f"plan-{name}" in self.data and f"plan-{name}" in data:
+                edits.plan[name] = data[f"plan-{name}"]
+        if "plan-issued_on" in self.data and "plan-issued_on" in data:
+            edits.issued_on_posted = True
+            edits.issued_on = data["plan-issued_on"]
+        for index in range(self._task_count):
+            if data.get(f"task-{index}-delete"):
+                edits.deleted.add(index)
+            cells = {
+                name: data[f"task-{index}-{name}"]
+                for name in TASK_EDIT_FIELDS
+                if f"task-{index}-{name}" in self.data and f"task-{index}-{name}" in data
+            }
+            if cells:
+                edits.tasks[index] = cells
+        for suffix in self._unit_keys:
+            name = data.get(f"unit-name-{suffix}")
+            if name is None:
+                continue
+            edits.shown_units.add(name)
+            choice = data.get(f"unit-{suffix}") or ""
+            if f"unit-{suffix}" not in self.data:
+                choice = "new"
+            if choice != "new":
+                edits.unit_choices[name] = whole_number(choice)
+        return edits
