@@ -1,5 +1,6 @@
-"""The synthetic province of `python bench/make_synthetic.py` (bench/synthetic.py): deterministic, and the rows the services
-would have written (cached progress and completion, stored files, first lead units, alerts)."""
+"""The synthetic province of `python bench/make_synthetic.py` (bench/synthetic.py): deterministic,
+and the rows the services would have written (cached progress and completion, stored files, first
+lead units, alerts)."""
 
 import datetime
 import hashlib
