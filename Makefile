@@ -20,9 +20,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# ruff, the types of the pure cores, and the layers the apps import in (pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check theodoi tests
 	$(BIN)/ruff format --check theodoi tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

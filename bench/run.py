@@ -162,7 +162,7 @@ class Bench:
     def synthetic(self) -> None:
         from django.core.management import call_command
 
-        from theodoi.demo.synthetic import Config, generate
+        from bench.synthetic import Config, generate
         from theodoi.org.models import Organization
 
         call_command("migrate", verbosity=0)
@@ -292,8 +292,8 @@ class Bench:
         self._show("report_submit", "POST report (page), unit officer")
 
         # Evidence upload through the API (multipart), a new small PDF each time.
+        from bench.synthetic import tiny_pdf
         from theodoi.api.auth import token_issue
-        from theodoi.demo.synthetic import tiny_pdf
 
         token = token_issue(user=officer, name="bench")
         api_client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from theodoi.api import pages as api_pages
 from theodoi.api.views import api
-from theodoi.core import views as core_views
+from theodoi.dashboards.home import home
 from theodoi.importer import views as import_views
 from theodoi.tracking import views as tracking_views
 
@@ -11,7 +12,7 @@ admin.site.site_header = "theodoi"
 admin.site.site_title = "theodoi"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("plans/import/", import_views.import_upload, name="import_upload"),
     path("imports/<int:pk>/", import_views.import_review, name="import_review"),
     path("api/v1/", api.urls),
+    path("account/tokens/", api_pages.api_tokens, name="api_tokens"),
     path("", include("theodoi.dashboards.urls")),
     path("", include("theodoi.exports.urls")),
     path("", include("theodoi.ranking.urls")),

@@ -74,9 +74,9 @@ CONTENT_STRINGS = {
     ): "a budget line note, " + _PLAN_CONTENT,
     ("ranking/services.py", "/ngày chậm"): "the scale change's summary, " + _AUDIT,
     ("budget/services.py", ", giải ngân "): "the budget record's summary, " + _AUDIT,
-    ("accounts/signals.py", "tài khoản đã ngừng hoạt động"): "a revocation reason, " + _AUDIT,
-    ("accounts/signals.py", "mật khẩu không còn dùng được"): "a revocation reason, " + _AUDIT,
-    ("accounts/signals.py", "mật khẩu đã thay đổi"): "a revocation reason, " + _AUDIT,
+    ("api/signals.py", "tài khoản đã ngừng hoạt động"): "a revocation reason, " + _AUDIT,
+    ("api/signals.py", "mật khẩu không còn dùng được"): "a revocation reason, " + _AUDIT,
+    ("api/signals.py", "mật khẩu đã thay đổi"): "a revocation reason, " + _AUDIT,
 }
 
 # The head words of a unit cell in an indicator table (DESIGN §1).

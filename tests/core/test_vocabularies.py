@@ -39,7 +39,7 @@ HOMES = {"TaskState": "plans/states.py", "Rule": "alerts/rules.py"}
 
 
 def _render(text: str, **context) -> str:
-    return Template("{% load theodoi %}" + text).render(Context(context))
+    return Template("{% load plans %}" + text).render(Context(context))
 
 
 def test_a_state_reads_the_same_on_every_page_chart_and_export():

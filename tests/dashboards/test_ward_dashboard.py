@@ -8,7 +8,8 @@ import re
 from django.urls import reverse
 
 from tests.factories import PlanFactory, TaskFactory
-from theodoi.dashboards import measures, selectors
+from theodoi.dashboards import measures
+from theodoi.dashboards.selectors import indicators
 from theodoi.plans.models import Indicator, Plan, Task
 from theodoi.plans.selectors import with_state
 
@@ -217,8 +218,8 @@ def test_indicator_rows_read_as_the_indicator_page_reads_them(login, world, boar
     milestone and status are those ``with_status`` gives from the prefetched objects."""
     dashboard = page(login(world.people.leader)).context["board"]
     year = dashboard.trend_days[-1].year
-    reference = selectors.with_status(
-        list(selectors._with_values(Indicator.objects.filter(plan__organization=world.ward_a))),
+    reference = indicators.with_status(
+        list(indicators._with_values(Indicator.objects.filter(plan__organization=world.ward_a))),
         year=year,
     )
     expected = {i.pk: (i.latest, i.expected, i.status) for i in reference}

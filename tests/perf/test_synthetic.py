@@ -1,5 +1,6 @@
-"""The synthetic province of `theodoi make_synthetic`: deterministic, and the rows the services
-would have written (cached progress and completion, stored files, first lead units, alerts)."""
+"""The synthetic province of `python bench/make_synthetic.py` (bench/synthetic.py): deterministic,
+and the rows the services would have written (cached progress and completion, stored files, first
+lead units, alerts)."""
 
 import datetime
 import hashlib
@@ -7,11 +8,11 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 
+from bench.make_synthetic import main as make_synthetic
+from bench.synthetic import Config, generate, tiny_pdf
 from theodoi.alerts.models import Alert
 from theodoi.demo import data
-from theodoi.demo.synthetic import Config, generate, tiny_pdf
 from theodoi.org.models import Organization, Role, User
 from theodoi.plans.models import Task
 from theodoi.reporting import files
@@ -121,13 +122,8 @@ def test_tiny_pdf_is_a_pdf():
 def test_command(db, settings):
     settings.THEODOI_TODAY = TODAY.isoformat()
     out = io.StringIO()
-    call_command(
-        "make_synthetic",
-        "--wards=1",
-        "--tasks-per-ward=15",
-        "--years=0.25",
-        "--province-code=DD",
-        stdout=out,
+    make_synthetic(
+        ["--wards=1", "--tasks-per-ward=15", "--years=0.25", "--province-code=DD"], stdout=out
     )
     assert "Province DD" in out.getvalue()
     assert Task.objects.filter(plan__organization__parent__code="DD").count() == 15

@@ -11,9 +11,9 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from theodoi.audit.backup import CREATED_BY_MIGRATE, BackupError, restore, stored_file_names
 from theodoi.audit.verify import verify_chain
 from theodoi.core.access import SYSTEM
-from theodoi.core.backup import CREATED_BY_MIGRATE, BackupError, restore, stored_file_names
 from theodoi.demo.services import load_demo
 
 

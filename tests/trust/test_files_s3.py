@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.trust.test_s3_storage import BUCKET, s3, s3_server  # noqa: F401 (fixtures)
+from theodoi.audit.backup import BackupError, backup
 from theodoi.core import storage
-from theodoi.core.backup import BackupError, backup
 from theodoi.reporting.services import evidence_upload
 
 PDF = b"%PDF-1.4\n" + b"bien ban tren S3 " * 4000 + b"\n%%EOF\n"

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from theodoi.audit.backup import BackupError, backup
 from theodoi.core import storage
-from theodoi.core.backup import BackupError, backup
 from theodoi.reporting.services import evidence_upload
 
 PDF = b"%PDF-1.4\n" + b"bien ban " * 5000 + b"\n%%EOF\n"

@@ -1,14 +1,10 @@
-"""At sign-in, remember in the session whether the second step (a TOTP code) is still due; when
-a password changes or becomes unusable, or the account is deactivated, by whatever path, the
-person's API tokens stop working for good."""
+"""At sign-in, remember in the session whether the second step (a TOTP code) is still due. (When
+a password changes, the API tokens are revoked by theodoi/api/signals.py.)"""
 
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from theodoi.accounts.otp import PENDING_KEY, confirmed_device
-from theodoi.core.access import SYSTEM
 
 
 @receiver(user_logged_in, dispatch_uid="theodoi.accounts.two_factor_pending")
@@ -19,24 +15,3 @@ def _two_factor_pending(sender, request, user, **kwargs):
         request.session[PENDING_KEY] = True
     else:
         request.session.pop(PENDING_KEY, None)
-
-
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="theodoi.accounts.revoke")
-def _password_changed_revokes_tokens(sender, instance, created, **kwargs):
-    if created:
-        return
-    from theodoi.api.auth import tokens_revoke_all
-
-    # A deactivated account's tokens are revoked, not just refused: reactivating it later must
-    # not bring back tokens that someone may have copied meanwhile. Same for an account whose
-    # password was made unusable (set_unusable_password() leaves _password unset). Revoking is
-    # a no-op once no token is left, so repeated saves record nothing more.
-    if not instance.is_active:
-        tokens_revoke_all(user=instance, actor=SYSTEM, reason="tài khoản đã ngừng hoạt động")
-    elif not instance.has_usable_password():
-        tokens_revoke_all(user=instance, actor=SYSTEM, reason="mật khẩu không còn dùng được")
-    # set_password() keeps the new raw password in _password until the save completes (Django
-    # clears it right after post_save); a hash upgrade at sign-in clears it before saving, so
-    # only a real change (reset link, the person's own change, the admin's form) gets here.
-    elif getattr(instance, "_password", None) is not None:
-        tokens_revoke_all(user=instance, actor=SYSTEM, reason="mật khẩu đã thay đổi")

@@ -6,7 +6,6 @@ from theodoi.accounts import views
 urlpatterns = [
     path("account/two-factor/", views.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
-    path("account/tokens/", views.api_tokens, name="api_tokens"),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -1,5 +1,5 @@
-"""The person's own account: optional TOTP two-factor sign-in, password reset and change, and
-their API tokens."""
+"""The person's own account: optional TOTP two-factor sign-in, password reset and change. (Their
+API tokens are on a page of the api app, theodoi/api/pages.py.)"""
 
 import base64
 from base64 import b32encode
@@ -11,7 +11,6 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -19,9 +18,8 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from theodoi.accounts import services
-from theodoi.accounts.forms import CodeForm, TokenRevokeForm
+from theodoi.accounts.forms import CodeForm
 from theodoi.accounts.otp import PENDING_KEY, confirmed_device, offers_two_factor
-from theodoi.api.auth import token_revoke, tokens_for_user
 from theodoi.core.inputs import safe_next
 
 
@@ -158,27 +156,3 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             _("Your password is changed. Your API tokens no longer work: create new ones."),
         )
         return response
-
-
-# --- API tokens ---------------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def api_tokens(request):
-    """The person's own API tokens (never their secret) and a button to revoke each."""
-    if request.method == "POST":
-        form = TokenRevokeForm(request.POST)
-        token_id = (form.cleaned_data["token"] if form.is_valid() else None) or 0
-        try:
-            token = token_revoke(actor=request.user, token_id=token_id)
-        except Http404:
-            messages.error(request, _("This token does not exist or is already revoked."))
-        else:
-            messages.success(
-                request, _("The token %(prefix)s… is revoked.") % {"prefix": token.prefix}
-            )
-        return redirect("api_tokens")
-    return render(
-        request, "accounts/api_tokens.html", {"tokens": list(tokens_for_user(request.user))}
-    )

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.core.text import format_date, format_number
 from theodoi.plans.periods import CYCLES, Period, PeriodError, parse_period, periods_between
 from theodoi.plans.states import expected_progress
 
@@ -114,17 +115,6 @@ class IndicatorFacts:
 
 
 # --- Formatting -------------------------------------------------------------------------------
-
-
-def format_date(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def format_number(value: Decimal | float | int) -> str:
-    """Vietnamese style: "." groups thousands and "," marks decimals ("1.200", "2,5")."""
-    number = Decimal(str(value)).quantize(Decimal("0.01"))
-    text = f"{number:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def _with_unit(value: Decimal, unit: str) -> str:

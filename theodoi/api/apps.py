@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     name = "theodoi.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from theodoi.api import signals  # noqa: F401  (connects the token revocation)

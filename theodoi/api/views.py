@@ -25,6 +25,7 @@ from ninja.files import UploadedFile
 from ninja.parser import Parser
 
 from theodoi.accounts.otp import confirmed_device
+from theodoi.alerts.selectors import alerts_for_user
 from theodoi.api import schemas
 from theodoi.api.auth import (
     BearerToken,
@@ -397,9 +398,6 @@ def _alert(alert) -> dict[str, Any]:
 
 
 def _alerts_for(user: User, *, open_only: bool):
-    # Imported here: the alerts app is built alongside the API and must not be needed to load it.
-    from theodoi.alerts.selectors import alerts_for_user
-
     return alerts_for_user(user, open_only=open_only)
 
 

@@ -40,7 +40,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
-from django.utils.translation import gettext as _  # type: ignore[import-untyped]
+from django.utils.translation import gettext as _
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _  # type: ignore[import-untyped]
+from django.utils.translation import gettext as _
 
 from theodoi.assessment.framework import (
     CHOICE,

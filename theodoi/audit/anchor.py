@@ -7,11 +7,8 @@ still holds that record at that position and that nothing before it changed, whi
 writer who deletes the last records and moves the head cannot fake.
 """
 
-import json
 import re
-import tarfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from theodoi.audit.models import AuditEvent, AuditHead
 
@@ -67,23 +64,3 @@ def parse_anchor(text: str) -> Anchor:
     if not count and prefix:
         raise AnchorError(f"Mốc nhật ký «{text}»: nhật ký trống thì không có mã sau dấu hai chấm.")
     return Anchor(count, prefix)
-
-
-def anchor_from_backup(path: str | Path) -> str:
-    """The anchor stored in a backup's manifest (written by `theodoi backup`)."""
-    from theodoi.core.backup import MANIFEST
-
-    try:
-        with tarfile.open(path, "r:gz") as archive:
-            handle = archive.extractfile(MANIFEST)
-            manifest = json.loads(handle.read()) if handle else {}
-    except (tarfile.TarError, KeyError, EOFError, OSError, ValueError) as exc:
-        raise AnchorError(
-            f"Không đọc được bảng kê (manifest.json) của bản sao lưu {path}."
-        ) from exc
-    anchor = manifest.get("audit_anchor") if isinstance(manifest, dict) else None
-    if not isinstance(anchor, str):
-        raise AnchorError(
-            f"Bản sao lưu {path} không có mốc nhật ký (bản sao lưu của phiên bản cũ hơn)."
-        )
-    return anchor

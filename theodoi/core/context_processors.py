@@ -1,4 +1,4 @@
-from theodoi.core.access import Action, can, can_use_admin, offers_two_factor
+from theodoi.core.access import Action, can, can_use_admin
 from theodoi.core.clock import today
 
 
@@ -20,5 +20,4 @@ def theodoi(request):
             and can(user, Action.SEE_WARD_DASHBOARD, user.organization)
         ),
         "show_province": can(user, Action.SEE_PROVINCE, None),
-        "offers_two_factor": offers_two_factor(user),
     }

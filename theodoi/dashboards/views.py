@@ -12,18 +12,19 @@ from django.views.decorators.http import require_POST
 from theodoi.core.access import Action, can, can_edit_catalogue
 from theodoi.core.clock import today
 from theodoi.core.forms import first_error, whole_number
-from theodoi.core.templatetags.theodoi import STATE_COLOURS
-from theodoi.dashboards import measures, selectors, services
+from theodoi.dashboards import measures, services
 from theodoi.dashboards.forms import CatalogueEntryForm, CatalogueLinkForm
 from theodoi.dashboards.measures import IndicatorStatus
 from theodoi.dashboards.models import IndicatorCatalogue
+from theodoi.dashboards.selectors import charts, indicators, province, ward_board
 from theodoi.dashboards.templatetags.dashboards import STATUS_COLOURS
 from theodoi.plans import selectors as plan_selectors
 from theodoi.plans.models import Indicator
 from theodoi.plans.states import TaskState
+from theodoi.plans.templatetags.plans import STATE_COLOURS
 
 
-def _state_charts(board: selectors.WardDashboard) -> tuple[dict, dict]:
+def _state_charts(board: ward_board.WardDashboard) -> tuple[dict, dict]:
     states = list(TaskState)
     doughnut = {
         "kind": "doughnut",
@@ -42,7 +43,7 @@ def _state_charts(board: selectors.WardDashboard) -> tuple[dict, dict]:
 
 
 def _render_ward(request, ward):
-    board = selectors.ward_dashboard(request.user, ward, today=today())
+    board = ward_board.ward_dashboard(request.user, ward, today=today())
     doughnut, trend = _state_charts(board)
     return render(
         request,
@@ -66,12 +67,12 @@ def dashboard(request):
         user, Action.SEE_PROVINCE, None
     ):
         return redirect("province_dashboard")
-    return _render_ward(request, selectors.ward_dashboard_get(user))
+    return _render_ward(request, ward_board.ward_dashboard_get(user))
 
 
 @login_required
 def ward_dashboard(request, pk: int):
-    return _render_ward(request, selectors.ward_dashboard_get(request.user, pk))
+    return _render_ward(request, ward_board.ward_dashboard_get(request.user, pk))
 
 
 @login_required
@@ -79,7 +80,7 @@ def ward_tasks(request, pk: int):
     """The tasks of all the ward's plans in progress, filtered like a plan's task list: where the
     dashboard's numbers lead when the ward runs several plans."""
     day = today()
-    ward = selectors.ward_get_for_user(request.user, pk)
+    ward = ward_board.ward_get_for_user(request.user, pk)
     filters = {
         "unit": whole_number(request.GET.get("unit")),
         "state": request.GET.get("state", ""),
@@ -88,7 +89,7 @@ def ward_tasks(request, pk: int):
     }
     tasks = plan_selectors.for_task_list(
         plan_selectors.filter_tasks(
-            selectors.ward_tasks(request.user, ward, today=day), today=day, **filters
+            ward_board.ward_tasks(request.user, ward, today=day), today=day, **filters
         ).order_by("plan_id", "order", "id"),
         "plan",
         "section",
@@ -114,10 +115,10 @@ def ward_tasks(request, pk: int):
 
 @login_required
 def indicator_detail(request, pk: int):
-    indicator = selectors.indicator_get_for_user(request.user, pk)
+    indicator = charts.indicator_get_for_user(request.user, pk)
     day = today()
-    selectors.with_status([indicator], year=day.year)
-    projection = selectors.indicator_projection(indicator)
+    indicators.with_status([indicator], year=day.year)
+    projection = charts.indicator_projection(indicator)
     values = sorted(
         indicator.values.all(),
         key=lambda v: measures.period_end(v.period) or day,
@@ -132,7 +133,7 @@ def indicator_detail(request, pk: int):
         "milestones": list(indicator.milestones.all()),
         "projection": projection,
         "chart": {
-            **selectors.indicator_chart(indicator, projection),
+            **charts.indicator_chart(indicator, projection),
             "names": {
                 "roadmap": _("Roadmap"),
                 "actual": _("Actual values"),
@@ -142,7 +143,7 @@ def indicator_detail(request, pk: int):
         "link": link,
         "can_link": can_link,
         "catalogue": list(IndicatorCatalogue.objects.order_by("code")) if can_link else [],
-        "proposal": selectors.catalogue_proposal(indicator) if can_link and not link else None,
+        "proposal": province.catalogue_proposal(indicator) if can_link and not link else None,
     }
     return render(request, "dashboards/indicator.html", context)
 
@@ -150,7 +151,7 @@ def indicator_detail(request, pk: int):
 @login_required
 @require_POST
 def indicator_catalogue_link(request, pk: int):
-    indicator = selectors.indicator_get_for_user(request.user, pk)
+    indicator = charts.indicator_get_for_user(request.user, pk)
     form = CatalogueLinkForm(request.POST)
     entry_id = form.cleaned_data["catalogue"] if form.is_valid() else None
     entry = get_object_or_404(IndicatorCatalogue, pk=entry_id) if entry_id else None
@@ -170,7 +171,7 @@ def _require_province(user) -> None:
 @login_required
 def province_dashboard(request):
     _require_province(request.user)
-    rows = selectors.province_table(request.user, today=today())
+    rows = province.province_table(request.user, today=today())
     totals = {
         state.value: sum(dict(row.counts)[state.value] for row in rows) for state in TaskState
     }
@@ -181,7 +182,7 @@ def province_dashboard(request):
             "rows": rows,
             "totals": [(state.value, totals[state.value]) for state in TaskState],
             "grand_total": sum(totals.values()),
-            "entries": selectors.catalogue_entries(request.user),
+            "entries": province.catalogue_entries(request.user),
             "can_edit_catalogue": can_edit_catalogue(request.user),
             "comparators": Indicator.Comparator.choices,
         },
@@ -218,7 +219,7 @@ def catalogue_compare(request, pk: int):
     _require_province(request.user)
     entry = get_object_or_404(IndicatorCatalogue, pk=pk)
     day = today()
-    rows = selectors.catalogue_comparison(request.user, entry, today=day)
+    rows = province.catalogue_comparison(request.user, entry, today=day)
     shown = [row for row in rows if row.indicator and row.indicator.latest]
     chart = {
         "kind": "bars",

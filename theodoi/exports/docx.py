@@ -22,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from theodoi.alerts.rules import format_date
+from theodoi.core.text import format_date
 
 from .report import ReportContent, with_unit
 

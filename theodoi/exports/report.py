@@ -18,7 +18,8 @@ from decimal import Decimal
 
 from django.utils.translation import override
 
-from theodoi.alerts.rules import IndicatorFacts, format_date, format_number, indicator_off_track
+from theodoi.alerts.rules import IndicatorFacts, indicator_off_track
+from theodoi.core.text import fold, format_date, format_number
 from theodoi.plans.periods import CYCLES, Period, PeriodError, parse_period
 from theodoi.plans.states import TaskState
 
@@ -775,8 +776,6 @@ def assemble(data: ReportData) -> ReportContent:
 
 def slug(text: str) -> str:
     """An ASCII file-name part: "110/KH-UBND" → "110-kh-ubnd"."""
-    from theodoi.core.text import fold
-
     return re.sub(r"[^0-9a-z]+", "-", fold(text)).strip("-")
 
 

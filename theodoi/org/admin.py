@@ -1,11 +1,9 @@
 """Django admin for organisations, units and users, scoped like every other read: an admin of a
 ward manages that ward only; changes are written to the audit trail."""
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -173,7 +171,8 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
         (_("Place in theodoi"), {"fields": ("role", "organization", "unit")}),
     )
 
-    actions = ["deactivate", "password_reset_link"]
+    # accounts/admin.py adds the password reset link (accounts sits above org).
+    actions = ["deactivate"]
 
     # People are deactivated, never deleted: the audit trail and the records name them, and
     # deleting one would blank those names and break the audit chain (User.delete refuses too).
@@ -211,44 +210,6 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
             ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", count)
             % {"count": count},
             messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Create a password reset link"), permissions=["change"])
-    def password_reset_link(self, request, queryset):
-        """A one-time link for one person without e-mail, to hand over by phone or message."""
-        from theodoi.accounts import services as account_services
-
-        people = list(queryset[:2])
-        if len(people) != 1:
-            self.message_user(
-                request, _("Select exactly one user to create a link for."), messages.ERROR
-            )
-            return None
-        person = people[0]
-        try:
-            link = account_services.reset_link_issue(
-                actor=request.user, user=person, request=request
-            )
-        except PermissionDenied:
-            self.message_user(
-                request, _("You do not manage this person's account."), messages.ERROR
-            )
-            return None
-        except account_services.AccountError as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return None
-        hours = settings.PASSWORD_RESET_TIMEOUT // 3600
-        return TemplateResponse(
-            request,
-            "admin/org/user/password_reset_link.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": _("Password reset link"),
-                "person": person,
-                "link": link,
-                "hours": hours,
-            },
         )
 
     def get_readonly_fields(self, request, obj=None):

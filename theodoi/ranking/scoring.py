@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from django.utils.translation import gettext, ngettext  # type: ignore[import-untyped]
+from django.utils.translation import gettext, ngettext
 
 from theodoi.core.numbers import parse_typed_number
 

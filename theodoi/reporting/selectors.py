@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404
 
 from theodoi.core.access import Action, limited_to_own_unit, org_scope, require
 from theodoi.org.models import User
+from theodoi.plans.periods import period_of, periods_between
+from theodoi.plans.states import task_state
 from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
 
 
@@ -76,9 +78,6 @@ def period_states(task, *, today) -> list[dict]:
     """One official state per reporting period for a recurring task ("Thường xuyên",
     "Hàng quý", …): each period is done when its report says 100 % and an evidence file of
     that report is accepted; its due day is the period's report due day."""
-    from theodoi.plans.periods import period_of, periods_between
-    from theodoi.plans.states import task_state
-
     plan = task.plan
     if not task.recurrence:
         return []

@@ -5,6 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from theodoi.audit import anchor as anchors
+from theodoi.audit import backup as backups
 from theodoi.audit.verify import verify_chain
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, anchor, anchor_from_backup, show_anchor, **options):
         try:
             if anchor_from_backup:
-                anchor = anchors.anchor_from_backup(anchor_from_backup)
+                anchor = backups.anchor_from_backup(anchor_from_backup)
             parsed = anchors.parse_anchor(anchor) if anchor is not None else None
         except anchors.AnchorError as exc:
             raise CommandError(str(exc)) from exc

@@ -1,9 +1,11 @@
-"""Template filters for states, roles and deadlines, so templates show words, not codes."""
+"""Template filters for task states, deadlines and periods, so templates show words, not codes
+(`{% load plans %}`)."""
 
 from django import template
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.plans.deadline import DeadlineKind, Recurrence
+from theodoi.plans.periods import label_of
 from theodoi.plans.states import TaskState
 
 register = template.Library()
@@ -75,6 +77,4 @@ def state_choices():
 @register.filter
 def period_label(value: str) -> str:
     """ "2026-Q4" → "Quý IV/2026"."""
-    from theodoi.plans.periods import label_of
-
     return label_of(str(value))

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from theodoi.core.backup import BackupError, restore
+from theodoi.audit.backup import BackupError, restore
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from theodoi.core.backup import BackupError, backup
+from theodoi.audit.backup import BackupError, backup
 
 
 class Command(BaseCommand):

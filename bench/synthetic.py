@@ -58,7 +58,8 @@ from theodoi.plans.services import _deadline_fields
 from theodoi.reporting.models import Directive, Evidence, EvidenceReview, ProgressReport
 from theodoi.reporting.services import _store
 
-SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
+# The demo's seed plans, installed with the package (theodoi/demo/seeds/).
+SEEDS_DIR = Path(data.__file__).resolve().parent / "seeds"
 
 # Short, ASCII names of the standard units (data.UNITS, same order) for predictable usernames:
 # w001_canbo_vhxh is an officer of Phòng Văn hóa - Xã hội of ward 1, w001_truong_vhxh its head.

@@ -29,7 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from theodoi.audit.anchor import anchor_of_dump
+from theodoi.audit.anchor import AnchorError, anchor_of_dump
 from theodoi.audit.services import seal_legacy_chain
 from theodoi.core import storage
 from theodoi.core.db import read_transaction
@@ -267,3 +267,21 @@ def restore(path: str | Path, database: str = DEFAULT_DB_ALIAS) -> Summary:
             seal_legacy_chain(using=database)
 
     return Summary(objects=manifest.get("objects", 0), files=len(files))
+
+
+def anchor_from_backup(path: str | Path) -> str:
+    """The anchor stored in a backup's manifest (written by `theodoi backup`)."""
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            handle = archive.extractfile(MANIFEST)
+            manifest = json.loads(handle.read()) if handle else {}
+    except (tarfile.TarError, KeyError, EOFError, OSError, ValueError) as exc:
+        raise AnchorError(
+            f"Không đọc được bảng kê (manifest.json) của bản sao lưu {path}."
+        ) from exc
+    anchor = manifest.get("audit_anchor") if isinstance(manifest, dict) else None
+    if not isinstance(anchor, str):
+        raise AnchorError(
+            f"Bản sao lưu {path} không có mốc nhật ký (bản sao lưu của phiên bản cũ hơn)."
+        )
+    return anchor
