@@ -13,6 +13,8 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from theodoi.audit.models import AuditEvent, AuditHead
 
 SHOWN_DIGITS = 32
@@ -56,16 +58,28 @@ def parse_anchor(text: str) -> Anchor:
     match = _PATTERN.fullmatch(text.strip().lower())
     if match is None:
         raise AnchorError(
-            f"Mốc nhật ký «{text}» không đúng dạng SỐ:MÃ (ví dụ 1234:9f86d081884c7d659a2feaa0c55ad015)."
+            gettext(
+                "The audit anchor «%(text)s» is not written NUMBER:CODE (for example "
+                "1234:9f86d081884c7d659a2feaa0c55ad015)."
+            )
+            % {"text": text}
         )
     count, prefix = int(match[1]), match[2]
     if count and not SHOWN_DIGITS <= len(prefix) <= 64:
         raise AnchorError(
-            f"Mốc nhật ký «{text}» phải có từ {SHOWN_DIGITS} đến 64 chữ số thập lục phân sau dấu hai "
-            "chấm; hãy chép đủ mốc in trên báo cáo hoặc trong bản sao lưu."
+            gettext(
+                "The audit anchor «%(text)s» must have %(digits)s to 64 hexadecimal digits after "
+                "the colon; copy the whole anchor printed on the report or kept in the backup."
+            )
+            % {"text": text, "digits": SHOWN_DIGITS}
         )
     if not count and prefix:
-        raise AnchorError(f"Mốc nhật ký «{text}»: nhật ký trống thì không có mã sau dấu hai chấm.")
+        raise AnchorError(
+            gettext(
+                "The audit anchor «%(text)s»: an empty audit trail has no code after the colon."
+            )
+            % {"text": text}
+        )
     return Anchor(count, prefix)
 
 
@@ -79,11 +93,13 @@ def anchor_from_backup(path: str | Path) -> str:
             manifest = json.loads(handle.read()) if handle else {}
     except (tarfile.TarError, KeyError, EOFError, OSError, ValueError) as exc:
         raise AnchorError(
-            f"Không đọc được bảng kê (manifest.json) của bản sao lưu {path}."
+            gettext("The list of contents (manifest.json) of the backup %(path)s cannot be read.")
+            % {"path": path}
         ) from exc
     anchor = manifest.get("audit_anchor") if isinstance(manifest, dict) else None
     if not isinstance(anchor, str):
         raise AnchorError(
-            f"Bản sao lưu {path} không có mốc nhật ký (bản sao lưu của phiên bản cũ hơn)."
+            gettext("The backup %(path)s has no audit anchor (a backup of an older version).")
+            % {"path": path}
         )
     return anchor
