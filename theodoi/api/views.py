@@ -2,8 +2,8 @@
 
 Reads go through the selectors, which scope everything to the person asking; writes go through
 the services, which check the person's right. This module checks no role itself: it turns what
-those layers raise into JSON errors whose ``detail`` is in the request's language (Vietnamese
-unless the client asks for English with Accept-Language).
+those layers raise into JSON errors whose ``detail`` is in the interface language (Vietnamese
+unless the client chose another with the language cookie, as on the pages).
 """
 
 import datetime
