@@ -16,6 +16,10 @@ with one row per group, criterion, sub-criterion and choice::
 Reading only turns cells into the documented mapping; ``framework.parse`` checks it, so every
 rule and message lives in one place. Its messages are then given the row they come from and
 the column names a person sees instead of the YAML keys.
+
+The workbook's own words (sheet names, column titles, levels, rule labels, the help sheet) are
+Vietnamese whatever the language of the page: the file goes to and comes back from the ward's
+offices, and the reader recognises it by those words. The messages about it are translated.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from decimal import Decimal
 from typing import Any
 
 import openpyxl
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -47,20 +53,25 @@ from theodoi.assessment.framework import (
     Framework,
     FrameworkError,
     Rule,
+    _quoted,
     parse,
 )
 from theodoi.core.spreadsheet import put
 
+# Vietnamese on purpose: the words of the workbook (see the module's docstring), here and in the
+# next paragraphs of constants.
 SHEET = "Bộ tiêu chí"
 HELP_SHEET = "Cách ghi"
 
+# Vietnamese on purpose: the levels of the workbook's rows.
 GROUP = "Nhóm"
 CRITERION = "Tiêu chí"
 SUB_CRITERION = "Tiêu chí thành phần"
 OPTION = "Phương án"
 LEVELS = (GROUP, CRITERION, SUB_CRITERION, OPTION)
 
-# (mapping key, label in column A): the identity rows above the table.
+# (mapping key, label in column A): the identity rows above the table. Vietnamese on purpose:
+# the labels are the workbook's words.
 IDENTITY: tuple[tuple[str, str], ...] = (
     ("code", "Mã bộ tiêu chí"),
     ("name", "Tên bộ tiêu chí"),
@@ -70,6 +81,7 @@ IDENTITY: tuple[tuple[str, str], ...] = (
     ("max_points", "Tổng điểm tối đa"),
 )
 
+# Vietnamese on purpose: the titles of the workbook's columns.
 LEVEL_COL = "Cấp"
 CODE_COL = "Mã"
 NAME_COL = "Tên"
@@ -99,8 +111,10 @@ ALIASES = {"quy tắc": RULE_COL, "không áp dụng": NA_COL, "nguồn": SOURCE
 # A workbook of a framework has tens of rows; this bounds the work an odd file can cause.
 MAX_ROWS = 5000
 
+# Vietnamese on purpose: the words people write in the workbook.
 _YES_WORDS = {"có", "yes", "đạt"}
 _NO_WORDS = {"không", "no", "không đạt"}
+YES_WORD, NO_WORD = "Có", "Không"
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -213,6 +227,7 @@ def _write_row(sheet: Any, row: int, values: list[Any]) -> None:
     sheet.cell(row=row, column=2).number_format = "@"
 
 
+# Vietnamese on purpose: "Có: 2" is how the workbook writes a yes/no criterion's points.
 def _points_text(rule: Rule, max_points: Decimal) -> str | None:
     if rule.type in (PERCENT, COUNT):
         unit = "%" if rule.type == PERCENT else ""
@@ -238,6 +253,7 @@ def _cell_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+# Vietnamese on purpose: the help sheet travels with the workbook and explains its words.
 def _help_sheet(sheet: Any) -> None:
     lines = [
         "Cách ghi bộ tiêu chí trong tệp này (xem thêm docs/assessment.md)",
@@ -281,7 +297,7 @@ def framework_from_xlsx(data: bytes) -> Framework:
     except FrameworkError as exc:
         # A row the reader already complained about (a band it could not read) would only be
         # reported again, less clearly, by parse().
-        told = {int(m.group(1)) for p in reader.problems if (m := re.match(r"Dòng (\d+):", p))}
+        told = reader.told
         located = [reader.locate(p) for p in exc.problems]
         more = [text for row, text in located if row is None or row not in told]
         raise FrameworkError(reader.problems + more) from exc
@@ -293,8 +309,11 @@ def framework_from_xlsx(data: bytes) -> Framework:
 def _rows(data: bytes) -> list[tuple[int, tuple[Any, ...]]]:
     unreadable = FrameworkError(
         [
-            "Không đọc được tệp Excel: tệp bị hỏng hoặc không phải định dạng .xlsx. Hãy mở tệp "
-            "bằng Excel, chọn «Lưu thành» kiểu «Sổ làm việc Excel (.xlsx)» rồi nhập lại."
+            _(
+                "The Excel file cannot be read: it is damaged or not in the .xlsx format. Open "
+                "it in Excel, choose “Save As” with the type “Excel Workbook (.xlsx)”, then "
+                "import it again."
+            )
         ]
     )
     if not isinstance(data, bytes | bytearray) or not zipfile.is_zipfile(io.BytesIO(data)):
@@ -314,8 +333,12 @@ def _rows(data: bytes) -> list[tuple[int, tuple[Any, ...]]]:
             if number > MAX_ROWS:
                 raise FrameworkError(
                     [
-                        f"Trang «{sheet.title}» có hơn {MAX_ROWS} dòng; một bộ tiêu chí chỉ cần "
-                        "vài chục dòng. Hãy xóa các dòng thừa ở cuối trang rồi nhập lại."
+                        _(
+                            "The sheet “%(sheet)s” has more than %(max)s rows; a framework needs "
+                            "only a few dozen. Delete the extra rows at the end of the sheet, "
+                            "then import it again."
+                        )
+                        % {"sheet": sheet.title, "max": MAX_ROWS}
                     ]
                 )
             rows.append((number, tuple(values)))
@@ -350,30 +373,42 @@ _SOURCE_KEYS = {_key(text): code for code, text in SOURCES.items()} | {c: c for 
 _IDENTITY_KEYS = {_key(label): key for key, label in IDENTITY}
 _COLUMN_KEYS = {_key(title): title for title, _width in COLUMNS} | ALIASES
 
-# What parse() calls a value, and what the person sees in the workbook instead.
-_WORDS_IN_TABLE = {
-    "«code»": f"«{CODE_COL}»",
-    "«name»": f"«{NAME_COL}»",
-    "«label»": f"«{NAME_COL}»",
-    "«max_points»": f"«{MAX_COL}»",
-    "«rule»": f"«{RULE_COL}»",
-    "«points»": f"«{POINTS_COL}»",
-    "«yes_points»": "«Có: …» ở cột Mức điểm",
-    "«no_points»": "«Không: …» ở cột Mức điểm",
-    "«min»": "mức bắt đầu (số sau dấu ≥)",
-    "danh sách «bands» (mỗi mức có min và points)": (
-        f"cột «{POINTS_COL}», mỗi mức một dòng dạng «≥ 30: 1»"
-    ),
-    "trong «choices»": f"(mỗi phương án một dòng «{OPTION}» ngay bên dưới tiêu chí)",
-    "«criteria»": f"các dòng «{CRITERION}» bên dưới",
-    ", ".join(RULE_TYPES): ", ".join(RULE_LABELS.values()),
-}
-_WORDS_ON_TOP = {
-    f"(«{key}»)": f"(ô «{label}» ở đầu trang)" for key, label in IDENTITY if key != "max_points"
-} | {
-    "(«groups»)": f"(dòng «{GROUP}»)",
-    "Tổng điểm tối đa ghi": f"Ô «{IDENTITY[-1][1]}» ghi",
-}
+
+def _words_in_table() -> dict[str, str]:
+    """What parse() calls a value, and what the person sees in the workbook instead, in the
+    language of the messages (so built on each call, never at import)."""
+    return {
+        _quoted("code"): _quoted(CODE_COL),
+        _quoted("name"): _quoted(NAME_COL),
+        _quoted("label"): _quoted(NAME_COL),
+        _quoted("max_points"): _quoted(MAX_COL),
+        _quoted("rule"): _quoted(RULE_COL),
+        _quoted("points"): _quoted(POINTS_COL),
+        _quoted("yes_points"): _("“%(word)s: …” in the %(column)s column")
+        % {"word": YES_WORD, "column": POINTS_COL},
+        _quoted("no_points"): _("“%(word)s: …” in the %(column)s column")
+        % {"word": NO_WORD, "column": POINTS_COL},
+        _quoted("min"): _("the band's start (the number after ≥)"),
+        _("a “bands” list (each band with min and points)"): _(
+            "the “%(column)s” column, one band a line such as “≥ 30: 1”"
+        )
+        % {"column": POINTS_COL},
+        _("in “choices”"): _("(one “%(level)s” row per choice just below the criterion)")
+        % {"level": OPTION},
+        _quoted("criteria"): _("the “%(level)s” rows below") % {"level": CRITERION},
+        ", ".join(RULE_TYPES): ", ".join(RULE_LABELS.values()),
+    }
+
+
+def _words_on_top() -> dict[str, str]:
+    words = {
+        f"({_quoted(key)})": _("(the “%(label)s” cell at the top of the sheet)") % {"label": label}
+        for key, label in IDENTITY
+        if key != "max_points"
+    }
+    words[f"({_quoted('groups')})"] = _("(a “%(level)s” row)") % {"level": GROUP}
+    words[_("The total maximum says")] = _("The “%(label)s” cell says") % {"label": IDENTITY[-1][1]}
+    return words
 
 
 @dataclass
@@ -385,6 +420,12 @@ class _Reader:
     # phương án 1"), and the row it came from.
     places: dict[str, int] = field(default_factory=dict)
     columns: dict[str, int] = field(default_factory=dict)
+    # The rows a problem of the reader's own names.
+    told: set[int] = field(default_factory=set)
+
+    def _tell(self, number: int, problem: str) -> None:
+        self.problems.append(_("Row %(row)s: %(problem)s") % {"row": number, "problem": problem})
+        self.told.add(number)
 
     def read(self, rows: list[tuple[int, tuple[Any, ...]]]) -> None:
         header_at = None
@@ -403,9 +444,12 @@ class _Reader:
             self._row(number, values)
         if header_at is None:
             self.problems.append(
-                f"Không tìm thấy dòng tiêu đề của bảng (dòng có các cột «{LEVEL_COL}», "
-                f"«{CODE_COL}», «{NAME_COL}», …). Hãy giữ nguyên dòng tiêu đề như trong tệp "
-                "xuất ra từ theodoi."
+                _(
+                    "The table's header row was not found (the row with the columns "
+                    "“%(level)s”, “%(code)s”, “%(name)s”, …). Keep the header row as it is in "
+                    "the file exported from theodoi."
+                )
+                % {"level": LEVEL_COL, "code": CODE_COL, "name": NAME_COL}
             )
 
     def mapping(self) -> dict[str, Any]:
@@ -419,12 +463,13 @@ class _Reader:
         for place in self.places:
             if problem.startswith((f"{place}:", f"{place},")) and len(place) > len(best):
                 best = place
-        words = _WORDS_IN_TABLE if best else _WORDS_ON_TOP
+        words = _words_in_table() if best else _words_on_top()
         for old, new in words.items():
             problem = problem.replace(old, new)
         if not best:
             return None, problem
-        return self.places[best], f"Dòng {self.places[best]} — {problem}"
+        row = self.places[best]
+        return row, _("Row %(row)s — %(problem)s") % {"row": row, "problem": problem}
 
     # -- the table
 
@@ -439,10 +484,16 @@ class _Reader:
                 self.columns[title] = index
         missing = [title for title in REQUIRED if title not in self.columns]
         if missing:
-            names = ", ".join(f"«{title}»" for title in missing)
+            names = ", ".join(_quoted(title) for title in missing)
             self.problems.append(
-                f"Dòng {number} (tiêu đề bảng): thiếu cột {names}. Hãy thêm lại cột với đúng tên "
-                "đó như trong tệp xuất ra từ theodoi."
+                ngettext(
+                    "Row %(row)s (table header): the column %(names)s is missing. Add it back "
+                    "with exactly that name, as in the file exported from theodoi.",
+                    "Row %(row)s (table header): the columns %(names)s are missing. Add them "
+                    "back with exactly those names, as in the file exported from theodoi.",
+                    len(missing),
+                )
+                % {"row": number, "names": names}
             )
 
     def _get(self, values: tuple[Any, ...], title: str) -> Any:
@@ -459,16 +510,21 @@ class _Reader:
         level = _LEVEL_KEYS.get(_key(level_text))
         if level is None:
             shown = _cell_text(level_text)
-            self.problems.append(
-                f"Dòng {number}: cột «{LEVEL_COL}» ghi «{shown}»; hãy ghi một trong: "
-                f"{', '.join(LEVELS)}."
+            self._tell(
+                number,
+                _("the “%(column)s” column says “%(value)s”; write one of: %(levels)s.")
+                % {"column": LEVEL_COL, "value": shown, "levels": ", ".join(LEVELS)},
             )
             return
         code = self._get(values, CODE_COL)
         if isinstance(code, dt.datetime | dt.date | dt.time):
-            self.problems.append(
-                f"Dòng {number}: Excel đã đổi mã thành ngày tháng ({code}). Hãy định dạng cột "
-                f"«{CODE_COL}» là Văn bản (Text) rồi gõ lại mã, ví dụ 1.1."
+            self._tell(
+                number,
+                _(
+                    "Excel turned the code into a date (%(value)s). Format the “%(column)s” "
+                    "column as Text, then type the code again, for example 1.1."
+                )
+                % {"value": code, "column": CODE_COL},
             )
             code = ""
         code = _cell_text(code)
@@ -486,9 +542,20 @@ class _Reader:
             if _cell_text(self._get(values, title))
         ]
         if extra:
-            self.problems.append(
-                f"Dòng {number}: dòng «{GROUP}» chỉ ghi Mã, Tên và Điểm tối đa; các cột "
-                f"{', '.join(f'«{t}»' for t in extra)} thuộc về các dòng «{CRITERION}»."
+            self._tell(
+                number,
+                _(
+                    "a “%(group)s” row holds only %(code)s, %(name)s and %(max)s; the columns "
+                    "%(columns)s belong to the “%(criterion)s” rows."
+                )
+                % {
+                    "group": GROUP,
+                    "code": CODE_COL,
+                    "name": NAME_COL,
+                    "max": MAX_COL,
+                    "columns": ", ".join(_quoted(t) for t in extra),
+                    "criterion": CRITERION,
+                },
             )
         group: dict[str, Any] = {
             "code": code,
@@ -499,34 +566,47 @@ class _Reader:
         if maximum not in (None, ""):
             group["max_points"] = maximum
         self.groups.append(group)
-        self._place(f"Nhóm {code}" if code else f"Nhóm {len(self.groups)}", number)
+        self._place(_("Group %(code)s") % {"code": code or len(self.groups)}, number)
 
     def _criterion(self, number: int, values: tuple[Any, ...], code: str, level: str) -> None:
         if not self.groups:
-            self.problems.append(
-                f"Dòng {number}: tiêu chí nằm trước mọi nhóm; hãy thêm một dòng «{GROUP}» "
-                "phía trên nó."
+            self._tell(
+                number,
+                _("the criterion comes before any group; add a “%(group)s” row above it.")
+                % {"group": GROUP},
             )
             return
         group = self.groups[-1]
         siblings: list[dict[str, Any]]
         if level == SUB_CRITERION:
             if not group["criteria"]:
-                self.problems.append(
-                    f"Dòng {number}: tiêu chí thành phần phải nằm ngay dưới một dòng "
-                    f"«{CRITERION}» của cùng nhóm."
+                self._tell(
+                    number,
+                    _(
+                        "a sub-criterion must come right below a “%(criterion)s” row of the "
+                        "same group."
+                    )
+                    % {"criterion": CRITERION},
                 )
                 return
             parent = group["criteria"][-1]
             siblings = parent.setdefault("criteria", [])
             outer = parent["_where"]
             where = (
-                f"Tiêu chí {code}" if code else f"{outer}, tiêu chí thành phần {len(siblings) + 1}"
+                _("Criterion %(code)s") % {"code": code}
+                if code
+                else _("%(where)s, sub-criterion %(index)s")
+                % {"where": outer, "index": len(siblings) + 1}
             )
         else:
             siblings = group["criteria"]
-            outer = f"Nhóm {group['code']}" if group["code"] else f"Nhóm {len(self.groups)}"
-            where = f"Tiêu chí {code}" if code else f"{outer}, tiêu chí {len(siblings) + 1}"
+            outer = _("Group %(code)s") % {"code": group["code"] or len(self.groups)}
+            where = (
+                _("Criterion %(code)s") % {"code": code}
+                if code
+                else _("%(where)s, criterion %(index)s")
+                % {"where": outer, "index": len(siblings) + 1}
+            )
         item: dict[str, Any] = {"code": code, "name": self._get(values, NAME_COL), "_where": where}
         maximum = self._get(values, MAX_COL)
         if maximum not in (None, ""):
@@ -545,9 +625,13 @@ class _Reader:
             if kind is not None:
                 self._rule_points(number, item["rule"], points_text)
         elif points_text:
-            self.problems.append(
-                f"Dòng {number}: ô «{POINTS_COL}» có nội dung nhưng chưa ghi «{RULE_COL}»; "
-                "tiêu chí có tiêu chí thành phần thì để trống cả hai ô."
+            self._tell(
+                number,
+                _(
+                    "the “%(points)s” cell is filled in but “%(rule)s” is not; leave both cells "
+                    "empty for a criterion with sub-criteria."
+                )
+                % {"points": POINTS_COL, "rule": RULE_COL},
             )
         siblings.append(item)
         self._place(where, number)
@@ -564,30 +648,46 @@ class _Reader:
                 elif _key(word) in _NO_WORDS and _colon:
                     rule["no_points"] = value.strip()
                 else:
-                    self.problems.append(
-                        f"Dòng {number}: quy tắc «{RULE_LABELS[YES_NO]}» chỉ ghi «Có: điểm» "
-                        f"và/hoặc «Không: điểm» ở cột «{POINTS_COL}», không phải «{item}»."
+                    self._tell(
+                        number,
+                        _(
+                            "the rule “%(rule)s” takes only “Có: points” and/or “Không: points” "
+                            "in the “%(column)s” column, not “%(value)s”."
+                        )
+                        % {"rule": RULE_LABELS[YES_NO], "column": POINTS_COL, "value": item},
                     )
         elif kind == CHOICE:
             rule["choices"] = []
             if text:
-                self.problems.append(
-                    f"Dòng {number}: quy tắc «{RULE_LABELS[CHOICE]}» ghi các phương án ở các "
-                    f"dòng «{OPTION}» ngay bên dưới, không ở cột «{POINTS_COL}»; hãy để trống ô "
-                    "này."
+                self._tell(
+                    number,
+                    _(
+                        "the rule “%(rule)s” takes its choices in the “%(option)s” rows right "
+                        "below, not in the “%(column)s” column; leave this cell empty."
+                    )
+                    % {"rule": RULE_LABELS[CHOICE], "option": OPTION, "column": POINTS_COL},
                 )
         elif kind == MANUAL and text:
-            self.problems.append(
-                f"Dòng {number}: quy tắc «{RULE_LABELS[MANUAL]}» không có mức điểm; người chấm "
-                f"nhập điểm từ 0 đến điểm tối đa. Hãy để trống ô «{POINTS_COL}»."
+            self._tell(
+                number,
+                _(
+                    "the rule “%(rule)s” has no bands; the assessor enters points from 0 to the "
+                    "maximum. Leave the “%(column)s” cell empty."
+                )
+                % {"rule": RULE_LABELS[MANUAL], "column": POINTS_COL},
             )
 
     def _band(self, number: int, text: str) -> dict[str, str] | None:
+        # Vietnamese on purpose: "từ 30: 1" ("from 30") is how people write a band.
         match = re.fullmatch(r"(?:≥|>=|=>|>|từ)?\s*([^:]*?)\s*:\s*(.*)", text, re.IGNORECASE)
         if match is None or not match.group(1) or not match.group(2):
-            self.problems.append(
-                f"Dòng {number}: không hiểu mức «{text}» ở cột «{POINTS_COL}»; ghi mỗi mức "
-                "một dòng dạng «≥ 30: 1» (từ 30 trở lên được 1 điểm)."
+            self._tell(
+                number,
+                _(
+                    "the band “%(value)s” in the “%(column)s” column cannot be understood; "
+                    "write one band a line such as “≥ 30: 1” (30 or more gets 1 point)."
+                )
+                % {"value": text, "column": POINTS_COL},
             )
             return None
         return {"min": match.group(1), "points": match.group(2)}
@@ -596,9 +696,10 @@ class _Reader:
         owner = self._last_criterion()
         rule = owner.get("rule") if owner else None
         if rule is None or rule.get("type") != CHOICE:
-            self.problems.append(
-                f"Dòng {number}: dòng «{OPTION}» phải nằm ngay dưới một tiêu chí có quy tắc "
-                f"«{RULE_LABELS[CHOICE]}»."
+            self._tell(
+                number,
+                _("a “%(option)s” row must come right below a criterion with the rule “%(rule)s”.")
+                % {"option": OPTION, "rule": RULE_LABELS[CHOICE]},
             )
             return
         assert owner is not None
@@ -609,7 +710,8 @@ class _Reader:
                 "points": self._get(values, POINTS_COL),
             }
         )
-        self._place(f"{owner['_where']}, phương án {len(rule['choices'])}", number)
+        where = _("%(where)s, choice %(index)s")
+        self._place(where % {"where": owner["_where"], "index": len(rule["choices"])}, number)
 
     def _last_criterion(self) -> dict[str, Any] | None:
         if not self.groups or not self.groups[-1]["criteria"]:

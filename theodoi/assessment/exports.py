@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -16,10 +18,10 @@ from theodoi.assessment.selectors import Results, UnitResult
 from theodoi.core.spreadsheet import put_row
 
 _STATUS = {
-    "draft": "Đang điền",
-    "submitted": "Đã gửi, chờ duyệt",
-    "returned": "Trả lại bổ sung",
-    "accepted": "Đã duyệt",
+    "draft": gettext_lazy("Being filled in"),
+    "submitted": gettext_lazy("Submitted, awaiting review"),
+    "returned": gettext_lazy("Returned for completion"),
+    "accepted": gettext_lazy("Accepted by the office"),
 }
 
 
@@ -50,24 +52,42 @@ def results_docx(results: Results) -> bytes:
     style.font.size = Pt(13)
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(f"BÁO CÁO KẾT QUẢ {campaign.name.upper()}")
+    run = title.add_run(_("REPORT ON THE RESULTS OF %(name)s") % {"name": campaign.name.upper()})
     run.bold = True
     intro = document.add_paragraph()
     intro.add_run(
-        f"{campaign.organization.name}. Bộ tiêu chí: {definition.name} (năm {definition.year}, "
-        f"phiên bản {definition.version}; tối đa {_number(definition.max_points)} điểm). "
-        "Điểm tính theo quy tắc của bộ tiêu chí từ câu trả lời của đơn vị (và điều chỉnh của "
-        "Văn phòng, nếu có); tiêu chí không áp dụng với đơn vị được trừ khỏi điểm tối đa của đơn "
-        "vị. Chỉ xếp hạng các phiếu đã được Văn phòng duyệt."
+        _(
+            "%(ward)s. Framework: %(framework)s (year %(year)s, version %(version)s; at most "
+            "%(max)s points). Points are computed by the framework's rules from the unit's "
+            "answers (and the office's adjustments, if any); criteria that do not apply to a "
+            "unit are taken out of that unit's maximum. Only forms accepted by the office are "
+            "ranked."
+        )
+        % {
+            "ward": campaign.organization.name,
+            "framework": definition.name,
+            "year": definition.year,
+            "version": definition.version,
+            "max": _number(definition.max_points),
+        }
     )
     accepted = [u for u in results.units if u.rank]
     document.add_paragraph(
-        f"Số đơn vị tham gia: {len(results.units)}; đã được duyệt: {len(accepted)}."
+        _("Units taking part: %(count)s; accepted: %(accepted)s.")
+        % {"count": len(results.units), "accepted": len(accepted)}
     )
 
-    document.add_heading("1. Điểm và xếp hạng", level=2)
+    document.add_heading(_("1. Points and ranking"), level=2)
     groups = definition.groups
-    header = ["Hạng", "Đơn vị", "Điểm", "Tối đa", "Tỷ lệ %", "So năm trước", "Trạng thái"]
+    header = [
+        _("Rank"),
+        _("Unit"),
+        _("Points"),
+        _("Max"),
+        _("% of maximum"),
+        _("Change on last year"),
+        _("Status"),
+    ]
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
@@ -82,15 +102,15 @@ def results_docx(results: Results) -> bytes:
             _number(unit.result.max_points),
             _number(unit.result.percent, "0.1"),
             _change(unit),
-            _STATUS.get(unit.submission.status, unit.submission.status),
+            str(_STATUS.get(unit.submission.status, unit.submission.status)),
         ]
         for cell, text in zip(cells, values, strict=True):
             cell.text = text
 
-    document.add_heading("2. Điểm theo nhóm tiêu chí (tỷ lệ % so với tối đa)", level=2)
+    document.add_heading(_("2. Points by group of criteria (percent of the maximum)"), level=2)
     table = document.add_table(rows=1, cols=len(groups) + 1)
     table.style = "Table Grid"
-    table.rows[0].cells[0].text = "Đơn vị"
+    table.rows[0].cells[0].text = _("Unit")
     for cell, group in zip(table.rows[0].cells[1:], groups, strict=True):
         cell.text = f"{group.code}. {group.name}"
     for unit in results.units:
@@ -99,19 +119,29 @@ def results_docx(results: Results) -> bytes:
         for cell, score in zip(cells[1:], unit.result.groups, strict=True):
             cell.text = _number(score.percent, "0.1")
 
-    document.add_heading("3. Các tiêu chí yếu nhất", level=2)
+    document.add_heading(_("3. The weakest criteria"), level=2)
     if not results.weakest:
-        document.add_paragraph("Chưa có đơn vị nào gửi câu trả lời.")
+        document.add_paragraph(_("No unit has sent its answers yet."))
     for row in results.weakest:
-        weak = ", ".join(u.submission.unit.name for u in row.units_weak) or "không có"
+        weak = ", ".join(u.submission.unit.name for u in row.units_weak) or _("none")
         document.add_paragraph(
-            f"Tiêu chí {row.code} «{row.name}»: trung bình đạt {_number(row.average_percent, '0.1')}% "
-            f"điểm tối đa; đơn vị dưới ngưỡng {campaign.weak_percent}%: {weak}.",
+            _(
+                "Criterion %(code)s “%(name)s”: %(average)s%% of the maximum on average; units "
+                "below the %(threshold)s%% threshold: %(units)s."
+            )
+            % {
+                "code": row.code,
+                "name": row.name,
+                "average": _number(row.average_percent, "0.1"),
+                "threshold": campaign.weak_percent,
+                "units": weak,
+            },
             style="List Bullet",
         )
     if results.previous is not None:
         document.add_paragraph(
-            f"So sánh với năm trước theo {results.previous.name} (cùng bộ tiêu chí {definition.code})."
+            _("Compared with the previous year by %(previous)s (same framework %(code)s).")
+            % {"previous": results.previous.name, "code": definition.code}
         )
     buffer = io.BytesIO()
     document.save(buffer)
@@ -128,17 +158,22 @@ def results_xlsx(results: Results) -> bytes:
     definition = campaign.framework.parsed
     book = Workbook()
     summary = book.active
-    summary.title = "Tổng hợp"
-    header = ["Hạng", "Đơn vị", "Trạng thái"]
+    summary.title = _("Summary")
+    header = [_("Rank"), _("Unit"), _("Status")]
     for group in definition.groups:
-        header += [f"{group.code}. {group.name}", f"Tối đa {group.code}"]
-    header += ["Tổng điểm", "Tối đa", "Tỷ lệ %", "Năm trước %"]
+        header += [f"{group.code}. {group.name}", _("Max %(group)s") % {"group": group.code}]
+    header += [
+        _("Total points"),
+        _("Max"),
+        _("% of maximum"),
+        _("Previous year %"),
+    ]
     put_row(summary, 1, header)
     for number, unit in enumerate(results.units, start=2):
         row: list[object] = [
             unit.rank,
             unit.submission.unit.name,
-            _STATUS.get(unit.submission.status),
+            str(_STATUS.get(unit.submission.status, unit.submission.status)),
         ]
         for score in unit.result.groups:
             row += [float(score.points), float(score.max_points)]
@@ -151,18 +186,27 @@ def results_xlsx(results: Results) -> bytes:
         ]
         put_row(summary, number, row)
 
-    detail = book.create_sheet("Chi tiết")
+    detail = book.create_sheet(_("Details"))
     put_row(
         detail,
         1,
-        ["Đơn vị", "Nhóm", "Mã", "Tiêu chí", "Câu trả lời", "Trạng thái", "Điểm", "Tối đa"],
+        [
+            _("Unit"),
+            _("Group"),
+            _("Code"),
+            _("Criterion"),
+            _("Answer given"),
+            _("Status"),
+            _("Points"),
+            _("Max"),
+        ],
     )
     names = {c.code: c.name for _g, c, _p in definition.criteria()}
     status = {
-        "scored": "Đã chấm",
-        "not_applicable": "Không áp dụng",
-        "unanswered": "Chưa trả lời",
-        "invalid": "Trả lời không hợp lệ",
+        "scored": _("Scored"),
+        "not_applicable": _("Not applicable"),
+        "unanswered": _("Unanswered"),
+        "invalid": _("Invalid answer"),
     }
     number = 1
     for unit in results.units:

@@ -40,6 +40,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _  # type: ignore[import-untyped]
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -51,6 +52,8 @@ COUNT = "count"
 CHOICE = "choice"
 MANUAL = "manual"
 RULE_TYPES = (YES_NO, PERCENT, COUNT, CHOICE, MANUAL)
+# Vietnamese on purpose: the words of the framework workbook (excel.py), which its reader matches
+# when a person sends the file back, whatever the language of the page it came from.
 RULE_LABELS = {
     YES_NO: "Có/Không",
     PERCENT: "Tỷ lệ % theo mức",
@@ -61,6 +64,7 @@ RULE_LABELS = {
 
 # Criteria the toolkit can answer from the tracking data itself; the values are computed by
 # ``theodoi.assessment.sources`` for the unit and the campaign's year.
+# Vietnamese on purpose: as RULE_LABELS, the words of the framework workbook.
 SOURCES = {
     "tasks_on_time": "Tỷ lệ nhiệm vụ đến hạn của đơn vị đã hoàn thành đúng hạn",
     "reports_on_time": "Tỷ lệ báo cáo tiến độ của đơn vị gửi đúng hạn",
@@ -92,8 +96,8 @@ def _count_criteria(raw_groups: list[Any]) -> int:
 
 
 class FrameworkError(ValueError):
-    """A framework written wrongly. ``problems`` lists every mistake found, each in Vietnamese
-    and naming where it is, so a person can correct them all at once."""
+    """A framework written wrongly. ``problems`` lists every mistake found, each in the
+    person's language and naming where it is, so a person can correct them all at once."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
@@ -204,6 +208,11 @@ class _Problems:
         self.items.append(f"{where}: {message}" if where else message)
 
 
+def _quoted(word: str) -> str:
+    """A key of the YAML file as a message names it: «code» in Vietnamese, “code” in English."""
+    return str(_("“%(word)s”") % {"word": word})
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -230,68 +239,88 @@ def number(value: Any) -> Decimal | None:
 
 def _points(value: Any, where: str, label: str, problems: _Problems) -> Decimal | None:
     if value is None or _text(value) == "":
-        problems.add(where, f"thiếu {label} (ví dụ 2 hoặc 0,5).")
+        problems.add(where, _("%(label)s is missing (for example 2 or 0.5).") % {"label": label})
         return None
     result = number(value)
     if result is None:
-        problems.add(where, f"{label} phải là một số (ví dụ 2 hoặc 0,5), không phải «{value}».")
+        problems.add(
+            where,
+            _("%(label)s must be a number (for example 2 or 0.5), not “%(value)s”.")
+            % {"label": label, "value": value},
+        )
         return None
     if result < 0 or result > _POINTS_LIMIT:
-        problems.add(where, f"{label} phải từ 0 đến {_POINTS_LIMIT}.")
+        problems.add(
+            where,
+            _("%(label)s must be from 0 to %(limit)s.") % {"label": label, "limit": _POINTS_LIMIT},
+        )
         return None
     if result != result.quantize(Decimal("0.01")):
-        problems.add(where, f"{label} chỉ được có tối đa 2 chữ số thập phân.")
+        problems.add(where, _("%(label)s can have at most 2 decimal places.") % {"label": label})
         return None
     return result
 
 
 def _bands(raw: Any, rule_type: str, where: str, problems: _Problems) -> tuple[Band, ...]:
     if not isinstance(raw, list) or not raw:
-        problems.add(where, "quy tắc theo mức cần danh sách «bands» (mỗi mức có min và points).")
+        problems.add(
+            where,
+            _("a banded rule needs %(bands)s.")
+            % {"bands": _("a “bands” list (each band with min and points)")},
+        )
         return ()
     bands = []
     for index, item in enumerate(raw, start=1):
-        at = f"{where}, mức {index}"
+        at = _("%(where)s, band %(index)s") % {"where": where, "index": index}
         if not isinstance(item, Mapping):
-            problems.add(at, "mỗi mức phải có «min» và «points».")
+            problems.add(at, _("each band needs “min” and “points”."))
             continue
         low = number(item.get("min"))
         if low is None:
-            problems.add(at, f"«min» phải là một số, không phải «{item.get('min')}».")
+            problems.add(
+                at, _("“min” must be a number, not “%(value)s”.") % {"value": item.get("min")}
+            )
             continue
         if low < 0 or (rule_type == PERCENT and low > HUNDRED):
-            limit = "từ 0 đến 100" if rule_type == PERCENT else "không âm"
-            problems.add(at, f"«min» phải {limit}.")
+            percent = rule_type == PERCENT
+            limit = _("“min” must be from 0 to 100.") if percent else _("“min” cannot be negative.")
+            problems.add(at, limit)
             continue
-        points = _points(item.get("points"), at, "«points»", problems)
+        points = _points(item.get("points"), at, _quoted("points"), problems)
         if points is not None:
             bands.append(Band(min=low, points=points))
     mins = [b.min for b in bands]
     if len(set(mins)) != len(mins):
-        problems.add(where, "hai mức có cùng «min»; mỗi mức phải bắt đầu ở một giá trị khác.")
+        problems.add(
+            where, _("two bands have the same “min”; each band must start at a different value.")
+        )
     return tuple(sorted(bands, key=lambda b: b.min, reverse=True))
 
 
 def _choices(raw: Any, where: str, problems: _Problems) -> tuple[Choice, ...]:
     if not isinstance(raw, list) or len(raw) < 2:
-        problems.add(where, "quy tắc «choice» cần ít nhất hai phương án trong «choices».")
+        problems.add(
+            where,
+            _("a “choice” rule needs at least two choices %(choices)s.")
+            % {"choices": _("in “choices”")},
+        )
         return ()
     choices = []
     for index, item in enumerate(raw, start=1):
-        at = f"{where}, phương án {index}"
+        at = _("%(where)s, choice %(index)s") % {"where": where, "index": index}
         if not isinstance(item, Mapping):
-            problems.add(at, "mỗi phương án phải có «code», «label» và «points».")
+            problems.add(at, _("each choice needs “code”, “label” and “points”."))
             continue
         code, label = _text(item.get("code")), _text(item.get("label"))
         if not code or not label:
-            problems.add(at, "phương án cần «code» và «label».")
+            problems.add(at, _("a choice needs “code” and “label”."))
             continue
-        points = _points(item.get("points"), at, "«points»", problems)
+        points = _points(item.get("points"), at, _quoted("points"), problems)
         if points is not None:
             choices.append(Choice(code=code, label=label, points=points))
     codes = [c.code for c in choices]
     if len(set(codes)) != len(codes):
-        problems.add(where, "hai phương án có cùng «code».")
+        problems.add(where, _("two choices have the same “code”."))
     return tuple(choices)
 
 
@@ -302,7 +331,8 @@ def _rule(raw: Any, max_points: Decimal, where: str, problems: _Problems) -> Rul
         kind = raw.get("type") if isinstance(raw, Mapping) else raw
         problems.add(
             where,
-            f"quy tắc chấm «{kind}» không có; dùng một trong: {', '.join(RULE_TYPES)}.",
+            _("there is no scoring rule “%(kind)s”; use one of: %(rules)s.")
+            % {"kind": kind, "rules": ", ".join(RULE_TYPES)},
         )
         return None
     kind = _text(raw["type"])
@@ -314,43 +344,51 @@ def _rule(raw: Any, max_points: Decimal, where: str, problems: _Problems) -> Rul
         top = [c.points for c in rule.choices]
     elif kind == YES_NO:
         yes = raw.get("yes_points")
-        yes_points = max_points if yes is None else _points(yes, where, "«yes_points»", problems)
+        yes_points = (
+            max_points if yes is None else _points(yes, where, _quoted("yes_points"), problems)
+        )
         no = raw.get("no_points")
-        no_points = ZERO if no is None else _points(no, where, "«no_points»", problems)
+        no_points = ZERO if no is None else _points(no, where, _quoted("no_points"), problems)
         rule = Rule(type=kind, yes_points=yes_points, no_points=no_points or ZERO)
         top = [p for p in (yes_points, no_points) if p is not None]
     else:
         rule = Rule(type=kind)
         top = []
     if any(points > max_points for points in top):
-        problems.add(where, f"một mức điểm lớn hơn điểm tối đa ({_plain(max_points)}).")
+        problems.add(
+            where,
+            _("a band's points are above the maximum (%(max)s).") % {"max": _plain(max_points)},
+        )
     return rule
 
 
 def _criterion(raw: Any, where: str, problems: _Problems, *, nested: bool) -> Criterion | None:
     if not isinstance(raw, Mapping):
-        problems.add(where, "mỗi tiêu chí phải có ít nhất «code», «name» và «max_points».")
+        problems.add(where, _("each criterion needs at least “code”, “name” and “max_points”."))
         return None
     code, name = _text(raw.get("code")), _text(raw.get("name"))
-    where = f"Tiêu chí {code}" if code else where
+    where = _("Criterion %(code)s") % {"code": code} if code else where
     if not code:
-        problems.add(where, "thiếu mã tiêu chí («code»).")
+        problems.add(where, _("the criterion code (“code”) is missing."))
     elif len(code) > MAX_CRITERION_CODE:
-        problems.add(where, f"mã tiêu chí dài quá {MAX_CRITERION_CODE} ký tự.")
+        problems.add(
+            where,
+            _("the criterion code is longer than %(max)s characters.")
+            % {"max": MAX_CRITERION_CODE},
+        )
     if not name:
-        problems.add(where, "thiếu tên tiêu chí («name»).")
+        problems.add(where, _("the criterion name (“name”) is missing."))
     children_raw = raw.get("criteria") or []
     children: list[Criterion] = []
     if children_raw:
         if nested:
-            problems.add(where, "tiêu chí thành phần không được có tiêu chí con nữa.")
+            problems.add(where, _("a sub-criterion cannot have sub-criteria of its own."))
         elif not isinstance(children_raw, list):
-            problems.add(where, "«criteria» phải là một danh sách tiêu chí thành phần.")
+            problems.add(where, _("“criteria” must be a list of sub-criteria."))
         else:
             for index, item in enumerate(children_raw, start=1):
-                child = _criterion(
-                    item, f"{where}, tiêu chí thành phần {index}", problems, nested=True
-                )
+                at = _("%(where)s, sub-criterion %(index)s") % {"where": where, "index": index}
+                child = _criterion(item, at, problems, nested=True)
                 if child is not None:
                     children.append(child)
     declared = raw.get("max_points")
@@ -359,26 +397,28 @@ def _criterion(raw: Any, where: str, problems: _Problems, *, nested: bool) -> Cr
         total = sum((c.max_points for c in children), ZERO)
         max_points = total
         if declared is not None:
-            stated = _points(declared, where, "«max_points»", problems)
+            stated = _points(declared, where, _quoted("max_points"), problems)
             if stated is not None and stated != total:
                 problems.add(
                     where,
-                    f"điểm tối đa ghi {_plain(stated)} nhưng các tiêu chí thành phần cộng lại "
-                    f"{_plain(total)}.",
+                    _("the maximum says %(stated)s but the sub-criteria add up to %(total)s.")
+                    % {"stated": _plain(stated), "total": _plain(total)},
                 )
         if raw.get("rule") is not None:
             problems.add(
                 where,
-                "tiêu chí có tiêu chí thành phần được chấm bằng tổng của chúng, "
-                "không có «rule» riêng.",
+                _(
+                    "a criterion with sub-criteria is scored by their sum and has no “rule” of "
+                    "its own."
+                ),
             )
         rule = None
     else:
-        max_points = _points(declared, where, "«max_points»", problems)
+        max_points = _points(declared, where, _quoted("max_points"), problems)
         if max_points is None:
             return None
         if raw.get("rule") is None:
-            problems.add(where, "thiếu quy tắc chấm («rule»).")
+            problems.add(where, _("the scoring rule (“rule”) is missing."))
             return None
         rule = _rule(raw.get("rule"), max_points, where, problems)
         if rule is None:
@@ -387,11 +427,17 @@ def _criterion(raw: Any, where: str, problems: _Problems, *, nested: bool) -> Cr
     if source:
         if source not in SOURCES:
             problems.add(
-                where, f"nguồn dữ liệu «{source}» không có; dùng một trong: {', '.join(SOURCES)}."
+                where,
+                _("there is no data source “%(source)s”; use one of: %(sources)s.")
+                % {"source": source, "sources": ", ".join(SOURCES)},
             )
         elif rule is None or rule.type != SOURCE_RULES[source]:
             expected = RULE_LABELS[SOURCE_RULES[source]]
-            problems.add(where, f"nguồn «{source}» chỉ dùng cho quy tắc «{expected}».")
+            problems.add(
+                where,
+                _("the source “%(source)s” is only for the rule “%(rule)s”.")
+                % {"source": source, "rule": expected},
+            )
     return Criterion(
         code=code,
         name=name,
@@ -405,6 +451,7 @@ def _criterion(raw: Any, where: str, problems: _Problems, *, nested: bool) -> Cr
     )
 
 
+# Vietnamese on purpose: "có" is a word people write in the file for "yes".
 def _flag(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "yes", "có", "x", "1")
@@ -416,55 +463,73 @@ def parse(raw: Any) -> Framework:
     problems = _Problems()
     if not isinstance(raw, Mapping):
         raise FrameworkError(
-            ["Tệp không chứa một bộ tiêu chí (cần các mục code, name, year, groups)."]
+            [
+                _(
+                    "The file does not hold a framework (it needs the entries code, name, year, "
+                    "groups)."
+                )
+            ]
         )
     code, name = _text(raw.get("code")), _text(raw.get("name"))
     if not code:
-        problems.add("", "Thiếu mã bộ tiêu chí («code»).")
+        problems.add("", _("The framework code is missing (“code”)."))
     if not name:
-        problems.add("", "Thiếu tên bộ tiêu chí («name»).")
+        problems.add("", _("The framework name is missing (“name”)."))
     year = _whole(raw.get("year"))
     if raw.get("year") is None or _text(raw.get("year")) == "":
-        problems.add("", "Thiếu năm áp dụng («year»), ví dụ 2026.")
+        problems.add("", _("The year it applies to is missing (“year”), for example 2026."))
     elif year is None or not 2000 <= year <= 2100:
         problems.add(
-            "", f"Năm áp dụng («year») phải là một năm như 2026, không phải «{raw.get('year')}»."
+            "",
+            _("The year it applies to (“year”) must be a year such as 2026, not “%(value)s”.")
+            % {"value": raw.get("year")},
         )
     version = _whole(raw.get("version", 1))
     if version is None or not 1 <= version <= MAX_VERSION:
-        problems.add("", f"Phiên bản («version») phải là số nguyên từ 1 đến {MAX_VERSION}.")
+        problems.add(
+            "",
+            _("The version (“version”) must be a whole number from 1 to %(max)s.")
+            % {"max": MAX_VERSION},
+        )
     if len(code) > MAX_FRAMEWORK_CODE:
-        problems.add("", f"Mã bộ tiêu chí dài quá {MAX_FRAMEWORK_CODE} ký tự.")
+        problems.add(
+            "",
+            _("The framework code is longer than %(max)s characters.")
+            % {"max": MAX_FRAMEWORK_CODE},
+        )
     groups: list[Group] = []
     raw_groups = raw.get("groups")
     if not isinstance(raw_groups, list) or not raw_groups:
-        problems.add("", "Bộ tiêu chí cần ít nhất một nhóm («groups»).")
+        problems.add("", _("A framework needs at least one group (“groups”)."))
         raw_groups = []
     elif len(raw_groups) > MAX_GROUPS or _count_criteria(raw_groups) > MAX_CRITERIA:
         # A file built to be huge (YAML aliases repeat one part thousands of times).
         raise FrameworkError(
             [
-                f"Bộ tiêu chí quá lớn: tối đa {MAX_GROUPS} nhóm và {MAX_CRITERIA} tiêu chí. "
-                "Hãy kiểm tra lại tệp."
+                _(
+                    "The framework is too large: at most %(groups)s groups and %(criteria)s "
+                    "criteria. Check the file."
+                )
+                % {"groups": MAX_GROUPS, "criteria": MAX_CRITERIA}
             ]
         )
     for index, item in enumerate(raw_groups, start=1):
-        where = f"Nhóm {index}"
+        where = _("Group %(code)s") % {"code": index}
         if not isinstance(item, Mapping):
-            problems.add(where, "mỗi nhóm phải có «code», «name» và «criteria».")
+            problems.add(where, _("each group needs “code”, “name” and “criteria”."))
             continue
         group_code, group_name = _text(item.get("code")), _text(item.get("name"))
-        where = f"Nhóm {group_code}" if group_code else where
+        where = _("Group %(code)s") % {"code": group_code} if group_code else where
         if not group_code or not group_name:
-            problems.add(where, "nhóm cần mã («code») và tên («name»).")
+            problems.add(where, _("a group needs a code (“code”) and a name (“name”)."))
         raw_criteria = item.get("criteria")
         if not isinstance(raw_criteria, list) or not raw_criteria:
-            problems.add(where, "nhóm cần ít nhất một tiêu chí («criteria»).")
+            problems.add(where, _("a group needs at least one criterion (“criteria”)."))
             raw_criteria = []
         criteria = [
             c
             for position, entry in enumerate(raw_criteria, start=1)
-            if (c := _criterion(entry, f"{where}, tiêu chí {position}", problems, nested=False))
+            if (c := _criterion(entry, _at(where, position), problems, nested=False))
         ]
         group = Group(code=group_code, name=group_name, criteria=tuple(criteria))
         declared = item.get("max_points")
@@ -473,8 +538,11 @@ def parse(raw: Any) -> Framework:
             if stated != group.max_points:
                 problems.add(
                     where,
-                    f"điểm tối đa của nhóm ghi «{declared}» nhưng các tiêu chí cộng lại "
-                    f"{_plain(group.max_points)}.",
+                    _(
+                        "the group's maximum says “%(declared)s” but the criteria add up to "
+                        "%(total)s."
+                    )
+                    % {"declared": declared, "total": _plain(group.max_points)},
                 )
         groups.append(group)
     framework = Framework(
@@ -490,12 +558,21 @@ def parse(raw: Any) -> Framework:
     if declared_total is not None and number(declared_total) != framework.max_points:
         problems.add(
             "",
-            f"Tổng điểm tối đa ghi «{declared_total}» nhưng các nhóm cộng lại "
-            f"{_plain(framework.max_points)}.",
+            _("%(subject)s “%(declared)s” but the groups add up to %(total)s.")
+            % {
+                "subject": _("The total maximum says"),
+                "declared": declared_total,
+                "total": _plain(framework.max_points),
+            },
         )
     if problems.items:
         raise FrameworkError(problems.items)
     return framework
+
+
+def _at(where: str, position: int) -> str:
+    """Where parse() names the criterion at ``position`` of a group without a code."""
+    return str(_("%(where)s, criterion %(index)s") % {"where": where, "index": position})
 
 
 def _whole(value: Any) -> int | None:
@@ -510,16 +587,19 @@ def _check_codes(framework: Framework, problems: _Problems) -> None:
     for group in framework.groups:
         # A group without a code is reported as such; two of them are not a duplicate.
         if group.code and group.code in seen:
-            problems.add(
-                "", f"Mã «{group.code}» dùng cho hai nhóm hoặc tiêu chí; mỗi mã phải riêng."
-            )
+            problems.add("", _duplicate(group.code))
         seen.add(group.code)
     for _group, criterion, _parent in framework.criteria():
         if criterion.code and criterion.code in seen:
-            problems.add(
-                "", f"Mã «{criterion.code}» dùng cho hai nhóm hoặc tiêu chí; mỗi mã phải riêng."
-            )
+            problems.add("", _duplicate(criterion.code))
         seen.add(criterion.code)
+
+
+def _duplicate(code: str) -> str:
+    return str(
+        _("The code “%(code)s” is used for two groups or criteria; each code must be unique.")
+        % {"code": code}
+    )
 
 
 def load_yaml(text: str | bytes) -> Framework:
@@ -533,14 +613,20 @@ def read_yaml(text: str | bytes) -> Any:
         return yaml.safe_load(text)
     except RecursionError as exc:  # nesting thousands deep: no framework looks like that
         raise FrameworkError(
-            ["Tệp YAML lồng nhau quá sâu; đây không phải một bộ tiêu chí."]
+            [_("The YAML file is nested too deep; it is not a framework.")]
         ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (dòng {mark.line + 1}, cột {mark.column + 1})" if mark else ""
-        raise FrameworkError(
-            [f"Tệp YAML viết sai cú pháp{where}. Hãy kiểm tra thụt lề và dấu «:»."]
-        ) from exc
+        message = (
+            _(
+                "The YAML file has a syntax error (line %(line)s, column %(column)s). Check the "
+                "indentation and the “:” signs."
+            )
+            % {"line": mark.line + 1, "column": mark.column + 1}
+            if mark
+            else _("The YAML file has a syntax error. Check the indentation and the “:” signs.")
+        )
+        raise FrameworkError([message]) from exc
 
 
 # --- Writing ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ Decisions:
 - A criterion filled in from the tracking data (``source``) is not applicable to a unit for
   which the data has nothing to count, even where the framework allows no "not applicable".
 - An answer that does not fit its rule (a percentage of 140, a choice that does not exist)
-  scores 0 and carries a Vietnamese message; nothing is guessed.
+  scores 0 and carries a message in the person's language; nothing is guessed.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
+
+from django.utils.translation import gettext as _  # type: ignore[import-untyped]
 
 from theodoi.assessment.framework import (
     CHOICE,
@@ -42,6 +44,7 @@ NOT_APPLICABLE = "not_applicable"
 UNANSWERED = "unanswered"
 INVALID = "invalid"
 
+# Vietnamese on purpose: the words people write in an answers file or a form, in either language.
 _YES = {"yes", "y", "true", "có", "co", "1", "đạt", "x"}
 _NO = {"no", "n", "false", "không", "khong", "0", "chưa", "chua", "không đạt"}
 _NA = {"n/a", "na", "không áp dụng", "khong ap dung", "kad", "—"}
@@ -143,7 +146,7 @@ def answers_from(raw: Any) -> dict[str, Answer]:
         raw = raw["answers"]
     if not isinstance(raw, Mapping):
         raise ValueError(
-            "Tệp câu trả lời cần mục «answers» gồm các cặp «mã tiêu chí: câu trả lời»."
+            _("The answers file needs an “answers” entry made of “criterion code: answer” pairs.")
         )
     return {str(code).strip(): answer_from(value) for code, value in raw.items()}
 
@@ -173,18 +176,22 @@ def score_leaf(criterion: Criterion, answer: Answer | None) -> tuple[str, Decima
     rule = criterion.rule
     assert rule is not None
     if answer is None or answer.is_empty:
-        return UNANSWERED, ZERO, "Chưa trả lời."
+        return UNANSWERED, ZERO, _("Not answered yet.")
     if answer.not_applicable:
         # A criterion answered from the tracking data is not applicable when the data has
         # nothing to count (no task of the unit due yet): 0 of 0 is neither 100 % nor 0 %.
         if criterion.allow_not_applicable or criterion.source:
             return NOT_APPLICABLE, ZERO, ""
-        return INVALID, ZERO, "Tiêu chí này không được đánh dấu «không áp dụng»."
+        return INVALID, ZERO, _("This criterion cannot be marked “not applicable”.")
     value = answer.value
     if rule.type == YES_NO:
         yes = _yes_no(value)
         if yes is None:
-            return INVALID, ZERO, f"Hãy trả lời «có» hoặc «không», không phải «{value}»."
+            return (
+                INVALID,
+                ZERO,
+                _("Answer “yes” or “no”, not “%(value)s”.") % {"value": value},
+            )
         points = (
             (rule.yes_points if rule.yes_points is not None else criterion.max_points)
             if yes
@@ -194,19 +201,24 @@ def score_leaf(criterion: Criterion, answer: Answer | None) -> tuple[str, Decima
     if rule.type in (PERCENT, COUNT):
         amount = number(value)
         if amount is None:
-            return INVALID, ZERO, f"Hãy nhập một số, không phải «{value}»."
+            return INVALID, ZERO, _("Enter a number, not “%(value)s”.") % {"value": value}
         if amount < 0:
-            return INVALID, ZERO, "Giá trị không được âm."
+            return INVALID, ZERO, _("The value cannot be negative.")
         if rule.type == PERCENT and amount > HUNDRED:
-            return INVALID, ZERO, "Tỷ lệ phải từ 0 đến 100%."
+            return INVALID, ZERO, _("The percentage must be from 0 to 100%.")
         if rule.type == COUNT and amount != amount.to_integral_value():
-            return INVALID, ZERO, "Số lượng phải là số nguyên."
+            return INVALID, ZERO, _("The count must be a whole number.")
         return SCORED, rule.band_points(amount), ""
     if rule.type == CHOICE:
         choice = rule.choice(str(value).strip())
         if choice is None:
             codes = ", ".join(c.code for c in rule.choices)
-            return INVALID, ZERO, f"Phương án «{value}» không có; chọn một trong: {codes}."
+            return (
+                INVALID,
+                ZERO,
+                _("There is no choice “%(value)s”; choose one of: %(codes)s.")
+                % {"value": value, "codes": codes},
+            )
         return SCORED, choice.points, ""
     if rule.type == MANUAL:
         entered = number(value)
@@ -214,10 +226,11 @@ def score_leaf(criterion: Criterion, answer: Answer | None) -> tuple[str, Decima
             return (
                 INVALID,
                 ZERO,
-                f"Điểm chấm phải là số từ 0 đến {_plain(criterion.max_points)}, không phải «{value}».",
+                _("The points must be a number from 0 to %(max)s, not “%(value)s”.")
+                % {"max": _plain(criterion.max_points), "value": value},
             )
         if entered != entered.quantize(Decimal("0.01")):
-            return INVALID, ZERO, "Điểm chấm chỉ được có tối đa 2 chữ số thập phân."
+            return INVALID, ZERO, _("The points can have at most 2 decimal places.")
         return SCORED, entered, ""
     raise ValueError(rule.type)  # parse() admits no other rule
 
@@ -307,16 +320,23 @@ def _stray(framework: Framework, answers: Mapping[str, Answer]) -> list[str]:
         criterion = framework.get(code)
         if criterion is None:
             problems.append(
-                f"{code}: mã này không có trong bộ tiêu chí; câu trả lời không được tính."
+                _("%(code)s: this code is not in the framework; the answer is not counted.")
+                % {"code": code}
             )
         elif not criterion.is_leaf and not answer.is_empty:
             if not answer.not_applicable:
                 problems.append(
-                    f"{code}: tiêu chí này được chấm theo các tiêu chí thành phần; hãy trả lời "
-                    "từng tiêu chí thành phần."
+                    _(
+                        "%(code)s: this criterion is scored by its sub-criteria; answer each "
+                        "sub-criterion."
+                    )
+                    % {"code": code}
                 )
             elif not criterion.allow_not_applicable:
-                problems.append(f"{code}: Tiêu chí này không được đánh dấu «không áp dụng».")
+                problems.append(
+                    _("%(code)s: This criterion cannot be marked “not applicable”.")
+                    % {"code": code}
+                )
     return problems
 
 

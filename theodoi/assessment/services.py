@@ -1,5 +1,10 @@
 """Writes of the self-assessment toolkit (issue 8). Every write checks the role through
-``core.access`` and records the audit event in the same transaction."""
+``core.access`` and records the audit event in the same transaction.
+
+Messages to people go through gettext. What is stored for everyone of the ward to read later
+(audit summaries, a campaign's default name, the improvement tasks' titles, notes and deadline
+words) is Vietnamese on purpose: it is written once, in the ward's language, whatever the
+language of the page of the person who wrote it."""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from theodoi.assessment import framework as frameworks
 from theodoi.assessment import scoring, sources
@@ -28,8 +35,9 @@ from theodoi.reporting.services import evidence_upload
 
 
 class AssessmentError(ValueError):
-    """A write refused, with a Vietnamese message that says what to do. ``problems`` maps a
-    criterion code to what is wrong with its answer, when the form has several mistakes."""
+    """A write refused, with a message in the person's language that says what to do.
+    ``problems`` maps a criterion code to what is wrong with its answer, when the form has
+    several mistakes."""
 
     def __init__(self, message: str, problems: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
@@ -39,8 +47,10 @@ class AssessmentError(ValueError):
 class StaleSubmission(AssessmentError):
     def __init__(self) -> None:
         super().__init__(
-            "Phiếu tự đánh giá vừa được người khác cập nhật. Trang đã hiện bản mới nhất; "
-            "hãy kiểm tra rồi lưu lại phần của bạn."
+            _(
+                "Someone else has just updated this self-assessment form. The page now shows "
+                "the latest version; check it, then save your part again."
+            )
         )
 
 
@@ -95,7 +105,10 @@ def framework_save(
     except IntegrityError as exc:
         # Two imports of one framework at the same moment (a double click): the other one won.
         raise AssessmentError(
-            "Bộ tiêu chí vừa được nhập cùng lúc ở một phiên khác. Hãy tải lại trang để xem."
+            _(
+                "This framework was just imported at the same moment in another session. "
+                "Reload the page to see it."
+            )
         ) from exc
     audit_record(
         actor=actor,
@@ -135,12 +148,13 @@ def campaign_open(
     require(actor, Action.MANAGE_PLAN, ward)
     chosen = list(units)
     if not chosen:
-        raise AssessmentError("Hãy chọn ít nhất một đơn vị tham gia tự đánh giá.")
+        raise AssessmentError(_("Choose at least one unit to take part in the self-assessment."))
     if any(unit.organization_id != ward.pk for unit in chosen):
-        raise AssessmentError("Chỉ chọn được các đơn vị của phường, xã mình.")
+        raise AssessmentError(_("Only units of your own ward or commune can be chosen."))
     if not 0 <= weak_percent <= 100:
-        raise AssessmentError("Ngưỡng «tiêu chí yếu» phải từ 0 đến 100%.")
+        raise AssessmentError(_("The “weak criterion” threshold must be from 0 to 100%."))
     year = year or framework.year
+    # Vietnamese on purpose: the default name is stored (see the module's docstring).
     campaign = Campaign.objects.create(
         organization=ward,
         framework=framework,
@@ -169,7 +183,7 @@ def campaign_open(
 def campaign_close(*, actor: User, campaign: Campaign) -> Campaign:
     require(actor, Action.MANAGE_PLAN, campaign.organization)
     if campaign.status == Campaign.Status.CLOSED:
-        raise AssessmentError("Đợt tự đánh giá này đã kết thúc rồi.")
+        raise AssessmentError(_("This self-assessment round is already closed."))
     campaign.status = Campaign.Status.CLOSED
     campaign.closed_at = timezone.now()
     campaign.save(update_fields=["status", "closed_at"])
@@ -212,10 +226,15 @@ def _fill_sources(actor: User, submission: Submission, facts: Mapping[int, Any])
 
 def _editable(submission: Submission) -> None:
     if submission.campaign.status != Campaign.Status.OPEN:
-        raise AssessmentError("Đợt tự đánh giá đã kết thúc; không sửa được câu trả lời.")
+        raise AssessmentError(
+            _("The self-assessment round is closed; the answers can no longer be changed.")
+        )
     if submission.status not in (Submission.Status.DRAFT, Submission.Status.RETURNED):
         raise AssessmentError(
-            "Phiếu đã gửi Văn phòng; chỉ sửa được khi Văn phòng trả lại để bổ sung."
+            _(
+                "The form has been sent to the standing office; it can be changed only when "
+                "the office returns it for completion."
+            )
         )
 
 
@@ -254,7 +273,7 @@ def answers_save(
     for code, answer in answers.items():
         criterion = definition.get(code)
         if criterion is None or not criterion.is_leaf:
-            problems[code] = "Mã tiêu chí không có trong bộ tiêu chí của đợt này."
+            problems[code] = _("This criterion code is not in the framework of this round.")
             continue
         if code in stored and stored[code].source:
             continue  # computed from the tracking data
@@ -265,7 +284,7 @@ def answers_save(
                 continue
         changes.append((code, answer))
     if problems:
-        raise AssessmentError("Có câu trả lời chưa đúng; hãy sửa các ô được đánh dấu.", problems)
+        raise AssessmentError(_("Some answers are not right; correct the marked fields."), problems)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for code, answer in changes:
@@ -348,9 +367,14 @@ def submission_submit(
     result = submission_result(submission)
     if result.unanswered:
         raise AssessmentError(
-            f"Còn {len(result.unanswered)} tiêu chí chưa trả lời: "
-            f"{', '.join(result.unanswered)}. Hãy trả lời (hoặc chọn «không áp dụng» nếu được) "
-            "rồi gửi lại."
+            ngettext(
+                "%(count)d criterion is not answered yet: %(codes)s. Answer it (or choose "
+                "“not applicable” where allowed), then send again.",
+                "%(count)d criteria are not answered yet: %(codes)s. Answer them (or choose "
+                "“not applicable” where allowed), then send again.",
+                len(result.unanswered),
+            )
+            % {"count": len(result.unanswered), "codes": ", ".join(result.unanswered)}
         )
     _bump(
         submission,
@@ -369,6 +393,7 @@ def submission_submit(
     return submission
 
 
+# Vietnamese on purpose: the points go into the audit summary, stored in the ward's language.
 def _points(result: scoring.Result) -> str:
     return f"{scoring._round(result.points)}/{scoring._round(result.max_points)} điểm"
 
@@ -393,12 +418,16 @@ def submission_decide(
     require(actor, Action.REVIEW, submission)
     submission = _lock(submission, expected_version)
     if submission.campaign.status != Campaign.Status.OPEN:
-        raise AssessmentError("Đợt tự đánh giá đã kết thúc; không duyệt hay trả lại được nữa.")
+        raise AssessmentError(
+            _("The self-assessment round is closed; forms can no longer be accepted or returned.")
+        )
     if submission.status != Submission.Status.SUBMITTED:
-        raise AssessmentError("Chỉ duyệt hoặc trả lại được phiếu đơn vị đã gửi.")
+        raise AssessmentError(_("Only a form the unit has sent can be accepted or returned."))
     reason = reason.strip()
     if not accept and not reason:
-        raise AssessmentError("Hãy ghi lý do trả lại để đơn vị biết cần bổ sung gì.")
+        raise AssessmentError(
+            _("Give the reason for returning it, so the unit knows what to complete.")
+        )
     status = Submission.Status.ACCEPTED if accept else Submission.Status.RETURNED
     _bump(
         submission,
@@ -432,13 +461,15 @@ def answer_adjust(
     require(actor, Action.REVIEW, submission)
     submission = _lock(submission, expected_version)
     if submission.campaign.status != Campaign.Status.OPEN:
-        raise AssessmentError("Đợt tự đánh giá đã kết thúc; không điều chỉnh được.")
+        raise AssessmentError(
+            _("The self-assessment round is closed; answers can no longer be adjusted.")
+        )
     criterion = submission.campaign.framework.parsed.get(code)
     if criterion is None or not criterion.is_leaf:
-        raise AssessmentError("Mã tiêu chí không có trong bộ tiêu chí của đợt này.")
+        raise AssessmentError(_("This criterion code is not in the framework of this round."))
     reason = reason.strip()
     if not reason:
-        raise AssessmentError("Hãy ghi lý do điều chỉnh; đơn vị sẽ thấy lý do này.")
+        raise AssessmentError(_("Give the reason for the adjustment; the unit will see it."))
     status, _points_, message = scoring.score_leaf(criterion, answer)
     if status in (scoring.INVALID, scoring.UNANSWERED):
         raise AssessmentError(message, {code: message})
@@ -506,14 +537,18 @@ def improvement_tasks_create(
     """One task per weak criterion of a unit ("Nâng cao …"), led by that unit, in ``plan``.
     The plan's own services check the role and write the audit trail."""
     if plan.organization_id != campaign.organization_id:
-        raise AssessmentError("Hãy chọn một kế hoạch của phường, xã mình.")
+        raise AssessmentError(_("Choose a plan of your own ward or commune."))
     definition = campaign.framework.parsed
+    # Vietnamese on purpose: the deadline parser reads Vietnamese words ("Năm 2027").
     deadline_text = deadline_text.strip() or f"Năm {campaign.year + 1}"
     created = []
     for item in items:
         criterion = definition.get(item.code)
         if criterion is None or item.submission.campaign_id != campaign.pk:
-            raise AssessmentError("Tiêu chí hoặc đơn vị không thuộc đợt đánh giá này.")
+            raise AssessmentError(
+                _("The criterion or the unit does not belong to this assessment round.")
+            )
+        # Vietnamese on purpose: the task's title and note are stored in the ward's plan.
         title = f"Nâng cao kết quả tiêu chí {criterion.code} «{criterion.name}»"
         exists = plan.tasks.filter(title=title, lead_units=item.submission.unit).exists()
         if exists:
@@ -526,7 +561,7 @@ def improvement_tasks_create(
                 output=criterion.evidence,
                 lead_units=[item.submission.unit],
                 deadline_text=deadline_text,
-                note=f"Tạo từ kết quả {campaign.name}.",
+                note=f"Tạo từ kết quả {campaign.name}.",  # Vietnamese on purpose: stored
             )
         )
     return created
@@ -550,7 +585,7 @@ def evidence_attach(
     _editable(submission)
     criterion = submission.campaign.framework.parsed.get(code)
     if criterion is None or not criterion.is_leaf:
-        raise AssessmentError("Hãy chọn tiêu chí mà minh chứng chứng minh.")
+        raise AssessmentError(_("Choose the criterion that the evidence supports."))
     answer, _created = Answer.objects.get_or_create(
         submission=submission, code=code, defaults={"updated_by": actor}
     )

@@ -23,6 +23,8 @@ def _percent(part: int, whole: int) -> Decimal:
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+# Vietnamese on purpose: the detail is stored with the answer (Answer.source_detail) and in its
+# audit record, in the ward's language, whoever's page triggered the computation.
 def fill(source: str, facts: UnitFacts | None) -> Filled:
     """The answer of one sourced criterion from a unit's facts. Pure."""
     if facts is None:

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from theodoi.assessment import excel, scoring
 from theodoi.assessment import framework as frameworks
@@ -33,7 +34,10 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{definition.name} ({definition.year}, phiên bản {definition.version})")
+        self.stdout.write(
+            _("%(name)s (%(year)s, version %(version)s)")
+            % {"name": definition.name, "year": definition.year, "version": definition.version}
+        )
         for row in data["criteria"]:
             indent = "    " if row["parent"] else "  "
             shown = _shown(row["answer"])
@@ -42,10 +46,19 @@ class Command(BaseCommand):
             )
         for group in data["groups"]:
             self.stdout.write(
-                f"Nhóm {group['code']} {group['name']}: {group['points']} / {group['max_points']}"
+                _("Group %(code)s %(name)s: %(points)s / %(max)s")
+                % {
+                    "code": group["code"],
+                    "name": group["name"],
+                    "points": group["points"],
+                    "max": group["max_points"],
+                }
             )
         percent = "—" if data["percent"] is None else f"{data['percent']}%"
-        self.stdout.write(f"Tổng: {data['total']} / {data['max_points']} điểm ({percent})")
+        self.stdout.write(
+            _("Total: %(total)s / %(max)s points (%(percent)s)")
+            % {"total": data["total"], "max": data["max_points"], "percent": percent}
+        )
         for problem in data["problems"]:
             self.stderr.write(problem)
 
@@ -61,21 +74,21 @@ def _framework(path: str) -> frameworks.Framework:
 
 def _in_file(path: str, problems: list[str]) -> str:
     # Two files are read: say which one is wrong.
-    return "\n".join([f"Tệp {path}:", *problems])
+    return "\n".join([_("File %(path)s:") % {"path": path}, *problems])
 
 
 def _shown(answer: object) -> object:
     if answer is None:
         return "—"
     if isinstance(answer, bool):
-        return "có" if answer else "không"
+        return _("yes") if answer else _("no")
     return answer
 
 
 def _path(path: str) -> Path:
     source = Path(path)
     if not source.is_file():
-        raise CommandError(f"Không tìm thấy tệp {path}.")
+        raise CommandError(_("File %(path)s not found.") % {"path": path})
     return source
 
 
@@ -84,4 +97,6 @@ def _read(path: str) -> str:
     try:
         return source.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise CommandError(f"Tệp {path} không phải văn bản UTF-8 (cần tệp YAML).") from exc
+        raise CommandError(
+            _("File %(path)s is not UTF-8 text (a YAML file is needed).") % {"path": path}
+        ) from exc
