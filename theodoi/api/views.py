@@ -2,7 +2,8 @@
 
 Reads go through the selectors, which scope everything to the person asking; writes go through
 the services, which check the person's right. This module checks no role itself: it turns what
-those layers raise into JSON errors with a Vietnamese ``detail``.
+those layers raise into JSON errors whose ``detail`` is in the interface language (Vietnamese
+unless the client chose another with the language cookie, as on the pages).
 """
 
 import datetime
@@ -19,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from ninja import File, Form, NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
@@ -64,7 +66,10 @@ def _json_405(view):
         if response.status_code != 405:
             return response
         answer = JsonResponse(
-            {"detail": f"Không dùng được phương thức {request.method} ở địa chỉ này."},
+            {
+                "detail": gettext("The method %(method)s cannot be used at this address.")
+                % {"method": request.method}
+            },
             status=405,
         )
         answer["Allow"] = response.get("Allow", "")
@@ -89,7 +94,7 @@ def _unstorable(value: Any, path: str = "") -> str | None:
         return None
     for key, item in items:
         if isinstance(key, str) and has_lone_surrogate(key):
-            return path or "nội dung"
+            return path or gettext("request body")
         found = _unstorable(item, f"{path}.{key}" if path else str(key))
         if found is not None:
             return found
@@ -104,7 +109,7 @@ class _StrictJsonParser(Parser):
         data = super().parse_body(request)
         place = _unstorable(data)
         if place is not None:
-            raise UnstorableText(place or "nội dung")
+            raise UnstorableText(place or gettext("request body"))
         return data
 
 
@@ -114,28 +119,28 @@ api = _Api(
     urls_namespace="api",
     auth=BearerToken(),
     parser=_StrictJsonParser(),
-    description=(
-        "Theo dõi kế hoạch thực hiện Nghị quyết 57-NQ/TW. Lấy token bằng POST /auth/token, "
-        "rồi gửi header `Authorization: Bearer <token>`."
+    description=gettext_lazy(
+        "Tracking the plans implementing Resolution 57-NQ/TW. Get a token with POST /auth/token, "
+        "then send the header `Authorization: Bearer <token>`."
     ),
 )
 
-WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
-NEED_OTP = (
-    "Tài khoản này bật xác thực hai bước: hãy gửi kèm mã 6 số từ ứng dụng xác thực "
-    "(trường otp_code)."
+WRONG_CREDENTIALS = gettext_lazy("The user name or password is not correct.")
+NEED_OTP = gettext_lazy(
+    "This account has two-factor sign-in: also send the 6-digit code from the authenticator app "
+    "(the otp_code field)."
 )
-WRONG_OTP = "Mã xác thực hai bước không đúng hoặc đã hết hạn."
-NEED_TOKEN = "Cần đăng nhập: gửi Authorization: Bearer <token>."
-FORBIDDEN = "Vai trò của bạn không được làm việc này."
-NOT_FOUND = "Không tìm thấy, hoặc thuộc phường, xã bạn không được xem."
+WRONG_OTP = gettext_lazy("The two-factor code is not correct or has expired.")
+NEED_TOKEN = gettext_lazy("Sign-in needed: send Authorization: Bearer <token>.")
+FORBIDDEN = gettext_lazy("Your role may not do this.")
+NOT_FOUND = gettext_lazy("Not found, or it belongs to a ward you may not see.")
 
 
 # --- Errors -----------------------------------------------------------------------------------
 
 
 def _error(request: HttpRequest, status: int, detail: str) -> HttpResponse:
-    return api.create_response(request, {"detail": detail}, status=status)
+    return api.create_response(request, {"detail": str(detail)}, status=status)
 
 
 @api.exception_handler(AuthenticationError)
@@ -185,12 +190,16 @@ def _bad_input(request, exc):
 def _out_of_range(request, exc):
     # A number or text the database cannot hold (e.g. 1e30 for a value of 16 digits). The
     # service's transaction has rolled back by the time this runs, so nothing half-saved stays.
-    return _error(request, 400, "Dữ liệu vượt quá giới hạn lưu trữ: số quá lớn hoặc chữ quá dài.")
+    return _error(
+        request,
+        400,
+        gettext("The data exceed what can be stored: a number too large or a text too long."),
+    )
 
 
 _HTTP_ERRORS = {
-    400: "Không đọc được nội dung yêu cầu: hãy gửi JSON hợp lệ (UTF-8).",
-    429: "Quá nhiều yêu cầu. Hãy thử lại sau ít phút.",
+    400: gettext_lazy("The request's content could not be read: send valid JSON (UTF-8)."),
+    429: gettext_lazy("Too many requests. Try again in a few minutes."),
 }
 
 
@@ -200,12 +209,15 @@ def _http_error(request, exc: HttpError):
         return _error(
             request,
             400,
-            f"Dữ liệu không hợp lệ: trường «{exc.__cause__}» chứa ký tự Unicode không hợp lệ "
-            "(nửa cặp UTF-16 đứng riêng). Hãy gửi văn bản UTF-8 hợp lệ.",
+            gettext(
+                "Invalid data: the field «%(field)s» contains an invalid Unicode character (half "
+                "of a UTF-16 pair on its own). Send valid UTF-8 text."
+            )
+            % {"field": exc.__cause__},
         )
     # ninja's own errors carry English text; the body parser's is the one clients meet.
     return _error(
-        request, exc.status_code, _HTTP_ERRORS.get(exc.status_code, "Yêu cầu không hợp lệ.")
+        request, exc.status_code, _HTTP_ERRORS.get(exc.status_code, gettext("Invalid request."))
     )
 
 
@@ -216,8 +228,11 @@ def _unreadable_upload(request, exc):
     return _error(
         request,
         400,
-        "Không đọc được tệp gửi lên: tên tệp quá dài hoặc phần đầu của yêu cầu multipart không "
-        "hợp lệ. Hãy đổi tên tệp cho ngắn hơn (dưới 200 ký tự) rồi gửi lại.",
+        gettext(
+            "The uploaded file could not be read: its name is too long or the head of the "
+            "multipart request is invalid. Give the file a shorter name (under 200 characters) "
+            "and send it again."
+        ),
     )
 
 
@@ -241,32 +256,32 @@ def _problem(error: dict) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "missing":
-        return "bị thiếu"
+        return gettext("is missing")
     if kind.startswith("int_"):
-        return "phải là số nguyên"
+        return gettext("must be a whole number")
     if kind.startswith(("float_", "decimal_")):
-        return "phải là số"
+        return gettext("must be a number")
     if kind == "date_range":
-        return f"phải nằm {DATE_RANGE_TEXT}"
+        return gettext("must be %(range)s") % {"range": DATE_RANGE_TEXT}
     if kind.startswith(("date_", "datetime_")):
-        return "phải là ngày dạng YYYY-MM-DD"
+        return gettext("must be a date written YYYY-MM-DD")
     if kind.startswith("bool_"):
-        return "phải là true hoặc false"
+        return gettext("must be true or false")
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return "nằm ngoài khoảng cho phép"
+        return gettext("is outside the allowed range")
     if kind == "string_too_long":
-        return f"dài quá {ctx.get('max_length')} ký tự"
+        return gettext("is longer than %(max)s characters") % {"max": ctx.get("max_length")}
     if kind in ("literal_error", "enum"):
-        return f"phải là một trong: {ctx.get('expected', '')}"
+        return gettext("must be one of: %(expected)s") % {"expected": ctx.get("expected", "")}
     if kind == "string_type":
-        return "phải là chuỗi ký tự"
+        return gettext("must be a string")
     if kind == "number_range":
-        return "phải là số hữu hạn, nhỏ hơn 1.000.000.000.000"
+        return gettext("must be a finite number below 1,000,000,000,000")
     if kind == "nul_character":
-        return "chứa ký tự NUL không hợp lệ"
+        return gettext("contains an invalid NUL character")
     if kind in ("model_attributes_type", "dict_type", "model_type", "json_invalid"):
-        return "phải là một đối tượng JSON"
-    return "không hợp lệ"
+        return gettext("must be a JSON object")
+    return gettext("is not valid")
 
 
 @api.exception_handler(ValidationError)
@@ -278,12 +293,14 @@ def _invalid(request, exc: ValidationError):
         # A union reports one error per member; the first says enough.
         problems.setdefault(field, _problem(error))
     if not problems:
-        return _error(request, 400, "Dữ liệu gửi lên không hợp lệ.")
+        return _error(request, 400, gettext("The data sent are not valid."))
     parts = [
-        f"trường «{field}» {problem}" if field else f"nội dung {problem}"
+        gettext("the field «%(field)s» %(problem)s") % {"field": field, "problem": problem}
+        if field
+        else gettext("the request body %(problem)s") % {"problem": problem}
         for field, problem in problems.items()
     ]
-    detail = "Dữ liệu không hợp lệ: " + "; ".join(parts) + "."
+    detail = gettext("Invalid data: %(problems)s.") % {"problems": "; ".join(parts)}
     return _error(request, 400, detail)
 
 
@@ -419,9 +436,9 @@ def auth_token(request, payload: schemas.TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         # The lockout middleware turns this into the JSON 429 answer.
-        return Status(401, {"detail": WRONG_CREDENTIALS})
+        return Status(401, {"detail": str(WRONG_CREDENTIALS)})
     if user is None:
-        return Status(401, {"detail": WRONG_CREDENTIALS})
+        return Status(401, {"detail": str(WRONG_CREDENTIALS)})
     # A token is as strong as a full sign-in, so whoever gives the page a TOTP code gives one
     # here too.
     device = confirmed_device(user)
@@ -432,7 +449,7 @@ def auth_token(request, payload: schemas.TokenIn):
             user_login_failed.send(
                 sender=__name__, credentials={"username": payload.username}, request=request
             )
-            return Status(401, {"detail": WRONG_OTP if code else NEED_OTP})
+            return Status(401, {"detail": str(WRONG_OTP if code else NEED_OTP)})
     # A success clears this user name's failures from this address, as a page sign-in does.
     from axes.utils import reset as axes_reset
 
@@ -441,9 +458,9 @@ def auth_token(request, payload: schemas.TokenIn):
     return {"token": raw, "expires_at": token.expires_at}
 
 
-TOKEN_EXPIRED = (
-    "Token này đã hết hạn. Hãy tạo token mới bằng POST /api/v1/auth/token "
-    "(tên đăng nhập và mật khẩu)."
+TOKEN_EXPIRED = gettext_lazy(
+    "This token has expired. Create a new token with POST /api/v1/auth/token (user name and "
+    "password)."
 )
 
 

@@ -10,6 +10,8 @@ writer who deletes the last records and moves the head cannot fake.
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from theodoi.audit.models import AuditEvent, AuditHead
 
 SHOWN_DIGITS = 32
@@ -53,14 +55,26 @@ def parse_anchor(text: str) -> Anchor:
     match = _PATTERN.fullmatch(text.strip().lower())
     if match is None:
         raise AnchorError(
-            f"Mốc nhật ký «{text}» không đúng dạng SỐ:MÃ (ví dụ 1234:9f86d081884c7d659a2feaa0c55ad015)."
+            gettext(
+                "The audit anchor «%(text)s» is not written NUMBER:CODE (for example "
+                "1234:9f86d081884c7d659a2feaa0c55ad015)."
+            )
+            % {"text": text}
         )
     count, prefix = int(match[1]), match[2]
     if count and not SHOWN_DIGITS <= len(prefix) <= 64:
         raise AnchorError(
-            f"Mốc nhật ký «{text}» phải có từ {SHOWN_DIGITS} đến 64 chữ số thập lục phân sau dấu hai "
-            "chấm; hãy chép đủ mốc in trên báo cáo hoặc trong bản sao lưu."
+            gettext(
+                "The audit anchor «%(text)s» must have %(digits)s to 64 hexadecimal digits after "
+                "the colon; copy the whole anchor printed on the report or kept in the backup."
+            )
+            % {"text": text, "digits": SHOWN_DIGITS}
         )
     if not count and prefix:
-        raise AnchorError(f"Mốc nhật ký «{text}»: nhật ký trống thì không có mã sau dấu hai chấm.")
+        raise AnchorError(
+            gettext(
+                "The audit anchor «%(text)s»: an empty audit trail has no code after the colon."
+            )
+            % {"text": text}
+        )
     return Anchor(count, prefix)

@@ -28,6 +28,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from theodoi.audit.anchor import AnchorError, anchor_of_dump
 from theodoi.audit.services import seal_legacy_chain
@@ -277,11 +278,13 @@ def anchor_from_backup(path: str | Path) -> str:
             manifest = json.loads(handle.read()) if handle else {}
     except (tarfile.TarError, KeyError, EOFError, OSError, ValueError) as exc:
         raise AnchorError(
-            f"Không đọc được bảng kê (manifest.json) của bản sao lưu {path}."
+            gettext("The list of contents (manifest.json) of the backup %(path)s cannot be read.")
+            % {"path": path}
         ) from exc
     anchor = manifest.get("audit_anchor") if isinstance(manifest, dict) else None
     if not isinstance(anchor, str):
         raise AnchorError(
-            f"Bản sao lưu {path} không có mốc nhật ký (bản sao lưu của phiên bản cũ hơn)."
+            gettext("The backup %(path)s has no audit anchor (a backup of an older version).")
+            % {"path": path}
         )
     return anchor

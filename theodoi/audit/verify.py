@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.utils.translation import gettext, ngettext
 
 from theodoi.audit.anchor import Anchor
 from theodoi.audit.keys import keyring
@@ -20,7 +21,7 @@ class ChainReport:
 
 def verify_chain(anchor: Anchor | None = None) -> ChainReport:
     """Recompute every hash in order, with the configured keys. The first problem found is
-    reported, in Vietnamese: a record whose content changed, a record missing or moved (its
+    reported, in the interface language: a record whose content changed, a record missing or moved (its
     predecessor's hash does not match), an unkeyed record where only keyed ones may stand, or
     records cut off at the end (the head, or the ``anchor`` written down earlier, no longer
     matches), a record signed with an older key than a record before it, or an empty trail in an
@@ -40,43 +41,59 @@ def verify_chain(anchor: Anchor | None = None) -> ChainReport:
             return ChainReport(
                 False,
                 count,
-                f"Nhật ký bị đứt trước bản ghi {where}: "
-                "có bản ghi bị xóa, chèn thêm hoặc đổi thứ tự.",
+                gettext(
+                    "The audit trail is broken before record %(where)s: a record was deleted, "
+                    "inserted or moved."
+                )
+                % {"where": where},
                 event.pk,
             )
         if keyed and not event.key_id:
             return ChainReport(
                 False,
                 count,
-                f"Bản ghi nhật ký {where} không được ký bằng khóa bí mật dù đứng sau bản ghi đã "
-                "ký: nhật ký đã bị viết lại.",
+                gettext(
+                    "Audit record %(where)s is not signed with the secret key although it follows "
+                    "a signed record: the audit trail has been rewritten."
+                )
+                % {"where": where},
                 event.pk,
             )
         if event.key_id and event.key_id not in ring.keys:
             return ChainReport(
                 False,
                 count,
-                f"Bản ghi nhật ký {where} được ký bằng khóa «{event.key_id}» không có trong "
-                "THEODOI_AUDIT_KEY. Nếu đã đổi khóa, hãy ghi khóa cũ sau khóa mới (cách nhau "
-                "bằng dấu phẩy); nếu bản ghi được ký khi chưa đặt THEODOI_AUDIT_KEY, khóa được "
-                "suy ra từ SECRET_KEY: hãy dùng lại SECRET_KEY của lúc đó; nếu không, bản ghi "
-                "đã bị giả mạo.",
+                gettext(
+                    "Audit record %(where)s is signed with the key «%(key)s», which is not in "
+                    "THEODOI_AUDIT_KEY. If the key was changed, write the old key after the new "
+                    "one (separated by a comma); if the record was signed before THEODOI_AUDIT_KEY "
+                    "was set, its key was derived from SECRET_KEY: use the SECRET_KEY of that time "
+                    "again; otherwise, the record is forged."
+                )
+                % {"where": where, "key": event.key_id},
                 event.pk,
             )
         if event.key_id and newest and age[event.key_id] > age[newest]:
             return ChainReport(
                 False,
                 count,
-                f"Bản ghi nhật ký {where} được ký bằng khóa cũ «{event.key_id}» dù đứng sau bản "
-                f"ghi đã ký bằng khóa mới hơn «{newest}»: khóa đã thay không còn ký bản ghi mới, "
-                "nên bản ghi này đã bị giả mạo (khóa cũ có thể đã lộ).",
+                gettext(
+                    "Audit record %(where)s is signed with the old key «%(key)s» although it "
+                    "follows a record signed with the newer key «%(newest)s»: a replaced key no "
+                    "longer signs new records, so this record is forged (the old key may have "
+                    "leaked)."
+                )
+                % {"where": where, "key": event.key_id, "newest": newest},
                 event.pk,
             )
         if event_digest(event, ring) != event.hash:
             return ChainReport(
                 False,
                 count,
-                f"Bản ghi nhật ký {where} đã bị sửa: nội dung không khớp với mã băm.",
+                gettext(
+                    "Audit record %(where)s has been altered: its content does not match its hash."
+                )
+                % {"where": where},
                 event.pk,
             )
         keyed = keyed or bool(event.key_id)
@@ -92,39 +109,56 @@ def verify_chain(anchor: Anchor | None = None) -> ChainReport:
             return ChainReport(
                 False,
                 count,
-                f"Bản ghi thứ {count} ({where}) không khớp mốc {anchor}: nhật ký đến thời điểm "
-                "lập mốc đã bị viết lại (sửa, xóa hoặc chèn bản ghi).",
+                gettext(
+                    "Record number %(count)s (%(where)s) does not match the anchor %(anchor)s: the "
+                    "audit trail up to the time of the anchor has been rewritten (records altered, "
+                    "deleted or inserted)."
+                )
+                % {"count": count, "where": where, "anchor": anchor},
                 event.pk,
             )
     if count and not keyed:
         return ChainReport(
             False,
             count,
-            "Không bản ghi nào trong nhật ký được ký bằng khóa bí mật: nhật ký đã bị viết lại "
-            "(mỗi cài đặt đã ký nhật ký cũ của mình khi nâng cấp).",
+            gettext(
+                "No record of the audit trail is signed with the secret key: the audit trail has "
+                "been rewritten (every installation signed its old audit trail when upgrading)."
+            ),
         )
     if not count and _has_audited_data():
         return ChainReport(
             False,
             count,
-            "Nhật ký trống nhưng cài đặt đã có dữ liệu (tổ chức, kế hoạch, báo cáo hoặc minh "
-            "chứng): mọi thay đổi đều được ghi nhật ký, nên các bản ghi nhật ký đã bị xóa. Hãy "
-            "khôi phục từ bản sao lưu và kiểm tra bằng verify_audit --anchor-from-backup.",
+            gettext(
+                "The audit trail is empty but the installation has data (organisations, plans, "
+                "reports or evidence): every change is logged, so the audit records have been "
+                "deleted. Restore from a backup and check with verify_audit --anchor-from-backup."
+            ),
         )
     if anchor is not None and count < anchor.count:
         return ChainReport(
             False,
             count,
-            f"Nhật ký chỉ còn {count} bản ghi nhưng mốc {anchor} ghi {anchor.count}: "
-            "các bản ghi cuối đã bị xóa.",
+            ngettext(
+                "The audit trail has only %(count)s record left but the anchor %(anchor)s records "
+                "%(expected)s: the last records have been deleted.",
+                "The audit trail has only %(count)s records left but the anchor %(anchor)s records "
+                "%(expected)s: the last records have been deleted.",
+                count,
+            )
+            % {"count": count, "anchor": anchor, "expected": anchor.count},
         )
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != previous or head.count != count):
         return ChainReport(
             False,
             count,
-            f"Nhật ký thiếu bản ghi: đầu chuỗi ghi {head.count} bản ghi nhưng chỉ còn {count} "
-            "(bản ghi cuối đã bị xóa hoặc thay).",
+            gettext(
+                "Records are missing from the audit trail: its head records %(expected)s records "
+                "but only %(count)s remain (the last records were deleted or replaced)."
+            )
+            % {"expected": head.count, "count": count},
         )
     if anchor is not None:
         return ChainReport(True, count, f"OK, {count} records; anchor {anchor} holds")

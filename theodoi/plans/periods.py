@@ -8,6 +8,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 CYCLES = ("weekly", "monthly", "quarterly", "half_yearly", "yearly")
 
 _PATTERNS = {
@@ -61,7 +63,25 @@ class Period:
         """The day the report for this period is due."""
         return self.end + datetime.timedelta(days=days_after)
 
+    def label(self) -> str:
+        """The period's name in the interface language ("Quý I/2026" in Vietnamese)."""
+        values = {"number": self.number, "year": self.year}
+        if self.cycle == "weekly":
+            return str(gettext("Week %(number)s/%(year)s") % values)
+        if self.cycle == "monthly":
+            return str(gettext("Month %(number)s/%(year)s") % values)
+        if self.cycle == "quarterly":
+            roman = ["I", "II", "III", "IV"][self.number - 1]
+            return str(gettext("Quarter %(q)s/%(y)s") % {"q": roman, "y": self.year})
+        if self.cycle == "half_yearly":
+            if self.number == 1:
+                return str(gettext("First half of %(year)s") % values)
+            return str(gettext("Second half of %(year)s") % values)
+        return str(gettext("Year %(year)s") % values)
+
     def label_vi(self) -> str:
+        """The period's Vietnamese name whatever the interface language: the upward report
+        (Vietnamese by law) and the stored alert and audit texts use it."""
         if self.cycle == "weekly":
             return f"Tuần {self.number}/{self.year}"
         if self.cycle == "monthly":
@@ -90,20 +110,28 @@ def parse_period(text: str, cycle: str) -> Period:
     match = _PATTERNS[cycle].match(text.strip().upper())
     if not match:
         raise PeriodError(
-            f"Kỳ báo cáo «{text}» không đúng: kế hoạch báo cáo theo kỳ dạng {_EXAMPLES[cycle]}."
+            gettext(
+                "The period «%(text)s» is not valid: the plan reports by periods like %(example)s."
+            )
+            % {"text": text, "example": _EXAMPLES[cycle]}
         )
     year = int(match.group(1))
     number = int(match.group(2)) if match.lastindex and match.lastindex >= 2 else 1
     if not 1900 <= year <= 2999:
-        raise PeriodError(f"Kỳ báo cáo «{text}»: năm {year} nằm ngoài khoảng hợp lý.")
+        raise PeriodError(
+            gettext("The period «%(text)s»: the year %(year)s is outside a plausible range.")
+            % {"text": text, "year": year}
+        )
     try:
         period = Period(cycle, year, number)
         period.start  # noqa: B018 - validates week 53 and month 13
         period.end  # noqa: B018
     except ValueError as exc:
-        raise PeriodError(f"Kỳ báo cáo «{text}» không tồn tại.") from exc
+        raise PeriodError(
+            gettext("The period «%(text)s» does not exist.") % {"text": text}
+        ) from exc
     if cycle == "monthly" and not 1 <= number <= 12:
-        raise PeriodError(f"Kỳ báo cáo «{text}» không tồn tại.")
+        raise PeriodError(gettext("The period «%(text)s» does not exist.") % {"text": text})
     return period
 
 
@@ -133,11 +161,11 @@ def periods_between(start: datetime.date, end: datetime.date, cycle: str) -> lis
 
 
 def label_of(text: str) -> str:
-    """The Vietnamese name of a period written in any cycle ("2026-Q4" → "Quý IV/2026"); the
-    text itself when it is no period."""
+    """The name of a period written in any cycle, in the interface language ("2026-Q4" →
+    "Quý IV/2026"); the text itself when it is no period."""
     for cycle in CYCLES:
         try:
-            return parse_period(text, cycle).label_vi()
+            return parse_period(text, cycle).label()
         except PeriodError:
             continue
     return text

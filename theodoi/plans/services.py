@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
@@ -238,7 +239,10 @@ class StaleEdit(ValueError):
     def __init__(self, message: str = "") -> None:
         super().__init__(
             message
-            or "Nhiệm vụ vừa được người khác cập nhật. Hãy tải lại trang để xem bản mới rồi sửa tiếp."
+            or gettext(
+                "Someone else has just updated this task. Reload the page to see the new version, "
+                "then edit it again."
+            )
         )
 
 

@@ -6,6 +6,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class FileType:
@@ -16,10 +18,10 @@ class FileType:
 
 
 PDF = FileType("application/pdf", "pdf", "PDF", True)
-PNG = FileType("image/png", "png", "ảnh PNG", True)
-JPEG = FileType("image/jpeg", "jpg", "ảnh JPEG", True)
-GIF = FileType("image/gif", "gif", "ảnh GIF", True)
-WEBP = FileType("image/webp", "webp", "ảnh WebP", True)
+PNG = FileType("image/png", "png", _("PNG image"), True)
+JPEG = FileType("image/jpeg", "jpg", _("JPEG image"), True)
+GIF = FileType("image/gif", "gif", _("GIF image"), True)
+WEBP = FileType("image/webp", "webp", _("WebP image"), True)
 DOCX = FileType(
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "docx",
@@ -35,7 +37,7 @@ XLSX = FileType(
 DOC = FileType("application/msword", "doc", "Word 97–2003 (.doc)", False)
 XLS = FileType("application/vnd.ms-excel", "xls", "Excel 97–2003 (.xls)", False)
 
-ALLOWED_LABEL = "PDF, Word (.docx, .doc), Excel (.xlsx, .xls), ảnh JPEG, PNG, GIF, WebP"
+ALLOWED_LABEL = _("PDF, Word (.docx, .doc), Excel (.xlsx, .xls), JPEG, PNG, GIF, WebP images")
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _WORD_STREAM = "WordDocument".encode("utf-16-le")

@@ -113,7 +113,7 @@ def period_states(task, *, today) -> list[dict]:
         rows.append(
             {
                 "period": str(period),
-                "label": period.label_vi(),
+                "label": period.label(),
                 "due": due,
                 "percent": report.percent if report else None,
                 "state": task_state(due=due, completed_on=completed_on, today=today).value,

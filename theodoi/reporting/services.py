@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
@@ -44,14 +45,14 @@ logger = logging.getLogger(__name__)
 
 
 class ReportingError(ValueError):
-    """Bad input a person can correct; the message says how, in Vietnamese."""
+    """Bad input a person can correct; the message says how, in the interface language."""
 
 
 class EmptyText(ReportingError):
     """Raised when a directive or an answer has no text."""
 
-    def __init__(self, message: str = "Hãy nhập nội dung trước khi gửi.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or gettext("Enter the content before sending it."))
 
 
 class StaleVersion(ReportingError):
@@ -59,7 +60,10 @@ class StaleVersion(ReportingError):
 
     def __init__(self) -> None:
         super().__init__(
-            "Báo cáo vừa được người khác cập nhật. Hãy tải lại trang để xem bản mới rồi sửa tiếp."
+            gettext(
+                "Someone else has just updated this report. Reload the page to see the new "
+                "version, then edit it again."
+            )
         )
 
 
@@ -68,8 +72,10 @@ class StaleReview(ReportingError):
 
     def __init__(self) -> None:
         super().__init__(
-            "Minh chứng này vừa được người khác xem xét. Hãy tải lại trang để xem quyết định mới "
-            "trước khi quyết định tiếp."
+            gettext(
+                "Someone else has just reviewed this evidence file. Reload the page to see the new "
+                "decision before deciding."
+            )
         )
 
 
@@ -91,8 +97,11 @@ class StorageUnavailable(ReportingError):
 
     def __init__(self) -> None:
         super().__init__(
-            "Không lưu được tệp minh chứng vào kho lưu trữ (lỗi máy chủ lưu trữ). Tệp chưa được "
-            "ghi nhận; hãy thử lại sau ít phút hoặc báo quản trị viên."
+            gettext(
+                "The evidence file could not be saved in the file storage (a storage server "
+                "error). The file has not been recorded; try again in a few minutes or tell the "
+                "administrator."
+            )
         )
 
 
@@ -161,9 +170,11 @@ def _percent(value) -> int:
     try:
         percent = int(value)
     except (TypeError, ValueError) as exc:
-        raise ReportingError("Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100.") from exc
+        raise ReportingError(
+            gettext("The percent done must be a whole number from 0 to 100.")
+        ) from exc
     if not 0 <= percent <= 100:
-        raise ReportingError("Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100.")
+        raise ReportingError(gettext("The percent done must be a whole number from 0 to 100."))
     return percent
 
 
@@ -187,11 +198,14 @@ def report_submit(
     except PeriodError as exc:
         raise ReportingError(str(exc)) from exc
     if parsed.start > today():
-        raise ReportingError(f"Chưa đến kỳ {parsed.label_vi()}: chỉ báo cáo kỳ đã bắt đầu.")
+        raise ReportingError(
+            gettext("%(period)s has not started yet: only a period that has begun is reported.")
+            % {"period": parsed.label()}
+        )
     percent = _percent(percent)
-    result = _typed(result, "Kết quả thực hiện")
-    difficulties = _typed(difficulties, "Khó khăn, vướng mắc")
-    proposals = _typed(proposals, "Đề xuất, kiến nghị")
+    result = _typed(result, gettext("Results achieved"))
+    difficulties = _typed(difficulties, gettext("Difficulties"))
+    proposals = _typed(proposals, gettext("Proposals"))
     # Only the report's row: the model's ordering joins the task and the plan, and locking
     # those too would deadlock with any transaction whose foreign keys point at them (checked
     # at commit on PostgreSQL) while it holds the audit chain's head. For the same reason the
@@ -209,7 +223,11 @@ def report_submit(
     else:
         if report.status == ProgressReport.Status.ACCEPTED:
             raise ReportingError(
-                f"Báo cáo {parsed.label_vi()} đã được cơ quan thường trực chấp nhận nên không sửa được."
+                gettext(
+                    "The report for %(period)s has been accepted by the standing office, so it "
+                    "can no longer be changed."
+                )
+                % {"period": parsed.label()}
             )
         if version is not None and version != report.version:
             raise StaleVersion
@@ -301,9 +319,11 @@ def report_return(
     ``version`` is the report's version when the office opened it: if the unit corrected the
     report or someone else decided on it since, ``StaleVersion`` is raised and nothing is
     written (the same holds for ``report_accept`` and ``report_confirm``)."""
-    reason = _typed(reason, "Lý do trả lại")
+    reason = _typed(reason, gettext("Reason for return"))
     if not reason:
-        raise ReportingError("Hãy ghi lý do trả lại báo cáo để đơn vị biết cần sửa gì.")
+        raise ReportingError(
+            gettext("Write why the report is returned, so that the unit knows what to correct.")
+        )
     _office_decision(actor, report, ProgressReport.Status.RETURNED, reason, version)
     return report
 
@@ -326,7 +346,9 @@ def report_confirm(
     require(actor, Action.CONFIRM_REPORT, report.task)
     _lock_report(report, version)
     if report.status != ProgressReport.Status.SUBMITTED:
-        raise ReportingError("Chỉ xác nhận được báo cáo đang chờ cơ quan thường trực xem xét.")
+        raise ReportingError(
+            gettext("Only a report waiting for the standing office's review can be confirmed.")
+        )
     before = snapshot(report)
     report.status = ProgressReport.Status.CONFIRMED
     report.confirmed_by = actor
@@ -386,8 +408,11 @@ def _scan(*, actor: User, name: str, data: bytes, digest: str, subject) -> None:
     except virus.ScanError as exc:
         logger.error("virus scan of %s (%s) failed: %s", name, digest, exc)
         raise ScanUnavailable(
-            "Không kiểm tra được virus cho tệp minh chứng (máy quét virus không phản hồi). Tệp "
-            "chưa được nhận; hãy thử lại sau ít phút hoặc báo quản trị viên."
+            gettext(
+                "The evidence file could not be checked for viruses (the virus scanner did not "
+                "answer). The file has not been accepted; try again in a few minutes or tell the "
+                "administrator."
+            )
         ) from exc
     if not result.infected:
         return
@@ -402,8 +427,11 @@ def _scan(*, actor: User, name: str, data: bytes, digest: str, subject) -> None:
             after={"name": name, "sha256": digest, "size": len(data), "found": result.signature},
         )
     raise InfectedFile(
-        f"Tệp «{name}» chứa mã độc ({result.signature}) nên không được nhận. Hãy quét virus "
-        "máy tính của bạn và tải lên bản sạch."
+        gettext(
+            "The file «%(name)s» contains malware (%(signature)s), so it was not accepted. Scan "
+            "your computer for viruses and upload a clean copy."
+        )
+        % {"name": name, "signature": result.signature}
     )
 
 
@@ -420,24 +448,29 @@ def _evidence_subject(*, actor: User, task, indicator_value, answer):
         require(actor, Action.ASSESS, answer)
         return answer
     raise ReportingError(
-        "Minh chứng phải gắn với một nhiệm vụ, một giá trị chỉ tiêu hoặc một câu trả lời tự "
-        "đánh giá."
+        gettext(
+            "Evidence must be attached to a task, an indicator value or a self-assessment answer."
+        )
     )
 
 
 def _file_type(name: str, data: bytes) -> files.FileType:
     limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
     if not data:
-        raise ReportingError("Tệp rỗng. Hãy chọn lại tệp minh chứng.")
+        raise ReportingError(gettext("The file is empty. Choose the evidence file again."))
     if len(data) > limit:
         raise FileTooLarge(
-            f"Tệp lớn hơn {settings.THEODOI_EVIDENCE_MAX_MB} MB. Hãy nén hoặc chia nhỏ tệp rồi tải lại."
+            gettext("The file is larger than %(mb)s MB. Compress or split it, then upload again.")
+            % {"mb": settings.THEODOI_EVIDENCE_MAX_MB}
         )
     file_type = files.sniff(data)
     if file_type is None:
         raise ReportingError(
-            f"Tệp «{name}» không phải loại được nhận làm minh chứng (hệ thống kiểm tra nội dung "
-            f"tệp, không dựa vào tên). Hãy tải lên: {files.ALLOWED_LABEL}."
+            gettext(
+                "The file «%(name)s» is not a kind accepted as evidence (the system checks the "
+                "file's content, not its name). Upload: %(accepted)s."
+            )
+            % {"name": name, "accepted": files.ALLOWED_LABEL}
         )
     return file_type
 
@@ -478,12 +511,12 @@ def evidence_prepare(
     )
     file_type = _file_type(name, data)
     if kind not in Evidence.Kind.values:
-        raise ReportingError("Loại minh chứng không hợp lệ.")
-    problem = date_problem(document_date, label="Ngày văn bản")
+        raise ReportingError(gettext("The kind of evidence is not valid."))
+    problem = date_problem(document_date, label=gettext("Document date"))
     if problem:
         raise ReportingError(problem)
-    document_number = _typed(document_number, "Số văn bản")
-    description = _typed(description, "Mô tả minh chứng")
+    document_number = _typed(document_number, gettext("Document number"))
+    description = _typed(description, gettext("Evidence description"))
     original_name = files.clean_name(name, file_type)
     digest = hashlib.sha256(data).hexdigest()
     _scan(actor=actor, name=original_name, data=data, digest=digest, subject=subject)
@@ -599,7 +632,9 @@ def evidence_review(
     require(actor, Action.REVIEW, subject)
     closed = Evidence.objects.filter(pk=evidence.pk, answer__submission__campaign__status="closed")
     if evidence.answer_id is not None and closed.exists():
-        raise ReportingError("Đợt tự đánh giá đã kết thúc; không thẩm định minh chứng được nữa.")
+        raise ReportingError(
+            gettext("The self-assessment is closed; its evidence can no longer be reviewed.")
+        )
     if expected_review_id is not None:
         # The file's row lock serializes two reviewers deciding at the same moment.
         Evidence.objects.select_for_update(no_key=True).filter(pk=evidence.pk).first()
@@ -613,10 +648,12 @@ def evidence_review(
             raise StaleReview
     decision = {"accept": "accepted", "reject": "rejected"}.get(decision, decision)
     if decision not in EvidenceReview.Decision.values:
-        raise ReportingError("Quyết định phải là «hợp lệ» hoặc «không hợp lệ».")
-    reason = _typed(reason, "Lý do")
+        raise ReportingError(gettext("The decision must be «valid» or «not valid»."))
+    reason = _typed(reason, gettext("Reason"))
     if decision == EvidenceReview.Decision.REJECTED and not reason:
-        raise ReportingError("Hãy ghi lý do minh chứng không hợp lệ để đơn vị biết cần bổ sung gì.")
+        raise ReportingError(
+            gettext("Write why the evidence is not valid, so that the unit knows what to add.")
+        )
     review = EvidenceReview.objects.create(
         evidence=evidence, decision=decision, reason=reason, reviewer=actor, reviewed_on=today()
     )
@@ -646,9 +683,11 @@ def _decimal(value, label: str) -> Decimal | None:
     else:
         number = parse_number(str(value))
         if number is None or not re.fullmatch(r"[\s\d.,+-]+%?", str(value).strip()):
-            raise ReportingError(f"{label} phải là số (ví dụ 85 hoặc 85,5).")
+            raise ReportingError(
+                gettext("%(label)s must be a number (for example 85 or 85,5).") % {"label": label}
+            )
     if not number.is_finite() or abs(number) >= _LIMIT:
-        raise ReportingError(f"{label} quá lớn hoặc không hợp lệ.")
+        raise ReportingError(gettext("%(label)s is too large or invalid.") % {"label": label})
     return number
 
 
@@ -670,18 +709,22 @@ def indicator_value_record(
         parsed = parse_period(period, indicator.plan.reporting_cycle)
     except PeriodError as exc:
         raise ReportingError(str(exc)) from exc
-    numerator = _decimal(numerator, "Tử số")
-    denominator = _decimal(denominator, "Mẫu số")
-    value = _decimal(value, "Giá trị")
-    note = _typed(note, "Ghi chú")
+    numerator = _decimal(numerator, gettext("Numerator"))
+    denominator = _decimal(denominator, gettext("Denominator"))
+    value = _decimal(value, gettext("Value"))
+    note = _typed(note, gettext("Note"))
     if numerator is not None or denominator is not None:
         if numerator is None or not denominator:
-            raise ReportingError("Hãy nhập cả tử số và mẫu số (mẫu số khác 0).")
+            raise ReportingError(
+                gettext(
+                    "Enter both the numerator and the denominator (a denominator other than 0)."
+                )
+            )
         value = (numerator / denominator * 100).quantize(Decimal("0.0001"))
         if abs(value) >= _LIMIT:
-            raise ReportingError("Tỷ lệ tử số/mẫu số quá lớn.")
+            raise ReportingError(gettext("The numerator/denominator ratio is too large."))
     if value is None:
-        raise ReportingError("Hãy nhập giá trị, hoặc tử số và mẫu số.")
+        raise ReportingError(gettext("Enter a value, or a numerator and a denominator."))
     record, created = IndicatorValue.objects.select_for_update(no_key=True).get_or_create(
         indicator=indicator,
         period=str(parsed),
@@ -716,9 +759,9 @@ def indicator_value_record(
 @transaction.atomic
 def directive_create(*, actor: User, task: Task, text: str) -> Directive:
     require(actor, Action.DIRECT, task)
-    text = _typed(text, "Ý kiến chỉ đạo")
+    text = _typed(text, gettext("Directive"))
     if not text:
-        raise EmptyText("Hãy viết ý kiến chỉ đạo trước khi gửi.")
+        raise EmptyText(gettext("Write the directive before sending it."))
     directive = Directive.objects.create(task=task, author=actor, text=text)
     audit_record(
         actor=actor,
@@ -734,9 +777,9 @@ def directive_create(*, actor: User, task: Task, text: str) -> Directive:
 @transaction.atomic
 def directive_answer(*, actor: User, directive: Directive, answer: str) -> Directive:
     require(actor, Action.ANSWER_DIRECTIVE, directive.task)
-    answer = _typed(answer, "Câu trả lời")
+    answer = _typed(answer, gettext("Reply"))
     if not answer:
-        raise EmptyText("Hãy viết câu trả lời trước khi gửi.")
+        raise EmptyText(gettext("Write the reply before sending it."))
     before = snapshot(directive)
     directive.answer = answer
     directive.answered_by = actor

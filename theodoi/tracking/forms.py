@@ -144,7 +144,7 @@ class ReportForm(forms.Form):
         if data.get("evidence"):
             try:
                 data["document_date"] = parse_date(
-                    self.data.get("document_date"), label="Ngày văn bản"
+                    self.data.get("document_date"), label=_("Document date")
                 )
             except ValueError as exc:
                 self.add_error("document_date", str(exc))
