@@ -3,6 +3,7 @@
 inside a function reaches into another app (the usual way to dodge a cycle)."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,25 @@ def test_no_function_local_import_reaches_another_app():
                 continue
             found.append(f"{relative}:{line} imports {module} inside a function")
     assert not found, "\n".join(found)
+
+
+def _contract_layers() -> list[set[str]]:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    return [{name.strip(" ()") for name in layer.split("|")} for layer in contract["layers"]]
+
+
+def test_the_readme_describes_the_layers_of_the_contract_in_its_order():
+    """The README's layout list is the contract in words: the same apps, grouped the same way,
+    from the top down, so the two cannot drift apart."""
+    layers = _contract_layers()
+    apps = set().union(*layers)
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    listing = text.split("From the top:", 1)[1].split("\n\n", 1)[0]
+    described = []
+    for bullet in listing.split("\n  - ")[1:]:
+        names = {name.removesuffix(".py") for name in re.findall(r"`([\w./]+)`", bullet)}
+        described.append(names & apps)
+    assert described == layers
