@@ -203,8 +203,8 @@ def test_evidence_goes_through_the_tracking_upload_and_review(campaign, world, c
         {"code": "1.1", "file": _upload("ke-hoach.pdf", tiny_pdf("Kế hoạch chuyển đổi số"))},
     )
     assert response.status_code == 302
-    evidence = Evidence.objects.get(answer__submission=submission)
-    assert evidence.answer.code == "1.1" and evidence.task is None
+    evidence = Evidence.objects.get(answer_link__answer__submission=submission)
+    assert evidence.answer_link.answer.code == "1.1" and evidence.task is None
     assert evidence.sha256 and evidence.content_type == "application/pdf"
     # A file that is not what it claims is refused by the same content check as tasks.
     response = client.post(
@@ -213,7 +213,7 @@ def test_evidence_goes_through_the_tracking_upload_and_review(campaign, world, c
         follow=True,
     )
     assert "không phải loại được nhận" in response.content.decode()
-    assert Evidence.objects.filter(answer__submission=submission).count() == 1
+    assert Evidence.objects.filter(answer_link__answer__submission=submission).count() == 1
     # Served only through the checked view, to people of the ward.
     assert client.get(reverse("evidence_file", args=[evidence.pk])).status_code == 200
     client.force_login(world.people.other_ward)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from theodoi.assessment import framework as frameworks
 from theodoi.org.models import Organization, Unit, User
+from theodoi.reporting.models import Evidence
 
 
 class Framework(models.Model):
@@ -159,6 +160,11 @@ class Answer(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Stored, served and reviewed by reporting like a task's files; linked here (AnswerEvidence)
+    # because reporting sits below this app and never refers to it.
+    evidence = models.ManyToManyField(
+        Evidence, through="AnswerEvidence", related_name="+", blank=True
+    )
 
     class Meta:
         verbose_name = _("assessment answer")
@@ -178,3 +184,17 @@ class Answer(models.Model):
     @property
     def unit_id(self) -> int:
         return self.submission.unit_id
+
+
+class AnswerEvidence(models.Model):
+    """The link of one evidence file to the answer it proves (a file proves one answer)."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="evidence_links")
+    evidence = models.OneToOneField(Evidence, on_delete=models.CASCADE, related_name="answer_link")
+
+    class Meta:
+        verbose_name = _("evidence of an answer")
+        verbose_name_plural = _("evidence of answers")
+
+    def __str__(self) -> str:
+        return f"{self.answer} · {self.evidence}"

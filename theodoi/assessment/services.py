@@ -592,5 +592,5 @@ def evidence_attach(
     # Not inside a transaction of ours: the upload scans the file before its own transaction, so
     # the audit record of an infected file is committed even though the upload is refused.
     return evidence_upload(
-        actor=actor, name=name, data=data, answer=answer, description=description
+        actor=actor, name=name, data=data, linked_subject=answer, description=description
     )

@@ -593,11 +593,11 @@ def submission_review(request, pk: int):
         elif action in ("evidence-accept", "evidence-reject"):
             evidence = Evidence.objects.filter(
                 pk=post["evidence"] or 0,
-                answer__submission=submission,
+                answer_link__answer__submission=submission,
             ).first()
             if evidence is None:
                 raise Http404
-            anchor = f"#c-{evidence.answer.code}"
+            anchor = f"#c-{evidence.answer_link.answer.code}"
             reporting_services.evidence_review(
                 actor=user,
                 evidence=evidence,

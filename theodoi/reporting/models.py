@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from theodoi.org.models import Unit, User
 from theodoi.plans.models import IndicatorValue, Task
+from theodoi.reporting import subjects
 
 
 class ProgressReport(models.Model):
@@ -81,14 +82,6 @@ class Evidence(models.Model):
     report = models.ForeignKey(
         ProgressReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
     )
-    # A self-assessment answer's evidence goes through the same upload, storage and review.
-    answer = models.ForeignKey(
-        "assessment.Answer",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="evidence",
-    )
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
     sha256 = models.CharField(max_length=64, db_index=True)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -106,27 +99,26 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+        # No check that a file has a subject: a subject of an app above this one is linked by
+        # that app's own row (reporting.subjects), which a check on this table cannot see.
         ordering = ["-uploaded_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(task__isnull=False)
-                | models.Q(indicator_value__isnull=False)
-                | models.Q(answer__isnull=False),
-                name="evidence_has_subject",
-            )
-        ]
 
     def __str__(self) -> str:
         return self.original_name
 
     @property
     def subject(self):
-        """What the file proves: its task, its indicator or its self-assessment answer."""
+        """What the file proves: its task, its indicator, or the subject an app above this one
+        linked it to (reporting.subjects)."""
         if self.task_id is not None:
             return self.task
         if self.indicator_value_id is not None:
             return self.indicator_value.indicator
-        return self.answer
+        for kind in subjects.registered():
+            subject = kind.subject_of(self)
+            if subject is not None:
+                return subject
+        return None
 
     @property
     def organization(self):

@@ -3,23 +3,21 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from theodoi.core.access import Action, limited_to_own_unit, org_scope, require
+from theodoi.core.access import Action, org_scope, require
 from theodoi.org.models import User
 from theodoi.plans.periods import period_of, periods_between
 from theodoi.plans.states import task_state
+from theodoi.reporting import subjects
 from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
 
 
 def evidence_for_user(user: User) -> QuerySet[Evidence]:
-    answers = org_scope(user, "answer__submission__campaign__organization")
-    if limited_to_own_unit(user):
-        # A unit sees its own self-assessment, not the other units' (as on the toolkit's pages).
-        answers &= Q(answer__submission__unit_id=user.unit_id)
-    scope = (
-        org_scope(user, "task__plan__organization")
-        | org_scope(user, "indicator_value__indicator__plan__organization")
-        | answers
+    scope = org_scope(user, "task__plan__organization") | org_scope(
+        user, "indicator_value__indicator__plan__organization"
     )
+    for kind in subjects.registered():
+        # Files linked to a subject of an app above: that app says who sees them.
+        scope |= kind.visible(user)
     return (
         Evidence.objects.filter(scope)
         .select_related(
@@ -59,8 +57,10 @@ def review_queue(user: User) -> tuple[list[Evidence], QuerySet[ProgressReport]]:
     or returned, oldest first."""
     waiting = list(
         evidence_for_user(user)
-        # Self-assessment files are reviewed on their campaign's page, beside the answer.
-        .filter(withdrawn=False, reviews__isnull=True, answer__isnull=True)
+        # Files linked to a subject of an app above are reviewed on that app's page, beside
+        # their subject: the queue keeps to tasks and indicators.
+        .filter(Q(task__isnull=False) | Q(indicator_value__isnull=False))
+        .filter(withdrawn=False, reviews__isnull=True)
         .order_by("uploaded_at", "id")
     )
     reports = (

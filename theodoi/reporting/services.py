@@ -15,6 +15,7 @@ import logging
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -32,7 +33,7 @@ from theodoi.core.numbers import parse_number
 from theodoi.org.models import User
 from theodoi.plans.models import Indicator, IndicatorValue, Task
 from theodoi.plans.periods import PeriodError, parse_period
-from theodoi.reporting import files, virus
+from theodoi.reporting import files, subjects, virus
 from theodoi.reporting.models import (
     Directive,
     Evidence,
@@ -435,7 +436,7 @@ def _scan(*, actor: User, name: str, data: bytes, digest: str, subject) -> None:
     )
 
 
-def _evidence_subject(*, actor: User, task, indicator_value, answer):
+def _evidence_subject(*, actor: User, task, indicator_value, linked_subject):
     """What the file is evidence for, once the actor's right to attach to it is checked."""
     if task is not None:
         require(actor, Action.REPORT, task)
@@ -443,13 +444,15 @@ def _evidence_subject(*, actor: User, task, indicator_value, answer):
     if indicator_value is not None:
         require(actor, Action.REPORT, indicator_value.indicator)
         return indicator_value
-    if answer is not None:
-        # A self-assessment answer (issue 8): the unit assessed, or the office, attaches it.
-        require(actor, Action.ASSESS, answer)
-        return answer
+    if linked_subject is not None:
+        kind = subjects.kind_of(linked_subject)
+        if kind is None:
+            raise TypeError(f"no app registered evidence for {type(linked_subject).__name__}")
+        require(actor, kind.attach_action, linked_subject)
+        return linked_subject
     raise ReportingError(
         gettext(
-            "Evidence must be attached to a task, an indicator value or a self-assessment answer."
+            "Evidence must be attached to a task, an indicator value or another record it proves."
         )
     )
 
@@ -483,6 +486,8 @@ class StoredEvidence:
     # The store wrote a new file (none was under its name): if recording it fails, the file
     # is nobody's and may be removed. A file that was already there belongs to other rows.
     written: bool
+    # The subject of an app above that the file is to be linked to when recorded.
+    linked_subject: Any = None
 
 
 def evidence_prepare(
@@ -493,7 +498,7 @@ def evidence_prepare(
     task: Task | None = None,
     indicator_value: IndicatorValue | None = None,
     report: ProgressReport | None = None,
-    answer=None,
+    linked_subject: Any = None,
     kind: str = Evidence.Kind.OTHER,
     document_number: str = "",
     document_date: datetime.date | None = None,
@@ -507,7 +512,7 @@ def evidence_prepare(
     transaction begins) and keep every other writer waiting. The name is derived from the
     content, and if the storage fails no row points to a missing file."""
     subject = _evidence_subject(
-        actor=actor, task=task, indicator_value=indicator_value, answer=answer
+        actor=actor, task=task, indicator_value=indicator_value, linked_subject=linked_subject
     )
     file_type = _file_type(name, data)
     if kind not in Evidence.Kind.values:
@@ -524,7 +529,6 @@ def evidence_prepare(
         task=task,
         indicator_value=indicator_value,
         report=report,
-        answer=answer,
         sha256=digest,
         original_name=original_name,
         content_type=file_type.content_type,
@@ -537,7 +541,7 @@ def evidence_prepare(
         uploaded_on=today(),
     )
     evidence.file.name, written = _put(data, digest)
-    return StoredEvidence(evidence=evidence, written=written)
+    return StoredEvidence(evidence=evidence, written=written, linked_subject=linked_subject)
 
 
 def evidence_discard(stored: StoredEvidence) -> None:
@@ -562,7 +566,7 @@ def evidence_upload(
     task: Task | None = None,
     indicator_value: IndicatorValue | None = None,
     report: ProgressReport | None = None,
-    answer=None,
+    linked_subject: Any = None,
     kind: str = Evidence.Kind.OTHER,
     document_number: str = "",
     document_date: datetime.date | None = None,
@@ -580,23 +584,31 @@ def evidence_upload(
         task=task,
         indicator_value=indicator_value,
         report=report,
-        answer=answer,
+        linked_subject=linked_subject,
         kind=kind,
         document_number=document_number,
         document_date=document_date,
         description=description,
     )
     try:
-        return evidence_record(actor=actor, evidence=stored.evidence)
+        return evidence_record(
+            actor=actor, evidence=stored.evidence, linked_subject=stored.linked_subject
+        )
     except BaseException:
         evidence_discard(stored)
         raise
 
 
 @transaction.atomic
-def evidence_record(*, actor: User, evidence: Evidence) -> Evidence:
-    """Save a prepared evidence row with its audit record."""
+def evidence_record(*, actor: User, evidence: Evidence, linked_subject: Any = None) -> Evidence:
+    """Save a prepared evidence row with its audit record, and its link to ``linked_subject``
+    (a subject of an app above, see ``reporting.subjects``) before the record names it."""
     evidence.save()
+    if linked_subject is not None:
+        kind = subjects.kind_of(linked_subject)
+        if kind is None:
+            raise TypeError(f"no app registered evidence for {type(linked_subject).__name__}")
+        kind.link(subject=linked_subject, evidence=evidence)
     audit_record(
         actor=actor,
         action=AuditAction.EVIDENCE_UPLOAD,
@@ -630,11 +642,10 @@ def evidence_review(
     newer review exists, ``StaleReview`` is raised and no second decision is recorded."""
     subject = evidence.subject
     require(actor, Action.REVIEW, subject)
-    closed = Evidence.objects.filter(pk=evidence.pk, answer__submission__campaign__status="closed")
-    if evidence.answer_id is not None and closed.exists():
-        raise ReportingError(
-            gettext("The self-assessment is closed; its evidence can no longer be reviewed.")
-        )
+    for kind in subjects.registered():
+        refusal = kind.review_refusal(evidence)
+        if refusal:
+            raise ReportingError(refusal)
     if expected_review_id is not None:
         # The file's row lock serializes two reviewers deciding at the same moment.
         Evidence.objects.select_for_update(no_key=True).filter(pk=evidence.pk).first()
