@@ -29,8 +29,7 @@ ENFORCED_APPS = {
     "accounts",
     "api",
     "assessment",
-    # audit: enforced again once backup and restore (moved here from core) are translated.
-    # "audit",
+    "audit",
     "budget",
     "dashboards",
     "exports",

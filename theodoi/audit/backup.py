@@ -28,7 +28,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from theodoi.audit.anchor import AnchorError, anchor_of_dump
 from theodoi.audit.services import seal_legacy_chain
@@ -79,7 +79,8 @@ def _dump(stream, database: str) -> None:
 
 
 class BackupError(Exception):
-    """The archive cannot be written or restored; the message says why, in Vietnamese."""
+    """The archive cannot be written or restored; the message says why, in the interface
+    language."""
 
 
 @dataclass
@@ -87,6 +88,16 @@ class Summary:
     objects: int
     files: int
     damaged: list = field(default_factory=list)  # files left out by allow_damaged
+
+
+def records_text(count: int) -> str:
+    """«3 records», one part of the summary line of `backup` and `restore`."""
+    return ngettext("%(count)s record", "%(count)s records", count) % {"count": count}
+
+
+def files_text(count: int) -> str:
+    """«2 files», one part of the summary line of `backup` and `restore`."""
+    return ngettext("%(count)s file", "%(count)s files", count) % {"count": count}
 
 
 def _sha256(data: bytes) -> str:
@@ -118,13 +129,27 @@ def _removed_on_error(path: Path):
 
 def _damaged_error(problems: list[storage.Problem]) -> BackupError:
     lines = "\n".join(f"  - {problem.describe()}" for problem in problems[:20])
-    more = f"\n  … và {len(problems) - 20} tệp nữa." if len(problems) > 20 else ""
+    if len(problems) > 20:
+        more = len(problems) - 20
+        lines += "\n  " + (
+            ngettext("… and %(count)s more file.", "… and %(count)s more files.", more)
+            % {"count": more}
+        )
     return BackupError(
-        f"Không sao lưu: {len(problems)} tệp trong kho lưu trữ bị hỏng hoặc bị thiếu (không khớp "
-        f"kích thước hoặc SHA-256 đã ghi nhận):\n{lines}{more}\nHãy chạy «theodoi verify_files» "
-        "để xem chi tiết, nhờ người đã tải lên gửi lại các tệp này (tải lên lại sẽ sửa tệp hỏng), "
-        "hoặc chạy «theodoi backup --allow-damaged» để sao lưu phần còn lại và ghi các tệp này "
-        "vào bảng kê."
+        ngettext(
+            "No backup: %(count)s stored file is damaged or missing (its size or SHA-256 does not "
+            "match the recorded one):\n%(files)s\nRun «theodoi verify_files» for the details, ask "
+            "the person who uploaded it to send it again (uploading again repairs a damaged "
+            "file), or run «theodoi backup --allow-damaged» to back up the rest and list this "
+            "file in the list of contents.",
+            "No backup: %(count)s stored files are damaged or missing (their size or SHA-256 does "
+            "not match the recorded one):\n%(files)s\nRun «theodoi verify_files» for the details, "
+            "ask the people who uploaded them to send them again (uploading again repairs a "
+            "damaged file), or run «theodoi backup --allow-damaged» to back up the rest and list "
+            "these files in the list of contents.",
+            len(problems),
+        )
+        % {"count": len(problems), "files": lines}
     )
 
 
@@ -154,7 +179,8 @@ def backup(
                     content = storage.read(name)
                 except Exception as exc:  # a local read error, an unreachable S3 service
                     raise BackupError(
-                        f"Không đọc được tệp «{name}» trong kho lưu trữ: {exc}"
+                        gettext("The stored file «%(name)s» cannot be read: %(error)s")
+                        % {"name": name, "error": exc}
                     ) from exc
                 found = None if content is None else storage.Found(len(content), _sha256(content))
                 problem = storage.problem(name, records, found)
@@ -194,33 +220,56 @@ def _read_archive(path: Path) -> tuple[dict, dict[str, bytes]]:
             members: dict[str, bytes] = {}
             for info in archive.getmembers():
                 if not info.isfile():
-                    raise BackupError(f"Tệp sao lưu có mục lạ «{info.name}».")
+                    raise BackupError(
+                        gettext("The backup file has an unexpected entry «%(name)s».")
+                        % {"name": info.name}
+                    )
                 pure = PurePosixPath(info.name)
                 if pure.is_absolute() or ".." in pure.parts:
-                    raise BackupError(f"Tệp sao lưu có đường dẫn không an toàn «{info.name}».")
+                    raise BackupError(
+                        gettext("The backup file has an unsafe path «%(name)s».")
+                        % {"name": info.name}
+                    )
                 members[info.name] = archive.extractfile(info).read()
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise BackupError(
-            f"Không đọc được tệp sao lưu {path}: tệp hỏng hoặc không đúng định dạng."
+            gettext(
+                "The backup file %(path)s cannot be read: it is damaged or not in the right format."
+            )
+            % {"path": path}
         ) from exc
     try:
         manifest = json.loads(members.pop(MANIFEST))
     except (KeyError, ValueError) as exc:
-        raise BackupError("Tệp sao lưu không có bảng kê (manifest.json) hợp lệ.") from exc
+        raise BackupError(
+            gettext("The backup file has no valid list of contents (manifest.json).")
+        ) from exc
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-        raise BackupError("Tệp này không phải bản sao lưu của theodoi (hoặc phiên bản khác).")
+        raise BackupError(
+            gettext("This file is not a theodoi backup (or it is from another version).")
+        )
     sums = manifest.get("sha256") or {}
     if set(sums) != set(members):
         missing = sorted(set(sums) - set(members))
         extra = sorted(set(members) - set(sums))
-        raise BackupError(f"Tệp sao lưu không khớp bảng kê: thiếu {missing[:5]}, thừa {extra[:5]}.")
+        raise BackupError(
+            gettext(
+                "The backup file does not match its list of contents: missing %(missing)s, "
+                "unexpected %(extra)s."
+            )
+            % {"missing": missing[:5], "extra": extra[:5]}
+        )
     for name, data in members.items():
         if _sha256(data) != sums[name]:
             raise BackupError(
-                f"Tệp «{name}» trong bản sao lưu đã bị hỏng hoặc bị sửa (sai SHA-256)."
+                gettext(
+                    "The file «%(name)s» in the backup is damaged or has been altered (wrong "
+                    "SHA-256)."
+                )
+                % {"name": name}
             )
     if DATA not in members:
-        raise BackupError("Tệp sao lưu không có dữ liệu (data.json).")
+        raise BackupError(gettext("The backup file has no data (data.json)."))
     return manifest, members
 
 
@@ -229,16 +278,22 @@ def _check_target(database: str) -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise BackupError(
-            "Cơ sở dữ liệu chưa được cập nhật cấu trúc. Hãy chạy «theodoi migrate» trước khi khôi phục."
+            gettext(
+                "The structure of the database is not up to date. Run «theodoi migrate» before "
+                "restoring."
+            )
         )
     for model in apps.get_models():
         if model._meta.label_lower in CREATED_BY_MIGRATE or not model._meta.managed:
             continue
         if model._default_manager.using(database).exists():
             raise BackupError(
-                "Chỉ khôi phục được vào một cài đặt mới, còn trống: cơ sở dữ liệu đang có dữ liệu "
-                f"({model._meta.label}). Hãy tạo cơ sở dữ liệu mới, chạy «theodoi migrate» rồi "
-                "khôi phục lại."
+                gettext(
+                    "A backup can only be restored into a new, empty installation: the database "
+                    "already holds data (%(model)s). Create a new database, run «theodoi "
+                    "migrate», then restore again."
+                )
+                % {"model": model._meta.label}
             )
 
 
@@ -246,7 +301,7 @@ def restore(path: str | Path, database: str = DEFAULT_DB_ALIAS) -> Summary:
     """Bring a backup back into a freshly migrated, empty installation."""
     path = Path(path)
     if not path.is_file():
-        raise BackupError(f"Không tìm thấy tệp sao lưu {path}.")
+        raise BackupError(gettext("The backup file %(path)s does not exist.") % {"path": path})
     manifest, members = _read_archive(path)
     _check_target(database)
     sums = manifest["sha256"]
@@ -258,7 +313,10 @@ def restore(path: str | Path, database: str = DEFAULT_DB_ALIAS) -> Summary:
         try:
             storage.store(name, members[member], sha256=sums[member])
         except Exception as exc:  # a full disk, an unreachable S3 service
-            raise BackupError(f"Không ghi được tệp «{name}» vào kho lưu trữ: {exc}") from exc
+            raise BackupError(
+                gettext("The file «%(name)s» cannot be written to the storage: %(error)s")
+                % {"name": name, "error": exc}
+            ) from exc
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / DATA
         dump.write_bytes(members[DATA])

@@ -1,8 +1,9 @@
 """`theodoi backup PATH`: the database, the evidence files and a SHA-256 manifest in one file."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext, ngettext
 
-from theodoi.audit.backup import BackupError, backup
+from theodoi.audit.backup import BackupError, backup, files_text, records_text
 
 
 class Command(BaseCommand):
@@ -24,12 +25,26 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         for problem in summary.damaged:
-            self.stderr.write(f"Bỏ qua tệp hỏng: {problem.describe()}")
+            self.stderr.write(
+                gettext("Damaged file left out: %(problem)s") % {"problem": problem.describe()}
+            )
         self.stdout.write(
-            f"Đã sao lưu {summary.objects} bản ghi và {summary.files} tệp vào {path}."
+            gettext("Backed up %(records)s and %(files)s to %(path)s.")
+            % {
+                "records": records_text(summary.objects),
+                "files": files_text(summary.files),
+                "path": path,
+            }
         )
         if summary.damaged:
+            count = len(summary.damaged)
             self.stdout.write(
-                f"{len(summary.damaged)} tệp hỏng hoặc thiếu không có trong bản sao lưu (được "
-                "ghi ở mục «damaged» của bảng kê). Hãy chạy «theodoi verify_files»."
+                ngettext(
+                    "%(count)s damaged or missing file is not in the backup (it is listed under "
+                    "«damaged» in the list of contents). Run «theodoi verify_files».",
+                    "%(count)s damaged or missing files are not in the backup (they are listed "
+                    "under «damaged» in the list of contents). Run «theodoi verify_files».",
+                    count,
+                )
+                % {"count": count}
             )

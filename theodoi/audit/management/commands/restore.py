@@ -1,8 +1,9 @@
 """`theodoi restore PATH`: bring a backup back into a freshly migrated, empty installation."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
-from theodoi.audit.backup import BackupError, restore
+from theodoi.audit.backup import BackupError, files_text, records_text, restore
 
 
 class Command(BaseCommand):
@@ -18,5 +19,10 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"Đã khôi phục {summary.objects} bản ghi và {summary.files} tệp từ {path}."
+            gettext("Restored %(records)s and %(files)s from %(path)s.")
+            % {
+                "records": records_text(summary.objects),
+                "files": files_text(summary.files),
+                "path": path,
+            }
         )
