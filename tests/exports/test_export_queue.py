@@ -153,7 +153,7 @@ def test_a_failed_pdf_says_to_download_word(login, quarter, monkeypatch):
 
     monkeypatch.setattr(pdf, "docx_to_pdf", broken)
     html = _failed_page(login(quarter.world.people.leader), quarter.plan)
-    assert pdf.FAILED in html and "hx-trigger" not in html
+    assert str(pdf.FAILED) in html and "hx-trigger" not in html
 
 
 def test_a_storage_failure_says_to_ask_again_and_whom_to_tell(login, quarter, monkeypatch):

@@ -133,11 +133,11 @@ def test_pdf_download_or_the_message_when_libreoffice_is_missing(login, quarter,
         assert body(response).startswith(b"%PDF")
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
     html = client.get(page(quarter.plan)).content.decode()
-    assert pdf.UNAVAILABLE in html
+    assert str(pdf.UNAVAILABLE) in html
     assert 'value="pdf"' not in html  # no PDF button to press
     response = client.get(file_url(quarter.plan, "pdf"))
     assert response.status_code == 503
-    assert pdf.UNAVAILABLE in response.content.decode()
+    assert str(pdf.UNAVAILABLE) in response.content.decode()
 
 
 def test_leader_reads_the_page_and_downloads_but_cannot_post_edits(login, quarter):

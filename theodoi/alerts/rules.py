@@ -65,6 +65,10 @@ class Finding:
     rule: Rule
     key: str
     numbers: dict[str, Number]
+    # Stored with the alert and compared on every scan, so it is one text in the ward's
+    # language (Vietnamese on purpose, like the audit trail's summaries): translated at scan
+    # time it would store whichever language the request or command happened to run in, and
+    # rewrite every open alert when that changed.
     message: str
 
 
@@ -128,6 +132,8 @@ def _json_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+# Vietnamese on purpose: the alert's message is stored with the alert and compared on every scan
+# (see Finding), so it is written once in the ward's language, not the reader's.
 def _days(count: int) -> str:
     return f"{count} ngày"
 
@@ -135,6 +141,7 @@ def _days(count: int) -> str:
 # --- Task rules -------------------------------------------------------------------------------
 
 
+# Vietnamese on purpose: a stored alert message (see Finding).
 def overdue(facts: TaskFacts) -> Finding | None:
     """Past due and not complete."""
     if facts.complete or facts.due is None or facts.today <= facts.due:
@@ -148,6 +155,7 @@ def overdue(facts: TaskFacts) -> Finding | None:
     )
 
 
+# Vietnamese on purpose: a stored alert message (see Finding).
 def behind_schedule(facts: TaskFacts) -> Finding | None:
     """Progress below half of the progress expected by now."""
     if facts.complete:
@@ -178,6 +186,7 @@ def _latest_reviewed(evidence: Sequence[EvidenceFacts]) -> EvidenceFacts | None:
     return max(reviewed, key=lambda item: (item.reviewed_at or item.uploaded_at, item.review_id))
 
 
+# Vietnamese on purpose: a stored alert message (see Finding).
 def evidence_rejected(facts: TaskFacts) -> Finding | None:
     """The latest review of the latest reviewed file rejects it, and no file uploaded after it
     was accepted (an office reviewing an older file late must not hide a newer acceptance)."""
@@ -207,6 +216,7 @@ def evidence_rejected(facts: TaskFacts) -> Finding | None:
     )
 
 
+# Vietnamese on purpose: a stored alert message (see Finding).
 def missing_reports(facts: TaskFacts) -> list[Finding]:
     """One finding per ended period of the plan's cycle whose report is overdue and absent."""
     if facts.complete or facts.has_subtasks or facts.start is None:
@@ -246,6 +256,7 @@ def _ended_periods(
     return tuple(ended)
 
 
+# Vietnamese on purpose: a stored alert message (see Finding).
 def due_soon(facts: TaskFacts) -> Finding | None:
     """Due within ``due_soon_days`` days, not yet past due, not complete."""
     if facts.complete or facts.due is None:
@@ -301,6 +312,7 @@ def _meets(value: Decimal, comparator: str, expected: Decimal) -> bool:
     return value >= expected
 
 
+# Vietnamese on purpose: a stored alert message (see Finding).
 def indicator_off_track(facts: IndicatorFacts) -> Finding | None:
     """The latest value misses this year's milestone (or the target, in its year) in the
     indicator's direction."""

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import TaskResultStatus
 
 from theodoi.alerts import rules
@@ -468,39 +469,61 @@ def _link(alert: Alert) -> str:
 
 def _subject_line(alert: Alert) -> str:
     if alert.task is not None:
-        return f"Nhiệm vụ {alert.task.code}: {alert.task.title}".replace(" :", ":").strip()
+        return (
+            (
+                gettext("Task %(code)s: %(title)s")
+                % {"code": alert.task.code, "title": alert.task.title}
+            )
+            .replace(" :", ":")
+            .strip()
+        )
     if alert.indicator is not None:
         code = f" {alert.indicator.code}" if alert.indicator.code else ""
-        return f"Chỉ tiêu{code}: {alert.indicator.name}"
+        return gettext("Indicator%(code)s: %(name)s") % {"code": code, "name": alert.indicator.name}
     return ""
 
 
 def digest_message(user: User, alerts: Sequence[Alert]) -> tuple[str, str]:
-    """The Vietnamese subject and body of one person's digest."""
+    """The subject and body of one person's digest, in the site's language: nobody has a
+    language of their own, and the page language of whoever triggered the scan says nothing
+    about the reader's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _digest_text(user, alerts)
+
+
+def _digest_text(user: User, alerts: Sequence[Alert]) -> tuple[str, str]:
     count = len(alerts)
     wards = sorted({alert.organization.name for alert in alerts})
     where = f" – {wards[0]}" if len(wards) == 1 else ""
-    subject = f"[Theo dõi NQ57] {count} cảnh báo mới{where}"
+    subject = gettext("[Resolution 57 tracking] %(count)s new alert(s)%(where)s") % {
+        "count": count,
+        "where": where,
+    }
     name = user.get_full_name() or user.username
     lines = [
-        f"Kính gửi {name},",
+        gettext("Dear %(name)s,") % {"name": name},
         "",
-        f"Hệ thống theo dõi thực hiện Nghị quyết 57-NQ/TW có {count} cảnh báo mới cần "
-        "anh/chị quan tâm:",
+        gettext(
+            "The Resolution 57-NQ/TW tracking system has %(count)s new alert(s) that need "
+            "your attention:"
+        )
+        % {"count": count},
         "",
     ]
     for number, alert in enumerate(alerts, start=1):
-        with translation.override("vi"):  # the digest is written in Vietnamese
+        with translation.override(settings.LANGUAGE_CODE):  # the digest's language
             label = alert.get_rule_display()
         lines.append(f"{number}. {label} – {_subject_line(alert)}")
         lines.append(f"   {alert.message}")
         if alert.unit is not None:
-            lines.append(f"   Đơn vị phải xử lý: {alert.unit.name}")
+            lines.append(gettext("   Unit to act: %(unit)s") % {"unit": alert.unit.name})
         if len(wards) > 1:
-            lines.append(f"   Đơn vị hành chính: {alert.organization.name}")
-        lines.append(f"   Xem chi tiết: {_link(alert)}")
+            lines.append(
+                gettext("   Administrative unit: %(ward)s") % {"ward": alert.organization.name}
+            )
+        lines.append(gettext("   Details: %(link)s") % {"link": _link(alert)})
         lines.append("")
-    lines.append("Thư này do hệ thống gửi tự động, anh/chị không cần trả lời.")
+    lines.append(gettext("This message was sent automatically by the system; no need to reply."))
     return subject, "\n".join(lines)
 
 

@@ -9,7 +9,8 @@ from django.core.files.storage import storages
 from django.utils.module_loading import import_string
 
 COLLECTSTATIC = "theodoi collectstatic --noinput"
-# Said in Vietnamese as well: the operator who reads this may not read English.
+# Vietnamese on purpose, as well as English: the operator who reads this may not read English
+# and system checks run before any language is chosen.
 HINT = (
     f"Run `{COLLECTSTATIC}` after every installation or upgrade, before starting the server "
     f"(Chạy lệnh `{COLLECTSTATIC}` sau mỗi lần cài đặt hoặc nâng cấp, trước khi khởi động máy chủ)."

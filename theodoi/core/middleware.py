@@ -4,6 +4,7 @@ import logging
 
 from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +25,10 @@ def vietnamese_unless_chosen(get_response):
 
 # A form may save in several steps (a report, then each of its files, each in its own
 # transaction): the step that waited too long saved nothing, but those before it are kept.
-BUSY_MESSAGE = (
-    "Hệ thống đang bận vì nhiều người cùng lưu dữ liệu. Hãy thử lại sau ít giây. Nếu bạn vừa gửi "
-    "biểu mẫu, có thể một phần đã được lưu: hãy mở lại trang để kiểm tra trước khi gửi lại."
+BUSY_MESSAGE = gettext_lazy(
+    "The system is busy because many people are saving data at once. Try again in a few "
+    "seconds. If you have just sent a form, part of it may have been saved: open the page "
+    "again to check before sending it again."
 )
 
 
@@ -51,9 +53,10 @@ class DatabaseBusy:
             response = JsonResponse({"detail": BUSY_MESSAGE}, status=503)
         else:
             page = (
-                '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
-                "<title>Hệ thống đang bận</title></head><body><h1>Hệ thống đang bận</h1>"
-                f'<p>{BUSY_MESSAGE}</p><p><a href="/">Về trang chủ</a></p></body></html>'
+                f'<!doctype html><html lang="{get_language()}"><head><meta charset="utf-8">'
+                f"<title>{gettext('The system is busy')}</title></head><body>"
+                f"<h1>{gettext('The system is busy')}</h1><p>{BUSY_MESSAGE}</p>"
+                f'<p><a href="/">{gettext("Back to the start page")}</a></p></body></html>'
             )
             response = HttpResponse(page, status=503)
         response["Retry-After"] = "5"

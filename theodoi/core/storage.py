@@ -31,6 +31,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import models
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -355,16 +356,26 @@ class Problem:
     records: list[Record] = field(default_factory=list)
 
     def describe(self) -> str:
-        """One line, in Vietnamese, for operators."""
+        """One line for operators."""
         expected = next((r for r in self.records if r.size is not None), None)
         if self.found is None:
-            what = "THIẾU: không có trong kho lưu trữ"
+            what = gettext("MISSING: not in the file store")
         else:
-            what = f"HỎNG: {self.found.size} byte, SHA-256 {self.found.sha256[:16]}…"
+            what = gettext("DAMAGED: %(size)s bytes, SHA-256 %(sha256)s…") % {
+                "size": self.found.size,
+                "sha256": self.found.sha256[:16],
+            }
             if expected is not None:
-                what += f" (ghi nhận {expected.size} byte, SHA-256 {expected.sha256[:16]}…)"
+                what += gettext(" (recorded %(size)s bytes, SHA-256 %(sha256)s…)") % {
+                    "size": expected.size,
+                    "sha256": expected.sha256[:16],
+                }
         records = "; ".join(record.label() for record in self.records)
-        return f"{self.name} — {what}; bản ghi: {records}"
+        return gettext("%(name)s — %(what)s; records: %(records)s") % {
+            "name": self.name,
+            "what": what,
+            "records": records,
+        }
 
     def as_dict(self) -> dict:
         return {

@@ -14,6 +14,7 @@ def fold(text: str) -> str:
 
     "đ" is not a combining mark in Unicode, so it is mapped by hand.
     """
+    # Vietnamese on purpose: the letters of the text being folded, not a message.
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())

@@ -14,6 +14,8 @@ def error_403(request, exception=None):
 
 
 # Used only if even the plain template cannot be rendered (e.g. a broken installation).
+# Vietnamese on purpose: the last resort depends on nothing, the translation catalogue
+# included, so it is written once in the site's language.
 _BARE_500 = (
     '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Đã xảy ra lỗi</title>'
     "</head><body><h1>Đã xảy ra lỗi</h1><p>Lỗi đã được ghi nhận. Vui lòng thử lại sau ít phút; "

@@ -11,13 +11,17 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-UNAVAILABLE = "Máy chủ chưa cài LibreOffice nên chưa xuất được PDF; hãy tải bản Word."
-FAILED = "LibreOffice không chuyển được báo cáo sang PDF; hãy tải bản Word."
+from django.utils.translation import gettext_lazy
+
+UNAVAILABLE = gettext_lazy(
+    "LibreOffice is not installed on the server, so no PDF can be made; download the Word file."
+)
+FAILED = gettext_lazy("LibreOffice could not convert the report to PDF; download the Word file.")
 TIMEOUT_SECONDS = 120
 
 
 class PdfError(RuntimeError):
-    """No PDF could be made; the message, in Vietnamese, says what to do instead."""
+    """No PDF could be made; the message, in the active language, says what to do instead."""
 
 
 class PdfUnavailable(PdfError):

@@ -2,6 +2,7 @@
 digests."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from theodoi.alerts.services import scan, send_digests
 from theodoi.core import background
@@ -25,21 +26,37 @@ class Command(BaseCommand):
         if ward:
             organization = Organization.objects.filter(code=ward).first()
             if organization is None:
-                raise CommandError(f"Không có phường, xã hay tỉnh nào mã {ward}.")
+                raise CommandError(
+                    gettext("No ward, commune or province has the code %(code)s.") % {"code": ward}
+                )
         result = scan(organization=organization)
         self.stdout.write(
-            f"Đã quét {result.tasks} nhiệm vụ, {result.indicators} chỉ tiêu trong "
-            f"{result.seconds:.1f} giây: mở {result.opened}, cập nhật {result.updated}, "
-            f"đóng {result.closed} cảnh báo; đang mở {result.still_open}."
+            gettext(
+                "Scanned %(tasks)s tasks and %(indicators)s indicators in %(seconds)s seconds: "
+                "opened %(opened)s, updated %(updated)s, closed %(closed)s alerts; "
+                "%(still_open)s still open."
+            )
+            % {
+                "tasks": result.tasks,
+                "indicators": result.indicators,
+                "seconds": f"{result.seconds:.1f}",
+                "opened": result.opened,
+                "updated": result.updated,
+                "closed": result.closed,
+                "still_open": result.still_open,
+            }
         )
         if no_email:
-            self.stdout.write("Không gửi thư (--no-email).")
+            self.stdout.write(gettext("No email sent (--no-email)."))
             return
         sent = send_digests(organization=organization)
         if background.runs_immediately():
-            self.stdout.write(f"Đã gửi {sent} thư tổng hợp cảnh báo.")
+            self.stdout.write(gettext("Sent %(count)s alert digest(s).") % {"count": sent})
         else:
             self.stdout.write(
-                f"Đã xếp {sent} thư tổng hợp cảnh báo vào hàng đợi; tiến trình nền "
-                "(theodoi worker) sẽ gửi đi."
+                gettext(
+                    "Queued %(count)s alert digest(s); the background worker (theodoi worker) "
+                    "will send them."
+                )
+                % {"count": sent}
             )

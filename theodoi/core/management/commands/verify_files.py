@@ -3,6 +3,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from theodoi.core import storage
 
@@ -27,7 +28,10 @@ class Command(BaseCommand):
             try:
                 found = storage.measure(name)
             except Exception as exc:  # an unreadable file, an unreachable S3 service
-                raise CommandError(f"Không đọc được tệp «{name}» trong kho lưu trữ: {exc}") from exc
+                raise CommandError(
+                    gettext("Could not read the file «%(name)s» in the file store: %(error)s")
+                    % {"name": name, "error": exc}
+                ) from exc
             problem = storage.problem(name, records, found)
             if problem is not None:
                 problems.append(problem)
@@ -52,13 +56,28 @@ class Command(BaseCommand):
             )
         else:
             for name in removed:
-                self.stdout.write(f"Đã xoá tệp tạm do lần ghi bị gián đoạn để lại: {name}")
+                self.stdout.write(
+                    gettext("Removed a temporary file left by an interrupted write: %(name)s")
+                    % {"name": name}
+                )
             self.stdout.write(
-                f"Đã kiểm tra {len(recorded)} tệp: {len(recorded) - len(problems)} đúng, "
-                f"{len(problems) - missing} hỏng, {missing} thiếu."
+                gettext(
+                    "Checked %(checked)s files: %(sound)s sound, %(damaged)s damaged, "
+                    "%(missing)s missing."
+                )
+                % {
+                    "checked": len(recorded),
+                    "sound": len(recorded) - len(problems),
+                    "damaged": len(problems) - missing,
+                    "missing": missing,
+                }
             )
         if problems:
             raise CommandError(
-                f"{len(problems)} tệp hỏng hoặc thiếu. Tải lên lại đúng tệp đó (cùng nội dung) sẽ "
-                "sửa tệp hỏng; nếu không còn bản gốc, hãy khôi phục tệp từ bản sao lưu trước đó."
+                gettext(
+                    "%(count)s files damaged or missing. Uploading the same file again (the same "
+                    "content) repairs a damaged file; if the original is gone, restore the file "
+                    "from an earlier backup."
+                )
+                % {"count": len(problems)}
             )

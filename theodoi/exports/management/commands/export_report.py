@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
+from django.utils.translation import gettext
 
 from theodoi.core.access import SYSTEM, Actor
 from theodoi.core.clock import today
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         if user:
             person = User.objects.filter(username=user, is_active=True).first()
             if person is None:
-                raise CommandError(f"Không có người dùng «{user}».")
+                raise CommandError(gettext("No user «%(user)s».") % {"user": user})
             actor = person
         try:
             plan_obj = (
@@ -52,13 +53,15 @@ class Command(BaseCommand):
                 else Plan.objects.select_related("organization").get(pk=plan)
             )
         except (Plan.DoesNotExist, Http404) as exc:
-            raise CommandError(f"Không có kế hoạch số {plan}.") from exc
+            raise CommandError(gettext("No plan number %(plan)s.") % {"plan": plan}) from exc
         try:
             export = services.report_export(
                 actor=actor, plan=plan_obj, period=parsed, fmt=format, today=today()
             )
         except PermissionDenied as exc:
-            raise CommandError(f"Người dùng «{user}» không được tải báo cáo này.") from exc
+            raise CommandError(
+                gettext("User «%(user)s» may not download this report.") % {"user": user}
+            ) from exc
         except (report.ReportError, pdf.PdfError) as exc:
             raise CommandError(str(exc)) from exc
         target = Path(output)
@@ -67,5 +70,6 @@ class Command(BaseCommand):
         with export.file, target.open("wb") as handle:
             shutil.copyfileobj(export.file, handle)
         self.stdout.write(
-            f"Đã ghi {target} ({export.size} byte): {parsed.label_vi()}, kế hoạch {plan_obj}."
+            gettext("Wrote %(file)s (%(size)s bytes): %(period)s, plan %(plan)s.")
+            % {"file": target, "size": export.size, "period": parsed.label_vi(), "plan": plan_obj}
         )
