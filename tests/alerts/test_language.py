@@ -1,4 +1,4 @@
-"""The alert command and digest speak through gettext (issue 13): the command's output follows
+"""The alert command and digest speak through gettext: the command's output follows
 the active language; the digest is written in the site's language, whoever runs the scan; the
 stored alert message stays in the ward's language on purpose (see ``alerts.rules.Finding``)."""
 

@@ -1,5 +1,5 @@
 """The API's error details follow the language the client chose (the language cookie, as on
-the pages), Vietnamese by default (issue 13)."""
+the pages), Vietnamese by default."""
 
 import pytest
 from django.conf import settings

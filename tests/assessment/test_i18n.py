@@ -1,4 +1,4 @@
-"""The self-assessment speaks the person's language (issue 13): its messages are English msgids
+"""The self-assessment speaks the person's language: its messages are English msgids
 with the Vietnamese in the catalogue, so an English page shows English and the Vietnamese
 interface shows exactly the Vietnamese it always did. The workbook's own words stay Vietnamese
 in both, so a file downloaded from an English page is still read back."""

@@ -1,5 +1,5 @@
 """The audit anchor's, the chain check's and the backup's messages follow the interface language,
-while the keying record's summary, stored in the trail, stays in the site's language (issue 13)."""
+while the keying record's summary, stored in the trail, stays in the site's language."""
 
 import io
 import json

@@ -1,4 +1,4 @@
-"""Operator and error messages of core go through gettext (issue 13)."""
+"""Operator and error messages of core go through gettext."""
 
 import json
 

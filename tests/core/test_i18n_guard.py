@@ -1,5 +1,5 @@
 """Messages to people go through gettext (English msgids, Vietnamese in the catalogue), so a page
-in English shows no Vietnamese error (issue 13).
+in English shows no Vietnamese error.
 
 The scan lists every string literal of theodoi/ (migrations left out) that holds a Vietnamese
 letter and is not inside a gettext call. Such a literal is allowed only where it is content that
@@ -23,8 +23,8 @@ import theodoi
 
 ROOT = Path(theodoi.__file__).parent
 
-# The apps whose Python code is converted. The lead widens this set as the other apps are
-# converted; the scan of the others only reports (and is skipped).
+# The apps whose Python code is checked: every app. One left out only reports its count (and is
+# skipped), for an app being converted.
 ENFORCED_APPS = {
     "(theodoi/*.py)",
     "accounts",

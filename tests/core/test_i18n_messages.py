@@ -1,5 +1,5 @@
 """Messages of the services follow the interface language: English under "en", the former
-Vietnamese text under "vi" (issue 13)."""
+Vietnamese text under "vi"."""
 
 from decimal import Decimal
 

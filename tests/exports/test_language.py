@@ -1,4 +1,4 @@
-"""The PDF messages and the export command's output go through gettext (issue 13)."""
+"""The PDF messages and the export command's output go through gettext."""
 
 import pytest
 from django.core.management import CommandError, call_command

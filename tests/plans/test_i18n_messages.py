@@ -1,5 +1,5 @@
 """A period's name and the period parser's messages follow the interface language, while
-``label_vi`` stays Vietnamese for the report sent upward (issue 13). No database needed."""
+``label_vi`` stays Vietnamese for the report sent upward. No database needed."""
 
 import pytest
 from django.utils import translation

@@ -1,5 +1,5 @@
 """The reporting messages follow the interface language: English under "en", the former
-Vietnamese text under "vi" (issue 13)."""
+Vietnamese text under "vi"."""
 
 import pytest
 from django.conf import settings

@@ -74,7 +74,7 @@ def test_bad_report_input_gets_a_message_not_an_error(as_user, world):
     )
     page = response.content.decode()
     assert "không phải loại được nhận" in page
-    # A report and its files are saved together or not at all (issue 13): a refused file
+    # A report and its files are saved together or not at all: a refused file
     # leaves no half report, and the form comes back with what was typed, so nobody types
     # the report again; only the files are chosen again.
     assert "đã được lưu" not in page

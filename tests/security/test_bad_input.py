@@ -398,7 +398,7 @@ def test_a_version_in_digits_other_than_ascii_is_no_500(client, world, version):
         {**REPORT, "versions": f"2026-Q4={version}", "version": version},
     )
     assert submit.status_code == 200 and stale in _messages(submit)
-    # Such a version is no version the page showed: the form says so (issue 13) and nothing
+    # Such a version is no version the page showed: the form says so and nothing
     # is done, rather than the action going through unchecked; what was typed is kept.
     assert REPORT["result"] in submit.content.decode()
     assert not evidence.reviews.exists()

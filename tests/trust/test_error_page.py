@@ -70,7 +70,7 @@ def _locked_at(table: str):
 
 
 def test_a_lock_while_the_files_are_recorded_is_a_503_and_leaves_no_half_report(world, settings):
-    """The report form writes the report and its files in one transaction (issue 13): a lock
+    """The report form writes the report and its files in one transaction: a lock
     while a file is recorded rolls the report back too. The busy page stays careful (it cannot
     know which write failed) and never claims that nothing was saved."""
     from tests.api.helpers import PDF

@@ -158,7 +158,7 @@ def test_a_storage_failure_on_the_page_saves_nothing_and_keeps_what_was_typed(
     page = response.content.decode()
     assert response.status_code == 200
     assert "Không lưu được tệp minh chứng" in page
-    # A report and its files are written together (issue 13): the files are stored first, so
+    # A report and its files are written together: the files are stored first, so
     # a storage failure leaves no report either; the form comes back with what was typed.
     assert "Đã cấp 40 chữ ký số" in page
     assert "Chưa có gì được lưu; hãy chọn lại tệp trước khi gửi." in page
