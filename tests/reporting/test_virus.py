@@ -1,6 +1,6 @@
 """Optional virus scan of evidence files by a ClamAV daemon (THEODOI_CLAMAV).
 
-A real clamd cannot be installed here (it needs its signature database downloaded), so these
+A real clamd needs its signature database downloaded from the internet before it answers, so these
 tests start a small server speaking clamd's INSTREAM protocol on 127.0.0.1 or a unix socket: it
 answers FOUND when the stream contains the EICAR test string, OK otherwise.
 """

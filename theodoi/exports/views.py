@@ -221,6 +221,22 @@ def report_page(request, pk: int):
     return render(request, "exports/report.html", context, status=status)
 
 
+def _refused(request, plan, period_text: str, day, exc: Exception):
+    """The report page again, saying why the asked period or format cannot be made: a period
+    error is the person's (400), no PDF converter is the installation's (503)."""
+    context = {
+        "plan": plan,
+        "period_text": period_text,
+        "suggestions": _suggestions(day),
+        "can_edit": can(request.user, Action.COMPILE_REPORTS, plan),
+        "pdf_available": pdf.available(),
+        "pdf_unavailable_message": pdf.UNAVAILABLE,
+        "period_error": str(exc),
+    }
+    status = 400 if isinstance(exc, report.ReportError) else 503
+    return render(request, "exports/report.html", context, status=status)
+
+
 @login_required
 def report_file(request, pk: int, fmt: str):
     """A download of the report as assembled from the data (no edits), for the office and the
@@ -236,17 +252,7 @@ def report_file(request, pk: int, fmt: str):
             actor=request.user, plan=plan, period=period, fmt=fmt, today=day
         )
     except (report.ReportError, pdf.PdfError) as exc:
-        context = {
-            "plan": plan,
-            "period_text": period_text,
-            "suggestions": _suggestions(day),
-            "can_edit": can(request.user, Action.COMPILE_REPORTS, plan),
-            "pdf_available": pdf.available(),
-            "pdf_unavailable_message": pdf.UNAVAILABLE,
-            "period_error": str(exc),
-        }
-        status = 400 if isinstance(exc, report.ReportError) else 503
-        return render(request, "exports/report.html", context, status=status)
+        return _refused(request, plan, period_text, day, exc)
     return _download(export)
 
 
@@ -290,17 +296,7 @@ def report_prepare(request, pk: int, fmt: str):
             actor=request.user, plan=plan, period=period, fmt=fmt, today=day
         )
     except (report.ReportError, pdf.PdfError) as exc:
-        context = {
-            "plan": plan,
-            "period_text": period_text,
-            "suggestions": _suggestions(day),
-            "can_edit": can(request.user, Action.COMPILE_REPORTS, plan),
-            "pdf_available": pdf.available(),
-            "pdf_unavailable_message": pdf.UNAVAILABLE,
-            "period_error": str(exc),
-        }
-        status = 400 if isinstance(exc, report.ReportError) else 503
-        return render(request, "exports/report.html", context, status=status)
+        return _refused(request, plan, period_text, day, exc)
     return redirect("export_status", pk=queued.pk)
 
 
