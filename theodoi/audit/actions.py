@@ -14,10 +14,16 @@ class AuditAction(models.TextChoices):
     # Plans and tasks
     PLAN_CREATE = "plan.create", _("Plan created")
     PLAN_IMPORT = "plan.import", _("Plan imported from a file")
+    PLAN_UPDATE = "plan.update", _("Plan changed")
+    PLAN_AMEND = "plan.amend", _("Plan amended")
+    PLAN_WITHDRAW = "plan.withdraw", _("Plan withdrawn")
+    PLAN_DELETE = "plan.delete", _("Plan deleted")
     SECTION_CREATE = "section.create", _("Section created")
     TASK_CREATE = "task.create", _("Task created")
     TASK_UPDATE = "task.update", _("Task changed")
+    TASK_WITHDRAW = "task.withdraw", _("Task withdrawn")
     INDICATOR_CREATE = "indicator.create", _("Indicator created")
+    INDICATOR_UPDATE = "indicator.update", _("Indicator changed")
     INDICATOR_VALUE = "indicator.value", _("Indicator value reported")
     INDICATOR_CATALOGUE_LINK = "indicator.catalogue_link", _("Indicator linked to the catalogue")
     INDICATOR_CATALOGUE_UNLINK = (

@@ -30,6 +30,8 @@ class Plan(models.Model):
         DRAFT = "draft", _("Draft")
         ACTIVE = "active", _("In progress")
         CLOSED = "closed", _("Closed")
+        # Imported by mistake but already reported on: kept with its history, out of every count.
+        ARCHIVED = "archived", _("Withdrawn")
 
     organization = models.ForeignKey(
         Organization,
@@ -72,6 +74,7 @@ class Plan(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,6 +88,10 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plan_detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
 
 
 class Section(models.Model):
@@ -102,6 +109,23 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}" if self.code else self.title
+
+
+class CountedTaskManager(models.Manager["Task"]):
+    """The tasks that count: not withdrawn, and not of a withdrawn plan.
+
+    It is ``Task.objects``, so every list, count, alert scan, ranking and report (and
+    ``plan.tasks``, ``task.subtasks``) leaves withdrawn tasks out by itself. A withdrawn task is
+    still reachable through ``Task.all_objects`` and from its reports and evidence (foreign keys
+    read through the base manager), so its history stays."""
+
+    def get_queryset(self) -> models.QuerySet["Task"]:
+        return (
+            super()
+            .get_queryset()
+            .filter(withdrawn_at__isnull=True)
+            .exclude(plan__status=Plan.Status.ARCHIVED)
+        )
 
 
 class Task(models.Model):
@@ -165,6 +189,15 @@ class Task(models.Model):
     deadline_anchor_month = models.PositiveSmallIntegerField(null=True, blank=True)
     deadline_needs_review = models.BooleanField(_("deadline needs review"), default=False)
 
+    # Set once, when an amendment first moves the deadline: the state follows the current
+    # deadline, and "late against the original" stays visible.
+    original_due_date = models.DateField(_("original due date"), null=True, blank=True)
+    original_deadline_text = models.TextField(_("original deadline as written"), blank=True)
+    # "" follows the plan's cycle; a task may report more or less often than its plan.
+    reporting_cycle = models.CharField(
+        _("reporting cycle"), max_length=20, choices=ReportingCycle.choices, blank=True
+    )
+
     start_date = models.DateField(_("start"), null=True, blank=True)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal(1))
     order = models.PositiveIntegerField(default=0)
@@ -174,9 +207,16 @@ class Task(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
 
+    # Withdrawn, never deleted: its reports, evidence and history stay, and it leaves the counts.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CountedTaskManager()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("task")
@@ -196,6 +236,19 @@ class Task(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("task_detail", args=[self.pk])
+
+    @property
+    def cycle(self) -> str:
+        """The reporting cycle this task follows: its own, else its plan's."""
+        return self.reporting_cycle or self.plan.reporting_cycle
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def deadline_moved(self) -> bool:
+        return self.original_due_date is not None and self.original_due_date != self.due_date
 
 
 class _TaskUnit(models.Model):
@@ -228,6 +281,13 @@ class TaskCoordinatingUnit(_TaskUnit):
     class Meta(_TaskUnit.Meta):
         db_table = "plans_task_coordinating_units"
         unique_together = [("task", "unit")]
+
+
+class CountedIndicatorManager(models.Manager["Indicator"]):
+    """The indicators that count: not of a withdrawn plan (see ``CountedTaskManager``)."""
+
+    def get_queryset(self) -> models.QuerySet["Indicator"]:
+        return super().get_queryset().exclude(plan__status=Plan.Status.ARCHIVED)
 
 
 class Indicator(models.Model):
@@ -283,6 +343,9 @@ class Indicator(models.Model):
     baseline_text = models.TextField(_("baseline as written"), blank=True)
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    objects = CountedIndicatorManager()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("indicator")
@@ -341,3 +404,34 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period}: {self.value}"
+
+
+class PlanAmendment(models.Model):
+    """A numbered amendment of a plan ("Điều chỉnh, bổ sung kế hoạch số …, ngày …"): a new
+    version of the plan. ``changes`` lists what it did (tasks added, changed, withdrawn,
+    deadlines moved); ``before`` and ``after`` are the plan's tasks as they stood on either side,
+    so any version can be shown and compared with the previous one."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="amendments")
+    version = models.PositiveSmallIntegerField(_("version"))
+    number = models.CharField(_("document number"), max_length=60, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    note = models.TextField(_("content"), blank=True)
+    changes = models.JSONField(_("changes"), default=list)
+    before = models.JSONField(default=list)
+    after = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        "org.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan amendment")
+        verbose_name_plural = _("plan amendments")
+        ordering = ["plan", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "version"], name="amendment_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} — {self.number or self.version}"

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from theodoi.audit.actions import AuditAction
@@ -311,6 +312,55 @@ def task_update(
         after=after,
     )
     return task
+
+
+def _descendants(task: Task) -> list[Task]:
+    """The task's subtasks at every depth that still count."""
+    found: list[Task] = []
+    level = [task.pk]
+    while level:
+        children = list(Task.objects.filter(parent_id__in=level))
+        found.extend(children)
+        level = [child.pk for child in children]
+    return found
+
+
+@transaction.atomic
+def task_withdraw(
+    *,
+    actor: Actor,
+    task: Task,
+    reason: str,
+    expected_updated_at: datetime.datetime | str | None = None,
+) -> list[Task]:
+    """Take a task, and its subtasks, out of the plan. Nothing is deleted: reports, evidence,
+    directives and the audit trail stay, and ``Task.objects`` leaves the tasks out of every
+    count. Returns the tasks withdrawn (the task first)."""
+    require(actor, Action.MANAGE_PLAN, task)
+    if expected_updated_at is not None:
+        _check_version(task, expected_updated_at)
+    reason = reason.strip()
+    if not reason:
+        raise ValueError(gettext("Give the reason the task is withdrawn."))
+    if task.withdrawn_at is not None:
+        return []
+    now = timezone.now()
+    withdrawn = [task, *_descendants(task)]
+    for item in withdrawn:
+        before = snapshot(item, ["withdrawn_at", "withdrawn_reason"])
+        item.withdrawn_at = now
+        item.withdrawn_reason = reason
+        item.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.TASK_WITHDRAW,
+            obj=item,
+            organization=task.plan.organization,
+            summary=f"{item}"[:160] + f" — {reason}"[:40],
+            before=before,
+            after=snapshot(item, ["withdrawn_at", "withdrawn_reason"]),
+        )
+    return withdrawn
 
 
 @transaction.atomic
