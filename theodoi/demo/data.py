@@ -146,3 +146,35 @@ ACTIVITY = [
     ("PL", "5", "canbo_vhxh", 100, "Đã tổ chức 4 hội nghị quán triệt Nghị quyết 57", ()),
     ("PL", "6", "canbo_vhxh", 20, "Đang khảo sát nhu cầu ứng dụng trí tuệ nhân tạo", None),
 ]
+
+# How the standing office completed the "6 rõ" of plan 110/KH-UBND in the app: the plan's body
+# (sections 1–7) names no unit and no deadline, only its appendix does. Each group is one bulk
+# assignment on the completeness page: (lead unit, coordinating units, deadline as typed, tasks
+# as (section, code)).
+VH_XH = "Phòng Văn hóa - Xã hội"
+VP_UBND = "Văn phòng HĐND và UBND"
+PVHCC = "Trung tâm Phục vụ hành chính công"
+POLICE = "Công an phường"
+COMPLETION = [
+    (VH_XH, [VP_UBND], "Thường xuyên", [("1", "1.1"), ("1", "1.3"), ("1", "1.4"), ("4", "4.4")]),
+    (VP_UBND, [VH_XH], "Quý II/2026", [("1", "1.2"), ("2", "2.1"), ("2", "2.3")]),
+    (VH_XH, [BUDGET_UNIT], "Tháng 9/2026", [("2", "2.2"), ("5", "5.1")]),
+    (
+        VH_XH,
+        [],
+        "Thường xuyên",
+        [("2", "2.4"), ("4", "4.1"), ("5", "5.5"), ("7", "7.1"), ("7", "7.3"), ("7", "7.4")],
+    ),
+    (BUDGET_UNIT, [VH_XH], "Quý IV/2026", [("2", "2.5"), ("3", "3.1"), ("3", "3.2"), ("6", "6.2")]),
+    (VH_XH, [PVHCC], "Thường xuyên", [("3", "3.3"), ("5", "5.2")]),
+    (PVHCC, [VP_UBND], "Quý III/2026", [("3", "3.4"), ("5", "5.3")]),
+    (POLICE, [VH_XH], "Thường xuyên", [("3", "3.5"), ("5", "5.6")]),
+    (VP_UBND, [], "Tháng 6/2026", [("4", "4.2"), ("4", "4.3")]),
+    (VH_XH, [BUDGET_UNIT], "Quý IV/2026", [("5", "5.4")]),
+    (
+        BUDGET_UNIT,
+        ["Trung tâm Dịch vụ tổng hợp", "Ủy ban MTTQ Việt Nam phường"],
+        "Thường xuyên",
+        [("6", "6.1"), ("6", "6.3"), ("6", "6.4"), ("6", "6.5"), ("7", "7.2"), ("7", "7.5")],
+    ),
+]
