@@ -111,6 +111,10 @@ class Section(models.Model):
         return f"{self.code}. {self.title}" if self.code else self.title
 
 
+class EveryRowManager(models.Manager):
+    """Every row, withdrawn or archived ones included: ``all_objects`` of tasks and indicators."""
+
+
 class CountedTaskManager(models.Manager["Task"]):
     """The tasks that count: not withdrawn, and not of a withdrawn plan.
 
@@ -216,7 +220,7 @@ class Task(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CountedTaskManager()
-    all_objects = models.Manager()
+    all_objects = EveryRowManager()
 
     class Meta:
         verbose_name = _("task")
@@ -345,7 +349,7 @@ class Indicator(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     objects = CountedIndicatorManager()
-    all_objects = models.Manager()
+    all_objects = EveryRowManager()
 
     class Meta:
         verbose_name = _("indicator")
