@@ -61,6 +61,8 @@ def objects_of(plan, task, office, leader):
         "indicator": indicator.pk,
         "draft": draft.pk,
         "budget_line": line.pk,
+        "unit": task.lead_units.first().pk,
+        "person": office.pk,
         "_date": datetime.date(2026, 9, 30),
     }
 

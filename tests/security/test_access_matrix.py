@@ -37,6 +37,8 @@ ALL = lambda code: [code] * 9  # noqa: E731
 OTHER = [N, N, N, N, N, N, A, N, A]
 OWN = [A, A, A, A, A, A, A, N, N]
 ONLY_B = [N, N, N, N, N, N, N, N, A]  # ward B's office alone
+WARD_ADMIN = [F, F, F, F, F, A, F, N, N]  # people who see ward A; its admin alone manages it
+WARD_ADMIN_OTHER = [N, N, N, N, N, N, F, N, F]
 
 # name: (kwargs from a ward's objects and the catalogue pk, own ward row, other ward row)
 PAGES = {
@@ -126,6 +128,26 @@ PAGES = {
     ),
     "assessment_evidence": (lambda o, c: {"pk": o["submission"]}, ALL(M), ALL(M)),
     "assessment_review": (lambda o, c: {"pk": o["submission"]}, ALL(M), ALL(M)),
+    # The ward administration: the ward's admin only; above it the upper level sees the ward
+    # but manages nothing in it.
+    "ward_admin": (None, [F, F, F, F, F, R, F, F, F], None),
+    **{
+        name: (lambda o, c: {"ward_id": o["ward"]}, WARD_ADMIN, WARD_ADMIN_OTHER)
+        for name in (
+            "ward_users",
+            "ward_user_create",
+            "ward_units",
+            "ward_unit_create",
+            "ward_standard_units",
+            "ward_import",
+            "ward_import_template",
+        )
+    },  # fmt: skip
+    "ward_import_confirm": (lambda o, c: {"ward_id": o["ward"]}, ALL(M), ALL(M)),
+    "ward_unit_edit": (lambda o, c: {"pk": o["unit"]}, WARD_ADMIN, WARD_ADMIN_OTHER),
+    "ward_unit_remove": (lambda o, c: {"pk": o["unit"]}, WARD_ADMIN, WARD_ADMIN_OTHER),
+    "ward_user_edit": (lambda o, c: {"pk": o["person"]}, WARD_ADMIN, WARD_ADMIN_OTHER),
+    "ward_user_status": (lambda o, c: {"pk": o["person"]}, WARD_ADMIN, WARD_ADMIN_OTHER),
 }
 
 # API: (method, path from a ward's objects, own ward row, other ward row)

@@ -82,6 +82,8 @@ class AuditAction(models.TextChoices):
     USER_PASSWORD_RESET = "user.password_reset", _("Password reset through a link")
     USER_PASSWORD_RESET_LINK = "user.password_reset.link", _("Password reset link created")
     USER_PASSWORD_CHANGE = "user.password_change", _("Password changed by the user")
+    USER_PASSWORD_LINK_EMAIL = "user.password_link.email", _("Set-password link e-mailed")
+    WARD_IMPORT = "ward.import", _("Units and users imported from Excel")
     USER_TWO_FACTOR_ENABLE = "user.two_factor.enable", _("Two-step sign-in turned on")
     USER_TWO_FACTOR_DISABLE = "user.two_factor.disable", _("Two-step sign-in turned off")
     # The HTTP API

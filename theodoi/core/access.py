@@ -402,6 +402,62 @@ def users_managed_by(actor: "User") -> Q:
     return Q() if is_global(actor) else Q(is_superuser=False)
 
 
+# --- The ward's own administration: its units and people ---------------------------------------
+
+# The roles a person of a ward holds (the upper level sits at the province, not in a ward).
+WARD_ROLES = (Role.UNIT_OFFICER, Role.UNIT_HEAD, Role.STANDING_OFFICE, Role.LEADER, Role.ADMIN)
+
+
+def can_administer_ward(user: "Actor", ward: "Organization") -> bool:
+    """The ward's admin (or an admin above it, or the installation's) manages the ward's units
+    and people on the ward administration pages; only a ward or commune has units."""
+    return bool(ward.is_local and can(user, Action.MANAGE_ORG, ward))
+
+
+def offers_ward_admin(user: "Actor") -> bool:
+    """Whether the menu offers the ward administration pages: an admin of some part of the
+    tree, or the installation's."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(is_global(user) or (user.role == Role.ADMIN and user.organization_id))
+
+
+def grantable_roles(actor: "Actor", ward: "Organization") -> list[Role]:
+    """The roles ``actor`` may give a person of ``ward``: none outside what they administer,
+    and never one above their own. A ward admin may make another admin of the same ward (the
+    same rights), never the upper level, an installation-wide admin or a superuser (those
+    are placed above the ward, so the pages do not offer them at all)."""
+    if not can_administer_ward(actor, ward):
+        return []
+    return list(WARD_ROLES)
+
+
+def role_needs_unit(role: str) -> bool:
+    """A unit officer or head is placed in a unit (``needs_unit`` for a person not yet made)."""
+    return role in UNIT_ROLES
+
+
+def can_grant_role(actor: "Actor", role: str, ward: "Organization") -> bool:
+    return role in grantable_roles(actor, ward)
+
+
+def changes_own_role(actor: "Actor", person: "User", role: str) -> bool:
+    """An admin changing their own role: refused (a slip would lock them out of the pages that
+    could undo it); another admin does it."""
+    return not is_system(actor) and actor.pk == person.pk and role != person.role
+
+
+def can_manage_person(actor: "Actor", person: "User") -> bool:
+    """An admin acting on a person's account on the ward pages: the person is placed in a ward
+    the admin administers and holds a ward role (so an admin never changes someone above
+    their own rank: a superuser, an installation-wide admin, the upper level)."""
+    if is_system(actor):
+        return True
+    if person.is_superuser or person.organization_id is None:
+        return False
+    return bool(person.role in WARD_ROLES and can_administer_ward(actor, person.organization))
+
+
 def can_import_plans(user: "User") -> bool:
     ward = user.organization if user.is_authenticated else None
     return bool(ward and ward.is_local and can(user, Action.MANAGE_PLAN, ward))

@@ -1,4 +1,4 @@
-from theodoi.core.access import Action, can, can_use_admin
+from theodoi.core.access import Action, can, can_use_admin, offers_ward_admin
 from theodoi.core.clock import today
 
 
@@ -13,6 +13,7 @@ def theodoi(request):
             and can(user, Action.REVIEW, user.organization)
         ),
         "show_admin": can_use_admin(user),
+        "show_ward_admin": offers_ward_admin(user),
         "show_dashboard": bool(
             user.is_authenticated
             and user.organization_id

@@ -147,6 +147,9 @@ class User(AbstractUser):
         related_name="members",
     )
     position = models.CharField(_("position"), max_length=120, blank=True)
+    # Many ward officers have no work e-mail: the phone is how the admin hands them their
+    # set-password link.
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("user")
