@@ -38,9 +38,7 @@ def weekly(world):
 
 
 def open_missing(task):
-    return {
-        a.period: a for a in task.alerts.filter(closed_at__isnull=True, rule="missing_report")
-    }
+    return {a.period: a for a in task.alerts.filter(closed_at__isnull=True, rule="missing_report")}
 
 
 def test_the_report_form_offers_the_weeks_of_a_weekly_task_in_a_quarterly_plan(
@@ -102,9 +100,7 @@ def test_a_week_that_does_not_exist_keeps_its_own_message(world, weekly, day):
         )
 
 
-def test_the_refused_quarter_is_shown_on_the_page_with_what_was_typed(
-    client, world, weekly, day
-):
+def test_the_refused_quarter_is_shown_on_the_page_with_what_was_typed(client, world, weekly, day):
     day("2026-04-08")
     client.force_login(world.people.officer)
     response = client.post(
