@@ -86,8 +86,8 @@ def test_a_quarter_is_refused_for_a_weekly_task_with_a_vietnamese_message(world,
             actor=world.people.officer, task=weekly, period="2026-Q1", percent=40
         )
     assert str(refused.value) == (
-        "Kỳ «2026-Q1» không đúng với nhiệm vụ này: nhiệm vụ báo cáo hằng tuần, theo kỳ dạng "
-        "2026-W14. Hãy chọn lại kỳ báo cáo."
+        "Kỳ báo cáo «2026-Q1» không đúng với nhiệm vụ này: nhiệm vụ báo cáo hằng tuần, "
+        "theo kỳ dạng 2026-W14. Hãy chọn lại kỳ báo cáo."
     )
     assert not weekly.reports.exists()
 
