@@ -65,6 +65,7 @@ _TASK_FIELDS = (
     "plan__organization",
     "plan__issued_on",
     "plan__period_start",
+    "reporting_cycle",
     "plan__reporting_cycle",
     "plan__report_due_days",
 )
@@ -209,7 +210,7 @@ def _task_subjects(tasks: Sequence[Task], *, today: datetime.date) -> list[_Subj
                 progress=task.progress,
                 completed_on=task.completed_on,
                 due_soon_days=due_soon_days,
-                reporting_cycle=plan.reporting_cycle,
+                reporting_cycle=task.cycle,
                 report_due_days=plan.report_due_days,
                 reported_periods=frozenset(reported.get(task.pk, ())),
                 evidence=tuple(evidence.get(task.pk, ())),

@@ -104,9 +104,9 @@ def _activity(ward: Organization, users: dict[str, User]) -> None:
     """A few weeks of work on the Lê Chân plan, through the same services the pages use, so the
     dashboard, the review queue and the alerts have something to show."""
     plan = ward.plans.get()
-    period = str(period_of(today(), plan.reporting_cycle))
     for section, code, username, percent, result, review in data.ACTIVITY:
         task = plan.tasks.get(section__code=section, code=code)
+        period = str(period_of(today(), task.cycle))
         report = tracking_services.report_submit(
             actor=users[username], task=task, period=period, percent=percent, result=result
         )

@@ -238,6 +238,42 @@ def _overlaps(a: Period, b: Period) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
+def anchor_day(period: Period) -> datetime.date:
+    """The day that places a unit's report in the month, quarter, half or year it is summed up
+    in. Months, quarters, halves and years nest, so any day of the period would do; a week can
+    straddle two months (and two quarters, and two years), so it goes where most of its days
+    are: its Thursday, the day ISO 8601 also uses to give a week its year. Then "Tuần 1/2026"
+    (29/12/2025–4/1/2026) is summed up in January 2026 and "Tuần 53/2020" in 2020, as their
+    names say; taking the week's last day instead would put "Tuần 53/2020" into 2021."""
+    if period.cycle == "weekly":
+        return period.start + datetime.timedelta(days=3)
+    return period.start
+
+
+# How finely each cycle divides the year, to tell a finer report from a coarser one.
+_FINENESS = {"weekly": 0, "monthly": 1, "quarterly": 2, "half_yearly": 3, "yearly": 4}
+
+
+def report_belongs(report_period: Period, period: Period) -> bool:
+    """Whether a unit's report for ``report_period`` is summed up in the report for ``period``.
+
+    A report of the same or a finer cycle (a week, a month in a quarter) belongs to exactly one
+    report: the one holding its anchor day, so a week straddling two months is counted once. A
+    report of a coarser cycle (a quarter's report in a monthly report) is the only word the
+    unit gave about the shorter period, so it belongs to every report it overlaps."""
+    if _FINENESS[report_period.cycle] <= _FINENESS[period.cycle]:
+        return period.start <= anchor_day(report_period) <= period.end
+    return _overlaps(report_period, period)
+
+
+def report_not_after(report_period: Period, period: Period) -> bool:
+    """Whether a unit's report belongs to ``period`` or an earlier one (the earlier reports
+    still tell why a task is late)."""
+    if _FINENESS[report_period.cycle] <= _FINENESS[period.cycle]:
+        return anchor_day(report_period) <= period.end
+    return report_period.start <= period.end
+
+
 # --- Tasks and reports ------------------------------------------------------------------------
 
 
@@ -251,10 +287,10 @@ def attach_reports(
     before_end: dict[int, list[tuple[Period, ReportFacts]]] = {}
     for report in reports:
         parsed = period_of_text(report.period)
-        if parsed is None or parsed.start > period.end:
+        if parsed is None or not report_not_after(parsed, period):
             continue
         before_end.setdefault(report.task_id, []).append((parsed, report))
-        if _overlaps(parsed, period):
+        if report_belongs(parsed, period):
             in_period.setdefault(report.task_id, []).append((parsed, report))
 
     def newest(items: list[tuple[Period, ReportFacts]]) -> list[ReportFacts]:

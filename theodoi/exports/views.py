@@ -130,7 +130,10 @@ class ReportForm(forms.Form):
 
 
 def _default_period(plan, day) -> Period:
-    cycle = plan.reporting_cycle if plan.reporting_cycle in report.REPORT_CYCLES else "quarterly"
+    # A report covers a month at least: a plan reporting weekly is summed up by the month.
+    cycle = {"weekly": "monthly"}.get(plan.reporting_cycle, plan.reporting_cycle)
+    if cycle not in report.REPORT_CYCLES:
+        cycle = "quarterly"
     return period_of(day, cycle)
 
 

@@ -24,6 +24,10 @@ class DraftPlan:
     title: str = ""
     place: str = ""
     parent_references: list[str] = field(default_factory=list)
+    # How often units report: read from the plan's sentences when they say, else quarterly,
+    # the most common; ``reporting_cycle_source`` is the sentence it was read from.
+    reporting_cycle: str = "quarterly"
+    reporting_cycle_source: str = ""
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from theodoi.core.forms import DateField, TextField, whole_number
 from theodoi.importer.draft import Draft
 from theodoi.importer.services import PLAN_EDIT_FIELDS, TASK_EDIT_FIELDS, DraftEdits
+from theodoi.plans.models import ReportingCycle
 
 _PLAN_FIELDS = {
     "number": (_("Number"), 60),
@@ -34,6 +35,12 @@ class DraftReviewForm(forms.Form):
             label, limit = _PLAN_FIELDS[name]
             self.fields[f"plan-{name}"] = TextField(label=label, max_length=limit)
         self.fields["plan-issued_on"] = DateField(label=_("Issue date"))
+        self.fields["plan-reporting_cycle"] = forms.ChoiceField(
+            label=_("Report cadence"),
+            choices=ReportingCycle.choices,
+            required=False,
+            error_messages={"invalid_choice": _("Choose how often the units report.")},
+        )
         for index in range(len(draft.tasks)):
             for name in TASK_EDIT_FIELDS:
                 self.fields[f"task-{index}-{name}"] = TextField(
@@ -58,6 +65,8 @@ class DraftReviewForm(forms.Form):
         for name in PLAN_EDIT_FIELDS:
             if f"plan-{name}" in self.data and f"plan-{name}" in data:
                 edits.plan[name] = data[f"plan-{name}"]
+        if data.get("plan-reporting_cycle"):
+            edits.plan["reporting_cycle"] = data["plan-reporting_cycle"]
         if "plan-issued_on" in self.data and "plan-issued_on" in data:
             edits.issued_on_posted = True
             edits.issued_on = data["plan-issued_on"]

@@ -29,7 +29,7 @@ from theodoi.org.models import Organization, Unit, User
 from theodoi.org.selectors import unit_catalogue
 from theodoi.plans import selectors as plan_selectors
 from theodoi.plans import services as plan_services
-from theodoi.plans.models import Indicator, Plan, Section, Task
+from theodoi.plans.models import Indicator, Plan, ReportingCycle, Section, Task
 
 # "UBND phường (Phòng Văn hóa, Xã hội; Trung tâm Dịch vụ tổng hợp)": the People's Committee
 # acting through the units in brackets, which are the real leads.
@@ -238,8 +238,14 @@ def _create_plan(actor: Actor, draft: Draft, ward: Organization) -> Plan:
         period_end=end,
         parent_references="\n".join(draft.plan.parent_references),
         parents=_parent_plans(ward, draft),
+        reporting_cycle=_cycle(draft.plan.reporting_cycle),
     )
     return plan
+
+
+def _cycle(value: str) -> str:
+    # A draft stored before the choice existed, or sent as JSON, may hold nothing usable.
+    return value if value in ReportingCycle.values else ReportingCycle.QUARTERLY
 
 
 def _parent_plans(ward: Organization, draft: Draft) -> list[Plan]:

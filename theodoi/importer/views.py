@@ -17,6 +17,7 @@ from theodoi.importer.forms import DraftReviewForm, UploadForm
 from theodoi.importer.models import ImportDraft
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument
+from theodoi.plans.models import ReportingCycle
 
 
 def _ward_for_import(user):
@@ -80,6 +81,7 @@ def _review_context(stored, draft, ward, error=""):
         "unknown": services.resolve_draft_units(draft, ward),
         "units": ward.units.filter(is_active=True),
         "preview": services.preview_changes(ward, draft),
+        "cycles": ReportingCycle.choices,
         "error": error,
     }
 

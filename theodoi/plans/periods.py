@@ -97,7 +97,7 @@ class PeriodError(ValueError):
     """A period written wrongly or of another cycle; the message says how to write it."""
 
 
-_EXAMPLES = {
+EXAMPLES = {
     "weekly": "2026-W14",
     "monthly": "2026-03",
     "quarterly": "2026-Q1",
@@ -113,7 +113,7 @@ def parse_period(text: str, cycle: str) -> Period:
             gettext(
                 "The period «%(text)s» is not valid: the plan reports by periods like %(example)s."
             )
-            % {"text": text, "example": _EXAMPLES[cycle]}
+            % {"text": text, "example": EXAMPLES[cycle]}
         )
     year = int(match.group(1))
     number = int(match.group(2)) if match.lastindex and match.lastindex >= 2 else 1
@@ -133,6 +133,12 @@ def parse_period(text: str, cycle: str) -> Period:
     if cycle == "monthly" and not 1 <= number <= 12:
         raise PeriodError(gettext("The period «%(text)s» does not exist.") % {"text": text})
     return period
+
+
+def written_as(text: str, cycle: str) -> bool:
+    """Whether ``text`` is spelled like a period of ``cycle`` ("2026-W99" is, "2026-Q1" is not
+    for a weekly cycle): tells a period of the wrong cycle from one that does not exist."""
+    return bool(_PATTERNS[cycle].match(text.strip().upper()))
 
 
 def period_of(day: datetime.date, cycle: str) -> Period:

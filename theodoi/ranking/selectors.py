@@ -134,12 +134,12 @@ def unit_facts(
                     unit.overdue_days += (today - due).days
         plan = task.plan
         first = task.start_date or plan.period_start or plan.issued_on
-        if first is None or plan.reporting_cycle not in CYCLES:
+        if first is None or task.cycle not in CYCLES:
             continue
         last = min(end, today)
         if task.completed_on is not None:
             last = min(last, task.completed_on)
-        for period in periods_between(first, last, plan.reporting_cycle):
+        for period in periods_between(first, last, task.cycle):
             report_due = period.due(plan.report_due_days)
             if not start <= period.end <= end or report_due >= today:
                 continue

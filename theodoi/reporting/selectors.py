@@ -95,7 +95,7 @@ def period_states(task, *, today) -> list[dict]:
         )
     }
     rows = []
-    for period in periods_between(start, max(end, start), plan.reporting_cycle):
+    for period in periods_between(start, max(end, start), task.cycle):
         due = period.due(plan.report_due_days)
         report = reports.get(str(period))
         completed_on = None
@@ -119,5 +119,5 @@ def period_states(task, *, today) -> list[dict]:
                 "state": task_state(due=due, completed_on=completed_on, today=today).value,
             }
         )
-    current = period_of(today, plan.reporting_cycle)
+    current = period_of(today, task.cycle)
     return [row for row in rows if row["period"] <= str(current) or row["percent"] is not None]

@@ -31,8 +31,8 @@ from theodoi.core.clock import today
 from theodoi.core.inputs import date_problem, text_problem
 from theodoi.core.numbers import parse_number
 from theodoi.org.models import User
-from theodoi.plans.models import Indicator, IndicatorValue, Task
-from theodoi.plans.periods import PeriodError, parse_period
+from theodoi.plans.models import Indicator, IndicatorValue, ReportingCycle, Task
+from theodoi.plans.periods import EXAMPLES, PeriodError, parse_period, written_as
 from theodoi.reporting import files, subjects, virus
 from theodoi.reporting.models import (
     Directive,
@@ -195,9 +195,22 @@ def report_submit(
     it; a returned report comes back to the office as submitted again."""
     require(actor, Action.REPORT, task)
     try:
-        parsed = parse_period(period, task.plan.reporting_cycle)
+        parsed = parse_period(period, task.cycle)
     except PeriodError as exc:
-        raise ReportingError(str(exc)) from exc
+        if written_as(period, task.cycle):
+            raise ReportingError(str(exc)) from exc
+        # A task may report more often than its plan: say which cycle this one follows.
+        raise ReportingError(
+            gettext(
+                "The period «%(text)s» does not fit this task: it is reported %(cycle)s, "
+                "by periods like %(example)s."
+            )
+            % {
+                "text": period,
+                "cycle": str(ReportingCycle(task.cycle).label).lower(),
+                "example": EXAMPLES[task.cycle],
+            }
+        ) from exc
     if parsed.start > today():
         raise ReportingError(
             gettext("%(period)s has not started yet: only a period that has begun is reported.")

@@ -22,6 +22,7 @@ from theodoi.core.access import Action, can, can_import_plans
 from theodoi.core.clock import today
 from theodoi.core.inputs import safe_next
 from theodoi.plans import selectors
+from theodoi.plans.models import ReportingCycle
 from theodoi.plans.periods import label_of, period_of, periods_between
 from theodoi.plans.states import TaskState, expected_progress
 from theodoi.reporting import selectors as reporting_selectors
@@ -106,8 +107,8 @@ def report_periods(task, day: datetime.date) -> list:
     first (a late report for an earlier period is still welcome)."""
     plan = task.plan
     start = task.start_date or plan.period_start or plan.issued_on or day.replace(month=1, day=1)
-    current = period_of(day, plan.reporting_cycle)
-    periods = periods_between(min(start, current.start), current.end, plan.reporting_cycle)
+    current = period_of(day, task.cycle)
+    periods = periods_between(min(start, current.start), current.end, task.cycle)
     return list(reversed(periods))[:24]
 
 
@@ -173,7 +174,8 @@ def _task_page(request, task, *, report_form: ReportForm | None = None, status: 
         "can_review": can(request.user, Action.REVIEW, task),
         "can_confirm": can(request.user, Action.CONFIRM_REPORT, task),
         "periods": report_periods(task, day) if can_report else [],
-        "current_period": str(period_of(day, task.plan.reporting_cycle)),
+        "current_period": str(period_of(day, task.cycle)),
+        "cycle_label": ReportingCycle(task.cycle).label,
         "evidence_kinds": Evidence.Kind.choices,
         "report_form": report_form or ReportForm(),
     }

@@ -9,6 +9,7 @@ from theodoi.core.text import fold
 from theodoi.importer.document import Document
 from theodoi.importer.draft import Draft, DraftSection, where
 from theodoi.importer.recognise.budget import budget_from_tables
+from theodoi.importer.recognise.cadence import reporting_cycle_of
 from theodoi.importer.recognise.header import recognise_header
 from theodoi.importer.recognise.indicator_lists import indicators_from_lists
 from theodoi.importer.recognise.indicator_tables import indicators_from_tables
@@ -23,6 +24,10 @@ def recognise(document: Document) -> Draft:
     draft.warnings.extend(document.warnings)
     draft.plan, warnings = recognise_header(document)
     draft.warnings.extend(warnings)
+    cadence = reporting_cycle_of(paragraph.text for paragraph in document.paragraphs())
+    if cadence.cycle:
+        draft.plan.reporting_cycle = cadence.cycle
+        draft.plan.reporting_cycle_source = cadence.sentence
     tables = logical_tables(document)
     claimed: list[LogicalTable] = []
 
