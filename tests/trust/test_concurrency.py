@@ -224,7 +224,7 @@ class UnitOfficer(Person):
             return
         self.sent += 1
         # The current period mostly, an earlier one (a late report) sometimes.
-        periods = re.findall(r'<option value="(\d{4}-[^"]+)"', page)[:4]
+        periods = re.findall(r'<option value="(\d{4}(?:-[^"]+)?)"', page)[:4]
         fields = {
             "period": periods[0] if self.random.random() < 0.5 else self.random.choice(periods),
             "versions": re.search(r'name="versions" value="([^"]*)"', page).group(1),
