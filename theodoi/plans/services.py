@@ -255,7 +255,7 @@ CHOOSE_CYCLE = gettext_lazy(
 
 
 def _check_cycle(cycle: str) -> None:
-    """"" follows the plan's cycle; anything else must be one of the cycles."""
+    """ "" follows the plan's cycle; anything else must be one of the cycles."""
     if cycle and cycle not in ReportingCycle.values:
         raise ValueError(CHOOSE_CYCLE)
 
@@ -343,7 +343,9 @@ def task_update(
     if unknown:
         raise ValueError(f"fields that cannot be edited: {sorted(unknown)}")
     if task.withdrawn_at is not None:
-        raise ValueError(gettext("This task has been withdrawn from the plan; it cannot be edited."))
+        raise ValueError(
+            gettext("This task has been withdrawn from the plan; it cannot be edited.")
+        )
     if "title" in changes and not str(changes["title"] or "").strip():
         raise ValueError(gettext("Write the task's title."))
     _check_cycle(changes.get("reporting_cycle", ""))
@@ -585,7 +587,9 @@ def plan_update(
         raise ValueError(CHOOSE_CYCLE)  # a plan has a cycle of its own; only a task follows one
     _check_cycle(changes.get("reporting_cycle", ""))
     if changes.get("issuer_kind", plan.issuer_kind) not in Plan.Issuer.values:
-        raise ValueError(gettext("Choose who issued the plan: the Party committee or the People's Committee."))
+        raise ValueError(
+            gettext("Choose who issued the plan: the Party committee or the People's Committee.")
+        )
     due_days = changes.get("report_due_days", plan.report_due_days)
     if due_days is None or not 0 <= int(due_days) <= 90:
         raise ValueError(gettext("The days to report after a period must be from 0 to 90."))

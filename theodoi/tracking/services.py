@@ -11,10 +11,8 @@ raise the same exceptions (re-exported here, so callers need import only this mo
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-
-from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -528,3 +526,7 @@ def plan_restore(*, actor: Actor, plan: Plan) -> Plan:
     for indicator in Indicator.objects.filter(plan=plan):
         evaluate_indicator(indicator)
     return plan
+
+
+# The plan's own fields change no progress and no alert by themselves: the service as it is.
+plan_update = plans.plan_update
