@@ -296,6 +296,10 @@ class StaleEdit(ValueError):
         )
 
 
+def _to_millisecond(moment: datetime.datetime) -> datetime.datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def _check_version(
     task: models.Model, expected: datetime.datetime | str, message: str = ""
 ) -> None:
@@ -317,7 +321,8 @@ def _check_version(
         .values_list("updated_at", flat=True)
         .first()
     )
-    if current is None or current != parsed:
+    # Compared to the millisecond: JSON answers (DjangoJSONEncoder) carry no finer time.
+    if current is None or _to_millisecond(current) != _to_millisecond(parsed):
         raise StaleEdit(message)
     task.refresh_from_db()
 
