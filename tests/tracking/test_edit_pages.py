@@ -48,7 +48,10 @@ def test_the_office_edits_every_field_of_a_task(world):
     task = world.task_vhxh
     section = SectionFactory(plan=world.plan_a)
     client = _client(world.people.office)
-    assert client.get(reverse("task_edit", args=[task.pk])).status_code == 200
+    page = client.get(reverse("task_edit", args=[task.pk])).content.decode()
+    # The form opens with the task as it is: its responsible unit chosen.
+    assert f'<option value="{world.vhxh.pk}" selected>' in page
+    assert task.updated_at.isoformat() in page
 
     response = client.post(
         reverse("task_edit", args=[task.pk]),

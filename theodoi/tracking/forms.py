@@ -274,7 +274,7 @@ class TaskEditForm(forms.Form):
     alerts and reports name) and the other lead units; ``deadline_reading`` is what the typed
     deadline will be read as, shown before saving."""
 
-    title = TextField(label=_("Task"), required=True, widget=forms.Textarea(attrs={"rows": 3}))
+    title = TextField(label=_("Task"), required=True, widget=forms.Textarea(attrs={"rows": 4}))
     code = TextField(label=_("Code"), max_length=30)
     section = forms.ModelChoiceField(
         label=_("Section"), queryset=Section.objects.none(), required=False
