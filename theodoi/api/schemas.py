@@ -341,6 +341,7 @@ class TaskFieldsIn(Input):
     )
     coordinating_unit_ids: list[DbId] | None = Field(None, max_length=100)
     accountable: ShortText | None = None
+    # Vietnamese on purpose: examples of deadlines as the plans write them.
     deadline_text: str | None = Field(
         None, max_length=1000, examples=["Quý III/2026", "Trước 30/6/2026", "Thường xuyên"]
     )
