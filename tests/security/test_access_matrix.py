@@ -39,6 +39,8 @@ OWN = [A, A, A, A, A, A, A, N, N]
 ONLY_B = [N, N, N, N, N, N, N, N, A]  # ward B's office alone
 WARD_ADMIN = [F, F, F, F, F, A, F, N, N]  # people who see ward A; its admin alone manages it
 WARD_ADMIN_OTHER = [N, N, N, N, N, N, F, N, F]
+EDIT = [F, F, F, A, F, F, F, N, N]  # the ward's standing office edits its plans
+EDIT_OTHER = [N, N, N, N, N, N, F, N, A]
 
 # name: (kwargs from a ward's objects and the catalogue pk, own ward row, other ward row)
 PAGES = {
@@ -48,6 +50,16 @@ PAGES = {
     "my_tasks": (None, ALL(A), None),
     "plan_detail": (lambda o, c: {"pk": o["plan"]}, OWN, OTHER),
     "task_detail": (lambda o, c: {"pk": o["task"]}, OWN, OTHER),
+    # Editing a plan: the ward's standing office only; the upper level reads, never edits.
+    "plan_edit": (lambda o, c: {"pk": o["plan"]}, EDIT, EDIT_OTHER),
+    "plan_withdraw": (lambda o, c: {"pk": o["plan"]}, EDIT, EDIT_OTHER),
+    "plan_restore": (lambda o, c: {"pk": o["plan"]}, ALL(M), ALL(M)),
+    "task_add": (lambda o, c: {"pk": o["plan"]}, EDIT, EDIT_OTHER),
+    "deadline_preview": (lambda o, c: {"pk": o["plan"]}, EDIT, EDIT_OTHER),
+    "task_edit": (lambda o, c: {"pk": o["task"]}, EDIT, EDIT_OTHER),
+    "subtask_add": (lambda o, c: {"pk": o["task"]}, EDIT, EDIT_OTHER),
+    "task_withdraw": (lambda o, c: {"pk": o["task"]}, EDIT, EDIT_OTHER),
+    "indicator_edit": (lambda o, c: {"pk": o["indicator"]}, EDIT, EDIT_OTHER),
     "directive_create": (lambda o, c: {"pk": o["task"]}, ALL(M), ALL(M)),
     "directive_answer": (
         lambda o, c: {"pk": o["task"], "directive_pk": o["directive"]},
@@ -179,11 +191,43 @@ API = {
         None,
         OTHER[:6] + [F, N, None],
     ),
+    "api:task_update": ("patch", lambda o: f"/tasks/{o['task']}", None, OTHER[:6] + [F, N, None]),
+    "api:task_create": (
+        "post",
+        lambda o: f"/plans/{o['plan']}/tasks",
+        None,
+        OTHER[:6] + [F, N, None],
+    ),
+    "api:task_withdraw": (
+        "post",
+        lambda o: f"/tasks/{o['task']}/withdraw",
+        None,
+        OTHER[:6] + [F, N, None],
+    ),
+    "api:indicator_update": (
+        "patch",
+        lambda o: f"/indicators/{o['indicator']}",
+        None,
+        OTHER[:6] + [F, N, None],
+    ),
+    "api:plan_update": ("patch", lambda o: f"/plans/{o['plan']}", None, OTHER[:6] + [F, N, None]),
+    "api:plan_withdraw": (
+        "post",
+        lambda o: f"/plans/{o['plan']}/withdraw",
+        None,
+        OTHER[:6] + [F, N, None],
+    ),
 }
 API_BODIES = {
     "api:report_submit": {"period": "2026-Q4", "percent": 90},
     "api:evidence_review": {"decision": "reject", "reason": "Thiếu chữ ký"},
     "api:indicator_value": {"period": "2026", "value": 50},
+    "api:task_update": {"title": "Sửa bởi người ngoài"},
+    "api:task_create": {"title": "Thêm bởi người ngoài"},
+    "api:task_withdraw": {"reason": "Rút bởi người ngoài"},
+    "api:indicator_update": {"name": "Sửa bởi người ngoài"},
+    "api:plan_update": {"title": "Sửa bởi người ngoài"},
+    "api:plan_withdraw": {"reason": "Thu hồi bởi người ngoài"},
 }
 
 
@@ -264,7 +308,8 @@ def test_api(matrix):
                     response = client.get(path)
                 else:
                     body = json.dumps(API_BODIES[name])
-                    response = client.post(path, body, content_type="application/json")
+                    send = getattr(client, method)
+                    response = send(path, body, content_type="application/json")
                 expected = row[persona_index]
                 if response.status_code != expected:
                     failures.append(f"{name}/{scope}/{persona}: {response.status_code}≠{expected}")
@@ -275,6 +320,11 @@ def test_api(matrix):
     assert failures == []
     # Nothing was written into ward B by anyone refused.
     assert not ProgressReport.objects.filter(task=world.task_b, period="2026-Q4").exists()
+    world.plan_b.refresh_from_db()
+    world.task_b.refresh_from_db()
+    assert world.plan_b.status == "active" and "người ngoài" not in world.plan_b.title
+    assert world.task_b.withdrawn_at is None and "người ngoài" not in world.task_b.title
+    assert not world.plan_b.tasks.filter(title__contains="người ngoài").exists()
 
 
 def test_other_unit_cannot_report_on_a_task_it_does_not_lead(matrix):

@@ -259,6 +259,18 @@ Number = Decimal | str | None
 NUMBER_LIMIT = Decimal(10) ** 12
 
 
+def _storable_number(value: Number) -> Number:
+    """A number the database can keep (16 digits, 4 decimals): NaN, infinities and numbers too
+    long are refused here; text that is no number at all is left to the service."""
+    try:
+        number = Decimal(value.strip().replace(",", ".")) if isinstance(value, str) else value
+    except InvalidOperation:
+        return value
+    if number is not None and (not number.is_finite() or abs(number) >= NUMBER_LIMIT):
+        raise PydanticCustomError("number_range", "number out of range")
+    return value
+
+
 class IndicatorValueIn(Input):
     period: str = Field(max_length=20, examples=["2026-Q4"])
     value: Number = None
@@ -305,3 +317,186 @@ class AlertOut(Schema):
 
 class AlertListOut(Schema):
     items: list[AlertOut]
+
+
+# --- Editing a plan ---------------------------------------------------------------------------
+
+_VERSION_HELP = (
+    "The record's updated_at as read: if someone saved it since, the answer is 409 and nothing "
+    "is changed. Leave it out only to overwrite whatever is there."
+)
+Cycle = Literal["weekly", "monthly", "quarterly", "half_yearly", "yearly"]
+ShortText = Annotated[str, Field(max_length=200)]
+
+
+class TaskFieldsIn(Input):
+    title: Text | None = None
+    code: str | None = Field(None, max_length=30)
+    section_id: DbId | None = None
+    parent_id: DbId | None = None
+    output: Text | None = None
+    kpi: Text | None = None
+    lead_unit_ids: list[DbId] | None = Field(
+        None, max_length=100, description="In order: the first is the responsible unit."
+    )
+    coordinating_unit_ids: list[DbId] | None = Field(None, max_length=100)
+    accountable: ShortText | None = None
+    # Vietnamese on purpose: examples of deadlines as the plans write them.
+    deadline_text: str | None = Field(
+        None, max_length=1000, examples=["Quý III/2026", "Trước 30/6/2026", "Thường xuyên"]
+    )
+    reporting_cycle: Cycle | Literal[""] | None = Field(
+        None, description='"" follows the plan\'s cycle.'
+    )
+    start_date: datetime.date | None = None
+    weight: Decimal | None = Field(None, gt=0, lt=10000)
+    note: Text | None = None
+
+    @field_validator("start_date")
+    @classmethod
+    def _plausible_start(cls, value: datetime.date | None) -> datetime.date | None:
+        if date_problem(value, label=""):
+            raise PydanticCustomError("date_range", "date out of range")
+        return value
+
+
+class TaskPatchIn(TaskFieldsIn):
+    updated_at: datetime.datetime | None = Field(None, description=_VERSION_HELP)
+
+
+class TaskCreateIn(TaskFieldsIn):
+    title: Text = Field(min_length=1)
+
+
+class WithdrawIn(Input):
+    reason: Text = Field(min_length=1)
+    updated_at: datetime.datetime | None = Field(None, description=_VERSION_HELP)
+
+
+class TaskEditOut(TaskOut):
+    output: str
+    kpi: str
+    coordinating_units: list[Ref]
+    accountable: str
+    reporting_cycle: str
+    start_date: datetime.date | None
+    weight: float
+    note: str
+    withdrawn_at: datetime.datetime | None
+    withdrawn_reason: str
+    updated_at: datetime.datetime
+
+
+class IndicatorPatchIn(Input):
+    name: Text | None = None
+    code: str | None = Field(None, max_length=30)
+    section_id: DbId | None = None
+    unit_of_measure: str | None = Field(None, max_length=100)
+    comparator: Literal[">=", ">", "<=", "<", "="] | None = None
+    baseline: Number = None
+    baseline_year: int | None = Field(None, ge=2000, le=2100)
+    baseline_text: Text | None = None
+    target: Number = None
+    target_year: int | None = Field(None, ge=2000, le=2100)
+    target_text: Text | None = None
+    milestones: dict[int, Number] | None = Field(
+        None,
+        max_length=60,
+        description='The whole roadmap, {year: value}, replacing the one stored: {"2026": 50}.',
+    )
+    lead_unit_id: DbId | None = None
+    monitoring_unit_id: DbId | None = None
+    note: Text | None = None
+    is_ratio: bool | None = None
+    numerator_label: ShortText | None = None
+    denominator_label: ShortText | None = None
+    updated_at: datetime.datetime | None = Field(None, description=_VERSION_HELP)
+
+    @field_validator("baseline", "target")
+    @classmethod
+    def _storable(cls, value: Number) -> Number:
+        return _storable_number(value)
+
+    @field_validator("milestones")
+    @classmethod
+    def _storable_milestones(cls, value: dict[int, Number] | None) -> dict[int, Number] | None:
+        for number in (value or {}).values():
+            if number is None:
+                raise PydanticCustomError("number_range", "a milestone needs a value")
+            _storable_number(number)
+        return value
+
+
+class MilestoneOut(Schema):
+    year: int
+    value: float
+
+
+class IndicatorOut(Schema):
+    id: int
+    plan_id: int
+    code: str
+    name: str
+    section_id: int | None
+    unit_of_measure: str
+    comparator: str
+    baseline: float | None
+    baseline_year: int | None
+    baseline_text: str
+    target: float | None
+    target_year: int | None
+    target_text: str
+    milestones: list[MilestoneOut]
+    lead_unit: Ref | None
+    monitoring_unit: Ref | None
+    note: str
+    is_ratio: bool
+    numerator_label: str
+    denominator_label: str
+    updated_at: datetime.datetime
+
+
+class PlanPatchIn(Input):
+    number: str | None = Field(None, max_length=60)
+    title: Text | None = None
+    issuer: ShortText | None = None
+    issuer_kind: Literal["party", "peoples_committee"] | None = None
+    issued_on: datetime.date | None = None
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
+    reporting_cycle: Cycle | None = None
+    report_due_days: int | None = Field(None, ge=0, le=90)
+    parent_references: Text | None = None
+    updated_at: datetime.datetime | None = Field(None, description=_VERSION_HELP)
+
+    @field_validator("issued_on", "period_start", "period_end")
+    @classmethod
+    def _plausible(cls, value: datetime.date | None) -> datetime.date | None:
+        if date_problem(value, label=""):
+            raise PydanticCustomError("date_range", "date out of range")
+        return value
+
+
+class PlanEditOut(Schema):
+    id: int
+    number: str
+    title: str
+    issuer: str
+    issuer_kind: str
+    issued_on: datetime.date | None
+    period_start: datetime.date | None
+    period_end: datetime.date | None
+    reporting_cycle: str
+    report_due_days: int
+    parent_references: str
+    status: str
+    withdrawn_reason: str
+    updated_at: datetime.datetime
+
+
+class PlanWithdrawOut(Schema):
+    outcome: Literal["deleted", "archived"] = Field(
+        description="deleted: nothing had been reported on the plan; archived: kept with its "
+        "history, out of every count."
+    )
+    plan: PlanEditOut | None = Field(description="The archived plan; null once deleted.")

@@ -36,11 +36,14 @@ from theodoi.api.auth import (
     token_revoke,
     tokens_for_user,
 )
+from theodoi.core.access import Action
 from theodoi.core.clock import today
 from theodoi.core.inputs import DATE_RANGE_TEXT, has_lone_surrogate
-from theodoi.org.models import Organization, User
+from theodoi.core.numbers import parse_typed_number
+from theodoi.org.models import Organization, Unit, User
 from theodoi.plans import selectors as plan_selectors
-from theodoi.plans.models import Indicator, Task
+from theodoi.plans import services as plan_services
+from theodoi.plans.models import Indicator, Plan, Section, Task
 from theodoi.plans.states import TaskState, expected_progress
 from theodoi.reporting import selectors as reporting_selectors
 from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
@@ -165,6 +168,20 @@ def _not_found(request, exc):
 def _stale(request, exc):
     # Not bad input: someone else saved first, so the client must reload (409 Conflict).
     return _error(request, 409, str(exc))
+
+
+@api.exception_handler(plan_services.StaleEdit)
+def _stale_edit(request, exc):
+    return _error(request, 409, str(exc))
+
+
+class EditRefused(Exception):
+    """An edit the service refused (a loop of tasks, a unit of another ward, …): bad input."""
+
+
+@api.exception_handler(EditRefused)
+def _edit_refused(request, exc):
+    return _error(request, 400, str(exc))
 
 
 @api.exception_handler(tracking_services.FileTooLarge)
@@ -716,6 +733,330 @@ def indicator_value(request, indicator_id: schemas.DbId, payload: schemas.Indica
             "recorded_at": record.recorded_at,
         },
     )
+
+
+# --- Editing a plan -----------------------------------------------------------------------------
+# The standing office of the ward edits; everyone else gets 403 from the service.
+
+
+def _edit(call, /, **kwargs):
+    """Run an edit service: a stale version stays a 409, any other refusal is a 400 with the
+    service's Vietnamese message."""
+    try:
+        return call(**kwargs)
+    except plan_services.StaleEdit:
+        raise
+    except ValueError as exc:
+        raise EditRefused(str(exc)) from exc
+
+
+def _units_of(plan: Plan, ids: list[int]) -> list[Unit]:
+    """The units in the order given, each of the plan's ward."""
+    found = {u.pk: u for u in Unit.objects.filter(organization=plan.organization_id, pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise EditRefused(
+            gettext("No unit %(id)s in this ward: use the ids of the ward's units.")
+            % {"id": missing[0]}
+        )
+    return [found[i] for i in dict.fromkeys(ids)]
+
+
+def _section_of(plan: Plan, pk: int | None) -> Section | None:
+    if pk is None:
+        return None
+    section = Section.objects.filter(plan=plan, pk=pk).first()
+    if section is None:
+        raise EditRefused(gettext("No section %(id)s in this plan.") % {"id": pk})
+    return section
+
+
+def _parent_of(plan: Plan, pk: int | None) -> Task | None:
+    if pk is None:
+        return None
+    parent = Task.all_objects.filter(plan=plan, pk=pk).first()
+    if parent is None:
+        raise EditRefused(gettext("No task %(id)s in this plan.") % {"id": pk})
+    return parent
+
+
+def _number(value, field: str):
+    if value is None or value == "":
+        return None
+    number = parse_typed_number(str(value)) if isinstance(value, str) else value
+    if number is None:
+        raise EditRefused(
+            gettext("The field «%(field)s» must be a number such as 1.200 or 12,5.")
+            % {"field": field}
+        )
+    return number
+
+
+def _task_changes(plan: Plan, data: dict) -> dict:
+    changes = {
+        name: data[name]
+        for name in (
+            "title",
+            "code",
+            "output",
+            "kpi",
+            "accountable",
+            "deadline_text",
+            "reporting_cycle",
+            "start_date",
+            "weight",
+            "note",
+        )  # fmt: skip
+        if name in data
+    }
+    for name in ("title", "code", "output", "kpi", "accountable", "deadline_text", "note"):
+        if name in changes and changes[name] is None:
+            changes[name] = ""
+    if changes.get("reporting_cycle") is None and "reporting_cycle" in changes:
+        changes["reporting_cycle"] = ""
+    if "weight" in changes and changes["weight"] is None:
+        changes["weight"] = 1
+    if "section_id" in data:
+        changes["section"] = _section_of(plan, data["section_id"])
+    if "parent_id" in data:
+        changes["parent"] = _parent_of(plan, data["parent_id"])
+    return changes
+
+
+def _task_edit_out(user: User, task_id: int) -> dict[str, Any]:
+    day = today()
+    task = plan_selectors.task_get_for_user(user, task_id, today=day, include_withdrawn=True)
+    return {
+        **_task(task, day),
+        "output": task.output,
+        "kpi": task.kpi,
+        "coordinating_units": [_ref(u) for u in task.coordinating_units.all()],
+        "accountable": task.accountable,
+        "reporting_cycle": task.reporting_cycle,
+        "start_date": task.start_date,
+        "weight": float(task.weight),
+        "note": task.note,
+        "withdrawn_at": task.withdrawn_at,
+        "withdrawn_reason": task.withdrawn_reason,
+        "updated_at": task.updated_at,
+    }
+
+
+@api.patch(
+    "/tasks/{task_id}",
+    response={200: schemas.TaskEditOut, **errors(400, 401, 403, 404, 409)},
+    tags=["plans"],
+)
+def task_update(request, task_id: schemas.DbId, payload: schemas.TaskPatchIn):
+    """Change a task's fields (only those sent). ``lead_unit_ids`` in order, the first being
+    responsible; a new ``deadline_text`` is read again. The standing office only."""
+    user: User = request.auth
+    task = plan_selectors.task_get_for_user(user, task_id, today=today())
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("updated_at", None)
+    plan = task.plan
+    leads = _units_of(plan, data["lead_unit_ids"] or []) if "lead_unit_ids" in data else None
+    coordinators = (
+        _units_of(plan, data["coordinating_unit_ids"] or [])
+        if "coordinating_unit_ids" in data
+        else None
+    )
+    _edit(
+        tracking_services.task_update,
+        actor=user,
+        task=task,
+        changes=_task_changes(plan, data),
+        lead_units=leads,
+        coordinating_units=coordinators,
+        expected_updated_at=version,
+    )
+    return _task_edit_out(user, task.pk)
+
+
+@api.post(
+    "/plans/{plan_id}/tasks",
+    response={201: schemas.TaskEditOut, **errors(400, 401, 403, 404)},
+    tags=["plans"],
+)
+def task_create(request, plan_id: schemas.DbId, payload: schemas.TaskCreateIn):
+    """Add a task to a plan (a subtask with ``parent_id``). The standing office only."""
+    user: User = request.auth
+    plan = plan_selectors.plan_get_for_user(user, plan_id, action=Action.MANAGE_PLAN)
+    if plan.is_archived:
+        raise EditRefused(gettext("This plan has been withdrawn; restore it before adding tasks."))
+    data = payload.model_dump(exclude_unset=True)
+    changes = _task_changes(plan, data)
+    task = _edit(
+        tracking_services.task_create,
+        actor=user,
+        plan=plan,
+        lead_units=_units_of(plan, data.get("lead_unit_ids") or []),
+        coordinating_units=_units_of(plan, data.get("coordinating_unit_ids") or []),
+        **changes,
+    )
+    return Status(201, _task_edit_out(user, task.pk))
+
+
+@api.post(
+    "/tasks/{task_id}/withdraw",
+    response={200: schemas.TaskEditOut, **errors(400, 401, 403, 404, 409)},
+    tags=["plans"],
+)
+def task_withdraw(request, task_id: schemas.DbId, payload: schemas.WithdrawIn):
+    """Withdraw a task (and its subtasks) from its plan, with the reason. Nothing is deleted:
+    its reports and history stay and it leaves every count. The standing office only."""
+    user: User = request.auth
+    task = plan_selectors.task_get_for_user(user, task_id, today=today())
+    _edit(
+        tracking_services.task_withdraw,
+        actor=user,
+        task=task,
+        reason=payload.reason,
+        expected_updated_at=payload.updated_at,
+    )
+    return _task_edit_out(user, task.pk)
+
+
+def _indicator_out(indicator: Indicator) -> dict[str, Any]:
+    indicator.refresh_from_db()
+
+    def number(value):
+        return float(value) if value is not None else None
+
+    return {
+        **{
+            name: getattr(indicator, name)
+            for name in (
+                "code",
+                "name",
+                "section_id",
+                "unit_of_measure",
+                "comparator",
+                "baseline_year",
+                "baseline_text",
+                "target_year",
+                "target_text",
+                "note",
+                "is_ratio",
+                "numerator_label",
+                "denominator_label",
+                "updated_at",
+                "plan_id",
+            )
+        },  # fmt: skip
+        "id": indicator.pk,
+        "baseline": number(indicator.baseline),
+        "target": number(indicator.target),
+        "milestones": [
+            {"year": m.year, "value": float(m.value)} for m in indicator.milestones.order_by("year")
+        ],
+        "lead_unit": _ref(indicator.lead_unit),
+        "monitoring_unit": _ref(indicator.monitoring_unit),
+    }
+
+
+@api.patch(
+    "/indicators/{indicator_id}",
+    response={200: schemas.IndicatorOut, **errors(400, 401, 403, 404, 409)},
+    tags=["plans"],
+)
+def indicator_update(request, indicator_id: schemas.DbId, payload: schemas.IndicatorPatchIn):
+    """Change an indicator's fields (only those sent); ``milestones`` replaces the whole
+    roadmap. Numbers may be written "85,5". The standing office only."""
+    user: User = request.auth
+    indicator = plan_selectors.indicator_get_for_user(user, indicator_id)
+    plan = indicator.plan
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("updated_at", None)
+    milestones = data.pop("milestones", None)
+    changes: dict[str, Any] = {}
+    for name in (
+        "name", "code", "unit_of_measure", "comparator", "baseline_year", "baseline_text",
+        "target_year", "target_text", "note", "is_ratio", "numerator_label", "denominator_label",
+    ):  # fmt: skip
+        if name in data:
+            value = data[name]
+            if value is None and name not in ("baseline_year", "target_year"):
+                value = False if name == "is_ratio" else ""
+            changes[name] = value
+    for name in ("baseline", "target"):
+        if name in data:
+            changes[name] = _number(data[name], name)
+    if "section_id" in data:
+        changes["section"] = _section_of(plan, data["section_id"])
+    for name in ("lead_unit", "monitoring_unit"):
+        if f"{name}_id" in data:
+            pk = data[f"{name}_id"]
+            changes[name] = _units_of(plan, [pk])[0] if pk is not None else None
+    parsed = None
+    if milestones is not None:
+        parsed = {
+            int(year): _number(value, f"milestones.{year}") for year, value in milestones.items()
+        }
+    _edit(
+        tracking_services.indicator_update,
+        actor=user,
+        indicator=indicator,
+        changes=changes,
+        milestones=parsed,
+        expected_updated_at=version,
+    )
+    return _indicator_out(indicator)
+
+
+def _plan_out(plan: Plan) -> dict[str, Any]:
+    return {
+        "id": plan.pk,
+        **{name: getattr(plan, name) for name in plan_services.PLAN_EDITABLE_FIELDS},
+        "status": plan.status,
+        "withdrawn_reason": plan.withdrawn_reason,
+        "updated_at": plan.updated_at,
+    }
+
+
+@api.patch(
+    "/plans/{plan_id}",
+    response={200: schemas.PlanEditOut, **errors(400, 401, 403, 404, 409)},
+    tags=["plans"],
+)
+def plan_update(request, plan_id: schemas.DbId, payload: schemas.PlanPatchIn):
+    """Change the plan's own fields (only those sent): number, title, issuer, dates, the
+    reporting cycle and the days to report after each period. The standing office only."""
+    user: User = request.auth
+    plan = plan_selectors.plan_get_for_user(user, plan_id)
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("updated_at", None)
+    for name in ("number", "parent_references"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    _edit(
+        tracking_services.plan_update,
+        actor=user,
+        plan=plan,
+        changes=data,
+        expected_updated_at=version,
+    )
+    return _plan_out(plan)
+
+
+@api.post(
+    "/plans/{plan_id}/withdraw",
+    response={200: schemas.PlanWithdrawOut, **errors(400, 401, 403, 404, 409)},
+    tags=["plans"],
+)
+def plan_withdraw(request, plan_id: schemas.DbId, payload: schemas.WithdrawIn):
+    """Withdraw a plan imported by mistake: deleted when nothing was ever reported on it,
+    otherwise archived with its history (out of every count). The standing office only."""
+    user: User = request.auth
+    plan = plan_selectors.plan_get_for_user(user, plan_id)
+    outcome = _edit(
+        tracking_services.plan_withdraw,
+        actor=user,
+        plan=plan,
+        reason=payload.reason,
+        expected_updated_at=payload.updated_at,
+    )
+    return {"outcome": outcome, "plan": _plan_out(plan) if outcome == "archived" else None}
 
 
 @api.get("/alerts", response={200: schemas.AlertListOut, **errors(400, 401)}, tags=["alerts"])

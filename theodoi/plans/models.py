@@ -347,6 +347,9 @@ class Indicator(models.Model):
     baseline_text = models.TextField(_("baseline as written"), blank=True)
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveIntegerField(default=0)
+    # The version token of the edit page and the API: an edit made on an older version is
+    # refused instead of silently overwriting a newer one.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CountedIndicatorManager()
     all_objects = EveryRowManager()

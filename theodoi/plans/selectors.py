@@ -45,11 +45,16 @@ def coordinating_unit_ids(task: Task) -> list[int]:
     )
 
 
-def plans_for_user(user: User) -> QuerySet[Plan]:
-    return (
-        Plan.objects.filter(org_scope(user))
-        .select_related("organization")
-        .annotate(task_count=Count("tasks", distinct=True))
+def plans_for_user(user: User, *, archived: bool = False) -> QuerySet[Plan]:
+    """The plans ``user`` may read that count; with ``archived``, only the withdrawn ones (kept
+    with their history, listed apart). ``task_count`` leaves withdrawn tasks out."""
+    plans = Plan.objects.filter(org_scope(user))
+    if archived:
+        plans = plans.filter(status=Plan.Status.ARCHIVED)
+    else:
+        plans = plans.exclude(status=Plan.Status.ARCHIVED)
+    return plans.select_related("organization").annotate(
+        task_count=Count("tasks", filter=Q(tasks__withdrawn_at__isnull=True), distinct=True)
     )
 
 
@@ -81,9 +86,14 @@ def with_state(tasks: QuerySet[Task], *, today: datetime.date) -> QuerySet[Task]
     )
 
 
-def tasks_for_user(user: User, *, today: datetime.date) -> QuerySet[Task]:
+def tasks_for_user(
+    user: User, *, today: datetime.date, include_withdrawn: bool = False
+) -> QuerySet[Task]:
+    """The tasks ``user`` may read that count; ``include_withdrawn`` adds the withdrawn tasks
+    and those of withdrawn plans, for the pages that still show them read-only."""
+    manager = Task.all_objects if include_withdrawn else Task.objects
     tasks = (
-        Task.objects.filter(org_scope(user, field="plan__organization"))
+        manager.filter(org_scope(user, field="plan__organization"))
         .select_related("plan", "plan__organization", "section", "parent")
         .prefetch_related(
             Prefetch("lead_units", queryset=lead_units_in_order()),
@@ -94,10 +104,18 @@ def tasks_for_user(user: User, *, today: datetime.date) -> QuerySet[Task]:
 
 
 def task_get_for_user(
-    user: User, pk: int, *, today: datetime.date, action: Action | None = None
+    user: User,
+    pk: int,
+    *,
+    today: datetime.date,
+    action: Action | None = None,
+    include_withdrawn: bool = False,
 ) -> Task:
-    """The task if ``user`` may read it (else 404) and, with ``action``, may do that (else 403)."""
-    task = get_object_or_404(tasks_for_user(user, today=today), pk=pk)
+    """The task if ``user`` may read it (else 404) and, with ``action``, may do that (else 403).
+    A withdrawn task (or one of a withdrawn plan) is found only with ``include_withdrawn``."""
+    task = get_object_or_404(
+        tasks_for_user(user, today=today, include_withdrawn=include_withdrawn), pk=pk
+    )
     if action is not None:
         require(user, action, task)
     return task
@@ -240,3 +258,24 @@ def budget_table(plan: Plan) -> tuple[list[int], list[dict]]:
         row["cells"] = [row["years"].get(year) for year in ordered]
         row["total"] = sum(row["years"].values()) if row["years"] else None
     return ordered, list(rows.values())
+
+
+def indicator_get_for_user(user: User, pk: int, *, action: Action | None = None) -> Indicator:
+    """The indicator if ``user`` may read its plan (else 404) and, with ``action``, may do that
+    (else 403)."""
+    indicator = get_object_or_404(
+        Indicator.all_objects.filter(org_scope(user, field="plan__organization")).select_related(
+            "plan", "plan__organization", "lead_unit", "monitoring_unit", "section"
+        ),
+        pk=pk,
+    )
+    if action is not None:
+        require(user, action, indicator)
+    return indicator
+
+
+def withdrawn_tasks(plan: Plan) -> QuerySet[Task]:
+    """The tasks taken out of ``plan``, newest first: shown apart, with their reason."""
+    return Task.all_objects.filter(plan=plan, withdrawn_at__isnull=False).order_by(
+        "-withdrawn_at", "order", "id"
+    )

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
@@ -21,6 +21,7 @@ from theodoi.plans.models import (
     Indicator,
     IndicatorMilestone,
     Plan,
+    ReportingCycle,
     Section,
     Task,
     TaskCoordinatingUnit,
@@ -49,6 +50,12 @@ def _deadline_fields(text: str, *, plan: Plan) -> dict[str, Any]:
         "deadline_anchor_month": parsed.anchor_month,
         "deadline_needs_review": parsed.needs_review,
     }
+
+
+def deadline_reading(text: str, *, plan: Plan) -> dict[str, Any]:
+    """What a deadline typed for a task of ``plan`` will be read as, before it is saved: the
+    same fields ``task_create`` and ``task_update`` store."""
+    return _deadline_fields(text, plan=plan)
 
 
 @transaction.atomic
@@ -117,7 +124,10 @@ def _check_units(plan: Plan, units: Iterable[Unit]) -> list[Unit]:
     units = list(units)
     for unit in units:
         if unit.organization_id != plan.organization_id:
-            raise ValueError(f"unit {unit} belongs to another ward than plan {plan.pk}")
+            raise ValueError(
+                gettext("The unit «%(unit)s» belongs to another ward; choose a unit of this ward.")
+                % {"unit": unit.name}
+            )
     return units
 
 
@@ -177,8 +187,11 @@ def task_create(
     start_date: datetime.date | None = None,
     weight: Decimal | int = 1,
     order: int | None = None,
+    reporting_cycle: str = "",
 ) -> Task:
     require(actor, Action.MANAGE_PLAN, plan)
+    _check_placement(plan, task=None, section=section, parent=parent)
+    _check_cycle(reporting_cycle)
     leads = _check_units(plan, lead_units)
     coordinators = _check_units(plan, coordinating_units)
     if order is None:
@@ -198,6 +211,7 @@ def task_create(
         start_date=start_date,
         weight=Decimal(weight),
         order=order,
+        reporting_cycle=reporting_cycle,
         **_deadline_fields(deadline_text, plan=plan),
     )
     _set_units(task, lead_units=leads, coordinating_units=coordinators)
@@ -231,7 +245,42 @@ TASK_EDITABLE_FIELDS = {
     "order",
     "lead_units_raw",
     "coordinating_units_raw",
+    "reporting_cycle",
 }
+
+
+CHOOSE_CYCLE = gettext_lazy(
+    "Choose a reporting cycle: weekly, monthly, quarterly, every six months or yearly."
+)
+
+
+def _check_cycle(cycle: str) -> None:
+    """ "" follows the plan's cycle; anything else must be one of the cycles."""
+    if cycle and cycle not in ReportingCycle.values:
+        raise ValueError(CHOOSE_CYCLE)
+
+
+def _check_placement(
+    plan: Plan, *, task: Task | None, section: Section | None, parent: Task | None
+) -> None:
+    """A task sits in a section of its own plan, under a task of its own plan that is neither
+    itself nor one of its subtasks (a loop would hide both from every list)."""
+    if section is not None and section.plan_id != plan.pk:
+        raise ValueError(gettext("The section belongs to another plan; choose one of this plan."))
+    if parent is None:
+        return
+    if parent.plan_id != plan.pk:
+        raise ValueError(
+            gettext("The parent task belongs to another plan; choose a task of this plan.")
+        )
+    if parent.withdrawn_at is not None:
+        raise ValueError(gettext("The parent task has been withdrawn; choose another task."))
+    if task is not None and (
+        parent.pk == task.pk or parent.pk in {t.pk for t in _descendants(task, every=True)}
+    ):
+        raise ValueError(
+            gettext("A task cannot be placed under itself or under one of its own subtasks.")
+        )
 
 
 class StaleEdit(ValueError):
@@ -247,23 +296,34 @@ class StaleEdit(ValueError):
         )
 
 
-def _check_version(task: Task, expected: datetime.datetime | str) -> None:
-    """Lock the task's row and compare its version token with the one the editor saw."""
+def _to_millisecond(moment: datetime.datetime) -> datetime.datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _check_version(
+    task: models.Model, expected: datetime.datetime | str, message: str = ""
+) -> None:
+    """Lock the row (a task, an indicator or a plan) and compare its version token, its
+    ``updated_at``, with the one the editor saw."""
     if isinstance(expected, str):
         try:
             parsed = datetime.datetime.fromisoformat(expected.strip().replace("Z", "+00:00"))
         except ValueError as exc:
-            raise StaleEdit from exc
+            raise StaleEdit(message) from exc
     else:
         parsed = expected
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, datetime.UTC)
     current = (
-        Task.objects.select_for_update(of=("self",), no_key=True)
+        type(task)
+        ._base_manager.select_for_update(of=("self",), no_key=True)
         .filter(pk=task.pk)
         .values_list("updated_at", flat=True)
         .first()
     )
-    if current is None or current != parsed:
-        raise StaleEdit
+    # Compared to the millisecond: JSON answers (DjangoJSONEncoder) carry no finer time.
+    if current is None or _to_millisecond(current) != _to_millisecond(parsed):
+        raise StaleEdit(message)
     task.refresh_from_db()
 
 
@@ -287,6 +347,23 @@ def task_update(
     unknown = set(changes) - TASK_EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"fields that cannot be edited: {sorted(unknown)}")
+    if task.withdrawn_at is not None:
+        raise ValueError(
+            gettext("This task has been withdrawn from the plan; it cannot be edited.")
+        )
+    if "title" in changes and not str(changes["title"] or "").strip():
+        raise ValueError(gettext("Write the task's title."))
+    _check_cycle(changes.get("reporting_cycle", ""))
+    _check_placement(
+        task.plan,
+        task=task,
+        section=changes.get("section", task.section),
+        parent=changes.get("parent", task.parent),
+    )
+    if lead_units is not None:
+        lead_units = _check_units(task.plan, lead_units)
+    if coordinating_units is not None:
+        coordinating_units = _check_units(task.plan, coordinating_units)
     before = snapshot(task) | _unit_ids(task)
     for name, value in changes.items():
         setattr(task, name, value)
@@ -296,10 +373,8 @@ def task_update(
     task.save()
     _set_units(
         task,
-        lead_units=None if lead_units is None else _check_units(task.plan, lead_units),
-        coordinating_units=(
-            None if coordinating_units is None else _check_units(task.plan, coordinating_units)
-        ),
+        lead_units=None if lead_units is None else list(lead_units),
+        coordinating_units=None if coordinating_units is None else list(coordinating_units),
     )
     after = snapshot(task) | _unit_ids(task)
     audit_record(
@@ -314,12 +389,15 @@ def task_update(
     return task
 
 
-def _descendants(task: Task) -> list[Task]:
-    """The task's subtasks at every depth that still count."""
+def _descendants(task: Task, *, every: bool = False) -> list[Task]:
+    """The task's subtasks at every depth that still count (``every``: withdrawn ones too)."""
+    manager = Task.all_objects if every else Task.objects
     found: list[Task] = []
     level = [task.pk]
+    seen = {task.pk}
     while level:
-        children = list(Task.objects.filter(parent_id__in=level))
+        children = [t for t in manager.filter(parent_id__in=level) if t.pk not in seen]
+        seen.update(t.pk for t in children)
         found.extend(children)
         level = [child.pk for child in children]
     return found
@@ -361,6 +439,183 @@ def task_withdraw(
             after=snapshot(item, ["withdrawn_at", "withdrawn_reason"]),
         )
     return withdrawn
+
+
+INDICATOR_EDITABLE_FIELDS = {
+    "name",
+    "code",
+    "section",
+    "unit_of_measure",
+    "comparator",
+    "baseline",
+    "baseline_year",
+    "baseline_text",
+    "target",
+    "target_year",
+    "target_text",
+    "lead_unit",
+    "monitoring_unit",
+    "lead_unit_raw",
+    "monitoring_unit_raw",
+    "note",
+    "is_ratio",
+    "numerator_label",
+    "denominator_label",
+}
+
+
+def _milestones_of(indicator: Indicator) -> dict[str, str]:
+    return {
+        str(year): str(value)
+        for year, value in IndicatorMilestone.objects.filter(indicator=indicator)
+        .order_by("year")
+        .values_list("year", "value")
+    }
+
+
+def _replace_milestones(indicator: Indicator, milestones: Mapping[int, Decimal]) -> None:
+    """Make the indicator's roadmap exactly ``milestones``; a year whose value is unchanged
+    keeps its row and the text the plan wrote for it."""
+    current = {m.year: m for m in IndicatorMilestone.objects.filter(indicator=indicator)}
+    IndicatorMilestone.objects.filter(indicator=indicator).exclude(
+        year__in=list(milestones)
+    ).delete()
+    for year, value in milestones.items():
+        row = current.get(year)
+        if row is None:
+            IndicatorMilestone.objects.create(indicator=indicator, year=year, value=value)
+        elif row.value != value:
+            row.value, row.text = value, ""
+            row.save(update_fields=["value", "text"])
+
+
+@transaction.atomic
+def indicator_update(
+    *,
+    actor: Actor,
+    indicator: Indicator,
+    changes: Mapping[str, Any],
+    milestones: Mapping[int, Decimal] | None = None,
+    expected_updated_at: datetime.datetime | str | None = None,
+) -> Indicator:
+    """Change the given fields of an indicator and, with ``milestones`` ({year: value}),
+    replace its roadmap. ``expected_updated_at`` is the version token as for ``task_update``."""
+    require(actor, Action.MANAGE_PLAN, indicator)
+    if expected_updated_at is not None:
+        _check_version(
+            indicator,
+            expected_updated_at,
+            gettext(
+                "Someone else has just updated this indicator. Reload the page to see the new "
+                "version, then edit it again."
+            ),
+        )
+    unknown = set(changes) - INDICATOR_EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"fields that cannot be edited: {sorted(unknown)}")
+    plan = indicator.plan
+    if "name" in changes and not str(changes["name"] or "").strip():
+        raise ValueError(gettext("Write the indicator's name."))
+    if changes.get("comparator", indicator.comparator) not in Indicator.Comparator.values:
+        raise ValueError(gettext("Choose the indicator's direction: ≥, >, ≤, < or =."))
+    section = changes.get("section")
+    if section is not None and section.plan_id != plan.pk:
+        raise ValueError(gettext("The section belongs to another plan; choose one of this plan."))
+    _check_units(plan, [u for u in (changes.get("lead_unit"), changes.get("monitoring_unit")) if u])
+    for year in milestones or {}:
+        if not 2000 <= int(year) <= 2100:
+            raise ValueError(
+                gettext("A milestone's year must be between 2000 and 2100 (%(year)s).")
+                % {"year": year}
+            )
+    before = snapshot(indicator) | {"milestones": _milestones_of(indicator)}
+    for name, value in changes.items():
+        setattr(indicator, name, value)
+    # Saved even when only the roadmap changed: its version token must move.
+    indicator.save()
+    if milestones is not None:
+        _replace_milestones(indicator, {int(y): Decimal(v) for y, v in milestones.items()})
+    after = snapshot(indicator) | {"milestones": _milestones_of(indicator)}
+    audit_record(
+        actor=actor,
+        action=AuditAction.INDICATOR_UPDATE,
+        obj=indicator,
+        organization=plan.organization,
+        summary=indicator.name[:200],
+        before=before,
+        after=after,
+    )
+    return indicator
+
+
+PLAN_EDITABLE_FIELDS = {
+    "number",
+    "title",
+    "issuer",
+    "issuer_kind",
+    "issued_on",
+    "period_start",
+    "period_end",
+    "reporting_cycle",
+    "report_due_days",
+    "parent_references",
+}
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    actor: Actor,
+    plan: Plan,
+    changes: Mapping[str, Any],
+    expected_updated_at: datetime.datetime | str | None = None,
+) -> Plan:
+    """Change the plan's own fields (its number, dates, issuer, reporting cycle …)."""
+    require(actor, Action.MANAGE_PLAN, plan)
+    if expected_updated_at is not None:
+        _check_version(
+            plan,
+            expected_updated_at,
+            gettext(
+                "Someone else has just updated this plan. Reload the page to see the new "
+                "version, then edit it again."
+            ),
+        )
+    unknown = set(changes) - PLAN_EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"fields that cannot be edited: {sorted(unknown)}")
+    if "title" in changes and not str(changes["title"] or "").strip():
+        raise ValueError(gettext("Write the plan's title."))
+    if "issuer" in changes and not str(changes["issuer"] or "").strip():
+        raise ValueError(gettext("Write the plan's issuing body."))
+    if not changes.get("reporting_cycle", plan.reporting_cycle):
+        raise ValueError(CHOOSE_CYCLE)  # a plan has a cycle of its own; only a task follows one
+    _check_cycle(changes.get("reporting_cycle", ""))
+    if changes.get("issuer_kind", plan.issuer_kind) not in Plan.Issuer.values:
+        raise ValueError(
+            gettext("Choose who issued the plan: the Party committee or the People's Committee.")
+        )
+    due_days = changes.get("report_due_days", plan.report_due_days)
+    if due_days is None or not 0 <= int(due_days) <= 90:
+        raise ValueError(gettext("The days to report after a period must be from 0 to 90."))
+    start = changes.get("period_start", plan.period_start)
+    end = changes.get("period_end", plan.period_end)
+    if start and end and start > end:
+        raise ValueError(gettext("The plan's period must end after it starts."))
+    before = snapshot(plan)
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    plan.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.PLAN_UPDATE,
+        obj=plan,
+        organization=plan.organization,
+        summary=str(plan)[:200],
+        before=before,
+        after=snapshot(plan),
+    )
+    return plan
 
 
 @transaction.atomic

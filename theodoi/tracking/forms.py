@@ -7,15 +7,30 @@ digits only: ``"²".isdigit()`` holds, yet ``int("²")`` raises.
 """
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.core.forms import (
+    DateField,
+    TextField,
+    TextListField,
+    VietnameseDecimalField,
+    YearField,
+    whole_number,
+)
+from theodoi.core.forms import WholeNumberField as CoreWholeNumberField
 from theodoi.core.inputs import parse_date
-from theodoi.core.numbers import parse_number
+from theodoi.core.numbers import parse_number, parse_typed_number
+from theodoi.org.models import Unit
+from theodoi.plans import selectors as plan_selectors
+from theodoi.plans import services as plan_services
+from theodoi.plans.models import Indicator, Plan, ReportingCycle, Section, Task
 from theodoi.reporting.models import Evidence
 from theodoi.tracking.services import Upload
 
@@ -218,3 +233,363 @@ class TaskFilterForm(forms.Form):
             "deadline": data.get("deadline", "") or "",
             "q": data.get("q", "") or "",
         }
+
+
+# --- Editing a plan -------------------------------------------------------------------------
+
+
+def _bootstrap(form: forms.Form) -> None:
+    """The classes the site's stylesheet gives inputs, and the error state of each field."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        if form.is_bound and name in form.errors:
+            css += " is-invalid"
+            widget.attrs["aria-describedby"] = f"id_{name}_errors"
+        widget.attrs["class"] = css
+
+
+class _UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class _UnitsChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+# The version token: the record's ``updated_at`` as the page showed it (ISO 8601).
+_VERSION_MAX = 64
+
+
+class TaskEditForm(forms.Form):
+    """Every field of a task, to edit one or to add one to a plan (or under a task).
+
+    The lead units keep their order as a choice of the responsible unit (the first, whom
+    alerts and reports name) and the other lead units; ``deadline_reading`` is what the typed
+    deadline will be read as, shown before saving."""
+
+    title = TextField(label=_("Task"), required=True, widget=forms.Textarea(attrs={"rows": 4}))
+    code = TextField(label=_("Code"), max_length=30)
+    section = forms.ModelChoiceField(
+        label=_("Section"), queryset=Section.objects.none(), required=False
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Parent task"), queryset=Task.objects.none(), required=False
+    )
+    output = TextField(label=_("Output product"), widget=forms.Textarea(attrs={"rows": 2}))
+    kpi = TextField(label=_("KPI"), widget=forms.Textarea(attrs={"rows": 2}))
+    responsible = _UnitChoice(
+        label=_("Responsible lead unit"), queryset=Unit.objects.none(), required=False
+    )
+    lead_units = _UnitsChoice(
+        label=_("Other lead units"), queryset=Unit.objects.none(), required=False
+    )
+    coordinating_units = _UnitsChoice(
+        label=_("Coordinating units"), queryset=Unit.objects.none(), required=False
+    )
+    accountable = TextField(label=_("Accountable head"), max_length=200)
+    deadline_text = TextField(label=_("Deadline"), max_length=1000)
+    reporting_cycle = forms.ChoiceField(label=_("Reporting cycle"), required=False)
+    start_date = DateField(label=_("Start"))
+    weight = VietnameseDecimalField(label=_("Weight"), decimal_places=2, limit=Decimal(10000))
+    note = TextField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+    updated_at = forms.CharField(
+        required=False, max_length=_VERSION_MAX, widget=forms.HiddenInput, strip=True
+    )
+    # "preview" shows how the deadline is read without saving (the page without JavaScript).
+    action = forms.ChoiceField(choices=[("save", "save"), ("preview", "preview")], required=False)
+
+    def __init__(self, *args, plan: Plan, task: Task | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan, self.task = plan, task
+        self.deadline_reading: dict | None = None
+        self.fields["section"].queryset = plan.sections.all()
+        self.fields["section"].empty_label = gettext_lazy("— No section —")
+        parents = Task.objects.filter(plan=plan).order_by("order", "id")
+        if task is not None:
+            excluded = [task.pk, *(t.pk for t in plan_services._descendants(task, every=True))]
+            parents = parents.exclude(pk__in=excluded)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].empty_label = gettext_lazy("— None: a task of the plan —")
+        units = Unit.objects.filter(organization=plan.organization_id).order_by("order", "name")
+        for name in ("responsible", "lead_units", "coordinating_units"):
+            self.fields[name].queryset = units
+        self.fields["responsible"].empty_label = gettext_lazy("— Not assigned yet —")
+        self.fields["lead_units"].widget.attrs["size"] = 6
+        self.fields["coordinating_units"].widget.attrs["size"] = 6
+        plan_cycle = plan.get_reporting_cycle_display()
+        self.fields["reporting_cycle"].choices = [
+            ("", gettext_lazy("As the plan (%(cycle)s)") % {"cycle": plan_cycle}),
+            *ReportingCycle.choices,
+        ]
+        self.fields["deadline_text"].help_text = gettext_lazy(
+            "As the plan writes it: «Quý III/2026», «Trước 30/6/2026», «Thường xuyên»."
+        )
+        _bootstrap(self)
+
+    @classmethod
+    def initial_for(cls, task: Task) -> dict:
+        leads = list(plan_selectors.lead_unit_ids(task))
+        return {
+            "title": task.title,
+            "code": task.code,
+            "section": task.section_id,
+            "parent": task.parent_id,
+            "output": task.output,
+            "kpi": task.kpi,
+            "responsible": leads[0] if leads else None,
+            "lead_units": leads[1:],
+            "coordinating_units": plan_selectors.coordinating_unit_ids(task),
+            "accountable": task.accountable,
+            "deadline_text": task.deadline_text,
+            "reporting_cycle": task.reporting_cycle,
+            "start_date": task.start_date,
+            "weight": f"{task.weight.normalize():f}".replace(".", ","),
+            "note": task.note,
+            "updated_at": task.updated_at.isoformat(),
+        }
+
+    def clean(self):
+        data = super().clean()
+        text = data.get("deadline_text")
+        if text:
+            self.deadline_reading = plan_services.deadline_reading(text, plan=self.plan)
+        if data.get("weight") is None and "weight" not in self.errors:
+            data["weight"] = Decimal(1)
+        elif data.get("weight") == 0:
+            self.add_error("weight", _("The weight must be more than 0."))
+        return data
+
+    def ordered_lead_units(self) -> list[Unit]:
+        """The responsible unit first, then the other lead units in the catalogue's order."""
+        data = self.cleaned_data
+        first = data.get("responsible")
+        others = [u for u in data.get("lead_units") or [] if first is None or u.pk != first.pk]
+        return ([first] if first else []) + others
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "code": data["code"],
+            "section": data["section"],
+            "parent": data["parent"],
+            "output": data["output"],
+            "kpi": data["kpi"],
+            "accountable": data["accountable"],
+            "deadline_text": data["deadline_text"],
+            "reporting_cycle": data["reporting_cycle"],
+            "start_date": data["start_date"],
+            "weight": data["weight"],
+            "note": data["note"],
+        }
+
+
+class WithdrawForm(forms.Form):
+    """Withdrawing a task or a plan: the reason is required, and the version the page showed."""
+
+    reason = TextField(
+        label=_("Reason"),
+        max_length=2000,
+        required=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason before withdrawing.")},
+    )
+    updated_at = forms.CharField(
+        required=False, max_length=_VERSION_MAX, widget=forms.HiddenInput, strip=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class RestoreForm(forms.Form):
+    """Restoring a withdrawn plan: a button, nothing to type."""
+
+
+class PlanEditForm(forms.Form):
+    """The plan's own fields: its number, title, issuer, dates and reporting rules."""
+
+    number = TextField(label=_("Number"), max_length=60)
+    title = TextField(label=_("Title"), required=True, widget=forms.Textarea(attrs={"rows": 2}))
+    issuer = TextField(label=_("Issuing body"), max_length=200, required=True)
+    issuer_kind = forms.ChoiceField(label=_("Issuer kind"), choices=Plan.Issuer.choices)
+    issued_on = DateField(label=_("Issued on"))
+    period_start = DateField(label=_("Period start"))
+    period_end = DateField(label=_("Period end"))
+    reporting_cycle = forms.ChoiceField(label=_("Reporting cycle"), choices=ReportingCycle.choices)
+    report_due_days = CoreWholeNumberField(
+        label=_("Days to report after each period"), min_value=0, max_value=90, required=True
+    )
+    parent_references = TextField(
+        label=_("Upper-level plans (Căn cứ)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    updated_at = forms.CharField(
+        required=False, max_length=_VERSION_MAX, widget=forms.HiddenInput, strip=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    @classmethod
+    def initial_for(cls, plan: Plan) -> dict:
+        return {name: getattr(plan, name) for name in plan_services.PLAN_EDITABLE_FIELDS} | {
+            "updated_at": plan.updated_at.isoformat()
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", _("The plan's period must end after it starts."))
+        return data
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in plan_services.PLAN_EDITABLE_FIELDS}
+
+
+class IndicatorEditForm(forms.Form):
+    """An indicator: its name, direction, baseline, yearly milestones and target, its units."""
+
+    name = TextField(label=_("Indicator"), required=True, widget=forms.Textarea(attrs={"rows": 2}))
+    code = TextField(label=_("Code"), max_length=30)
+    section = forms.ModelChoiceField(
+        label=_("Section"), queryset=Section.objects.none(), required=False
+    )
+    unit_of_measure = TextField(label=_("Unit of measure"), max_length=100)
+    comparator = forms.ChoiceField(label=_("Direction"), choices=[])
+    baseline = VietnameseDecimalField(label=_("Baseline"), decimal_places=4, allow_negative=True)
+    baseline_year = YearField(label=_("Baseline year"))
+    baseline_text = TextField(label=_("Baseline as written"), max_length=1000)
+    target = VietnameseDecimalField(label=_("Target"), decimal_places=4, allow_negative=True)
+    target_year = YearField(label=_("Target year"))
+    target_text = TextField(label=_("Target as written"), max_length=1000)
+    milestone_year = TextListField(label=_("Year"), max_length=10, max_items=60)
+    milestone_value = TextListField(label=_("Value"), max_length=40, max_items=60)
+    lead_unit = _UnitChoice(label=_("Lead unit"), queryset=Unit.objects.none(), required=False)
+    monitoring_unit = _UnitChoice(
+        label=_("Monitoring unit"), queryset=Unit.objects.none(), required=False
+    )
+    is_ratio = forms.BooleanField(label=_("Measured as numerator/denominator"), required=False)
+    numerator_label = TextField(label=_("Numerator"), max_length=200)
+    denominator_label = TextField(label=_("Denominator"), max_length=200)
+    note = TextField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+    updated_at = forms.CharField(
+        required=False, max_length=_VERSION_MAX, widget=forms.HiddenInput, strip=True
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["section"].queryset = plan.sections.all()
+        self.fields["section"].empty_label = gettext_lazy("— No section —")
+        units = Unit.objects.filter(organization=plan.organization_id).order_by("order", "name")
+        for name in ("lead_unit", "monitoring_unit"):
+            self.fields[name].queryset = units
+            self.fields[name].empty_label = gettext_lazy("— None —")
+        self.fields["comparator"].choices = [
+            (Indicator.Comparator.GE, gettext_lazy("≥ at least (higher is better)")),
+            (Indicator.Comparator.GT, gettext_lazy("> more than (higher is better)")),
+            (Indicator.Comparator.LE, gettext_lazy("≤ at most (lower is better)")),
+            (Indicator.Comparator.LT, gettext_lazy("< less than (lower is better)")),
+            (Indicator.Comparator.EQ, gettext_lazy("= exactly")),
+        ]
+        _bootstrap(self)
+
+    @classmethod
+    def initial_for(cls, indicator: Indicator) -> dict:
+        milestones = list(indicator.milestones.order_by("year"))
+
+        def shown(value):
+            return "" if value is None else f"{value.normalize():f}".replace(".", ",")
+
+        return {
+            **{
+                name: getattr(indicator, name)
+                for name in (
+                    "name",
+                    "code",
+                    "unit_of_measure",
+                    "comparator",
+                    "baseline_year",
+                    "baseline_text",
+                    "target_year",
+                    "target_text",
+                    "is_ratio",
+                    "numerator_label",
+                    "denominator_label",
+                    "note",
+                )
+            },  # fmt: skip
+            "section": indicator.section_id,
+            "lead_unit": indicator.lead_unit_id,
+            "monitoring_unit": indicator.monitoring_unit_id,
+            "baseline": shown(indicator.baseline),
+            "target": shown(indicator.target),
+            "milestone_year": [str(m.year) for m in milestones],
+            "milestone_value": [shown(m.value) for m in milestones],
+            "updated_at": indicator.updated_at.isoformat(),
+        }
+
+    def milestone_rows(self) -> list[tuple[str, str]]:
+        """The roadmap's rows as typed (or stored), and three empty rows to add years."""
+        source = self.data if self.is_bound else self.initial
+        getter = getattr(source, "getlist", None)
+        years = getter("milestone_year") if getter else source.get("milestone_year", [])
+        values = getter("milestone_value") if getter else source.get("milestone_value", [])
+        rows = list(zip(years, values, strict=False))
+        rows = [(str(y), str(v)) for y, v in rows if str(y).strip() or str(v).strip()]
+        return rows + [("", "")] * 3
+
+    def clean(self):
+        data = super().clean()
+        milestones: dict[int, Decimal] = {}
+        years = data.get("milestone_year") or []
+        values = data.get("milestone_value") or []
+        for year_text, value_text in zip(years, values, strict=False):
+            if not year_text and not value_text:
+                continue
+            year = whole_number(year_text)
+            if year is None or not 2000 <= year <= 2100:
+                self.add_error(
+                    "milestone_year",
+                    _("A milestone's year must be between 2000 and 2100 (%(year)s).")
+                    % {"year": year_text or "—"},
+                )
+                continue
+            value = parse_typed_number(value_text) if value_text else None
+            if value is None or not value.is_finite() or abs(value) >= Decimal("1e12"):
+                self.add_error(
+                    "milestone_value",
+                    _("The milestone of %(year)s must be a number such as 1.200 or 12,5.")
+                    % {"year": year},
+                )
+                continue
+            if year in milestones:
+                self.add_error(
+                    "milestone_year",
+                    _("The year %(year)s is given twice in the roadmap.") % {"year": year},
+                )
+                continue
+            milestones[year] = value
+        data["milestones"] = milestones
+        return data
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        names = plan_services.INDICATOR_EDITABLE_FIELDS - {"lead_unit_raw", "monitoring_unit_raw"}
+        return {name: data[name] for name in names}
+
+
+class DeadlinePreviewForm(forms.Form):
+    """The deadline typed so far, sent by the task form as the person types."""
+
+    deadline_text = TextField(max_length=1000)

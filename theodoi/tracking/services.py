@@ -11,17 +11,24 @@ raise the same exceptions (re-exported here, so callers need import only this mo
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.http import FileResponse, Http404
+from django.utils import timezone
+from django.utils.translation import gettext
 
+from theodoi.alerts.models import Alert
 from theodoi.alerts.services import evaluate_indicator, evaluate_task
 from theodoi.audit.actions import AuditAction
-from theodoi.audit.services import audit_record
-from theodoi.org.models import User
-from theodoi.plans.models import Indicator, IndicatorValue, Task
+from theodoi.audit.services import audit_record, snapshot
+from theodoi.core.access import Action, Actor, require
+from theodoi.org.models import Unit, User
+from theodoi.plans import services as plans
+from theodoi.plans.models import Indicator, IndicatorValue, Plan, Task
 from theodoi.reporting import selectors as reporting_selectors
 from theodoi.reporting import services as reporting
 from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
@@ -306,3 +313,220 @@ def indicator_value_record(
     )
     indicator_changed(indicator)
     return record
+
+
+# --- Editing a plan -------------------------------------------------------------------------
+# The writes of ``plans.services``, followed by the alerts they change: a moved deadline, a new
+# lead unit or a withdrawn task changes who must be warned of what.
+
+StaleEdit = plans.StaleEdit
+
+
+def _close_alerts(*, tasks: Iterable[int] = (), indicators: Iterable[int] = ()) -> None:
+    """Close the open alerts of tasks and indicators that left the counts: the alert scan no
+    longer sees them, so nothing else would."""
+    now = timezone.now()
+    Alert.objects.filter(task_id__in=list(tasks), closed_at__isnull=True).update(closed_at=now)
+    Alert.objects.filter(indicator_id__in=list(indicators), closed_at__isnull=True).update(
+        closed_at=now
+    )
+
+
+@transaction.atomic
+def task_create(*, actor: Actor, plan: Plan, **fields: Any) -> Task:
+    """See ``plans.services.task_create``; then the new task's alerts (one without a lead unit
+    warns the standing office)."""
+    task = plans.task_create(actor=actor, plan=plan, **fields)
+    if task.parent_id is not None:
+        # A parent's progress is its subtasks' mean: a new subtask at 0 % changes it.
+        task_refresh(task)
+    evaluate_task(task)
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *,
+    actor: Actor,
+    task: Task,
+    changes: Mapping[str, Any],
+    lead_units: Iterable[Unit] | None = None,
+    coordinating_units: Iterable[Unit] | None = None,
+    expected_updated_at: datetime.datetime | str | None = None,
+) -> Task:
+    """See ``plans.services.task_update``; then the alerts of the task (and of its old and new
+    parent, whose progress depends on it)."""
+    old_parent_id = task.parent_id
+    task = plans.task_update(
+        actor=actor,
+        task=task,
+        changes=changes,
+        lead_units=lead_units,
+        coordinating_units=coordinating_units,
+        expected_updated_at=expected_updated_at,
+    )
+    task_refresh(task)
+    if old_parent_id is not None and old_parent_id != task.parent_id:
+        old_parent = Task.objects.filter(pk=old_parent_id).first()
+        if old_parent is not None:
+            task_refresh(old_parent)
+            evaluate_task(old_parent)
+    evaluate_task(task)
+    return task
+
+
+@transaction.atomic
+def task_withdraw(
+    *,
+    actor: Actor,
+    task: Task,
+    reason: str,
+    expected_updated_at: datetime.datetime | str | None = None,
+) -> list[Task]:
+    """See ``plans.services.task_withdraw``; the withdrawn tasks' alerts close, and the parent
+    left behind is recomputed without them."""
+    withdrawn = plans.task_withdraw(
+        actor=actor, task=task, reason=reason, expected_updated_at=expected_updated_at
+    )
+    _close_alerts(tasks=[t.pk for t in withdrawn])
+    parent = Task.objects.filter(pk=task.parent_id).first() if task.parent_id else None
+    if parent is not None:
+        task_refresh(parent)
+        evaluate_task(parent)
+    return withdrawn
+
+
+@transaction.atomic
+def indicator_update(
+    *,
+    actor: Actor,
+    indicator: Indicator,
+    changes: Mapping[str, Any],
+    milestones: Mapping[int, Decimal] | None = None,
+    expected_updated_at: datetime.datetime | str | None = None,
+) -> Indicator:
+    """See ``plans.services.indicator_update``; then the indicator's alerts (a new milestone
+    or direction may put it on or off track)."""
+    indicator = plans.indicator_update(
+        actor=actor,
+        indicator=indicator,
+        changes=changes,
+        milestones=milestones,
+        expected_updated_at=expected_updated_at,
+    )
+    evaluate_indicator(indicator)
+    return indicator
+
+
+def plan_was_reported_on(plan: Plan) -> bool:
+    """Whether anything was ever reported on the plan: a progress report, an evidence file or
+    an indicator value, on any of its tasks and indicators, withdrawn ones included."""
+    tasks = Task.all_objects.filter(plan=plan).values("pk")
+    indicators = Indicator.all_objects.filter(plan=plan).values("pk")
+    return (
+        ProgressReport.objects.filter(task__in=tasks).exists()
+        or Evidence.objects.filter(task__in=tasks).exists()
+        or Evidence.objects.filter(indicator_value__indicator__in=indicators).exists()
+        or IndicatorValue.objects.filter(indicator__in=indicators).exists()
+    )
+
+
+@transaction.atomic
+def plan_withdraw(
+    *,
+    actor: Actor,
+    plan: Plan,
+    reason: str,
+    expected_updated_at: datetime.datetime | str | None = None,
+) -> str:
+    """Take a plan imported by mistake away. Nothing reported on it yet: it is deleted with its
+    sections, tasks and indicators (the audit trail keeps its snapshot). Otherwise it is
+    archived: out of every list and count, its history kept, restorable. Returns "deleted" or
+    "archived"."""
+    require(actor, Action.MANAGE_PLAN, plan)
+    if expected_updated_at is not None:
+        plans._check_version(
+            plan,
+            expected_updated_at,
+            gettext(
+                "Someone else has just updated this plan. Reload the page to see the new "
+                "version, then edit it again."
+            ),
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValueError(gettext("Give the reason the plan is withdrawn."))
+    if plan.is_archived:
+        raise ValueError(gettext("This plan has already been withdrawn."))
+    ward = plan.organization
+    if not plan_was_reported_on(plan):
+        before = snapshot(plan) | {
+            "reason": reason,
+            "tasks": [
+                snapshot(t, ["id", "code", "title", "deadline_text"])
+                for t in Task.all_objects.filter(plan=plan).order_by("order", "id")
+            ],
+            "indicators": [
+                snapshot(i, ["id", "code", "name"])
+                for i in Indicator.all_objects.filter(plan=plan).order_by("order", "id")
+            ],
+        }
+        audit_record(
+            actor=actor,
+            action=AuditAction.PLAN_DELETE,
+            obj=plan,
+            organization=ward,
+            summary=f"{plan}"[:160] + f" — {reason}"[:40],
+            before=before,
+        )
+        plan.delete()
+        return "deleted"
+    before = snapshot(plan, ["status", "withdrawn_reason"])
+    plan.status = Plan.Status.ARCHIVED
+    plan.withdrawn_reason = reason
+    plan.save(update_fields=["status", "withdrawn_reason", "updated_at"])
+    _close_alerts(
+        tasks=Task.all_objects.filter(plan=plan).values_list("pk", flat=True),
+        indicators=Indicator.all_objects.filter(plan=plan).values_list("pk", flat=True),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.PLAN_WITHDRAW,
+        obj=plan,
+        organization=ward,
+        summary=f"{plan}"[:160] + f" — {reason}"[:40],
+        before=before,
+        after=snapshot(plan, ["status", "withdrawn_reason"]),
+    )
+    return "archived"
+
+
+@transaction.atomic
+def plan_restore(*, actor: Actor, plan: Plan) -> Plan:
+    """Bring a withdrawn (archived) plan back into the counts, with its alerts."""
+    require(actor, Action.MANAGE_PLAN, plan)
+    if not plan.is_archived:
+        raise ValueError(gettext("Only a withdrawn plan can be restored."))
+    before = snapshot(plan, ["status", "withdrawn_reason"])
+    plan.status = Plan.Status.ACTIVE
+    plan.withdrawn_reason = ""
+    plan.save(update_fields=["status", "withdrawn_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.PLAN_UPDATE,
+        obj=plan,
+        organization=plan.organization,
+        summary=str(plan)[:200],
+        before=before,
+        after=snapshot(plan, ["status", "withdrawn_reason"]),
+    )
+    # Leaves first is not needed: evaluate_task walks up to the parents by itself.
+    for task in Task.objects.filter(plan=plan):
+        evaluate_task(task)
+    for indicator in Indicator.objects.filter(plan=plan):
+        evaluate_indicator(indicator)
+    return plan
+
+
+# The plan's own fields change no progress and no alert by themselves: the service as it is.
+plan_update = plans.plan_update

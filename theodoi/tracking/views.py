@@ -22,7 +22,8 @@ from theodoi.core.access import Action, can, can_import_plans
 from theodoi.core.clock import today
 from theodoi.core.inputs import safe_next
 from theodoi.plans import selectors
-from theodoi.plans.models import ReportingCycle
+from theodoi.plans import services as plan_services
+from theodoi.plans.models import Plan, ReportingCycle, Task
 from theodoi.plans.periods import label_of, period_of, periods_between
 from theodoi.plans.states import TaskState, expected_progress
 from theodoi.reporting import selectors as reporting_selectors
@@ -30,12 +31,18 @@ from theodoi.reporting.models import Directive, Evidence
 from theodoi.reporting.selectors import period_states
 from theodoi.tracking import services
 from theodoi.tracking.forms import (
+    DeadlinePreviewForm,
     DirectiveAnswerForm,
     DirectiveForm,
     EvidenceReviewForm,
+    IndicatorEditForm,
+    PlanEditForm,
     ReportDecisionForm,
     ReportForm,
+    RestoreForm,
+    TaskEditForm,
     TaskFilterForm,
+    WithdrawForm,
 )
 
 
@@ -63,6 +70,7 @@ def plan_list(request):
         "plans/plan_list.html",
         {
             "plans": plans,
+            "archived_plans": selectors.plans_for_user(request.user, archived=True),
             "can_import": can_import_plans(request.user),
             "alerts": alerts[:15],
             "alert_count": alerts.count(),
@@ -75,7 +83,10 @@ def plan_detail(request, pk: int):
     day = today()
     plan = selectors.plan_get_for_user(request.user, pk)
     filters = TaskFilterForm(request.GET).filters()
-    all_tasks = selectors.tasks_for_user(request.user, today=day).filter(plan=plan)
+    # A withdrawn plan opens read-only with its tasks as they were (none of them counts).
+    all_tasks = selectors.tasks_for_user(
+        request.user, today=day, include_withdrawn=plan.is_archived
+    ).filter(plan=plan, withdrawn_at__isnull=True)
     tasks = selectors.for_task_list(
         selectors.filter_tasks(all_tasks, today=day, **filters).order_by("order", "id"), "section"
     )
@@ -93,6 +104,8 @@ def plan_detail(request, pk: int):
         "indicators": selectors.indicators_for_plan(plan, year=day.year),
         "budget_years": budget_years,
         "can_report": can(request.user, Action.DOWNLOAD_REPORT, plan),
+        "can_manage": can(request.user, Action.MANAGE_PLAN, plan),
+        "withdrawn_tasks": selectors.withdrawn_tasks(plan),
         "budget_rows": budget_rows,
         "total": sum(counts.values()),
     }
@@ -156,7 +169,9 @@ def _task_page(request, task, *, report_form: ReportForm | None = None, status: 
         .order_by("-id")[:50]
     )
     start = task.start_date or task.plan.period_start or task.plan.issued_on
-    can_report = can(request.user, Action.REPORT, task)
+    # A withdrawn task, or one of a withdrawn plan, is history: shown, never reported on.
+    live = not task.is_withdrawn and not task.plan.is_archived
+    can_report = live and can(request.user, Action.REPORT, task)
     context = {
         "task": task,
         "subtasks": selectors.tasks_for_user(request.user, today=day).filter(parent=task),
@@ -168,11 +183,13 @@ def _task_page(request, task, *, report_form: ReportForm | None = None, status: 
         "timeline": _timeline(task, reports, evidence, directives, alerts),
         "history": history,
         "expected": expected_progress(start=start, due=task.due_date, on=day),
-        "can_direct": can(request.user, Action.DIRECT, task),
-        "can_answer": can(request.user, Action.ANSWER_DIRECTIVE, task),
+        "live": live,
+        "can_manage": live and can(request.user, Action.MANAGE_PLAN, task),
+        "can_direct": live and can(request.user, Action.DIRECT, task),
+        "can_answer": live and can(request.user, Action.ANSWER_DIRECTIVE, task),
         "can_report": can_report and not task.subtasks.exists(),
-        "can_review": can(request.user, Action.REVIEW, task),
-        "can_confirm": can(request.user, Action.CONFIRM_REPORT, task),
+        "can_review": live and can(request.user, Action.REVIEW, task),
+        "can_confirm": live and can(request.user, Action.CONFIRM_REPORT, task),
         "periods": report_periods(task, day) if can_report else [],
         "current_period": str(period_of(day, task.cycle)),
         "cycle_label": ReportingCycle(task.cycle).label,
@@ -184,7 +201,7 @@ def _task_page(request, task, *, report_form: ReportForm | None = None, status: 
 
 @login_required
 def task_detail(request, pk: int):
-    task = selectors.task_get_for_user(request.user, pk, today=today())
+    task = selectors.task_get_for_user(request.user, pk, today=today(), include_withdrawn=True)
     return _task_page(request, task)
 
 
@@ -384,4 +401,276 @@ def evidence_file(request, pk: int):
     downloads, except PDF and images that the review page shows inline, sandboxed."""
     return services.evidence_open(
         actor=request.user, evidence_id=pk, inline=request.GET.get("inline") == "1"
+    )
+
+
+# --- Editing a plan -------------------------------------------------------------------------
+
+
+def _task_form_page(
+    request, form: TaskEditForm, *, plan: Plan, task: Task | None, parent=None, status: int = 200
+):
+    return render(
+        request,
+        "plans/task_form.html",
+        {"form": form, "plan": plan, "task": task, "parent": parent},
+        status=status,
+    )
+
+
+def _save_task(request, form: TaskEditForm, *, plan: Plan, task: Task | None, parent=None):
+    """Show the form again (the deadline's reading, or why it was refused, with what was
+    typed), or save the task and go to its page."""
+    if not form.is_valid() or form.cleaned_data.get("action") == "preview":
+        return _task_form_page(
+            request,
+            form,
+            plan=plan,
+            task=task,
+            parent=parent,
+            status=200 if form.is_valid() else 400,
+        )
+    data = form.cleaned_data
+    try:
+        if task is None:
+            changes = form.changes()
+            saved = services.task_create(
+                actor=request.user,
+                plan=plan,
+                lead_units=form.ordered_lead_units(),
+                coordinating_units=data["coordinating_units"],
+                **changes,
+            )
+            messages.success(request, _("The task has been added to the plan."))
+        else:
+            saved = services.task_update(
+                actor=request.user,
+                task=task,
+                changes=form.changes(),
+                lead_units=form.ordered_lead_units(),
+                coordinating_units=data["coordinating_units"],
+                expected_updated_at=data["updated_at"] or None,
+            )
+            messages.success(request, _("The task has been saved."))
+    except services.StaleEdit as exc:
+        form.add_error(None, str(exc))
+        return _task_form_page(request, form, plan=plan, task=task, parent=parent, status=409)
+    except ValueError as exc:
+        form.add_error(None, str(exc))
+        return _task_form_page(request, form, plan=plan, task=task, parent=parent, status=400)
+    return redirect(saved.get_absolute_url())
+
+
+@login_required
+def task_edit(request, pk: int):
+    task = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.MANAGE_PLAN)
+    if request.method == "POST":
+        form = TaskEditForm(request.POST, plan=task.plan, task=task)
+        return _save_task(request, form, plan=task.plan, task=task)
+    form = TaskEditForm(initial=TaskEditForm.initial_for(task), plan=task.plan, task=task)
+    return _task_form_page(request, form, plan=task.plan, task=task)
+
+
+@login_required
+def task_add(request, pk: int):
+    plan = selectors.plan_get_for_user(request.user, pk, action=Action.MANAGE_PLAN)
+    if plan.is_archived:
+        raise PermissionDenied
+    if request.method == "POST":
+        return _save_task(request, TaskEditForm(request.POST, plan=plan), plan=plan, task=None)
+    return _task_form_page(request, TaskEditForm(plan=plan), plan=plan, task=None)
+
+
+@login_required
+def subtask_add(request, pk: int):
+    parent = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.MANAGE_PLAN)
+    plan = parent.plan
+    if request.method == "POST":
+        form = TaskEditForm(request.POST, plan=plan)
+        return _save_task(request, form, plan=plan, task=None, parent=parent)
+    form = TaskEditForm(initial={"parent": parent.pk, "section": parent.section_id}, plan=plan)
+    return _task_form_page(request, form, plan=plan, task=None, parent=parent)
+
+
+@login_required
+def deadline_preview(request, pk: int):
+    """How a deadline being typed will be read (the task form asks as the person types)."""
+    plan = selectors.plan_get_for_user(request.user, pk, action=Action.MANAGE_PLAN)
+    form = DeadlinePreviewForm(request.GET)
+    reading = None
+    if form.is_valid() and form.cleaned_data["deadline_text"]:
+        reading = plan_services.deadline_reading(form.cleaned_data["deadline_text"], plan=plan)
+    return render(request, "plans/_deadline_reading.html", {"reading": reading})
+
+
+@login_required
+def task_withdraw(request, pk: int):
+    """Confirm, with a reason, that a task (and its subtasks) leaves the plan."""
+    task = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.MANAGE_PLAN)
+    subtasks = plan_services._descendants(task)
+    status = 200
+    if request.method == "POST":
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.task_withdraw(
+                    actor=request.user,
+                    task=task,
+                    reason=form.cleaned_data["reason"],
+                    expected_updated_at=form.cleaned_data["updated_at"] or None,
+                )
+            except services.StaleEdit as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                messages.success(request, _("The task has been withdrawn from the plan."))
+                return redirect(task.get_absolute_url())
+        else:
+            status = 400
+    else:
+        form = WithdrawForm(initial={"updated_at": task.updated_at.isoformat()})
+    return render(
+        request,
+        "plans/task_withdraw.html",
+        {
+            "task": task,
+            "form": form,
+            "subtasks": subtasks,
+            "report_count": task.reports.count(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def plan_edit(request, pk: int):
+    plan = selectors.plan_get_for_user(request.user, pk, action=Action.MANAGE_PLAN)
+    status = 200
+    if request.method == "POST":
+        form = PlanEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.plan_update(
+                    actor=request.user,
+                    plan=plan,
+                    changes=form.changes(),
+                    expected_updated_at=form.cleaned_data["updated_at"] or None,
+                )
+            except services.StaleEdit as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                messages.success(request, _("The plan has been saved."))
+                return redirect(plan.get_absolute_url())
+        else:
+            status = 400
+    else:
+        form = PlanEditForm(initial=PlanEditForm.initial_for(plan))
+    return render(request, "plans/plan_form.html", {"plan": plan, "form": form}, status=status)
+
+
+@login_required
+def plan_withdraw(request, pk: int):
+    """Confirm withdrawing a plan imported by mistake: said beforehand whether it will be
+    deleted (nothing reported on it) or archived (its history kept)."""
+    plan = selectors.plan_get_for_user(request.user, pk, action=Action.MANAGE_PLAN)
+    if plan.is_archived:
+        return redirect(plan.get_absolute_url())
+    status = 200
+    if request.method == "POST":
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                outcome = services.plan_withdraw(
+                    actor=request.user,
+                    plan=plan,
+                    reason=form.cleaned_data["reason"],
+                    expected_updated_at=form.cleaned_data["updated_at"] or None,
+                )
+            except services.StaleEdit as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                if outcome == "deleted":
+                    messages.success(request, _("The plan has been deleted."))
+                    return redirect("plan_list")
+                messages.success(
+                    request,
+                    _("The plan has been withdrawn: it no longer counts, and its history is kept."),
+                )
+                return redirect(plan.get_absolute_url())
+        else:
+            status = 400
+    else:
+        form = WithdrawForm(initial={"updated_at": plan.updated_at.isoformat()})
+    context = {
+        "plan": plan,
+        "form": form,
+        "will_delete": not services.plan_was_reported_on(plan),
+        "task_count": plan.tasks.count(),
+        "indicator_count": plan.indicators.count(),
+    }
+    return render(request, "plans/plan_withdraw.html", context, status=status)
+
+
+@login_required
+@require_POST
+def plan_restore(request, pk: int):
+    plan = selectors.plan_get_for_user(request.user, pk, action=Action.MANAGE_PLAN)
+    form = RestoreForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_restore(actor=request.user, plan=plan)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The plan has been restored and counts again."))
+    return redirect(plan.get_absolute_url())
+
+
+@login_required
+def indicator_edit(request, pk: int):
+    indicator = selectors.indicator_get_for_user(request.user, pk, action=Action.MANAGE_PLAN)
+    plan = indicator.plan
+    if plan.is_archived:
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = IndicatorEditForm(request.POST, plan=plan)
+        if form.is_valid():
+            try:
+                services.indicator_update(
+                    actor=request.user,
+                    indicator=indicator,
+                    changes=form.changes(),
+                    milestones=form.cleaned_data["milestones"],
+                    expected_updated_at=form.cleaned_data["updated_at"] or None,
+                )
+            except services.StaleEdit as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                messages.success(request, _("The indicator has been saved."))
+                return redirect(plan.get_absolute_url() + "#indicators")
+        else:
+            status = 400
+    else:
+        form = IndicatorEditForm(initial=IndicatorEditForm.initial_for(indicator), plan=plan)
+    return render(
+        request,
+        "plans/indicator_form.html",
+        {"indicator": indicator, "plan": plan, "form": form},
+        status=status,
     )
