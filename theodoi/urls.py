@@ -18,6 +18,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", tracking_views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", tracking_views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/complete/", tracking_views.plan_complete, name="plan_complete"),
+    path(
+        "plans/<int:pk>/complete/deadline/",
+        tracking_views.plan_complete_deadline,
+        name="plan_complete_deadline",
+    ),
     path("tasks/<int:pk>/", tracking_views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/directives/", tracking_views.directive_create, name="directive_create"),
     path(
