@@ -31,9 +31,9 @@ def assign(world, user, body):
 
 
 def test_completeness_counts_and_lists_the_gaps(world, bare):
-    data = client_for(world.people.officer).get(
-        f"{BASE}/plans/{world.plan_a.pk}/completeness"
-    ).json()
+    data = (
+        client_for(world.people.officer).get(f"{BASE}/plans/{world.plan_a.pk}/completeness").json()
+    )
     assert data["total"] == 4 and data["not_trackable"] == 2 and data["incomplete"] == 4
     assert data["gaps"] == {"lead_unit": 2, "deadline": 2, "output": 4, "kpi": 4}
     missing = {task["id"]: task["missing"] for task in data["tasks"]}

@@ -91,7 +91,9 @@ def test_bulk_assign_changes_only_the_given_fields_with_one_audit_record_per_tas
 
 
 def test_coordinating_units_are_added_to_the_tasks_own(world):
-    task = TaskFactory(plan=world.plan_a, lead_units=[world.vhxh], coordinating_units=[world.police])
+    task = TaskFactory(
+        plan=world.plan_a, lead_units=[world.vhxh], coordinating_units=[world.police]
+    )
     other = TaskFactory(plan=world.plan_a, lead_units=[world.police])
     economy = world.ward_a.units.create(name="Phòng Kinh tế")
     plans.tasks_bulk_assign(

@@ -163,7 +163,16 @@
       return;
     }
     var name = box.dataset.checkAll;
-    if (name) {
+    var section = box.dataset.checkSection;
+    if (section) {
+      // A section's box ticks or clears the tasks of that section only.
+      box.form
+        .querySelectorAll('input[type=checkbox][name="tasks"][data-section="' + section + '"]')
+        .forEach(function (other) {
+          other.checked = box.checked;
+        });
+      countChecked(box.form, "tasks");
+    } else if (name) {
       box.form
         .querySelectorAll('input[type=checkbox][name="' + name + '"]')
         .forEach(function (other) {
