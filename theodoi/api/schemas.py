@@ -341,7 +341,7 @@ class BulkAssignIn(Input):
     task_ids: list[DbId] = Field(min_length=1, max_length=1000)
     lead_unit_id: DbId | None = None
     coordinating_unit_ids: list[DbId] = Field(default_factory=list, max_length=200)
-    deadline_text: str | None = Field(None, max_length=500, examples=["Quý III/2026"])
+    deadline_text: str | None = Field(None, max_length=500)
     output: Text | None = None
     kpi: Text | None = None
 
