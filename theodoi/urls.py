@@ -27,6 +27,12 @@ urlpatterns = [
         tracking_views.deadline_preview,
         name="deadline_preview",
     ),
+    path("plans/<int:pk>/complete/", tracking_views.plan_complete, name="plan_complete"),
+    path(
+        "plans/<int:pk>/complete/deadline/",
+        tracking_views.plan_complete_deadline,
+        name="plan_complete_deadline",
+    ),
     path("tasks/<int:pk>/", tracking_views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", tracking_views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/subtasks/new/", tracking_views.subtask_add, name="subtask_add"),

@@ -34,6 +34,7 @@ RULE_NAMES_VI = {
     "missing_report": "Thiếu báo cáo",
     "due_soon": "Sắp đến hạn",
     "indicator_off_track": "Chỉ tiêu chậm so với lộ trình",
+    "no_lead_unit": "Chưa giao đơn vị chủ trì",
 }
 HOMES = {"TaskState": "plans/states.py", "Rule": "alerts/rules.py"}
 

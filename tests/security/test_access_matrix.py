@@ -46,6 +46,17 @@ EDIT_OTHER = [N, N, N, N, N, N, F, N, A]
 PAGES = {
     "home": (None, ALL(R), None),
     "logout": (None, ALL(M), None),
+    # Completing the "6 rõ" is the standing office's (Action.MANAGE_PLAN).
+    "plan_complete": (
+        lambda o, c: {"pk": o["plan"]},
+        [F, F, F, A, F, F, F, N, N],
+        [N, N, N, N, N, N, F, N, A],
+    ),
+    "plan_complete_deadline": (
+        lambda o, c: {"pk": o["plan"]},
+        [F, F, F, A, F, F, F, N, N],
+        [N, N, N, N, N, N, F, N, A],
+    ),
     "plan_list": (None, ALL(A), None),
     "my_tasks": (None, ALL(A), None),
     "plan_detail": (lambda o, c: {"pk": o["plan"]}, OWN, OTHER),
@@ -170,6 +181,7 @@ API = {
     "api:alert_list": ("get", lambda o: "/alerts", ALL(A), None),
     "api:plan_tasks": ("get", lambda o: f"/plans/{o['plan']}/tasks", OWN, OTHER),
     "api:task_detail": ("get", lambda o: f"/tasks/{o['task']}", OWN, OTHER),
+    "api:plan_completeness": ("get", lambda o: f"/plans/{o['plan']}/completeness", OWN, OTHER),
     "api:evidence_file": ("get", lambda o: f"/evidence/{o['evidence']}/file", OWN, OTHER),
     # Writes: a valid body; the other ward is refused before anything is written.
     "api:report_submit": (
@@ -217,8 +229,15 @@ API = {
         None,
         OTHER[:6] + [F, N, None],
     ),
+    "api:plan_tasks_assign": (
+        "post",
+        lambda o: f"/plans/{o['plan']}/tasks/assign",
+        None,
+        OTHER[:6] + [F, N, None],
+    ),
 }
 API_BODIES = {
+    "api:plan_tasks_assign": {"task_ids": [1], "output": "Báo cáo tổng kết"},
     "api:report_submit": {"period": "2026-Q4", "percent": 90},
     "api:evidence_review": {"decision": "reject", "reason": "Thiếu chữ ký"},
     "api:indicator_value": {"period": "2026", "value": 50},

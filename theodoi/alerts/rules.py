@@ -1,4 +1,4 @@
-"""The six alert rules of DESIGN.md §4 as pure functions over plain facts.
+"""The alert rules of DESIGN.md §4 as pure functions over plain facts.
 
 The services gather the facts of many tasks and indicators with a handful of queries and ask
 here what holds; the same answers serve the report services, the periodic scan and the tests.
@@ -35,6 +35,7 @@ class Rule(StrEnum):
     MISSING_REPORT = "missing_report"
     DUE_SOON = "due_soon"
     INDICATOR_OFF_TRACK = "indicator_off_track"
+    NO_LEAD_UNIT = "no_lead_unit"
 
     @property
     def label(self) -> str:
@@ -51,6 +52,7 @@ RULE_LABELS: dict[Rule, Any] = {
     Rule.MISSING_REPORT: _("Missing report"),
     Rule.DUE_SOON: _("Due soon"),
     Rule.INDICATOR_OFF_TRACK: _("Indicator off track"),
+    Rule.NO_LEAD_UNIT: _("No lead unit"),
 }
 
 ACCEPTED = "accepted"
@@ -101,6 +103,9 @@ class TaskFacts:
     # A parent's progress is rolled up from its subtasks, so its own reports count for nothing
     # and it is never asked for one.
     has_subtasks: bool = False
+    # A task nobody leads cannot be urged: it gets one alert for the standing office, which
+    # assigns it, instead of overdue or missing-report alerts that no unit would read.
+    has_lead_unit: bool = True
 
     @property
     def complete(self) -> bool:
@@ -273,8 +278,29 @@ def due_soon(facts: TaskFacts) -> Finding | None:
     )
 
 
+# Vietnamese on purpose: a stored alert message (see Finding).
+def no_lead_unit(facts: TaskFacts) -> Finding | None:
+    """Open and led by no unit: the standing office must assign one."""
+    if facts.complete or facts.has_lead_unit:
+        return None
+    when = (
+        f" (hạn {format_date(facts.due)})" if facts.due is not None else ", cũng chưa có thời hạn"
+    )
+    return Finding(
+        Rule.NO_LEAD_UNIT,
+        "",
+        {"due": facts.due.isoformat() if facts.due else None},
+        f"Nhiệm vụ chưa được giao đơn vị chủ trì{when}: chưa thể theo dõi, đôn đốc. "
+        "Văn phòng cần giao đơn vị chủ trì.",
+    )
+
+
 def task_findings(facts: TaskFacts) -> list[Finding]:
-    """Every rule that holds for a task, in a fixed order."""
+    """Every rule that holds for a task, in a fixed order. A task without a lead unit gets
+    only ``no_lead_unit``: the other alerts would be addressed to no unit."""
+    if not facts.has_lead_unit:
+        finding = no_lead_unit(facts)
+        return [finding] if finding is not None else []
     single = [overdue(facts), behind_schedule(facts), evidence_rejected(facts), due_soon(facts)]
     return [finding for finding in single if finding is not None] + missing_reports(facts)
 

@@ -215,6 +215,7 @@ def _task_subjects(tasks: Sequence[Task], *, today: datetime.date) -> list[_Subj
                 reported_periods=frozenset(reported.get(task.pk, ())),
                 evidence=tuple(evidence.get(task.pk, ())),
                 has_subtasks=task.pk in parents,
+                has_lead_unit=task.pk in leads,
             )
             findings = rules.task_findings(facts)
         subjects.append(_Subject(task.pk, plan.organization_id, leads.get(task.pk), findings))
@@ -358,6 +359,20 @@ def evaluate_task(task: Task) -> list[Alert]:
     fresh = list(Task.objects.filter(pk__in=ids).select_related("plan").only(*_TASK_FIELDS))
     subjects, _counts = _evaluate_tasks(fresh, today=clock_today(), now=timezone.now())
     return next((s.alerts for s in subjects if s.id == task.pk), [])
+
+
+def evaluate_tasks(tasks: Iterable[Task]) -> Counts:
+    """Bring the alerts of several tasks up to date at once (a bulk assignment changes lead
+    units and deadlines, not progress, so the tasks above them need nothing)."""
+    ids = [task.pk for task in tasks]
+    fresh = list(
+        Task.objects.filter(pk__in=ids).select_related("plan").only(*_TASK_FIELDS).order_by("id")
+    )
+    total = Counts()
+    today, now = clock_today(), timezone.now()
+    for batch in _chunks(fresh):
+        total.add(_evaluate_tasks(batch, today=today, now=now)[1])
+    return total
 
 
 def evaluate_indicator(indicator: Indicator) -> list[Alert]:

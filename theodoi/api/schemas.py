@@ -500,3 +500,47 @@ class PlanWithdrawOut(Schema):
         "history, out of every count."
     )
     plan: PlanEditOut | None = Field(description="The archived plan; null once deleted.")
+
+
+class GapCountsOut(Schema):
+    lead_unit: int
+    deadline: int
+    output: int
+    kpi: int
+
+
+class TaskGapsOut(Schema):
+    id: int
+    code: str
+    title: str
+    missing: list[Literal["lead_unit", "deadline", "output", "kpi"]]
+
+
+class CompletenessOut(Schema):
+    """How far a plan's tasks have their "6 rõ". ``not_trackable``: tasks without a lead unit
+    or without a due date; ``incomplete``: tasks lacking anything of ``gaps``."""
+
+    plan_id: int
+    total: int
+    not_trackable: int
+    incomplete: int
+    gaps: GapCountsOut
+    tasks: list[TaskGapsOut]
+
+
+class BulkAssignIn(Input):
+    """What to give the tasks ``task_ids``: only the fields given change. The lead unit
+    replaces the tasks' lead units; coordinating units are added to theirs. The deadline is
+    written as a person writes it ("Quý III/2026") and must name a day."""
+
+    task_ids: list[DbId] = Field(min_length=1, max_length=1000)
+    lead_unit_id: DbId | None = None
+    coordinating_unit_ids: list[DbId] = Field(default_factory=list, max_length=200)
+    deadline_text: str | None = Field(None, max_length=500)
+    output: Text | None = None
+    kpi: Text | None = None
+
+
+class BulkAssignOut(Schema):
+    assigned: int
+    completeness: CompletenessOut

@@ -202,6 +202,11 @@ def _bad_input(request, exc):
     return _error(request, 400, str(exc))
 
 
+@api.exception_handler(tracking_services.AssignError)
+def _cannot_assign(request, exc):
+    return _error(request, 400, str(exc))
+
+
 @api.exception_handler(DataError)
 @api.exception_handler(InvalidOperation)
 def _out_of_range(request, exc):
@@ -575,6 +580,79 @@ def plan_tasks(
         tasks, today=day, unit=unit, state=state.value if state else "", q=q
     )
     return {"items": [_task(task, day) for task in tasks]}
+
+
+def _completeness(plan) -> dict[str, Any]:
+    counts = plan_selectors.plan_completeness(plan)
+    tasks = plan_selectors.tasks_with_gaps(Task.objects.filter(plan=plan)).order_by("order", "id")
+    return {
+        "plan_id": plan.pk,
+        "total": counts.total,
+        "not_trackable": counts.not_trackable,
+        "incomplete": counts.incomplete,
+        "gaps": {gap.value: count for gap, count in counts.gaps.items()},
+        "tasks": [
+            {
+                "id": task.pk,
+                "code": task.code,
+                "title": task.title,
+                "missing": [gap.value for gap in plan_selectors.task_gaps(task)],
+            }
+            for task in tasks
+        ],
+    }
+
+
+@api.get(
+    "/plans/{plan_id}/completeness",
+    response={200: schemas.CompletenessOut, **errors(400, 401, 404)},
+    tags=["plans"],
+)
+def plan_completeness(request, plan_id: schemas.DbId):
+    """Which tasks of the plan lack a lead unit, a deadline, an output or a KPI (the "6 rõ"),
+    with the count of each and of the tasks not yet trackable (no lead unit or no deadline)."""
+    plan = plan_selectors.plan_get_for_user(request.auth, plan_id)
+    return _completeness(plan)
+
+
+@api.post(
+    "/plans/{plan_id}/tasks/assign",
+    response={200: schemas.BulkAssignOut, **errors(400, 401, 403, 404)},
+    tags=["plans"],
+)
+def plan_tasks_assign(request, plan_id: schemas.DbId, payload: schemas.BulkAssignIn):
+    """The standing office gives many tasks of the plan the same lead unit, coordinating
+    units, deadline, output or KPI; each task's change is in the audit trail, and the tasks'
+    alerts follow."""
+    user: User = request.auth
+    plan = plan_selectors.plan_get_for_user(user, plan_id, action=Action.MANAGE_PLAN)
+    wanted = list(dict.fromkeys(payload.task_ids))
+    tasks = list(Task.objects.filter(plan=plan, pk__in=wanted).select_related("plan"))
+    if len(tasks) != len(wanted):
+        missing = sorted(set(wanted) - {task.pk for task in tasks})
+        raise tracking_services.AssignError(
+            gettext("These tasks are not in this plan: %(ids)s.")
+            % {"ids": ", ".join(str(pk) for pk in missing[:20])}
+        )
+    units = {unit.pk: unit for unit in Unit.objects.filter(organization_id=plan.organization_id)}
+    unit_ids = [*([payload.lead_unit_id] if payload.lead_unit_id else []),
+                *payload.coordinating_unit_ids]  # fmt: skip
+    unknown = [pk for pk in unit_ids if pk not in units]
+    if unknown:
+        raise tracking_services.AssignError(
+            gettext("These units are not units of this ward: %(ids)s.")
+            % {"ids": ", ".join(str(pk) for pk in unknown[:20])}
+        )
+    changed = tracking_services.tasks_bulk_assign(
+        actor=user,
+        tasks=tasks,
+        lead_units=[units[payload.lead_unit_id]] if payload.lead_unit_id else None,
+        coordinating_units=[units[pk] for pk in payload.coordinating_unit_ids] or None,
+        deadline_text=payload.deadline_text,
+        output=payload.output,
+        kpi=payload.kpi,
+    )
+    return {"assigned": len(changed), "completeness": _completeness(plan)}
 
 
 @api.get(

@@ -1,8 +1,24 @@
 """Reads of plans and tasks, always scoped to the person asking (``core.access``)."""
 
 import datetime
+import operator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import reduce
 
-from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 
 from theodoi.core.access import Action, org_scope, require
@@ -279,3 +295,117 @@ def withdrawn_tasks(plan: Plan) -> QuerySet[Task]:
     return Task.all_objects.filter(plan=plan, withdrawn_at__isnull=False).order_by(
         "-withdrawn_at", "order", "id"
     )
+
+
+# --- Completeness: the "6 rõ" a task needs before it can be tracked -------------------------
+
+
+class Gap(StrEnum):
+    """What a task may still lack of the "6 rõ" (who, what, when, responsibility, product,
+    authority): the title (what) always exists; these are the columns imports leave empty."""
+
+    LEAD_UNIT = "lead_unit"  # rõ người, rõ trách nhiệm
+    DEADLINE = "deadline"  # rõ thời gian: no due date (none written, or an event or unknown)
+    OUTPUT = "output"  # rõ sản phẩm
+    KPI = "kpi"  # the measure of done
+
+
+def with_lead_flag(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Annotate ``has_lead_unit``: one EXISTS per row, not a join that repeats the task."""
+    return tasks.annotate(has_lead_unit=Exists(TaskLeadUnit.objects.filter(task_id=OuterRef("pk"))))
+
+
+# Each gap as a filter on tasks annotated by ``with_lead_flag``.
+GAP_FILTERS: dict[Gap, Q] = {
+    Gap.LEAD_UNIT: Q(has_lead_unit=False),
+    Gap.DEADLINE: Q(due_date__isnull=True),
+    Gap.OUTPUT: Q(output=""),
+    Gap.KPI: Q(kpi=""),
+}
+# "Not yet trackable": nobody to urge or no day to be late against. Such a task can never be
+# overdue nor rank a unit; the dashboards count these and the alerts treat them apart.
+NOT_TRACKABLE = GAP_FILTERS[Gap.LEAD_UNIT] | GAP_FILTERS[Gap.DEADLINE]
+ANY_GAP = reduce(operator.or_, GAP_FILTERS.values())
+
+
+def task_gaps(task: Task) -> list[Gap]:
+    """The gaps of one task annotated by ``with_lead_flag``, in the order of ``Gap``."""
+    missing = {
+        Gap.LEAD_UNIT: not task.has_lead_unit,
+        Gap.DEADLINE: task.due_date is None,
+        Gap.OUTPUT: not task.output,
+        Gap.KPI: not task.kpi,
+    }
+    return [gap for gap in Gap if missing[gap]]
+
+
+def tasks_with_gaps(tasks: QuerySet[Task], *, gap: str = "") -> QuerySet[Task]:
+    """The tasks lacking ``gap`` ("not_trackable" for the two that block tracking), or any gap
+    with none given; each with ``has_lead_unit`` and its lead and coordinating unit lists
+    ``lead_unit_list`` and ``coordinating_unit_list``."""
+    tasks = with_lead_flag(tasks)
+    if gap == "not_trackable":
+        tasks = tasks.filter(NOT_TRACKABLE)
+    elif gap in GAP_FILTERS:
+        tasks = tasks.filter(GAP_FILTERS[Gap(gap)])
+    else:
+        tasks = tasks.filter(ANY_GAP)
+    return tasks.select_related("section").prefetch_related(
+        Prefetch("lead_units", queryset=lead_units_in_order(), to_attr="lead_unit_list"),
+        Prefetch(
+            "coordinating_units",
+            queryset=coordinating_units_in_order(),
+            to_attr="coordinating_unit_list",
+        ),
+    )
+
+
+@dataclass
+class Completeness:
+    """How far a plan's tasks have their "6 rõ": how many lack each gap, and how many are not
+    yet trackable (``NOT_TRACKABLE``)."""
+
+    total: int = 0
+    not_trackable: int = 0
+    incomplete: int = 0  # with any gap
+    gaps: dict[Gap, int] = field(default_factory=lambda: dict.fromkeys(Gap, 0))
+
+    @property
+    def complete(self) -> int:
+        return self.total - self.incomplete
+
+
+def _completeness_counts() -> dict[str, Count]:
+    counts = {
+        "total": Count("pk"),
+        "not_trackable": Count("pk", filter=NOT_TRACKABLE),
+        "incomplete": Count("pk", filter=ANY_GAP),
+    }
+    counts.update({gap.value: Count("pk", filter=GAP_FILTERS[gap]) for gap in Gap})
+    return counts
+
+
+def _completeness(row: dict) -> Completeness:
+    return Completeness(
+        total=row["total"] or 0,
+        not_trackable=row["not_trackable"] or 0,
+        incomplete=row["incomplete"] or 0,
+        gaps={gap: row[gap.value] or 0 for gap in Gap},
+    )
+
+
+def plan_completeness(plan: Plan) -> Completeness:
+    """The counts of the plan's tasks that count (``Task.objects``), in one query."""
+    tasks = with_lead_flag(Task.objects.filter(plan=plan).order_by())
+    return _completeness(tasks.aggregate(**_completeness_counts()))
+
+
+def ward_completeness(plans: list[Plan]) -> list[tuple[Plan, Completeness]]:
+    """Each plan of ``plans`` (a ward's live plans) with its counts, in one query."""
+    rows = (
+        with_lead_flag(Task.objects.filter(plan__in=plans).order_by())
+        .values("plan_id")
+        .annotate(**_completeness_counts())
+    )
+    by_plan = {row["plan_id"]: _completeness(row) for row in rows}
+    return [(plan, by_plan.get(plan.pk, Completeness())) for plan in plans]

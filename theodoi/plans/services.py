@@ -685,3 +685,92 @@ def indicator_create(
         | {"milestones": {str(y): str(v) for y, v in (milestones or {}).items()}},
     )
     return indicator
+
+
+# --- Completing the "6 rõ" of many tasks at once ----------------------------------------------
+
+
+class AssignError(ValueError):
+    """A bulk assignment that cannot be made; the message says what to do."""
+
+
+def task_deadline_fields(text: str, *, plan: Plan) -> dict[str, Any]:
+    """What a deadline typed for a task of ``plan`` means (``due_date`` and the rest), as
+    ``task_update`` would store it: for a preview before saving."""
+    return _deadline_fields(text, plan=plan)
+
+
+def _clean_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+@transaction.atomic
+def tasks_bulk_assign(
+    *,
+    actor: Actor,
+    tasks: Iterable[Task],
+    lead_units: Iterable[Unit] | None = None,
+    coordinating_units: Iterable[Unit] | None = None,
+    deadline_text: str | None = None,
+    output: str | None = None,
+    kpi: str | None = None,
+) -> list[Task]:
+    """Give many tasks the same lead unit(s), coordinating units, deadline, output or KPI.
+
+    Only what is given changes (None or blank: left as it is). Lead units replace the task's
+    lead units; coordinating units are added to the task's own (a unit that leads it is not
+    added), since tasks chosen together rarely share all their partners. Each task changes
+    through ``task_update``, so each has its own audit record with before and after; all or
+    nothing. A deadline must name a day (a date, month, quarter, year…): one that gives no due
+    date would leave the tasks as untrackable as before. Returns the tasks."""
+    tasks = list(dict.fromkeys(tasks))
+    if not tasks:
+        raise AssignError(gettext("Choose at least one task."))
+    leads = list(lead_units) if lead_units is not None else []
+    coordinators = list(coordinating_units) if coordinating_units is not None else []
+    changes: dict[str, Any] = {}
+    for name, value in (("deadline_text", deadline_text), ("output", output), ("kpi", kpi)):
+        cleaned = _clean_text(value)
+        if cleaned is not None:
+            changes[name] = cleaned
+    if not changes and not leads and not coordinators:
+        raise AssignError(
+            gettext(
+                "Nothing to assign: choose a lead unit or coordinating units, or type a "
+                "deadline, an output or a KPI."
+            )
+        )
+    if "deadline_text" in changes:
+        for plan in {task.plan for task in tasks}:
+            if task_deadline_fields(changes["deadline_text"], plan=plan)["due_date"] is None:
+                raise AssignError(
+                    gettext(
+                        "The deadline «%(text)s» names no day. Write it as a date, a month, a "
+                        "quarter or a year, e.g. «30/6/2026», «Tháng 9/2026», «Quý III/2026»."
+                    )
+                    % {"text": changes["deadline_text"]}
+                )
+    for task in tasks:
+        new_coordinators = None
+        if coordinators:
+            current = selectors.coordinating_unit_ids(task)
+            leading = {unit.pk for unit in leads} if leads else set(selectors.lead_unit_ids(task))
+            known = {unit.pk: unit for unit in coordinators}
+            added = [pk for pk in known if pk not in current and pk not in leading]
+            if added:
+                existing = Unit.objects.in_bulk(current)
+                new_coordinators = [existing[pk] for pk in current if pk in existing] + [
+                    known[pk] for pk in added
+                ]
+        if not changes and not leads and new_coordinators is None:
+            continue  # only coordinating units given, and the task has them all already
+        task_update(
+            actor=actor,
+            task=task,
+            changes=changes,
+            lead_units=leads or None,
+            coordinating_units=new_coordinators,
+        )
+    return tasks

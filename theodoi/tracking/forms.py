@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from theodoi.core.forms import (
     DateField,
+    IdField,
     TextField,
     TextListField,
     VietnameseDecimalField,
@@ -31,8 +32,9 @@ from theodoi.org.models import Unit
 from theodoi.plans import selectors as plan_selectors
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, ReportingCycle, Section, Task
+from theodoi.plans.selectors import Gap
 from theodoi.reporting.models import Evidence
-from theodoi.tracking.services import Upload
+from theodoi.tracking.services import Upload, task_deadline_fields
 
 _NUMBER_TEXT = re.compile(r"[\s\d.,+-]+%?", re.ASCII)
 _VERSION_TEXT = re.compile(r"[0-9]{1,18}", re.ASCII)
@@ -233,6 +235,143 @@ class TaskFilterForm(forms.Form):
             "deadline": data.get("deadline", "") or "",
             "q": data.get("q", "") or "",
         }
+
+
+# --- Completing the "6 rõ" ------------------------------------------------------------------
+
+GAP_FILTER_CHOICES = [
+    ("not_trackable", _("Not yet trackable")),
+    (Gap.LEAD_UNIT.value, _("No lead unit")),
+    (Gap.DEADLINE.value, _("No deadline")),
+    (Gap.OUTPUT.value, _("No output")),
+    (Gap.KPI.value, _("No KPI")),
+    ("any", _("Anything missing")),
+]
+
+
+class GapFilterForm(forms.Form):
+    """The gap the completion page lists (a query parameter); anything else is the default,
+    the tasks that cannot be tracked yet."""
+
+    gap = forms.ChoiceField(choices=GAP_FILTER_CHOICES, required=False)
+
+    def chosen(self) -> str:
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("gap") or "not_trackable"
+
+
+class IdListField(forms.Field):
+    """Ids posted under one name (checkboxes); anything that is not an id ("²", forty digits)
+    is refused with ``invalid``, never sent to the database."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = [whole_number(item) for item in values]
+        if any(pk is None for pk in ids):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return list(dict.fromkeys(ids))
+
+
+CHOOSE_TASKS = _("Choose at least one task (tick the boxes in the list).")
+TASKS_GONE = _(
+    "Some of the chosen tasks are no longer in this plan. Reload the page and choose again."
+)
+UNIT_GONE = _("Choose a unit of this ward from the list.")
+
+
+class BulkAssignForm(forms.Form):
+    """The tasks ticked on the completion page and what to give them all. A blank field leaves
+    the tasks' own value as it is."""
+
+    tasks = IdListField(error_messages={"required": CHOOSE_TASKS, "invalid": TASKS_GONE})
+    lead_unit = IdField(label=_("Lead unit"))
+    coordinating_units = IdListField(required=False, error_messages={"invalid": UNIT_GONE})
+    deadline_text = TextField(label=_("Deadline"), max_length=500)
+    output = TextField(label=_("Output product"), max_length=2000)
+    kpi = TextField(label=_("KPI"), max_length=2000)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.units = list(
+            Unit.objects.filter(organization_id=plan.organization_id, is_active=True).order_by(
+                "order", "name"
+            )
+        )
+        self.deadline_preview: dict | None = None
+
+    def selected_ids(self) -> set[str]:
+        """The ticked tasks as the page sent them, to tick them again when the form is shown
+        with its errors."""
+        if not self.is_bound:
+            return set()
+        return {str(value) for value in self.data.getlist("tasks")}
+
+    def chosen_coordinators(self) -> set[str]:
+        if not self.is_bound:
+            return set()
+        return {str(value) for value in self.data.getlist("coordinating_units")}
+
+    def clean_tasks(self):
+        ids = self.cleaned_data["tasks"]
+        tasks = list(Task.objects.filter(plan=self.plan, pk__in=ids).select_related("plan"))
+        if len(tasks) != len(ids):
+            raise ValidationError(TASKS_GONE, code="gone")
+        return tasks
+
+    def clean_lead_unit(self):
+        pk = self.cleaned_data["lead_unit"]
+        if pk is None:
+            if str(self.data.get("lead_unit") or "").strip():
+                raise ValidationError(UNIT_GONE, code="invalid")
+            return None
+        unit = next((unit for unit in self.units if unit.pk == pk), None)
+        if unit is None:
+            raise ValidationError(UNIT_GONE, code="invalid")
+        return unit
+
+    def clean_coordinating_units(self):
+        ids = self.cleaned_data["coordinating_units"]
+        units = {unit.pk: unit for unit in self.units}
+        if any(pk not in units for pk in ids):
+            raise ValidationError(UNIT_GONE, code="invalid")
+        return [units[pk] for pk in ids]
+
+    def clean_deadline_text(self):
+        text = self.cleaned_data["deadline_text"].strip()
+        if text:
+            self.deadline_preview = task_deadline_fields(text, plan=self.plan)
+            if self.deadline_preview["due_date"] is None:
+                raise ValidationError(
+                    _(
+                        "The deadline «%(text)s» names no day. Write it as a date, a month, a "
+                        "quarter or a year, e.g. «30/6/2026», «Tháng 9/2026», «Quý III/2026»."
+                    )
+                    % {"text": text},
+                    code="no_day",
+                )
+        return text
+
+    def clean(self):
+        data = super().clean()
+        given = [
+            data.get("lead_unit"),
+            data.get("coordinating_units"),
+            *(str(data.get(name) or "").strip() for name in ("deadline_text", "output", "kpi")),
+        ]
+        if not self.errors and not any(given):
+            raise ValidationError(
+                _(
+                    "Nothing to assign: choose a lead unit or coordinating units, or type a "
+                    "deadline, an output or a KPI."
+                ),
+                code="empty",
+            )
+        return data
 
 
 # --- Editing a plan -------------------------------------------------------------------------

@@ -22,13 +22,17 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from theodoi.alerts.models import Alert
-from theodoi.alerts.services import evaluate_indicator, evaluate_task
+from theodoi.alerts.services import evaluate_indicator, evaluate_task, evaluate_tasks
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, Actor, require
 from theodoi.org.models import Unit, User
 from theodoi.plans import services as plans
 from theodoi.plans.models import Indicator, IndicatorValue, Plan, Task
+from theodoi.plans.services import (  # noqa: F401  (re-exported for the callers)
+    AssignError,
+    task_deadline_fields,
+)
 from theodoi.reporting import selectors as reporting_selectors
 from theodoi.reporting import services as reporting
 from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
@@ -530,3 +534,33 @@ def plan_restore(*, actor: Actor, plan: Plan) -> Plan:
 
 # The plan's own fields change no progress and no alert by themselves: the service as it is.
 plan_update = plans.plan_update
+
+
+# --- Completing the "6 rõ" ------------------------------------------------------------------
+
+
+@transaction.atomic
+def tasks_bulk_assign(
+    *,
+    actor: Actor,
+    tasks: Sequence[Task],
+    lead_units: Sequence[Unit] | None = None,
+    coordinating_units: Sequence[Unit] | None = None,
+    deadline_text: str | None = None,
+    output: str | None = None,
+    kpi: str | None = None,
+) -> list[Task]:
+    """See ``plans.services.tasks_bulk_assign``; then the tasks' alerts, in the same
+    transaction: a task given a lead unit loses its "no lead unit" alert and is judged by the
+    other rules from now on, and a new deadline may make it due soon or overdue."""
+    changed = plans.tasks_bulk_assign(
+        actor=actor,
+        tasks=tasks,
+        lead_units=lead_units,
+        coordinating_units=coordinating_units,
+        deadline_text=deadline_text,
+        output=output,
+        kpi=kpi,
+    )
+    evaluate_tasks(changed)
+    return changed

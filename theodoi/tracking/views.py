@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from theodoi.alerts.selectors import alerts_for_user
@@ -31,10 +32,13 @@ from theodoi.reporting.models import Directive, Evidence
 from theodoi.reporting.selectors import period_states
 from theodoi.tracking import services
 from theodoi.tracking.forms import (
+    GAP_FILTER_CHOICES,
+    BulkAssignForm,
     DeadlinePreviewForm,
     DirectiveAnswerForm,
     DirectiveForm,
     EvidenceReviewForm,
+    GapFilterForm,
     IndicatorEditForm,
     PlanEditForm,
     ReportDecisionForm,
@@ -95,6 +99,8 @@ def plan_detail(request, pk: int):
     budget_years, budget_rows = selectors.budget_table(plan)
     context = {
         "plan": plan,
+        "can_complete": can(request.user, Action.MANAGE_PLAN, plan),
+        "completeness": selectors.plan_completeness(plan),
         "tasks": tasks,
         "filters": filters,
         "is_filtered": is_filtered,
@@ -673,4 +679,91 @@ def indicator_edit(request, pk: int):
         "plans/indicator_form.html",
         {"indicator": indicator, "plan": plan, "form": form},
         status=status,
+    )
+
+
+# --- Completing the "6 rõ" ------------------------------------------------------------------
+
+
+def _gap_tabs(completeness: selectors.Completeness) -> list[tuple[str, str, int]]:
+    counts = {
+        "not_trackable": completeness.not_trackable,
+        "any": completeness.incomplete,
+        **{gap.value: completeness.gaps[gap] for gap in selectors.Gap},
+    }
+    return [(value, str(label), counts[value]) for value, label in GAP_FILTER_CHOICES]
+
+
+@login_required
+def plan_complete(request, pk: int):
+    """The standing office gives many tasks at once what the import left empty: a lead unit,
+    coordinating units, a deadline, an output, a KPI. The list shows the tasks still lacking
+    the chosen gap, so it shrinks as they are completed."""
+    plan = selectors.plan_get_for_user(request.user, pk, action=Action.MANAGE_PLAN)
+    gap = GapFilterForm(request.GET).chosen()
+    status = 200
+    if request.method == "POST":
+        form = BulkAssignForm(request.POST, plan=plan)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                changed = services.tasks_bulk_assign(
+                    actor=request.user,
+                    tasks=data["tasks"],
+                    lead_units=[data["lead_unit"]] if data["lead_unit"] else None,
+                    coordinating_units=data["coordinating_units"] or None,
+                    deadline_text=data["deadline_text"] or None,
+                    output=data["output"] or None,
+                    kpi=data["kpi"] or None,
+                )
+            except services.AssignError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    ngettext("Assigned %(count)s task.", "Assigned %(count)s tasks.", len(changed))
+                    % {"count": len(changed)},
+                )
+                return redirect(request.get_full_path())
+        status = 400
+    else:
+        form = BulkAssignForm(plan=plan)
+    completeness = selectors.plan_completeness(plan)
+    tasks = list(
+        selectors.tasks_with_gaps(Task.objects.filter(plan=plan), gap=gap).order_by("order", "id")
+    )
+    labels = dict(GAP_FILTER_CHOICES)
+    for task in tasks:
+        task.gap_list = [(gap.value, labels[gap.value]) for gap in selectors.task_gaps(task)]
+    return render(
+        request,
+        "plans/complete.html",
+        {
+            "plan": plan,
+            "form": form,
+            "gap": gap,
+            "tabs": _gap_tabs(completeness),
+            "tasks": tasks,
+            "completeness": completeness,
+            "selected": form.selected_ids(),
+            "chosen_coordinators": form.chosen_coordinators(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def plan_complete_deadline(request, pk: int):
+    """What a deadline being typed means, shown under the field before the form is saved."""
+    plan = selectors.plan_get_for_user(request.user, pk, action=Action.MANAGE_PLAN)
+    form = DeadlinePreviewForm(request.GET)
+    preview, error = None, ""
+    if form.is_valid():
+        text = form.cleaned_data["deadline_text"].strip()
+        if text:
+            preview = services.task_deadline_fields(text, plan=plan)
+    else:
+        error = next(iter(form.errors.get("deadline_text", [""])))
+    return render(
+        request, "plans/_deadline_preview.html", {"preview": preview, "preview_error": error}
     )

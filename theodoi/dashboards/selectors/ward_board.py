@@ -24,7 +24,7 @@ from theodoi.dashboards.selectors.indicators import indicators_for_user, set_sta
 from theodoi.org.models import Organization, Unit, User
 from theodoi.org.selectors import organizations_for_user
 from theodoi.plans.models import Indicator, IndicatorMilestone, IndicatorValue, Plan, Task
-from theodoi.plans.selectors import lead_units_in_order, tasks_for_user
+from theodoi.plans.selectors import lead_units_in_order, tasks_for_user, ward_completeness
 from theodoi.plans.states import TaskState
 from theodoi.reporting.models import Directive
 
@@ -314,10 +314,29 @@ class WardDashboard:
     indicator_counts: dict[str, int]
     directives: list[Directive]
     state_cards: list[tuple[str, int, str]] = field(default_factory=list)  # state, count, link
+    # The plans with tasks not yet trackable: (plan, count, link to complete them; "" for
+    # people who may not), and their sum.
+    not_trackable: list[tuple[Plan, int, str]] = field(default_factory=list)
+    not_trackable_total: int = 0
+
+
+def not_trackable_by_plan(user: User, plans: list[Plan]) -> list[tuple[Plan, int, str]]:
+    """The plans with tasks that lack a lead unit or a deadline, how many, and where to
+    complete them if ``user`` may."""
+    return [
+        (
+            plan,
+            completeness.not_trackable,
+            reverse("plan_complete", args=[plan.pk]) if can(user, Action.MANAGE_PLAN, plan) else "",
+        )
+        for plan, completeness in ward_completeness(plans)
+        if completeness.not_trackable
+    ]
 
 
 def ward_dashboard(user: User, ward: Organization, *, today: datetime.date) -> WardDashboard:
     plans = ward_plans(ward)
+    not_trackable = not_trackable_by_plan(user, plans)
     tasks = ward_tasks(user, ward, today=today)
     counts = state_counts(tasks)
     trend_days, trend = state_trend(tasks, start=plan_start(plans), today=today)
@@ -385,4 +404,6 @@ def ward_dashboard(user: User, ward: Organization, *, today: datetime.date) -> W
         state_cards=[
             (s.value, counts[s.value], _task_list_link(base, state=s.value)) for s in TaskState
         ],
+        not_trackable=not_trackable,
+        not_trackable_total=sum(count for _plan, count, _link in not_trackable),
     )

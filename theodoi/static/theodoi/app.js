@@ -139,4 +139,53 @@
       alert.remove();
     }
   });
+  // <input type=checkbox data-check-all="NAME">: ticks or clears every box named NAME in its
+  // form; <span data-checked-count="NAME"> shows how many are ticked.
+  function countChecked(form, name) {
+    var boxes = form.querySelectorAll('input[type=checkbox][name="' + name + '"]');
+    var ticked = 0;
+    boxes.forEach(function (box) {
+      if (box.checked) {
+        ticked += 1;
+      }
+    });
+    form.querySelectorAll('[data-checked-count="' + name + '"]').forEach(function (span) {
+      span.textContent = String(ticked);
+    });
+    form.querySelectorAll('[data-check-all="' + name + '"]').forEach(function (all) {
+      all.checked = boxes.length > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.form || box.type !== "checkbox") {
+      return;
+    }
+    var name = box.dataset.checkAll;
+    var section = box.dataset.checkSection;
+    if (section) {
+      // A section's box ticks or clears the tasks of that section only.
+      box.form
+        .querySelectorAll('input[type=checkbox][name="tasks"][data-section="' + section + '"]')
+        .forEach(function (other) {
+          other.checked = box.checked;
+        });
+      countChecked(box.form, "tasks");
+    } else if (name) {
+      box.form
+        .querySelectorAll('input[type=checkbox][name="' + name + '"]')
+        .forEach(function (other) {
+          other.checked = box.checked;
+        });
+      countChecked(box.form, name);
+    } else if (box.name && box.form.querySelector('[data-check-all="' + box.name + '"]')) {
+      countChecked(box.form, box.name);
+    }
+  });
+  document.querySelectorAll("[data-check-all]").forEach(function (all) {
+    if (all.form) {
+      countChecked(all.form, all.dataset.checkAll);
+    }
+  });
 })();
