@@ -55,7 +55,9 @@ def test_withdrawing_needs_a_reason_and_the_right_to_edit(world):
 
 def test_an_archived_plan_takes_its_tasks_and_indicators_out_of_the_counts(world):
     task = _task(world)
-    indicator = services.indicator_create(actor=world.people.office, plan=world.plan_a, name="Tỷ lệ")
+    indicator = services.indicator_create(
+        actor=world.people.office, plan=world.plan_a, name="Tỷ lệ"
+    )
     Plan.objects.filter(pk=world.plan_a.pk).update(status=Plan.Status.ARCHIVED)
 
     assert not Task.objects.filter(pk=task.pk).exists()

@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404
 from theodoi.core.access import Action, org_scope, require
 from theodoi.core.text import fold
 from theodoi.org.models import Unit, User
+from theodoi.plans import amendments
 from theodoi.plans.models import (
     Indicator,
     IndicatorValue,
     Plan,
+    PlanAmendment,
     Task,
     TaskCoordinatingUnit,
     TaskLeadUnit,
@@ -240,3 +242,37 @@ def budget_table(plan: Plan) -> tuple[list[int], list[dict]]:
         row["cells"] = [row["years"].get(year) for year in ordered]
         row["total"] = sum(row["years"].values()) if row["years"] else None
     return ordered, list(rows.values())
+
+
+def plan_task_rows(plan: Plan) -> list[dict]:
+    """Every task of ``plan``, withdrawn ones too, as ``amendments`` snapshot rows, in the
+    plan's order. Four queries whatever the size of the plan."""
+    tasks = list(
+        Task.all_objects.filter(plan=plan)
+        .select_related("section", "parent")
+        .order_by("order", "id")
+    )
+    links = [
+        (kind, task_id, unit_id)
+        for kind, through in (("lead", TaskLeadUnit), ("coordinating", TaskCoordinatingUnit))
+        for task_id, unit_id in through.objects.filter(task__plan=plan)
+        .order_by("order", "id")
+        .values_list("task_id", "unit_id")
+    ]
+    units = Unit.objects.in_bulk({unit_id for _kind, _task, unit_id in links})
+    leads: dict[int, list[Unit]] = {}
+    coordinators: dict[int, list[Unit]] = {}
+    for kind, task_id, unit_id in links:
+        (leads if kind == "lead" else coordinators).setdefault(task_id, []).append(units[unit_id])
+    return [
+        amendments.task_row(
+            task,
+            lead_units=leads.get(task.pk, []),
+            coordinating_units=coordinators.get(task.pk, []),
+        )
+        for task in tasks
+    ]
+
+
+def plan_amendments(plan: Plan) -> QuerySet[PlanAmendment]:
+    return plan.amendments.select_related("created_by").order_by("version")
