@@ -6,6 +6,7 @@ from theodoi.api import pages as api_pages
 from theodoi.api.views import api
 from theodoi.dashboards.home import home
 from theodoi.importer import views as import_views
+from theodoi.tracking import amendment_views
 from theodoi.tracking import views as tracking_views
 
 admin.site.site_header = "theodoi"
@@ -18,6 +19,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", tracking_views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", tracking_views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/amend/", amendment_views.amendment_create, name="amendment_create"),
+    path("plans/<int:pk>/versions/", amendment_views.plan_versions, name="plan_versions"),
+    path(
+        "plans/<int:pk>/versions/<int:version>/",
+        amendment_views.plan_version,
+        name="plan_version",
+    ),
     path("tasks/<int:pk>/", tracking_views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/directives/", tracking_views.directive_create, name="directive_create"),
     path(

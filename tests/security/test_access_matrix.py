@@ -46,6 +46,14 @@ PAGES = {
     "my_tasks": (None, ALL(A), None),
     "plan_detail": (lambda o, c: {"pk": o["plan"]}, OWN, OTHER),
     "task_detail": (lambda o, c: {"pk": o["task"]}, OWN, OTHER),
+    # Amending a plan is the standing office's; its versions are for everyone who reads it.
+    "amendment_create": (
+        lambda o, c: {"pk": o["plan"]},
+        [F, F, F, A, F, F, F, N, N],
+        [N, N, N, N, N, N, F, N, A],
+    ),
+    "plan_versions": (lambda o, c: {"pk": o["plan"]}, OWN, OTHER),
+    "plan_version": (lambda o, c: {"pk": o["plan"], "version": 0}, OWN, OTHER),
     "directive_create": (lambda o, c: {"pk": o["task"]}, ALL(M), ALL(M)),
     "directive_answer": (
         lambda o, c: {"pk": o["task"], "directive_pk": o["directive"]},

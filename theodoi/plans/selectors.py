@@ -276,3 +276,14 @@ def plan_task_rows(plan: Plan) -> list[dict]:
 
 def plan_amendments(plan: Plan) -> QuerySet[PlanAmendment]:
     return plan.amendments.select_related("created_by").order_by("version")
+
+
+def deadline_amendment(task: Task) -> PlanAmendment | None:
+    """The latest amendment of the task's plan that moved its deadline, if any."""
+    if not task.deadline_moved:
+        return None
+    for amendment in task.plan.amendments.order_by("-version"):
+        for change in amendment.changes:
+            if change.get("task") == task.pk and change.get("deadline_moved"):
+                return amendment
+    return None
