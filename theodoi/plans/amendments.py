@@ -19,7 +19,9 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from theodoi.core.text import fold
+from django.utils.translation import gettext_lazy as _
+
+from theodoi.core.text import fold, format_date
 from theodoi.plans.deadline import DeadlineKind, parse_deadline
 
 Row = dict[str, Any]
@@ -276,3 +278,46 @@ def compare(before: Sequence[Row], after: Sequence[Row]) -> list[dict[str, Any]]
         fields = _compare(old, row)
         shown.append({"status": CHANGED if fields else "same", "row": row, "fields": fields})
     return shown
+
+
+# --- For people to read ---------------------------------------------------------------------
+
+FIELD_LABELS: dict[str, Any] = {
+    "code": _("Code"),
+    "title": _("Task"),
+    "section": _("Section"),
+    "lead_units": _("Lead units"),
+    "coordinating_units": _("Coordinating units"),
+    "deadline_text": _("Deadline"),
+    "due_date": _("Due date"),
+    "output": _("Output product"),
+    "kpi": _("KPI"),
+}
+
+
+def _text(name: str, value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
+    if name == "due_date" and value:
+        return format_date(datetime.date.fromisoformat(value))
+    return str(value) if value not in (None, "") else "—"
+
+
+def for_display(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Changes (or ``compare`` rows) with ``shown_fields``: each changed field's label and its
+    values before and after, as text."""
+    return [
+        dict(item)
+        | {
+            "shown_fields": [
+                {
+                    "name": name,
+                    "label": FIELD_LABELS.get(name, name),
+                    "before": _text(name, values.get("before")),
+                    "after": _text(name, values.get("after")),
+                }
+                for name, values in (item.get("fields") or {}).items()
+            ]
+        }
+        for item in items
+    ]

@@ -4,57 +4,17 @@ The amendment page shows the plan's tasks in a table the office edits; "Preview"
 change list and saves nothing; "Record the amendment" writes it through
 ``plans.services.amendment_apply``. Every step re-shows what was typed."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from theodoi.core.access import Action, can
 from theodoi.core.forms import first_error
 from theodoi.plans import amendments, selectors, services
 from theodoi.plans.models import Plan
 from theodoi.tracking.amendment_forms import AmendmentForm
-
-FIELD_LABELS = {
-    "code": gettext_lazy("Code"),
-    "title": gettext_lazy("Task"),
-    "section": gettext_lazy("Section"),
-    "lead_units": gettext_lazy("Lead units"),
-    "coordinating_units": gettext_lazy("Coordinating units"),
-    "deadline_text": gettext_lazy("Deadline"),
-    "due_date": gettext_lazy("Due date"),
-    "output": gettext_lazy("Output product"),
-    "kpi": gettext_lazy("KPI"),
-}
-
-
-def _text(name: str, value) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "—"
-    if name == "due_date" and value:
-        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
-    return str(value) if value not in (None, "") else "—"
-
-
-def _fields(fields: dict) -> list[dict]:
-    """A change's fields as the pages show them: label, before, after."""
-    return [
-        {
-            "name": name,
-            "label": FIELD_LABELS.get(name, name),
-            "before": _text(name, values.get("before")),
-            "after": _text(name, values.get("after")),
-        }
-        for name, values in fields.items()
-    ]
-
-
-def _shown_changes(changes: list[dict]) -> list[dict]:
-    return [change | {"shown_fields": _fields(change.get("fields", {}))} for change in changes]
 
 
 def _amendable(request, pk: int) -> Plan:
@@ -105,7 +65,7 @@ def amendment_create(request, pk: int):
             {
                 "plan": plan,
                 "form": form,
-                "changes": _shown_changes(changes),
+                "changes": amendments.for_display(changes),
                 "counts": amendments.counts(changes),
             },
         )
@@ -202,8 +162,7 @@ def plan_version(request, pk: int, version: int):
             "plan": plan,
             "version": version,
             "amendment": amendment,
-            "shown": [item | {"shown_fields": _fields(item["fields"])} for item in shown],
+            "shown": amendments.for_display(shown),
             "counts": amendments.counts(amendment.changes) if amendment else None,
-            "field_labels": FIELD_LABELS,
         },
     )
