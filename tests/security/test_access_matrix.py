@@ -145,6 +145,14 @@ API = {
     "api:plan_tasks": ("get", lambda o: f"/plans/{o['plan']}/tasks", OWN, OTHER),
     "api:task_detail": ("get", lambda o: f"/tasks/{o['task']}", OWN, OTHER),
     "api:evidence_file": ("get", lambda o: f"/evidence/{o['evidence']}/file", OWN, OTHER),
+    "api:plan_amendments": ("get", lambda o: f"/plans/{o['plan']}/amendments", OWN, OTHER),
+    "api:plan_amendment": ("get", lambda o: f"/plans/{o['plan']}/amendments/0", OWN, OTHER),
+    "api:amendment_create": (
+        "post",
+        lambda o: f"/plans/{o['plan']}/amendments",
+        None,
+        OTHER[:6] + [F, N, None],
+    ),
     # Writes: a valid body; the other ward is refused before anything is written.
     "api:report_submit": (
         "post",
@@ -170,6 +178,10 @@ API_BODIES = {
     "api:report_submit": {"period": "2026-Q4", "percent": 90},
     "api:evidence_review": {"decision": "reject", "reason": "Thiếu chữ ký"},
     "api:indicator_value": {"period": "2026", "value": 50},
+    "api:amendment_create": {
+        "number": "25/KH-UBND",
+        "changes": [{"kind": "added", "row": {"title": "Nhiệm vụ bổ sung"}}],
+    },
 }
 
 
