@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from theodoi.alerts.services import evaluate_task
 from theodoi.plans import services
 from theodoi.plans.models import PlanAmendment, Task
 
@@ -208,3 +209,19 @@ def test_another_ward_sees_no_version(client, world):
     client.force_login(world.people.other_ward)
     url = reverse("plan_versions", args=[world.plan_a.pk])
     assert client.get(url).status_code == 404
+
+
+def test_a_moved_deadline_closes_the_overdue_alert(office, world, tasks, settings):
+    """The alerts follow the new deadline in the amendment's own transaction."""
+    settings.THEODOI_TODAY = "2026-07-15"
+    moved, _dropped = tasks
+    evaluate_task(moved)
+    assert moved.alerts.filter(rule="overdue", closed_at__isnull=True).exists()
+
+    office.post(
+        _url(world),
+        _post(world, tasks, action="confirm", **{f"t{moved.pk}-deadline_text": "30/9/2026"}),
+    )
+
+    assert PlanAmendment.objects.exists()
+    assert not moved.alerts.filter(rule="overdue", closed_at__isnull=True).exists()

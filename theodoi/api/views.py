@@ -666,7 +666,7 @@ def amendment_create(request, plan_id: schemas.DbId, payload: schemas.AmendmentI
     plan = plan_selectors.plan_get_for_user(request.auth, plan_id)
     if plan.is_archived:
         raise Http404
-    amendment = plan_services.amendment_apply(
+    amendment = tracking_services.amendment_apply(
         actor=request.auth,
         plan=plan,
         number=payload.number,

@@ -295,6 +295,11 @@ FIELD_LABELS: dict[str, Any] = {
 }
 
 
+def day_text(value: str | None) -> str:
+    """An ISO day of a row as people write it ("30/06/2026"); "" for none."""
+    return format_date(datetime.date.fromisoformat(value)) if value else ""
+
+
 def _text(name: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value) or "—"

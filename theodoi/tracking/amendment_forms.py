@@ -128,6 +128,7 @@ class AmendmentForm(forms.Form):
                 "lead_unit": self[f"t{row['id']}-lead_unit"],
                 "withdraw": self[f"t{row['id']}-withdraw"],
                 "reason": self[f"t{row['id']}-reason"],
+                "original": amendments.day_text(row.get("original_due_date")),
             }
             for row in self.rows
         ]

@@ -14,6 +14,7 @@ from theodoi.core.access import Action, can
 from theodoi.core.forms import first_error
 from theodoi.plans import amendments, selectors, services
 from theodoi.plans.models import Plan
+from theodoi.tracking import services as tracking_services
 from theodoi.tracking.amendment_forms import AmendmentForm
 
 
@@ -70,7 +71,7 @@ def amendment_create(request, pk: int):
             },
         )
     try:
-        amendment = services.amendment_apply(
+        amendment = tracking_services.amendment_apply(
             actor=request.user,
             plan=plan,
             number=form.cleaned_data["number"],
@@ -163,6 +164,8 @@ def plan_version(request, pk: int, version: int):
             "version": version,
             "amendment": amendment,
             "shown": amendments.for_display(shown),
+            "changes": amendments.for_display(amendment.changes) if amendment else [],
+            "task_count": sum(item["status"] != amendments.WITHDRAWN for item in shown),
             "counts": amendments.counts(amendment.changes) if amendment else None,
         },
     )

@@ -21,7 +21,8 @@ from theodoi.alerts.services import evaluate_indicator, evaluate_task
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.org.models import User
-from theodoi.plans.models import Indicator, IndicatorValue, Task
+from theodoi.plans import services as plan_services
+from theodoi.plans.models import Indicator, IndicatorValue, PlanAmendment, Task
 from theodoi.reporting import selectors as reporting_selectors
 from theodoi.reporting import services as reporting
 from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
@@ -306,3 +307,21 @@ def indicator_value_record(
     )
     indicator_changed(indicator)
     return record
+
+
+# --- Plan amendments ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def amendment_apply(**kwargs) -> PlanAmendment:
+    """See ``plans.services.amendment_apply``; then the alerts of the tasks it added or changed
+    follow their new deadline (overdue, due soon) in the same transaction."""
+    amendment = plan_services.amendment_apply(**kwargs)
+    touched = {
+        change["task"]
+        for change in amendment.changes
+        if change.get("kind") in ("added", "changed") and change.get("task")
+    }
+    for task in Task.objects.filter(pk__in=touched):
+        evaluate_task(task)
+    return amendment
