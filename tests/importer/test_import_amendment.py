@@ -131,3 +131,11 @@ def test_a_plan_of_another_ward_cannot_be_chosen(office, world):
     response = _upload(office, _document("90/KH-UBND", AMENDED), amends=str(world.plan_b.pk))
     assert response.status_code == 400
     assert not ImportDraft.objects.exists()
+
+
+def test_the_versions_page_offers_the_amending_import_with_the_plan_chosen(office, plan):
+    versions = office.get(reverse("plan_versions", args=[plan.pk])).content.decode()
+    link = f"{reverse('import_upload')}?amends={plan.pk}"
+    assert link in versions
+    upload_page = office.get(link).content.decode()
+    assert f'<option value="{plan.pk}" selected>' in upload_page
