@@ -6,6 +6,7 @@ from theodoi.api import pages as api_pages
 from theodoi.api.views import api
 from theodoi.dashboards.home import home
 from theodoi.importer import views as import_views
+from theodoi.tracking import amendment_views
 from theodoi.tracking import views as tracking_views
 
 admin.site.site_header = "theodoi"
@@ -32,6 +33,13 @@ urlpatterns = [
         "plans/<int:pk>/complete/deadline/",
         tracking_views.plan_complete_deadline,
         name="plan_complete_deadline",
+    ),
+    path("plans/<int:pk>/amend/", amendment_views.amendment_create, name="amendment_create"),
+    path("plans/<int:pk>/versions/", amendment_views.plan_versions, name="plan_versions"),
+    path(
+        "plans/<int:pk>/versions/<int:version>/",
+        amendment_views.plan_version,
+        name="plan_version",
     ),
     path("tasks/<int:pk>/", tracking_views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", tracking_views.task_edit, name="task_edit"),

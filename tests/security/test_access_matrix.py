@@ -71,6 +71,14 @@ PAGES = {
     "subtask_add": (lambda o, c: {"pk": o["task"]}, EDIT, EDIT_OTHER),
     "task_withdraw": (lambda o, c: {"pk": o["task"]}, EDIT, EDIT_OTHER),
     "indicator_edit": (lambda o, c: {"pk": o["indicator"]}, EDIT, EDIT_OTHER),
+    # Amending a plan is the standing office's; its versions are for everyone who reads it.
+    "amendment_create": (
+        lambda o, c: {"pk": o["plan"]},
+        [F, F, F, A, F, F, F, N, N],
+        [N, N, N, N, N, N, F, N, A],
+    ),
+    "plan_versions": (lambda o, c: {"pk": o["plan"]}, OWN, OTHER),
+    "plan_version": (lambda o, c: {"pk": o["plan"], "version": 0}, OWN, OTHER),
     "directive_create": (lambda o, c: {"pk": o["task"]}, ALL(M), ALL(M)),
     "directive_answer": (
         lambda o, c: {"pk": o["task"], "directive_pk": o["directive"]},
@@ -183,6 +191,14 @@ API = {
     "api:task_detail": ("get", lambda o: f"/tasks/{o['task']}", OWN, OTHER),
     "api:plan_completeness": ("get", lambda o: f"/plans/{o['plan']}/completeness", OWN, OTHER),
     "api:evidence_file": ("get", lambda o: f"/evidence/{o['evidence']}/file", OWN, OTHER),
+    "api:plan_amendments": ("get", lambda o: f"/plans/{o['plan']}/amendments", OWN, OTHER),
+    "api:plan_amendment": ("get", lambda o: f"/plans/{o['plan']}/amendments/0", OWN, OTHER),
+    "api:amendment_create": (
+        "post",
+        lambda o: f"/plans/{o['plan']}/amendments",
+        None,
+        OTHER[:6] + [F, N, None],
+    ),
     # Writes: a valid body; the other ward is refused before anything is written.
     "api:report_submit": (
         "post",
@@ -247,6 +263,10 @@ API_BODIES = {
     "api:indicator_update": {"name": "Sửa bởi người ngoài"},
     "api:plan_update": {"title": "Sửa bởi người ngoài"},
     "api:plan_withdraw": {"reason": "Thu hồi bởi người ngoài"},
+    "api:amendment_create": {
+        "number": "25/KH-UBND",
+        "changes": [{"kind": "added", "row": {"title": "Nhiệm vụ bổ sung"}}],
+    },
 }
 
 

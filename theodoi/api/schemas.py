@@ -544,3 +544,35 @@ class BulkAssignIn(Input):
 class BulkAssignOut(Schema):
     assigned: int
     completeness: CompletenessOut
+
+
+class AmendmentIn(Input):
+    """An amendment of a plan: the amending document and its change list, in the shape of
+    ``plans.amendments`` (``added`` with ``row``; ``changed`` with ``task`` and ``fields``
+    name → {"before"?, "after"}, plus ``lead_unit_ids``/``coordinating_unit_ids`` for units;
+    ``withdrawn`` with ``task`` and ``reason``). A ``before`` value that no longer matches the
+    task refuses the whole amendment with 409."""
+
+    number: str = Field(max_length=60, examples=["25/KH-UBND"])
+    issued_on: datetime.date | None = None
+    note: Text = ""
+    changes: list[dict[str, Any]] = Field(max_length=2000)
+
+
+class AmendmentOut(Schema):
+    version: int = Field(description="0 is the plan as issued; each amendment adds one.")
+    number: str
+    issued_on: datetime.date | None
+    note: str
+    changes: list[dict[str, Any]]
+    created_at: datetime.datetime | None
+    created_by: str | None
+
+
+class AmendmentDetailOut(AmendmentOut):
+    before: list[dict[str, Any]] = Field(description="The plan's tasks before this version.")
+    after: list[dict[str, Any]] = Field(description="The plan's tasks in this version.")
+
+
+class AmendmentListOut(Schema):
+    items: list[AmendmentOut]

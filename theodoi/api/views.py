@@ -692,6 +692,95 @@ def task_detail(request, task_id: schemas.DbId):
     }
 
 
+def _amendment(amendment, *, rows: bool = False) -> dict[str, Any]:
+    data = {
+        "version": amendment.version,
+        "number": amendment.number,
+        "issued_on": amendment.issued_on,
+        "note": amendment.note,
+        "changes": amendment.changes,
+        "created_at": amendment.created_at,
+        "created_by": amendment.created_by.username if amendment.created_by else None,
+    }
+    if rows:
+        data |= {"before": amendment.before, "after": amendment.after}
+    return data
+
+
+def _first_version(plan, *, rows: bool = False) -> dict[str, Any]:
+    first = plan.amendments.order_by("version").first()
+    data = {
+        "version": 0,
+        "number": plan.number,
+        "issued_on": plan.issued_on,
+        "note": "",
+        "changes": [],
+        "created_at": plan.created_at,
+        "created_by": None,
+    }
+    if rows:
+        tasks = first.before if first else plan_selectors.plan_task_rows(plan)
+        data |= {"before": [], "after": tasks}
+    return data
+
+
+@api.get(
+    "/plans/{plan_id}/amendments",
+    response={200: schemas.AmendmentListOut, **errors(400, 401, 404)},
+    tags=["plans"],
+)
+def plan_amendments(request, plan_id: schemas.DbId):
+    """The plan's versions: 0 as issued, then each amendment with its change list."""
+    plan = plan_selectors.plan_get_for_user(request.auth, plan_id)
+    items = [_amendment(a) for a in plan_selectors.plan_amendments(plan)]
+    return {"items": [_first_version(plan), *items]}
+
+
+@api.get(
+    "/plans/{plan_id}/amendments/{version}",
+    response={200: schemas.AmendmentDetailOut, **errors(400, 401, 404)},
+    tags=["plans"],
+)
+def plan_amendment(request, plan_id: schemas.DbId, version: int):
+    """One version with the plan's tasks before and after it."""
+    plan = plan_selectors.plan_get_for_user(request.auth, plan_id)
+    if version == 0:
+        return _first_version(plan, rows=True)
+    amendment = get_object_or_404(plan_selectors.plan_amendments(plan), version=version)
+    return _amendment(amendment, rows=True)
+
+
+@api.post(
+    "/plans/{plan_id}/amendments",
+    response={201: schemas.AmendmentDetailOut, **errors(400, 401, 403, 404, 409)},
+    tags=["plans"],
+)
+def amendment_create(request, plan_id: schemas.DbId, payload: schemas.AmendmentIn):
+    """Record an amendment of the plan as its next version (the standing office)."""
+    plan = plan_selectors.plan_get_for_user(request.auth, plan_id)
+    if plan.is_archived:
+        raise Http404
+    amendment = tracking_services.amendment_apply(
+        actor=request.auth,
+        plan=plan,
+        number=payload.number,
+        issued_on=payload.issued_on,
+        note=payload.note,
+        changes=payload.changes,
+    )
+    return Status(201, _amendment(amendment, rows=True))
+
+
+@api.exception_handler(plan_services.AmendmentError)
+def _bad_amendment(request, exc):
+    return _error(request, 400, str(exc))
+
+
+@api.exception_handler(plan_services.StaleEdit)
+def _stale_task(request, exc):
+    return _error(request, 409, str(exc))
+
+
 @api.post(
     "/tasks/{task_id}/reports",
     response={201: schemas.ReportOut, **errors(400, 401, 403, 404, 409)},

@@ -125,10 +125,35 @@ class TaskRow:
     state: str
     completed_on: datetime.date | None = None
     depth: int = 0
+    # The deadline the plan was issued with, when an amendment moved it (DESIGN.md §7); the
+    # official ``state`` follows the current one, ``late_against_original`` says the rest.
+    original_due: datetime.date | None = None
+    original_deadline_text: str = ""
+    late_against_original: bool = False
     # Filled by ``attach_reports`` from the reports of the period.
     result: str = ""
     difficulties: str = ""
     proposals: tuple[str, ...] = ()
+
+    @property
+    def state_text(self) -> str:
+        """The official state, and for a task whose deadline was moved and that is late only
+        against the original: "Hoàn thành đúng hạn (theo hạn điều chỉnh); quá hạn so với hạn
+        ban đầu (30/06/2026)"."""
+        label = STATE_LABELS_VI[self.state]
+        if not self.late_against_original or self.original_due is None:
+            return label
+        return (
+            f"{label} (theo hạn điều chỉnh); quá hạn so với hạn ban đầu "
+            f"({format_date(self.original_due)})"
+        )
+
+    @property
+    def deadline_shown(self) -> str:
+        """The deadline as written, with the original one when an amendment moved it."""
+        if not self.original_deadline_text or self.original_deadline_text == self.deadline_text:
+            return self.deadline_text
+        return f"{self.deadline_text} (điều chỉnh từ: {self.original_deadline_text})"
 
 
 @dataclass(frozen=True)
@@ -655,6 +680,12 @@ def _section_text(result: SectionResult) -> str:
         f"{done_late} quá hạn), {open_count} chưa hoàn thành (trong đó {overdue} quá hạn); "
         f"tiến độ bình quân {result.mean_progress}%."
     ]
+    late_original = sum(task.late_against_original for task in result.tasks)
+    if late_original:
+        lines[0] += (
+            f" Trong đó {late_original} nhiệm vụ đúng hạn theo hạn điều chỉnh nhưng quá hạn so "
+            "với hạn ban đầu."
+        )
     for task in result.tasks:
         if task.result:
             lines.append(f"- {_task_name(task)}: {_sentence(task.result)}")

@@ -15,6 +15,7 @@ from theodoi.org.models import User
 from theodoi.plans.models import Plan
 from theodoi.plans.periods import Period
 from theodoi.plans.selectors import indicators_for_plan, tasks_for_user
+from theodoi.plans.states import late_against_original
 from theodoi.reporting.models import ProgressReport
 from theodoi.reporting.selectors import evidence_for_user
 
@@ -74,6 +75,14 @@ def report_data(
             progress=task.progress,
             state=task.state,
             completed_on=task.completed_on,
+            original_due=task.original_due_date if task.deadline_moved else None,
+            original_deadline_text=task.original_deadline_text if task.deadline_moved else "",
+            late_against_original=late_against_original(
+                due=task.due_date,
+                original_due=task.original_due_date,
+                completed_on=task.completed_on,
+                today=as_of,
+            ),
         )
         for task in tasks
     ]

@@ -24,6 +24,22 @@ _MAX_UNIT_NAMES = 1000
 
 class UploadForm(forms.Form):
     document = forms.FileField(required=False)
+    # The id of the plan the document amends; empty for a plan of its own.
+    amends = TextField(label=_("Amended plan"), max_length=20)
+
+
+class AmendmentImportForm(forms.Form):
+    """The review of an amending document: its number, date and content, and whether tasks
+    the document no longer lists are withdrawn."""
+
+    number = TextField(label=_("Document number"), max_length=60)
+    issued_on = DateField(label=_("Issue date"))
+    note = TextField(label=_("Content of the amendment"), max_length=4000)
+    withdraw_missing = forms.BooleanField(required=False)
+    action = forms.ChoiceField(
+        choices=[("preview", "preview"), ("save", "save"), ("discard", "discard")],
+        required=False,
+    )
 
 
 class DraftReviewForm(forms.Form):

@@ -22,6 +22,16 @@ class ImportDraft(models.Model):
     plan = models.ForeignKey(
         "plans.Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the document amends a plan already in the system ("Điều chỉnh, bổ sung kế
+    # hoạch"): the draft is then compared with that plan and saved as its next version.
+    amends = models.ForeignKey(
+        "plans.Plan",
+        verbose_name=_("amended plan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("import draft")

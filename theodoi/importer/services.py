@@ -27,6 +27,7 @@ from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
 from theodoi.org.models import Organization, Unit, User
 from theodoi.org.selectors import unit_catalogue
+from theodoi.plans import amendments
 from theodoi.plans import selectors as plan_selectors
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, ReportingCycle, Section, Task
@@ -482,18 +483,25 @@ def preview_changes(ward: Organization, draft: Draft) -> Preview | None:
 
 @transaction.atomic
 def import_draft_create(
-    *, actor: User, ward: Organization, draft: Draft, source_name: str, sha256: str
+    *,
+    actor: User,
+    ward: Organization,
+    draft: Draft,
+    source_name: str,
+    sha256: str,
+    amends: Plan | None = None,
 ):
-    """Keep a freshly read draft for checking; audited like every write."""
-    from theodoi.importer.draft import draft_to_data
-    from theodoi.importer.models import ImportDraft
-
+    """Keep a freshly read draft for checking; audited like every write. ``amends`` is the
+    plan the document amends, when the person said so."""
+    if amends is not None and amends.organization_id != ward.pk:
+        raise ValueError(f"plan {amends.pk} is not a plan of ward {ward.pk}")
     stored = ImportDraft.objects.create(
         organization=ward,
         created_by=actor,
         source_name=source_name[:255],
         source_sha256=sha256,
         data=draft_to_data(draft),
+        amends=amends,
     )
     audit_record(
         actor=actor,
@@ -501,7 +509,12 @@ def import_draft_create(
         obj=stored,
         organization=ward,
         summary=f"{source_name}: {len(draft.tasks)} tasks, {len(draft.warnings)} warnings",
-        after={"sha256": sha256, "tasks": len(draft.tasks), "indicators": len(draft.indicators)},
+        after={
+            "sha256": sha256,
+            "tasks": len(draft.tasks),
+            "indicators": len(draft.indicators),
+            "amends": amends.pk if amends is not None else None,
+        },
     )
     return stored
 
@@ -621,3 +634,86 @@ def import_draft_update(*, actor: User, stored_pk: int, edits: DraftEdits) -> Im
     # Raised after the commit: the corrected draft stays stored for the page to show.
     needs_choices.draft = draft  # type: ignore[attr-defined]
     raise needs_choices
+
+
+# --- An amending document: the draft compared with the plan it amends -----------------------
+
+
+def draft_task_rows(draft: Draft, plan: Plan) -> list[dict[str, Any]]:
+    """The draft's tasks as ``plans.amendments`` rows, to compare with ``plan``'s. A cell the
+    document leaves empty, or units it names that match no unit of the ward, say nothing
+    about the task: the task keeps what it has (an amending document often repeats only part
+    of the appendix)."""
+    ward = plan.organization
+    catalogue = unit_catalogue(ward)
+    year = (plan.period_start or plan.issued_on or datetime.date.today()).year
+    rows = []
+    for task in draft.tasks:
+        row: dict[str, Any] = {
+            "id": None,
+            "code": task.code,
+            "title": task.title,
+            "section": task.section,
+            "parent": task.parent,
+            "withdrawn": False,
+        }
+        for name in ("output", "kpi"):
+            if getattr(task, name).strip():
+                row[name] = getattr(task, name)
+        if task.deadline_text.strip():
+            due = amendments.due_date_for(
+                task.deadline_text, plan_year=year, plan_end=plan.period_end
+            )
+            row["deadline_text"] = task.deadline_text
+            row["due_date"] = due.isoformat() if due else None
+        leads = _units_for(task.lead_units_raw, ward, catalogue, {})
+        coordinators = _units_for(
+            task.coordinating_units_raw, ward, catalogue, {}, exclude={u.pk for u in leads}
+        )
+        for name, units in (("lead_units", leads), ("coordinating_units", coordinators)):
+            if units:
+                row[name] = [unit.name for unit in units]
+                row[f"{name[:-1]}_ids"] = [unit.pk for unit in units]
+        rows.append(row)
+    return rows
+
+
+def amendment_changes(stored: ImportDraft, *, withdraw_missing: bool = False) -> list[dict]:
+    """What saving the amending draft would change in the plan it amends."""
+    draft = draft_from_data(stored.data)
+    plan = stored.amends
+    if plan is None:
+        return []
+    return amendments.diff(
+        plan_selectors.plan_task_rows(plan),
+        draft_task_rows(draft, plan),
+        withdraw_missing=withdraw_missing,
+    )
+
+
+def import_amendment_save(
+    *,
+    actor: User,
+    stored_pk: int,
+    number: str,
+    issued_on: datetime.date | None,
+    note: str,
+    withdraw_missing: bool,
+):
+    """Save an amending draft as the next version of its plan, in one transaction with the
+    draft's closing: a second click finds the draft closed and saves nothing (None)."""
+    with transaction.atomic():
+        stored = ImportDraft.objects.select_for_update(no_key=True).get(pk=stored_pk)
+        if stored.status != ImportDraft.Status.OPEN or stored.amends is None:
+            return None
+        require(actor, Action.MANAGE_PLAN, stored.amends)
+        amendment = plan_services.amendment_apply(
+            actor=actor,
+            plan=stored.amends,
+            number=number,
+            issued_on=issued_on,
+            note=note,
+            changes=amendment_changes(stored, withdraw_missing=withdraw_missing),
+        )
+        import_draft_close(actor=actor, stored=stored, status="saved", plan=stored.amends)
+        return amendment

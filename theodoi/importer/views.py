@@ -10,14 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from theodoi.core.access import Action, can, can_import_plans, org_scope
-from theodoi.core.forms import first_error
+from theodoi.core.forms import first_error, whole_number
 from theodoi.importer import services
 from theodoi.importer.draft import draft_from_data
-from theodoi.importer.forms import DraftReviewForm, UploadForm
+from theodoi.importer.forms import AmendmentImportForm, DraftReviewForm, UploadForm
 from theodoi.importer.models import ImportDraft
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument
-from theodoi.plans.models import ReportingCycle
+from theodoi.plans import amendments
+from theodoi.plans import services as plan_services
+from theodoi.plans.models import Plan, ReportingCycle
 
 
 def _ward_for_import(user):
@@ -34,8 +36,11 @@ def import_upload(request):
         form = UploadForm(request.POST, request.FILES)
         upload = form.cleaned_data["document"] if form.is_valid() else None
         limit = settings.THEODOI_IMPORT_MAX_MB * 1024 * 1024
+        amends = _amended_plan(ward, form.data.get("amends"))
         if not form.is_valid():
             error = first_error(form)  # an empty file, a file field sent as text
+        elif amends is False:
+            error = _("Choose the plan this document amends from the list, or leave it empty.")
         elif upload is None:
             error = _("Choose the plan document to upload.")
         elif upload.size > limit:
@@ -55,15 +60,38 @@ def import_upload(request):
                     draft=draft,
                     source_name=upload.name,
                     sha256=hashlib.sha256(data).hexdigest(),
+                    amends=amends or None,
                 )
                 return redirect("import_review", pk=stored.pk)
     drafts = ImportDraft.objects.filter(organization=ward, status=ImportDraft.Status.OPEN)[:10]
+    plans = ward.plans.exclude(status=Plan.Status.ARCHIVED).order_by("-issued_on", "-id")
     return render(
         request,
         "importer/upload.html",
-        {"error": error, "drafts": drafts, "ward": ward, "limit": settings.THEODOI_IMPORT_MAX_MB},
+        {
+            "error": error,
+            "drafts": drafts,
+            "ward": ward,
+            "limit": settings.THEODOI_IMPORT_MAX_MB,
+            "plans": plans,
+            "amends": whole_number(request.GET.get("amends") or ""),
+        },
         status=400 if error else 200,
     )
+
+
+def _amended_plan(ward, raw) -> Plan | None | bool:
+    """The plan of ``ward`` an upload says it amends: None when it says none, False when the
+    choice is not one of the ward's live plans."""
+    if raw is None or not str(raw).strip():
+        return None
+    pk = whole_number(raw)
+    plan = (
+        ward.plans.exclude(status=Plan.Status.ARCHIVED).filter(pk=pk).first()
+        if pk is not None
+        else None
+    )
+    return plan if plan is not None else False
 
 
 def _stored_for(user, pk: int) -> ImportDraft:
@@ -95,6 +123,8 @@ def import_review(request, pk: int):
         if stored.plan_id:
             return redirect("plan_detail", pk=stored.plan_id)
         return redirect("import_upload")
+    if stored.amends_id is not None:
+        return _amendment_review(request, stored)
     draft = draft_from_data(stored.data)
     if request.method != "POST":
         return render(request, "importer/review.html", _review_context(stored, draft, ward))
@@ -149,3 +179,65 @@ def import_review(request, pk: int):
             },
         )
     return redirect("plan_detail", pk=result.plan.pk)
+
+
+def _amendment_page(request, stored, form, *, error: str = "", status: int = 200):
+    withdraw = bool(form.is_bound and form.is_valid() and form.cleaned_data["withdraw_missing"])
+    changes = services.amendment_changes(stored, withdraw_missing=withdraw)
+    return render(
+        request,
+        "importer/amend_review.html",
+        {
+            "stored": stored,
+            "plan": stored.amends,
+            "form": form,
+            "changes": amendments.for_display(changes),
+            "counts": amendments.counts(changes),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _amendment_review(request, stored):
+    """An amending document: its change list against the plan, then saved as a version."""
+    if request.method != "POST":
+        draft = draft_from_data(stored.data)
+        form = AmendmentImportForm(
+            initial={
+                "number": draft.plan.number,
+                "issued_on": draft.plan.issued_on,
+                "note": draft.plan.title,
+            }
+        )
+        return _amendment_page(request, stored, form)
+    form = AmendmentImportForm(request.POST)
+    valid = form.is_valid()
+    if valid and form.cleaned_data["action"] == "discard":
+        services.import_draft_close(actor=request.user, stored=stored, status="discarded")
+        messages.success(request, _("The draft has been discarded; nothing was saved."))
+        return redirect("import_upload")
+    if not valid:
+        return _amendment_page(request, stored, form, error=first_error(form), status=400)
+    if form.cleaned_data["action"] != "save":
+        return _amendment_page(request, stored, form)
+    try:
+        amendment = services.import_amendment_save(
+            actor=request.user,
+            stored_pk=stored.pk,
+            number=form.cleaned_data["number"],
+            issued_on=form.cleaned_data["issued_on"],
+            note=form.cleaned_data["note"],
+            withdraw_missing=form.cleaned_data["withdraw_missing"],
+        )
+    except (plan_services.AmendmentError, plan_services.StaleEdit) as exc:
+        return _amendment_page(request, stored, form, error=str(exc), status=400)
+    if amendment is None:
+        messages.info(request, _("This draft has already been closed."))
+        return redirect("import_upload")
+    messages.success(
+        request,
+        _("Amendment %(number)s is recorded as version %(version)s of the plan.")
+        % {"number": amendment.number, "version": amendment.version},
+    )
+    return redirect("plan_version", pk=amendment.plan_id, version=amendment.version)

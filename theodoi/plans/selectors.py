@@ -24,10 +24,12 @@ from django.shortcuts import get_object_or_404
 from theodoi.core.access import Action, org_scope, require
 from theodoi.core.text import fold
 from theodoi.org.models import Unit, User
+from theodoi.plans import amendments
 from theodoi.plans.models import (
     Indicator,
     IndicatorValue,
     Plan,
+    PlanAmendment,
     Task,
     TaskCoordinatingUnit,
     TaskLeadUnit,
@@ -409,3 +411,48 @@ def ward_completeness(plans: list[Plan]) -> list[tuple[Plan, Completeness]]:
     )
     by_plan = {row["plan_id"]: _completeness(row) for row in rows}
     return [(plan, by_plan.get(plan.pk, Completeness())) for plan in plans]
+
+
+def plan_task_rows(plan: Plan) -> list[dict]:
+    """Every task of ``plan``, withdrawn ones too, as ``amendments`` snapshot rows, in the
+    plan's order. Four queries whatever the size of the plan."""
+    tasks = list(
+        Task.all_objects.filter(plan=plan)
+        .select_related("section", "parent")
+        .order_by("order", "id")
+    )
+    links = [
+        (kind, task_id, unit_id)
+        for kind, through in (("lead", TaskLeadUnit), ("coordinating", TaskCoordinatingUnit))
+        for task_id, unit_id in through.objects.filter(task__plan=plan)
+        .order_by("order", "id")
+        .values_list("task_id", "unit_id")
+    ]
+    units = Unit.objects.in_bulk({unit_id for _kind, _task, unit_id in links})
+    leads: dict[int, list[Unit]] = {}
+    coordinators: dict[int, list[Unit]] = {}
+    for kind, task_id, unit_id in links:
+        (leads if kind == "lead" else coordinators).setdefault(task_id, []).append(units[unit_id])
+    return [
+        amendments.task_row(
+            task,
+            lead_units=leads.get(task.pk, []),
+            coordinating_units=coordinators.get(task.pk, []),
+        )
+        for task in tasks
+    ]
+
+
+def plan_amendments(plan: Plan) -> QuerySet[PlanAmendment]:
+    return plan.amendments.select_related("created_by").order_by("version")
+
+
+def deadline_amendment(task: Task) -> PlanAmendment | None:
+    """The latest amendment of the task's plan that moved its deadline, if any."""
+    if not task.deadline_moved:
+        return None
+    for amendment in task.plan.amendments.order_by("-version"):
+        for change in amendment.changes:
+            if change.get("task") == task.pk and change.get("deadline_moved"):
+                return amendment
+    return None

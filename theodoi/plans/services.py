@@ -14,13 +14,14 @@ from django.utils.translation import gettext, gettext_lazy
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, Actor, require
-from theodoi.org.models import Organization, Unit
-from theodoi.plans import selectors
-from theodoi.plans.deadline import DeadlineKind, parse_deadline
+from theodoi.org.models import Organization, Unit, User
+from theodoi.plans import amendments, selectors
+from theodoi.plans.deadline import parse_deadline
 from theodoi.plans.models import (
     Indicator,
     IndicatorMilestone,
     Plan,
+    PlanAmendment,
     ReportingCycle,
     Section,
     Task,
@@ -32,14 +33,9 @@ from theodoi.plans.models import (
 def _deadline_fields(text: str, *, plan: Plan) -> dict[str, Any]:
     year = (plan.period_start or plan.issued_on or datetime.date.today()).year
     parsed = parse_deadline(text, plan_year=year)
-    due_date = parsed.due_date
-    if parsed.kind == DeadlineKind.RECURRING:
-        # A recurring task has one due date per period (states per period come from the
-        # reports); as a whole it runs to the end of its last year, or of the plan.
-        last_year = parsed.last_year
-        due_date = (
-            datetime.date(last_year, 12, 31) if last_year else plan.period_end
-        ) or datetime.date(year, 12, 31)
+    # A recurring task has one due date per period (states per period come from the
+    # reports); as a whole it runs to the end of its last year, or of the plan.
+    due_date = amendments.due_date_for(text, plan_year=year, plan_end=plan.period_end)
     return {
         "deadline_text": text,
         "deadline_kind": parsed.kind.value,
@@ -616,6 +612,215 @@ def plan_update(
         after=snapshot(plan),
     )
     return plan
+
+
+# --- Plan amendments ------------------------------------------------------------------------
+
+
+class AmendmentError(ValueError):
+    """An amendment that cannot be recorded as given; the message says what to do."""
+
+
+_UNIT_CHANGES = {"lead_units": "lead_unit_ids", "coordinating_units": "coordinating_unit_ids"}
+
+
+def _amendment_units(plan: Plan, ids: Any) -> list[Unit]:
+    if not isinstance(ids, list) or not all(isinstance(pk, int) for pk in ids):
+        raise AmendmentError(gettext("Units must be given as a list of unit ids."))
+    found = Unit.objects.in_bulk(ids)
+    units = [found[pk] for pk in ids if pk in found]
+    if len(units) != len(ids) or any(u.organization_id != plan.organization_id for u in units):
+        raise AmendmentError(gettext("A unit named in the amendment is not a unit of this ward."))
+    return units
+
+
+def _amendment_section(actor: Actor, plan: Plan, code: Any) -> Section | None:
+    code = str(code or "").strip()[:20]
+    if not code:
+        return None
+    section = plan.sections.filter(code=code).first()
+    return section or section_create(actor=actor, plan=plan, code=code, title=code)
+
+
+def _amendment_task(plan: Plan, change: Mapping[str, Any]) -> Task:
+    task = (
+        Task.objects.filter(plan=plan, pk=change.get("task")).first()
+        if isinstance(change.get("task"), int)
+        else None
+    )
+    if task is None:
+        raise AmendmentError(
+            gettext("Task %(task)s is not a task of this plan, or it has been withdrawn.")
+            % {"task": change.get("code") or change.get("task")}
+        )
+    return task
+
+
+def _amendment_text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise AmendmentError(gettext("The field %(name)s must be text.") % {"name": name})
+    return value.strip()
+
+
+def _apply_added(actor: Actor, plan: Plan, change: Mapping[str, Any]) -> Task:
+    row = change.get("row")
+    if not isinstance(row, Mapping):
+        raise AmendmentError(gettext("A task to add must give its row."))
+    title = _amendment_text(row.get("title", ""), "title")
+    if not title:
+        raise AmendmentError(gettext("A task to add has no title. Enter its title."))
+    code = _amendment_text(row.get("code", ""), "code")
+    section = _amendment_section(actor, plan, row.get("section"))
+    parent_code = str(row.get("parent") or "").strip()
+    parent = (
+        Task.objects.filter(plan=plan, code=parent_code, section=section).first()
+        if parent_code
+        else None
+    )
+    return task_create(
+        actor=actor,
+        plan=plan,
+        title=title,
+        code=code[:30],
+        section=section,
+        parent=parent,
+        output=_amendment_text(row.get("output", ""), "output"),
+        kpi=_amendment_text(row.get("kpi", ""), "kpi"),
+        deadline_text=_amendment_text(row.get("deadline_text", ""), "deadline_text"),
+        lead_units=_amendment_units(plan, row.get("lead_unit_ids") or []),
+        coordinating_units=_amendment_units(plan, row.get("coordinating_unit_ids") or []),
+    )
+
+
+def _apply_changed(
+    actor: Actor, plan: Plan, change: Mapping[str, Any], current: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Apply one ``changed`` entry; return what it did (before → after as the task now is)."""
+    task = _amendment_task(plan, change)
+    fields = change.get("fields")
+    if not isinstance(fields, Mapping) or not fields:
+        raise AmendmentError(gettext("A changed task must say which fields change."))
+    updates: dict[str, Any] = {}
+    units: dict[str, list[Unit]] = {}
+    for name, values in fields.items():
+        if not isinstance(values, Mapping) or "after" not in values:
+            raise AmendmentError(gettext("Each changed field must give its new value."))
+        # The value the person saw must still be the task's: else someone changed the task
+        # since the change list was made, and applying it would overwrite their work.
+        if "before" in values and name in current and values["before"] != current[name]:
+            raise StaleEdit(
+                gettext(
+                    "Task %(task)s has changed since the change list was made. Preview the "
+                    "amendment again."
+                )
+                % {"task": amendments.label(current)}
+            )
+        if name in amendments.TEXT_FIELDS:
+            updates[name] = _amendment_text(values["after"], name)
+        elif name == "section":
+            updates["section"] = _amendment_section(actor, plan, values["after"])
+        elif name in _UNIT_CHANGES:
+            ids = change.get(_UNIT_CHANGES[name], values["after"])
+            units[name] = _amendment_units(plan, ids)
+            updates[f"{name}_raw"] = ", ".join(u.name for u in units[name])
+        elif name != "due_date":  # follows from the deadline text
+            raise AmendmentError(
+                gettext("The field %(name)s cannot be changed by an amendment.") % {"name": name}
+            )
+    if "title" in updates and not updates["title"]:
+        raise AmendmentError(gettext("A task's title cannot be empty."))
+    if len(updates.get("code", "")) > 30:
+        raise AmendmentError(gettext("A task code has at most 30 characters."))
+    old_due, old_text = task.due_date, task.deadline_text
+    task_update(
+        actor=actor,
+        task=task,
+        changes=updates,
+        lead_units=units.get("lead_units"),
+        coordinating_units=units.get("coordinating_units"),
+    )
+    moved = task.due_date != old_due
+    # The first move keeps the deadline the plan was issued with; later moves keep it too.
+    if moved and old_due is not None and task.original_due_date is None:
+        task.original_due_date = old_due
+        task.original_deadline_text = old_text
+        task.save(update_fields=["original_due_date", "original_deadline_text", "updated_at"])
+    return {"deadline_moved": moved}
+
+
+@transaction.atomic
+def amendment_apply(
+    *,
+    actor: Actor,
+    plan: Plan,
+    number: str,
+    issued_on: datetime.date | None,
+    note: str = "",
+    changes: Iterable[Mapping[str, Any]],
+) -> PlanAmendment:
+    """Record an amendment of ``plan`` ("Điều chỉnh, bổ sung kế hoạch số …") as its next
+    version, in one transaction: tasks added, changed (a moved deadline keeps the original the
+    first time), withdrawn with the amendment as the reason. Reports, evidence and history stay
+    on their tasks. The version keeps the change list and the plan's tasks before and after."""
+    require(actor, Action.MANAGE_PLAN, plan)
+    # One amendment at a time per plan: the version numbers follow each other.
+    Plan.objects.select_for_update(no_key=True).filter(pk=plan.pk).first()
+    number, note = number.strip(), note.strip()
+    if not number:
+        raise AmendmentError(gettext("Enter the number of the amending document."))
+    if len(number) > 60:
+        raise AmendmentError(gettext("The document number is longer than 60 characters."))
+    wanted = amendments.applicable(changes)
+    if not wanted:
+        raise AmendmentError(
+            gettext("The amendment changes nothing. Change, add or withdraw at least one task.")
+        )
+    before = selectors.plan_task_rows(plan)
+    current = {row["id"]: row for row in before}
+    when = issued_on.strftime("%d/%m/%Y") if issued_on else ""
+    reference = (
+        gettext("amendment %(number)s of %(date)s") % {"number": number, "date": when}
+        if when
+        else gettext("amendment %(number)s") % {"number": number}
+    )
+    recorded: list[dict[str, Any]] = []
+    for change in wanted:
+        kind = change["kind"]
+        if kind == amendments.ADDED:
+            task = _apply_added(actor, plan, change)
+            recorded.append(change | {"task": task.pk})
+        elif kind == amendments.CHANGED:
+            row = current.get(change.get("task"), {})
+            recorded.append(change | _apply_changed(actor, plan, change, row))
+        else:
+            task = _amendment_task(plan, change)
+            given = str(change.get("reason") or "").strip()
+            reason = f"{reference}: {given}" if given else reference
+            task_withdraw(actor=actor, task=task, reason=reason[:2000])
+            recorded.append(change | {"reason": given})
+    last = plan.amendments.aggregate(last=models.Max("version"))["last"] or 0
+    amendment = PlanAmendment.objects.create(
+        plan=plan,
+        version=last + 1,
+        number=number,
+        issued_on=issued_on,
+        note=note,
+        changes=recorded,
+        before=before,
+        after=selectors.plan_task_rows(plan),
+        created_by=actor if isinstance(actor, User) else None,
+    )
+    tally = amendments.counts(recorded)
+    audit_record(
+        actor=actor,
+        action=AuditAction.PLAN_AMEND,
+        obj=plan,
+        organization=plan.organization,
+        summary=f"{number} (v{amendment.version}): +{tally['added']} "
+        f"~{tally['changed']} -{tally['withdrawn']}",
+        after={"amendment": amendment.pk, "version": amendment.version, "changes": recorded},
+    )
+    return amendment
 
 
 @transaction.atomic

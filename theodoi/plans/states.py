@@ -57,3 +57,21 @@ def expected_progress(
         return 100.0 if on >= due else 0.0
     fraction = (on - start).days / span
     return 100.0 * min(max(fraction, 0.0), 1.0)
+
+
+def late_against_original(
+    *,
+    due: datetime.date | None,
+    original_due: datetime.date | None,
+    completed_on: datetime.date | None,
+    today: datetime.date,
+) -> bool:
+    """Whether a task whose deadline an amendment moved is late against the original one while
+    its official state (which follows the current deadline) says it is not: done after the
+    original due day, or still open past it, and not late against the current deadline."""
+    if original_due is None or due is None or due <= original_due:
+        return False
+    state = task_state(due=due, completed_on=completed_on, today=today)
+    if state not in (TaskState.DONE_ON_TIME, TaskState.OPEN_NOT_DUE):
+        return False
+    return (completed_on or today) > original_due

@@ -146,6 +146,9 @@ class UnitFacts:
     tasks_due: int = 0
     done_on_time: int = 0
     done_late: int = 0
+    # Of ``done_on_time``: on time against a deadline an amendment moved, late against the
+    # original one (DESIGN.md §7); shown in the formula, not scored.
+    done_late_against_original: int = 0
     open_overdue: int = 0
     overdue_days: int = 0  # sum over open overdue tasks of the days since their due day
     reports_due: int = 0
@@ -271,6 +274,15 @@ def score_unit(facts: UnitFacts, scale: Scale) -> UnitScore:
         "percent": _pct(percent),
         "points": format_decimal(points),
     }
+    if facts.done_late_against_original:
+        note = ngettext(
+            "of which %(count)s done on time against the amended deadline; late against the "
+            "original deadline",
+            "of which %(count)s done on time against the amended deadline; late against the "
+            "original deadline",
+            facts.done_late_against_original,
+        ) % {"count": facts.done_late_against_original}
+        band_text = f"{band_text} ({note})"
     if raw >= 0:
         total = gettext("total %(raw)s") % {"raw": format_decimal(raw)}
     else:

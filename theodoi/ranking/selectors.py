@@ -14,7 +14,7 @@ from theodoi.org.selectors import organizations_for_user
 from theodoi.plans.models import Plan
 from theodoi.plans.periods import CYCLES, periods_between
 from theodoi.plans.selectors import tasks_for_user
-from theodoi.plans.states import TaskState
+from theodoi.plans.states import TaskState, late_against_original
 from theodoi.ranking import scoring
 from theodoi.ranking.models import ScoreScale
 from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
@@ -54,6 +54,7 @@ class _Counts:
     tasks_due: int = 0
     done_on_time: int = 0
     done_late: int = 0
+    done_late_against_original: int = 0
     open_overdue: int = 0
     overdue_days: int = 0
     reports_due: int = 0
@@ -127,6 +128,15 @@ def unit_facts(
                 unit.tasks_due += 1
                 if task.state == TaskState.DONE_ON_TIME:
                     unit.done_on_time += 1
+                    # On time against an amended deadline, late against the plan's own: the
+                    # score follows the official state, the formula says it.
+                    if late_against_original(
+                        due=due,
+                        original_due=task.original_due_date,
+                        completed_on=task.completed_on,
+                        today=today,
+                    ):
+                        unit.done_late_against_original += 1
                 elif task.state == TaskState.DONE_LATE:
                     unit.done_late += 1
                 else:

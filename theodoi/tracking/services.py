@@ -28,7 +28,7 @@ from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, Actor, require
 from theodoi.org.models import Unit, User
 from theodoi.plans import services as plans
-from theodoi.plans.models import Indicator, IndicatorValue, Plan, Task
+from theodoi.plans.models import Indicator, IndicatorValue, Plan, PlanAmendment, Task
 from theodoi.plans.services import (  # noqa: F401  (re-exported for the callers)
     AssignError,
     task_deadline_fields,
@@ -564,3 +564,21 @@ def tasks_bulk_assign(
     )
     evaluate_tasks(changed)
     return changed
+
+
+# --- Plan amendments ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def amendment_apply(**kwargs) -> PlanAmendment:
+    """See ``plans.services.amendment_apply``; then the alerts of the tasks it added or changed
+    follow their new deadline (overdue, due soon) in the same transaction."""
+    amendment = plans.amendment_apply(**kwargs)
+    touched = {
+        change["task"]
+        for change in amendment.changes
+        if change.get("kind") in ("added", "changed") and change.get("task")
+    }
+    for task in Task.objects.filter(pk__in=touched):
+        evaluate_task(task)
+    return amendment

@@ -26,7 +26,7 @@ from theodoi.plans import selectors
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Plan, ReportingCycle, Task
 from theodoi.plans.periods import label_of, period_of, periods_between
-from theodoi.plans.states import TaskState, expected_progress
+from theodoi.plans.states import TaskState, expected_progress, late_against_original
 from theodoi.reporting import selectors as reporting_selectors
 from theodoi.reporting.models import Directive, Evidence
 from theodoi.reporting.selectors import period_states
@@ -112,6 +112,7 @@ def plan_detail(request, pk: int):
         "can_report": can(request.user, Action.DOWNLOAD_REPORT, plan),
         "can_manage": can(request.user, Action.MANAGE_PLAN, plan),
         "withdrawn_tasks": selectors.withdrawn_tasks(plan),
+        "can_amend": can(request.user, Action.MANAGE_PLAN, plan) and not plan.is_archived,
         "budget_rows": budget_rows,
         "total": sum(counts.values()),
     }
@@ -189,6 +190,13 @@ def _task_page(request, task, *, report_form: ReportForm | None = None, status: 
         "timeline": _timeline(task, reports, evidence, directives, alerts),
         "history": history,
         "expected": expected_progress(start=start, due=task.due_date, on=day),
+        "deadline_amendment": selectors.deadline_amendment(task),
+        "late_against_original": late_against_original(
+            due=task.due_date,
+            original_due=task.original_due_date,
+            completed_on=task.completed_on,
+            today=day,
+        ),
         "live": live,
         "can_manage": live and can(request.user, Action.MANAGE_PLAN, task),
         "can_direct": live and can(request.user, Action.DIRECT, task),
