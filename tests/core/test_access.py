@@ -38,7 +38,7 @@ def _who_can(world, action, obj):
         (Action.REPORT, {"officer", "head", "office"}),
         (Action.CONFIRM_REPORT, {"head"}),
         (Action.REVIEW, {"office"}),
-        (Action.MANAGE_PLAN, {"office"}),
+        (Action.MANAGE_PLAN, {"office", "ward_admin"}),
         (Action.DIRECT, {"leader"}),
         (Action.ANSWER_DIRECTIVE, {"officer", "head", "office"}),
         (Action.COMPILE_REPORTS, {"office"}),

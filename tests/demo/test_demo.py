@@ -7,10 +7,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.queues import signals_kept
+from theodoi.audit.models import AuditEvent
 from theodoi.demo import data
 from theodoi.demo.services import load_demo
 from theodoi.org.models import Organization, User
-from theodoi.plans.models import Plan, Task
+from theodoi.plans.models import Plan, PlanAmendment, Task
+from theodoi.plans.selectors import NOT_TRACKABLE, with_lead_flag
 from theodoi.reporting.models import Directive
 
 
@@ -158,3 +160,30 @@ def test_the_demo_stops_its_worker_with_the_server(monkeypatch):
     worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     command._stop(worker)
     assert worker.returncode is not None
+
+
+def test_the_office_completed_the_demo_plan_in_the_app_and_amended_it(demo):
+    """The plan's body names no unit and no deadline; the office gave every task its lead unit
+    and deadline through the bulk assignment (each change audited under its name), then
+    recorded an amendment that moved a deadline, added a task and withdrew one."""
+    plan = Plan.objects.get(number="110/KH-UBND")
+    assert not with_lead_flag(plan.tasks.all()).filter(NOT_TRACKABLE).exists()
+    office = User.objects.get(username="vanphong")
+    assigned = AuditEvent.objects.filter(action="task.update", actor=office)
+    assert assigned.count() >= 34
+    amendment = PlanAmendment.objects.get(plan=plan)
+    assert (amendment.version, amendment.number) == (1, data.AMENDMENT["number"])
+    assert {change["kind"] for change in amendment.changes} == {"added", "changed", "withdrawn"}
+    moved = plan.tasks.get(section__code="3", code="3.4")
+    assert moved.deadline_text == "Quý IV/2026"
+    assert moved.original_deadline_text == "Quý III/2026"
+    assert moved.original_due_date < moved.due_date
+    withdrawn = Task.all_objects.get(plan=plan, section__code="7", code="7.4")
+    assert withdrawn.is_withdrawn
+    assert not plan.tasks.filter(pk=withdrawn.pk).exists()
+    assert plan.tasks.filter(section__code="PL", code="9").exists()
+    weekly = plan.tasks.get(section__code="PL", code="8")
+    assert (weekly.cycle, plan.reporting_cycle) == ("weekly", "yearly")
+    # The other ward's plan is left as imported: the completeness page has work to show there.
+    thanh_dong = Plan.objects.get(organization__code="HP-THANHDONG")
+    assert with_lead_flag(thanh_dong.tasks.all()).filter(NOT_TRACKABLE).count() == 27

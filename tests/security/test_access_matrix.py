@@ -39,7 +39,7 @@ OWN = [A, A, A, A, A, A, A, N, N]
 ONLY_B = [N, N, N, N, N, N, N, N, A]  # ward B's office alone
 WARD_ADMIN = [F, F, F, F, F, A, F, N, N]  # people who see ward A; its admin alone manages it
 WARD_ADMIN_OTHER = [N, N, N, N, N, N, F, N, F]
-EDIT = [F, F, F, A, F, F, F, N, N]  # the ward's standing office edits its plans
+EDIT = [F, F, F, A, F, A, F, N, N]  # the ward's standing office and its admin edit its plans
 EDIT_OTHER = [N, N, N, N, N, N, F, N, A]
 
 # name: (kwargs from a ward's objects and the catalogue pk, own ward row, other ward row)
@@ -49,13 +49,13 @@ PAGES = {
     # Completing the "6 rõ" is the standing office's (Action.MANAGE_PLAN).
     "plan_complete": (
         lambda o, c: {"pk": o["plan"]},
-        [F, F, F, A, F, F, F, N, N],
-        [N, N, N, N, N, N, F, N, A],
+        EDIT,
+        EDIT_OTHER,
     ),
     "plan_complete_deadline": (
         lambda o, c: {"pk": o["plan"]},
-        [F, F, F, A, F, F, F, N, N],
-        [N, N, N, N, N, N, F, N, A],
+        EDIT,
+        EDIT_OTHER,
     ),
     "plan_list": (None, ALL(A), None),
     "my_tasks": (None, ALL(A), None),
@@ -74,8 +74,8 @@ PAGES = {
     # Amending a plan is the standing office's; its versions are for everyone who reads it.
     "amendment_create": (
         lambda o, c: {"pk": o["plan"]},
-        [F, F, F, A, F, F, F, N, N],
-        [N, N, N, N, N, N, F, N, A],
+        EDIT,
+        EDIT_OTHER,
     ),
     "plan_versions": (lambda o, c: {"pk": o["plan"]}, OWN, OTHER),
     "plan_version": (lambda o, c: {"pk": o["plan"], "version": 0}, OWN, OTHER),
@@ -92,10 +92,10 @@ PAGES = {
     "review_queue": (None, [F, F, F, A, F, F, F, F, A], None),
     # The audit trail: admins only (ward B's office is no admin).
     "audit_export": (None, [F, F, F, F, F, A, F, F, F], None),
-    "import_upload": (None, [F, F, F, A, F, F, F, F, A], None),
+    "import_upload": (None, [F, F, F, A, F, A, F, F, A], None),
     "import_review": (
         lambda o, c: {"pk": o["draft"]},
-        [F, F, F, R, F, F, F, N, N],
+        [F, F, F, R, F, R, F, N, N],
         [N, N, N, N, N, N, F, N, R],
     ),
     "dashboard": (None, [F, F, F, A, A, F, R, R, A], None),
@@ -141,7 +141,7 @@ PAGES = {
         OWN,
         OTHER,
     ),
-    "assessment_campaign_new": (None, [F, F, F, A, F, F, F, F, A], None),
+    "assessment_campaign_new": (None, [F, F, F, A, F, A, F, F, A], None),
     "assessment_campaign": (lambda o, c: {"pk": o["campaign"]}, OWN, OTHER),
     "assessment_campaign_close": (lambda o, c: {"pk": o["campaign"]}, ALL(M), ALL(M)),
     "assessment_results": (lambda o, c: {"pk": o["campaign"]}, OWN, OTHER),

@@ -269,7 +269,8 @@ Rule = Callable[["User", Any], bool]
 # The rules of DESIGN.md §5, one line an action: who may do it to an object of their ward.
 RULES: dict[Action, Rule] = {
     Action.VIEW: lambda user, obj: can_see_organization(user, _ward_of(obj)),
-    Action.MANAGE_PLAN: _office,
+    # The standing office keeps the ward's plans; the ward's admin may set them up too.
+    Action.MANAGE_PLAN: lambda user, obj: _office(user, obj) or _admin(user, obj),
     Action.REPORT: lambda user, obj: _unit_role(user, obj) or _office(user, obj),
     Action.CONFIRM_REPORT: lambda user, obj: user.role == Role.UNIT_HEAD and _own_unit(user, obj),
     Action.REVIEW: _office,

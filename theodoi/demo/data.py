@@ -112,6 +112,8 @@ USERS = [
     ),
     ("canbo_vhxh", "unit_officer", "Phòng Văn hóa - Xã hội", "Trần Văn Minh", "Công chức"),
     ("canbo_congan", "unit_officer", "Công an phường", "Lê Quang Huy", "Cán bộ"),
+    # The ward's own administrator: its units and people, and its plans beside the office.
+    ("quantri", "admin", None, "Vũ Minh Quân", "Công chức Văn phòng HĐND và UBND"),
 ]
 
 # (section code, task code, text) of the leader's directive on the Lê Chân plan.
@@ -178,3 +180,25 @@ COMPLETION = [
         [("6", "6.1"), ("6", "6.3"), ("6", "6.4"), ("6", "6.5"), ("7", "7.2"), ("7", "7.5")],
     ),
 ]
+
+# The plan's cycle as its document states it is yearly; the office has the cyber-security task
+# reported every week, as the police do for their own superiors.
+WEEKLY_TASK = ("PL", "8")
+
+# Amendment no. 1 of plan 110/KH-UBND: one deadline moved, one task added, one withdrawn.
+AMENDMENT = {
+    "number": "245/KH-UBND",
+    "issued_on": (2026, 9, 15),
+    "note": "Điều chỉnh, bổ sung Kế hoạch số 110/KH-UBND ngày 25/3/2026 của UBND phường",
+    "moved": (("3", "3.4"), "Quý IV/2026"),
+    "added": {
+        "section": "PL",
+        "code": "9",
+        "title": "Triển khai trợ lý ảo hỗ trợ người dân tra cứu, nộp hồ sơ thủ tục hành chính "
+        "tại Trung tâm Phục vụ hành chính công",
+        "deadline_text": "Quý IV/2026",
+        "lead": PVHCC,
+        "coordinating": [VH_XH],
+    },
+    "withdrawn": (("7", "7.4"), "Đã gộp vào nhiệm vụ 7.1"),
+}

@@ -1,6 +1,7 @@
 """Loading the demo: wards, units and people created, and the seed plans imported from their
 documents through the same services a ward's staff use."""
 
+import datetime
 from pathlib import Path
 
 from django.db import transaction
@@ -89,6 +90,8 @@ def load_demo() -> tuple[Organization, bool]:
             draft = draft_from_bytes((SEEDS_DIR / seed).read_bytes(), name=seed)
             import_draft(actor=SYSTEM, draft=draft, ward=wards[item["code"]], source_name=seed)
     ward = wards[data.WARD["code"]]
+    _complete(ward, users)
+    _amend(ward, users)
     section, code, text = data.DIRECTIVE
     task = ward.plans.get().tasks.get(section__code=section, code=code)
     tracking_services.directive_create(actor=users["lanhdao"], task=task, text=text)
@@ -98,6 +101,71 @@ def load_demo() -> tuple[Organization, bool]:
     # Queued for the background worker (`make demo` runs one): the first digests of the alerts.
     send_digests(organization=provinces[data.PROVINCE["code"]])
     return ward, True
+
+
+def _complete(ward: Organization, users: dict[str, User]) -> None:
+    """The standing office gives every task of the plan its lead unit and deadline the way a
+    person does on the completeness page: a bulk assignment per group of tasks, each task's
+    change audited under the office's name."""
+    plan = ward.plans.get()
+    units = {unit.name: unit for unit in ward.units.all()}
+    for lead, coordinating, deadline, refs in data.COMPLETION:
+        tasks = [plan.tasks.get(section__code=section, code=code) for section, code in refs]
+        tracking_services.tasks_bulk_assign(
+            actor=users["vanphong"],
+            tasks=tasks,
+            lead_units=[units[lead]],
+            coordinating_units=[units[name] for name in coordinating],
+            deadline_text=deadline,
+        )
+
+
+def _amend(ward: Organization, users: dict[str, User]) -> None:
+    """Later in the year the ward amends its plan (a numbered version), and the office has one
+    task reported weekly."""
+    plan = ward.plans.get()
+    units = {unit.name: unit for unit in ward.units.all()}
+    office = users["vanphong"]
+    section, code = data.WEEKLY_TASK
+    tracking_services.task_update(
+        actor=office,
+        task=plan.tasks.get(section__code=section, code=code),
+        changes={"reporting_cycle": "weekly"},
+    )
+    amendment = data.AMENDMENT
+    (moved_section, moved_code), moved_to = amendment["moved"]
+    (gone_section, gone_code), reason = amendment["withdrawn"]
+    added = amendment["added"]
+    tracking_services.amendment_apply(
+        actor=office,
+        plan=plan,
+        number=amendment["number"],
+        issued_on=datetime.date(*amendment["issued_on"]),
+        note=amendment["note"],
+        changes=[
+            {
+                "kind": "changed",
+                "task": plan.tasks.get(section__code=moved_section, code=moved_code).pk,
+                "fields": {"deadline_text": {"after": moved_to}},
+            },
+            {
+                "kind": "added",
+                "row": {
+                    "section": added["section"],
+                    "code": added["code"],
+                    "title": added["title"],
+                    "deadline_text": added["deadline_text"],
+                    "lead_unit_ids": [units[added["lead"]].pk],
+                    "coordinating_unit_ids": [units[name].pk for name in added["coordinating"]],
+                },
+            },
+            {
+                "kind": "withdrawn",
+                "task": plan.tasks.get(section__code=gone_section, code=gone_code).pk,
+                "reason": reason,
+            },
+        ],
+    )
 
 
 def _activity(ward: Organization, users: dict[str, User]) -> None:

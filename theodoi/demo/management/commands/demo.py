@@ -25,6 +25,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users (password: {data.PASSWORD}):")
         for username, role, unit, _full_name, _position in data.USERS:
             where = unit or ("whole installation" if username == "admin" else "")
+            if role == "admin" and username != "admin":
+                where = f"{ward.name} (units, people, plans)"
             self.stdout.write(f"  {username:<14} {role:<16} {where}")
         if no_serve:
             return
