@@ -29,11 +29,6 @@ urlpatterns = [
         name="deadline_preview",
     ),
     path("plans/<int:pk>/complete/", tracking_views.plan_complete, name="plan_complete"),
-    path(
-        "plans/<int:pk>/complete/deadline/",
-        tracking_views.plan_complete_deadline,
-        name="plan_complete_deadline",
-    ),
     path("plans/<int:pk>/amend/", amendment_views.amendment_create, name="amendment_create"),
     path("plans/<int:pk>/versions/", amendment_views.plan_versions, name="plan_versions"),
     path(

@@ -52,11 +52,6 @@ PAGES = {
         EDIT,
         EDIT_OTHER,
     ),
-    "plan_complete_deadline": (
-        lambda o, c: {"pk": o["plan"]},
-        EDIT,
-        EDIT_OTHER,
-    ),
     "plan_list": (None, ALL(A), None),
     "my_tasks": (None, ALL(A), None),
     "plan_detail": (lambda o, c: {"pk": o["plan"]}, OWN, OTHER),

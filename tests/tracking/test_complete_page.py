@@ -142,9 +142,9 @@ def test_a_unit_officer_is_refused(world, bare):
 
 def test_the_deadline_is_read_back_before_saving(world, bare):
     client = client_of(world.people.office)
-    path = reverse("plan_complete_deadline", args=[world.plan_a.pk])
+    path = reverse("deadline_preview", args=[world.plan_a.pk])
     assert "30/09/2026" in client.get(path, {"deadline_text": "Quý III/2026"}).content.decode()
-    assert "Chưa đọc được ngày nào" in (
+    assert "chưa có hạn cụ thể" in (
         client.get(path, {"deadline_text": "Khi có yêu cầu"}).content.decode()
     )
     assert client_of(world.people.officer).get(path).status_code == 403

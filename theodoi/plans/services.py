@@ -899,12 +899,6 @@ class AssignError(ValueError):
     """A bulk assignment that cannot be made; the message says what to do."""
 
 
-def task_deadline_fields(text: str, *, plan: Plan) -> dict[str, Any]:
-    """What a deadline typed for a task of ``plan`` means (``due_date`` and the rest), as
-    ``task_update`` would store it: for a preview before saving."""
-    return _deadline_fields(text, plan=plan)
-
-
 def _clean_text(value: str | None) -> str | None:
     if value is None:
         return None
@@ -949,7 +943,7 @@ def tasks_bulk_assign(
         )
     if "deadline_text" in changes:
         for plan in {task.plan for task in tasks}:
-            if task_deadline_fields(changes["deadline_text"], plan=plan)["due_date"] is None:
+            if deadline_reading(changes["deadline_text"], plan=plan)["due_date"] is None:
                 raise AssignError(
                     gettext(
                         "The deadline «%(text)s» names no day. Write it as a date, a month, a "

@@ -34,7 +34,7 @@ from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, ReportingCycle, Section, Task
 from theodoi.plans.selectors import Gap
 from theodoi.reporting.models import Evidence
-from theodoi.tracking.services import Upload, task_deadline_fields
+from theodoi.tracking.services import Upload
 
 _NUMBER_TEXT = re.compile(r"[\s\d.,+-]+%?", re.ASCII)
 _VERSION_TEXT = re.compile(r"[0-9]{1,18}", re.ASCII)
@@ -344,7 +344,7 @@ class BulkAssignForm(forms.Form):
     def clean_deadline_text(self):
         text = self.cleaned_data["deadline_text"].strip()
         if text:
-            self.deadline_preview = task_deadline_fields(text, plan=self.plan)
+            self.deadline_preview = plan_services.deadline_reading(text, plan=self.plan)
             if self.deadline_preview["due_date"] is None:
                 raise ValidationError(
                     _(

@@ -29,10 +29,7 @@ from theodoi.core.access import Action, Actor, require
 from theodoi.org.models import Unit, User
 from theodoi.plans import services as plans
 from theodoi.plans.models import Indicator, IndicatorValue, Plan, PlanAmendment, Task
-from theodoi.plans.services import (  # noqa: F401  (re-exported for the callers)
-    AssignError,
-    task_deadline_fields,
-)
+from theodoi.plans.services import AssignError  # noqa: F401  (re-exported for the API)
 from theodoi.reporting import selectors as reporting_selectors
 from theodoi.reporting import services as reporting
 from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport

@@ -758,20 +758,3 @@ def plan_complete(request, pk: int):
         },
         status=status,
     )
-
-
-@login_required
-def plan_complete_deadline(request, pk: int):
-    """What a deadline being typed means, shown under the field before the form is saved."""
-    plan = selectors.plan_get_for_user(request.user, pk, action=Action.MANAGE_PLAN)
-    form = DeadlinePreviewForm(request.GET)
-    preview, error = None, ""
-    if form.is_valid():
-        text = form.cleaned_data["deadline_text"].strip()
-        if text:
-            preview = services.task_deadline_fields(text, plan=plan)
-    else:
-        error = next(iter(form.errors.get("deadline_text", [""])))
-    return render(
-        request, "plans/_deadline_preview.html", {"preview": preview, "preview_error": error}
-    )
