@@ -184,3 +184,27 @@ def test_only_the_office_may_amend(world):
             issued_on=None,
             changes=[_move(task, "30/9/2026")],
         )
+
+
+def test_a_version_names_its_tasks_and_their_old_values_when_the_caller_sends_only_ids(world):
+    """The API and scripts may send a task's id and the new value alone; the version still
+    says which task changed and from what, so its compare page reads without them."""
+    moved = _task(world, "Triển khai chữ ký số", code="1")
+    dropped = _task(world, "Tuyên truyền", code="2")
+    amendment = _apply(
+        world,
+        [
+            _move(moved, "Quý IV/2026"),
+            {"kind": "added", "row": {"title": "Số hóa hồ sơ", "code": "3"}},
+            {"kind": "withdrawn", "task": dropped.pk, "reason": "Trùng"},
+        ],
+    )
+    by_kind = {change["kind"]: change for change in amendment.changes}
+    assert (by_kind["changed"]["code"], by_kind["changed"]["title"]) == ("1", moved.title)
+    assert by_kind["changed"]["fields"]["deadline_text"] == {
+        "before": "30/6/2026",
+        "after": "Quý IV/2026",
+    }
+    assert (by_kind["added"]["code"], by_kind["added"]["title"]) == ("3", "Số hóa hồ sơ")
+    assert by_kind["added"]["task"] == Task.objects.get(plan=world.plan_a, code="3").pk
+    assert (by_kind["withdrawn"]["code"], by_kind["withdrawn"]["title"]) == ("2", "Tuyên truyền")

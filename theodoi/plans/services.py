@@ -662,6 +662,26 @@ def _amendment_text(value: Any, name: str) -> str:
     return value.strip()
 
 
+def _named(change: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
+    """The change as the version keeps it: naming its task (id, section, code, title) and, for
+    each changed field, the value it had, whether or not the caller sent them (the API and the
+    amendment page may send only the new values)."""
+    named = {
+        "task": row.get("id"),
+        "section": row.get("section", ""),
+        "code": row.get("code", ""),
+        "title": row.get("title", ""),
+    } | dict(change)
+    if isinstance(change.get("fields"), Mapping):
+        named["fields"] = {
+            name: {"before": row.get(name)} | dict(values)
+            if isinstance(values, Mapping)
+            else values
+            for name, values in change["fields"].items()
+        }
+    return named
+
+
 def _apply_added(actor: Actor, plan: Plan, change: Mapping[str, Any]) -> Task:
     row = change.get("row")
     if not isinstance(row, Mapping):
@@ -791,13 +811,19 @@ def amendment_apply(
             recorded.append(change | {"task": task.pk})
         elif kind == amendments.CHANGED:
             row = current.get(change.get("task"), {})
-            recorded.append(change | _apply_changed(actor, plan, change, row))
+            recorded.append(_named(change, row) | _apply_changed(actor, plan, change, row))
         else:
             task = _amendment_task(plan, change)
             given = str(change.get("reason") or "").strip()
             reason = f"{reference}: {given}" if given else reference
             task_withdraw(actor=actor, task=task, reason=reason[:2000])
-            recorded.append(change | {"reason": given})
+            recorded.append(_named(change, current.get(task.pk, {})) | {"reason": given})
+    after = selectors.plan_task_rows(plan)
+    added = {row["id"]: row for row in after}
+    recorded = [
+        _named(change, added[change["task"]]) if change["kind"] == amendments.ADDED else change
+        for change in recorded
+    ]
     last = plan.amendments.aggregate(last=models.Max("version"))["last"] or 0
     amendment = PlanAmendment.objects.create(
         plan=plan,
@@ -807,7 +833,7 @@ def amendment_apply(
         note=note,
         changes=recorded,
         before=before,
-        after=selectors.plan_task_rows(plan),
+        after=after,
         created_by=actor if isinstance(actor, User) else None,
     )
     tally = amendments.counts(recorded)
