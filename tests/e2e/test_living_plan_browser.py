@@ -59,22 +59,22 @@ def _number(element) -> int:
     return int(re.search(r"\d+", element.text).group())
 
 
-def _not_trackable_on_dashboard(browser, base_url) -> int:
-    browser.get(base_url + reverse("dashboard"))
-    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "unit-matrix")))
-    banners = browser.find_elements(By.CSS_SELECTOR, "[data-testid=not-trackable]")
+def _not_trackable_on_dashboard(driver, base_url) -> int:
+    driver.get(base_url + reverse("dashboard"))
+    WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.ID, "unit-matrix")))
+    banners = driver.find_elements(By.CSS_SELECTOR, "[data-testid=not-trackable]")
     return _number(banners[0].find_element(By.TAG_NAME, "strong")) if banners else 0
 
 
-def _unit_total_on_dashboard(browser) -> int:
-    row = browser.find_element(
+def _unit_total_on_dashboard(driver) -> int:
+    row = driver.find_element(
         By.XPATH, f"//table[@id='unit-matrix']//tr[th[normalize-space()='{UNIT}']]"
     )
     return int(row.find_elements(By.TAG_NAME, "td")[-1].text)
 
 
-def _row_of(browser, title_part: str):
-    return browser.find_element(
+def _row_of(driver, title_part: str):
+    return driver.find_element(
         By.XPATH, f"//tbody[@id='task-rows']/tr[.//a[contains(., '{title_part}')]]"
     )
 
