@@ -160,6 +160,7 @@ def test_a_ward_imports_completes_amends_and_reports_on_a_weekly_plan(browser, d
     first_row = browser.find_element(By.CSS_SELECTOR, "#task-rows tr:not(.table-secondary)")
     assert UNIT_SHORT in first_row.text
     moved_title = first_row.find_element(By.CSS_SELECTOR, "td.task-title a").text
+    moved_code = first_row.find_element(By.TAG_NAME, "td").text
     original_text, original_due = first_row.find_elements(By.TAG_NAME, "td")[3].text.split("\n")
 
     # --- 3. An amendment: one deadline moved, one task added, previewed, then recorded -------
@@ -184,6 +185,8 @@ def test_a_ward_imports_completes_amends_and_reports_on_a_weekly_plan(browser, d
     wait_for_text(browser, "Chưa có gì được lưu.")
     changed = browser.find_element(By.CSS_SELECTOR, ".amendment-changes .change-changed")
     assert "Đổi thời hạn" in changed.text
+    # The task is named by its code once, not under its section's number again.
+    assert changed.find_element(By.TAG_NAME, "strong").text == moved_code
     assert original_text in changed.text and "Quý II/2027" in changed.text
     assert original_due in changed.text and "30/06/2027" in changed.text
     added = browser.find_element(By.CSS_SELECTOR, ".amendment-changes .change-added")
