@@ -2,7 +2,7 @@
 
 import pytest
 
-from theodoi.plans.templatetags.plans import with_section
+from theodoi.plans.templatetags.plans import code_label
 
 
 @pytest.mark.parametrize(
@@ -16,4 +16,8 @@ from theodoi.plans.templatetags.plans import with_section
     ],
 )
 def test_code_with_section(code, section, shown):
-    assert with_section(code, section) == shown
+    assert code_label({"code": code, "section": section}) == shown
+
+
+def test_a_change_without_code_or_section_shows_nothing():
+    assert code_label({"kind": "changed", "task": 4}) == ""
