@@ -78,3 +78,14 @@ def state_choices():
 def period_label(value: str) -> str:
     """ "2026-Q4" → "Quý IV/2026"."""
     return label_of(str(value))
+
+
+@register.filter
+def code_label(row) -> str:
+    """A task's code under its section («PL.2»), unless the code already starts with the
+    section's number, as plans that number tasks «1.1» under section «1» do. ``row`` is an
+    amendment's row or change (a mapping); a change without a code shows nothing."""
+    code, section = str(row.get("code") or ""), str(row.get("section") or "")
+    if not section or code == section or code.startswith(section + "."):
+        return code
+    return f"{section}.{code}" if code else section
