@@ -149,7 +149,7 @@ def test_a_ward_imports_completes_amends_and_reports_on_a_weekly_plan(browser, d
     WebDriverWait(browser, 10).until(
         lambda b: "31/12/2026" in b.find_element(By.ID, "deadline-preview").text
     )
-    assert "cuối quý" in browser.find_element(By.ID, "deadline-preview").text
+    assert "Quý" in browser.find_element(By.ID, "deadline-preview").text
     _shoot(browser, "complete")
     click(browser, browser.find_element(By.CSS_SELECTOR, ".complete-panel button[type=submit]"))
     wait_for_text(browser, f"Đã giao {undated} nhiệm vụ")
