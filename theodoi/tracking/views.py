@@ -465,34 +465,34 @@ def _save_task(request, form: TaskEditForm, *, plan: Plan, task: Task | None, pa
             parent=parent,
             status=200 if form.is_valid() else 400,
         )
-    data = form.cleaned_data
-    try:
-        if task is None:
-            changes = form.changes()
-            saved = services.task_create(
+    if task is None:
+        saved, status = _try_edit(
+            form,
+            lambda data: services.task_create(
                 actor=request.user,
                 plan=plan,
                 lead_units=form.ordered_lead_units(),
                 coordinating_units=data["coordinating_units"],
-                **changes,
-            )
-            messages.success(request, _("The task has been added to the plan."))
-        else:
-            saved = services.task_update(
+                **form.changes(),
+            ),
+        )
+        done = _("The task has been added to the plan.")
+    else:
+        saved, status = _try_edit(
+            form,
+            lambda data: services.task_update(
                 actor=request.user,
                 task=task,
                 changes=form.changes(),
                 lead_units=form.ordered_lead_units(),
                 coordinating_units=data["coordinating_units"],
                 expected_updated_at=data["updated_at"] or None,
-            )
-            messages.success(request, _("The task has been saved."))
-    except services.StaleEdit as exc:
-        form.add_error(None, str(exc))
-        return _task_form_page(request, form, plan=plan, task=task, parent=parent, status=409)
-    except ValueError as exc:
-        form.add_error(None, str(exc))
-        return _task_form_page(request, form, plan=plan, task=task, parent=parent, status=400)
+            ),
+        )
+        done = _("The task has been saved.")
+    if saved is None:
+        return _task_form_page(request, form, plan=plan, task=task, parent=parent, status=status)
+    messages.success(request, done)
     return redirect(saved.get_absolute_url())
 
 
