@@ -514,14 +514,30 @@ def tasks_bulk_assign(**kwargs: Any) -> list[Task]:
 
 @transaction.atomic
 def amendment_apply(**kwargs) -> PlanAmendment:
-    """See ``plans.services.amendment_apply``; then the alerts of the tasks it added or changed
-    follow their new deadline (overdue, due soon) in the same transaction."""
+    """See ``plans.services.amendment_apply``; then, in the same transaction, the alerts of the
+    tasks it added or changed follow their new deadline (overdue, due soon), and the tasks it
+    withdrew leave as ``task_withdraw`` has them leave: their alerts close and the parents left
+    behind are recomputed without them."""
     amendment = plans.amendment_apply(**kwargs)
     touched = {
         change["task"]
         for change in amendment.changes
         if change.get("kind") in ("added", "changed") and change.get("task")
     }
+    withdrawn = [
+        change["task"] for change in amendment.changes if change.get("kind") == "withdrawn"
+    ]
+    # Subtasks leave with their parent: every withdrawn task of the plan, not only those named.
+    _close_alerts(
+        tasks=Task.all_objects.filter(plan=amendment.plan, withdrawn_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    for parent in Task.objects.filter(
+        pk__in=Task.all_objects.filter(pk__in=withdrawn).values("parent_id")
+    ):
+        task_refresh(parent)
+        touched.add(parent.pk)
     for task in Task.objects.filter(pk__in=touched):
         evaluate_task(task)
     return amendment
