@@ -409,14 +409,7 @@ def plan_withdraw(
     "archived"."""
     require(actor, Action.MANAGE_PLAN, plan)
     if expected_updated_at is not None:
-        plans._check_version(
-            plan,
-            expected_updated_at,
-            gettext(
-                "Someone else has just updated this plan. Reload the page to see the new "
-                "version, then edit it again."
-            ),
-        )
+        plans.plan_check_version(plan, expected_updated_at)
     reason = reason.strip()
     if not reason:
         raise ValueError(gettext("Give the reason the plan is withdrawn."))
