@@ -86,3 +86,24 @@ def world(db):
         task_b=task_b,
         people=people,
     )
+
+
+@pytest.fixture
+def bare_tasks(world, settings):
+    """Make ``count`` tasks of plan A as an import leaves them when the plan names nobody and
+    no date: no lead unit, no deadline, so not trackable yet (the "6 rõ" to complete)."""
+    settings.THEODOI_TODAY = "2026-11-24"
+
+    def make(count: int) -> list:
+        return [
+            TaskFactory(
+                plan=world.plan_a,
+                title=f"Nhiệm vụ chưa giao {n}",
+                deadline_text="",
+                deadline_kind="unknown",
+                due_date=None,
+            )
+            for n in range(count)
+        ]
+
+    return make

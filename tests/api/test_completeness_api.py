@@ -6,24 +6,13 @@ import datetime
 import pytest
 
 from tests.api.helpers import BASE, client_for, post_json
-from tests.factories import TaskFactory
 from theodoi.audit.models import AuditEvent
 from theodoi.plans import selectors
 
 
 @pytest.fixture
-def bare(world, settings):
-    settings.THEODOI_TODAY = "2026-11-24"
-    return [
-        TaskFactory(
-            plan=world.plan_a,
-            title=f"Nhiệm vụ chưa giao {n}",
-            deadline_text="",
-            deadline_kind="unknown",
-            due_date=None,
-        )
-        for n in range(2)
-    ]
+def bare(bare_tasks):
+    return bare_tasks(2)
 
 
 def assign(world, user, body):

@@ -56,6 +56,9 @@ def test_demo_command_without_serving(db, capsys):
         assert username in output
     assert data.PASSWORD in output
     assert User.objects.count() == len(data.USERS)
+    # Only the ward's own admin is listed as managing the ward's units and people.
+    managing = [line.split()[0] for line in output.splitlines() if "(units, people, plans)" in line]
+    assert managing == ["quantri"]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import TaskFactory
 from theodoi.audit.models import AuditEvent
 from theodoi.plans import selectors
 
@@ -21,18 +20,8 @@ def client_of(user) -> Client:
 
 
 @pytest.fixture
-def bare(world, settings):
-    settings.THEODOI_TODAY = "2026-11-24"
-    return [
-        TaskFactory(
-            plan=world.plan_a,
-            title=f"Nhiệm vụ chưa giao {n}",
-            deadline_text="",
-            deadline_kind="unknown",
-            due_date=None,
-        )
-        for n in range(3)
-    ]
+def bare(bare_tasks):
+    return bare_tasks(3)
 
 
 def url(world, **query):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 
 from tests.factories import TaskFactory
+from theodoi.alerts.models import Alert
 from theodoi.audit.models import AuditEvent
 from theodoi.core.access import SYSTEM
 from theodoi.plans.models import Task
@@ -292,3 +293,49 @@ def test_correcting_a_report_keeps_the_day_it_arrived(world, day):
     day("2026-10-25")
     report = submit(world, 70)
     assert report.submitted_on == datetime.date(2026, 10, 25)
+
+
+def test_a_task_withdrawn_by_an_amendment_loses_its_open_alerts(world, day):
+    """As when the task is withdrawn on its own: the alert scan no longer sees a withdrawn
+    task, so an alert left open would be shown and mailed for ever."""
+    late = TaskFactory(
+        plan=world.plan_a,
+        title="Nhiệm vụ quá hạn",
+        lead_units=[world.vhxh],
+        deadline_text="30/6/2026",
+        due_date=datetime.date(2026, 6, 30),
+    )
+    services.evaluate_task(late)
+    assert Alert.objects.filter(task=late, closed_at__isnull=True).exists()
+
+    services.amendment_apply(
+        actor=world.people.office,
+        plan=world.plan_a,
+        number="15/KH-UBND",
+        issued_on=datetime.date(2026, 11, 20),
+        note="Điều chỉnh",
+        changes=[{"kind": "withdrawn", "task": late.pk, "reason": "Đã hoàn thành ở kế hoạch khác"}],
+    )
+
+    assert not Alert.objects.filter(task=late, closed_at__isnull=True).exists()
+
+
+def test_a_subtask_withdrawn_by_an_amendment_leaves_its_parent_progress(world, day):
+    parent = TaskFactory(plan=world.plan_a, title="Nhiệm vụ lớn", lead_units=[world.vhxh])
+    TaskFactory(plan=world.plan_a, parent=parent, title="Phần đã xong", progress=100)
+    dropped = TaskFactory(plan=world.plan_a, parent=parent, title="Phần bỏ", progress=0)
+    services.task_refresh(parent)
+    parent.refresh_from_db()
+    assert parent.progress == 50
+
+    services.amendment_apply(
+        actor=world.people.office,
+        plan=world.plan_a,
+        number="16/KH-UBND",
+        issued_on=datetime.date(2026, 11, 20),
+        note="Điều chỉnh",
+        changes=[{"kind": "withdrawn", "task": dropped.pk, "reason": "Không còn phù hợp"}],
+    )
+
+    parent.refresh_from_db()
+    assert parent.progress == 100

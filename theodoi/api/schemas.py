@@ -22,6 +22,13 @@ Text = Annotated[str, Field(max_length=TEXT_MAX)]
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def _date_in_range(value: datetime.date | None) -> datetime.date | None:
+    """A date field's check after parsing: refused outside the years the pages accept."""
+    if date_problem(value, label=""):
+        raise PydanticCustomError("date_range", "date out of range")
+    return value
+
+
 class Input(Schema):
     """Base of request bodies: refuses NUL characters, which PostgreSQL cannot store."""
 
@@ -232,12 +239,7 @@ class EvidenceForm(Input):
             raise PydanticCustomError("date_format", "not a YYYY-MM-DD date")
         return value
 
-    @field_validator("document_date")
-    @classmethod
-    def _plausible_date(cls, value: datetime.date | None) -> datetime.date | None:
-        if date_problem(value, label=""):
-            raise PydanticCustomError("date_range", "date out of range")
-        return value
+    _plausible_date = field_validator("document_date")(_date_in_range)
 
 
 class ReviewIn(Input):
@@ -352,12 +354,7 @@ class TaskFieldsIn(Input):
     weight: Decimal | None = Field(None, gt=0, lt=10000)
     note: Text | None = None
 
-    @field_validator("start_date")
-    @classmethod
-    def _plausible_start(cls, value: datetime.date | None) -> datetime.date | None:
-        if date_problem(value, label=""):
-            raise PydanticCustomError("date_range", "date out of range")
-        return value
+    _plausible_start = field_validator("start_date")(_date_in_range)
 
 
 class TaskPatchIn(TaskFieldsIn):
@@ -469,12 +466,7 @@ class PlanPatchIn(Input):
     parent_references: Text | None = None
     updated_at: datetime.datetime | None = Field(None, description=_VERSION_HELP)
 
-    @field_validator("issued_on", "period_start", "period_end")
-    @classmethod
-    def _plausible(cls, value: datetime.date | None) -> datetime.date | None:
-        if date_problem(value, label=""):
-            raise PydanticCustomError("date_range", "date out of range")
-        return value
+    _plausible = field_validator("issued_on", "period_start", "period_end")(_date_in_range)
 
 
 class PlanEditOut(Schema):

@@ -288,26 +288,19 @@ def unit_deactivate(*, actor: Actor, unit: Unit) -> Unit:
             % {"unit": unit.name},
             code="unit_has_people",
         )
-    before = _unit_snapshot(unit)
-    unit.is_active = False
-    unit.save(update_fields=["is_active"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UNIT_UPDATE,
-        obj=unit,
-        organization=unit.organization,
-        summary=unit.name,
-        before=before,
-        after=_unit_snapshot(unit),
-    )
-    return unit
+    return _set_unit_active(actor, unit, active=False)
 
 
 @transaction.atomic
 def unit_reactivate(*, actor: Actor, unit: Unit) -> Unit:
     require(actor, Action.MANAGE_ORG, unit.organization)
+    return _set_unit_active(actor, unit, active=True)
+
+
+def _set_unit_active(actor: Actor, unit: Unit, *, active: bool) -> Unit:
+    """Flip the unit's active flag and record it (the caller has checked the permission)."""
     before = _unit_snapshot(unit)
-    unit.is_active = True
+    unit.is_active = active
     unit.save(update_fields=["is_active"])
     audit_record(
         actor=actor,
@@ -417,30 +410,23 @@ def user_deactivate(*, actor: Actor, user: User) -> User:
             gettext("You cannot deactivate your own account: ask another admin."),
             code="own_account",
         )
-    before = _person_snapshot(user)
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.USER_DEACTIVATE,
-        obj=user,
-        organization=user.organization,
-        summary=user.username,
-        before=before,
-        after=_person_snapshot(user),
-    )
-    return user
+    return _set_person_active(actor, user, active=False, action=AuditAction.USER_DEACTIVATE)
 
 
 @transaction.atomic
 def user_reactivate(*, actor: Actor, user: User) -> User:
     _require_person(actor, user)
+    return _set_person_active(actor, user, active=True, action=AuditAction.USER_UPDATE)
+
+
+def _set_person_active(actor: Actor, user: User, *, active: bool, action: AuditAction) -> User:
+    """Flip the person's active flag and record it (the caller has checked the permission)."""
     before = _person_snapshot(user)
-    user.is_active = True
+    user.is_active = active
     user.save(update_fields=["is_active"])
     audit_record(
         actor=actor,
-        action=AuditAction.USER_UPDATE,
+        action=action,
         obj=user,
         organization=user.organization,
         summary=user.username,

@@ -558,6 +558,19 @@ PLAN_EDITABLE_FIELDS = {
 }
 
 
+def plan_check_version(plan: Plan, expected: datetime.datetime | str) -> None:
+    """Lock the plan and raise ``StaleEdit`` when someone saved it since the editor read
+    ``expected`` (its ``updated_at``): every write to the plan's own row asks this."""
+    _check_version(
+        plan,
+        expected,
+        gettext(
+            "Someone else has just updated this plan. Reload the page to see the new "
+            "version, then edit it again."
+        ),
+    )
+
+
 @transaction.atomic
 def plan_update(
     *,
@@ -569,14 +582,7 @@ def plan_update(
     """Change the plan's own fields (its number, dates, issuer, reporting cycle …)."""
     require(actor, Action.MANAGE_PLAN, plan)
     if expected_updated_at is not None:
-        _check_version(
-            plan,
-            expected_updated_at,
-            gettext(
-                "Someone else has just updated this plan. Reload the page to see the new "
-                "version, then edit it again."
-            ),
-        )
+        plan_check_version(plan, expected_updated_at)
     unknown = set(changes) - PLAN_EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"fields that cannot be edited: {sorted(unknown)}")

@@ -11,9 +11,8 @@ raise the same exceptions (re-exported here, so callers need import only this mo
 """
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -26,7 +25,7 @@ from theodoi.alerts.services import evaluate_indicator, evaluate_task, evaluate_
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, Actor, require
-from theodoi.org.models import Unit, User
+from theodoi.org.models import User
 from theodoi.plans import services as plans
 from theodoi.plans.models import Indicator, IndicatorValue, Plan, PlanAmendment, Task
 from theodoi.plans.services import AssignError  # noqa: F401  (re-exported for the API)
@@ -346,26 +345,11 @@ def task_create(*, actor: Actor, plan: Plan, **fields: Any) -> Task:
 
 
 @transaction.atomic
-def task_update(
-    *,
-    actor: Actor,
-    task: Task,
-    changes: Mapping[str, Any],
-    lead_units: Iterable[Unit] | None = None,
-    coordinating_units: Iterable[Unit] | None = None,
-    expected_updated_at: datetime.datetime | str | None = None,
-) -> Task:
+def task_update(*, actor: Actor, task: Task, **kwargs: Any) -> Task:
     """See ``plans.services.task_update``; then the alerts of the task (and of its old and new
     parent, whose progress depends on it)."""
     old_parent_id = task.parent_id
-    task = plans.task_update(
-        actor=actor,
-        task=task,
-        changes=changes,
-        lead_units=lead_units,
-        coordinating_units=coordinating_units,
-        expected_updated_at=expected_updated_at,
-    )
+    task = plans.task_update(actor=actor, task=task, **kwargs)
     task_refresh(task)
     if old_parent_id is not None and old_parent_id != task.parent_id:
         old_parent = Task.objects.filter(pk=old_parent_id).first()
@@ -377,18 +361,10 @@ def task_update(
 
 
 @transaction.atomic
-def task_withdraw(
-    *,
-    actor: Actor,
-    task: Task,
-    reason: str,
-    expected_updated_at: datetime.datetime | str | None = None,
-) -> list[Task]:
+def task_withdraw(*, actor: Actor, task: Task, **kwargs: Any) -> list[Task]:
     """See ``plans.services.task_withdraw``; the withdrawn tasks' alerts close, and the parent
     left behind is recomputed without them."""
-    withdrawn = plans.task_withdraw(
-        actor=actor, task=task, reason=reason, expected_updated_at=expected_updated_at
-    )
+    withdrawn = plans.task_withdraw(actor=actor, task=task, **kwargs)
     _close_alerts(tasks=[t.pk for t in withdrawn])
     parent = Task.objects.filter(pk=task.parent_id).first() if task.parent_id else None
     if parent is not None:
@@ -398,23 +374,10 @@ def task_withdraw(
 
 
 @transaction.atomic
-def indicator_update(
-    *,
-    actor: Actor,
-    indicator: Indicator,
-    changes: Mapping[str, Any],
-    milestones: Mapping[int, Decimal] | None = None,
-    expected_updated_at: datetime.datetime | str | None = None,
-) -> Indicator:
+def indicator_update(**kwargs: Any) -> Indicator:
     """See ``plans.services.indicator_update``; then the indicator's alerts (a new milestone
     or direction may put it on or off track)."""
-    indicator = plans.indicator_update(
-        actor=actor,
-        indicator=indicator,
-        changes=changes,
-        milestones=milestones,
-        expected_updated_at=expected_updated_at,
-    )
+    indicator = plans.indicator_update(**kwargs)
     evaluate_indicator(indicator)
     return indicator
 
@@ -446,14 +409,7 @@ def plan_withdraw(
     "archived"."""
     require(actor, Action.MANAGE_PLAN, plan)
     if expected_updated_at is not None:
-        plans._check_version(
-            plan,
-            expected_updated_at,
-            gettext(
-                "Someone else has just updated this plan. Reload the page to see the new "
-                "version, then edit it again."
-            ),
-        )
+        plans.plan_check_version(plan, expected_updated_at)
     reason = reason.strip()
     if not reason:
         raise ValueError(gettext("Give the reason the plan is withdrawn."))
@@ -537,28 +493,11 @@ plan_update = plans.plan_update
 
 
 @transaction.atomic
-def tasks_bulk_assign(
-    *,
-    actor: Actor,
-    tasks: Sequence[Task],
-    lead_units: Sequence[Unit] | None = None,
-    coordinating_units: Sequence[Unit] | None = None,
-    deadline_text: str | None = None,
-    output: str | None = None,
-    kpi: str | None = None,
-) -> list[Task]:
+def tasks_bulk_assign(**kwargs: Any) -> list[Task]:
     """See ``plans.services.tasks_bulk_assign``; then the tasks' alerts, in the same
     transaction: a task given a lead unit loses its "no lead unit" alert and is judged by the
     other rules from now on, and a new deadline may make it due soon or overdue."""
-    changed = plans.tasks_bulk_assign(
-        actor=actor,
-        tasks=tasks,
-        lead_units=lead_units,
-        coordinating_units=coordinating_units,
-        deadline_text=deadline_text,
-        output=output,
-        kpi=kpi,
-    )
+    changed = plans.tasks_bulk_assign(**kwargs)
     evaluate_tasks(changed)
     return changed
 
@@ -568,14 +507,30 @@ def tasks_bulk_assign(
 
 @transaction.atomic
 def amendment_apply(**kwargs) -> PlanAmendment:
-    """See ``plans.services.amendment_apply``; then the alerts of the tasks it added or changed
-    follow their new deadline (overdue, due soon) in the same transaction."""
+    """See ``plans.services.amendment_apply``; then, in the same transaction, the alerts of the
+    tasks it added or changed follow their new deadline (overdue, due soon), and the tasks it
+    withdrew leave as ``task_withdraw`` has them leave: their alerts close and the parents left
+    behind are recomputed without them."""
     amendment = plans.amendment_apply(**kwargs)
     touched = {
         change["task"]
         for change in amendment.changes
         if change.get("kind") in ("added", "changed") and change.get("task")
     }
+    withdrawn = [
+        change["task"] for change in amendment.changes if change.get("kind") == "withdrawn"
+    ]
+    # Subtasks leave with their parent: every withdrawn task of the plan, not only those named.
+    _close_alerts(
+        tasks=Task.all_objects.filter(plan=amendment.plan, withdrawn_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    for parent in Task.objects.filter(
+        pk__in=Task.all_objects.filter(pk__in=withdrawn).values("parent_id")
+    ):
+        task_refresh(parent)
+        touched.add(parent.pk)
     for task in Task.objects.filter(pk__in=touched):
         evaluate_task(task)
     return amendment

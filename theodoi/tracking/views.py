@@ -4,6 +4,8 @@ plans, reporting and alerts; every POST goes through a form of ``tracking.forms`
 through ``tracking.services`` (the progress chain) or ``reporting.services``."""
 
 import datetime
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,6 +50,8 @@ from theodoi.tracking.forms import (
     TaskFilterForm,
     WithdrawForm,
 )
+
+T = TypeVar("T")
 
 
 def _form_errors(request, form) -> None:
@@ -421,6 +425,23 @@ def evidence_file(request, pk: int):
 # --- Editing a plan -------------------------------------------------------------------------
 
 
+def _try_edit(form, write: Callable[[dict], T]) -> tuple[T | None, int]:
+    """Validate a bound edit form and run its write with the cleaned data. Answers the write's
+    result and 200 when it was written; otherwise nothing and the status the page is shown
+    again with, the reason on the form: 400 when the form is invalid or the change refused,
+    409 when someone else saved the same thing since the form was opened."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        return write(form.cleaned_data), 200
+    except services.StaleEdit as exc:
+        form.add_error(None, str(exc))
+        return None, 409
+    except ValueError as exc:
+        form.add_error(None, str(exc))
+        return None, 400
+
+
 def _task_form_page(
     request, form: TaskEditForm, *, plan: Plan, task: Task | None, parent=None, status: int = 200
 ):
@@ -444,34 +465,34 @@ def _save_task(request, form: TaskEditForm, *, plan: Plan, task: Task | None, pa
             parent=parent,
             status=200 if form.is_valid() else 400,
         )
-    data = form.cleaned_data
-    try:
-        if task is None:
-            changes = form.changes()
-            saved = services.task_create(
+    if task is None:
+        saved, status = _try_edit(
+            form,
+            lambda data: services.task_create(
                 actor=request.user,
                 plan=plan,
                 lead_units=form.ordered_lead_units(),
                 coordinating_units=data["coordinating_units"],
-                **changes,
-            )
-            messages.success(request, _("The task has been added to the plan."))
-        else:
-            saved = services.task_update(
+                **form.changes(),
+            ),
+        )
+        done = _("The task has been added to the plan.")
+    else:
+        saved, status = _try_edit(
+            form,
+            lambda data: services.task_update(
                 actor=request.user,
                 task=task,
                 changes=form.changes(),
                 lead_units=form.ordered_lead_units(),
                 coordinating_units=data["coordinating_units"],
                 expected_updated_at=data["updated_at"] or None,
-            )
-            messages.success(request, _("The task has been saved."))
-    except services.StaleEdit as exc:
-        form.add_error(None, str(exc))
-        return _task_form_page(request, form, plan=plan, task=task, parent=parent, status=409)
-    except ValueError as exc:
-        form.add_error(None, str(exc))
-        return _task_form_page(request, form, plan=plan, task=task, parent=parent, status=400)
+            ),
+        )
+        done = _("The task has been saved.")
+    if saved is None:
+        return _task_form_page(request, form, plan=plan, task=task, parent=parent, status=status)
+    messages.success(request, done)
     return redirect(saved.get_absolute_url())
 
 
@@ -525,25 +546,18 @@ def task_withdraw(request, pk: int):
     status = 200
     if request.method == "POST":
         form = WithdrawForm(request.POST)
-        if form.is_valid():
-            try:
-                services.task_withdraw(
-                    actor=request.user,
-                    task=task,
-                    reason=form.cleaned_data["reason"],
-                    expected_updated_at=form.cleaned_data["updated_at"] or None,
-                )
-            except services.StaleEdit as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValueError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                messages.success(request, _("The task has been withdrawn from the plan."))
-                return redirect(task.get_absolute_url())
-        else:
-            status = 400
+        _saved, status = _try_edit(
+            form,
+            lambda data: services.task_withdraw(
+                actor=request.user,
+                task=task,
+                reason=data["reason"],
+                expected_updated_at=data["updated_at"] or None,
+            ),
+        )
+        if status == 200:
+            messages.success(request, _("The task has been withdrawn from the plan."))
+            return redirect(task.get_absolute_url())
     else:
         form = WithdrawForm(initial={"updated_at": task.updated_at.isoformat()})
     return render(
@@ -565,25 +579,18 @@ def plan_edit(request, pk: int):
     status = 200
     if request.method == "POST":
         form = PlanEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.plan_update(
-                    actor=request.user,
-                    plan=plan,
-                    changes=form.changes(),
-                    expected_updated_at=form.cleaned_data["updated_at"] or None,
-                )
-            except services.StaleEdit as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValueError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                messages.success(request, _("The plan has been saved."))
-                return redirect(plan.get_absolute_url())
-        else:
-            status = 400
+        _saved, status = _try_edit(
+            form,
+            lambda data: services.plan_update(
+                actor=request.user,
+                plan=plan,
+                changes=form.changes(),
+                expected_updated_at=data["updated_at"] or None,
+            ),
+        )
+        if status == 200:
+            messages.success(request, _("The plan has been saved."))
+            return redirect(plan.get_absolute_url())
     else:
         form = PlanEditForm(initial=PlanEditForm.initial_for(plan))
     return render(request, "plans/plan_form.html", {"plan": plan, "form": form}, status=status)
@@ -599,31 +606,24 @@ def plan_withdraw(request, pk: int):
     status = 200
     if request.method == "POST":
         form = WithdrawForm(request.POST)
-        if form.is_valid():
-            try:
-                outcome = services.plan_withdraw(
-                    actor=request.user,
-                    plan=plan,
-                    reason=form.cleaned_data["reason"],
-                    expected_updated_at=form.cleaned_data["updated_at"] or None,
-                )
-            except services.StaleEdit as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValueError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                if outcome == "deleted":
-                    messages.success(request, _("The plan has been deleted."))
-                    return redirect("plan_list")
-                messages.success(
-                    request,
-                    _("The plan has been withdrawn: it no longer counts, and its history is kept."),
-                )
-                return redirect(plan.get_absolute_url())
-        else:
-            status = 400
+        outcome, status = _try_edit(
+            form,
+            lambda data: services.plan_withdraw(
+                actor=request.user,
+                plan=plan,
+                reason=data["reason"],
+                expected_updated_at=data["updated_at"] or None,
+            ),
+        )
+        if outcome == "deleted":
+            messages.success(request, _("The plan has been deleted."))
+            return redirect("plan_list")
+        if status == 200:
+            messages.success(
+                request,
+                _("The plan has been withdrawn: it no longer counts, and its history is kept."),
+            )
+            return redirect(plan.get_absolute_url())
     else:
         form = WithdrawForm(initial={"updated_at": plan.updated_at.isoformat()})
     context = {
@@ -660,26 +660,19 @@ def indicator_edit(request, pk: int):
     status = 200
     if request.method == "POST":
         form = IndicatorEditForm(request.POST, plan=plan)
-        if form.is_valid():
-            try:
-                services.indicator_update(
-                    actor=request.user,
-                    indicator=indicator,
-                    changes=form.changes(),
-                    milestones=form.cleaned_data["milestones"],
-                    expected_updated_at=form.cleaned_data["updated_at"] or None,
-                )
-            except services.StaleEdit as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValueError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                messages.success(request, _("The indicator has been saved."))
-                return redirect(plan.get_absolute_url() + "#indicators")
-        else:
-            status = 400
+        _saved, status = _try_edit(
+            form,
+            lambda data: services.indicator_update(
+                actor=request.user,
+                indicator=indicator,
+                changes=form.changes(),
+                milestones=data["milestones"],
+                expected_updated_at=data["updated_at"] or None,
+            ),
+        )
+        if status == 200:
+            messages.success(request, _("The indicator has been saved."))
+            return redirect(plan.get_absolute_url() + "#indicators")
     else:
         form = IndicatorEditForm(initial=IndicatorEditForm.initial_for(indicator), plan=plan)
     return render(

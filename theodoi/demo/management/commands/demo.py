@@ -4,8 +4,10 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from theodoi.core.access import can_administer_ward
 from theodoi.demo import data
 from theodoi.demo.services import load_demo
+from theodoi.org.models import User
 
 
 class Command(BaseCommand):
@@ -23,9 +25,10 @@ class Command(BaseCommand):
         verb = "Created" if created else "Already present:"
         self.stdout.write(self.style.SUCCESS(f"{verb} demo ward {ward.name}"))
         self.stdout.write(f"Demo users (password: {data.PASSWORD}):")
+        people = User.objects.in_bulk([row[0] for row in data.USERS], field_name="username")
         for username, role, unit, _full_name, _position in data.USERS:
             where = unit or ("whole installation" if username == "admin" else "")
-            if role == "admin" and username != "admin":
+            if username != "admin" and can_administer_ward(people[username], ward):
                 where = f"{ward.name} (units, people, plans)"
             self.stdout.write(f"  {username:<14} {role:<16} {where}")
         if no_serve:
