@@ -36,8 +36,9 @@ def import_upload(request):
         form = UploadForm(request.POST, request.FILES)
         upload = form.cleaned_data["document"] if form.is_valid() else None
         limit = settings.THEODOI_IMPORT_MAX_MB * 1024 * 1024
-        amends = _amended_plan(ward, form.data.get("amends"))
-        if not form.is_valid():
+        valid = form.is_valid()
+        amends = _amended_plan(ward, form.cleaned_data.get("amends") if valid else None)
+        if not valid:
             error = first_error(form)  # an empty file, a file field sent as text
         elif amends is False:
             error = _("Choose the plan this document amends from the list, or leave it empty.")

@@ -456,3 +456,17 @@ def deadline_amendment(task: Task) -> PlanAmendment | None:
             if change.get("task") == task.pk and change.get("deadline_moved"):
                 return amendment
     return None
+
+
+def descendants(task: Task, *, every: bool = False) -> list[Task]:
+    """The task's subtasks at every depth that still count (``every``: withdrawn ones too)."""
+    manager = Task.all_objects if every else Task.objects
+    found: list[Task] = []
+    level = [task.pk]
+    seen = {task.pk}
+    while level:
+        children = [t for t in manager.filter(parent_id__in=level) if t.pk not in seen]
+        seen.update(t.pk for t in children)
+        found.extend(children)
+        level = [child.pk for child in children]
+    return found

@@ -272,7 +272,7 @@ def _check_placement(
     if parent.withdrawn_at is not None:
         raise ValueError(gettext("The parent task has been withdrawn; choose another task."))
     if task is not None and (
-        parent.pk == task.pk or parent.pk in {t.pk for t in _descendants(task, every=True)}
+        parent.pk == task.pk or parent.pk in {t.pk for t in selectors.descendants(task, every=True)}
     ):
         raise ValueError(
             gettext("A task cannot be placed under itself or under one of its own subtasks.")
@@ -385,20 +385,6 @@ def task_update(
     return task
 
 
-def _descendants(task: Task, *, every: bool = False) -> list[Task]:
-    """The task's subtasks at every depth that still count (``every``: withdrawn ones too)."""
-    manager = Task.all_objects if every else Task.objects
-    found: list[Task] = []
-    level = [task.pk]
-    seen = {task.pk}
-    while level:
-        children = [t for t in manager.filter(parent_id__in=level) if t.pk not in seen]
-        seen.update(t.pk for t in children)
-        found.extend(children)
-        level = [child.pk for child in children]
-    return found
-
-
 @transaction.atomic
 def task_withdraw(
     *,
@@ -419,7 +405,7 @@ def task_withdraw(
     if task.withdrawn_at is not None:
         return []
     now = timezone.now()
-    withdrawn = [task, *_descendants(task)]
+    withdrawn = [task, *selectors.descendants(task)]
     for item in withdrawn:
         before = snapshot(item, ["withdrawn_at", "withdrawn_reason"])
         item.withdrawn_at = now

@@ -452,7 +452,7 @@ class TaskEditForm(forms.Form):
         self.fields["section"].empty_label = gettext_lazy("— No section —")
         parents = Task.objects.filter(plan=plan).order_by("order", "id")
         if task is not None:
-            excluded = [task.pk, *(t.pk for t in plan_services._descendants(task, every=True))]
+            excluded = [task.pk, *(t.pk for t in plan_selectors.descendants(task, every=True))]
             parents = parents.exclude(pk__in=excluded)
         self.fields["parent"].queryset = parents
         self.fields["parent"].empty_label = gettext_lazy("— None: a task of the plan —")

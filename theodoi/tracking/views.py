@@ -542,7 +542,7 @@ def deadline_preview(request, pk: int):
 def task_withdraw(request, pk: int):
     """Confirm, with a reason, that a task (and its subtasks) leaves the plan."""
     task = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.MANAGE_PLAN)
-    subtasks = plan_services._descendants(task)
+    subtasks = selectors.descendants(task)
     status = 200
     if request.method == "POST":
         form = WithdrawForm(request.POST)
