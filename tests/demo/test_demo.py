@@ -58,7 +58,7 @@ def test_demo_command_without_serving(db, capsys):
     assert User.objects.count() == len(data.USERS)
     # Only the ward's own admin is listed as managing the ward's units and people.
     managing = [line.split()[0] for line in output.splitlines() if "(units, people, plans)" in line]
-    assert managing == ["quantri"]
+    assert managing == ["qtphuong"]
 
 
 @pytest.mark.parametrize(

@@ -113,7 +113,7 @@ USERS = [
     ("canbo_vhxh", "unit_officer", "Phòng Văn hóa - Xã hội", "Trần Văn Minh", "Công chức"),
     ("canbo_congan", "unit_officer", "Công an phường", "Lê Quang Huy", "Cán bộ"),
     # The ward's own administrator: its units and people, and its plans beside the office.
-    ("quantri", "admin", None, "Vũ Minh Quân", "Công chức Văn phòng HĐND và UBND"),
+    ("qtphuong", "admin", None, "Vũ Minh Quân", "Công chức Văn phòng HĐND và UBND"),
 ]
 
 # (section code, task code, text) of the leader's directive on the Lê Chân plan.
