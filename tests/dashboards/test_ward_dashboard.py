@@ -188,6 +188,14 @@ def test_behind_schedule_list(login, world, board):
     assert dashboard.behind_total == 1
 
 
+def test_a_task_without_a_lead_unit_is_not_listed_as_behind_schedule(login, world, board):
+    """It raises the "no lead unit" alert only; the board counts it as not yet trackable."""
+    world.task_vhxh.lead_links.all().delete()
+    dashboard = page(login(world.people.leader)).context["board"]
+    assert dashboard.behind == []
+    assert dashboard.behind_total == 0
+
+
 def test_open_alerts_of_the_ward_only(login, world, board):
     response = page(login(world.people.leader))
     assert [a.pk for a in response.context["board"].alerts] == [board.alerts.open.pk]

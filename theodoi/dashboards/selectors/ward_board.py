@@ -24,7 +24,12 @@ from theodoi.dashboards.selectors.indicators import indicators_for_user, set_sta
 from theodoi.org.models import Organization, Unit, User
 from theodoi.org.selectors import organizations_for_user
 from theodoi.plans.models import Indicator, IndicatorMilestone, IndicatorValue, Plan, Task
-from theodoi.plans.selectors import lead_units_in_order, tasks_for_user, ward_completeness
+from theodoi.plans.selectors import (
+    lead_units_in_order,
+    tasks_for_user,
+    ward_completeness,
+    with_lead_flag,
+)
 from theodoi.plans.states import TaskState
 from theodoi.reporting.models import Directive
 
@@ -224,8 +229,10 @@ def overdue_tasks(tasks: QuerySet[Task], *, today: datetime.date) -> list[Task]:
 def behind_schedule_tasks(tasks: QuerySet[Task], *, today: datetime.date) -> tuple[list[Task], int]:
     """Open tasks not yet due whose progress is below half the progress expected by now (the
     rule of the "behind schedule" alert), the widest gap first, and how many there are. Overdue
-    tasks have their own list."""
-    facts = bare_counts(tasks.filter(state=TaskState.OPEN_NOT_DUE.value)).values_list(
+    tasks have their own list; a task without a lead unit has nobody to be behind, and is
+    counted among the tasks not yet trackable instead, as the alerts treat it."""
+    open_tasks = with_lead_flag(bare_counts(tasks.filter(state=TaskState.OPEN_NOT_DUE.value)))
+    facts = open_tasks.filter(has_lead_unit=True).values_list(
         "id", "progress", "due_date", "start_date", "plan__period_start", "plan__issued_on"
     )
     behind: list[tuple[float, int, float]] = []
