@@ -2,7 +2,8 @@
 
 A real clamd needs its signature database downloaded from the internet before it answers, so these
 tests start a small server speaking clamd's INSTREAM protocol on 127.0.0.1 or a unix socket: it
-answers FOUND when the stream contains the EICAR test string, OK otherwise.
+answers FOUND when the stream contains the EICAR test string, OK otherwise. Nothing needs to be
+installed for them (neither Debian's clamav nor clamav-daemon): they never skip.
 """
 
 import contextlib

@@ -261,16 +261,7 @@ def unit_update(
     for alias in aliases:
         if fold_key(alias) not in present:
             UnitAlias.objects.create(unit=unit, alias=alias)
-    audit_record(
-        actor=actor,
-        action=AuditAction.UNIT_UPDATE,
-        obj=unit,
-        organization=unit.organization,
-        summary=unit.name,
-        before=before,
-        after=_unit_snapshot(unit),
-    )
-    return unit
+    return _unit_changed(actor, unit, before)
 
 
 @transaction.atomic
@@ -297,11 +288,8 @@ def unit_reactivate(*, actor: Actor, unit: Unit) -> Unit:
     return _set_unit_active(actor, unit, active=True)
 
 
-def _set_unit_active(actor: Actor, unit: Unit, *, active: bool) -> Unit:
-    """Flip the unit's active flag and record it (the caller has checked the permission)."""
-    before = _unit_snapshot(unit)
-    unit.is_active = active
-    unit.save(update_fields=["is_active"])
+def _unit_changed(actor: Actor, unit: Unit, before: dict) -> Unit:
+    """Record a change of ``unit`` against its snapshot ``before``."""
     audit_record(
         actor=actor,
         action=AuditAction.UNIT_UPDATE,
@@ -312,6 +300,14 @@ def _set_unit_active(actor: Actor, unit: Unit, *, active: bool) -> Unit:
         after=_unit_snapshot(unit),
     )
     return unit
+
+
+def _set_unit_active(actor: Actor, unit: Unit, *, active: bool) -> Unit:
+    """Flip the unit's active flag and record it (the caller has checked the permission)."""
+    before = _unit_snapshot(unit)
+    unit.is_active = active
+    unit.save(update_fields=["is_active"])
+    return _unit_changed(actor, unit, before)
 
 
 @transaction.atomic
