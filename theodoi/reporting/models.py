@@ -95,6 +95,20 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_on = models.DateField(_("uploaded on"), null=True, blank=True)
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    # A file sent to replace one the office rejected: the reviewer sees the chain, and the
+    # rejection is resolved when a replacement is accepted.
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacements",
+    )
+    # What the system found when the file came in (same bytes sent before, a PDF signature's
+    # verdict, the document number's form, a photo's EXIF date and place): aids for the
+    # reviewer, never a reason to refuse the file.
+    checks = models.JSONField(_("automatic checks"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("evidence")
