@@ -17,6 +17,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from theodoi.notifications import services
+from theodoi.notifications.channels import signature
 from theodoi.notifications.models import Delivery, Kind, Notification, PushSubscription
 from theodoi.notifications.vapid import b64url, key_pair
 from theodoi.tracking import services as tracking
@@ -221,3 +222,10 @@ def test_vapid_keys_prints_a_usable_pair(capsys):
         == public
     )
     assert out["THEODOI_VAPID_SUBJECT"] == "mailto:it@tinh.gov.vn"
+
+
+def test_the_webhook_signature_is_the_hmac_of_the_body():
+    # RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+    assert signature("Jefe", b"what do ya want for nothing?") == (
+        "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    )

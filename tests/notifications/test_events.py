@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import transaction
 
 from tests.factories import TaskFactory, UserFactory
 from theodoi.notifications import events
@@ -63,7 +64,9 @@ def test_a_directive_tells_the_lead_unit_and_its_answer_tells_the_author(world):
         actor=world.people.leader, task=world.task_police, text="Báo cáo trước thứ Sáu"
     )
     assert told(Kind.DIRECTIVE_RECEIVED) == ["bob"]
-    services.directive_answer(actor=world.people.police_officer, directive=directive, answer="Đã rõ")
+    services.directive_answer(
+        actor=world.people.police_officer, directive=directive, answer="Đã rõ"
+    )
     assert told(Kind.DIRECTIVE_ANSWERED) == ["lan"]
     assert Notification.objects.get(kind=Kind.DIRECTIVE_ANSWERED).body == "Đã rõ"
 
@@ -144,12 +147,9 @@ def test_inactive_people_and_people_without_a_unit_role_are_not_told(world):
 
 def test_the_notification_is_written_in_the_writes_transaction(world):
     evidence = upload(world)
-    with pytest.raises(RuntimeError):
-        from django.db import transaction
-
-        with transaction.atomic():
-            services.evidence_review(
-                actor=world.people.office, evidence=evidence, decision="reject", reason="Mờ"
-            )
-            raise RuntimeError
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.evidence_review(
+            actor=world.people.office, evidence=evidence, decision="reject", reason="Mờ"
+        )
+        raise RuntimeError
     assert not Notification.objects.exists()

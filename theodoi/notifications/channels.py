@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils import timezone
+from pywebpush import WebPushException, webpush
 
 from theodoi.notifications.models import Delivery, Notification, PushSubscription
 
@@ -99,8 +100,6 @@ class WebPush:
     name = "webpush"
 
     def deliver(self, notification: Notification) -> None:
-        from pywebpush import WebPushException, webpush
-
         data = json.dumps(push_payload(notification), ensure_ascii=False)
         for subscription in PushSubscription.objects.filter(user_id=notification.recipient_id):
             try:

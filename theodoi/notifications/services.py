@@ -36,9 +36,7 @@ logger = logging.getLogger(__name__)
 
 def preferences(user: User) -> dict[str, str]:
     """Each kind's delivery for ``user``: what they chose, else the default."""
-    chosen = dict(
-        NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")
-    )
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
     return {kind: chosen.get(kind, DEFAULT_DELIVERY) for kind in Kind.values}
 
 
@@ -49,9 +47,7 @@ def _deliveries(people: Sequence[User], kind: str) -> dict[int, str]:
         ).values_list("user_id", "delivery")
     )
     # Without an address there is only the inbox.
-    return {
-        p.pk: (chosen.get(p.pk, DEFAULT_DELIVERY) if p.email else Delivery.APP) for p in people
-    }
+    return {p.pk: (chosen.get(p.pk, DEFAULT_DELIVERY) if p.email else Delivery.APP) for p in people}
 
 
 def notify(
@@ -135,9 +131,7 @@ def deliver_notifications(*, notification_ids: list[int]) -> dict[str, int]:
 
 def digest_message(person: User, notifications: Sequence[Notification]) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):
-        subject = gettext("theodoi: %(count)s new notification(s)") % {
-            "count": len(notifications)
-        }
+        subject = gettext("theodoi: %(count)s new notification(s)") % {"count": len(notifications)}
         lines = [
             gettext("Hello %(name)s,") % {"name": person.get_full_name() or person.username},
             "",
@@ -195,9 +189,7 @@ def deliver_digest(*, user_id: int, notification_ids: Sequence[int]) -> bool:
         )
         if not fresh:
             return False
-        Notification.objects.filter(pk__in=[n.pk for n in fresh]).update(
-            emailed_at=timezone.now()
-        )
+        Notification.objects.filter(pk__in=[n.pk for n in fresh]).update(emailed_at=timezone.now())
         subject, body = digest_message(person, fresh)
         EmailMessage(subject, body, to=[person.email], connection=get_connection()).send()
     return True

@@ -57,9 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(gettext("No email sent (--no-email)."))
             return
         digests = send_daily_digests()
-        self.stdout.write(
-            gettext("Queued %(count)s notification digest(s).") % {"count": digests}
-        )
+        self.stdout.write(gettext("Queued %(count)s notification digest(s).") % {"count": digests})
         sent = send_digests(organization=organization)
         if background.runs_immediately():
             self.stdout.write(gettext("Sent %(count)s alert digest(s).") % {"count": sent})
