@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from theodoi.core.access import UNIT_ROLES
+from theodoi.core.access import UNIT_ROLES, Actor
 from theodoi.core.clock import today as clock_today
 from theodoi.notifications.models import Kind
 from theodoi.notifications.services import notify
@@ -53,7 +53,7 @@ def _link(obj: object) -> str:
     return get_url() if get_url is not None else ""
 
 
-def evidence_rejected(*, actor: User, evidence: Evidence, review: EvidenceReview) -> None:
+def evidence_rejected(*, actor: Actor, evidence: Evidence, review: EvidenceReview) -> None:
     """The uploader and the people of the units leading the file's task (or indicator)."""
     if review.decision != EvidenceReview.Decision.REJECTED:
         return
@@ -78,7 +78,7 @@ def evidence_rejected(*, actor: User, evidence: Evidence, review: EvidenceReview
         )
 
 
-def report_returned(*, actor: User, report: ProgressReport) -> None:
+def report_returned(*, actor: Actor, report: ProgressReport) -> None:
     """The people of the unit that reported."""
     with translation.override(settings.LANGUAGE_CODE):
         notify(
@@ -93,7 +93,7 @@ def report_returned(*, actor: User, report: ProgressReport) -> None:
         )
 
 
-def directive_received(*, actor: User, directive: Directive) -> None:
+def directive_received(*, actor: Actor, directive: Directive) -> None:
     """The people of the units leading the task."""
     with translation.override(settings.LANGUAGE_CODE):
         notify(
@@ -107,7 +107,7 @@ def directive_received(*, actor: User, directive: Directive) -> None:
         )
 
 
-def directive_answered(*, actor: User, directive: Directive) -> None:
+def directive_answered(*, actor: Actor, directive: Directive) -> None:
     """The directive's author."""
     with translation.override(settings.LANGUAGE_CODE):
         notify(
@@ -136,7 +136,7 @@ def task_states(task_ids: Iterable[int]) -> dict[int, TaskState]:
 
 
 def tasks_changed(
-    *, actor: User, before: Mapping[int, TaskState], task_ids: Iterable[int] | None = None
+    *, actor: Actor, before: Mapping[int, TaskState], task_ids: Iterable[int] | None = None
 ) -> None:
     """Tell the units newly leading a task that it is theirs, and the lead units of a task whose
     due date moved. ``task_ids`` defaults to the tasks of ``before``; a task not in ``before``

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from theodoi.core import background
+from theodoi.core.access import Actor
 from theodoi.notifications.channels import external_channels, site_url
 from theodoi.notifications.models import (
     DEFAULT_DELIVERY,
@@ -58,7 +59,7 @@ def notify(
     body: str = "",
     link: str = "",
     key: str,
-    exclude: User | None = None,
+    exclude: Actor | None = None,
 ) -> list[Notification]:
     """One notification of ``kind`` for each active recipient (not ``exclude``, the person who
     acted) that has not had the event ``key`` yet. The external channels follow after commit."""
