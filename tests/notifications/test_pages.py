@@ -4,6 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
+from theodoi.audit.models import AuditEvent
 from theodoi.notifications import services
 from theodoi.notifications.context_processors import unread
 from theodoi.notifications.models import Delivery, Kind, Notification, PushSubscription
@@ -100,6 +101,9 @@ def test_settings_round_trip(client, officer):
     assert response.status_code == 302
     assert services.preferences(officer)[Kind.EVIDENCE_REJECTED] == Delivery.EMAIL
     assert services.preferences(officer)[Kind.DEADLINE_NEAR] == Delivery.APP
+    record = AuditEvent.objects.get(action="user.notification_settings")
+    assert record.after[Kind.EVIDENCE_REJECTED] == Delivery.EMAIL
+    assert record.before[Kind.EVIDENCE_REJECTED] == Delivery.DIGEST
     page = client.get(reverse("notification_preferences"))
     assert page.context["form"].initial[Kind.EVIDENCE_REJECTED] == Delivery.EMAIL
     # A refused choice comes back with what was chosen, not a 500.
@@ -141,8 +145,18 @@ def test_push_subscription_needs_vapid_and_a_valid_subscription(client, officer,
     assert subscription.user == officer and subscription.user_agent == "Mozilla/5.0 (iPhone)"
     assert client.post(url, body).status_code == 201  # the same browser again: one row
     assert PushSubscription.objects.count() == 1
+    assert AuditEvent.objects.filter(action="user.push_subscribe").count() == 1
 
 
 def test_pages_need_sign_in(client, world):
     for name in ("notifications", "notification_preferences"):
         assert client.get(reverse(name)).status_code == 302
+
+
+def test_the_push_scripts_are_served(client):
+    for name in ("push.js", "sw-push.js"):
+        response = client.get(f"/static/theodoi/{name}")
+        assert response.status_code == 200
+        assert "javascript" in response["Content-Type"]
+    sw = b"".join(client.get("/static/theodoi/sw-push.js").streaming_content)
+    assert b'addEventListener("push"' in sw and b'addEventListener("notificationclick"' in sw

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from theodoi.audit.actions import AuditAction
+from theodoi.audit.services import audit_record
 from theodoi.core import background
 from theodoi.core.access import Actor
 from theodoi.notifications.channels import external_channels, site_url
@@ -222,20 +224,42 @@ def mark_all_read(*, user: User) -> int:
 
 @transaction.atomic
 def preferences_save(*, user: User, choices: dict[str, str]) -> None:
+    """A person's own choices (only their own: the views pass the signed-in person)."""
+    before = preferences(user)
     for kind, delivery in choices.items():
         if kind not in Kind.values or delivery not in Delivery.values:
             raise ValueError(f"unknown kind or delivery: {kind}={delivery}")
         NotificationPreference.objects.update_or_create(
             user=user, kind=kind, defaults={"delivery": delivery}
         )
+    after = preferences(user)
+    if after != before:
+        audit_record(
+            actor=user,
+            action=AuditAction.USER_NOTIFICATION_SETTINGS,
+            obj=user,
+            organization=user.organization,
+            summary=str(user)[:200],
+            before=before,
+            after=after,
+        )
 
 
+@transaction.atomic
 def push_subscribe(
     *, user: User, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
 ) -> PushSubscription:
     """Store (or move to ``user``) a browser's push subscription."""
-    subscription, _created = PushSubscription.objects.update_or_create(
+    subscription, created = PushSubscription.objects.update_or_create(
         endpoint=endpoint,
         defaults={"user": user, "p256dh": p256dh, "auth": auth, "user_agent": user_agent[:300]},
     )
+    if created:
+        audit_record(
+            actor=user,
+            action=AuditAction.USER_PUSH_SUBSCRIBE,
+            obj=subscription,
+            organization=user.organization,
+            summary=user_agent[:200],
+        )
     return subscription
