@@ -160,3 +160,12 @@ def test_the_push_scripts_are_served(client):
         assert "javascript" in response["Content-Type"]
     sw = b"".join(client.get("/static/theodoi/sw-push.js").streaming_content)
     assert b'addEventListener("push"' in sw and b'addEventListener("notificationclick"' in sw
+
+
+def test_the_officers_landing_page_lists_the_newest_unread(client, officer, world):
+    assert 'id="unread-panel"' not in client.get(reverse("my_tasks")).content.decode()
+    for n in range(7):
+        note(officer, title=f"Thông báo số {n}", key=str(n))
+    html = client.get(reverse("my_tasks")).content.decode()
+    assert 'id="unread-panel"' in html and "7 thông báo chưa đọc" in html
+    assert "Thông báo số 6" in html and "Thông báo số 1" not in html  # the five newest
