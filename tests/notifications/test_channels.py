@@ -95,7 +95,8 @@ def test_the_daily_digest_batches_a_persons_notifications_once(
     Notification.objects.filter(recipient=world.people.head, body="Chỉ đạo một").update(
         read_at="2026-11-24T08:00:00+07:00"
     )
-    assert services.send_daily_digests() == 2
+    assert services.send_daily_digests(organization=world.ward_b) == 0
+    assert services.send_daily_digests(organization=world.province) == 2
     by_person = {m.to[0]: m.body for m in mail.outbox}
     assert "Chỉ đạo một" in by_person["alice@phuong.gov.vn"]
     assert "Chỉ đạo hai" in by_person["alice@phuong.gov.vn"]

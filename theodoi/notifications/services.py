@@ -16,6 +16,7 @@ import django_tasks
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -32,7 +33,7 @@ from theodoi.notifications.models import (
     NotificationPreference,
     PushSubscription,
 )
-from theodoi.org.models import User
+from theodoi.org.models import Organization, User
 
 logger = logging.getLogger(__name__)
 
@@ -154,12 +155,21 @@ def digest_message(person: User, notifications: Sequence[Notification]) -> tuple
     return subject, "\n".join(lines)
 
 
-def send_daily_digests(*, now: datetime.datetime | None = None) -> int:
+def send_daily_digests(
+    *, now: datetime.datetime | None = None, organization: Organization | None = None
+) -> int:
     """Queue one e-mail per person listing their unread digest notifications not e-mailed yet;
-    returns how many were queued. Run daily with the alert scan."""
+    returns how many were queued. Run daily with the alert scan; ``organization``: only the
+    people of that ward or province, or of the wards under that province."""
     now = now or timezone.now()
+    people = Notification.objects.all()
+    if organization is not None:
+        people = people.filter(
+            Q(recipient__organization=organization)
+            | Q(recipient__organization__parent=organization)
+        )
     pending = (
-        Notification.objects.filter(
+        people.filter(
             delivery=Delivery.DIGEST,
             emailed_at__isnull=True,
             read_at__isnull=True,

@@ -56,7 +56,7 @@ class Command(BaseCommand):
         if no_email:
             self.stdout.write(gettext("No email sent (--no-email)."))
             return
-        digests = send_daily_digests()
+        digests = send_daily_digests(organization=organization)
         self.stdout.write(gettext("Queued %(count)s notification digest(s).") % {"count": digests})
         sent = send_digests(organization=organization)
         if background.runs_immediately():
