@@ -164,7 +164,7 @@ def explain_number(check: dict[str, Any]) -> str:
         ),
         "number_not_digits": gettext("the number «%(detail)s» is not written in digits"),
         "leading_zero": gettext(
-            "the number «%(detail)s» must be written with two digits at least (05, not 5)"
+            "the number «%(detail)s» must start from 01 and have two digits at least (05, not 5)"
         ),
         "bad_year": gettext("the year «%(detail)s» must have four digits"),
         "year_differs": gettext("the year %(detail)s in the number is not the document's year"),

@@ -252,7 +252,7 @@ def explain(result: dict[str, Any]) -> str:
         return gettext("Signature of %(signer)s: the document was altered after signing.") % values
     if result.get("integrity") == "modified":
         return gettext(
-            "Signature of %(signer)s: the document was modified after signing (%(at)s)."
+            "Signature of %(signer)s (signed at %(at)s): the document was modified after signing."
         ) % values
     if result.get("trust") == "trusted":
         return gettext("Valid digital signature — signed by %(signer)s at %(at)s.") % values
