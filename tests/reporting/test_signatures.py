@@ -55,9 +55,9 @@ def test_a_root_outside_the_trust_folder_is_not_trusted(signed, tmp_path):
         "no_chain",
     )
     with translation.override("vi"):
-        text = signatures.explain(signatures.SignatureReport("signed", [result]).as_json()[
-            "signatures"
-        ][0])
+        text = signatures.explain(
+            signatures.SignatureReport("signed", [result]).as_json()["signatures"][0]
+        )
     assert "chưa được tin cậy" in text
 
 
@@ -100,7 +100,13 @@ def test_an_unsigned_pdf_is_neutral(trusted_dir):
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"not a pdf", b"%PDF-1.7\n garbage \x00\xff" * 50, b"%PDF-1.4\n%%EOF", pki.make_pdf()[:200]],
+    [
+        b"",
+        b"not a pdf",
+        b"%PDF-1.7\n garbage \x00\xff" * 50,
+        b"%PDF-1.4\n%%EOF",
+        pki.make_pdf()[:200],
+    ],
 )
 def test_garbage_could_not_be_read(data, trusted_dir):
     assert check_signatures(data, trusted_ca_dir=trusted_dir).verdict == "unreadable"
@@ -131,7 +137,9 @@ def test_a_signed_pdf_is_checked_fast(signed, trusted_dir):
 
 def test_unreadable_files_in_the_trust_folder_are_skipped(authority, tmp_path):
     authority.trust(tmp_path)
-    (tmp_path / "broken.pem").write_bytes(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    (tmp_path / "broken.pem").write_bytes(
+        b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+    )
     (tmp_path / "broken.der").write_bytes(b"\x30\x03\x02\x01")
     (tmp_path / "notes.txt").write_text("not a certificate")
     roots = load_trust_roots(tmp_path)

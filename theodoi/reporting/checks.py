@@ -141,6 +141,10 @@ def check_number(text: str, *, document_date: datetime.date | None = None) -> Nu
 
 
 def explain_number(check: dict[str, Any]) -> str:
+    return str(_explain_number(check))
+
+
+def _explain_number(check: dict[str, Any]) -> Any:
     """The stored result of ``check_number`` said to the reviewer."""
     verdict, problem, detail = check.get("verdict"), check.get("problem", ""), check.get("detail")
     number, kind = check.get("number", ""), check.get("kind", "")
@@ -156,9 +160,7 @@ def explain_number(check: dict[str, Any]) -> str:
     if verdict != "bad":
         return ""
     reasons = {
-        "no_slash": gettext(
-            "it needs the number, a slash and the abbreviations, as in 15/BC-UBND"
-        ),
+        "no_slash": gettext("it needs the number, a slash and the abbreviations, as in 15/BC-UBND"),
         "too_many_slashes": gettext(
             "it has too many slashes (at most number/year/abbreviations, as in 12/2026/NQ-HĐND)"
         ),
@@ -228,6 +230,10 @@ def _day(text: str) -> str:
 
 
 def explain_date(check: dict[str, Any]) -> str:
+    return str(_explain_date(check))
+
+
+def _explain_date(check: dict[str, Any]) -> Any:
     values = {
         "date": _day(check.get("date", "")),
         "start": _day(check.get("start", "")),
@@ -316,14 +322,21 @@ def check_photo(data: bytes) -> PhotoCheck:
         return PhotoCheck(read=False)
     latitude = _degrees(gps.get(2), gps.get(1), "S") if gps else None
     longitude = _degrees(gps.get(4), gps.get(3), "W") if gps else None
-    if latitude is None or longitude is None or not (-90 <= latitude <= 90):
-        latitude = longitude = None
-    elif not -180 <= longitude <= 180:
+    if (
+        latitude is None
+        or longitude is None
+        or not (-90 <= latitude <= 90)
+        or not -180 <= longitude <= 180
+    ):
         latitude = longitude = None
     return PhotoCheck(taken_at=taken, latitude=latitude, longitude=longitude)
 
 
 def explain_photo(check: dict[str, Any]) -> str:
+    return str(_explain_photo(check))
+
+
+def _explain_photo(check: dict[str, Any]) -> Any:
     if not check.get("read", True):
         return gettext("The photo's EXIF data could not be read.")
     taken = check.get("taken_at")

@@ -182,7 +182,9 @@ def attach_earlier_copies(files: Iterable[Evidence]) -> None:
             if (candidate.uploaded_at, candidate.pk) < (item.uploaded_at, item.pk):
                 item.earlier_copies.append(EarlierCopy(candidate, candidate.latest_review))
     for item in files:
-        item.earlier_copies.sort(key=lambda c: (c.evidence.uploaded_at, c.evidence.pk), reverse=True)
+        item.earlier_copies.sort(
+            key=lambda c: (c.evidence.uploaded_at, c.evidence.pk), reverse=True
+        )
         item.earlier_copies.sort(key=lambda c: not c.rejected)
 
 
@@ -190,4 +192,8 @@ def rejected_copies(files: Iterable[Evidence]) -> list[tuple[Evidence, EarlierCo
     """The files that repeat the bytes of a file whose latest review rejected it, with it."""
     files = list(files)
     attach_earlier_copies(files)
-    return [(item, item.earlier_copies[0]) for item in files if item.earlier_copies[:1] and item.earlier_copies[0].rejected]
+    return [
+        (item, item.earlier_copies[0])
+        for item in files
+        if item.earlier_copies[:1] and item.earlier_copies[0].rejected
+    ]

@@ -31,12 +31,12 @@ TIME_LIMIT_SECONDS = 20.0
 _CERT_SUFFIXES = {".pem", ".crt", ".cer", ".der", ".cert"}
 
 
-def load_trust_roots(folder: str | Path | None) -> list:
+def load_trust_roots(folder: str | Path | None) -> list[Any]:
     """Every certificate in ``folder`` (PEM files may hold several); an unreadable file is
     logged and skipped, a missing folder gives no roots."""
     from asn1crypto import pem, x509
 
-    roots: list = []
+    roots: list[Any] = []
     if not folder:
         return roots
     path = Path(folder)
@@ -47,13 +47,16 @@ def load_trust_roots(folder: str | Path | None) -> list:
             continue
         try:
             data = item.read_bytes()
-            if pem.detect(data):
-                for _kind, _headers, der in pem.unarmor(data, multiple=True):
-                    roots.append(x509.Certificate.load(der))
-            else:
-                certificate = x509.Certificate.load(data)
-                certificate.native  # parse now: a broken file fails here, not during a check
-                roots.append(certificate)
+            ders = (
+                [der for _kind, _headers, der in pem.unarmor(data, multiple=True)]
+                if pem.detect(data)
+                else [data]
+            )
+            found = [x509.Certificate.load(der) for der in ders]
+            for certificate in found:
+                # Parsed now: a broken file fails here, not in the middle of a check.
+                _ = certificate.native
+            roots.extend(found)
         except Exception:
             logger.warning("trusted CA file %s could not be read; skipped", item)
     return roots
@@ -94,12 +97,12 @@ class SignatureReport:
         return asdict(self)
 
 
-def _name(certificate) -> tuple[str, str]:
+def _name(certificate: Any) -> tuple[str, str]:
     subject = certificate.subject.native
     return str(subject.get("common_name", "")), str(subject.get("organization_name", ""))
 
 
-def _trust_problem(status) -> str:
+def _trust_problem(status: Any) -> str:
     indication = getattr(status, "trust_problem_indic", None)
     name = getattr(indication, "name", "") if indication is not None else ""
     return {
@@ -123,9 +126,9 @@ def _iso(moment: datetime.datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _validate_one(embedded, context) -> SignatureResult:
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
+def _validate_one(embedded: Any, context: Any) -> SignatureResult:
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     field_name = str(getattr(embedded, "field_name", "") or "")
     try:
@@ -157,7 +160,7 @@ def _validate_one(embedded, context) -> SignatureResult:
     )
 
 
-def _validate(data: bytes, roots: list) -> SignatureReport:
+def _validate(data: bytes, roots: list[Any]) -> SignatureReport:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko_certvalidator import ValidationContext
 
@@ -183,7 +186,7 @@ _pool = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix=
 def check_signatures(
     data: bytes,
     *,
-    trust_roots: list | None = None,
+    trust_roots: list[Any] | None = None,
     trusted_ca_dir: str | Path | None = None,
     time_limit: float = TIME_LIMIT_SECONDS,
 ) -> SignatureReport:
@@ -220,6 +223,10 @@ def _moment(text: str | None) -> str:
 
 
 def signer_label(result: dict[str, Any]) -> str:
+    return str(_signer_label(result))
+
+
+def _signer_label(result: dict[str, Any]) -> Any:
     signer, organization = result.get("signer", ""), result.get("organization", "")
     if signer and organization and organization != signer:
         return f"{signer} ({organization})"
@@ -227,6 +234,10 @@ def signer_label(result: dict[str, Any]) -> str:
 
 
 def trust_problem_text(code: str) -> str:
+    return str(_trust_problem_text(code))
+
+
+def _trust_problem_text(code: str) -> Any:
     texts = {
         "no_chain": gettext(
             "the certificate does not chain up to an authority in the trusted list"
@@ -243,6 +254,10 @@ def trust_problem_text(code: str) -> str:
 
 
 def explain(result: dict[str, Any]) -> str:
+    return str(_explain(result))
+
+
+def _explain(result: dict[str, Any]) -> Any:
     """One signature's stored result said in a sentence."""
     values = {
         "signer": signer_label(result),
@@ -251,12 +266,14 @@ def explain(result: dict[str, Any]) -> str:
     if result.get("integrity") == "altered":
         return gettext("Signature of %(signer)s: the document was altered after signing.") % values
     if result.get("integrity") == "modified":
-        return gettext(
-            "Signature of %(signer)s (signed at %(at)s): the document was modified after signing."
-        ) % values
+        return (
+            gettext(
+                "Signature of %(signer)s (signed at %(at)s): the document was modified after signing."
+            )
+            % values
+        )
     if result.get("trust") == "trusted":
         return gettext("Valid digital signature — signed by %(signer)s at %(at)s.") % values
     return gettext(
-        "Signature of %(signer)s at %(at)s is intact, but the certificate is not trusted: "
-        "%(why)s."
+        "Signature of %(signer)s at %(at)s is intact, but the certificate is not trusted: %(why)s."
     ) % dict(values, why=trust_problem_text(result.get("trust_problem", "")))

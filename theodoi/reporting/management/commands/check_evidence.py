@@ -27,7 +27,9 @@ class Command(BaseCommand):
         ).order_by("pk")
         if not all:
             # A JSON number compared in the database: missing or older versions need the work.
-            files = files.filter(~Q(checks__has_key="version") | Q(checks__version__lt=checks.VERSION))
+            files = files.filter(
+                ~Q(checks__has_key="version") | Q(checks__version__lt=checks.VERSION)
+            )
         done = failed = 0
         for evidence in files.iterator(chunk_size=100):
             try:
