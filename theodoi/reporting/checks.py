@@ -11,7 +11,7 @@ later without recomputing anything.
 import datetime
 import io
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.utils.translation import gettext
@@ -356,23 +356,6 @@ def _explain_photo(check: dict[str, Any]) -> Any:
 
 # Bumped when the stored shape changes, so that ``check_evidence`` knows what to recompute.
 VERSION = 1
-
-
-@dataclass
-class Checks:
-    """The checks of one file, as stored in ``Evidence.checks``."""
-
-    number: dict[str, Any] | None = None
-    date: dict[str, Any] | None = None
-    photo: dict[str, Any] | None = None
-    signatures: dict[str, Any] | None = None
-    version: int = VERSION
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        data = {key: value for key, value in asdict(self).items() if value not in (None, {})}
-        data["version"] = self.version
-        return data
 
 
 def as_dict(result: Any) -> dict[str, Any]:

@@ -550,11 +550,11 @@ def evidence_checks(
     return result
 
 
-@transaction.atomic
 def evidence_checks_refresh(evidence: Evidence) -> Evidence:
     """Compute a recorded file's checks again from its stored bytes (after an upgrade, or when
     the trusted authorities changed). A cached reading of the file like a task's progress, so
-    no audit record: no person decided anything."""
+    no audit record: no person decided anything. No transaction around the reading and the
+    checks; the one UPDATE at the end is atomic by itself."""
     with evidence.file.open("rb") as handle:
         data = handle.read()
     window = _check_window(
