@@ -34,3 +34,4 @@ def test_the_demo_queue_shows_every_kind_of_check(demo, client):
     assert "Số văn bản không đúng thể thức NĐ 30/2020" in page
     assert "Ngày văn bản ngoài kỳ báo cáo" in page
     assert "Ảnh chụp ngày" in page and "(20.85660, 106.68220)" in page
+    assert set(demo_checks.FILES) <= {e.original_name for e in Evidence.objects.all()}

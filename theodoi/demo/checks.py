@@ -18,6 +18,13 @@ from theodoi.tracking import services as tracking_services
 # The demo authority's certificate in the trust folder: clearly named, so that an installation
 # that loaded the demo by mistake knows which file to remove.
 DEMO_ROOT_FILE = "theodoi-demo-root-ca.pem"
+# The files this module adds to the review queue.
+FILES = (
+    "bao-cao-da-bo-sung.pdf",
+    "quyet-dinh-ky-so.pdf",
+    "anh-hien-truong.jpg",
+    "bao-cao-sai-so.pdf",
+)
 # Where the demo's photo was taken: the ward office of Lê Chân, Hải Phòng.
 PHOTO_PLACE = (20.8566, 106.6822)
 
