@@ -132,9 +132,12 @@ def test_number_date_and_photo_checks_are_stored_and_shown(world):
         pki.make_pdf(),
         document_number="5/BC-UBND",
         document_date=datetime.date(2025, 1, 5),
+        kind="signed_document",
     )
     codes = [f.code for f in flags_for(bad)]
-    assert "number-bad" in codes and "date-outside" in codes and "unsigned" in codes
+    assert codes == ["number-bad", "date-outside", "unsigned"]
+    # A PDF not sent as a signed document is not flagged for having no signature.
+    assert flags_for(upload(world, pki.make_pdf("KHAC"), name="khac.pdf")) == []
     picture = upload(world, photo(taken="2026:11:20 08:30:00", gps=HANOI), name="anh.jpg")
     [flag] = [f for f in flags_for(picture) if f.code == "photo"]
     assert flag.text == "Ảnh chụp ngày 20/11/2026 08:30 tại (21.02817, 105.85433)."

@@ -120,8 +120,12 @@ def flags_for(file: Evidence, files: Iterable[Evidence] | None = None) -> list[F
     page, whose earlier copies are read at the same time."""
     found = file.checks or {}
     flags = _copy_flag(file, files)
-    if found.get("signatures"):
-        flags += _signature_flags(found["signatures"])
+    report = found.get("signatures")
+    # A PDF without a signature is worth saying only of a file sent as a signed document.
+    if report and (
+        report.get("verdict") != "unsigned" or file.kind == Evidence.Kind.SIGNED_DOCUMENT
+    ):
+        flags += _signature_flags(report)
     number = found.get("number")
     if number and number.get("verdict") == "bad":
         flags.append(
