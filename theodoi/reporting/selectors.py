@@ -146,7 +146,10 @@ def _organization_id(evidence: Evidence) -> int | None:
         return evidence.task.plan.organization_id
     if evidence.indicator_value_id is not None:
         return evidence.indicator_value.indicator.plan.organization_id
-    organization = evidence.organization
+    try:  # a file linked to a subject of an app above (or to none any more)
+        organization = evidence.organization
+    except AttributeError:
+        return None
     return organization.pk if organization is not None else None
 
 
