@@ -3,6 +3,7 @@ date against its period, a photo's EXIF date and place."""
 
 import datetime
 import io
+import unicodedata
 
 import pytest
 from django.utils import translation
@@ -33,6 +34,8 @@ from theodoi.reporting.checks import DOCUMENT_KINDS, check_date, check_number, c
         ("03/ĐA-UBND", "ĐA", "UBND", None),
         ("44/KH-BCĐ389", "KH", "BCĐ389", None),
         ("15/BC-UBND-VP", "BC", "UBND-VP", None),
+        ("123/QÐ-UBND", "QĐ", "UBND", None),  # an eth typed for the Đ
+        (unicodedata.normalize("NFD", "12/2026/NQ-HĐND"), "NQ", "HĐND", 2026),
     ],
 )
 def test_numbers_in_the_decree_form_pass(text, kind, issuer, year):

@@ -11,6 +11,7 @@ later without recomputing anything.
 import datetime
 import io
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -87,7 +88,9 @@ class NumberCheck:
 
 
 def _normalized(text: str) -> str:
-    text = text.strip()
+    # Composed letters (a Mac types them decomposed), and the Icelandic eth that keyboards and
+    # fonts pass off as the Vietnamese Đ.
+    text = unicodedata.normalize("NFC", text).strip().replace("Ð", "Đ").replace("ð", "đ")
     text = re.sub(r"^(số|so)\s*:?\s*", "", text, flags=re.IGNORECASE)
     text = text.replace("–", "-").replace("—", "-").replace("‐", "-")
     return re.sub(r"\s*([/-])\s*", r"\1", text)
