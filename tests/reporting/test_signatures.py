@@ -150,3 +150,18 @@ def test_a_pem_bundle_gives_every_certificate(tmp_path):
     first, second = pki.make_authority(), pki.make_authority()
     (tmp_path / "bundle.crt").write_bytes(first.root_pem() + second.root_pem())
     assert len(load_trust_roots(tmp_path)) == 2
+
+
+def test_a_signature_pyhanko_cannot_validate_is_unreadable_not_altered(
+    monkeypatch, signed, trusted_dir
+):
+    import pyhanko.sign.validation
+
+    def broken(*args, **kwargs):
+        raise ValueError("unsupported algorithm")
+
+    monkeypatch.setattr(pyhanko.sign.validation, "validate_pdf_signature", broken)
+    [result] = check_signatures(signed, trusted_ca_dir=trusted_dir).signatures
+    assert (result.integrity, result.trust) == ("unreadable", "untrusted")
+    with translation.override("vi"):
+        assert signatures.explain({"integrity": "unreadable"}) == "Không đọc được một chữ ký."

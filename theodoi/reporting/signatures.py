@@ -66,9 +66,9 @@ def load_trust_roots(folder: str | Path | None) -> list[Any]:
 class SignatureResult:
     """One signature's verdict.
 
-    ``integrity``: "intact", "altered" (the signed bytes no longer match the signature) or
+    ``integrity``: "intact", "altered" (the signed bytes no longer match the signature),
     "modified" (intact, but the file was changed after signing beyond what the signature
-    permits). ``trust``: "trusted" or "untrusted" with ``trust_problem``."""
+    permits) or "unreadable" (a signature pyHanko cannot validate at all). ``trust``: "trusted" or "untrusted" with ``trust_problem``."""
 
     field_name: str
     integrity: str
@@ -135,7 +135,7 @@ def _validate_one(embedded: Any, context: Any) -> SignatureResult:
         status = validate_pdf_signature(embedded, signer_validation_context=context)
     except Exception as exc:  # a malformed signature dictionary, an unsupported algorithm
         logger.info("signature %s could not be validated: %s", field_name, exc)
-        return SignatureResult(field_name, "altered", "untrusted", "unreadable")
+        return SignatureResult(field_name, "unreadable", "untrusted", "unreadable")
     signer, organization = _name(status.signing_cert) if status.signing_cert else ("", "")
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     if not (status.intact and status.valid):
@@ -263,6 +263,8 @@ def _explain(result: dict[str, Any]) -> Any:
         "signer": signer_label(result),
         "at": _moment(result.get("timestamped_at") or result.get("signed_at")),
     }
+    if result.get("integrity") == "unreadable":
+        return gettext("A signature could not be read.")
     if result.get("integrity") == "altered":
         return gettext("Signature of %(signer)s: the document was altered after signing.") % values
     if result.get("integrity") == "modified":

@@ -102,7 +102,9 @@ def _signature_flags(report: dict[str, Any]) -> list[Flag]:
     flags = []
     for result in report.get("signatures", []):
         sentence = signatures.explain(result)
-        if result.get("integrity") in ("altered", "modified"):
+        if result.get("integrity") == "unreadable":
+            flags.append(Flag("secondary", sentence, code="unreadable"))
+        elif result.get("integrity") in ("altered", "modified"):
             flags.append(
                 Flag("danger", gettext("Document altered after signing"), sentence, code="altered")
             )
