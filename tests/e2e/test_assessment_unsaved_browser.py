@@ -1,0 +1,121 @@
+"""The self-assessment form never loses what a person typed, in headless Chromium with the demo
+ward, at a desktop width and at a 390 px phone's: attaching an evidence file to one criterion
+keeps (and saves) the answers typed in the others, and leaving the page with answers typed but
+not saved asks first."""
+
+import pytest
+from django.urls import reverse
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
+    browser,
+    click,
+    demo_site,
+    sign_in,
+    wait_for_text,
+)
+from theodoi.assessment.models import Submission
+
+pytestmark = pytest.mark.browser
+
+UNIT = "Phòng Văn hóa - Xã hội"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(params=[1366, 390], ids=["desktop", "phone"])
+def width(request, browser):  # noqa: F811
+    """The page as a laptop shows it, and as a 390 px phone does."""
+    mobile = request.param < 500
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": request.param, "height": 900, "deviceScaleFactor": 1, "mobile": mobile},
+    )
+    yield request.param
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def _criterion(driver, code):
+    return driver.find_element(By.CSS_SELECTOR, f"li[id='c-{code}']")
+
+
+def _open_the_form(driver, base_url):
+    submission = Submission.objects.get(
+        campaign__status="open", campaign__year__gte=2000, unit__name=UNIT, status="draft"
+    )
+    sign_in(driver, base_url, "canbo_vhxh")
+    driver.get(base_url + reverse("assessment_submission", args=[submission.pk]))
+    return submission
+
+
+def _type(driver, field, text):
+    click(driver, field)
+    field.clear()
+    field.send_keys(text)
+
+
+def _alert(driver):
+    try:
+        return driver.switch_to.alert
+    except NoAlertPresentException:
+        return False
+
+
+def test_attaching_a_file_keeps_and_saves_the_typed_answers(browser, demo_site, width, tmp_path):  # noqa: F811
+    submission = _open_the_form(browser, demo_site)
+    click(browser, browser.find_element(By.ID, "a-1.1-yes"))
+    _type(browser, browser.find_element(By.ID, "a-1.2"), "85")
+    _type(browser, browser.find_element(By.NAME, "note-1.2"), "Hội nghị ngày 12/3")
+    _type(browser, browser.find_element(By.ID, "a-1.3"), "7")
+    pdf = tmp_path / "ke-hoach-cds.pdf"
+    pdf.write_bytes(PDF)
+    row = _criterion(browser, "1.1")
+    row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(pdf))
+    click(browser, row.find_element(By.XPATH, ".//button[contains(., 'Đính kèm')]"))
+    wait_for_text(browser, "Đã đính kèm tệp minh chứng")
+
+    # Still on the form, still filled in, and stored.
+    assert browser.find_element(By.ID, "a-1.1-yes").is_selected()
+    assert browser.find_element(By.ID, "a-1.2").get_attribute("value") == "85"
+    assert browser.find_element(By.NAME, "note-1.2").get_attribute("value") == "Hội nghị ngày 12/3"
+    assert browser.find_element(By.ID, "a-1.3").get_attribute("value") == "7"
+    assert "ke-hoach-cds.pdf" in _criterion(browser, "1.1").text
+    stored = {a.code: a for a in submission.answers.all()}
+    assert stored["1.1"].value == "yes"
+    assert stored["1.2"].value == "85" and stored["1.2"].note == "Hội nghị ngày 12/3"
+    assert stored["1.3"].value == "7"
+    assert stored["1.1"].evidence.get().original_name == "ke-hoach-cds.pdf"
+
+
+def test_leaving_with_typed_answers_asks_first(browser, demo_site, width):  # noqa: F811
+    submission = _open_the_form(browser, demo_site)
+    # Nothing typed yet: a link leaves at once.
+    click(browser, browser.find_element(By.CSS_SELECTOR, ".breadcrumb a[href$='/assessment/']"))
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/assessment/"))
+    browser.back()
+    WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.ID, "a-1.3"))
+
+    _type(browser, browser.find_element(By.ID, "a-1.3"), "9")
+    click(browser, browser.find_element(By.CSS_SELECTOR, ".breadcrumb a[href$='/assessment/']"))
+    dialog = WebDriverWait(browser, 5).until(_alert)
+    dialog.dismiss()  # stay: the page and what was typed are still there
+    assert "/assessment/submissions/" in browser.current_url
+    assert browser.find_element(By.ID, "a-1.3").get_attribute("value") == "9"
+
+    browser.refresh()  # a reload asks too
+    WebDriverWait(browser, 5).until(_alert).dismiss()
+    assert browser.find_element(By.ID, "a-1.3").get_attribute("value") == "9"
+
+    # Saving the form itself does not ask.
+    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=action][value=save]"))
+    wait_for_text(browser, "Đã lưu câu trả lời")
+    assert not _alert(browser)
+    assert submission.answers.get(code="1.3").value == "9"
+
+    # Typed again, then leaving is confirmed: the browser goes.
+    _type(browser, browser.find_element(By.ID, "a-1.3"), "10")
+    click(browser, browser.find_element(By.CSS_SELECTOR, ".breadcrumb a[href$='/assessment/']"))
+    WebDriverWait(browser, 5).until(_alert).accept()
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/assessment/"))
+    assert submission.answers.get(code="1.3").value == "9"
