@@ -456,21 +456,34 @@ def submission_detail(request, pk: int):
     problems: dict[str, str] = {}
     refused = False
     if request.method == "POST":
-        form = forms.AnswersForm(request.POST, definition=definition)
+        form = forms.AnswersForm(request.POST, request.FILES, definition=definition)
         valid = form.is_valid()
         action = form.cleaned_data.get("action") or "save"
+        attach = form.cleaned_data.get("attach", "")
         posted = form.answers() if valid else form.typed_answers()
+        chosen = form.evidence_files() if valid else []
         try:
             if not valid:
                 raise services.AssessmentError(first_error(form), form.problems())
-            # Whatever button was pressed, what was typed is saved first.
-            services.answers_save(
+            # Whatever button was pressed, what was typed is saved first, then the files chosen
+            # beside the answers are attached.
+            _submission, attached = services.answers_save_with_evidence(
                 actor=user,
                 submission=submission,
                 answers=posted,
+                files=[
+                    services.EvidenceFile(code=code, name=upload.name, data=upload.read())
+                    for code, upload in chosen
+                ],
                 expected_version=form.cleaned_data["version"],
             )
             messages.success(request, _("Answers saved."))
+            _attachment_messages(request, attached, asked=attach)
+            if attach:
+                # The attach button of one criterion: back to that criterion, answers kept.
+                return redirect(
+                    reverse("assessment_submission", args=[submission.pk]) + f"#c-{attach}"
+                )
             if action == "refresh":
                 services.sources_refresh(actor=user, submission=submission)
                 messages.success(
@@ -488,6 +501,14 @@ def submission_detail(request, pk: int):
             messages.error(request, str(exc))
             problems = exc.problems
             refused = True
+        if refused and request.FILES:
+            messages.warning(
+                request,
+                _(
+                    "Nothing was saved, so the evidence file was not attached either: correct "
+                    "the answers, choose the file again, then attach it."
+                ),
+            )
         submission = selectors.submission_get_for_user(user, pk)
     result = services.submission_result(submission)
     editable = (
@@ -509,9 +530,33 @@ def submission_detail(request, pk: int):
             "can_review": can(user, Action.REVIEW, submission)
             and campaign.status == Campaign.Status.OPEN,
             "rule_labels": frameworks.RULE_LABELS,
+            # What is shown was typed but not saved: leaving the page asks first.
+            "unsaved": refused and posted is not None,
         },
         status=409 if refused and posted is None else 400 if refused else 200,
     )
+
+
+def _attachment_messages(request, attached: list[services.Attachment], *, asked: str) -> None:
+    """Say which chosen files were attached and which were refused, and why."""
+    for item in attached:
+        if item.evidence is not None:
+            messages.success(
+                request,
+                _("Evidence file attached: %(name)s (criterion %(code)s).")
+                % {"name": item.evidence.original_name, "code": item.file.code},
+            )
+        else:
+            messages.error(
+                request,
+                _(
+                    "The answers are saved, but the file %(name)s was not attached to criterion "
+                    "%(code)s: %(problem)s"
+                )
+                % {"name": item.file.name, "code": item.file.code, "problem": item.problem},
+            )
+    if asked and not any(item.file.code == asked for item in attached):
+        messages.error(request, _("Choose an evidence file."))
 
 
 @login_required
