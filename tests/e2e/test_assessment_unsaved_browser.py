@@ -19,6 +19,7 @@ from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
     sign_in,
     wait_for_text,
 )
+from tests.e2e.test_living_plan_browser import _shoot
 from theodoi.assessment.models import Submission
 from theodoi.plans.models import Task
 
@@ -111,6 +112,8 @@ def test_attaching_a_file_keeps_and_saves_the_typed_answers(browser, demo_site, 
     row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(pdf))
     click(browser, row.find_element(By.XPATH, ".//button[contains(., 'Đính kèm')]"))
     wait_for_text(browser, "Đã đính kèm tệp minh chứng")
+    if width == 1366:  # THEODOI_SCREENSHOTS: the page at both widths, once
+        _shoot(browser, "assessment-attached")
 
     # Still on the form, still filled in, and stored.
     assert browser.find_element(By.ID, "a-1.1-yes").is_selected()

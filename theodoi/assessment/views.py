@@ -562,6 +562,8 @@ def _attachment_messages(request, attached: list[services.Attachment], *, asked:
 @login_required
 @require_POST
 def submission_evidence(request, pk: int):
+    """A file alone for one criterion. The answers page does not use it: its attach buttons
+    send the file with the answers (``submission_detail``), so nothing typed is lost."""
     user = request.user
     submission = selectors.submission_get_for_user(user, pk)
     form = forms.FileForm(request.POST, request.FILES)
