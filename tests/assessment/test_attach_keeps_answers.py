@@ -4,6 +4,7 @@ first (with their audit record), then the file is stored through the tracking up
 refused by its checks (content, size, virus scan) leaves the answers saved and says why; answers
 that are not right leave everything as typed, and nothing is stored."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -231,9 +232,24 @@ def test_a_stale_form_attaches_nothing(submission, world, client):
     )
     response = client.post(_url(submission), typed)
     assert response.status_code == 409
-    assert "Chưa lưu được nội dung nào" in response.content.decode()
+    page = response.content.decode()
+    assert "Chưa lưu được nội dung nào" in page
     assert not _evidence(submission).exists()
     assert submission.answers.get(code="1.3").value == "2"
+    # The form shows what is stored now; what this person's form held is shown beside it (where
+    # it differs), so nothing typed is lost, and leaving asks first.
+    assert 'value="2"' in page and "data-unsaved-dirty" in page
+    notes = _not_saved(page)
+    assert notes["1.1"] == "Trên phiếu của bạn (chưa lưu): Có"
+    assert notes["1.2"] == "Trên phiếu của bạn (chưa lưu): 85 · Hội nghị ngày 12/3"
+    assert notes["1.3"] == "Trên phiếu của bạn (chưa lưu): 7"
+    assert set(notes) == {"1.1", "1.2", "1.3"}
+
+
+def _not_saved(page: str) -> dict[str, str]:
+    """The «not saved» notes beside the criteria: code → text."""
+    found = re.findall(r'data-not-saved="([^"]+)">(.*?)</div>', page)
+    return {code: re.sub(r"<[^>]+>", "", text).strip() for code, text in found}
 
 
 def test_the_service_saves_the_answers_and_reports_each_file(submission, world):

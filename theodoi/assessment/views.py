@@ -396,8 +396,15 @@ def campaign_tasks(request, pk: int):
 # --- A unit's answers -------------------------------------------------------------------------
 
 
-def _rows(submission: Submission, result: scoring.Result, shown: dict[str, Any], problems):
-    """The form's groups and criteria with the answer, score and evidence of each."""
+def _rows(
+    submission: Submission,
+    result: scoring.Result,
+    shown: dict[str, Any],
+    problems,
+    not_saved: dict[str, scoring.Answer] | None = None,
+):
+    """The form's groups and criteria with the answer, score and evidence of each, and what
+    the person typed there that could not be saved (``not_saved``)."""
     answers = {a.code: a for a in submission.answers.all()}
     scores = result.by_code()
     groups = []
@@ -429,6 +436,7 @@ def _rows(submission: Submission, result: scoring.Result, shown: dict[str, Any],
                         "na": shown.get(item.code, {}).get("na", False),
                         "note": shown.get(item.code, {}).get("note", ""),
                         "problem": problems.get(item.code, ""),
+                        "not_saved": (not_saved or {}).get(item.code),
                         "evidence": list(answer.evidence.all()) if answer else [],
                     }
                 )
@@ -455,6 +463,7 @@ def submission_detail(request, pk: int):
     posted = None
     problems: dict[str, str] = {}
     refused = False
+    not_saved: dict[str, scoring.Answer] = {}
     if request.method == "POST":
         form = forms.AnswersForm(request.POST, request.FILES, definition=definition)
         valid = form.is_valid()
@@ -495,7 +504,10 @@ def submission_detail(request, pk: int):
             return redirect("assessment_submission", pk=submission.pk)
         except services.StaleSubmission as exc:
             messages.error(request, str(exc))
-            posted = None  # show what is stored now
+            # The form shows what is stored now; what this person typed stays on the page
+            # beside it, so it is not lost and can be typed in again where still wanted.
+            not_saved = dict(posted)
+            posted = None
             refused = True
         except services.AssessmentError as exc:
             messages.error(request, str(exc))
@@ -510,6 +522,7 @@ def submission_detail(request, pk: int):
                 ),
             )
         submission = selectors.submission_get_for_user(user, pk)
+        not_saved = _differing(submission, not_saved)
     result = services.submission_result(submission)
     editable = (
         can(user, Action.ASSESS, submission)
@@ -523,7 +536,7 @@ def submission_detail(request, pk: int):
             "submission": submission,
             "campaign": campaign,
             "framework": definition,
-            "groups": _rows(submission, result, _shown(submission, posted), problems),
+            "groups": _rows(submission, result, _shown(submission, posted), problems, not_saved),
             "result": result,
             "percent": _percent(result.percent),
             "editable": editable,
@@ -531,10 +544,27 @@ def submission_detail(request, pk: int):
             and campaign.status == Campaign.Status.OPEN,
             "rule_labels": frameworks.RULE_LABELS,
             # What is shown was typed but not saved: leaving the page asks first.
-            "unsaved": refused and posted is not None,
+            "unsaved": refused and (posted is not None or bool(not_saved)),
         },
         status=409 if refused and posted is None else 400 if refused else 200,
     )
+
+
+def _differing(
+    submission: Submission, typed: dict[str, scoring.Answer]
+) -> dict[str, scoring.Answer]:
+    """The typed answers that differ from the stored ones (the rest was not lost)."""
+    stored = _shown(submission, None)
+    result = {}
+    for code, answer in typed.items():
+        now = stored.get(code, {"value": None, "na": False, "note": ""})
+        if (answer.value, answer.not_applicable, answer.note) != (
+            now["value"],
+            now["na"],
+            now["note"],
+        ):
+            result[code] = answer
+    return result
 
 
 def _attachment_messages(request, attached: list[services.Attachment], *, asked: str) -> None:
