@@ -14,6 +14,7 @@ from theodoi.core.access import SYSTEM
 from theodoi.core.clock import today
 from theodoi.core.samplepdf import tiny_pdf
 from theodoi.demo import data
+from theodoi.demo.checks import load_checks_demo
 from theodoi.demo.notifications import show_notifications
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft
@@ -98,6 +99,7 @@ def load_demo() -> tuple[Organization, bool]:
     tracking_services.directive_create(actor=users["lanhdao"], task=task, text=text)
     _activity(ward, users)
     _assessment(ward, users)
+    load_checks_demo(ward, users)
     show_notifications(ward, users)
     scan(organization=provinces[data.PROVINCE["code"]])
     # Queued for the background worker (`make demo` runs one): the first digests of the alerts.

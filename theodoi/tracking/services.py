@@ -131,6 +131,7 @@ def report_submit_with_files(
                     kind=kind,
                     document_number=document_number,
                     document_date=document_date,
+                    period=period,
                 )
             )
         with transaction.atomic():
