@@ -31,7 +31,12 @@ def test_officer_sees_the_rejection_opens_it_and_marks_all_read(browser, demo_si
         {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500},
     )
     try:
-        waiting = Evidence.objects.get(task__plan__number="110/KH-UBND", reviews__isnull=True)
+        # The report file the demo's activity left waiting for review.
+        waiting = Evidence.objects.get(
+            task__plan__number="110/KH-UBND",
+            original_name="bao-cao-PL-5.pdf",
+            reviews__isnull=True,
+        )
         officer = waiting.uploaded_by
         sign_in(browser, demo_site, officer.username)
         before = _bell_count(browser)
