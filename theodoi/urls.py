@@ -17,6 +17,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", include("theodoi.notifications.urls")),
     path("plans/", tracking_views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", tracking_views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", tracking_views.plan_edit, name="plan_edit"),
