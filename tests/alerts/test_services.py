@@ -334,3 +334,45 @@ def test_scan_queries_do_not_grow_with_the_number_of_tasks(
         result = services.scan(organization=world.ward_a)
     assert result.tasks == 302
     assert result.opened > 300
+
+
+def test_one_open_alert_per_task_carries_all_its_reasons(world, day):
+    """Overdue, behind and three quarters without a report: one row, most urgent first."""
+    day("2026-11-24")
+    task = world.task_vhxh
+    task.start_date, task.due_date = D(2026, 1, 1), D(2026, 10, 31)
+    task.save()
+    services.evaluate_task(task)
+    (alert,) = open_alerts(task)
+    assert alert.reason_rules == ["overdue", "missing_report", "behind_schedule"]
+    assert alert.rule == "overdue" and alert.severity == "high"
+    assert alert.message == "Quá hạn 24 ngày · thiếu báo cáo 3 kỳ · chậm tiến độ"
+    assert reason(alert, "missing_report")["message"] == (
+        "Thiếu báo cáo 3 kỳ (Quý I, Quý II, Quý III/2026)."
+    )
+    submit(world, 20, "2026-Q1")
+    (same,) = open_alerts(task)
+    assert same.pk == alert.pk
+    assert reason(same, "missing_report")["keys"] == ["2026-Q2", "2026-Q3"]
+    assert Alert.objects.filter(task=task).count() == 1
+
+
+def test_an_unrelated_accepted_file_does_not_clear_a_rejection(world, day):
+    day("2026-11-24")
+    task = world.task_vhxh
+    first = reporting.evidence_upload(
+        actor=world.people.officer, name="a.pdf", data=pdf("a"), task=task
+    )
+    reporting.evidence_review(
+        actor=world.people.office, evidence=first, decision="reject", reason="Mờ"
+    )
+    other = reporting.evidence_upload(
+        actor=world.people.officer, name="b.pdf", data=pdf("b"), task=task
+    )
+    reporting.evidence_review(actor=world.people.office, evidence=other, decision="accept")
+    (alert,) = open_alerts(task, "evidence_rejected")
+    assert [f["file"] for f in reason(alert, "evidence_rejected")["numbers"]["files"]] == ["a.pdf"]
+    # Withdrawing the rejected file answers it too.
+    Evidence.objects.filter(pk=first.pk).update(withdrawn=True)
+    services.evaluate_task(task)
+    assert open_alerts(task, "evidence_rejected") == []

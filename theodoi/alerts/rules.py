@@ -259,7 +259,8 @@ def evidence_rejected(facts: TaskFacts) -> Finding | None:
         )
     else:
         listed = "; ".join(
-            f"«{item.name}»" + (f" ({_reason_text(item).rstrip('.')})" if item.reason.strip() else "")
+            f"«{item.name}»"
+            + (f" ({_reason_text(item).rstrip('.')})" if item.reason.strip() else "")
             for item in outstanding
         )
         message = (
@@ -474,7 +475,7 @@ class Combined:
 
 
 def _period_labels(keys: Sequence[str]) -> str:
-    """"Quý I, Quý II, Quý III/2026": the year written once when the periods share it."""
+    """ "Quý I, Quý II, Quý III/2026": the year written once when the periods share it."""
     labels = []
     for key in keys:
         period = _period_of_text(key)
@@ -485,13 +486,17 @@ def _period_labels(keys: Sequence[str]) -> str:
     return ", ".join(labels)
 
 
+def _whole(value: Number) -> int:
+    return int(value) if isinstance(value, int | float) else 0
+
+
 # Vietnamese on purpose: the short phrases make the stored summary (see Finding).
 def _short(rule: Rule, findings: Sequence[Finding]) -> str:
     numbers = findings[0].numbers
     if rule == Rule.NO_LEAD_UNIT:
         return "chưa có đơn vị chủ trì"
     if rule == Rule.OVERDUE:
-        return f"quá hạn {_days(int(numbers.get('days_late') or 0))}"
+        return f"quá hạn {_days(_whole(numbers.get('days_late')))}"
     if rule == Rule.EVIDENCE_REJECTED:
         files = numbers.get("files") or []
         count = len(files) if isinstance(files, list) else 1
@@ -501,7 +506,7 @@ def _short(rule: Rule, findings: Sequence[Finding]) -> str:
     if rule == Rule.BEHIND_SCHEDULE:
         return "chậm tiến độ"
     if rule == Rule.DUE_SOON:
-        left = int(numbers.get("days_left") or 0)
+        left = _whole(numbers.get("days_left"))
         return "đến hạn hôm nay" if left == 0 else f"còn {_days(left)} đến hạn"
     return "chỉ tiêu chưa đạt lộ trình"
 

@@ -494,7 +494,8 @@ def alert_snooze(*, actor: Any, alert: Alert, until: datetime.date, note: str = 
         raise AlertError(gettext("Choose a day after today."))
     if until > today + datetime.timedelta(days=MAX_SNOOZE_DAYS):
         raise AlertError(
-            gettext("An alert can be snoozed for %(days)s days at most.") % {"days": MAX_SNOOZE_DAYS}
+            gettext("An alert can be snoozed for %(days)s days at most.")
+            % {"days": MAX_SNOOZE_DAYS}
         )
     with transaction.atomic():
         fresh = _locked_open(alert)

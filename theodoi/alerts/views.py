@@ -84,7 +84,9 @@ def alert_act(request, pk: int):
                 alert = services.alert_snooze(
                     actor=request.user, alert=alert, until=data["until"], note=data["note"]
                 )
-                done = _("Alert snoozed until %(day)s.") % {"day": data["until"].strftime("%d/%m/%Y")}
+                done = _("Alert snoozed until %(day)s.") % {
+                    "day": data["until"].strftime("%d/%m/%Y")
+                }
             else:
                 alert = services.alert_acknowledge(
                     actor=request.user, alert=alert, note=data["note"]
