@@ -53,10 +53,16 @@ class AlertFilterForm(forms.Form):
     rule = forms.ChoiceField(
         label=_("Reason"),
         required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
         choices=[("", _("All reasons"))] + [(rule.value, rule.label) for rule in rules.URGENCY],
     )
     unit = IdField(label=_("Unit"), required=False)
-    state = forms.ChoiceField(label=_("State"), required=False, choices=STATE_CHOICES)
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=STATE_CHOICES,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def filters(self) -> dict[str, object]:
         if not self.is_valid():
