@@ -511,6 +511,7 @@ def _short(rule: Rule, findings: Sequence[Finding]) -> str:
     return "chỉ tiêu chưa đạt lộ trình"
 
 
+# Vietnamese on purpose: a stored alert message (see Finding).
 def _reason(rule: Rule, findings: Sequence[Finding]) -> dict[str, Any]:
     if rule == Rule.MISSING_REPORT and len(findings) > 1:
         keys = [finding.key for finding in findings]

@@ -832,9 +832,10 @@ def deliver_digest(*, user_id: int, alert_ids: Sequence[int], sent_at: datetime.
     """Mail one person the digest of ``alert_ids`` (the background task's work); returns
     whether a mail went out.
 
-    Checked again here, as the queue may hold the digest a while: alerts closed meanwhile or
-    already told to this person by another digest are left out, and nothing is sent when none
-    remain. The person's row is locked, so two workers never mail the same alerts twice.
+    Checked again here, as the queue may hold the digest a while: alerts closed, acknowledged
+    or snoozed meanwhile, or already told to this person by another digest, are left out, and
+    nothing is sent when none remain. The person's row is locked, so two workers never mail
+    the same alerts twice (unless one got worse in between).
     Raises when the mail fails: nothing is recorded then, and the next scan queues it again."""
     with transaction.atomic():
         person = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
@@ -847,6 +848,7 @@ def deliver_digest(*, user_id: int, alert_ids: Sequence[int], sent_at: datetime.
             for alert in Alert.objects.filter(
                 pk__in=alert_ids, closed_at__isnull=True, acknowledged_at__isnull=True
             )
+            .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=clock_today()))
             .select_related("task", "indicator", "unit", "organization")
             .order_by("organization_id", "opened_at", "id")
             if _untold(alert, told.get((user_id, alert.pk)))

@@ -9,6 +9,7 @@ from theodoi.core.clock import today
 from theodoi.org.models import Organization, User
 
 
+# Vietnamese on purpose: the office's notes are what a person of the ward typed, content.
 def acknowledge_and_snooze(ward: Organization, office: User) -> None:
     """Acknowledge the ward's most urgent overdue alert and snooze a behind-schedule one."""
     alerts = Alert.objects.filter(organization=ward, closed_at__isnull=True).order_by("id")
