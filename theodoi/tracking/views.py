@@ -188,11 +188,12 @@ def _task_page(request, task, *, report_form: ReportForm | None = None, status: 
         "evidence": evidence,
         "directives": directives,
         "open_alerts": [a for a in alerts if a.closed_at is None],
-        "can_manage_alerts": {
-            a.pk
-            for a in alerts
-            if a.closed_at is None and live and can(request.user, Action.MANAGE_ALERT, a)
-        },
+        # An alert belongs to its task's ward: asked once for the task, not per alert.
+        "can_manage_alerts": (
+            {a.pk for a in alerts if a.closed_at is None}
+            if live and can(request.user, Action.MANAGE_ALERT, task)
+            else set()
+        ),
         "today": day,
         "period_states": period_states(task, today=day),
         "timeline": _timeline(task, reports, evidence, directives, alerts),
