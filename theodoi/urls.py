@@ -59,6 +59,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("account/tokens/", api_pages.api_tokens, name="api_tokens"),
     path("", include("theodoi.dashboards.urls")),
+    path("", include("theodoi.alerts.urls")),
     path("", include("theodoi.exports.urls")),
     path("", include("theodoi.ranking.urls")),
     path("", include("theodoi.assessment.urls")),

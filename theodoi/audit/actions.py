@@ -68,6 +68,8 @@ class AuditAction(models.TextChoices):
     ASSESSMENT_ADJUST = "assessment.adjust", _("Self-assessment answer adjusted")
     # Alerts
     ALERTS_SCAN = "alerts.scan", _("Alert scan")
+    ALERT_ACKNOWLEDGE = "alert.acknowledge", _("Alert acknowledged")
+    ALERT_SNOOZE = "alert.snooze", _("Alert snoozed")
     # Organisations, units and people
     ORGANIZATION_CREATE = "organization.create", _("Organisation created")
     ORGANIZATION_UPDATE = "organization.update", _("Organisation changed")

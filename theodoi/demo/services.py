@@ -13,6 +13,7 @@ from theodoi.assessment import services as assessment_services
 from theodoi.core.access import SYSTEM
 from theodoi.core.clock import today
 from theodoi.core.samplepdf import tiny_pdf
+from theodoi.demo import alerts as demo_alerts
 from theodoi.demo import data
 from theodoi.demo.checks import load_checks_demo
 from theodoi.demo.notifications import show_notifications
@@ -102,6 +103,7 @@ def load_demo() -> tuple[Organization, bool]:
     load_checks_demo(ward, users)
     show_notifications(ward, users)
     scan(organization=provinces[data.PROVINCE["code"]])
+    demo_alerts.acknowledge_and_snooze(ward, users["vanphong"])
     # Queued for the background worker (`make demo` runs one): the first digests of the alerts.
     send_digests(organization=provinces[data.PROVINCE["code"]])
     return ward, True
