@@ -105,19 +105,34 @@
     });
   }
 
+  // The photo as pixels, turned upright as its EXIF orientation says. A bitmap needs no URL
+  // (the Content-Security-Policy allows no blob: images); older browsers read a data: URL.
   function loadImage(file) {
+    if (window.createImageBitmap) {
+      return createImageBitmap(file, { imageOrientation: "from-image" }).catch(function () {
+        return loadImageElement(file);
+      });
+    }
+    return loadImageElement(file);
+  }
+
+  function loadImageElement(file) {
     return new Promise(function (resolve, reject) {
-      var image = new Image();
-      var url = URL.createObjectURL(file);
-      image.onload = function () {
-        URL.revokeObjectURL(url);
-        resolve(image);
+      var reader = new FileReader();
+      reader.onload = function () {
+        var image = new Image();
+        image.onload = function () {
+          resolve(image);
+        };
+        image.onerror = function () {
+          reject(new Error("not an image"));
+        };
+        image.src = reader.result;
       };
-      image.onerror = function () {
-        URL.revokeObjectURL(url);
-        reject(new Error("not an image"));
+      reader.onerror = function () {
+        reject(new Error("unreadable"));
       };
-      image.src = url; // the browser applies the EXIF orientation to what it draws
+      reader.readAsDataURL(file);
     });
   }
 
@@ -132,8 +147,8 @@
     }
     return loadImage(file)
       .then(function (image) {
-        var width = image.naturalWidth;
-        var height = image.naturalHeight;
+        var width = image.naturalWidth || image.width;
+        var height = image.naturalHeight || image.height;
         var scale = Math.min(1, MAX_SIDE / Math.max(width, height));
         if (scale === 1 && file.size <= MAX_BYTES) {
           return file;
@@ -145,6 +160,9 @@
         context.fillStyle = "#fff"; // a transparent PNG becomes a JPEG on white, not black
         context.fillRect(0, 0, canvas.width, canvas.height);
         context.drawImage(image, 0, 0, canvas.width, canvas.height);
+        if (image.close) {
+          image.close(); // a bitmap's memory is freed now, not when collected
+        }
         return new Promise(function (resolve) {
           canvas.toBlob(resolve, "image/jpeg", QUALITY);
         }).then(function (blob) {
