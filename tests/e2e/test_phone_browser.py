@@ -335,3 +335,42 @@ def test_a_large_photo_is_made_smaller_before_upload_with_its_date(phone, demo_s
     assert image.size == (1500, 2000)
     exif = image.getexif()
     assert exif[0x0132] == "2026:12:01 09:30:00" and exif[0x0112] == 1
+
+
+def test_assessment_evidence_goes_up_in_the_page_with_a_progress_bar(phone, demo_site, tmp_path):
+    """A form without htmx (the self-assessment's evidence) is sent by XMLHttpRequest: the
+    page is not reloaded, the answer replaces it, the photo arrives made smaller."""
+    from theodoi.assessment.models import AnswerEvidence, Submission
+
+    submission = Submission.objects.get(
+        unit__name="Phòng Văn hóa - Xã hội", status=Submission.Status.DRAFT
+    )
+    photo = tmp_path / "hop-trien-khai.jpg"
+    original_size = _big_photo(photo)
+    sign_in(phone, demo_site, "canbo_vhxh")
+    phone.get(demo_site + reverse("assessment_submission", args=[submission.pk]))
+    field = phone.find_element(By.CSS_SELECTOR, "input[type=file][data-evidence-input]")
+    form_id = field.get_attribute("form")
+    field.send_keys(str(photo))
+    WebDriverWait(phone, 20).until(
+        lambda d: "thu nhỏ" in d.find_element(By.CSS_SELECTOR, ".evidence-status").text
+    )
+    # The progress bar's values as the upload goes (the page itself stays: no reload).
+    phone.execute_script(
+        "window.progressSeen = [];"
+        "new MutationObserver(function (changes) { changes.forEach(function (change) {"
+        "  if (change.target.matches('.upload-progress')) {"
+        "    window.progressSeen.push(change.target.value); } }); })"
+        ".observe(document.body, {subtree: true, attributes: true, attributeFilter: ['value']});"
+    )
+    _online(phone, upload_bytes_per_second=300_000)
+    click(phone, phone.find_element(By.CSS_SELECTOR, f"button[form='{form_id}']"))
+    wait_for_text(phone, "Đã đính kèm tệp minh chứng", timeout=40)
+    _online(phone)
+    seen = phone.execute_script("return window.progressSeen")
+    assert seen is not None, "the page was reloaded instead of sent in place"
+    assert any(0 < value < 100 for value in seen) and seen[-1] == 100, seen
+    link = AnswerEvidence.objects.get(
+        answer__submission=submission, evidence__original_name="hop-trien-khai.jpg"
+    )
+    assert link.evidence.size < original_size / 2
