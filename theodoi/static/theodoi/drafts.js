@@ -199,9 +199,8 @@
     return box;
   }
 
-  function serverWords(html) {
+  function serverWords(page) {
     // The refused page's messages: what the server said was wrong.
-    var page = new DOMParser().parseFromString(html || "", "text/html");
     return Array.prototype.slice
       .call(page.querySelectorAll("main > .alert-danger, main > .alert-warning"))
       .map(function (alert) {
@@ -325,30 +324,55 @@
     // The server's page with the refused form replaces this one, as htmx would have done;
     // the files are put back from the draft (a browser forgets chosen files).
     var page = new DOMParser().parseFromString(result.html || "", "text/html");
-    var words = serverWords(result.html);
     var again = page.querySelector('form[data-offline-draft="' + draft.key + '"]');
-    if (again && page.body) {
-      document.body.replaceChildren.apply(
-        document.body,
-        Array.prototype.slice.call(page.body.childNodes).map(function (node) {
-          return document.adoptNode(node);
-        })
-      );
-      if (window.htmx) {
-        window.htmx.process(document.body);
-      }
-      document.dispatchEvent(new CustomEvent("theodoi:page"));
-      form = document.querySelector('form[data-offline-draft="' + draft.key + '"]');
-      restore(form, draft);
-      attach(form);
+    if (!again || !page.body) {
+      // An error page (a file name too long, the server failing): its words above the
+      // button, as for any form sent in the page, and everything typed stays.
+      sendError(form, page);
+      return;
     }
+    var words = serverWords(page);
+    document.body.replaceChildren.apply(
+      document.body,
+      Array.prototype.slice.call(page.body.childNodes).map(function (node) {
+        return document.adoptNode(node);
+      })
+    );
+    if (window.htmx) {
+      window.htmx.process(document.body);
+    }
+    document.dispatchEvent(new CustomEvent("theodoi:page"));
+    form = document.querySelector('form[data-offline-draft="' + draft.key + '"]');
+    restore(form, draft);
+    attach(form);
     var box = say(form, (words ? words + " " : "") + (CONFIG.refused || ""), "danger");
     if (box) {
       box.scrollIntoView({ block: "center" });
     }
   }
 
+  function sendError(form, page) {
+    var paragraph = page.querySelector("main p, body.error-page p");
+    var words = paragraph ? paragraph.textContent.trim() : "";
+    var alert = form.querySelector(".send-error");
+    if (!alert) {
+      alert = document.createElement("div");
+      alert.className = "alert alert-danger mt-2 mb-0 send-error";
+      alert.setAttribute("role", "alert");
+      var button = form.querySelector("button[type=submit]");
+      var row = button && button.parentElement !== form ? button.parentElement : button;
+      form.insertBefore(alert, row && row.parentElement === form ? row : null);
+    }
+    alert.textContent = words
+      ? words + " " + (form.dataset.keptText || "")
+      : form.dataset.sendErrorText || CONFIG.refused || "";
+    alert.scrollIntoView({ block: "nearest" });
+  }
+
   function submit(form) {
+    form.querySelectorAll(".send-error").forEach(function (alert) {
+      alert.remove();
+    });
     var waitForPhotos = window.theodoiEvidence ? window.theodoiEvidence.ready(form) : Promise.resolve();
     busy(form, true);
     waitForPhotos
@@ -458,7 +482,9 @@
                 if (form) {
                   showRefusal(form, draft, result);
                 } else {
-                  say(null, draft.title + ": " + CONFIG.refused, "danger");
+                  var page = new DOMParser().parseFromString(result.html || "", "text/html");
+                  var words = serverWords(page);
+                  say(null, draft.title + ": " + (words ? words + " " : "") + CONFIG.refused, "danger");
                 }
               } else if (result.outcome === "signed-out") {
                 say(form, CONFIG.signedOut, "warning");
