@@ -139,7 +139,7 @@ def test_phone_lists_are_cards_showing_state_and_progress(phone, demo_site):
     phone.get(demo_site + task.get_absolute_url())
     _no_sideways_scroll(phone)
     assert _shown_in_width(phone, phone.find_element(By.CSS_SELECTOR, ".evidence-camera-button"))
-    _shoot(phone, "phone-task-report", phone.find_element(By.ID, "result"))
+    _shoot(phone, "phone-task-report", phone.find_element(By.CSS_SELECTOR, "form[data-offline-draft]"))
 
     sign_in(phone, demo_site, "vanphong")
     phone.get(demo_site + reverse("review_queue"))
@@ -238,6 +238,7 @@ def test_report_written_offline_is_kept_on_the_phone_and_sent_when_the_network_r
     click(phone, phone.find_element(By.CSS_SELECTOR, "form[data-offline-draft] button[type=submit]"))
     wait_for_text(phone, SAVED)
     assert ProgressReport.objects.filter(task=task).count() == before
+    _shoot(phone, "phone-offline-draft", phone.find_element(By.CSS_SELECTOR, ".draft-status"))
     drafts = _drafts(phone)
     assert len(drafts) == 1 and drafts[0]["pending"] and drafts[0]["files"] == 1
     assert drafts[0]["fields"]["percent"] == "70"
