@@ -117,7 +117,7 @@ def _cards(driver, table_css: str):
     return rows
 
 
-def test_phone_lists_are_cards_showing_state_and_progress(phone, demo_site):
+def test_phone_lists_are_cards_showing_state_and_progress(phone, demo_site):  # noqa: F811
     """My tasks, the review queue and the ward dashboard at 390 px: each task or report a
     card with its state and progress on its first line, nothing wider than the window; at
     1366 px they are tables again."""
@@ -139,7 +139,9 @@ def test_phone_lists_are_cards_showing_state_and_progress(phone, demo_site):
     phone.get(demo_site + task.get_absolute_url())
     _no_sideways_scroll(phone)
     assert _shown_in_width(phone, phone.find_element(By.CSS_SELECTOR, ".evidence-camera-button"))
-    _shoot(phone, "phone-task-report", phone.find_element(By.CSS_SELECTOR, "form[data-offline-draft]"))
+    _shoot(
+        phone, "phone-task-report", phone.find_element(By.CSS_SELECTOR, "form[data-offline-draft]")
+    )
 
     sign_in(phone, demo_site, "vanphong")
     phone.get(demo_site + reverse("review_queue"))
@@ -191,7 +193,7 @@ def _drafts(driver) -> list:
     )
 
 
-def test_the_app_installs_with_its_manifest_and_service_worker(phone, demo_site):
+def test_the_app_installs_with_its_manifest_and_service_worker(phone, demo_site):  # noqa: F811
     sign_in(phone, demo_site, "canbo_vhxh")
     phone.get(demo_site + reverse("my_tasks"))
     assert _worker_ready(phone) == demo_site + "/"
@@ -213,7 +215,9 @@ def test_the_app_installs_with_its_manifest_and_service_worker(phone, demo_site)
 
 
 def test_report_written_offline_is_kept_on_the_phone_and_sent_when_the_network_returns(
-    phone, demo_site, tmp_path
+    phone,
+    demo_site,  # noqa: F811
+    tmp_path,
 ):
     task = Task.objects.get(plan__number="110/KH-UBND", section__code="PL", code="2")
     before = ProgressReport.objects.filter(task=task).count()
@@ -233,9 +237,13 @@ def test_report_written_offline_is_kept_on_the_phone_and_sent_when_the_network_r
     percent.send_keys("70")
     phone.find_element(By.ID, "result").send_keys("Đã hoàn thành kết nối 4/5 cơ sở dữ liệu.")
     pdf = tmp_path / "bien-ban.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    pdf.write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
     phone.find_element(By.ID, "evidence-input").send_keys(str(pdf))
-    click(phone, phone.find_element(By.CSS_SELECTOR, "form[data-offline-draft] button[type=submit]"))
+    click(
+        phone, phone.find_element(By.CSS_SELECTOR, "form[data-offline-draft] button[type=submit]")
+    )
     wait_for_text(phone, SAVED)
     assert ProgressReport.objects.filter(task=task).count() == before
     _shoot(phone, "phone-offline-draft", phone.find_element(By.CSS_SELECTOR, ".draft-status"))
@@ -247,7 +255,9 @@ def test_report_written_offline_is_kept_on_the_phone_and_sent_when_the_network_r
     phone.refresh()
     wait_for_text(phone, SAVED)
     assert phone.find_element(By.ID, "result").get_attribute("value").startswith("Đã hoàn thành")
-    assert phone.execute_script("return document.getElementById('evidence-input').files.length") == 1
+    assert (
+        phone.execute_script("return document.getElementById('evidence-input').files.length") == 1
+    )
     assert ProgressReport.objects.filter(task=task).count() == before
 
     # The network returns: the report goes by itself and the draft is gone.
@@ -260,7 +270,7 @@ def test_report_written_offline_is_kept_on_the_phone_and_sent_when_the_network_r
     assert _drafts(phone) == []
 
 
-def test_text_typed_is_kept_while_typing(phone, demo_site):
+def test_text_typed_is_kept_while_typing(phone, demo_site):  # noqa: F811
     task = Task.objects.get(plan__number="110/KH-UBND", section__code="PL", code="2")
     sign_in(phone, demo_site, "canbo_vhxh")
     phone.get(demo_site + task.get_absolute_url())
@@ -285,7 +295,11 @@ def _big_photo(path: Path) -> int:
     return path.stat().st_size
 
 
-def test_a_large_photo_is_made_smaller_before_upload_with_its_date(phone, demo_site, tmp_path):
+def test_a_large_photo_is_made_smaller_before_upload_with_its_date(
+    phone,
+    demo_site,  # noqa: F811
+    tmp_path,
+):
     from PIL import Image
 
     task = Task.objects.get(plan__number="110/KH-UBND", section__code="PL", code="2")
@@ -297,14 +311,20 @@ def test_a_large_photo_is_made_smaller_before_upload_with_its_date(phone, demo_s
     phone.find_element(By.ID, "result").send_keys("Ảnh hiện trường buổi tập huấn.")
     phone.find_element(By.ID, "evidence-input").send_keys(str(photo))
     WebDriverWait(phone, 20).until(
-        lambda d: "thu nhỏ trước khi gửi" in d.find_element(By.CSS_SELECTOR, ".evidence-status").text
+        lambda d: (
+            "thu nhỏ trước khi gửi" in d.find_element(By.CSS_SELECTOR, ".evidence-status").text
+        )
     )
-    sent_size = phone.execute_script("return document.getElementById('evidence-input').files[0].size")
+    sent_size = phone.execute_script(
+        "return document.getElementById('evidence-input').files[0].size"
+    )
     assert sent_size < original_size / 2
 
     # A slow upload (200 kB/s): the progress bar moves while the photo goes up.
     _online(phone, upload_bytes_per_second=200_000)
-    click(phone, phone.find_element(By.CSS_SELECTOR, "form[data-offline-draft] button[type=submit]"))
+    click(
+        phone, phone.find_element(By.CSS_SELECTOR, "form[data-offline-draft] button[type=submit]")
+    )
     values = []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -338,7 +358,11 @@ def test_a_large_photo_is_made_smaller_before_upload_with_its_date(phone, demo_s
     assert exif[0x0132] == "2026:12:01 09:30:00" and exif[0x0112] == 1
 
 
-def test_assessment_evidence_goes_up_in_the_page_with_a_progress_bar(phone, demo_site, tmp_path):
+def test_assessment_evidence_goes_up_in_the_page_with_a_progress_bar(
+    phone,
+    demo_site,  # noqa: F811
+    tmp_path,
+):
     """A form without htmx (the self-assessment's evidence) is sent by XMLHttpRequest: the
     page is not reloaded, the answer replaces it, the photo arrives made smaller."""
     from theodoi.assessment.models import AnswerEvidence, Submission

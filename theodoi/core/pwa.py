@@ -8,11 +8,11 @@ import hashlib
 import json
 import re
 
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -45,7 +45,7 @@ def _page_pattern(name: str) -> str:
     """A JavaScript regular expression matching the paths of one named page."""
     try:
         path = reverse(name, args=[_PLACEHOLDER])
-    except Exception:  # a page without an id in its path
+    except NoReverseMatch:  # a page without an id in its path
         path = reverse(name)
     return "^" + re.escape(path).replace(str(_PLACEHOLDER), r"\d+").replace("/", r"\/") + "$"
 
@@ -124,6 +124,4 @@ def offline(request):
 def csrf_token(request):
     """A fresh CSRF token for a report kept on the device while offline: the one in the page
     may be stale by the time the network returns (another sign-in meanwhile)."""
-    return JsonResponse(
-        {"token": get_token(request), "signed_in": request.user.is_authenticated}
-    )
+    return JsonResponse({"token": get_token(request), "signed_in": request.user.is_authenticated})
