@@ -6,6 +6,7 @@ the browser before it is uploaded.
 Set THEODOI_PHONE_SCREENSHOTS to a folder to keep the phone screenshots (docs/screenshots)."""
 
 import io
+import json
 import os
 import time
 from pathlib import Path
@@ -44,18 +45,39 @@ def _width(driver, width: int) -> None:
     )
 
 
-def _offline(driver) -> None:
+def _network(driver, conditions: dict) -> None:
+    """The same network for the page and for the service worker. The page's emulation alone
+    does not reach the worker's own requests (Chromium 156 sends them out): the worker would
+    fetch pages from the network while the page believes it is offline."""
     driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd(
-        "Network.emulateNetworkConditions",
-        {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", conditions)
+    sessions = driver.__dict__.setdefault("_worker_sessions", {})
+    for target in driver.execute_cdp_cmd("Target.getTargets", {})["targetInfos"]:
+        if target["type"] != "service_worker":
+            continue
+        if target["targetId"] not in sessions:
+            sessions[target["targetId"]] = driver.execute_cdp_cmd(
+                "Target.attachToTarget", {"targetId": target["targetId"], "flatten": False}
+            )["sessionId"]
+        for number, (method, params) in enumerate(
+            [("Network.enable", {}), ("Network.emulateNetworkConditions", conditions)]
+        ):
+            message = {"id": number + 1, "method": method, "params": params}
+            driver.execute_cdp_cmd(
+                "Target.sendMessageToTarget",
+                {"sessionId": sessions[target["targetId"]], "message": json.dumps(message)},
+            )
+
+
+def _offline(driver) -> None:
+    _network(
+        driver, {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
     )
 
 
 def _online(driver, upload_bytes_per_second: int = -1) -> None:
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd(
-        "Network.emulateNetworkConditions",
+    _network(
+        driver,
         {
             "offline": False,
             "latency": 0,
@@ -251,8 +273,12 @@ def test_report_written_offline_is_kept_on_the_phone_and_sent_when_the_network_r
     assert len(drafts) == 1 and drafts[0]["pending"] and drafts[0]["files"] == 1
     assert drafts[0]["fields"]["percent"] == "70"
 
+    # A task never opened on the phone cannot be shown offline: the worker says so.
+    other = Task.objects.get(plan__number="110/KH-UBND", section__code="PL", code="3")
+    phone.get(demo_site + other.get_absolute_url())
+    wait_for_text(phone, "Không có mạng")
     # The page opened again without the network: the worker's copy, the draft put back.
-    phone.refresh()
+    phone.get(demo_site + task.get_absolute_url())
     wait_for_text(phone, SAVED)
     assert phone.find_element(By.ID, "result").get_attribute("value").startswith("Đã hoàn thành")
     assert (

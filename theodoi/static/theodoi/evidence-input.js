@@ -327,7 +327,8 @@
       return false;
     }
     if (xhr.responseURL && xhr.responseURL !== location.href) {
-      history.pushState(null, "", xhr.responseURL);
+      // Replaced, not pushed: going back must not show this page under the old address.
+      history.replaceState(null, "", xhr.responseURL);
     }
     document.title = page.title;
     Array.prototype.slice.call(page.body.attributes).forEach(function (attribute) {

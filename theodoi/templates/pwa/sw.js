@@ -87,7 +87,7 @@ function page(event, url) {
         var copy = response.clone();
         event.waitUntil(
           caches.open(PAGE_CACHE).then(function (cache) {
-            return cache.put(url.pathname, copy).then(function () {
+            return cache.put(url.pathname + url.search, copy).then(function () {
               return trim(cache);
             });
           })
@@ -99,7 +99,7 @@ function page(event, url) {
       return caches
         .open(PAGE_CACHE)
         .then(function (cache) {
-          return cache.match(url.pathname);
+          return cache.match(url.pathname + url.search);
         })
         .then(function (kept) {
           return kept || caches.match(CONFIG.offlineUrl);
