@@ -375,40 +375,50 @@
     });
     var waitForPhotos = window.theodoiEvidence ? window.theodoiEvidence.ready(form) : Promise.resolve();
     busy(form, true);
+    clearTimeout(form._draftTimer);
+    form._draftSending = true;
+    var draft = null;
     waitForPhotos
       .then(function () {
-        var draft = capture(form, true);
+        draft = capture(form, true);
         // Kept before anything is sent: a connection lost halfway loses nothing.
-        return save(draft).then(function () {
-          return send(draft, progress(form)).then(function (result) {
-            return { draft: draft, result: result };
-          });
-        });
+        return save(draft).then(
+          function () {
+            return true;
+          },
+          function () {
+            return false;
+          }
+        );
       })
-      .then(function (done) {
-        var result = done.result;
-        if (result.outcome === "sent") {
-          location.assign(result.redirect);
+      .then(function (kept) {
+        if (!kept) {
+          // The device could not keep the draft (storage full, private mode): the browser
+          // sends the form itself, as without this script.
+          busy(form, false);
+          form._draftSending = false;
+          form.dataset.offlineDraft = "";
+          HTMLFormElement.prototype.submit.call(form);
           return;
         }
-        busy(form, false);
-        form.querySelectorAll(".upload-progress").forEach(function (bar) {
-          bar.classList.add("d-none");
+        return send(draft, progress(form)).then(function (result) {
+          if (result.outcome === "sent") {
+            location.assign(result.redirect);
+            return;
+          }
+          busy(form, false);
+          form._draftSending = false;
+          form.querySelectorAll(".upload-progress").forEach(function (bar) {
+            bar.classList.add("d-none");
+          });
+          if (result.outcome === "refused") {
+            showRefusal(form, draft, result);
+          } else if (result.outcome === "signed-out") {
+            say(form, CONFIG.signedOut, "warning");
+          } else {
+            say(form, CONFIG.saved, "warning");
+          }
         });
-        if (result.outcome === "refused") {
-          showRefusal(form, done.draft, result);
-        } else if (result.outcome === "signed-out") {
-          say(form, CONFIG.signedOut, "warning");
-        } else {
-          say(form, CONFIG.saved, "warning");
-        }
-      })
-      .catch(function () {
-        // The device could not keep the draft (storage full, private mode): the browser
-        // sends the form itself, as without this script.
-        busy(form, false);
-        form.dataset.offlineDraft = "";
-        HTMLFormElement.prototype.submit.call(form);
       });
   }
 
@@ -417,10 +427,12 @@
       return;
     }
     form._draftAttached = true;
-    var timer = null;
     function keep() {
-      clearTimeout(timer);
-      timer = setTimeout(function () {
+      clearTimeout(form._draftTimer);
+      form._draftTimer = setTimeout(function () {
+        if (form._draftSending) {
+          return; // being sent: its draft is already kept, and is gone once it arrives
+        }
         var key = form.dataset.offlineDraft;
         load(key).then(function (earlier) {
           var draft = capture(form, earlier && earlier.pending);
@@ -467,10 +479,12 @@
             var form = document.querySelector('form[data-offline-draft="' + draft.key + '"]');
             if (form) {
               busy(form, true);
+              form._draftSending = true;
             }
             return send(draft, form ? progress(form) : null).then(function (result) {
               if (form) {
                 busy(form, false);
+                form._draftSending = false;
               }
               if (result.outcome === "sent") {
                 if (form) {
