@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from theodoi.api import pages as api_pages
 from theodoi.api.views import api
+from theodoi.core import pwa
 from theodoi.dashboards.home import home
 from theodoi.importer import views as import_views
 from theodoi.tracking import amendment_views
@@ -14,6 +15,10 @@ admin.site.site_title = "theodoi"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("offline/", pwa.offline, name="offline"),
+    path("offline/csrf/", pwa.csrf_token, name="offline_csrf"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

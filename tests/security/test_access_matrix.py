@@ -29,7 +29,9 @@ NOT_SCOPED = {"login", "set_language", "api:openapi-json", "api:openapi-view", "
               # The password reset pages, for people not signed in; and a person's own token,
               # which tests/api/test_auth.py checks is nobody else's to revoke.
               "password_reset", "password_reset_done", "password_reset_confirm",
-              "password_reset_complete", "api:auth_token_revoke"}  # fmt: skip
+              "password_reset_complete", "api:auth_token_revoke",
+              # The installable app's pieces, the same for everyone (tests/core/test_pwa.py).
+              "service_worker", "manifest", "offline", "offline_csrf"}  # fmt: skip
 
 A, F, N, R, M = 200, 403, 404, 302, 405
 ALL = lambda code: [code] * 9  # noqa: E731

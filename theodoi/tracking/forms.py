@@ -100,6 +100,10 @@ class TypedText(forms.CharField):
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
+    def __init__(self, attrs=None):
+        # Evidence: the page's script adds the camera button and makes photos smaller.
+        super().__init__({"data-evidence-input": "", **(attrs or {})})
+
 
 class MultipleFileField(forms.FileField):
     """Any number of files under one name (the evidence drop zone)."""
