@@ -1,7 +1,7 @@
 // "Enable notifications on this device": subscribes this browser to Web Push with the
 // installation's VAPID public key and hands the subscription to the server. The push and click
-// handlers live in sw-push.js, imported by the app's service worker; a browser without one
-// registers sw-push.js by itself.
+// handlers live in sw-push.js, imported by the app's service worker, which is registered here
+// when the page has not done it yet.
 (function () {
   "use strict";
   var card = document.getElementById("push-card");
@@ -40,7 +40,7 @@
 
   function registration() {
     return navigator.serviceWorker.getRegistration().then(function (existing) {
-      return existing || navigator.serviceWorker.register(card.dataset.swUrl);
+      return existing || navigator.serviceWorker.register(card.dataset.swUrl, { scope: "/" });
     }).then(active);
   }
 
