@@ -39,6 +39,7 @@ from theodoi.tracking.forms import (
     DeadlinePreviewForm,
     DirectiveAnswerForm,
     DirectiveForm,
+    EvidenceAddQuery,
     EvidenceReviewForm,
     GapFilterForm,
     IndicatorEditForm,
@@ -46,6 +47,7 @@ from theodoi.tracking.forms import (
     ReportDecisionForm,
     ReportForm,
     RestoreForm,
+    evidence_rows,
     TaskEditForm,
     TaskFilterForm,
     WithdrawForm,
@@ -160,8 +162,17 @@ def _timeline(task, reports, evidence, directives, alerts) -> list[dict]:
     return sorted((e for e in events if e["at"]), key=lambda e: e["at"], reverse=True)
 
 
-def _task_page(request, task, *, report_form: ReportForm | None = None, status: int = 200):
-    """The task page; with a report form that was refused, the form keeps what was typed."""
+def _task_page(
+    request,
+    task,
+    *,
+    report_form: ReportForm | None = None,
+    rows=None,
+    report_closed: bool = False,
+    status: int = 200,
+):
+    """The task page; with a report form that was refused, the form keeps what was typed
+    (``rows``: its files' rows; ``report_closed``: the period's report was already accepted)."""
     day = today()
     directives = list(task.directives.select_related("author", "answered_by"))
     reports = list(task.reports.select_related("submitted_by", "unit", "reviewed_by"))
@@ -170,6 +181,7 @@ def _task_page(request, task, *, report_form: ReportForm | None = None, status: 
         .select_related("uploaded_by")
         .prefetch_related("reviews__reviewer")
     )
+    reporting_selectors.attach_chains(evidence)
     alerts = list(task.alerts.select_related("unit").order_by("-opened_at"))
     history = (
         AuditEvent.objects.filter(
@@ -213,6 +225,9 @@ def _task_page(request, task, *, report_form: ReportForm | None = None, status: 
         "cycle_label": ReportingCycle(task.cycle).label,
         "evidence_kinds": Evidence.Kind.choices,
         "report_form": report_form or ReportForm(),
+        "rows": rows if rows is not None else evidence_rows(None, None, task=task),
+        "report_closed": report_closed,
+        "can_add_evidence": can_report,
     }
     return render(request, "plans/task_detail.html", context, status=status)
 
@@ -234,6 +249,7 @@ def my_tasks(request):
         "plans/my_tasks.html",
         {
             "page": page,
+            "to_act": reporting_selectors.to_act(request.user),
             "unit": request.user.unit,
             "alerts": alerts[:15],
             "alert_count": alerts.count(),
@@ -290,14 +306,30 @@ def directive_answer(request, pk: int, directive_pk: int):
 # --- Reports and evidence -------------------------------------------------------------------
 
 
+def _refused_files(request, rows) -> None:
+    """Nothing was saved: say which files to choose again (no page can fill a file input)."""
+    names = rows.chosen_names()
+    if names:
+        messages.warning(
+            request,
+            _("Nothing has been saved yet. Choose these files again before sending: %(names)s.")
+            % {"names": ", ".join(f"«{name}»" for name in names)},
+        )
+
+
 @login_required
 @require_POST
 def report_submit(request, pk: int):
-    """The unit's report for a period, with any evidence files chosen or dropped on the form:
-    all saved, or nothing saved and the form shown again with what was typed."""
+    """The unit's report for a period, with evidence files each on its own row (its kind,
+    number, date): all saved, or nothing saved and the form shown again with everything typed
+    and what to do next."""
     task = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.REPORT)
     form = ReportForm(request.POST, request.FILES)
-    if form.is_valid():
+    rows = evidence_rows(request.POST, request.FILES, task=task)
+    closed = False
+    valid = form.is_valid()
+    valid = rows.is_valid() and valid
+    if valid:
         data = form.cleaned_data
         try:
             report, files = services.report_submit_with_files(
@@ -313,12 +345,21 @@ def report_submit(request, pk: int):
                 kind=data["kind"],
                 document_number=data["document_number"],
                 document_date=data["document_date"],
+                files=rows.evidence_files(),
             )
+        except services.ReportClosed as exc:
+            form.add_error(None, str(exc))
+            closed = True
         except services.ReportingError as exc:  # storage down included: nothing was saved
             form.add_error(None, str(exc))
-    if not form.is_valid():
+    if not valid or form.errors:
         _form_errors(request, form)
-        response = _task_page(request, task, report_form=form)
+        for error in rows.non_form_errors():
+            messages.error(request, error)
+        _refused_files(request, rows)
+        response = _task_page(
+            request, task, report_form=form, rows=rows, report_closed=closed, status=200
+        )
         if request.htmx:
             # The form was sent by htmx: the page with the refused form replaces the page.
             response["HX-Retarget"] = "body"
@@ -335,6 +376,51 @@ def report_submit(request, pk: int):
         response["HX-Redirect"] = task.get_absolute_url()
         return response
     return redirect(task.get_absolute_url() + "#reports")
+
+
+@login_required
+def evidence_add(request, pk: int):
+    """Evidence for a task at any time, not only with a report: a replacement for a rejected
+    file (``?replaces=<id>`` chooses it), a document signed after the period's report was
+    accepted. Each file on its own row; all saved, or nothing and the page again as typed."""
+    task = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.REPORT)
+    status = 200
+    if request.method == "POST":
+        rows = evidence_rows(request.POST, request.FILES, task=task, require_one=True)
+        if rows.is_valid():
+            try:
+                added = services.evidence_add(
+                    actor=request.user, task=task, files=rows.evidence_files()
+                )
+            except services.ReportingError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s evidence file added; it waits for the standing office's review.",
+                        "%(count)s evidence files added; they wait for the standing office's "
+                        "review.",
+                        len(added),
+                    )
+                    % {"count": len(added)},
+                )
+                return redirect(task.get_absolute_url() + "#evidence")
+        for error in rows.non_form_errors():
+            messages.error(request, error)
+        _refused_files(request, rows)
+        status = 400
+    else:
+        replaces = EvidenceAddQuery(request.GET).chosen()
+        rows = evidence_rows(
+            None, None, task=task, initial=[{"replaces": replaces}] if replaces else None
+        )
+    return render(
+        request,
+        "plans/evidence_add.html",
+        {"task": task, "rows": rows, "evidence_kinds": Evidence.Kind.choices},
+        status=status,
+    )
 
 
 @login_required
@@ -408,6 +494,7 @@ def review_queue(request):
     if ward is None or not can(request.user, Action.REVIEW, ward):
         raise PermissionDenied
     evidence, reports = reporting_selectors.review_queue(request.user)
+    reporting_selectors.attach_chains(evidence)
     return render(
         request, "reporting/review_queue.html", {"evidence": evidence, "reports": reports}
     )
