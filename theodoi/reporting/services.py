@@ -661,9 +661,7 @@ def evidence_record(*, actor: User, evidence: Evidence, linked_subject: Any = No
         )
         if replaced is None:
             raise ReportingError(gettext("The file to replace no longer exists."))
-        _check_replacement(
-            replaced, task=evidence.task, indicator_value=evidence.indicator_value
-        )
+        _check_replacement(replaced, task=evidence.task, indicator_value=evidence.indicator_value)
     evidence.save()
     if linked_subject is not None:
         kind = subjects.kind_of(linked_subject)

@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -98,29 +99,11 @@ class TypedText(forms.CharField):
         ]
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Any number of files under one name (the evidence drop zone)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        # The service refuses an empty file with its own message, naming what to do.
-        kwargs.setdefault("allow_empty_file", True)
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        items = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
-
-
 PERCENT_MESSAGE = _("The percent done must be a whole number from 0 to 100.")
 
 
 class ReportForm(forms.Form):
-    """The unit's report for a period, with any evidence files chosen on the task page."""
+    """The unit's report for a period; its evidence files are the rows of ``EvidenceFilesForm``."""
 
     period = TypedText()
     percent = WholeNumberField(
@@ -137,10 +120,6 @@ class ReportForm(forms.Form):
     # since the period is chosen on the form; ``version`` is the older pages' single mark.
     versions = TypedText()
     version = VersionField(required=False)
-    evidence = MultipleFileField(required=False)
-    kind = forms.ChoiceField(choices=Evidence.Kind.choices, required=False)
-    document_number = TypedText()
-    document_date = TypedText()
 
     def clean(self):
         data = super().clean()
@@ -156,25 +135,7 @@ class ReportForm(forms.Form):
             if version is None:
                 self.add_error("versions", BAD_VERSION)
             data["version"] = version
-        data["kind"] = data.get("kind") or Evidence.Kind.OTHER
-        # The document's date matters only with a file; without one it is not read at all.
-        data["document_date"] = None
-        if data.get("evidence"):
-            try:
-                data["document_date"] = parse_date(
-                    self.data.get("document_date"), label=_("Document date")
-                )
-            except ValueError as exc:
-                self.add_error("document_date", str(exc))
         return data
-
-    def uploads(self) -> list[Upload]:
-        """The files as the service takes them. One byte over the limit is enough for the
-        service to refuse a file, and a huge one is never read into memory whole."""
-        limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
-        return [
-            Upload(name=f.name or "", data=f.read(limit + 1)) for f in self.cleaned_data["evidence"]
-        ]
 
 
 # Evidence rows: one file each, with its own kind, number, date and the file it replaces.
@@ -262,7 +223,8 @@ class BaseEvidenceRows(forms.BaseFormSet):
             raise ValidationError(_("Choose at least one evidence file."), code="empty")
 
     def evidence_files(self) -> list[EvidenceFile]:
-        """The rows with a file, as the service takes them (see ``ReportForm.uploads``)."""
+        """The rows with a file, as the service takes them. One byte over the limit is enough
+        for the service to refuse a file, and a huge one is never read into memory whole."""
         limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
         items = []
         for form in self.forms:
@@ -297,7 +259,7 @@ class EvidenceAddQuery(forms.Form):
         return self.cleaned_data.get("replaces") if self.is_valid() else None
 
 
-EvidenceRows = forms.formset_factory(
+_EvidenceRows = forms.formset_factory(
     EvidenceRowForm,
     formset=BaseEvidenceRows,
     extra=ROWS_SHOWN,
@@ -308,16 +270,29 @@ EvidenceRows = forms.formset_factory(
 ROWS_PREFIX = "files"
 
 
-def evidence_rows(data, files, *, task: Task, require_one: bool = False, initial=None):
-    """The rows of a POST (``data``; None for a new page). A page that sent no rows at all
-    (an older page, a script) has none."""
-    if data is not None and f"{ROWS_PREFIX}-TOTAL_FORMS" not in data:
-        data = data.copy()
-        data[f"{ROWS_PREFIX}-TOTAL_FORMS"] = "0"
-        data[f"{ROWS_PREFIX}-INITIAL_FORMS"] = "0"
-    return EvidenceRows(
-        data, files, prefix=ROWS_PREFIX, task=task, require_one=require_one, initial=initial
-    )
+def _legacy_rows(data, files):
+    """The rows of a POST made the older way (files under ``evidence``, one kind, number and
+    date for all of them, as scripts and older pages send it): one row per file."""
+    data = data.copy()
+    legacy = files.getlist("evidence") if files is not None else []
+    files = MultiValueDict({f"{ROWS_PREFIX}-{i}-file": [f] for i, f in enumerate(legacy)})
+    for index in range(len(legacy)):
+        for name in ("kind", "document_number", "document_date"):
+            data[f"{ROWS_PREFIX}-{index}-{name}"] = data.get(name, "")
+    data[f"{ROWS_PREFIX}-TOTAL_FORMS"] = str(len(legacy))
+    data[f"{ROWS_PREFIX}-INITIAL_FORMS"] = "0"
+    return data, files
+
+
+class EvidenceFilesForm(_EvidenceRows):  # type: ignore[misc,valid-type]
+    """The rows of evidence files of a POST (``data`` None: a new page), one file a row."""
+
+    def __init__(self, data=None, files=None, *, task: Task, require_one=False, initial=None):
+        if data is not None and f"{ROWS_PREFIX}-TOTAL_FORMS" not in data:
+            data, files = _legacy_rows(data, files)
+        super().__init__(
+            data, files, prefix=ROWS_PREFIX, task=task, require_one=require_one, initial=initial
+        )
 
 
 CHOOSE_DECISION = _("Choose what to do with the report.")

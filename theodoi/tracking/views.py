@@ -40,6 +40,7 @@ from theodoi.tracking.forms import (
     DirectiveAnswerForm,
     DirectiveForm,
     EvidenceAddQuery,
+    EvidenceFilesForm,
     EvidenceReviewForm,
     GapFilterForm,
     IndicatorEditForm,
@@ -47,7 +48,6 @@ from theodoi.tracking.forms import (
     ReportDecisionForm,
     ReportForm,
     RestoreForm,
-    evidence_rows,
     TaskEditForm,
     TaskFilterForm,
     WithdrawForm,
@@ -225,7 +225,7 @@ def _task_page(
         "cycle_label": ReportingCycle(task.cycle).label,
         "evidence_kinds": Evidence.Kind.choices,
         "report_form": report_form or ReportForm(),
-        "rows": rows if rows is not None else evidence_rows(None, None, task=task),
+        "rows": rows if rows is not None else EvidenceFilesForm(task=task),
         "report_closed": report_closed,
         "can_add_evidence": can_report,
     }
@@ -306,15 +306,12 @@ def directive_answer(request, pk: int, directive_pk: int):
 # --- Reports and evidence -------------------------------------------------------------------
 
 
-def _refused_files(request, rows) -> None:
-    """Nothing was saved: say which files to choose again (no page can fill a file input)."""
-    names = rows.chosen_names()
-    if names:
-        messages.warning(
-            request,
-            _("Nothing has been saved yet. Choose these files again before sending: %(names)s.")
-            % {"names": ", ".join(f"«{name}»" for name in names)},
-        )
+def _rows_errors(request, rows) -> None:
+    """The errors of the evidence rows as messages too (each row also shows its own)."""
+    for error in rows.non_form_errors():
+        messages.error(request, error)
+    for row in rows.forms:
+        _form_errors(request, row)
 
 
 @login_required
@@ -325,7 +322,7 @@ def report_submit(request, pk: int):
     and what to do next."""
     task = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.REPORT)
     form = ReportForm(request.POST, request.FILES)
-    rows = evidence_rows(request.POST, request.FILES, task=task)
+    rows = EvidenceFilesForm(request.POST, request.FILES, task=task)
     closed = False
     valid = form.is_valid()
     valid = rows.is_valid() and valid
@@ -341,10 +338,6 @@ def report_submit(request, pk: int):
                 difficulties=data["difficulties"],
                 proposals=data["proposals"],
                 version=data["version"],
-                uploads=form.uploads(),
-                kind=data["kind"],
-                document_number=data["document_number"],
-                document_date=data["document_date"],
                 files=rows.evidence_files(),
             )
         except services.ReportClosed as exc:
@@ -354,9 +347,7 @@ def report_submit(request, pk: int):
             form.add_error(None, str(exc))
     if not valid or form.errors:
         _form_errors(request, form)
-        for error in rows.non_form_errors():
-            messages.error(request, error)
-        _refused_files(request, rows)
+        _rows_errors(request, rows)
         response = _task_page(
             request, task, report_form=form, rows=rows, report_closed=closed, status=200
         )
@@ -386,7 +377,7 @@ def evidence_add(request, pk: int):
     task = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.REPORT)
     status = 200
     if request.method == "POST":
-        rows = evidence_rows(request.POST, request.FILES, task=task, require_one=True)
+        rows = EvidenceFilesForm(request.POST, request.FILES, task=task, require_one=True)
         if rows.is_valid():
             try:
                 added = services.evidence_add(
@@ -406,15 +397,11 @@ def evidence_add(request, pk: int):
                     % {"count": len(added)},
                 )
                 return redirect(task.get_absolute_url() + "#evidence")
-        for error in rows.non_form_errors():
-            messages.error(request, error)
-        _refused_files(request, rows)
+        _rows_errors(request, rows)
         status = 400
     else:
         replaces = EvidenceAddQuery(request.GET).chosen()
-        rows = evidence_rows(
-            None, None, task=task, initial=[{"replaces": replaces}] if replaces else None
-        )
+        rows = EvidenceFilesForm(task=task, initial=[{"replaces": replaces}] if replaces else None)
     return render(
         request,
         "plans/evidence_add.html",
