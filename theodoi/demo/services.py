@@ -14,6 +14,7 @@ from theodoi.core.access import SYSTEM
 from theodoi.core.clock import today
 from theodoi.core.samplepdf import tiny_pdf
 from theodoi.demo import data
+from theodoi.demo.evidence import evidence_replacements
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft
 from theodoi.org import services as org_services
@@ -96,6 +97,7 @@ def load_demo() -> tuple[Organization, bool]:
     task = ward.plans.get().tasks.get(section__code=section, code=code)
     tracking_services.directive_create(actor=users["lanhdao"], task=task, text=text)
     _activity(ward, users)
+    evidence_replacements(ward, users)
     _assessment(ward, users)
     scan(organization=provinces[data.PROVINCE["code"]])
     # Queued for the background worker (`make demo` runs one): the first digests of the alerts.
