@@ -39,7 +39,10 @@ def _fits(driver) -> bool:
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_officer_replaces_a_rejected_photo_after_the_report_was_accepted(
-    browser, demo_site, tmp_path, width
+    browser,  # noqa: F811
+    demo_site,  # noqa: F811
+    tmp_path,
+    width,
 ):
     section, code, username, photo_name, reason = WAITING
     photo = Evidence.objects.get(original_name=photo_name)

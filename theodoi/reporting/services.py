@@ -34,7 +34,6 @@ from theodoi.org.models import User
 from theodoi.plans.models import Indicator, IndicatorValue, ReportingCycle, Task
 from theodoi.plans.periods import EXAMPLES, PeriodError, parse_period, written_as
 from theodoi.reporting import files, subjects, virus
-from theodoi.reporting.replacement import replacement_refusal
 from theodoi.reporting.models import (
     Directive,
     Evidence,
@@ -42,6 +41,7 @@ from theodoi.reporting.models import (
     ProgressReport,
     evidence_path,
 )
+from theodoi.reporting.replacement import replacement_refusal
 
 logger = logging.getLogger(__name__)
 
