@@ -400,3 +400,20 @@ def test_the_officers_landing_page_shows_what_to_act_on(client, world):
     html = client.get(reverse("my_tasks")).content.decode()
     assert "Cần xử lý" in html and "Đề nghị bổ sung biên bản có chữ ký" in html
     assert reverse("evidence_add", args=[world.task_vhxh.pk]) + f"?replaces={photo.pk}" in html
+
+
+def test_a_refused_directive_answer_comes_back_as_typed(client, world):
+    from theodoi.core.inputs import TEXT_MAX
+
+    directive = services.directive_create(
+        actor=world.people.leader, task=world.task_vhxh, text="Báo cáo tiến độ"
+    )
+    client.force_login(world.people.officer)
+    typed = "Đã triển khai " + "x" * TEXT_MAX
+    response = client.post(
+        reverse("directive_answer", args=[world.task_vhxh.pk, directive.pk]), {"answer": typed}
+    )
+    assert response.status_code == 200
+    assert typed in response.content.decode() and "quá giới hạn" in response.content.decode()
+    directive.refresh_from_db()
+    assert directive.answer == ""

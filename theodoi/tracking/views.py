@@ -169,6 +169,7 @@ def _task_page(
     report_form: ReportForm | None = None,
     rows=None,
     report_closed: bool = False,
+    typed: dict | None = None,
     status: int = 200,
 ):
     """The task page; with a report form that was refused, the form keeps what was typed
@@ -227,6 +228,8 @@ def _task_page(
         "report_form": report_form or ReportForm(),
         "rows": rows if rows is not None else EvidenceFilesForm(task=task),
         "report_closed": report_closed,
+        # A refused directive or answer, as typed.
+        "typed": typed or {},
         "can_add_evidence": can_report,
     }
     return render(request, "plans/task_detail.html", context, status=status)
@@ -263,44 +266,50 @@ def my_tasks(request):
 @login_required
 @require_POST
 def directive_create(request, pk: int):
+    """A leader's directive; refused, the task page comes back with the text as typed."""
     task = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.DIRECT)
     form = DirectiveForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(task.get_absolute_url() + "#directives")
-    try:
-        services.directive_create(actor=request.user, task=task, text=form.cleaned_data["text"])
-    except services.EmptyText:
-        messages.error(request, _("Write the directive before sending it."))
-    except services.ReportingError as exc:  # too long, or not storable
-        messages.error(request, str(exc))
+    if form.is_valid():
+        try:
+            services.directive_create(actor=request.user, task=task, text=form.cleaned_data["text"])
+        except services.EmptyText:
+            messages.error(request, _("Write the directive before sending it."))
+        except services.ReportingError as exc:  # too long, or not storable
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The directive has been sent to the lead unit."))
+            return redirect(task.get_absolute_url() + "#directives")
     else:
-        messages.success(request, _("The directive has been sent to the lead unit."))
-    return redirect(task.get_absolute_url() + "#directives")
+        _form_errors(request, form)
+    return _task_page(request, task, typed={"directive": form["text"].value() or ""})
 
 
 @login_required
 @require_POST
 def directive_answer(request, pk: int, directive_pk: int):
+    """The lead unit's answer; refused, the task page comes back with the answer as typed."""
     task = selectors.task_get_for_user(
         request.user, pk, today=today(), action=Action.ANSWER_DIRECTIVE
     )
     directive = get_object_or_404(Directive, pk=directive_pk, task=task)
     form = DirectiveAnswerForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(task.get_absolute_url() + "#directives")
-    try:
-        services.directive_answer(
-            actor=request.user, directive=directive, answer=form.cleaned_data["answer"]
-        )
-    except services.EmptyText:
-        messages.error(request, _("Write the answer before sending it."))
-    except services.ReportingError as exc:
-        messages.error(request, str(exc))
+    if form.is_valid():
+        try:
+            services.directive_answer(
+                actor=request.user, directive=directive, answer=form.cleaned_data["answer"]
+            )
+        except services.EmptyText:
+            messages.error(request, _("Write the answer before sending it."))
+        except services.ReportingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your answer has been recorded."))
+            return redirect(task.get_absolute_url() + "#directives")
     else:
-        messages.success(request, _("Your answer has been recorded."))
-    return redirect(task.get_absolute_url() + "#directives")
+        _form_errors(request, form)
+    return _task_page(
+        request, task, typed={"answer_to": directive.pk, "answer": form["answer"].value() or ""}
+    )
 
 
 # --- Reports and evidence -------------------------------------------------------------------
