@@ -9,26 +9,13 @@ import io
 from PIL import Image, ImageDraw
 
 from theodoi.core.samplepdf import tiny_pdf
+from theodoi.demo import data
 from theodoi.org.models import Organization, User
 from theodoi.reporting.models import ProgressReport
 from theodoi.tracking import services as tracking_services
 
-# (section, task code, officer, photo name, rejection, replacement) of the two chains.
-REPLACED = (
-    "PL",
-    "5",
-    "canbo_vhxh",
-    "anh-hoi-nghi-quan-triet.png",
-    "Ảnh chụp chưa đủ căn cứ, đề nghị bổ sung biên bản có chữ ký.",
-    ("bien-ban-hoi-nghi-quan-triet.pdf", "Biên bản hội nghị quán triệt Nghị quyết 57"),
-)
-WAITING = (
-    "PL",
-    "8",
-    "canbo_congan",
-    "anh-kiem-tra-an-ninh-mang.png",
-    "Ảnh không rõ nội dung, đề nghị bổ sung biên bản kiểm tra có chữ ký của đơn vị.",
-)
+REPLACED = data.EVIDENCE_REPLACED
+WAITING = data.EVIDENCE_WAITING
 
 
 def _photo(caption: str) -> bytes:
@@ -40,7 +27,7 @@ def _photo(caption: str) -> bytes:
     return out.getvalue()
 
 
-def _rejected_photo(plan, users, section, code, username, name, reason):
+def _rejected_photo(plan, users, section, code, username, name, reason, description):
     task = plan.tasks.get(section__code=section, code=code)
     photo = tracking_services.evidence_upload(
         actor=users[username],
@@ -48,7 +35,7 @@ def _rejected_photo(plan, users, section, code, username, name, reason):
         data=_photo(name),
         task=task,
         kind="photo",
-        description="Ảnh chụp tại buổi làm việc",
+        description=description,
     )
     tracking_services.evidence_review(
         actor=users["vanphong"], evidence=photo, decision="reject", reason=reason
@@ -60,7 +47,9 @@ def evidence_replacements(ward: Organization, users: dict[str, User]) -> None:
     """The two chains above, through the services the pages use."""
     plan = ward.plans.get()
     section, code, username, name, reason, (minutes, title) = REPLACED
-    task, photo = _rejected_photo(plan, users, section, code, username, name, reason)
+    task, photo = _rejected_photo(
+        plan, users, section, code, username, name, reason, data.EVIDENCE_PHOTO_NOTE
+    )
     # The period's report is accepted: the minutes can only come as evidence on its own.
     for report in task.reports.filter(status=ProgressReport.Status.SUBMITTED):
         tracking_services.report_accept(actor=users["vanphong"], report=report)
@@ -79,4 +68,4 @@ def evidence_replacements(ward: Organization, users: dict[str, User]) -> None:
         ],
     )
     section, code, username, name, reason = WAITING
-    _rejected_photo(plan, users, section, code, username, name, reason)
+    _rejected_photo(plan, users, section, code, username, name, reason, data.EVIDENCE_PHOTO_NOTE)
