@@ -242,6 +242,9 @@ THEODOI_EVIDENCE_MAX_MB = envint("THEODOI_EVIDENCE_MAX_MB", 20)
 # A ClamAV daemon that scans every evidence file before it is stored ("tcp://127.0.0.1:3310" or
 # the path of its unix socket); empty = no scan. When set and unreachable, uploads are refused.
 THEODOI_CLAMAV = env("THEODOI_CLAMAV")
+# The certification authorities a signed PDF's certificate must chain up to (PEM or DER files,
+# put there by the administrator; the project ships none). See README, "Signed documents".
+THEODOI_TRUSTED_CA_DIR = env("THEODOI_TRUSTED_CA_DIR", str(DATA_DIR / "trusted-ca"))
 # The address people open theodoi at, for links in alert e-mails ("https://theodoi.phuong.gov.vn").
 THEODOI_SITE_URL = env("THEODOI_SITE_URL")
 # Largest plan document accepted for import, in megabytes.

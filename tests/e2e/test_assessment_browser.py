@@ -58,8 +58,8 @@ def test_a_campaign_runs_end_to_end_with_the_demo_ward(browser, demo_site, tmp_p
     pdf.write_bytes(
         b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
     )
-    browser.find_element(By.CSS_SELECTOR, "input[type=file][form='ev-1.1']").send_keys(str(pdf))
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[form='ev-1.1']"))
+    browser.find_element(By.ID, "file-1.1").send_keys(str(pdf))
+    click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=attach][value='1.1']"))
     wait_for_text(browser, "Đã đính kèm tệp minh chứng")
     _fill_the_form(browser)
     click(browser, browser.find_element(By.CSS_SELECTOR, "button[name=action][value=submit]"))

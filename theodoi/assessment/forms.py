@@ -2,6 +2,8 @@
 ``framework`` modules (shared with the Excel import and the command), so the forms collect
 them as typed; ids, years, dates and texts are read here once."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -89,19 +91,33 @@ class ImprovementForm(forms.Form):
 class AnswersForm(forms.Form):
     """A unit's answers: ``a-CODE`` (value), ``na-CODE`` (not applicable), ``note-CODE`` for
     each criterion of the framework, the button pressed and the version the form was shown
-    with. Only criteria present on the form are read, so a partial form changes nothing else."""
+    with. Only criteria present on the form are read, so a partial form changes nothing else.
+    ``file-CODE`` is an evidence file chosen for a criterion and ``attach`` the criterion whose
+    "attach" button was pressed: the files go with the answers, so attaching one never loses
+    what was typed in the others."""
 
     action = TextField(max_length=40)
     version = VersionField()
+    attach = TextField(max_length=200)
 
-    def __init__(self, data, *, definition: frameworks.Framework):
-        super().__init__(data)
+    def __init__(self, data, files=None, *, definition: frameworks.Framework):
+        super().__init__(data, files)
         self.criteria = list(definition.leaves())
         for criterion in self.criteria:
             code = criterion.code
             self.fields[f"a-{code}"] = TextField(label=criterion.code, max_length=2000)
             self.fields[f"na-{code}"] = forms.BooleanField(required=False)
             self.fields[f"note-{code}"] = TextField(label=_("Note"), max_length=inputs.TEXT_MAX)
+            self.fields[f"file-{code}"] = forms.FileField(required=False)
+
+    def evidence_files(self) -> list[tuple[str, Any]]:
+        """The files chosen, criterion by criterion, in the framework's order: (code, upload)."""
+        result = []
+        for criterion in self.criteria:
+            upload = self.cleaned_data.get(f"file-{criterion.code}")
+            if upload:
+                result.append((criterion.code, upload))
+        return result
 
     def answers(self) -> dict[str, scoring.Answer]:
         result = {}
@@ -122,7 +138,7 @@ class AnswersForm(forms.Form):
         result: dict[str, str] = {}
         for name, errors in self.errors.items():
             prefix, _sep, code = name.partition("-")
-            if code and prefix in ("a", "na", "note"):
+            if code and prefix in ("a", "na", "note", "file"):
                 result.setdefault(code, str(errors[0]))
         return result
 

@@ -31,7 +31,7 @@ from theodoi.org.models import Organization, Unit, User
 from theodoi.plans.models import Plan, Task
 from theodoi.plans.services import task_create
 from theodoi.reporting.models import Evidence
-from theodoi.reporting.services import evidence_upload
+from theodoi.reporting.services import ReportingError, evidence_upload
 
 
 class AssessmentError(ValueError):
@@ -594,3 +594,56 @@ def evidence_attach(
     return evidence_upload(
         actor=actor, name=name, data=data, linked_subject=answer, description=description
     )
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A file chosen on the answers form for one criterion."""
+
+    code: str
+    name: str
+    data: bytes
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """What became of one chosen file: stored, or refused with the reason."""
+
+    file: EvidenceFile
+    evidence: Evidence | None
+    problem: str = ""
+
+
+def answers_save_with_evidence(
+    *,
+    actor: User,
+    submission: Submission,
+    answers: Mapping[str, scoring.Answer],
+    files: Iterable[EvidenceFile],
+    expected_version: int | None = None,
+) -> tuple[Submission, list[Attachment]]:
+    """Save the answers typed on the form, then attach the files chosen on it. Attaching a file
+    is one button of the answers form, so what was typed beside it is saved first and never
+    thrown away by the attach. Answers that are not right refuse the whole (nothing is saved,
+    no file is stored: ``AssessmentError``); a file refused by its checks (content, size, virus
+    scan) leaves the saved answers and the other files in place and says why."""
+    submission = answers_save(
+        actor=actor, submission=submission, answers=answers, expected_version=expected_version
+    )
+    outcomes = []
+    for item in files:
+        try:
+            evidence = evidence_attach(
+                actor=actor,
+                submission=submission,
+                code=item.code,
+                name=item.name,
+                data=item.data,
+                description=item.description,
+            )
+        except (AssessmentError, ReportingError) as exc:
+            outcomes.append(Attachment(item, None, str(exc)))
+        else:
+            outcomes.append(Attachment(item, evidence))
+    return submission, outcomes

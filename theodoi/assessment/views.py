@@ -396,8 +396,15 @@ def campaign_tasks(request, pk: int):
 # --- A unit's answers -------------------------------------------------------------------------
 
 
-def _rows(submission: Submission, result: scoring.Result, shown: dict[str, Any], problems):
-    """The form's groups and criteria with the answer, score and evidence of each."""
+def _rows(
+    submission: Submission,
+    result: scoring.Result,
+    shown: dict[str, Any],
+    problems,
+    not_saved: dict[str, scoring.Answer] | None = None,
+):
+    """The form's groups and criteria with the answer, score and evidence of each, and what
+    the person typed there that could not be saved (``not_saved``)."""
     answers = {a.code: a for a in submission.answers.all()}
     scores = result.by_code()
     groups = []
@@ -429,6 +436,7 @@ def _rows(submission: Submission, result: scoring.Result, shown: dict[str, Any],
                         "na": shown.get(item.code, {}).get("na", False),
                         "note": shown.get(item.code, {}).get("note", ""),
                         "problem": problems.get(item.code, ""),
+                        "not_saved": (not_saved or {}).get(item.code),
                         "evidence": list(answer.evidence.all()) if answer else [],
                     }
                 )
@@ -455,22 +463,36 @@ def submission_detail(request, pk: int):
     posted = None
     problems: dict[str, str] = {}
     refused = False
+    not_saved: dict[str, scoring.Answer] = {}
     if request.method == "POST":
-        form = forms.AnswersForm(request.POST, definition=definition)
+        form = forms.AnswersForm(request.POST, request.FILES, definition=definition)
         valid = form.is_valid()
         action = form.cleaned_data.get("action") or "save"
+        attach = form.cleaned_data.get("attach", "")
         posted = form.answers() if valid else form.typed_answers()
+        chosen = form.evidence_files() if valid else []
         try:
             if not valid:
                 raise services.AssessmentError(first_error(form), form.problems())
-            # Whatever button was pressed, what was typed is saved first.
-            services.answers_save(
+            # Whatever button was pressed, what was typed is saved first, then the files chosen
+            # beside the answers are attached.
+            _submission, attached = services.answers_save_with_evidence(
                 actor=user,
                 submission=submission,
                 answers=posted,
+                files=[
+                    services.EvidenceFile(code=code, name=upload.name, data=upload.read())
+                    for code, upload in chosen
+                ],
                 expected_version=form.cleaned_data["version"],
             )
             messages.success(request, _("Answers saved."))
+            _attachment_messages(request, attached, asked=attach)
+            if attach:
+                # The attach button of one criterion: back to that criterion, answers kept.
+                return redirect(
+                    reverse("assessment_submission", args=[submission.pk]) + f"#c-{attach}"
+                )
             if action == "refresh":
                 services.sources_refresh(actor=user, submission=submission)
                 messages.success(
@@ -482,13 +504,25 @@ def submission_detail(request, pk: int):
             return redirect("assessment_submission", pk=submission.pk)
         except services.StaleSubmission as exc:
             messages.error(request, str(exc))
-            posted = None  # show what is stored now
+            # The form shows what is stored now; what this person typed stays on the page
+            # beside it, so it is not lost and can be typed in again where still wanted.
+            not_saved = dict(posted)
+            posted = None
             refused = True
         except services.AssessmentError as exc:
             messages.error(request, str(exc))
             problems = exc.problems
             refused = True
+        if refused and request.FILES:
+            messages.warning(
+                request,
+                _(
+                    "Nothing was saved, so the evidence file was not attached either: correct "
+                    "the answers, choose the file again, then attach it."
+                ),
+            )
         submission = selectors.submission_get_for_user(user, pk)
+        not_saved = _differing(submission, not_saved)
     result = services.submission_result(submission)
     editable = (
         can(user, Action.ASSESS, submission)
@@ -502,21 +536,64 @@ def submission_detail(request, pk: int):
             "submission": submission,
             "campaign": campaign,
             "framework": definition,
-            "groups": _rows(submission, result, _shown(submission, posted), problems),
+            "groups": _rows(submission, result, _shown(submission, posted), problems, not_saved),
             "result": result,
             "percent": _percent(result.percent),
             "editable": editable,
             "can_review": can(user, Action.REVIEW, submission)
             and campaign.status == Campaign.Status.OPEN,
             "rule_labels": frameworks.RULE_LABELS,
+            # What is shown was typed but not saved: leaving the page asks first.
+            "unsaved": refused and (posted is not None or bool(not_saved)),
         },
         status=409 if refused and posted is None else 400 if refused else 200,
     )
 
 
+def _differing(
+    submission: Submission, typed: dict[str, scoring.Answer]
+) -> dict[str, scoring.Answer]:
+    """The typed answers that differ from the stored ones (the rest was not lost)."""
+    stored = _shown(submission, None)
+    result = {}
+    for code, answer in typed.items():
+        now = stored.get(code, {"value": None, "na": False, "note": ""})
+        if (answer.value, answer.not_applicable, answer.note) != (
+            now["value"],
+            now["na"],
+            now["note"],
+        ):
+            result[code] = answer
+    return result
+
+
+def _attachment_messages(request, attached: list[services.Attachment], *, asked: str) -> None:
+    """Say which chosen files were attached and which were refused, and why."""
+    for item in attached:
+        if item.evidence is not None:
+            messages.success(
+                request,
+                _("Evidence file attached: %(name)s (criterion %(code)s).")
+                % {"name": item.evidence.original_name, "code": item.file.code},
+            )
+        else:
+            messages.error(
+                request,
+                _(
+                    "The answers are saved, but the file %(name)s was not attached to criterion "
+                    "%(code)s: %(problem)s"
+                )
+                % {"name": item.file.name, "code": item.file.code, "problem": item.problem},
+            )
+    if asked and not any(item.file.code == asked for item in attached):
+        messages.error(request, _("Choose an evidence file."))
+
+
 @login_required
 @require_POST
 def submission_evidence(request, pk: int):
+    """A file alone for one criterion. The answers page does not use it: its attach buttons
+    send the file with the answers (``submission_detail``), so nothing typed is lost."""
     user = request.user
     submission = selectors.submission_get_for_user(user, pk)
     form = forms.FileForm(request.POST, request.FILES)

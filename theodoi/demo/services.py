@@ -14,6 +14,7 @@ from theodoi.core.access import SYSTEM
 from theodoi.core.clock import today
 from theodoi.core.samplepdf import tiny_pdf
 from theodoi.demo import data
+from theodoi.demo.checks import load_checks_demo
 from theodoi.demo.evidence import evidence_replacements
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft
@@ -99,6 +100,7 @@ def load_demo() -> tuple[Organization, bool]:
     _activity(ward, users)
     evidence_replacements(ward, users)
     _assessment(ward, users)
+    load_checks_demo(ward, users)
     scan(organization=provinces[data.PROVINCE["code"]])
     # Queued for the background worker (`make demo` runs one): the first digests of the alerts.
     send_digests(organization=provinces[data.PROVINCE["code"]])

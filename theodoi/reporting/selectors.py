@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from theodoi.core.access import Action, org_scope, require
@@ -68,6 +69,7 @@ def review_queue(user: User) -> tuple[list[Evidence], QuerySet[ProgressReport]]:
         .filter(withdrawn=False, reviews__isnull=True)
         .order_by("uploaded_at", "id")
     )
+    attach_earlier_copies(waiting)
     reports = (
         ProgressReport.objects.filter(org_scope(user, "task__plan__organization"))
         .filter(
@@ -145,6 +147,79 @@ def period_states(task, *, today) -> list[dict]:
         )
     current = period_of(today, task.cycle)
     return [row for row in rows if row["period"] <= str(current) or row["percent"] is not None]
+
+
+@dataclass(frozen=True)
+class EarlierCopy:
+    """An earlier evidence file with the same bytes, and its latest review (None: none yet)."""
+
+    evidence: Evidence
+    review: EvidenceReview | None
+
+    @property
+    def rejected(self) -> bool:
+        return self.review is not None and self.review.decision == EvidenceReview.Decision.REJECTED
+
+
+def _organization_id(evidence: Evidence) -> int | None:
+    if evidence.task_id is not None:
+        return evidence.task.plan.organization_id
+    if evidence.indicator_value_id is not None:
+        return evidence.indicator_value.indicator.plan.organization_id
+    try:  # a file linked to a subject of an app above (or to none any more)
+        organization = evidence.organization
+    except AttributeError:
+        return None
+    return organization.pk if organization is not None else None
+
+
+def attach_earlier_copies(files: Iterable[Evidence]) -> None:
+    """Give each file ``earlier_copies``: the earlier files of the same ward with the same
+    SHA-256 that were not withdrawn, a rejected one first, then the newest. Read when shown,
+    not stored at upload, because an earlier file's review can change after this one came in.
+    One query for all the files."""
+    files = list(files)
+    wanted: dict[tuple[int | None, str], list[Evidence]] = defaultdict(list)
+    for item in files:
+        item.earlier_copies = []
+        wanted[(_organization_id(item), item.sha256)].append(item)
+    if not files:
+        return
+    organizations = {organization for organization, _digest in wanted if organization is not None}
+    candidates = (
+        Evidence.objects.filter(sha256__in={digest for _org, digest in wanted}, withdrawn=False)
+        .filter(
+            Q(task__plan__organization__in=organizations)
+            | Q(indicator_value__indicator__plan__organization__in=organizations)
+        )
+        .annotate(
+            ward_id=Coalesce(
+                "task__plan__organization", "indicator_value__indicator__plan__organization"
+            )
+        )
+        .select_related("task")
+        .prefetch_related("reviews")
+    )
+    for candidate in candidates:
+        for item in wanted.get((candidate.ward_id, candidate.sha256), []):
+            if (candidate.uploaded_at, candidate.pk) < (item.uploaded_at, item.pk):
+                item.earlier_copies.append(EarlierCopy(candidate, candidate.latest_review))
+    for item in files:
+        item.earlier_copies.sort(
+            key=lambda c: (c.evidence.uploaded_at, c.evidence.pk), reverse=True
+        )
+        item.earlier_copies.sort(key=lambda c: not c.rejected)
+
+
+def rejected_copies(files: Iterable[Evidence]) -> list[tuple[Evidence, EarlierCopy]]:
+    """The files that repeat the bytes of a file whose latest review rejected it, with it."""
+    files = list(files)
+    attach_earlier_copies(files)
+    return [
+        (item, item.earlier_copies[0])
+        for item in files
+        if item.earlier_copies[:1] and item.earlier_copies[0].rejected
+    ]
 
 
 def attach_chains(files: Iterable[Evidence]) -> None:

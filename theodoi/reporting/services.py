@@ -33,7 +33,7 @@ from theodoi.core.numbers import parse_number
 from theodoi.org.models import User
 from theodoi.plans.models import Indicator, IndicatorValue, ReportingCycle, Task
 from theodoi.plans.periods import EXAMPLES, PeriodError, parse_period, written_as
-from theodoi.reporting import files, subjects, virus
+from theodoi.reporting import checks, files, signatures, subjects, virus
 from theodoi.reporting.models import (
     Directive,
     Evidence,
@@ -520,6 +520,89 @@ def _check_replacement(replaces: Evidence, *, task, indicator_value) -> None:
         raise ReportingError(refusal)
 
 
+def _check_window(
+    task: Task | None, indicator_value: IndicatorValue | None, period: str
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The days a document proving this should be dated within: the report's period up to the
+    day its report is due, else the task's span (start to due day)."""
+    plan = task.plan if task is not None else None
+    cycle = task.cycle if task is not None else None
+    if indicator_value is not None:
+        plan = indicator_value.indicator.plan
+        cycle, period = plan.reporting_cycle, period or indicator_value.period
+    if plan is None or cycle is None:
+        return None, None
+    if period:
+        try:
+            parsed = parse_period(period, cycle)
+        except PeriodError:
+            parsed = None
+        if parsed is not None:
+            return parsed.start, parsed.due(plan.report_due_days)
+    if task is None:
+        return None, None
+    return (
+        task.start_date or plan.period_start or plan.issued_on,
+        task.due_date or plan.period_end,
+    )
+
+
+def evidence_checks(
+    *,
+    data: bytes,
+    content_type: str,
+    document_number: str = "",
+    document_date: datetime.date | None = None,
+    window: tuple[datetime.date | None, datetime.date | None] = (None, None),
+    uploaded_on: datetime.date | None = None,
+) -> dict:
+    """What the checks find in a file (``Evidence.checks``): the document number's form, its
+    date against ``window``, a PDF's signatures and a photo's EXIF date and place. Plain data,
+    versioned; the reviewer reads it, nothing is refused because of it."""
+    result: dict[str, Any] = {"version": checks.VERSION}
+    if document_number:
+        result["number"] = checks.as_dict(
+            checks.check_number(document_number, document_date=document_date)
+        )
+    if document_date is not None:
+        result["date"] = checks.as_dict(
+            checks.check_date(
+                document_date, start=window[0], end=window[1], uploaded_on=uploaded_on
+            )
+        )
+    if content_type == files.PDF.content_type:
+        result["signatures"] = signatures.check_signatures(
+            data, trusted_ca_dir=settings.THEODOI_TRUSTED_CA_DIR
+        ).as_json()
+    elif content_type.startswith("image/"):
+        result["photo"] = checks.as_dict(checks.check_photo(data))
+    return result
+
+
+def evidence_checks_refresh(evidence: Evidence) -> Evidence:
+    """Compute a recorded file's checks again from its stored bytes (after an upgrade, or when
+    the trusted authorities changed). A cached reading of the file like a task's progress, so
+    no audit record: no person decided anything. No transaction around the reading and the
+    checks; the one UPDATE at the end is atomic by itself."""
+    with evidence.file.open("rb") as handle:
+        data = handle.read()
+    window = _check_window(
+        evidence.task,
+        evidence.indicator_value,
+        evidence.report.period if evidence.report_id else "",
+    )
+    evidence.checks = evidence_checks(
+        data=data,
+        content_type=evidence.content_type,
+        document_number=evidence.document_number,
+        document_date=evidence.document_date,
+        window=window,
+        uploaded_on=evidence.uploaded_on,
+    )
+    Evidence.objects.filter(pk=evidence.pk).update(checks=evidence.checks)
+    return evidence
+
+
 @dataclass
 class StoredEvidence:
     """An evidence file checked and stored, not yet recorded: ``evidence`` is unsaved."""
@@ -546,8 +629,10 @@ def evidence_prepare(
     document_date: datetime.date | None = None,
     description: str = "",
     replaces: Evidence | None = None,
+    period: str = "",
 ) -> StoredEvidence:
-    """Check, scan and store the file; ``evidence_record`` then records it.
+    """Check, scan and store the file; ``evidence_record`` then records it. ``period`` is the
+    report's period when the file comes with a report not yet written (the date check uses it).
 
     The right is checked before anything is stored, so nobody without it can fill the disk.
     The file is stored before any transaction opens: writing, syncing and reading back up to
@@ -585,6 +670,15 @@ def evidence_prepare(
         uploaded_by=actor,
         uploaded_on=today(),
         replaces=replaces,
+    )
+    # Outside any transaction too: a signature check reads the whole PDF.
+    evidence.checks = evidence_checks(
+        data=data,
+        content_type=file_type.content_type,
+        document_number=evidence.document_number,
+        document_date=document_date,
+        window=_check_window(task, indicator_value, period or (report.period if report else "")),
+        uploaded_on=evidence.uploaded_on,
     )
     evidence.file.name, written = _put(data, digest)
     return StoredEvidence(evidence=evidence, written=written, linked_subject=linked_subject)

@@ -114,10 +114,11 @@ class EvidenceFile:
 
 
 def _prepare_all(
-    *, actor: User, task: Task, files: Sequence[EvidenceFile]
+    *, actor: User, task: Task, files: Sequence[EvidenceFile], period: str = ""
 ) -> list[reporting.StoredEvidence]:
     """Check, scan and store every file, outside any transaction; when one is refused, the
-    files stored before it are removed again and the refusal is raised."""
+    files stored before it are removed again and the refusal is raised. ``period``: the
+    report's, when the files come with one (their dates are checked against it)."""
     stored: list[reporting.StoredEvidence] = []
     try:
         for item in files:
@@ -132,6 +133,7 @@ def _prepare_all(
                     document_date=item.document_date,
                     description=item.description,
                     replaces=item.replaces,
+                    period=period,
                 )
             )
     except BaseException:
@@ -203,7 +205,7 @@ def report_submit_with_files(
             for upload in uploads
         ),
     ]
-    stored = _prepare_all(actor=actor, task=task, files=files)
+    stored = _prepare_all(actor=actor, task=task, files=files, period=period)
     try:
         with transaction.atomic():
             report = reporting.report_submit(

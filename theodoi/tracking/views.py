@@ -370,12 +370,30 @@ def report_submit(request, pk: int):
         _("Report for %(period)s saved (%(percent)s%%), %(files)s evidence file(s) attached.")
         % {"period": label_of(report.period), "percent": report.percent, "files": len(files)},
     )
+    _warn_rejected_copies(request, files)
     if request.htmx:
         # Without a fragment: the same URL with only "#reports" would scroll, not reload.
         response = HttpResponse(status=204)
         response["HX-Redirect"] = task.get_absolute_url()
         return response
     return redirect(task.get_absolute_url() + "#reports")
+
+
+def _warn_rejected_copies(request, files) -> None:
+    """Say, without refusing anything, that a file sent repeats one the office rejected."""
+    for item, copy in reporting_selectors.rejected_copies(files):
+        messages.warning(
+            request,
+            _(
+                "«%(name)s» is the same file as «%(earlier)s», which was rejected (%(reason)s). "
+                "It has been sent; the reviewer will see that it repeats the rejected file."
+            )
+            % {
+                "name": item.original_name,
+                "earlier": copy.evidence.original_name,
+                "reason": copy.review.reason if copy.review else "",
+            },
+        )
 
 
 @login_required
@@ -405,6 +423,7 @@ def evidence_add(request, pk: int):
                     )
                     % {"count": len(added)},
                 )
+                _warn_rejected_copies(request, added)
                 return redirect(task.get_absolute_url() + "#evidence")
         _rows_errors(request, rows)
         status = 400
