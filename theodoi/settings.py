@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "theodoi.plans",
     "theodoi.reporting",
     "theodoi.alerts",
+    "theodoi.notifications",
     "theodoi.tracking",
     "theodoi.budget",
     "theodoi.audit",
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "theodoi.core.context_processors.theodoi",
+                "theodoi.notifications.context_processors.unread",
             ],
         },
     }
@@ -360,3 +362,18 @@ elif THEODOI_TASKS == "rq":
 else:
     raise ImproperlyConfigured(f"THEODOI_TASKS must be 'database' or 'rq', got {THEODOI_TASKS!r}")
 # --- end Background work (django-tasks) ---
+
+# --- Notifications ---
+# Web Push: the installation's VAPID key pair (`theodoi vapid_keys` makes one and prints these
+# lines); without it the "enable notifications on this device" button is not offered. The
+# subject is how a push service reaches the operator ("mailto:..." or an https address).
+THEODOI_VAPID_PUBLIC_KEY = env("THEODOI_VAPID_PUBLIC_KEY")
+THEODOI_VAPID_PRIVATE_KEY = env("THEODOI_VAPID_PRIVATE_KEY")
+THEODOI_VAPID_SUBJECT = env("THEODOI_VAPID_SUBJECT", "mailto:" + DEFAULT_FROM_EMAIL)
+# An outgoing webhook (a province's Zalo OA or SMS gateway): every notification is POSTed there
+# as JSON, signed with HMAC-SHA256 under the secret (README, "Notifications"). Empty: none.
+THEODOI_NOTIFY_WEBHOOK_URL = env("THEODOI_NOTIFY_WEBHOOK_URL")
+THEODOI_NOTIFY_WEBHOOK_SECRET = env("THEODOI_NOTIFY_WEBHOOK_SECRET")
+if THEODOI_NOTIFY_WEBHOOK_URL and not THEODOI_NOTIFY_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("THEODOI_NOTIFY_WEBHOOK_URL needs THEODOI_NOTIFY_WEBHOOK_SECRET")
+# --- end Notifications ---

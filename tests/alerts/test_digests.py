@@ -128,3 +128,53 @@ def test_a_co_leading_unit_is_mailed_what_its_alert_page_shows(ward, mailoutbox)
     mails = inbox(mailoutbox)
     assert ward.task_vhxh.title in mails["bob"].body
     assert set(mails) == {"alice", "hanh", "olga", "lan", "bob"}
+
+
+def test_the_digest_groups_by_unit_and_gives_each_task_its_reasons(ward, mailoutbox):
+    ward.task_police.due_date = D(2026, 10, 31)
+    ward.task_police.save()
+    services.scan(organization=ward.ward_a)
+    services.send_digests()
+    body = inbox(mailoutbox)["lan"].body
+    assert "Công an phường: 1 nhiệm vụ cần xử lý" in body
+    assert "Phòng Văn hóa - Xã hội: 1 nhiệm vụ cần xử lý" in body
+    # One entry per task with its summary and each reason below it.
+    assert body.count(ward.task_vhxh.title) == 1
+    assert "Quá hạn 55 ngày · thiếu báo cáo" in body
+    assert "   - Quá hạn 55 ngày (hạn 30/09/2026), tiến độ 0%." in body
+
+
+def test_acknowledged_and_snoozed_alerts_are_not_mailed(ward, mailoutbox):
+    from theodoi.alerts.models import Alert
+
+    ward.task_police.due_date = D(2026, 10, 31)
+    ward.task_police.save()
+    services.scan(organization=ward.ward_a)
+    services.alert_acknowledge(
+        actor=ward.people.office,
+        alert=Alert.objects.get(task=ward.task_vhxh, closed_at__isnull=True),
+        note="Đã nhắc",
+    )
+    services.alert_snooze(
+        actor=ward.people.office,
+        alert=Alert.objects.get(task=ward.task_police, closed_at__isnull=True),
+        until=D(2026, 12, 1),
+    )
+    assert services.send_digests() == 0
+    assert mailoutbox == []
+
+
+def test_an_alert_that_gets_a_new_reason_is_mailed_again(ward, mailoutbox):
+    from theodoi.tracking import services as tracking
+
+    services.scan(organization=ward.ward_a)
+    services.send_digests()
+    mailoutbox.clear()
+    evidence = tracking.evidence_upload(
+        actor=ward.people.officer, name="a.pdf", data=b"%PDF-1.4\n%a\n%%EOF\n", task=ward.task_vhxh
+    )
+    tracking.evidence_review(
+        actor=ward.people.office, evidence=evidence, decision="reject", reason="Mờ"
+    )
+    assert services.send_digests() == 4
+    assert "minh chứng không hợp lệ" in inbox(mailoutbox)["alice"].body

@@ -70,19 +70,18 @@ def test_the_scan_raises_one_alert_for_the_office_and_none_to_nobody(world, unle
     assert alert not in alerts_for_user(world.people.police_officer)
 
 
-def test_assigning_a_lead_unit_closes_it_and_the_usual_rules_take_over(world, unled):
+def test_assigning_a_lead_unit_turns_the_alert_to_the_usual_rules(world, unled):
+    """Still one alert for the task: its reasons change and it goes to the new lead unit."""
     services.scan(organization=world.ward_a)
     alert = unled.alerts.get()
     tracking.tasks_bulk_assign(actor=world.people.office, tasks=[unled], lead_units=[world.police])
     alert.refresh_from_db()
-    assert alert.closed_at is not None
-    rules_now = open_rules(unled)
-    assert "no_lead_unit" not in rules_now
-    assert {"overdue", "missing_report"} <= set(rules_now)
-    assert set(unled.alerts.filter(closed_at__isnull=True).values_list("unit", flat=True)) == {
-        world.police.pk
-    }
-    assert Alert.objects.filter(task=unled, rule="no_lead_unit").count() == 1  # history stays
+    assert alert.closed_at is None
+    assert alert.rule == "overdue"
+    assert "no_lead_unit" not in alert.reason_rules
+    assert {"overdue", "missing_report"} <= set(alert.reason_rules)
+    assert alert.unit == world.police
+    assert Alert.objects.filter(task=unled).count() == 1
 
 
 def test_a_draft_plan_raises_nothing(world, unled):

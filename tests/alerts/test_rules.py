@@ -82,8 +82,9 @@ def test_behind_schedule_carries_expected_progress():
     assert "mới đạt 20%" in finding.message and "khoảng 60%" in finding.message
 
 
-def evidence(id, decision, uploaded, reviewed=None, reason="") -> EvidenceFacts:
+def evidence(id, decision, uploaded, reviewed=None, reason="", replaces=None) -> EvidenceFacts:
     return EvidenceFacts(
+        replaces=replaces,
         id=id,
         name=f"minh-chung-{id}.pdf",
         uploaded_at=at(uploaded),
@@ -102,10 +103,25 @@ def evidence(id, decision, uploaded, reviewed=None, reason="") -> EvidenceFacts:
         ((evidence(1, None, "2026-10-01"),), False),  # not reviewed yet
         ((evidence(1, "rejected", "2026-10-01", "2026-10-03", "Thiếu chữ ký"),), True),
         ((evidence(1, "accepted", "2026-10-01", "2026-10-03"),), False),
-        (  # a new file accepted after the rejected one
+        (  # a file that replaces the rejected one is accepted
+            (
+                evidence(1, "rejected", "2026-10-01", "2026-10-03", "Mờ"),
+                evidence(2, "accepted", "2026-10-05", "2026-10-06", replaces=1),
+            ),
+            False,
+        ),
+        (  # an unrelated file of the task is accepted: the rejected one still needs answering
             (
                 evidence(1, "rejected", "2026-10-01", "2026-10-03", "Mờ"),
                 evidence(2, "accepted", "2026-10-05", "2026-10-06"),
+            ),
+            True,
+        ),
+        (  # the replacement was rejected too, and its own replacement accepted
+            (
+                evidence(1, "rejected", "2026-10-01", "2026-10-03", "Mờ"),
+                evidence(2, "rejected", "2026-10-05", "2026-10-06", "Vẫn mờ", replaces=1),
+                evidence(3, "accepted", "2026-10-07", "2026-10-08", replaces=2),
             ),
             False,
         ),
@@ -123,10 +139,10 @@ def evidence(id, decision, uploaded, reviewed=None, reason="") -> EvidenceFacts:
             ),
             True,
         ),
-        (  # the office rejects an old file after accepting a newer one: no alert
+        (  # the office rejects an old file after accepting its replacement: answered
             (
                 evidence(1, "rejected", "2026-10-01", "2026-10-09", "Cũ"),
-                evidence(2, "accepted", "2026-10-05", "2026-10-06"),
+                evidence(2, "accepted", "2026-10-05", "2026-10-06", replaces=1),
             ),
             False,
         ),
@@ -140,9 +156,33 @@ def test_evidence_rejected_gives_the_reason():
     finding = rules.evidence_rejected(
         task(evidence=(evidence(7, "rejected", "2026-10-01", "2026-10-03", "Thiếu chữ ký"),))
     )
-    assert finding.numbers["file"] == "minh-chung-7.pdf"
-    assert finding.numbers["reason"] == "Thiếu chữ ký"
+    assert finding.numbers["files"] == [
+        {
+            "evidence": 7,
+            "file": "minh-chung-7.pdf",
+            "reason": "Thiếu chữ ký",
+            "reviewed_on": "2026-10-03",
+        }
+    ]
     assert "Lý do: Thiếu chữ ký." in finding.message
+
+
+def test_several_rejected_files_are_one_finding_listing_them():
+    finding = rules.evidence_rejected(
+        task(
+            evidence=(
+                evidence(1, "rejected", "2026-10-01", "2026-10-03", "Mờ"),
+                evidence(2, "rejected", "2026-10-02", "2026-10-04", "Thiếu chữ ký"),
+                evidence(3, "rejected", "2026-10-05", "2026-10-06", "Vẫn mờ", replaces=1),
+            )
+        )
+    )
+    # File 1 is answered by its replacement's row (3), which is still rejected.
+    assert [item["evidence"] for item in finding.numbers["files"]] == [2, 3]
+    assert finding.message == (
+        "2 minh chứng bị đánh giá không hợp lệ: «minh-chung-2.pdf» (Thiếu chữ ký); "
+        "«minh-chung-3.pdf» (Vẫn mờ). Cần bổ sung minh chứng thay thế."
+    )
 
 
 MONTHLY = {"reporting_cycle": "monthly", "report_due_days": 5, "start": D(2026, 1, 1)}

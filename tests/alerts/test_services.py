@@ -14,6 +14,7 @@ from theodoi.audit.models import AuditEvent
 from theodoi.core.access import SYSTEM
 from theodoi.plans import services as plans
 from theodoi.plans.models import Indicator, IndicatorMilestone, Plan
+from theodoi.reporting.models import Evidence
 from theodoi.tracking import services as reporting
 
 D = datetime.date
@@ -33,8 +34,15 @@ def day(settings):
 
 
 def open_alerts(subject, rule=None):
-    alerts = subject.alerts.filter(closed_at__isnull=True)
-    return list(alerts.filter(rule=rule) if rule else alerts)
+    """The subject's open alerts (one at most), or those carrying a reason for ``rule``."""
+    alerts = list(subject.alerts.filter(closed_at__isnull=True))
+    assert len(alerts) <= 1, "one open alert per task or indicator"
+    return [alert for alert in alerts if rule is None or rule in alert.reason_rules]
+
+
+def reason(alert, rule):
+    (found,) = [item for item in alert.reasons if item["rule"] == rule]
+    return found
 
 
 def submit(world, percent, period, task=None):
@@ -50,8 +58,8 @@ def test_behind_schedule_when_20_percent_done_and_60_expected(world, day):
     task.save()
     submit(world, 20, "2026-Q1")
     (alert,) = open_alerts(task, "behind_schedule")
-    assert alert.numbers["progress"] == 20
-    assert alert.numbers["expected"] == 60.0
+    assert reason(alert, "behind_schedule")["numbers"]["progress"] == 20
+    assert reason(alert, "behind_schedule")["numbers"]["expected"] == 60.0
     assert alert.unit == world.vhxh
     assert alert.organization == world.ward_a
     assert alert.task == task
@@ -80,10 +88,16 @@ def test_a_still_open_alert_gets_fresh_numbers(world, day):
     assert alert.numbers["days_late"] == 5
     day("2026-10-06")
     submit(world, 50, "2026-Q4")
-    (same,) = open_alerts(world.task_vhxh, "overdue")
+    (same,) = open_alerts(world.task_vhxh)
     assert same.pk == alert.pk
-    assert same.numbers == {"due": "2026-09-30", "days_late": 6, "progress": 50}
-    assert same.message == "Quá hạn 6 ngày (hạn 30/09/2026), tiến độ 50%."
+    assert same.rule == "overdue"  # the most urgent reason names the alert
+    assert reason(same, "overdue")["numbers"] == {
+        "due": "2026-09-30",
+        "days_late": 6,
+        "progress": 50,
+    }
+    assert reason(same, "overdue")["message"] == "Quá hạn 6 ngày (hạn 30/09/2026), tiến độ 50%."
+    assert same.message.startswith("Quá hạn 6 ngày")
 
 
 def test_past_due_open_task_is_overdue(world, day):
@@ -112,19 +126,25 @@ def test_the_alert_goes_to_the_first_lead_unit_the_plan_names(world, day):
     assert alert.unit == world.vhxh
 
 
-def test_missing_monthly_report_and_submitting_it_closes_the_alert(world, day):
+def test_missing_monthly_reports_are_one_reason_and_the_last_report_closes_the_alert(world, day):
     plan = world.plan_a
     plan.reporting_cycle, plan.report_due_days = "monthly", 5
     plan.save()
     day("2026-03-10")
     services.evaluate_task(world.task_vhxh)
-    missing = {a.period: a for a in open_alerts(world.task_vhxh, "missing_report")}
-    assert set(missing) == {"2026-01", "2026-02"}
-    assert "Tháng 2/2026" in missing["2026-02"].message
+    (alert,) = open_alerts(world.task_vhxh, "missing_report")
+    missing = reason(alert, "missing_report")
+    assert missing["keys"] == ["2026-01", "2026-02"]
+    assert missing["message"] == "Thiếu báo cáo 2 kỳ (Tháng 1, Tháng 2/2026)."
     submit(world, 30, "2026-02")
-    assert [a.period for a in open_alerts(world.task_vhxh, "missing_report")] == ["2026-01"]
-    missing["2026-02"].refresh_from_db()
-    assert missing["2026-02"].closed_at is not None
+    (same,) = open_alerts(world.task_vhxh, "missing_report")
+    assert same.pk == alert.pk
+    assert reason(same, "missing_report")["keys"] == ["2026-01"]
+    assert "Tháng 1/2026" in same.message
+    submit(world, 30, "2026-01")
+    assert open_alerts(world.task_vhxh) == []
+    alert.refresh_from_db()
+    assert alert.closed_at is not None
 
 
 def test_a_returned_report_does_not_count(world, day):
@@ -135,10 +155,11 @@ def test_a_returned_report_does_not_count(world, day):
     report = submit(world, 30, "2026-01")
     assert open_alerts(world.task_vhxh, "missing_report") == []
     reporting.report_return(actor=world.people.office, report=report, reason="Thiếu số liệu")
-    assert [a.period for a in open_alerts(world.task_vhxh, "missing_report")] == ["2026-01"]
+    (alert,) = open_alerts(world.task_vhxh, "missing_report")
+    assert reason(alert, "missing_report")["keys"] == ["2026-01"]
 
 
-def test_rejection_raises_an_alert_and_a_new_accepted_file_clears_it(world, day):
+def test_rejection_raises_an_alert_and_an_accepted_replacement_clears_it(world, day):
     day("2026-11-24")
     task = world.task_vhxh
     submit(world, 100, "2026-Q4")
@@ -149,11 +170,13 @@ def test_rejection_raises_an_alert_and_a_new_accepted_file_clears_it(world, day)
         actor=world.people.office, evidence=first, decision="reject", reason="Thiếu chữ ký"
     )
     (alert,) = open_alerts(task, "evidence_rejected")
-    assert alert.numbers["reason"] == "Thiếu chữ ký"
+    assert reason(alert, "evidence_rejected")["numbers"]["files"][0]["reason"] == "Thiếu chữ ký"
     assert alert.unit == world.vhxh
     second = reporting.evidence_upload(
         actor=world.people.officer, name="bien-ban-ky.pdf", data=pdf("two"), task=task
     )
+    # Uploaded as the replacement of the rejected file (the upload form names it).
+    Evidence.objects.filter(pk=second.pk).update(replaces=first)
     assert open_alerts(task, "evidence_rejected") != []  # still waiting for the review
     reporting.evidence_review(actor=world.people.office, evidence=second, decision="accept")
     assert open_alerts(task, "evidence_rejected") == []
@@ -174,8 +197,12 @@ def test_due_soon_follows_the_setting(world, day, settings):
     settings.THEODOI_DUE_SOON_DAYS = 30
     services.evaluate_task(world.task_vhxh)
     (alert,) = open_alerts(world.task_vhxh, "due_soon")
-    assert alert.numbers["days_left"] == 26
-    assert alert.message == "Sắp đến hạn: còn 26 ngày đến hạn (20/12/2026), tiến độ 0%."
+    due_soon = reason(alert, "due_soon")
+    assert due_soon["numbers"]["days_left"] == 26
+    assert due_soon["message"] == "Sắp đến hạn: còn 26 ngày đến hạn (20/12/2026), tiến độ 0%."
+    # Missing reports are more urgent: they name the alert, due soon comes after them.
+    assert alert.reason_rules == ["missing_report", "behind_schedule", "due_soon"]
+    assert alert.message.endswith("· còn 26 ngày đến hạn")
 
 
 def test_evaluate_task_returns_the_open_alerts_of_the_task(world, day):
@@ -198,7 +225,7 @@ def test_a_parent_is_evaluated_when_its_subtask_reports(world, day):
     assert alert.numbers["progress"] == 40
     # The parent's own reports count for nothing, so it is never asked for one.
     assert open_alerts(parent, "missing_report") == []
-    assert open_alerts(child, "missing_report") != []
+    assert "missing_report" not in open_alerts(parent)[0].reason_rules
 
 
 def test_evaluate_task_asks_few_queries(world, day, django_assert_max_num_queries):
@@ -307,3 +334,45 @@ def test_scan_queries_do_not_grow_with_the_number_of_tasks(
         result = services.scan(organization=world.ward_a)
     assert result.tasks == 302
     assert result.opened > 300
+
+
+def test_one_open_alert_per_task_carries_all_its_reasons(world, day):
+    """Overdue, behind and three quarters without a report: one row, most urgent first."""
+    day("2026-11-24")
+    task = world.task_vhxh
+    task.start_date, task.due_date = D(2026, 1, 1), D(2026, 10, 31)
+    task.save()
+    services.evaluate_task(task)
+    (alert,) = open_alerts(task)
+    assert alert.reason_rules == ["overdue", "missing_report", "behind_schedule"]
+    assert alert.rule == "overdue" and alert.severity == "high"
+    assert alert.message == "Quá hạn 24 ngày · thiếu báo cáo 3 kỳ · chậm tiến độ"
+    assert reason(alert, "missing_report")["message"] == (
+        "Thiếu báo cáo 3 kỳ (Quý I, Quý II, Quý III/2026)."
+    )
+    submit(world, 20, "2026-Q1")
+    (same,) = open_alerts(task)
+    assert same.pk == alert.pk
+    assert reason(same, "missing_report")["keys"] == ["2026-Q2", "2026-Q3"]
+    assert Alert.objects.filter(task=task).count() == 1
+
+
+def test_an_unrelated_accepted_file_does_not_clear_a_rejection(world, day):
+    day("2026-11-24")
+    task = world.task_vhxh
+    first = reporting.evidence_upload(
+        actor=world.people.officer, name="a.pdf", data=pdf("a"), task=task
+    )
+    reporting.evidence_review(
+        actor=world.people.office, evidence=first, decision="reject", reason="Mờ"
+    )
+    other = reporting.evidence_upload(
+        actor=world.people.officer, name="b.pdf", data=pdf("b"), task=task
+    )
+    reporting.evidence_review(actor=world.people.office, evidence=other, decision="accept")
+    (alert,) = open_alerts(task, "evidence_rejected")
+    assert [f["file"] for f in reason(alert, "evidence_rejected")["numbers"]["files"]] == ["a.pdf"]
+    # Withdrawing the rejected file answers it too.
+    Evidence.objects.filter(pk=first.pk).update(withdrawn=True)
+    services.evaluate_task(task)
+    assert open_alerts(task, "evidence_rejected") == []

@@ -56,6 +56,30 @@ def test_alert_fields_and_open_alerts_on_the_task(world):
     assert on_task["id"] == alert.pk and on_task["message"] == alert.message
 
 
+def test_an_alert_carries_its_reasons_and_acknowledgement(world, settings):
+    from theodoi.alerts import services
+
+    settings.THEODOI_TODAY = "2026-11-24"
+    world.task_vhxh.due_date = datetime.date(2026, 9, 30)
+    world.task_vhxh.save()
+    services.scan(organization=world.ward_a)
+    alert = Alert.objects.get(task=world.task_vhxh, closed_at__isnull=True)
+    services.alert_snooze(
+        actor=world.people.office, alert=alert, until=datetime.date(2026, 12, 1), note="Chờ họp"
+    )
+    client = client_for(world.people.officer)
+    # Listed with its snooze: a program decides what to show.
+    [item] = [a for a in client.get(BASE + "/alerts").json()["items"] if a["id"] == alert.pk]
+    assert item["severity"] == "high"
+    assert [reason["rule"] for reason in item["reasons"]][0] == "overdue"
+    assert "missing_report" in [reason["rule"] for reason in item["reasons"]]
+    assert item["acknowledged"]["note"] == "Chờ họp"
+    assert item["acknowledged"]["snoozed_until"] == "2026-12-01"
+    assert item["acknowledged"]["by"]["username"] == world.people.office.username
+    [on_task] = client.get(f"{BASE}/tasks/{world.task_vhxh.pk}").json()["alerts"]
+    assert on_task["reasons"] == item["reasons"]
+
+
 def test_a_bad_open_flag_is_a_400(world):
     response = client_for(world.people.leader).get(BASE + "/alerts", {"open": "có lẽ"})
     assert response.status_code == 400 and "«open»" in response.json()["detail"]

@@ -187,8 +187,11 @@ def test_open_alerts_on_the_units_page_and_the_leaders_page(as_user, world, sett
 
     evaluate_task(world.task_vhxh)
     unit_page = as_user(world.people.officer).get(reverse("my_tasks"))
-    assert unit_page.context["alert_count"] >= 1
+    # A short summary: how many tasks need action and the most urgent, not every alert.
+    assert unit_page.context["alert_summary"].needing_action == 1
+    assert [a.task for a in unit_page.context["alert_summary"].top] == [world.task_vhxh]
     assert "Quá hạn" in unit_page.content.decode()
     leader_page = as_user(world.people.leader).get(reverse("plan_list"))
-    assert leader_page.context["alert_count"] >= 1
-    assert as_user(world.people.other_ward).get(reverse("plan_list")).context["alert_count"] == 0
+    assert leader_page.context["alert_summary"].needing_action >= 1
+    other = as_user(world.people.other_ward).get(reverse("plan_list"))
+    assert other.context["alert_summary"].needing_action == 0

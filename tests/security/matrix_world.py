@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from theodoi.alerts.models import Alert
 from theodoi.assessment import services as assessment
 from theodoi.budget.models import BudgetLine
 from theodoi.dashboards.models import IndicatorCatalogue
@@ -47,7 +48,15 @@ def objects_of(plan, task, office, leader):
         fmt="docx",
         today=datetime.date(2026, 11, 24),
     )
+    alert = Alert.objects.create(
+        organization=plan.organization,
+        task=task,
+        unit=task.lead_units.first(),
+        rule=Alert.Rule.OVERDUE,
+        message="Quá hạn",
+    )
     return {
+        "alert": alert.pk,
         "export": export.pk,
         "framework": framework.pk,
         "campaign": campaign.pk,

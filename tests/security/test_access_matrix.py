@@ -91,6 +91,9 @@ PAGES = {
     "evidence_review": (lambda o, c: {"pk": o["evidence"]}, ALL(M), ALL(M)),
     "evidence_file": (lambda o, c: {"pk": o["evidence"]}, OWN, OTHER),
     "review_queue": (None, [F, F, F, A, F, F, F, F, A], None),
+    # Every person's own alerts, scoped like the selectors; acting on one is a POST.
+    "alert_list": (None, ALL(A), None),
+    "alert_act": (lambda o, c: {"pk": o["alert"]}, ALL(M), ALL(M)),
     # The audit trail: admins only (ward B's office is no admin).
     "audit_export": (None, [F, F, F, F, F, A, F, F, F], None),
     "import_upload": (None, [F, F, F, A, F, A, F, F, A], None),

@@ -22,7 +22,7 @@ from theodoi.plans.states import expected_progress
 
 # What a finding's numbers may hold: JSON values, so that what the database gives back compares
 # equal to what the rules produce and an unchanged alert is not rewritten on every scan.
-Number = int | float | str | None
+Number = int | float | str | None | list[Any]
 
 
 class Rule(StrEnum):
@@ -86,6 +86,7 @@ class EvidenceFacts:
     reviewed_at: datetime.datetime | None = None
     reviewed_on: datetime.date | None = None
     review_id: int = 0
+    replaces: int | None = None  # the file this one was uploaded to replace
 
 
 @dataclass(frozen=True)
@@ -184,41 +185,89 @@ def behind_schedule(facts: TaskFacts) -> Finding | None:
     )
 
 
-def _latest_reviewed(evidence: Sequence[EvidenceFacts]) -> EvidenceFacts | None:
-    reviewed = [item for item in evidence if item.decision is not None]
-    if not reviewed:
-        return None
-    return max(reviewed, key=lambda item: (item.reviewed_at or item.uploaded_at, item.review_id))
+def _replacements(evidence: Sequence[EvidenceFacts]) -> dict[int, list[EvidenceFacts]]:
+    by_replaced: dict[int, list[EvidenceFacts]] = {}
+    for item in evidence:
+        if item.replaces is not None:
+            by_replaced.setdefault(item.replaces, []).append(item)
+    return by_replaced
+
+
+def _resolved(item_id: int, replacements: Mapping[int, list[EvidenceFacts]]) -> bool:
+    """Whether a file that replaces ``item_id`` (or replaces one of those, and so on) was
+    accepted."""
+    seen: set[int] = set()
+    pending = [item_id]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for replacement in replacements.get(current, ()):
+            if replacement.decision == ACCEPTED:
+                return True
+            pending.append(replacement.id)
+    return False
+
+
+def rejected_outstanding(evidence: Sequence[EvidenceFacts]) -> list[EvidenceFacts]:
+    """The rejected files still to be answered, oldest review first: a rejected file stays
+    until a file that replaces it is accepted (or it is withdrawn, and then it is not among the
+    facts). An accepted file that replaces nothing answers no rejection; a rejected file whose
+    replacement was rejected too is answered by that replacement's row, not listed twice."""
+    replacements = _replacements(evidence)
+    outstanding = [
+        item
+        for item in evidence
+        if item.decision == REJECTED
+        and not _resolved(item.id, replacements)
+        and not any(r.decision == REJECTED for r in replacements.get(item.id, ()))
+    ]
+    return sorted(outstanding, key=lambda item: (item.reviewed_at or item.uploaded_at, item.id))
+
+
+def _reason_text(item: EvidenceFacts) -> str:
+    reason = item.reason.strip()
+    if reason and not reason.endswith((".", "!", "?")):
+        reason += "."
+    return reason
 
 
 # Vietnamese on purpose: a stored alert message (see Finding).
 def evidence_rejected(facts: TaskFacts) -> Finding | None:
-    """The latest review of the latest reviewed file rejects it, and no file uploaded after it
-    was accepted (an office reviewing an older file late must not hide a newer acceptance)."""
-    latest = _latest_reviewed(facts.evidence)
-    if latest is None or latest.decision != REJECTED:
+    """Rejected files not yet answered by an accepted replacement (``rejected_outstanding``),
+    all of them in one finding."""
+    outstanding = rejected_outstanding(facts.evidence)
+    if not outstanding:
         return None
-    if any(
-        item.decision == ACCEPTED and (item.uploaded_at, item.id) > (latest.uploaded_at, latest.id)
-        for item in facts.evidence
-    ):
-        return None
-    when = f" ngày {format_date(latest.reviewed_on)}" if latest.reviewed_on else ""
-    reason = f" Lý do: {latest.reason.strip()}" if latest.reason.strip() else ""
-    if reason and not reason.endswith((".", "!", "?")):
-        reason += "."
-    return Finding(
-        Rule.EVIDENCE_REJECTED,
-        "",
+    files: list[Any] = [
         {
-            "evidence": latest.id,
-            "file": latest.name,
-            "reason": latest.reason,
-            "reviewed_on": latest.reviewed_on.isoformat() if latest.reviewed_on else None,
-        },
-        f"Minh chứng «{latest.name}» bị đánh giá không hợp lệ{when}.{reason} "
-        "Cần bổ sung minh chứng khác.",
-    )
+            "evidence": item.id,
+            "file": item.name,
+            "reason": item.reason,
+            "reviewed_on": item.reviewed_on.isoformat() if item.reviewed_on else None,
+        }
+        for item in outstanding
+    ]
+    if len(outstanding) == 1:
+        (item,) = outstanding
+        when = f" ngày {format_date(item.reviewed_on)}" if item.reviewed_on else ""
+        reason = f" Lý do: {_reason_text(item)}" if _reason_text(item) else ""
+        message = (
+            f"Minh chứng «{item.name}» bị đánh giá không hợp lệ{when}.{reason} "
+            "Cần bổ sung minh chứng thay thế."
+        )
+    else:
+        listed = "; ".join(
+            f"«{item.name}»"
+            + (f" ({_reason_text(item).rstrip('.')})" if item.reason.strip() else "")
+            for item in outstanding
+        )
+        message = (
+            f"{len(outstanding)} minh chứng bị đánh giá không hợp lệ: {listed}. "
+            "Cần bổ sung minh chứng thay thế."
+        )
+    return Finding(Rule.EVIDENCE_REJECTED, "", {"files": files}, message)
 
 
 # Vietnamese on purpose: a stored alert message (see Finding).
@@ -372,3 +421,164 @@ def indicator_off_track(facts: IndicatorFacts) -> Finding | None:
 def indicator_findings(facts: IndicatorFacts) -> list[Finding]:
     finding = indicator_off_track(facts)
     return [finding] if finding is not None else []
+
+
+# --- One alert per subject --------------------------------------------------------------------
+
+# Most urgent first: a task nobody leads cannot be urged at all; one past its deadline is late
+# already; a rejected file undoes work the unit thought done; missing reports leave the office
+# blind; behind schedule, due soon and an indicator off track still leave time to act.
+URGENCY: tuple[Rule, ...] = (
+    Rule.NO_LEAD_UNIT,
+    Rule.OVERDUE,
+    Rule.EVIDENCE_REJECTED,
+    Rule.MISSING_REPORT,
+    Rule.BEHIND_SCHEDULE,
+    Rule.DUE_SOON,
+    Rule.INDICATOR_OFF_TRACK,
+)
+
+
+class Severity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+SEVERITY_LABELS: dict[Severity, Any] = {
+    Severity.HIGH: _("Urgent"),
+    Severity.MEDIUM: _("Needs action"),
+    Severity.LOW: _("To watch"),
+}
+
+_SEVERITY_OF: dict[Rule, Severity] = {
+    Rule.NO_LEAD_UNIT: Severity.HIGH,
+    Rule.OVERDUE: Severity.HIGH,
+    Rule.EVIDENCE_REJECTED: Severity.HIGH,
+    Rule.MISSING_REPORT: Severity.MEDIUM,
+    Rule.BEHIND_SCHEDULE: Severity.MEDIUM,
+    Rule.DUE_SOON: Severity.LOW,
+    Rule.INDICATOR_OFF_TRACK: Severity.LOW,
+}
+
+
+@dataclass(frozen=True)
+class Combined:
+    """What one open alert of a task or indicator says: every rule that holds as a reason
+    (JSON, stored on the alert), the most urgent first, and a one-line summary."""
+
+    rule: Rule  # the most urgent reason's rule: filters by rule keep working
+    severity: Severity
+    reasons: list[dict[str, Any]]
+    numbers: dict[str, Number]  # the most urgent reason's numbers
+    message: str
+
+
+def _period_labels(keys: Sequence[str]) -> str:
+    """ "Quý I, Quý II, Quý III/2026": the year written once when the periods share it."""
+    labels = []
+    for key in keys:
+        period = _period_of_text(key)
+        labels.append(period.label_vi() if period is not None else key)
+    suffixes = {label.rsplit("/", 1)[1] for label in labels if "/" in label}
+    if len(suffixes) == 1 and all("/" in label for label in labels):
+        return ", ".join([label.rsplit("/", 1)[0] for label in labels[:-1]] + labels[-1:])
+    return ", ".join(labels)
+
+
+def _whole(value: Number) -> int:
+    return int(value) if isinstance(value, int | float) else 0
+
+
+# Vietnamese on purpose: the short phrases make the stored summary (see Finding).
+def _short(rule: Rule, findings: Sequence[Finding]) -> str:
+    numbers = findings[0].numbers
+    if rule == Rule.NO_LEAD_UNIT:
+        return "chưa có đơn vị chủ trì"
+    if rule == Rule.OVERDUE:
+        return f"quá hạn {_days(_whole(numbers.get('days_late')))}"
+    if rule == Rule.EVIDENCE_REJECTED:
+        files = numbers.get("files") or []
+        count = len(files) if isinstance(files, list) else 1
+        return "minh chứng không hợp lệ" if count <= 1 else f"{count} minh chứng không hợp lệ"
+    if rule == Rule.MISSING_REPORT:
+        return f"thiếu báo cáo {len(findings)} kỳ"
+    if rule == Rule.BEHIND_SCHEDULE:
+        return "chậm tiến độ"
+    if rule == Rule.DUE_SOON:
+        left = _whole(numbers.get("days_left"))
+        return "đến hạn hôm nay" if left == 0 else f"còn {_days(left)} đến hạn"
+    return "chỉ tiêu chưa đạt lộ trình"
+
+
+# Vietnamese on purpose: a stored alert message (see Finding).
+def _reason(rule: Rule, findings: Sequence[Finding]) -> dict[str, Any]:
+    if rule == Rule.MISSING_REPORT and len(findings) > 1:
+        keys = [finding.key for finding in findings]
+        message = f"Thiếu báo cáo {len(findings)} kỳ ({_period_labels(keys)})."
+        numbers: dict[str, Any] = {
+            "periods": keys,
+            "report_due": [finding.numbers.get("report_due") for finding in findings],
+        }
+    else:
+        keys = [finding.key for finding in findings if finding.key]
+        message = findings[0].message
+        numbers = dict(findings[0].numbers)
+        if rule == Rule.MISSING_REPORT:
+            numbers = {"periods": keys, "report_due": [findings[0].numbers.get("report_due")]}
+    return {
+        "rule": rule.value,
+        "keys": keys,
+        "numbers": numbers,
+        "message": message,
+        "short": _short(rule, findings),
+    }
+
+
+def combine(findings: Sequence[Finding]) -> Combined | None:
+    """The one alert of a subject from its findings; None when no rule holds (the alert
+    closes). Several missing reports become one reason listing the periods."""
+    by_rule: dict[Rule, list[Finding]] = {}
+    for finding in findings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    if not by_rule:
+        return None
+    ordered = [rule for rule in URGENCY if rule in by_rule]
+    reasons = []
+    for rule in ordered:
+        reasons.append(_reason(rule, by_rule[rule]))  # periods stay in their order
+    top = ordered[0]
+    if len(reasons) == 1:
+        # One reason: its whole sentence says more than a short phrase.
+        message = reasons[0]["message"]
+    else:
+        summary = " · ".join(reason["short"] for reason in reasons)
+        message = summary[:1].upper() + summary[1:]
+    return Combined(
+        rule=top,
+        severity=_SEVERITY_OF[top],
+        reasons=reasons,
+        numbers=reasons[0]["numbers"],
+        message=message,
+    )
+
+
+def _reason_keys(reasons: Sequence[Mapping[str, Any]]) -> dict[str, set[str]]:
+    keys: dict[str, set[str]] = {}
+    for reason in reasons:
+        rule = str(reason.get("rule", ""))
+        numbers = reason.get("numbers") or {}
+        found = {str(key) for key in reason.get("keys") or ()}
+        files = numbers.get("files") if isinstance(numbers, Mapping) else None
+        for item in files or ():
+            if isinstance(item, Mapping):
+                found.add(f"evidence:{item.get('evidence')}")
+        keys[rule] = found
+    return keys
+
+
+def got_worse(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether ``after`` holds a reason ``before`` did not: a new rule, a new missing period or
+    a new rejected file. Day counts that grow do not count: they grow every day."""
+    old, new = _reason_keys(before), _reason_keys(after)
+    return any(rule not in old or not keys <= old[rule] for rule, keys in new.items())

@@ -1,19 +1,139 @@
 """Reads of alerts, always scoped to the person asking (``core.access``)."""
 
-from django.db.models import QuerySet
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+
+from theodoi.alerts import rules
 from theodoi.alerts.models import Alert
 from theodoi.core.access import alerts_concerning
-from theodoi.org.models import User
+from theodoi.core.clock import today as clock_today
+from theodoi.org.models import Unit, User
+
+_URGENCY_RANK = {rule.value: rank for rank, rule in enumerate(rules.URGENCY)}
 
 
-def alerts_for_user(user: User, *, open_only: bool = True) -> QuerySet[Alert]:
+def not_snoozed(today: datetime.date) -> Q:
+    """Alerts that are not snoozed on ``today`` (a snooze ends on its day)."""
+    return Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)
+
+
+def alerts_for_user(
+    user: User,
+    *,
+    open_only: bool = True,
+    include_snoozed: bool = False,
+    today: datetime.date | None = None,
+) -> QuerySet[Alert]:
     """The alerts ``user`` may see, newest first: unit roles those of the tasks and indicators
-    their unit leads; everyone else those of their ward or, for the upper level, province."""
+    their unit leads; everyone else those of their ward or, for the upper level, province. A
+    snoozed alert is left out until its day unless ``include_snoozed``."""
     # The e-mail digest asks the same rule, so a person is mailed what their page shows.
     alerts = alerts_concerning(user, Alert.objects.all()).select_related(
-        "organization", "task", "task__plan", "indicator", "indicator__plan", "unit"
+        "organization",
+        "task",
+        "task__plan",
+        "indicator",
+        "indicator__plan",
+        "unit",
+        "acknowledged_by",
     )
     if open_only:
         alerts = alerts.filter(closed_at__isnull=True)
+    if not include_snoozed:
+        alerts = alerts.filter(not_snoozed(today or clock_today()))
     return alerts.order_by("-opened_at", "-id")
+
+
+def urgency_key(alert: Alert) -> tuple[Any, ...]:
+    """Most urgent first: not yet acknowledged before acknowledged, then by the most urgent
+    reason, then the oldest."""
+    return (
+        alert.acknowledged_at is not None,
+        _URGENCY_RANK.get(alert.rule, len(_URGENCY_RANK)),
+        alert.opened_at,
+        alert.pk,
+    )
+
+
+@dataclass
+class UnitGroup:
+    """The open alerts of one unit (None: no unit must act, the office assigns one)."""
+
+    unit: Unit | None
+    alerts: list[Alert] = field(default_factory=list)
+    needing_action: int = 0  # neither acknowledged nor snoozed
+    acknowledged: int = 0
+    reasons: list[tuple[str, str, int]] = field(default_factory=list)  # rule, label, count
+
+    @property
+    def name(self) -> str:
+        return str(self.unit) if self.unit is not None else ""
+
+
+def group_by_unit(alerts: Iterable[Alert]) -> list[UnitGroup]:
+    """The alerts grouped by the unit that must act, the units with most alerts needing action
+    first; in each group the most urgent alert first, and how many alerts hold each reason
+    (one task counts once for a reason, however many periods it misses)."""
+    groups: dict[int | None, UnitGroup] = {}
+    reason_counts: dict[int | None, Counter[str]] = {}
+    for alert in alerts:
+        group = groups.setdefault(alert.unit_id, UnitGroup(alert.unit))
+        group.alerts.append(alert)
+        if alert.acknowledged_at is None:
+            group.needing_action += 1
+        else:
+            group.acknowledged += 1
+        counter = reason_counts.setdefault(alert.unit_id, Counter())
+        counter.update({str(reason.get("rule")) for reason in alert.reasons or ()} or {alert.rule})
+    for key, group in groups.items():
+        group.alerts.sort(key=urgency_key)
+        counts = reason_counts[key]
+        group.reasons = [
+            (rule.value, rule.label, counts[rule.value])
+            for rule in rules.URGENCY
+            if counts.get(rule.value)
+        ]
+    return sorted(
+        groups.values(),
+        key=lambda group: (-group.needing_action, -len(group.alerts), group.name),
+    )
+
+
+@dataclass
+class AlertSummary:
+    """What a landing page shows of the alerts: how many need action, the few most urgent."""
+
+    needing_action: int
+    acknowledged: int
+    top: list[Alert]
+
+
+SUMMARY_TOP = 3
+
+
+def alert_summary(user: User, *, limit: int = SUMMARY_TOP) -> AlertSummary:
+    """The open alerts of ``user`` in brief (the officer's landing page keeps their tasks above
+    the fold): counted in two queries, the few most urgent read."""
+    alerts = alerts_for_user(user)
+    needing = alerts.filter(acknowledged_at__isnull=True)
+    total = alerts.count()
+    needing_count = needing.count()
+    top = list(by_urgency(needing)[:limit]) if needing_count else []
+    return AlertSummary(needing_action=needing_count, acknowledged=total - needing_count, top=top)
+
+
+def by_urgency(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """``alerts`` ordered as ``urgency_key`` orders them, in the database."""
+    rank = Case(
+        *(When(rule=rule, then=Value(position)) for rule, position in _URGENCY_RANK.items()),
+        default=Value(len(_URGENCY_RANK)),
+        output_field=IntegerField(),
+    )
+    return alerts.annotate(urgency=rank).order_by(
+        F("acknowledged_at").asc(nulls_first=True), "urgency", "opened_at", "id"
+    )

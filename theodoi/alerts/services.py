@@ -34,7 +34,14 @@ from theodoi.alerts.models import Alert, AlertDigest
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core import background
-from theodoi.core.access import SYSTEM, alert_digest_audience, alerts_concerning
+from theodoi.core.access import (
+    SYSTEM,
+    Action,
+    alert_digest_audience,
+    alerts_concerning,
+    person_of,
+    require,
+)
 from theodoi.core.clock import today as clock_today
 from theodoi.org.models import Organization, User
 from theodoi.plans.models import (
@@ -152,6 +159,7 @@ def _evidence_facts(task_ids: Sequence[int]) -> dict[int, list[rules.EvidenceFac
         "reason",
         "reviewed_at",
         "reviewed_on",
+        "evidence__replaces_id",
     )
     for row in rows:
         current = latest.get(row[0])
@@ -168,6 +176,7 @@ def _evidence_facts(task_ids: Sequence[int]) -> dict[int, list[rules.EvidenceFac
         reason,
         at,
         on,
+        replaces,
     ) in latest.values():
         facts[task_id].append(
             rules.EvidenceFacts(
@@ -179,6 +188,7 @@ def _evidence_facts(task_ids: Sequence[int]) -> dict[int, list[rules.EvidenceFac
                 reviewed_at=at,
                 reviewed_on=on,
                 review_id=review_id,
+                replaces=replaces,
             )
         )
     return facts
@@ -258,15 +268,31 @@ def _indicator_subjects(indicators: Sequence[Indicator], *, today: datetime.date
 # --- Reconciliation ---------------------------------------------------------------------------
 
 
+_CHANGED_FIELDS = (
+    "rule",
+    "severity",
+    "reasons",
+    "numbers",
+    "message",
+    "unit",
+    "organization",
+    "raised_at",
+    "acknowledged_by",
+    "acknowledged_at",
+    "acknowledgement_note",
+    "snoozed_until",
+)
+
+
 def _write_changes(alerts: Sequence[Alert]) -> None:
-    """Save the refreshed numbers, message and unit of open alerts in one executemany.
+    """Save the refreshed reasons, message and unit of open alerts in one executemany.
 
     Every new day changes the day counts of most open alerts (thousands in a province);
     ``bulk_update`` spends seconds building its CASE expressions in Python for that many rows,
     while one prepared UPDATE run for each row takes a fraction of it on SQLite and PostgreSQL.
     """
     meta = Alert._meta
-    columns = [meta.get_field(name) for name in ("numbers", "message", "unit", "organization")]
+    columns = [meta.get_field(name) for name in _CHANGED_FIELDS]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
@@ -279,50 +305,75 @@ def _write_changes(alerts: Sequence[Alert]) -> None:
         cursor.executemany(sql, rows)
 
 
+def _state(alert: Alert) -> tuple[Any, ...]:
+    return (
+        alert.rule,
+        alert.severity,
+        alert.reasons,
+        alert.numbers,
+        alert.message,
+        alert.unit_id,
+        alert.organization_id,
+    )
+
+
 def _reconcile(
     subjects: Sequence[_Subject], *, subject_field: str, now: datetime.datetime
 ) -> Counts:
-    """Open, refresh and close the alerts of ``subjects`` (tasks or indicators) so that exactly
-    their findings are open: three writes at most for the whole batch."""
+    """Open, refresh and close the alerts of ``subjects`` (tasks or indicators) so that each
+    subject with a finding has exactly one open alert carrying all of them: three writes at
+    most for the whole batch.
+
+    An acknowledged or snoozed alert keeps that while its reasons do not get worse; a new
+    reason (a rule, a missing period, a rejected file) clears both, so the alert asks for
+    attention again."""
     by_id = {subject.id: subject for subject in subjects}
-    existing: dict[tuple[int, str, str], Alert] = {}
+    existing: dict[int, Alert] = {}
     to_close: list[int] = []
     open_alerts = Alert.objects.filter(
         **{f"{subject_field}__in": list(by_id)}, closed_at__isnull=True
     ).order_by("opened_at", "id")
     for alert in open_alerts:
-        key = (getattr(alert, subject_field), alert.rule, alert.period)
+        key = getattr(alert, subject_field)
         if key in existing:
-            # Two evaluations raced and both opened it: keep the older one.
+            # Two evaluations raced and both opened one: keep the older.
             to_close.append(alert.pk)
         else:
             existing[key] = alert
     new: list[Alert] = []
     changed: list[Alert] = []
     for subject in subjects:
-        for finding in subject.findings:
-            alert = existing.pop((subject.id, finding.rule.value, finding.key), None)
-            if alert is None:
-                alert = Alert(
-                    organization_id=subject.organization_id,
-                    rule=finding.rule.value,
-                    unit_id=subject.unit_id,
-                    period=finding.key,
-                    numbers=finding.numbers,
-                    message=finding.message,
-                    **{subject_field: subject.id},
-                )
-                new.append(alert)
-            elif (alert.numbers, alert.message, alert.unit_id, alert.organization_id) != (
-                finding.numbers,
-                finding.message,
-                subject.unit_id,
-                subject.organization_id,
-            ):
-                alert.numbers, alert.message = finding.numbers, finding.message
-                alert.unit_id, alert.organization_id = subject.unit_id, subject.organization_id
+        combined = rules.combine(subject.findings)
+        if combined is None:
+            continue
+        alert = existing.pop(subject.id, None)
+        if alert is None:
+            alert = Alert(
+                organization_id=subject.organization_id,
+                rule=combined.rule.value,
+                severity=combined.severity.value,
+                reasons=combined.reasons,
+                unit_id=subject.unit_id,
+                numbers=combined.numbers,
+                message=combined.message,
+                raised_at=now,
+                **{subject_field: subject.id},
+            )
+            new.append(alert)
+        else:
+            before = _state(alert)
+            worse = rules.got_worse(alert.reasons or [], combined.reasons)
+            alert.rule, alert.severity = combined.rule.value, combined.severity.value
+            alert.reasons, alert.numbers = combined.reasons, combined.numbers
+            alert.message = combined.message
+            alert.unit_id, alert.organization_id = subject.unit_id, subject.organization_id
+            if worse:
+                alert.raised_at = now
+                alert.acknowledged_by_id = alert.acknowledged_at = alert.snoozed_until = None
+                alert.acknowledgement_note = ""
+            if worse or _state(alert) != before:
                 changed.append(alert)
-            subject.alerts.append(alert)
+        subject.alerts.append(alert)
     to_close.extend(alert.pk for alert in existing.values())
     if new:
         Alert.objects.bulk_create(new)
@@ -380,6 +431,113 @@ def evaluate_indicator(indicator: Indicator) -> list[Alert]:
     fresh = list(Indicator.objects.filter(pk=indicator.pk).select_related("plan"))
     subjects, _counts = _evaluate_indicators(fresh, today=clock_today(), now=timezone.now())
     return subjects[0].alerts if subjects else []
+
+
+# --- Acknowledging and snoozing ---------------------------------------------------------------
+
+
+class AlertError(Exception):
+    """An acknowledgement or snooze that cannot be recorded; the message says why."""
+
+
+NOTE_MAX_LENGTH = 2000
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise AlertError(gettext("The note is too long."))
+    return note
+
+
+def _locked_open(alert: Alert) -> Alert:
+    fresh = Alert.objects.select_for_update().filter(pk=alert.pk).first()
+    if fresh is None or fresh.closed_at is not None:
+        raise AlertError(gettext("This alert has closed: its reasons no longer hold."))
+    return fresh
+
+
+def alert_acknowledge(*, actor: Any, alert: Alert, note: str) -> Alert:
+    """The standing office says it has seen the alert and what is being done (``note``). It
+    stays acknowledged while its reasons do not get worse (``_reconcile``)."""
+    require(actor, Action.MANAGE_ALERT, alert)
+    note = _clean_note(note)
+    if not note:
+        raise AlertError(gettext("Write a note: what is being done about it."))
+    with transaction.atomic():
+        fresh = _locked_open(alert)
+        before = _ack_state(fresh)
+        fresh.acknowledged_by = person_of(actor)
+        fresh.acknowledged_at = timezone.now()
+        fresh.acknowledgement_note = note
+        fresh.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_note"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.ALERT_ACKNOWLEDGE,
+            obj=fresh,
+            organization=fresh.organization,
+            summary=f"Ghi nhận cảnh báo «{fresh.message}»: {note}",
+            before=before,
+            after=_ack_state(fresh),
+        )
+    return fresh
+
+
+def alert_snooze(*, actor: Any, alert: Alert, until: datetime.date, note: str = "") -> Alert:
+    """Hide the alert from the lists and digests until ``until`` (it shows again on that day);
+    a snooze is an acknowledgement with a day, so it records who and why as well. A new reason
+    brings it back before then."""
+    require(actor, Action.MANAGE_ALERT, alert)
+    note = _clean_note(note)
+    today = clock_today()
+    if until <= today:
+        raise AlertError(gettext("Choose a day after today."))
+    if until > today + datetime.timedelta(days=MAX_SNOOZE_DAYS):
+        raise AlertError(
+            gettext("An alert can be snoozed for %(days)s days at most.")
+            % {"days": MAX_SNOOZE_DAYS}
+        )
+    with transaction.atomic():
+        fresh = _locked_open(alert)
+        before = _ack_state(fresh)
+        fresh.acknowledged_by = person_of(actor)
+        fresh.acknowledged_at = timezone.now()
+        fresh.acknowledgement_note = note or fresh.acknowledgement_note
+        fresh.snoozed_until = until
+        fresh.save(
+            update_fields=[
+                "acknowledged_by",
+                "acknowledged_at",
+                "acknowledgement_note",
+                "snoozed_until",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.ALERT_SNOOZE,
+            obj=fresh,
+            organization=fresh.organization,
+            summary=(
+                f"Tạm ẩn cảnh báo «{fresh.message}» đến ngày {until:%d/%m/%Y}"
+                + (f": {note}" if note else ".")
+            ),
+            before=before,
+            after=_ack_state(fresh),
+        )
+    return fresh
+
+
+# A snooze is a pause, not a way to bury an alert: after three months it asks again.
+MAX_SNOOZE_DAYS = 92
+
+
+def _ack_state(alert: Alert) -> dict[str, Any]:
+    return {
+        "acknowledged_by": alert.acknowledged_by_id,
+        "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
+        "note": alert.acknowledgement_note,
+        "snoozed_until": alert.snoozed_until.isoformat() if alert.snoozed_until else None,
+    }
 
 
 # --- Scan -------------------------------------------------------------------------------------
@@ -526,30 +684,76 @@ def _digest_text(user: User, alerts: Sequence[Alert]) -> tuple[str, str]:
         % {"count": count},
         "",
     ]
-    for number, alert in enumerate(alerts, start=1):
-        with translation.override(settings.LANGUAGE_CODE):  # the digest's language
-            label = alert.get_rule_display()
-        lines.append(f"{number}. {label} – {_subject_line(alert)}")
-        lines.append(f"   {alert.message}")
-        if alert.unit is not None:
-            lines.append(gettext("   Unit to act: %(unit)s") % {"unit": alert.unit.name})
-        if len(wards) > 1:
-            lines.append(
-                gettext("   Administrative unit: %(ward)s") % {"ward": alert.organization.name}
-            )
-        lines.append(gettext("   Details: %(link)s") % {"link": _link(alert)})
+    # Grouped as the alert page groups them: by the unit that must act, then one line per task
+    # or indicator with all its reasons, the most urgent first.
+    groups: dict[tuple[str, str], list[Alert]] = defaultdict(list)
+    for alert in alerts:
+        unit = alert.unit.name if alert.unit is not None else gettext("No lead unit")
+        ward = alert.organization.name if len(wards) > 1 else ""
+        groups[(ward, unit)].append(alert)
+    number = 0
+    for (ward, unit), members in sorted(groups.items()):
+        heading = f"{ward} – {unit}" if ward else unit
+        lines.append(
+            gettext("%(unit)s: %(count)s task(s) need action")
+            % {"unit": heading, "count": len(members)}
+        )
         lines.append("")
+        for alert in sorted(members, key=lambda item: (_urgency(item.rule), item.opened_at)):
+            number += 1
+            with translation.override(settings.LANGUAGE_CODE):  # the digest's language
+                label = alert.get_rule_display()
+            lines.append(f"{number}. {label} – {_subject_line(alert)}")
+            lines.append(f"   {alert.message}")
+            for reason in alert.reasons or []:
+                lines.append(f"   - {reason.get('message', '')}")
+            lines.append(gettext("   Details: %(link)s") % {"link": _link(alert)})
+            lines.append("")
     lines.append(gettext("This message was sent automatically by the system; no need to reply."))
     return subject, "\n".join(lines)
+
+
+def _urgency(rule: str) -> int:
+    order = [item.value for item in rules.URGENCY]
+    return order.index(rule) if rule in order else len(order)
+
+
+def _digest_candidates(
+    organization: Organization | None, *, now: datetime.datetime
+) -> QuerySet[Alert]:
+    """The open alerts a digest may tell of: neither acknowledged (the office is on it) nor
+    snoozed."""
+    return _scoped(
+        Alert.objects.filter(
+            closed_at__isnull=True, raised_at__lte=now, acknowledged_at__isnull=True
+        ).filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=clock_today())),
+        organization,
+        "organization",
+    )
+
+
+def _last_told(user_ids: Sequence[int], alert_ids: Any) -> dict[tuple[int, int], Any]:
+    """When each person was last mailed each alert."""
+    through = AlertDigest.alerts.through
+    return {
+        (user_id, alert_id): last
+        for user_id, alert_id, last in through.objects.filter(
+            alertdigest__user_id__in=user_ids, alert_id__in=alert_ids
+        )
+        .values("alertdigest__user_id", "alert_id")
+        .annotate(last=Max("alertdigest__sent_at"))
+        .values_list("alertdigest__user_id", "alert_id", "last")
+    }
 
 
 def send_digests(
     *, now: datetime.datetime | None = None, organization: Organization | None = None
 ) -> int:
     """Mail each person the open alerts that concern them and that no earlier digest told them
-    of; returns the number of emails sent or queued. Nobody gets an empty email or the same
-    alert twice. The mails go through the background worker (``send_alert_digest``): this
-    decides who receives what, the worker sends.
+    of (or that got a new reason since); returns the number of emails sent or queued. Nobody
+    gets an empty email or the same alert twice unless it got worse. Acknowledged and snoozed
+    alerts are not mailed. The mails go through the background worker (``send_alert_digest``):
+    this decides who receives what, the worker sends.
 
     Whom an alert concerns is ``core.access``'s rule, the one the alert page uses: the unit
     officers and heads of every unit leading its task (not only the one that must act) or its
@@ -557,11 +761,7 @@ def send_digests(
     address are skipped.
     """
     now = now or timezone.now()
-    alerts_qs = _scoped(
-        Alert.objects.filter(closed_at__isnull=True, opened_at__lte=now),
-        organization,
-        "organization",
-    )
+    alerts_qs = _digest_candidates(organization, now=now)
     alerts = {
         alert.pk: alert
         for alert in alerts_qs.select_related("task", "indicator", "unit", "organization")
@@ -582,12 +782,7 @@ def send_digests(
         .annotate(last=Max("sent_at"))
         .values_list("user_id", "last")
     )
-    through = AlertDigest.alerts.through
-    delivered = set(
-        through.objects.filter(
-            alertdigest__user_id__in=person_ids, alert_id__in=alerts_qs.values("id")
-        ).values_list("alertdigest__user_id", "alert_id")
-    )
+    told = _last_told(person_ids, alerts_qs.values("id"))
     sent = 0
     for person in people:
         concerning = alerts_concerning(person, alerts_qs).order_by(
@@ -598,13 +793,19 @@ def send_digests(
         fresh = [
             alert
             for alert in candidates
-            if (person.pk, alert.pk) not in delivered and (since is None or alert.opened_at > since)
+            if _untold(alert, told.get((person.pk, alert.pk)))
+            and (since is None or alert.raised_at > since)
         ]
         if not fresh:
             continue
         if _queue_digest(person, fresh, now=now):
             sent += 1
     return sent
+
+
+def _untold(alert: Alert, last_told: datetime.datetime | None) -> bool:
+    """Never mailed to the person, or raised again (a new reason) since they were told."""
+    return last_told is None or alert.raised_at > last_told
 
 
 def _queue_digest(person: User, alerts: Sequence[Alert], *, now: datetime.datetime) -> bool:
@@ -631,24 +832,27 @@ def deliver_digest(*, user_id: int, alert_ids: Sequence[int], sent_at: datetime.
     """Mail one person the digest of ``alert_ids`` (the background task's work); returns
     whether a mail went out.
 
-    Checked again here, as the queue may hold the digest a while: alerts closed meanwhile or
-    already told to this person by another digest are left out, and nothing is sent when none
-    remain. The person's row is locked, so two workers never mail the same alerts twice.
+    Checked again here, as the queue may hold the digest a while: alerts closed, acknowledged
+    or snoozed meanwhile, or already told to this person by another digest, are left out, and
+    nothing is sent when none remain. The person's row is locked, so two workers never mail
+    the same alerts twice (unless one got worse in between).
     Raises when the mail fails: nothing is recorded then, and the next scan queues it again."""
     with transaction.atomic():
         person = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
         if person is None or not person.email:
             return False
         through = AlertDigest.alerts.through
-        delivered = through.objects.filter(
-            alertdigest__user_id=user_id, alert_id__in=alert_ids
-        ).values("alert_id")
-        fresh = list(
-            Alert.objects.filter(pk__in=alert_ids, closed_at__isnull=True)
-            .exclude(pk__in=delivered)
+        told = _last_told([user_id], alert_ids)
+        fresh = [
+            alert
+            for alert in Alert.objects.filter(
+                pk__in=alert_ids, closed_at__isnull=True, acknowledged_at__isnull=True
+            )
+            .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=clock_today()))
             .select_related("task", "indicator", "unit", "organization")
             .order_by("organization_id", "opened_at", "id")
-        )
+            if _untold(alert, told.get((user_id, alert.pk)))
+        ]
         if not fresh:
             return False
         subject, body = digest_message(person, fresh)

@@ -192,13 +192,32 @@ class EvidenceOut(Schema):
     )
 
 
-class TaskAlertOut(Schema):
-    id: int
-    rule: str
+class AlertReasonOut(Schema):
+    rule: str = Field(description="One rule that holds (DESIGN.md §4).")
+    keys: list[str] = Field(description="The periods missing a report; empty for other rules.")
     numbers: dict[str, Any]
     message: str
+
+
+class AlertAcknowledgementOut(Schema):
+    by: PersonOut | None
+    at: datetime.datetime
+    note: str
+    snoozed_until: datetime.date | None = Field(
+        description="Hidden from the lists and digests before this day."
+    )
+
+
+class TaskAlertOut(Schema):
+    id: int
+    rule: str = Field(description="The most urgent reason's rule.")
+    severity: Literal["high", "medium", "low"]
+    reasons: list[AlertReasonOut] = Field(description="Every reason that holds, most urgent first.")
+    numbers: dict[str, Any] = Field(description="The most urgent reason's numbers.")
+    message: str = Field(description="A summary of the reasons.")
     unit: Ref | None
     raised_at: datetime.datetime
+    acknowledged: AlertAcknowledgementOut | None
 
 
 class TaskDetailOut(TaskOut):
@@ -316,15 +335,20 @@ class IndicatorValueOut(Schema):
 
 
 class AlertOut(Schema):
+    """One alert of a task or indicator, carrying every reason that holds for it."""
+
     id: int
-    rule: str
+    rule: str = Field(description="The most urgent reason's rule.")
+    severity: Literal["high", "medium", "low"]
+    reasons: list[AlertReasonOut] = Field(description="Every reason that holds, most urgent first.")
     task_id: int | None
     indicator_id: int | None
     unit: Ref | None
-    numbers: dict[str, Any]
-    message: str
+    numbers: dict[str, Any] = Field(description="The most urgent reason's numbers.")
+    message: str = Field(description="A summary of the reasons.")
     raised_at: datetime.datetime
     closed_at: datetime.datetime | None
+    acknowledged: AlertAcknowledgementOut | None
 
 
 class AlertListOut(Schema):

@@ -424,10 +424,36 @@ def _evidence(evidence: Evidence) -> dict[str, Any]:
     }
 
 
+def _reasons(alert) -> list[dict[str, Any]]:
+    return [
+        {
+            "rule": str(reason.get("rule", "")),
+            "keys": [str(key) for key in reason.get("keys") or []],
+            "numbers": reason.get("numbers") or {},
+            "message": str(reason.get("message", "")),
+        }
+        for reason in alert.reasons or []
+    ]
+
+
+def _acknowledgement(alert) -> dict[str, Any] | None:
+    if alert.acknowledged_at is None:
+        return None
+    return {
+        "by": _person(alert.acknowledged_by),
+        "at": alert.acknowledged_at,
+        "note": alert.acknowledgement_note,
+        "snoozed_until": alert.snoozed_until,
+    }
+
+
 def _alert(alert) -> dict[str, Any]:
     return {
         "id": alert.pk,
         "rule": alert.rule,
+        "severity": alert.severity,
+        "reasons": _reasons(alert),
+        "acknowledged": _acknowledgement(alert),
         "task_id": alert.task_id,
         "indicator_id": alert.indicator_id,
         "unit": _ref(alert.unit),
@@ -439,7 +465,8 @@ def _alert(alert) -> dict[str, Any]:
 
 
 def _alerts_for(user: User, *, open_only: bool):
-    return alerts_for_user(user, open_only=open_only)
+    # Snoozed alerts too: a program reads them with their acknowledgement and decides.
+    return alerts_for_user(user, open_only=open_only, include_snoozed=True)
 
 
 # --- Endpoints --------------------------------------------------------------------------------
@@ -684,6 +711,9 @@ def task_detail(request, task_id: schemas.DbId):
             {
                 "id": a.pk,
                 "rule": a.rule,
+                "severity": a.severity,
+                "reasons": _reasons(a),
+                "acknowledged": _acknowledgement(a),
                 "numbers": a.numbers or {},
                 "message": a.message,
                 "unit": _ref(a.unit),

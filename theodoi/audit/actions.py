@@ -68,6 +68,8 @@ class AuditAction(models.TextChoices):
     ASSESSMENT_ADJUST = "assessment.adjust", _("Self-assessment answer adjusted")
     # Alerts
     ALERTS_SCAN = "alerts.scan", _("Alert scan")
+    ALERT_ACKNOWLEDGE = "alert.acknowledge", _("Alert acknowledged")
+    ALERT_SNOOZE = "alert.snooze", _("Alert snoozed")
     # Organisations, units and people
     ORGANIZATION_CREATE = "organization.create", _("Organisation created")
     ORGANIZATION_UPDATE = "organization.update", _("Organisation changed")
@@ -86,6 +88,8 @@ class AuditAction(models.TextChoices):
     WARD_IMPORT = "ward.import", _("Units and users imported from Excel")
     USER_TWO_FACTOR_ENABLE = "user.two_factor.enable", _("Two-step sign-in turned on")
     USER_TWO_FACTOR_DISABLE = "user.two_factor.disable", _("Two-step sign-in turned off")
+    USER_NOTIFICATION_SETTINGS = "user.notification_settings", _("Notification settings changed")
+    USER_PUSH_SUBSCRIBE = "user.push_subscribe", _("Device subscribed to notifications")
     # The HTTP API
     API_TOKEN_ISSUE = "api.token.issue", _("API token issued")
     API_TOKEN_REVOKE = "api.token.revoke", _("API token revoked")

@@ -101,6 +101,7 @@ class Action(StrEnum):
     EDIT_SCALE = "ranking.scale"  # ``obj`` is the ward whose unit-ranking scale is set
     LINK_CATALOGUE = "catalogue.link"  # link a ward's indicator to the shared catalogue
     EXPORT_AUDIT = "audit.export"  # ``obj`` is ignored: the export holds what the admin may read
+    MANAGE_ALERT = "alert.manage"  # acknowledge an alert with a note, or snooze it to a day
 
 
 # The roles that work inside one unit of a ward (DESIGN.md §5).
@@ -297,6 +298,10 @@ RULES: dict[Action, Rule] = {
     # The office of the indicator's ward (it keeps the ward's plans) or an installation admin.
     Action.LINK_CATALOGUE: lambda user, obj: _office(user, obj) or is_global(user),
     Action.EXPORT_AUDIT: _export_audit,
+    # The standing office manages the ward's alerts (DESIGN.md §5). Not a unit: the unit that
+    # must act could otherwise silence what the office follows up; not the ward's admin, who
+    # keeps units and people, not the work.
+    Action.MANAGE_ALERT: _office,
 }
 
 

@@ -13,9 +13,11 @@ from theodoi.assessment import services as assessment_services
 from theodoi.core.access import SYSTEM
 from theodoi.core.clock import today
 from theodoi.core.samplepdf import tiny_pdf
+from theodoi.demo import alerts as demo_alerts
 from theodoi.demo import data
 from theodoi.demo.checks import load_checks_demo
 from theodoi.demo.evidence import evidence_replacements
+from theodoi.demo.notifications import show_notifications
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft
 from theodoi.org import services as org_services
@@ -101,7 +103,9 @@ def load_demo() -> tuple[Organization, bool]:
     evidence_replacements(ward, users)
     _assessment(ward, users)
     load_checks_demo(ward, users)
+    show_notifications(ward, users)
     scan(organization=provinces[data.PROVINCE["code"]])
+    demo_alerts.acknowledge_and_snooze(ward, users["vanphong"])
     # Queued for the background worker (`make demo` runs one): the first digests of the alerts.
     send_digests(organization=provinces[data.PROVINCE["code"]])
     return ward, True

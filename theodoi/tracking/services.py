@@ -25,13 +25,14 @@ from theodoi.alerts.services import evaluate_indicator, evaluate_task, evaluate_
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, Actor, require
+from theodoi.notifications import events as notify
 from theodoi.org.models import User
 from theodoi.plans import services as plans
 from theodoi.plans.models import Indicator, IndicatorValue, Plan, PlanAmendment, Task
 from theodoi.plans.services import AssignError  # noqa: F401  (re-exported for the API)
 from theodoi.reporting import selectors as reporting_selectors
 from theodoi.reporting import services as reporting
-from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
+from theodoi.reporting.models import Directive, Evidence, EvidenceReview, ProgressReport
 from theodoi.reporting.services import (  # noqa: F401  (re-exported for the callers)
     EmptyText,
     FileTooLarge,
@@ -42,8 +43,6 @@ from theodoi.reporting.services import (  # noqa: F401  (re-exported for the cal
     StaleReview,
     StaleVersion,
     StorageUnavailable,
-    directive_answer,
-    directive_create,
     task_refresh,
 )
 
@@ -248,6 +247,7 @@ def report_return(
     *, actor: User, report: ProgressReport, reason: str, version: int | None = None
 ) -> ProgressReport:
     reporting.report_return(actor=actor, report=report, reason=reason, version=version)
+    notify.report_returned(actor=actor, report=report)
     return _decided(report)
 
 
@@ -256,6 +256,25 @@ def report_confirm(
 ) -> ProgressReport:
     """Confirming changes no content, hence no progress: no chain."""
     return reporting.report_confirm(actor=actor, report=report, version=version)
+
+
+# --- Directives -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def directive_create(*, actor: User, task: Task, text: str) -> Directive:
+    """See ``reporting.services.directive_create``; the lead units are told."""
+    directive = reporting.directive_create(actor=actor, task=task, text=text)
+    notify.directive_received(actor=actor, directive=directive)
+    return directive
+
+
+@transaction.atomic
+def directive_answer(*, actor: User, directive: Directive, answer: str) -> Directive:
+    """See ``reporting.services.directive_answer``; the directive's author is told."""
+    directive = reporting.directive_answer(actor=actor, directive=directive, answer=answer)
+    notify.directive_answered(actor=actor, directive=directive)
+    return directive
 
 
 # --- Evidence -------------------------------------------------------------------------------
@@ -319,6 +338,7 @@ def evidence_review(
     )
     if evidence.task is not None:
         progress_changed(evidence.task)
+    notify.evidence_rejected(actor=actor, evidence=evidence, review=review)
     return review
 
 
@@ -424,7 +444,9 @@ def task_update(*, actor: Actor, task: Task, **kwargs: Any) -> Task:
     """See ``plans.services.task_update``; then the alerts of the task (and of its old and new
     parent, whose progress depends on it)."""
     old_parent_id = task.parent_id
+    before = notify.task_states([task.pk])
     task = plans.task_update(actor=actor, task=task, **kwargs)
+    notify.tasks_changed(actor=actor, before=before)
     task_refresh(task)
     if old_parent_id is not None and old_parent_id != task.parent_id:
         old_parent = Task.objects.filter(pk=old_parent_id).first()
@@ -572,7 +594,10 @@ def tasks_bulk_assign(**kwargs: Any) -> list[Task]:
     """See ``plans.services.tasks_bulk_assign``; then the tasks' alerts, in the same
     transaction: a task given a lead unit loses its "no lead unit" alert and is judged by the
     other rules from now on, and a new deadline may make it due soon or overdue."""
+    kwargs["tasks"] = list(kwargs["tasks"])
+    before = notify.task_states(t.pk for t in kwargs["tasks"])
     changed = plans.tasks_bulk_assign(**kwargs)
+    notify.tasks_changed(actor=kwargs["actor"], before=before)
     evaluate_tasks(changed)
     return changed
 
@@ -586,7 +611,10 @@ def amendment_apply(**kwargs) -> PlanAmendment:
     tasks it added or changed follow their new deadline (overdue, due soon), and the tasks it
     withdrew leave as ``task_withdraw`` has them leave: their alerts close and the parents left
     behind are recomputed without them."""
+    plan_tasks = Task.objects.filter(plan=kwargs["plan"]).values_list("pk", flat=True)
+    before = notify.task_states(plan_tasks)
     amendment = plans.amendment_apply(**kwargs)
+    notify.tasks_changed(actor=kwargs["actor"], before=before, task_ids=plan_tasks.all())
     touched = {
         change["task"]
         for change in amendment.changes

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from theodoi.alerts.selectors import alerts_for_user
+from theodoi.alerts.selectors import alert_summary
 from theodoi.audit.models import AuditEvent
 from theodoi.core.access import Action, can, can_import_plans
 from theodoi.core.clock import today
@@ -74,7 +74,6 @@ def plan_list(request):
         ),
         done_count=Count("tasks", filter=Q(tasks__completed_on__isnull=False), distinct=True),
     )
-    alerts = alerts_for_user(request.user)
     return render(
         request,
         "plans/plan_list.html",
@@ -82,8 +81,7 @@ def plan_list(request):
             "plans": plans,
             "archived_plans": selectors.plans_for_user(request.user, archived=True),
             "can_import": can_import_plans(request.user),
-            "alerts": alerts[:15],
-            "alert_count": alerts.count(),
+            "alert_summary": alert_summary(request.user),
         },
     )
 
@@ -183,7 +181,7 @@ def _task_page(
         .prefetch_related("reviews__reviewer")
     )
     reporting_selectors.attach_chains(evidence)
-    alerts = list(task.alerts.select_related("unit").order_by("-opened_at"))
+    alerts = list(task.alerts.select_related("unit", "acknowledged_by").order_by("-opened_at"))
     history = (
         AuditEvent.objects.filter(
             Q(object_type="plans.task", object_id=str(task.pk))
@@ -203,6 +201,13 @@ def _task_page(
         "evidence": evidence,
         "directives": directives,
         "open_alerts": [a for a in alerts if a.closed_at is None],
+        # An alert belongs to its task's ward: asked once for the task, not per alert.
+        "can_manage_alerts": (
+            {a.pk for a in alerts if a.closed_at is None}
+            if live and can(request.user, Action.MANAGE_ALERT, task)
+            else set()
+        ),
+        "today": day,
         "period_states": period_states(task, today=day),
         "timeline": _timeline(task, reports, evidence, directives, alerts),
         "history": history,
@@ -246,7 +251,7 @@ def my_tasks(request):
     day = today()
     tasks = selectors.for_task_list(selectors.my_unit_tasks(request.user, today=day), "plan")
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
-    alerts = alerts_for_user(request.user)
+    # A short summary only: the unit's tasks must stay above the fold.
     return render(
         request,
         "plans/my_tasks.html",
@@ -254,8 +259,7 @@ def my_tasks(request):
             "page": page,
             "to_act": reporting_selectors.to_act(request.user),
             "unit": request.user.unit,
-            "alerts": alerts[:15],
-            "alert_count": alerts.count(),
+            "alert_summary": alert_summary(request.user),
         },
     )
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from theodoi.alerts import rules
-from theodoi.alerts.selectors import alerts_for_user
+from theodoi.alerts.selectors import UnitGroup, alerts_for_user, group_by_unit, urgency_key
 from theodoi.core.access import Action, can, org_scope
 from theodoi.dashboards import measures
 from theodoi.dashboards.measures import IndicatorStatus
@@ -315,8 +315,10 @@ class WardDashboard:
     overdue_link: str
     behind: list[Task]
     behind_total: int
-    alerts: list
+    alerts: list  # the most urgent few
     alert_total: int
+    alert_needing: int  # neither acknowledged nor snoozed
+    alert_groups: list[UnitGroup]
     indicators: list[Indicator]
     indicator_counts: dict[str, int]
     directives: list[Directive]
@@ -325,6 +327,9 @@ class WardDashboard:
     # people who may not), and their sum.
     not_trackable: list[tuple[Plan, int, str]] = field(default_factory=list)
     not_trackable_total: int = 0
+    # The alerts the person may acknowledge or snooze (the standing office: all of the ward's).
+    can_manage_alerts: set[int] = field(default_factory=set)
+    today: datetime.date | None = None
 
 
 def not_trackable_by_plan(user: User, plans: list[Plan]) -> list[tuple[Plan, int, str]]:
@@ -349,26 +354,16 @@ def ward_dashboard(user: User, ward: Organization, *, today: datetime.date) -> W
     trend_days, trend = state_trend(tasks, start=plan_start(plans), today=today)
     behind, behind_total = behind_schedule_tasks(tasks, today=today)
     base = _task_list_base(ward, plans)
-    alerts = alerts_for_user(user).filter(organization=ward)
-    # The panel shows the rule, the task or indicator, the message, the unit and the day.
-    shown_alerts = (
-        alerts.select_related(None)
-        .select_related("task", "indicator", "unit")
-        .only(
-            "id",
-            "rule",
-            "message",
-            "opened_at",
-            "task__id",
-            "task__code",
-            "task__title",
-            "indicator__id",
-            "indicator__name",
-            "unit__id",
-            "unit__name",
-            "unit__short_name",
-        )
+    # One alert per task or indicator, grouped by the unit that must act, with counts a person
+    # can act on; snoozed alerts are left out until their day.
+    alerts = list(
+        alerts_for_user(user, today=today)
+        .filter(organization=ward)
+        .select_related(None)
+        .select_related("task", "indicator", "unit", "acknowledged_by")
+        .defer("numbers", "task__output", "task__kpi", "task__deadline_text")
     )
+    alert_groups = group_by_unit(alerts)
     indicators = ward_indicators(user, ward, today=today)
     people = ("first_name", "last_name", "username")
     directives = (
@@ -403,8 +398,10 @@ def ward_dashboard(user: User, ward: Organization, *, today: datetime.date) -> W
         overdue_link=_task_list_link(base, state=TaskState.OPEN_OVERDUE.value),
         behind=behind,
         behind_total=behind_total,
-        alerts=list(shown_alerts[:ALERT_LIMIT]),
-        alert_total=alerts.count(),
+        alerts=sorted(alerts, key=urgency_key)[:ALERT_LIMIT],
+        alert_total=len(alerts),
+        alert_needing=sum(group.needing_action for group in alert_groups),
+        alert_groups=alert_groups,
         indicators=indicators,
         indicator_counts=status_counts(indicators),
         directives=list(directives),
@@ -413,4 +410,8 @@ def ward_dashboard(user: User, ward: Organization, *, today: datetime.date) -> W
         ],
         not_trackable=not_trackable,
         not_trackable_total=sum(count for _plan, count, _link in not_trackable),
+        can_manage_alerts=(
+            {alert.pk for alert in alerts} if can(user, Action.MANAGE_ALERT, ward) else set()
+        ),
+        today=today,
     )

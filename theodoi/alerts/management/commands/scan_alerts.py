@@ -6,6 +6,8 @@ from django.utils.translation import gettext
 
 from theodoi.alerts.services import scan, send_digests
 from theodoi.core import background
+from theodoi.notifications.events import deadlines_near
+from theodoi.notifications.services import send_daily_digests
 from theodoi.org.models import Organization
 
 
@@ -46,9 +48,16 @@ class Command(BaseCommand):
                 "still_open": result.still_open,
             }
         )
+        # The lead units are reminded of deadlines 7 days and 1 day ahead, each once.
+        near = deadlines_near(organization=organization)
+        self.stdout.write(
+            gettext("Made %(count)s deadline-near notification(s).") % {"count": near}
+        )
         if no_email:
             self.stdout.write(gettext("No email sent (--no-email)."))
             return
+        digests = send_daily_digests(organization=organization)
+        self.stdout.write(gettext("Queued %(count)s notification digest(s).") % {"count": digests})
         sent = send_digests(organization=organization)
         if background.runs_immediately():
             self.stdout.write(gettext("Sent %(count)s alert digest(s).") % {"count": sent})
