@@ -109,3 +109,6 @@ def test_officer_replaces_a_rejected_photo_after_the_report_was_accepted(
         _shoot(browser, f"evidence-queue-{width}")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        # The queue's previews load lazily: leave the page so that no request is still being
+        # served when the test database is emptied (PostgreSQL would deadlock on it).
+        browser.get("about:blank")
