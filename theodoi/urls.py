@@ -55,6 +55,7 @@ urlpatterns = [
     ),
     path("my-tasks/", tracking_views.my_tasks, name="my_tasks"),
     path("tasks/<int:pk>/reports/", tracking_views.report_submit, name="report_submit"),
+    path("tasks/<int:pk>/evidence/add/", tracking_views.evidence_add, name="evidence_add"),
     path("reports/<int:pk>/decide/", tracking_views.report_decide, name="report_decide"),
     path("evidence/<int:pk>/review/", tracking_views.evidence_review, name="evidence_review"),
     path("evidence/<int:pk>/file/", tracking_views.evidence_file, name="evidence_file"),

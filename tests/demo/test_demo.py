@@ -133,8 +133,9 @@ def test_demo_has_work_to_show(demo):
     police = plan.tasks.get(section__code="PL", code="8")
     assert police.completed_on is not None
     waiting = Evidence.objects.filter(task__plan=plan, reviews__isnull=True)
-    # Beside the files the evidence checks flag (tests/demo/test_demo_checks.py).
-    assert waiting.exclude(original_name__in=demo_checks.FILES).count() == 1
+    # Beside the files the evidence checks flag (tests/demo/test_demo_checks.py): a report's
+    # file, and the signed minutes replacing a rejected photo (theodoi.demo.evidence).
+    assert waiting.exclude(original_name__in=demo_checks.FILES).count() == 2
     assert Alert.objects.filter(
         task=plan.tasks.get(section__code="PL", code="7"), rule="evidence_rejected", closed_at=None
     ).exists()
@@ -193,3 +194,20 @@ def test_the_office_completed_the_demo_plan_in_the_app_and_amended_it(demo):
     # The other ward's plan is left as imported: the completeness page has work to show there.
     thanh_dong = Plan.objects.get(organization__code="HP-THANHDONG")
     assert with_lead_flag(thanh_dong.tasks.all()).filter(NOT_TRACKABLE).count() == 27
+
+
+def test_demo_shows_a_replacement_chain_and_a_file_to_replace(demo, client):
+    """The review queue shows the minutes beside the photo they replace and its rejection; the
+    police officer's landing page lists the photo still to replace."""
+    from theodoi.reporting.models import Evidence
+
+    minutes = Evidence.objects.get(original_name="bien-ban-hoi-nghi-quan-triet.pdf")
+    assert minutes.replaces.original_name == "anh-hoi-nghi-quan-triet.png"
+    assert minutes.report is None and minutes.task.reports.get().status == "accepted"
+    client.force_login(User.objects.get(username="vanphong"))
+    queue = client.get(reverse("review_queue")).content.decode()
+    assert "Thay thế cho" in queue and "đề nghị bổ sung biên bản có chữ ký" in queue
+    client.force_login(User.objects.get(username="canbo_congan"))
+    landing = client.get(reverse("my_tasks")).content.decode()
+    assert "Cần xử lý" in landing and "anh-kiem-tra-an-ninh-mang.png" in landing
+    assert "Gửi minh chứng thay thế" in landing

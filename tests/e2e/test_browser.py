@@ -191,7 +191,7 @@ def test_officer_reports_with_a_file_and_the_office_accepts_it(browser, demo_sit
     percent.clear()
     percent.send_keys("100")
     browser.find_element(By.ID, "result").send_keys("Đã kết nối, chia sẻ dữ liệu với 5 hệ thống.")
-    browser.find_element(By.ID, "evidence-input").send_keys(str(pdf))
+    browser.find_element(By.ID, "id_files-0-file").send_keys(str(pdf))
     click(
         browser,
         browser.find_element(By.CSS_SELECTOR, "form[data-upload-progress] button[type=submit]"),
@@ -279,7 +279,7 @@ def test_report_form_refused_by_the_server_says_so_and_can_be_sent_again(browser
         """const transfer = new DataTransfer();
         transfer.items.add(new File(["%PDF-1.4\\n%%EOF\\n"], "a".repeat(5000) + ".pdf",
                                     {type: "application/pdf"}));
-        document.getElementById("evidence-input").files = transfer.files;"""
+        document.getElementById("id_files-0-file").files = transfer.files;"""
     )
     button = browser.find_element(By.CSS_SELECTOR, "form[data-upload-progress] button[type=submit]")
     click(browser, button)
@@ -296,7 +296,7 @@ def test_report_form_refused_by_the_server_says_so_and_can_be_sent_again(browser
 
     # Without the file it goes through, with what was typed before.
     browser.execute_script(
-        "document.getElementById('evidence-input').files = new DataTransfer().files;"
+        "document.getElementById('id_files-0-file').files = new DataTransfer().files;"
     )
     click(browser, button)
     wait_for_text(browser, "Đã lưu báo cáo")

@@ -262,7 +262,7 @@ def test_report_written_offline_is_kept_on_the_phone_and_sent_when_the_network_r
     pdf.write_bytes(
         b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
     )
-    phone.find_element(By.ID, "evidence-input").send_keys(str(pdf))
+    phone.find_element(By.ID, "id_files-0-file").send_keys(str(pdf))
     click(
         phone, phone.find_element(By.CSS_SELECTOR, "form[data-offline-draft] button[type=submit]")
     )
@@ -282,7 +282,7 @@ def test_report_written_offline_is_kept_on_the_phone_and_sent_when_the_network_r
     wait_for_text(phone, SAVED)
     assert phone.find_element(By.ID, "result").get_attribute("value").startswith("Đã hoàn thành")
     assert (
-        phone.execute_script("return document.getElementById('evidence-input').files.length") == 1
+        phone.execute_script("return document.getElementById('id_files-0-file').files.length") == 1
     )
     assert ProgressReport.objects.filter(task=task).count() == before
 
@@ -335,14 +335,14 @@ def test_a_large_photo_is_made_smaller_before_upload_with_its_date(
     sign_in(phone, demo_site, "canbo_vhxh")
     phone.get(demo_site + task.get_absolute_url())
     phone.find_element(By.ID, "result").send_keys("Ảnh hiện trường buổi tập huấn.")
-    phone.find_element(By.ID, "evidence-input").send_keys(str(photo))
+    phone.find_element(By.ID, "id_files-0-file").send_keys(str(photo))
     WebDriverWait(phone, 20).until(
         lambda d: (
             "thu nhỏ trước khi gửi" in d.find_element(By.CSS_SELECTOR, ".evidence-status").text
         )
     )
     sent_size = phone.execute_script(
-        "return document.getElementById('evidence-input').files[0].size"
+        "return document.getElementById('id_files-0-file').files[0].size"
     )
     assert sent_size < original_size / 2
 

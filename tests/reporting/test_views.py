@@ -99,9 +99,9 @@ def test_report_form_refused_for_another_unit_and_another_ward(as_user, world):
 
 def test_task_page_shows_the_form_to_the_lead_unit_only(as_user, world):
     page = as_user(world.people.officer).get(world.task_vhxh.get_absolute_url())
-    assert page.context["can_report"] and 'id="evidence-input"' in page.content.decode()
+    assert page.context["can_report"] and 'name="files-0-file"' in page.content.decode()
     page = as_user(world.people.police_officer).get(world.task_vhxh.get_absolute_url())
-    assert not page.context["can_report"] and 'id="evidence-input"' not in page.content.decode()
+    assert not page.context["can_report"] and 'name="files-0-file"' not in page.content.decode()
 
 
 def _evidence(world):

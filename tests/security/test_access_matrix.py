@@ -83,6 +83,12 @@ PAGES = {
         ALL(M),
     ),
     "report_submit": (lambda o, c: {"pk": o["task"]}, ALL(M), ALL(M)),
+    # Adding evidence: whoever may report on the task (its lead unit, the office).
+    "evidence_add": (
+        lambda o, c: {"pk": o["task"]},
+        [A, A, F, A, F, F, F, N, N],
+        EDIT_OTHER,
+    ),
     "report_decide": (lambda o, c: {"pk": o["report"]}, ALL(M), ALL(M)),
     "evidence_review": (lambda o, c: {"pk": o["evidence"]}, ALL(M), ALL(M)),
     "evidence_file": (lambda o, c: {"pk": o["evidence"]}, OWN, OTHER),

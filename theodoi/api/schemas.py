@@ -181,6 +181,8 @@ class EvidenceOut(Schema):
     sha256: str
     document_number: str
     document_date: datetime.date | None
+    description: str = ""
+    replaces: int | None = Field(None, description="The id of the file this one replaces.")
     uploaded_at: datetime.datetime
     review: ReviewOut | None = Field(description="The latest review, null while none.")
     download_url: str
@@ -243,6 +245,14 @@ class EvidenceForm(Input):
 
     kind: Evidence.Kind = Evidence.Kind.OTHER
     document_number: str = Field("", max_length=60)
+    description: Text = ""
+    replaces: int | None = Field(
+        None,
+        ge=1,
+        lt=2**63,
+        description="The id of a rejected, not withdrawn evidence file of the same task that "
+        "this file replaces; the reviewer sees the two side by side.",
+    )
     document_date: datetime.date | None = Field(
         None, description="YYYY-MM-DD, from 2000-01-01 to 2100-12-31."
     )

@@ -415,6 +415,8 @@ def _evidence(evidence: Evidence) -> dict[str, Any]:
         "sha256": evidence.sha256,
         "document_number": evidence.document_number,
         "document_date": evidence.document_date,
+        "description": evidence.description,
+        "replaces": evidence.replaces_id,
         "uploaded_at": evidence.uploaded_at,
         "review": _review(latest),
         "download_url": reverse("api:evidence_file", kwargs={"evidence_id": evidence.pk}),
@@ -848,14 +850,27 @@ def evidence_upload(
     # One byte over the limit is enough for the service to refuse it, and a huge upload is
     # never read into memory whole.
     limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
-    evidence = tracking_services.evidence_upload(
+    replaces = None
+    if form.replaces is not None:
+        # Whether it may be replaced (rejected, not withdrawn) the service says.
+        replaces = Evidence.objects.filter(pk=form.replaces, task=task).first()
+        if replaces is None:
+            raise tracking_services.ReportingError(
+                gettext("The file to replace is not one of this task's files.")
+            )
+    (evidence,) = tracking_services.evidence_add(
         actor=user,
-        name=file.name or "",
-        data=file.read(limit + 1),
         task=task,
-        kind=form.kind,
-        document_number=form.document_number,
-        document_date=form.document_date,
+        files=[
+            tracking_services.EvidenceFile(
+                upload=tracking_services.Upload(name=file.name or "", data=file.read(limit + 1)),
+                kind=form.kind,
+                document_number=form.document_number,
+                document_date=form.document_date,
+                description=form.description,
+                replaces=replaces,
+            )
+        ],
     )
     evidence = reporting_selectors.evidence_get_for_user(user, evidence.pk)
     return Status(201, _evidence(evidence))

@@ -202,3 +202,22 @@ AMENDMENT = {
     },
     "withdrawn": (("7", "7.4"), "Đã gộp vào nhiệm vụ 7.1"),
 }
+
+# Evidence replaced and to replace (theodoi.demo.evidence): (section, task code, officer, photo
+# name, rejection reason[, (replacement's name, its title)]).
+EVIDENCE_REPLACED = (
+    "PL",
+    "5",
+    "canbo_vhxh",
+    "anh-hoi-nghi-quan-triet.png",
+    "Ảnh chụp chưa đủ căn cứ, đề nghị bổ sung biên bản có chữ ký.",
+    ("bien-ban-hoi-nghi-quan-triet.pdf", "Biên bản hội nghị quán triệt Nghị quyết 57"),
+)
+EVIDENCE_WAITING = (
+    "PL",
+    "8",
+    "canbo_congan",
+    "anh-kiem-tra-an-ninh-mang.png",
+    "Ảnh không rõ nội dung, đề nghị bổ sung biên bản kiểm tra có chữ ký của đơn vị.",
+)
+EVIDENCE_PHOTO_NOTE = "Ảnh chụp tại buổi làm việc"

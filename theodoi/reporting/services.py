@@ -41,6 +41,7 @@ from theodoi.reporting.models import (
     ProgressReport,
     evidence_path,
 )
+from theodoi.reporting.replacement import replacement_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,11 @@ class StaleVersion(ReportingError):
                 "version, then edit it again."
             )
         )
+
+
+class ReportClosed(ReportingError):
+    """The period's report was accepted by the office: it is closed to changes (evidence is
+    still added to the task on its own)."""
 
 
 class StaleReview(ReportingError):
@@ -236,7 +242,7 @@ def report_submit(
         report = ProgressReport(task=task, period=str(parsed))
     else:
         if report.status == ProgressReport.Status.ACCEPTED:
-            raise ReportingError(
+            raise ReportClosed(
                 gettext(
                     "The report for %(period)s has been accepted by the standing office, so it "
                     "can no longer be changed."
@@ -491,6 +497,29 @@ def _file_type(name: str, data: bytes) -> files.FileType:
     return file_type
 
 
+def _check_replacement(replaces: Evidence, *, task, indicator_value) -> None:
+    """Refuse naming ``replaces`` as the file replaced unless it is a rejected, not withdrawn
+    file of the same task (or indicator value)."""
+    if task is not None:
+        same = replaces.task_id == task.pk
+    else:
+        same = indicator_value is not None and replaces.indicator_value_id == indicator_value.pk
+    latest = (
+        EvidenceReview.objects.filter(evidence=replaces)
+        .order_by("-reviewed_at", "-id")
+        .values_list("decision", flat=True)
+        .first()
+    )
+    refusal = replacement_refusal(
+        same_subject=same,
+        withdrawn=replaces.withdrawn,
+        latest_decision=latest,
+        name=replaces.original_name,
+    )
+    if refusal:
+        raise ReportingError(refusal)
+
+
 def _check_window(
     task: Task | None, indicator_value: IndicatorValue | None, period: str
 ) -> tuple[datetime.date | None, datetime.date | None]:
@@ -599,6 +628,7 @@ def evidence_prepare(
     document_number: str = "",
     document_date: datetime.date | None = None,
     description: str = "",
+    replaces: Evidence | None = None,
     period: str = "",
 ) -> StoredEvidence:
     """Check, scan and store the file; ``evidence_record`` then records it. ``period`` is the
@@ -612,6 +642,8 @@ def evidence_prepare(
     subject = _evidence_subject(
         actor=actor, task=task, indicator_value=indicator_value, linked_subject=linked_subject
     )
+    if replaces is not None:
+        _check_replacement(replaces, task=task, indicator_value=indicator_value)
     file_type = _file_type(name, data)
     if kind not in Evidence.Kind.values:
         raise ReportingError(gettext("The kind of evidence is not valid."))
@@ -637,6 +669,7 @@ def evidence_prepare(
         description=description,
         uploaded_by=actor,
         uploaded_on=today(),
+        replaces=replaces,
     )
     # Outside any transaction too: a signature check reads the whole PDF.
     evidence.checks = evidence_checks(
@@ -678,6 +711,7 @@ def evidence_upload(
     document_number: str = "",
     document_date: datetime.date | None = None,
     description: str = "",
+    replaces: Evidence | None = None,
 ) -> Evidence:
     """Check, scan and store the file, then record it in a transaction of its own (see
     ``evidence_prepare``); the stored file is removed again when recording it fails.
@@ -696,6 +730,7 @@ def evidence_upload(
         document_number=document_number,
         document_date=document_date,
         description=description,
+        replaces=replaces,
     )
     try:
         return evidence_record(
@@ -710,6 +745,17 @@ def evidence_upload(
 def evidence_record(*, actor: User, evidence: Evidence, linked_subject: Any = None) -> Evidence:
     """Save a prepared evidence row with its audit record, and its link to ``linked_subject``
     (a subject of an app above, see ``reporting.subjects``) before the record names it."""
+    if evidence.replaces_id is not None:
+        # Checked again under the replaced file's row lock: a reviewer may have changed the
+        # decision, or someone withdrawn the file, while this one was being stored.
+        replaced = (
+            Evidence.objects.select_for_update(of=("self",), no_key=True)
+            .filter(pk=evidence.replaces_id)
+            .first()
+        )
+        if replaced is None:
+            raise ReportingError(gettext("The file to replace no longer exists."))
+        _check_replacement(replaced, task=evidence.task, indicator_value=evidence.indicator_value)
     evidence.save()
     if linked_subject is not None:
         kind = subjects.kind_of(linked_subject)
@@ -721,7 +767,12 @@ def evidence_record(*, actor: User, evidence: Evidence, linked_subject: Any = No
         action=AuditAction.EVIDENCE_UPLOAD,
         obj=evidence,
         organization=evidence.organization,
-        summary=f"{evidence.original_name} ({evidence.size} B)",
+        summary=f"{evidence.original_name} ({evidence.size} B)"
+        + (
+            f" ⟲ #{evidence.replaces_id} {evidence.replaces.original_name}"
+            if evidence.replaces_id
+            else ""
+        ),
         after=snapshot(evidence),
     )
     return evidence

@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -33,8 +34,9 @@ from theodoi.plans import selectors as plan_selectors
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, ReportingCycle, Section, Task
 from theodoi.plans.selectors import Gap
+from theodoi.reporting import selectors as reporting_selectors
 from theodoi.reporting.models import Evidence
-from theodoi.tracking.services import Upload
+from theodoi.tracking.services import EvidenceFile, Upload
 
 _NUMBER_TEXT = re.compile(r"[\s\d.,+-]+%?", re.ASCII)
 _VERSION_TEXT = re.compile(r"[0-9]{1,18}", re.ASCII)
@@ -97,33 +99,11 @@ class TypedText(forms.CharField):
         ]
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-    def __init__(self, attrs=None):
-        # Evidence: the page's script adds the camera button and makes photos smaller.
-        super().__init__({"data-evidence-input": "", **(attrs or {})})
-
-
-class MultipleFileField(forms.FileField):
-    """Any number of files under one name (the evidence drop zone)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        # The service refuses an empty file with its own message, naming what to do.
-        kwargs.setdefault("allow_empty_file", True)
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        items = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
-
-
 PERCENT_MESSAGE = _("The percent done must be a whole number from 0 to 100.")
 
 
 class ReportForm(forms.Form):
-    """The unit's report for a period, with any evidence files chosen on the task page."""
+    """The unit's report for a period; its evidence files are the rows of ``EvidenceFilesForm``."""
 
     period = TypedText()
     percent = WholeNumberField(
@@ -140,10 +120,6 @@ class ReportForm(forms.Form):
     # since the period is chosen on the form; ``version`` is the older pages' single mark.
     versions = TypedText()
     version = VersionField(required=False)
-    evidence = MultipleFileField(required=False)
-    kind = forms.ChoiceField(choices=Evidence.Kind.choices, required=False)
-    document_number = TypedText()
-    document_date = TypedText()
 
     def clean(self):
         data = super().clean()
@@ -159,25 +135,164 @@ class ReportForm(forms.Form):
             if version is None:
                 self.add_error("versions", BAD_VERSION)
             data["version"] = version
-        data["kind"] = data.get("kind") or Evidence.Kind.OTHER
-        # The document's date matters only with a file; without one it is not read at all.
-        data["document_date"] = None
-        if data.get("evidence"):
-            try:
-                data["document_date"] = parse_date(
-                    self.data.get("document_date"), label=_("Document date")
-                )
-            except ValueError as exc:
-                self.add_error("document_date", str(exc))
         return data
 
-    def uploads(self) -> list[Upload]:
-        """The files as the service takes them. One byte over the limit is enough for the
-        service to refuse a file, and a huge one is never read into memory whole."""
+
+# Evidence rows: one file each, with its own kind, number, date and the file it replaces.
+
+FILE_ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,image/*,.jpg,.jpeg,.png,.gif,.webp"
+ROWS_SHOWN = 3  # empty rows a page without JavaScript offers
+ROWS_MAX = 10
+
+
+class EvidenceRowForm(forms.Form):
+    """One evidence file and what the person says of it."""
+
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        allow_empty_file=True,  # the service refuses an empty file with its own message
+        widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT, "data-evidence-input": ""}),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Evidence.Kind.choices, required=False)
+    document_number = TypedText(label=_("Document number"))
+    document_date = TypedText(label=_("Document date"))
+    description = TypedText(label=_("Description"))
+    replaces = IdField(label=_("Replaces"))
+
+    # The fields a person types in; a row with none of them and no file is left out.
+    TYPED = ("document_number", "document_date", "description", "replaces")
+
+    def clean(self):
+        data = super().clean()
+        data["kind"] = data.get("kind") or Evidence.Kind.OTHER
+        try:
+            data["document_date"] = parse_date(
+                self.data.get(self.add_prefix("document_date")), label=_("Document date")
+            )
+        except ValueError as exc:
+            self.add_error("document_date", str(exc))
+        return data
+
+    def chosen_name(self) -> str:
+        """The name of the file this row sent, to ask for it again when nothing was saved."""
+        upload = self.files.get(self.add_prefix("file")) if self.is_bound else None
+        return (upload.name or "") if upload else ""
+
+    def typed_something(self) -> bool:
+        """Whether the row holds a file or anything typed (an untouched row is skipped)."""
+        if not self.is_bound:
+            return False
+        raw = [self.data.get(self.add_prefix(name)) for name in self.TYPED]
+        return bool(self.files.get(self.add_prefix("file")) or any((v or "").strip() for v in raw))
+
+
+class BaseEvidenceRows(forms.BaseFormSet):
+    """The rows of files sent at once. ``task`` is the task they prove; a row naming a file to
+    replace must name one of that task's files (whether it may be replaced, the service says)."""
+
+    def __init__(self, *args, task: Task, require_one: bool = False, **kwargs):
+        self.task, self.require_one = task, require_one
+        super().__init__(*args, **kwargs)
+        self.rejected = reporting_selectors.rejected_files(task)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        chosen = 0
+        known = {e.pk: e for e in Evidence.objects.filter(task=self.task)}
+        for form in self.forms:
+            if not form.typed_something():
+                continue
+            if not form.cleaned_data.get("file"):
+                form.add_error(
+                    "file",
+                    _("Choose the file for this row, or clear what was typed in it."),
+                )
+                continue
+            chosen += 1
+            replaces = form.cleaned_data.get("replaces")
+            if replaces is not None:
+                if replaces not in known:
+                    form.add_error(
+                        "replaces", _("The file to replace is not one of this task's files.")
+                    )
+                    continue
+                form.cleaned_data["replaces"] = known[replaces]
+        if self.require_one and not chosen and not any(self.errors):
+            raise ValidationError(_("Choose at least one evidence file."), code="empty")
+
+    def evidence_files(self) -> list[EvidenceFile]:
+        """The rows with a file, as the service takes them. One byte over the limit is enough
+        for the service to refuse a file, and a huge one is never read into memory whole."""
         limit = settings.THEODOI_EVIDENCE_MAX_MB * 1024 * 1024
-        return [
-            Upload(name=f.name or "", data=f.read(limit + 1)) for f in self.cleaned_data["evidence"]
-        ]
+        items = []
+        for form in self.forms:
+            data = form.cleaned_data
+            upload = data.get("file")
+            if not upload:
+                continue
+            items.append(
+                EvidenceFile(
+                    upload=Upload(name=upload.name or "", data=upload.read(limit + 1)),
+                    kind=data["kind"],
+                    document_number=data["document_number"],
+                    document_date=data["document_date"],
+                    description=data["description"],
+                    replaces=data["replaces"],
+                )
+            )
+        return items
+
+    def chosen_names(self) -> list[str]:
+        """The names of the files that were chosen: a refused page cannot keep files (no
+        browser lets a page fill a file input), so it says which to choose again."""
+        return [name for name in (form.chosen_name() for form in self.forms) if name]
+
+
+class EvidenceAddQuery(forms.Form):
+    """The query of the page adding evidence: the rejected file it opens to replace."""
+
+    replaces = IdField()
+
+    def chosen(self) -> int | None:
+        return self.cleaned_data.get("replaces") if self.is_valid() else None
+
+
+_EvidenceRows = forms.formset_factory(
+    EvidenceRowForm,
+    formset=BaseEvidenceRows,
+    extra=ROWS_SHOWN,
+    max_num=ROWS_MAX,
+    absolute_max=ROWS_MAX,
+    validate_max=True,
+)
+ROWS_PREFIX = "files"
+
+
+def _legacy_rows(data, files):
+    """The rows of a POST made the older way (files under ``evidence``, one kind, number and
+    date for all of them, as scripts and older pages send it): one row per file."""
+    data = data.copy()
+    legacy = files.getlist("evidence") if files is not None else []
+    files = MultiValueDict({f"{ROWS_PREFIX}-{i}-file": [f] for i, f in enumerate(legacy)})
+    for index in range(len(legacy)):
+        for name in ("kind", "document_number", "document_date"):
+            data[f"{ROWS_PREFIX}-{index}-{name}"] = data.get(name, "")
+    data[f"{ROWS_PREFIX}-TOTAL_FORMS"] = str(len(legacy))
+    data[f"{ROWS_PREFIX}-INITIAL_FORMS"] = "0"
+    return data, files
+
+
+class EvidenceFilesForm(_EvidenceRows):  # type: ignore[misc,valid-type]
+    """The rows of evidence files of a POST (``data`` None: a new page), one file a row."""
+
+    def __init__(self, data=None, files=None, *, task: Task, require_one=False, initial=None):
+        if data is not None and f"{ROWS_PREFIX}-TOTAL_FORMS" not in data:
+            data, files = _legacy_rows(data, files)
+        super().__init__(
+            data, files, prefix=ROWS_PREFIX, task=task, require_one=require_one, initial=initial
+        )
 
 
 CHOOSE_DECISION = _("Choose what to do with the report.")

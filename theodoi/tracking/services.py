@@ -37,6 +37,7 @@ from theodoi.reporting.services import (  # noqa: F401  (re-exported for the cal
     EmptyText,
     FileTooLarge,
     InfectedFile,
+    ReportClosed,
     ReportingError,
     ScanUnavailable,
     StaleReview,
@@ -97,6 +98,74 @@ class Upload:
     data: bytes
 
 
+@dataclass(frozen=True)
+class EvidenceFile:
+    """One file of an upload with what the person said of it: each file its own kind, document
+    number and date (a photo is not «signed document» because the minutes sent with it is),
+    and the rejected file it replaces, if any."""
+
+    upload: Upload
+    kind: str = Evidence.Kind.OTHER
+    document_number: str = ""
+    document_date: datetime.date | None = None
+    description: str = ""
+    replaces: Evidence | None = None
+
+
+def _prepare_all(
+    *, actor: User, task: Task, files: Sequence[EvidenceFile], period: str = ""
+) -> list[reporting.StoredEvidence]:
+    """Check, scan and store every file, outside any transaction; when one is refused, the
+    files stored before it are removed again and the refusal is raised. ``period``: the
+    report's, when the files come with one (their dates are checked against it)."""
+    stored: list[reporting.StoredEvidence] = []
+    try:
+        for item in files:
+            stored.append(
+                reporting.evidence_prepare(
+                    actor=actor,
+                    name=item.upload.name,
+                    data=item.upload.data,
+                    task=task,
+                    kind=item.kind,
+                    document_number=item.document_number,
+                    document_date=item.document_date,
+                    description=item.description,
+                    replaces=item.replaces,
+                    period=period,
+                )
+            )
+    except BaseException:
+        for done in stored:
+            reporting.evidence_discard(done)
+        raise
+    return stored
+
+
+def evidence_add(
+    *, actor: User, task: Task, files: Sequence[EvidenceFile], report: ProgressReport | None = None
+) -> list[Evidence]:
+    """Evidence for a task at any time, with or without a report (a replacement for a rejected
+    file, a document signed after the period's report was accepted), all or nothing: every
+    file is stored first, then one transaction records them, their audit records and the
+    progress chain; when anything fails, nothing is recorded and the stored files are removed."""
+    if not files:
+        raise ReportingError(gettext("Choose at least one evidence file."))
+    stored = _prepare_all(actor=actor, task=task, files=files)
+    try:
+        with transaction.atomic():
+            evidence = []
+            for item in stored:
+                item.evidence.report = report
+                evidence.append(reporting.evidence_record(actor=actor, evidence=item.evidence))
+            progress_changed(task)
+    except BaseException:
+        for item in stored:
+            reporting.evidence_discard(item)
+        raise
+    return evidence
+
+
 def report_submit_with_files(
     *,
     actor: User,
@@ -111,6 +180,7 @@ def report_submit_with_files(
     kind: str = Evidence.Kind.OTHER,
     document_number: str = "",
     document_date: datetime.date | None = None,
+    files: Sequence[EvidenceFile] = (),
 ) -> tuple[ProgressReport, list[Evidence]]:
     """The unit's report for a period with its evidence files, all or nothing.
 
@@ -118,22 +188,24 @@ def report_submit_with_files(
     seconds and would hold SQLite's write lock: issue 12). Then one transaction writes the
     report, the evidence rows, their audit records and the progress chain. When a file is
     refused nothing is written; when the transaction fails, the files it stored are removed
-    again, so a failure anywhere leaves neither a half report nor an orphan file."""
-    stored: list[reporting.StoredEvidence] = []
-    try:
-        for upload in uploads:
-            stored.append(
-                reporting.evidence_prepare(
-                    actor=actor,
-                    name=upload.name,
-                    data=upload.data,
-                    task=task,
-                    kind=kind,
-                    document_number=document_number,
-                    document_date=document_date,
-                    period=period,
-                )
+    again, so a failure anywhere leaves neither a half report nor an orphan file.
+
+    ``files`` carry each file's own kind, number and date; ``uploads`` (older callers) share
+    ``kind``, ``document_number`` and ``document_date``."""
+    files = [
+        *files,
+        *(
+            EvidenceFile(
+                upload=upload,
+                kind=kind,
+                document_number=document_number,
+                document_date=document_date,
             )
+            for upload in uploads
+        ),
+    ]
+    stored = _prepare_all(actor=actor, task=task, files=files, period=period)
+    try:
         with transaction.atomic():
             report = reporting.report_submit(
                 actor=actor,
@@ -220,6 +292,7 @@ def evidence_upload(
     document_number: str = "",
     document_date: datetime.date | None = None,
     description: str = "",
+    replaces: Evidence | None = None,
 ) -> Evidence:
     """One evidence file: stored first, then recorded with the progress chain of its task in
     one transaction; the stored file is removed again when that transaction fails."""
@@ -234,6 +307,7 @@ def evidence_upload(
         document_number=document_number,
         document_date=document_date,
         description=description,
+        replaces=replaces,
     )
     try:
         with transaction.atomic():

@@ -39,6 +39,8 @@ from theodoi.tracking.forms import (
     DeadlinePreviewForm,
     DirectiveAnswerForm,
     DirectiveForm,
+    EvidenceAddQuery,
+    EvidenceFilesForm,
     EvidenceReviewForm,
     GapFilterForm,
     IndicatorEditForm,
@@ -158,8 +160,18 @@ def _timeline(task, reports, evidence, directives, alerts) -> list[dict]:
     return sorted((e for e in events if e["at"]), key=lambda e: e["at"], reverse=True)
 
 
-def _task_page(request, task, *, report_form: ReportForm | None = None, status: int = 200):
-    """The task page; with a report form that was refused, the form keeps what was typed."""
+def _task_page(
+    request,
+    task,
+    *,
+    report_form: ReportForm | None = None,
+    rows=None,
+    report_closed: bool = False,
+    typed: dict | None = None,
+    status: int = 200,
+):
+    """The task page; with a report form that was refused, the form keeps what was typed
+    (``rows``: its files' rows; ``report_closed``: the period's report was already accepted)."""
     day = today()
     directives = list(task.directives.select_related("author", "answered_by"))
     reports = list(task.reports.select_related("submitted_by", "unit", "reviewed_by"))
@@ -168,6 +180,7 @@ def _task_page(request, task, *, report_form: ReportForm | None = None, status: 
         .select_related("uploaded_by")
         .prefetch_related("reviews__reviewer")
     )
+    reporting_selectors.attach_chains(evidence)
     alerts = list(task.alerts.select_related("unit", "acknowledged_by").order_by("-opened_at"))
     history = (
         AuditEvent.objects.filter(
@@ -218,6 +231,11 @@ def _task_page(request, task, *, report_form: ReportForm | None = None, status: 
         "cycle_label": ReportingCycle(task.cycle).label,
         "evidence_kinds": Evidence.Kind.choices,
         "report_form": report_form or ReportForm(),
+        "rows": rows if rows is not None else EvidenceFilesForm(task=task),
+        "report_closed": report_closed,
+        # A refused directive or answer, as typed.
+        "typed": typed or {},
+        "can_add_evidence": can_report,
     }
     return render(request, "plans/task_detail.html", context, status=status)
 
@@ -237,7 +255,12 @@ def my_tasks(request):
     return render(
         request,
         "plans/my_tasks.html",
-        {"page": page, "unit": request.user.unit, "alert_summary": alert_summary(request.user)},
+        {
+            "page": page,
+            "to_act": reporting_selectors.to_act(request.user),
+            "unit": request.user.unit,
+            "alert_summary": alert_summary(request.user),
+        },
     )
 
 
@@ -247,57 +270,76 @@ def my_tasks(request):
 @login_required
 @require_POST
 def directive_create(request, pk: int):
+    """A leader's directive; refused, the task page comes back with the text as typed."""
     task = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.DIRECT)
     form = DirectiveForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(task.get_absolute_url() + "#directives")
-    try:
-        services.directive_create(actor=request.user, task=task, text=form.cleaned_data["text"])
-    except services.EmptyText:
-        messages.error(request, _("Write the directive before sending it."))
-    except services.ReportingError as exc:  # too long, or not storable
-        messages.error(request, str(exc))
+    if form.is_valid():
+        try:
+            services.directive_create(actor=request.user, task=task, text=form.cleaned_data["text"])
+        except services.EmptyText:
+            messages.error(request, _("Write the directive before sending it."))
+        except services.ReportingError as exc:  # too long, or not storable
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The directive has been sent to the lead unit."))
+            return redirect(task.get_absolute_url() + "#directives")
     else:
-        messages.success(request, _("The directive has been sent to the lead unit."))
-    return redirect(task.get_absolute_url() + "#directives")
+        _form_errors(request, form)
+    return _task_page(request, task, typed={"directive": form["text"].value() or ""})
 
 
 @login_required
 @require_POST
 def directive_answer(request, pk: int, directive_pk: int):
+    """The lead unit's answer; refused, the task page comes back with the answer as typed."""
     task = selectors.task_get_for_user(
         request.user, pk, today=today(), action=Action.ANSWER_DIRECTIVE
     )
     directive = get_object_or_404(Directive, pk=directive_pk, task=task)
     form = DirectiveAnswerForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(task.get_absolute_url() + "#directives")
-    try:
-        services.directive_answer(
-            actor=request.user, directive=directive, answer=form.cleaned_data["answer"]
-        )
-    except services.EmptyText:
-        messages.error(request, _("Write the answer before sending it."))
-    except services.ReportingError as exc:
-        messages.error(request, str(exc))
+    if form.is_valid():
+        try:
+            services.directive_answer(
+                actor=request.user, directive=directive, answer=form.cleaned_data["answer"]
+            )
+        except services.EmptyText:
+            messages.error(request, _("Write the answer before sending it."))
+        except services.ReportingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your answer has been recorded."))
+            return redirect(task.get_absolute_url() + "#directives")
     else:
-        messages.success(request, _("Your answer has been recorded."))
-    return redirect(task.get_absolute_url() + "#directives")
+        _form_errors(request, form)
+    return _task_page(
+        request, task, typed={"answer_to": directive.pk, "answer": form["answer"].value() or ""}
+    )
 
 
 # --- Reports and evidence -------------------------------------------------------------------
 
 
+def _rows_errors(request, rows) -> None:
+    """The errors of the evidence rows as messages too (each row also shows its own)."""
+    for error in rows.non_form_errors():
+        messages.error(request, error)
+    for row in rows.forms:
+        _form_errors(request, row)
+
+
 @login_required
 @require_POST
 def report_submit(request, pk: int):
-    """The unit's report for a period, with any evidence files chosen or dropped on the form:
-    all saved, or nothing saved and the form shown again with what was typed."""
+    """The unit's report for a period, with evidence files each on its own row (its kind,
+    number, date): all saved, or nothing saved and the form shown again with everything typed
+    and what to do next."""
     task = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.REPORT)
     form = ReportForm(request.POST, request.FILES)
-    if form.is_valid():
+    rows = EvidenceFilesForm(request.POST, request.FILES, task=task)
+    closed = False
+    valid = form.is_valid()
+    valid = rows.is_valid() and valid
+    if valid:
         data = form.cleaned_data
         try:
             report, files = services.report_submit_with_files(
@@ -309,16 +351,19 @@ def report_submit(request, pk: int):
                 difficulties=data["difficulties"],
                 proposals=data["proposals"],
                 version=data["version"],
-                uploads=form.uploads(),
-                kind=data["kind"],
-                document_number=data["document_number"],
-                document_date=data["document_date"],
+                files=rows.evidence_files(),
             )
+        except services.ReportClosed as exc:
+            form.add_error(None, str(exc))
+            closed = True
         except services.ReportingError as exc:  # storage down included: nothing was saved
             form.add_error(None, str(exc))
-    if not form.is_valid():
+    if not valid or form.errors:
         _form_errors(request, form)
-        response = _task_page(request, task, report_form=form)
+        _rows_errors(request, rows)
+        response = _task_page(
+            request, task, report_form=form, rows=rows, report_closed=closed, status=200
+        )
         if request.htmx:
             # The form was sent by htmx: the page with the refused form replaces the page.
             response["HX-Retarget"] = "body"
@@ -353,6 +398,48 @@ def _warn_rejected_copies(request, files) -> None:
                 "reason": copy.review.reason if copy.review else "",
             },
         )
+
+
+@login_required
+def evidence_add(request, pk: int):
+    """Evidence for a task at any time, not only with a report: a replacement for a rejected
+    file (``?replaces=<id>`` chooses it), a document signed after the period's report was
+    accepted. Each file on its own row; all saved, or nothing and the page again as typed."""
+    task = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.REPORT)
+    status = 200
+    if request.method == "POST":
+        rows = EvidenceFilesForm(request.POST, request.FILES, task=task, require_one=True)
+        if rows.is_valid():
+            try:
+                added = services.evidence_add(
+                    actor=request.user, task=task, files=rows.evidence_files()
+                )
+            except services.ReportingError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s evidence file added; it waits for the standing office's review.",
+                        "%(count)s evidence files added; they wait for the standing office's "
+                        "review.",
+                        len(added),
+                    )
+                    % {"count": len(added)},
+                )
+                _warn_rejected_copies(request, added)
+                return redirect(task.get_absolute_url() + "#evidence")
+        _rows_errors(request, rows)
+        status = 400
+    else:
+        replaces = EvidenceAddQuery(request.GET).chosen()
+        rows = EvidenceFilesForm(task=task, initial=[{"replaces": replaces}] if replaces else None)
+    return render(
+        request,
+        "plans/evidence_add.html",
+        {"task": task, "rows": rows, "evidence_kinds": Evidence.Kind.choices},
+        status=status,
+    )
 
 
 @login_required
@@ -426,6 +513,7 @@ def review_queue(request):
     if ward is None or not can(request.user, Action.REVIEW, ward):
         raise PermissionDenied
     evidence, reports = reporting_selectors.review_queue(request.user)
+    reporting_selectors.attach_chains(evidence)
     return render(
         request, "reporting/review_queue.html", {"evidence": evidence, "reports": reports}
     )

@@ -61,6 +61,46 @@
     }
   });
 
+  // [data-evidence-rows]: the rows of evidence files of a form (a Django formset). Without
+  // JavaScript the page offers a few empty rows; with it, "add another file" appends a copy of
+  // the row <template>, numbered as the formset's next row.
+  function showAddRow() {
+    document.querySelectorAll("[data-evidence-rows] [data-add-row]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+  showAddRow();
+  // A refused form comes back as a new page body swapped in by htmx.
+  document.addEventListener("htmx:afterSettle", showAddRow);
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-row]");
+    var rows = button && button.closest("[data-evidence-rows]");
+    if (!rows) {
+      return;
+    }
+    var total = rows.querySelector('input[name$="-TOTAL_FORMS"]');
+    var most = rows.querySelector('input[name$="-MAX_NUM_FORMS"]');
+    var template = rows.querySelector("template[data-row-template]");
+    var list = rows.querySelector("[data-row-list]");
+    var index = parseInt(total.value, 10);
+    if (most && index >= parseInt(most.value, 10)) {
+      button.disabled = true;
+      return;
+    }
+    list.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
+    total.value = String(index + 1);
+    var row = list.lastElementChild;
+    // Other behaviours (the phone's camera and downscaling) enhance the new file input too.
+    row.dispatchEvent(new CustomEvent("evidence:row-added", { bubbles: true }));
+    var input = row.querySelector("input[type=file]");
+    if (input) {
+      input.focus();
+    }
+    if (most && index + 1 >= parseInt(most.value, 10)) {
+      button.disabled = true;
+    }
+  });
+
   // <form data-upload-progress hx-post=…>: a <progress class="upload-progress"> follows the
   // upload, so a large scan does not look frozen.
   document.addEventListener("htmx:xhr:progress", function (event) {
