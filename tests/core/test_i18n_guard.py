@@ -41,6 +41,7 @@ CONTENT_MODULES: dict[str, str] = {
     # would hold, shown as they were typed whatever the interface language.
     "demo/data.py": "the demo ward's data, content in the ward's language",
     "demo/services.py": "the demo ward's data (campaign names, unit names), content",
+    "demo/checks.py": "the demo ward's evidence files (signers, document numbers), content",
 }
 
 # Single strings whose Vietnamese is content: (module, exact string) → reason.

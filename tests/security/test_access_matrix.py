@@ -31,7 +31,10 @@ NOT_SCOPED = {"login", "set_language", "api:openapi-json", "api:openapi-view", "
               "password_reset", "password_reset_done", "password_reset_confirm",
               "password_reset_complete", "api:auth_token_revoke",
               # The installable app's pieces, the same for everyone (tests/core/test_pwa.py).
-              "service_worker", "manifest", "offline", "offline_csrf"}  # fmt: skip
+              "service_worker", "manifest", "offline", "offline_csrf",
+              # A person's own notification: anyone else's is a 404
+              # (tests/notifications/test_pages.py).
+              "notification_open"}  # fmt: skip
 
 A, F, N, R, M = 200, 403, 404, 302, 405
 ALL = lambda code: [code] * 9  # noqa: E731
@@ -96,6 +99,11 @@ PAGES = {
     # Every person's own alerts, scoped like the selectors; acting on one is a POST.
     "alert_list": (None, ALL(A), None),
     "alert_act": (lambda o, c: {"pk": o["alert"]}, ALL(M), ALL(M)),
+    # Every person's own notifications and their choices; marking and subscribing are POSTs.
+    "notifications": (None, ALL(A), None),
+    "notification_preferences": (None, ALL(A), None),
+    "notifications_read_all": (None, ALL(M), None),
+    "push_subscribe": (None, ALL(M), None),
     # The audit trail: admins only (ward B's office is no admin).
     "audit_export": (None, [F, F, F, F, F, A, F, F, F], None),
     "import_upload": (None, [F, F, F, A, F, A, F, F, A], None),

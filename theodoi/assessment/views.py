@@ -513,7 +513,7 @@ def submission_detail(request, pk: int):
             messages.error(request, str(exc))
             problems = exc.problems
             refused = True
-        if refused and request.FILES:
+        if refused and form.files:
             messages.warning(
                 request,
                 _(

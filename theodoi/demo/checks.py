@@ -52,6 +52,7 @@ def _demo_signer() -> tuple[object, object, object]:
 
     now = datetime.datetime.now(datetime.UTC)
     root_key = ec.generate_private_key(ec.SECP256R1())
+    # Vietnamese on purpose: names inside the demo's certificates, as a ward's would be.
     root_name = name("theodoi DEMO Root CA (không dùng thật)", "theodoi demo")
     root = (
         x509.CertificateBuilder()

@@ -19,7 +19,8 @@ from django.utils.translation import gettext
 
 # The document-kind abbreviations of Decree 30/2020's Appendix III, with the letter kinds
 # wards use beside them (certificates, confirmations, travel orders, "CV" for an official
-# letter some offices still write).
+# letter some offices still write). Vietnamese on purpose: the abbreviations and names as the
+# decree writes them on documents.
 DOCUMENT_KINDS: dict[str, str] = {
     "NQ": "Nghị quyết",
     "QĐ": "Quyết định",
@@ -89,7 +90,7 @@ class NumberCheck:
 
 def _normalized(text: str) -> str:
     # Composed letters (a Mac types them decomposed), and the Icelandic eth that keyboards and
-    # fonts pass off as the Vietnamese Đ.
+    # fonts pass off as the Vietnamese Đ. Vietnamese on purpose: letters of typed numbers.
     text = unicodedata.normalize("NFC", text).strip().replace("Ð", "Đ").replace("ð", "đ")
     text = re.sub(r"^(số|so)\s*:?\s*", "", text, flags=re.IGNORECASE)
     text = text.replace("–", "-").replace("—", "-").replace("‐", "-")
