@@ -21,15 +21,6 @@ from theodoi.reporting.models import Evidence
 
 
 @pytest.fixture
-def campaign(world):
-    office = world.people.office
-    row = services.framework_adopt_default(actor=office, ward=world.ward_a, year=2026)
-    return services.campaign_open(
-        actor=office, framework=row, units=[world.vhxh, world.police], name="Tự đánh giá 2026"
-    )
-
-
-@pytest.fixture
 def submission(campaign, world):
     return Submission.objects.get(campaign=campaign, unit=world.vhxh)
 

@@ -1,4 +1,5 @@
-"""The authority the signature tests trust and a PDF its signer signed (tests/reporting/pki.py)."""
+"""A client signed in as a given person; the authority the signature tests trust and a PDF its
+signer signed (tests/reporting/pki.py)."""
 
 import pytest
 
@@ -21,3 +22,12 @@ def trusted_dir(tmp_path, authority):
     """A trust folder holding the authority's root."""
     pki.trust(authority, tmp_path / "trusted-ca")
     return tmp_path / "trusted-ca"
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -152,15 +152,6 @@ def test_the_report_period_is_the_window_of_a_report_file(world, as_user):
     assert evidence.checks["number"]["verdict"] == "ok"
 
 
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def test_the_review_queue_shows_the_flags(world, as_user, signed, trusted):
     data = b"%PDF-1.4\n% queue\n%%EOF\n"
     reject(world, upload(world, data, name="lan-1.pdf"))
