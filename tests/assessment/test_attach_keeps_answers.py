@@ -21,15 +21,6 @@ from theodoi.reporting.models import Evidence
 
 
 @pytest.fixture
-def campaign(world):
-    office = world.people.office
-    row = services.framework_adopt_default(actor=office, ward=world.ward_a, year=2026)
-    return services.campaign_open(
-        actor=office, framework=row, units=[world.vhxh, world.police], name="Tự đánh giá 2026"
-    )
-
-
-@pytest.fixture
 def submission(campaign, world):
     return Submission.objects.get(campaign=campaign, unit=world.vhxh)
 
@@ -154,55 +145,40 @@ def test_attach_without_a_file_still_saves_the_answers_and_asks_for_the_file(
     assert not _evidence(submission).exists()
 
 
-def test_a_file_of_the_wrong_kind_is_refused_and_the_answers_stay(submission, world, client):
-    client.force_login(world.people.officer)
-    bad = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf")
-    response = client.post(
-        _url(submission), _typed(submission) | {"attach": "1.1", "file-1.1": bad}, follow=True
-    )
-    page = response.content.decode()
-    assert (
-        "Đã lưu câu trả lời, nhưng tệp virus.pdf chưa được đính kèm vào tiêu chí 1.1: "
-        "Tệp «virus.pdf» không phải loại được nhận làm minh chứng" in page
-    )
-    assert 'value="85"' in page and 'value="Hội nghị ngày 12/3"' in page
-    assert submission.answers.get(code="1.3").value == "7"
-    assert not _evidence(submission).exists()
-
-
-def test_a_file_too_large_is_refused_and_the_answers_stay(submission, world, client, settings):
-    settings.THEODOI_EVIDENCE_MAX_MB = 1
-    client.force_login(world.people.officer)
-    big = SimpleUploadedFile("lon.pdf", tiny_pdf("x") + b"%" * (1024 * 1024))
-    response = client.post(
-        _url(submission), _typed(submission) | {"attach": "1.1", "file-1.1": big}, follow=True
-    )
-    page = response.content.decode()
-    assert "tệp lon.pdf chưa được đính kèm vào tiêu chí 1.1" in page
-    assert "lớn hơn 1 MB" in page
-    assert 'value="85"' in page
-    assert submission.answers.get(code="1.2").value == "85"
-    assert not _evidence(submission).exists()
-
-
-def test_an_infected_file_is_refused_audited_and_the_answers_stay(
-    submission,
-    world,
-    client,
-    scanning,  # noqa: F811
+@pytest.mark.parametrize(
+    ("name", "data", "why"),
+    [
+        (
+            "virus.pdf",
+            b"MZ\x90\x00 not a pdf",
+            "Tệp «virus.pdf» không phải loại được nhận làm minh chứng",
+        ),
+        ("lon.pdf", tiny_pdf("x") + b"%" * (1024 * 1024), "lớn hơn 1 MB"),
+        ("bao-cao.pdf", INFECTED_PDF, "mã độc"),
+    ],
+    ids=["wrong-kind", "too-large", "infected"],
+)
+def test_a_refused_file_says_why_and_the_answers_stay(
+    name, data, why, submission, world, client, settings, request
 ):
+    settings.THEODOI_EVIDENCE_MAX_MB = 1
+    infected = data is INFECTED_PDF
+    if infected:
+        request.getfixturevalue("scanning")
     client.force_login(world.people.officer)
-    infected = SimpleUploadedFile("bao-cao.pdf", INFECTED_PDF)
+    upload = SimpleUploadedFile(name, data)
     response = client.post(
-        _url(submission), _typed(submission) | {"attach": "1.1", "file-1.1": infected}, follow=True
+        _url(submission), _typed(submission) | {"attach": "1.1", "file-1.1": upload}, follow=True
     )
     page = response.content.decode()
-    assert "tệp bao-cao.pdf chưa được đính kèm vào tiêu chí 1.1" in page
-    assert "mã độc" in page
-    assert 'value="85"' in page
-    assert submission.answers.get(code="1.1").value == "yes"
+    assert f"Đã lưu câu trả lời, nhưng tệp {name} chưa được đính kèm vào tiêu chí 1.1: " in page
+    assert why in page
+    assert 'value="85"' in page and 'value="Hội nghị ngày 12/3"' in page
+    answers = dict(submission.answers.values_list("code", "value"))
+    assert (answers["1.1"], answers["1.2"], answers["1.3"]) == ("yes", "85", "7")
     assert not _evidence(submission).exists()
-    assert AuditEvent.objects.filter(action="evidence.infected").count() == 1
+    # A virus found is audited; the other refusals are not.
+    assert AuditEvent.objects.filter(action="evidence.infected").count() == int(infected)
     assert verify_chain().ok
 
 

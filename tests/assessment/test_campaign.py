@@ -37,15 +37,6 @@ def _answers_for(definition, *, skip=()):
     return values
 
 
-@pytest.fixture
-def campaign(world):
-    office = world.people.office
-    row = services.framework_adopt_default(actor=office, ward=world.ward_a, year=2026)
-    return services.campaign_open(
-        actor=office, framework=row, units=[world.vhxh, world.police], name="Tự đánh giá 2026"
-    )
-
-
 def _submission(campaign, unit):
     return Submission.objects.get(campaign=campaign, unit=unit)
 

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.assessment.frameworks import all_rules, default
-from tests.assessment.test_campaign import campaign  # noqa: F401  (the fixture)
 from tests.assessment.test_excel import edited, problems_of, put
 from theodoi.assessment import excel, exports, scoring, selectors, services
 from theodoi.assessment import framework as fw

@@ -40,18 +40,7 @@ def browser():
     options.set_capability(
         "unhandledPromptBehavior", {"default": "dismiss and notify", "beforeUnload": "ignore"}
     )
-    for argument in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1366,900",
-        "--lang=en-US",
-    ]:
+    for argument in test_browser.CHROMIUM_ARGUMENTS:
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(test_browser.CHROMEDRIVER), options=options)
     driver.implicitly_wait(2)

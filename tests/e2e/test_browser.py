@@ -39,6 +39,19 @@ from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 DOWNLOADS = Path(tempfile.mkdtemp(prefix="theodoi-downloads-"))
+# Headless, quiet (no updates, sync or first-run pages), a laptop's window, English.
+CHROMIUM_ARGUMENTS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1366,900",
+    "--lang=en-US",
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,18 +62,7 @@ def browser():
         "prefs",
         {"download.default_directory": str(DOWNLOADS), "download.prompt_for_download": False},
     )
-    for argument in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1366,900",
-        "--lang=en-US",
-    ]:
+    for argument in CHROMIUM_ARGUMENTS:
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(2)

@@ -20,20 +20,9 @@ from theodoi.reporting.templatetags.evidence_checks import flags_for
 from theodoi.tracking import services as tracking_services
 
 
-@pytest.fixture(scope="module")
-def authority():
-    return pki.make_authority()
-
-
-@pytest.fixture(scope="module")
-def signed(authority):
-    return pki.sign_pdf(pki.make_pdf(), authority)
-
-
 @pytest.fixture
-def trusted(settings, tmp_path, authority):
-    settings.THEODOI_TRUSTED_CA_DIR = str(tmp_path / "trusted-ca")
-    authority.trust(tmp_path / "trusted-ca")
+def trusted(settings, trusted_dir):
+    settings.THEODOI_TRUSTED_CA_DIR = str(trusted_dir)
 
 
 def upload(world, data, name="minh-chung.pdf", **extra):
@@ -161,15 +150,6 @@ def test_the_report_period_is_the_window_of_a_report_file(world, as_user):
     assert evidence.checks["date"]["verdict"] == "before"
     assert evidence.checks["date"]["start"] == "2026-07-01"
     assert evidence.checks["number"]["verdict"] == "ok"
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def test_the_review_queue_shows_the_flags(world, as_user, signed, trusted):

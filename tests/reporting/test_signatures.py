@@ -7,24 +7,9 @@ import pytest
 from django.utils import translation
 
 from tests.reporting import pki
+from theodoi.core import samplepki
 from theodoi.reporting import signatures
 from theodoi.reporting.signatures import check_signatures, load_trust_roots
-
-
-@pytest.fixture(scope="module")
-def authority():
-    return pki.make_authority()
-
-
-@pytest.fixture(scope="module")
-def signed(authority):
-    return pki.sign_pdf(pki.make_pdf(), authority)
-
-
-@pytest.fixture
-def trusted_dir(tmp_path, authority):
-    authority.trust(tmp_path / "ca")
-    return tmp_path / "ca"
 
 
 def test_intact_and_trusted_is_valid_with_signer_and_time(signed, trusted_dir):
@@ -42,12 +27,12 @@ def test_intact_and_trusted_is_valid_with_signer_and_time(signed, trusted_dir):
 
 
 def test_a_der_root_is_trusted_too(signed, authority, tmp_path):
-    authority.trust(tmp_path, der=True)
+    pki.trust(authority, tmp_path, der=True)
     assert check_signatures(signed, trusted_ca_dir=tmp_path).signatures[0].trust == "trusted"
 
 
 def test_a_root_outside_the_trust_folder_is_not_trusted(signed, tmp_path):
-    pki.make_authority(root="Another Root CA").trust(tmp_path)  # not the signer's authority
+    pki.trust(pki.make_authority(root="Another Root CA"), tmp_path)  # not the signer's authority
     [result] = check_signatures(signed, trusted_ca_dir=tmp_path).signatures
     assert (result.integrity, result.trust, result.trust_problem) == (
         "intact",
@@ -85,7 +70,9 @@ def test_an_incremental_update_that_changes_the_page_is_modified(signed, trusted
 
 def test_two_signatures_are_each_checked(authority, trusted_dir):
     other = pki.make_authority(signer="Trần Thị Bình", root="Another Root CA")
-    twice = pki.sign_pdf(pki.sign_pdf(pki.make_pdf(), authority), other, field_name="Signature2")
+    twice = samplepki.sign_pdf(
+        samplepki.sign_pdf(pki.make_pdf(), authority), other, field_name="Signature2"
+    )
     report = check_signatures(twice, trusted_ca_dir=trusted_dir)
     by_name = {r.signer: r for r in report.signatures}
     assert by_name["Nguyễn Văn An"].trust == "trusted"
@@ -136,7 +123,7 @@ def test_a_signed_pdf_is_checked_fast(signed, trusted_dir):
 
 
 def test_unreadable_files_in_the_trust_folder_are_skipped(authority, tmp_path):
-    authority.trust(tmp_path)
+    pki.trust(authority, tmp_path)
     (tmp_path / "broken.pem").write_bytes(
         b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
     )

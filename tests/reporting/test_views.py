@@ -1,7 +1,6 @@
 """The reporting pages: the unit's report form with files, the review queue, evidence files
 served only to those who may see them."""
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -11,15 +10,6 @@ from theodoi.reporting import services
 from theodoi.reporting.models import Evidence, ProgressReport
 
 PDF = b"%PDF-1.4\n% theodoi\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def post_report(client, task, headers=None, follow=False, **extra):

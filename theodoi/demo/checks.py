@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from theodoi.core import samplepki
 from theodoi.core.clock import today
 from theodoi.core.samplepdf import tiny_pdf
 from theodoi.org.models import Organization, User
@@ -29,92 +30,25 @@ FILES = (
 PHOTO_PLACE = (20.8566, 106.6822)
 
 
-def _demo_signer() -> tuple[object, object, object]:
-    """A root authority and a signer certificate for the demo ward's chairman, made now; the
-    root goes into the trust folder. Returns the pyHanko signer and the two certificates."""
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-    from pyhanko.sign import signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-
-    def name(common: str, organization: str) -> x509.Name:
-        return x509.Name(
-            [
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
-                x509.NameAttribute(NameOID.COMMON_NAME, common),
-            ]
-        )
-
-    now = datetime.datetime.now(datetime.UTC)
-    root_key = ec.generate_private_key(ec.SECP256R1())
-    # Vietnamese on purpose: names inside the demo's certificates, as a ward's would be.
-    root_name = name("theodoi DEMO Root CA (không dùng thật)", "theodoi demo")
-    root = (
-        x509.CertificateBuilder()
-        .subject_name(root_name)
-        .issuer_name(root_name)
-        .public_key(root_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=400))
-        .not_valid_after(now + datetime.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .sign(root_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    leaf = (
-        x509.CertificateBuilder()
-        .subject_name(name("Trần Văn Hùng", "UBND phường Lê Chân"))
-        .issuer_name(root_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=365))
-        .not_valid_after(now + datetime.timedelta(days=730))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            # Non-repudiation ("content commitment") is what a document signature needs.
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(root_key, hashes.SHA256())
-    )
-    folder = Path(settings.THEODOI_TRUSTED_CA_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / DEMO_ROOT_FILE).write_bytes(root.public_bytes(serialization.Encoding.PEM))
-    der = serialization.Encoding.DER
-    root_asn1 = asn1_x509.Certificate.load(root.public_bytes(der))
-    signer = signers.SimpleSigner(
-        signing_cert=asn1_x509.Certificate.load(leaf.public_bytes(der)),
-        signing_key=asn1_keys.PrivateKeyInfo.load(
-            key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        ),
-        cert_registry=SimpleCertificateStore.from_certs([root_asn1]),
-    )
-    return signer, root, leaf
-
-
 def _signed_pdf(text: str) -> bytes:
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import signers
-
-    signer, _root, _leaf = _demo_signer()
-    writer = IncrementalPdfFileWriter(io.BytesIO(tiny_pdf(text)), strict=False)
-    metadata = signers.PdfSignatureMetadata(field_name="ChuKySo", reason="Phê duyệt báo cáo")
-    return bytes(signers.sign_pdf(writer, metadata, signer=signer).getvalue())
+    """A PDF signed by the demo ward's chairman under an authority made now, whose root goes
+    into the trust folder."""
+    authority = samplepki.make_authority(
+        "Trần Văn Hùng",
+        "UBND phường Lê Chân",
+        "theodoi DEMO Root CA (không dùng thật)",
+        root_organization="theodoi demo",
+        root_validity=(400, 3650),
+        signer_validity=(365, 730),
+    )
+    samplepki.write_root(authority, Path(settings.THEODOI_TRUSTED_CA_DIR) / DEMO_ROOT_FILE)
+    return samplepki.sign_pdf(
+        tiny_pdf(text),
+        authority,
+        field_name="ChuKySo",
+        reason="Phê duyệt báo cáo",
+        strict=False,
+    )
 
 
 def _photo(taken: datetime.datetime) -> bytes:

@@ -118,6 +118,12 @@
   var SEND_FAILED =
     "Không gửi được. Hãy kiểm tra kết nối rồi thử lại; nội dung bạn nhập vẫn còn.";
 
+  function errorPageWords(page) {
+    // What an error page says went wrong: its first paragraph.
+    var paragraph = page.querySelector("main p, body.error-page p");
+    return paragraph ? paragraph.textContent.trim() : "";
+  }
+
   function answerMessage(xhr) {
     // The server's own words when it gave some: JSON {"detail": …} or an error page's text.
     if (!xhr || !xhr.responseText) {
@@ -130,9 +136,7 @@
         return typeof detail === "string" ? detail : "";
       }
       if (type.indexOf("html") !== -1) {
-        var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
-        var paragraph = page.querySelector("main p, body.error-page p");
-        return paragraph ? paragraph.textContent.trim() : "";
+        return errorPageWords(new DOMParser().parseFromString(xhr.responseText, "text/html"));
       }
     } catch (error) {
       return "";
@@ -154,6 +158,17 @@
     form.querySelectorAll("input[data-busy-submitter]").forEach(function (input) {
       input.remove();
     });
+    showSendError(
+      form,
+      answerMessage(event.detail.xhr),
+      form.dataset.keptText || "Nội dung bạn nhập vẫn còn.",
+      form.dataset.sendErrorText || SEND_FAILED
+    );
+  }
+
+  // Above the form's button: the server's ``words`` followed by ``kept`` (that what was typed
+  // is still there), or ``fallback`` when the server said nothing.
+  function showSendError(form, words, kept, fallback) {
     var alert = form.querySelector(".send-error");
     if (!alert) {
       alert = document.createElement("div");
@@ -163,11 +178,22 @@
       var row = button && button.parentElement !== form ? button.parentElement : button;
       form.insertBefore(alert, row && row.parentElement === form ? row : null);
     }
-    var message = answerMessage(event.detail.xhr);
-    alert.textContent = message
-      ? message + " " + (form.dataset.keptText || "Nội dung bạn nhập vẫn còn.")
-      : form.dataset.sendErrorText || SEND_FAILED;
+    alert.textContent = words ? words + " " + kept : fallback;
     alert.scrollIntoView({ block: "nearest" });
+  }
+
+  // A page sent back in place of the current one (a form sent by script): its content replaces
+  // the body's, and htmx starts on it.
+  function replaceBody(page) {
+    document.body.replaceChildren.apply(
+      document.body,
+      Array.prototype.slice.call(page.body.childNodes).map(function (node) {
+        return document.adoptNode(node);
+      })
+    );
+    if (window.htmx) {
+      window.htmx.process(document.body);
+    }
   }
   document.addEventListener("htmx:responseError", sendFailed);
   document.addEventListener("htmx:sendError", sendFailed);
@@ -228,4 +254,11 @@
       countChecked(all.form, all.dataset.checkAll);
     }
   });
+
+  // For the scripts loaded after this one (evidence-input.js, drafts.js).
+  window.theodoiForms = {
+    errorPageWords: errorPageWords,
+    replaceBody: replaceBody,
+    showSendError: showSendError,
+  };
 })();

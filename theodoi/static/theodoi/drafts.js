@@ -332,15 +332,7 @@
       return;
     }
     var words = serverWords(page);
-    document.body.replaceChildren.apply(
-      document.body,
-      Array.prototype.slice.call(page.body.childNodes).map(function (node) {
-        return document.adoptNode(node);
-      })
-    );
-    if (window.htmx) {
-      window.htmx.process(document.body);
-    }
+    window.theodoiForms.replaceBody(page);
     document.dispatchEvent(new CustomEvent("theodoi:page"));
     form = document.querySelector('form[data-offline-draft="' + draft.key + '"]');
     restore(form, draft);
@@ -352,21 +344,12 @@
   }
 
   function sendError(form, page) {
-    var paragraph = page.querySelector("main p, body.error-page p");
-    var words = paragraph ? paragraph.textContent.trim() : "";
-    var alert = form.querySelector(".send-error");
-    if (!alert) {
-      alert = document.createElement("div");
-      alert.className = "alert alert-danger mt-2 mb-0 send-error";
-      alert.setAttribute("role", "alert");
-      var button = form.querySelector("button[type=submit]");
-      var row = button && button.parentElement !== form ? button.parentElement : button;
-      form.insertBefore(alert, row && row.parentElement === form ? row : null);
-    }
-    alert.textContent = words
-      ? words + " " + (form.dataset.keptText || "")
-      : form.dataset.sendErrorText || CONFIG.refused || "";
-    alert.scrollIntoView({ block: "nearest" });
+    window.theodoiForms.showSendError(
+      form,
+      window.theodoiForms.errorPageWords(page),
+      form.dataset.keptText || "",
+      form.dataset.sendErrorText || CONFIG.refused || ""
+    );
   }
 
   function submit(form) {

@@ -334,15 +334,7 @@
     Array.prototype.slice.call(page.body.attributes).forEach(function (attribute) {
       document.body.setAttribute(attribute.name, attribute.value);
     });
-    document.body.replaceChildren.apply(
-      document.body,
-      Array.prototype.slice.call(page.body.childNodes).map(function (node) {
-        return document.adoptNode(node);
-      })
-    );
-    if (window.htmx) {
-      window.htmx.process(document.body);
-    }
+    window.theodoiForms.replaceBody(page);
     enhanceAll(document);
     document.dispatchEvent(new CustomEvent("theodoi:page"));
     window.scrollTo(0, 0);
