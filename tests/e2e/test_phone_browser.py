@@ -401,7 +401,7 @@ def test_assessment_evidence_goes_up_in_the_page_with_a_progress_bar(
     sign_in(phone, demo_site, "canbo_vhxh")
     phone.get(demo_site + reverse("assessment_submission", args=[submission.pk]))
     field = phone.find_element(By.CSS_SELECTOR, "input[type=file][data-evidence-input]")
-    form_id = field.get_attribute("form")
+    code = field.get_attribute("name").removeprefix("file-")
     field.send_keys(str(photo))
     WebDriverWait(phone, 20).until(
         lambda d: "thu nhỏ" in d.find_element(By.CSS_SELECTOR, ".evidence-status").text
@@ -415,7 +415,8 @@ def test_assessment_evidence_goes_up_in_the_page_with_a_progress_bar(
         ".observe(document.body, {subtree: true, attributes: true, attributeFilter: ['value']});"
     )
     _online(phone, upload_bytes_per_second=300_000)
-    click(phone, phone.find_element(By.CSS_SELECTOR, f"button[form='{form_id}']"))
+    # The criterion's own attach button, in the answers form: the answers go with the file.
+    click(phone, phone.find_element(By.CSS_SELECTOR, f"button[name=attach][value='{code}']"))
     wait_for_text(phone, "Đã đính kèm tệp minh chứng", timeout=40)
     _online(phone)
     seen = phone.execute_script("return window.progressSeen")

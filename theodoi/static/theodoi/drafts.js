@@ -386,6 +386,7 @@
         }
         return send(draft, progress(form)).then(function (result) {
           if (result.outcome === "sent") {
+            sent(form);
             location.assign(result.redirect);
             return;
           }
@@ -471,6 +472,7 @@
               }
               if (result.outcome === "sent") {
                 if (form) {
+                  sent(form);
                   location.assign(result.redirect);
                 } else {
                   say(null, CONFIG.sent + " " + draft.title, "success");
@@ -490,6 +492,12 @@
           })
       );
     });
+  }
+
+  // The server has the form: the unsaved-changes guard (which never sees this submit, stopped
+  // here) must not ask when the page then moves on.
+  function sent(form) {
+    form.dispatchEvent(new CustomEvent("theodoi:form-sent", { bubbles: true }));
   }
 
   document.addEventListener(

@@ -357,7 +357,12 @@
     var buttons = form.querySelectorAll("button[type=submit]");
     buttons.forEach(function (button) { button.disabled = true; });
     var xhr = new XMLHttpRequest();
-    xhr.open((form.getAttribute("method") || "post").toUpperCase(), form.action);
+    // The attribute, not form.action: a field named "action" (the self-assessment's buttons)
+    // shadows the property.
+    xhr.open(
+      (form.getAttribute("method") || "post").toUpperCase(),
+      new URL(form.getAttribute("action") || "", location.href).href
+    );
     xhr.upload.addEventListener("progress", function (event) {
       if (event.lengthComputable) {
         bar.value = Math.round((event.loaded / event.total) * 100);

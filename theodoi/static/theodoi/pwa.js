@@ -13,7 +13,8 @@
   });
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.action || !/\/logout\/$/.test(new URL(form.action, location.href).pathname)) {
+    var action = form.getAttribute("action");
+    if (!action || !/\/logout\/$/.test(new URL(action, location.href).pathname)) {
       return;
     }
     if (navigator.serviceWorker.controller) {

@@ -109,6 +109,14 @@
     }
   });
 
+  // A form another script sent itself (the offline drafts of the report form) says so.
+  document.addEventListener("theodoi:form-sent", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches(SELECTOR)) {
+      markSent(form);
+    }
+  });
+
   // A guarded form sent by htmx (htmx prevents the ordinary submit): the answer either replaces
   // the page (HX-Redirect, a refused form swapped in) or confirms what was sent. Requests of
   // fields inside the form (a preview as one types) are not the form being sent.
