@@ -111,7 +111,7 @@ def test_settings_round_trip(client, officer):
     response = client.post(reverse("notification_preferences"), data)
     assert response.status_code == 200
     assert response.context["form"].errors[Kind.REPORT_RETURNED]
-    assert response.context["form"]["evidence_rejected"].value() == Delivery.EMAIL
+    assert response.context["form"]["file_rejected"].value() == Delivery.EMAIL
 
 
 def test_without_an_address_the_settings_say_app_only(client, officer):

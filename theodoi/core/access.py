@@ -360,6 +360,12 @@ def alerts_concerning(user: "Actor", alerts: "QuerySet[Any]") -> "QuerySet[Any]"
     )
 
 
+def unit_people(unit_ids) -> Q:
+    """The people (a filter on User) who act for these units: their active officers and heads,
+    who are told of what their units must do."""
+    return Q(is_active=True, unit_id__in=list(unit_ids), role__in=UNIT_ROLES)
+
+
 def alert_digest_audience() -> Q:
     """The people (a filter on User) mailed a digest of the alerts that concern them: unit
     officers and heads with a unit, and the standing office and the leaders of a ward. The

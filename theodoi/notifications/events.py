@@ -15,7 +15,8 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from theodoi.core.access import UNIT_ROLES, Actor
+from theodoi.core.access import Actor
+from theodoi.core.access import unit_people as unit_people_filter
 from theodoi.core.clock import today as clock_today
 from theodoi.notifications.models import Kind
 from theodoi.notifications.services import notify
@@ -34,9 +35,7 @@ def unit_people(unit_ids: Iterable[int]) -> list[User]:
     ids = [pk for pk in unit_ids if pk]
     if not ids:
         return []
-    return list(
-        User.objects.filter(unit_id__in=ids, role__in=UNIT_ROLES, is_active=True).order_by("id")
-    )
+    return list(User.objects.filter(unit_people_filter(ids)).order_by("id"))
 
 
 def _lead_unit_ids(task: Task) -> list[int]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class Kind(models.TextChoices):
     """The events a person must act on."""
 
-    EVIDENCE_REJECTED = "evidence_rejected", _("Evidence rejected")
+    EVIDENCE_REJECTED = "file_rejected", _("Evidence rejected")
     REPORT_RETURNED = "report_returned", _("Report returned")
     DIRECTIVE_RECEIVED = "directive_received", _("Directive received")
     DIRECTIVE_ANSWERED = "directive_answered", _("Directive answered")

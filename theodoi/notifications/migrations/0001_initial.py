@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             name='Notification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('evidence_rejected', 'Evidence rejected'), ('report_returned', 'Report returned'), ('directive_received', 'Directive received'), ('directive_answered', 'Directive answered'), ('task_assigned', 'Task assigned'), ('deadline_changed', 'Deadline changed'), ('deadline_near', 'Deadline near')], max_length=30, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('file_rejected', 'Evidence rejected'), ('report_returned', 'Report returned'), ('directive_received', 'Directive received'), ('directive_answered', 'Directive answered'), ('task_assigned', 'Task assigned'), ('deadline_changed', 'Deadline changed'), ('deadline_near', 'Deadline near')], max_length=30, verbose_name='kind')),
                 ('title', models.CharField(max_length=255, verbose_name='title')),
                 ('body', models.TextField(blank=True, verbose_name='message')),
                 ('link', models.CharField(blank=True, max_length=500, verbose_name='link')),
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             name='NotificationPreference',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('evidence_rejected', 'Evidence rejected'), ('report_returned', 'Report returned'), ('directive_received', 'Directive received'), ('directive_answered', 'Directive answered'), ('task_assigned', 'Task assigned'), ('deadline_changed', 'Deadline changed'), ('deadline_near', 'Deadline near')], max_length=30, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('file_rejected', 'Evidence rejected'), ('report_returned', 'Report returned'), ('directive_received', 'Directive received'), ('directive_answered', 'Directive answered'), ('task_assigned', 'Task assigned'), ('deadline_changed', 'Deadline changed'), ('deadline_near', 'Deadline near')], max_length=30, verbose_name='kind')),
                 ('delivery', models.CharField(choices=[('app', 'In the app only'), ('email', 'In the app and an e-mail at once'), ('digest', 'In the app and in the daily e-mail digest')], default='digest', max_length=10, verbose_name='delivery')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL)),
             ],
