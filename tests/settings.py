@@ -24,3 +24,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # queues (the database one on SQLite and PostgreSQL, RQ on Redis) are run by
 # tests/core/test_worker.py, which switch to them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A test database in a file, not Django's default in-memory one: the browser tests' live
+    # server answers each request in its own thread, and an in-memory database would make all
+    # those threads and the test itself share one connection — two queries at once on it (the
+    # page's background requests while the test reads the database) break its transaction
+    # state for every test that follows. With a file each thread has its own connection, as in
+    # production.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
