@@ -284,6 +284,7 @@ def test_a_forgotten_weekly_report_counts_at_most_a_week_late(client, ward):
     content = response.content.decode()
     actual = f"{counted.late_days_actual:,}".replace(",", ".")
     assert f"tính 28 ngày báo cáo chậm (thực tế {actual}; " in content
+    assert f"(thực tế {actual})" in content  # beside the days in the table, too
     assert "× 1 = −28 → −10 điểm (tối đa −10); tổng 0 − 10 = −10 → 0 điểm (mức sàn)" in content
 
 
@@ -476,7 +477,7 @@ def test_the_excel_table_has_the_pages_ranks_scores_formulas_and_rules(client, w
     rows = _sheet_rows(response)
     text = "\n".join(" | ".join(str(cell) for cell in row if cell is not None) for row in rows)
     assert "Quý 2/2026 (01/04/2026 – 30/06/2026)" in text
-    assert "Bằng điểm thì đồng hạng (1, 2, 2, 4), không xét tiêu chí phụ" in text
+    assert "Bằng điểm thì đồng hạng (1, 2, 2, 4), ghi theo tên; tiêu chí phụ duy nhất" in text
     by_name = {row[1]: row for row in rows if row and row[1] in {"Phòng Văn hóa - Xã hội"}}
     # Q2: t2 done late (0/1 on time → 0 points), no report late in Q2.
     vhxh = by_name["Phòng Văn hóa - Xã hội"]

@@ -228,17 +228,29 @@ def test_rank_orders_by_score_and_equal_scores_share_a_rank_without_tie_break():
     ]
 
 
-def test_a_unit_at_the_floor_is_never_ranked_above_a_unit_with_points():
+def test_at_the_floor_the_higher_raw_figure_ranks_first_and_points_always_beat_the_floor():
     scores = [
-        score_unit(facts(4, 4, late_days=2766, unit_id=1, unit_name="A"), DEFAULT_SCALE),  # 0
+        score_unit(facts(0, 4, late_days=2766, unit_id=1, unit_name="A"), DEFAULT_SCALE),  # −10
         score_unit(facts(2, 4, late_days=0, unit_id=2, unit_name="B"), DEFAULT_SCALE),  # 0
         score_unit(facts(7, 10, late_days=1, unit_id=3, unit_name="C"), DEFAULT_SCALE),  # 3
         score_unit(facts(0, 0, late_days=5, unit_id=4, unit_name="D"), DEFAULT_SCALE),
+        score_unit(facts(0, 1, late_days=3, unit_id=5, unit_name="E"), DEFAULT_SCALE),  # −3
+        score_unit(facts(1, 1, late_days=10, unit_id=6, unit_name="G"), DEFAULT_SCALE),  # 0
     ]
 
-    ranked = [(row.position, row.tied, row.item.facts.unit_name) for row in rank(scores)]
+    ranked = [
+        (row.position, row.tied, row.item.facts.unit_name, row.item.score_shown)
+        for row in rank(scores)
+    ]
 
-    assert ranked == [(1, False, "C"), (2, True, "A"), (2, True, "B"), (None, False, "D")]
+    assert ranked == [
+        (1, False, "C", "3"),
+        (2, True, "B", "0"),  # 0 without going under the floor: level with G
+        (2, True, "G", "0"),
+        (4, False, "E", "0"),  # raw −3
+        (5, False, "A", "0"),  # raw −10, the most the penalty takes
+        (None, False, "D", "—"),
+    ]
 
 
 # --- Properties -------------------------------------------------------------------------------
@@ -309,16 +321,28 @@ def test_property_ranks_are_monotone_in_score_ties_share_and_only_units_with_a_t
     rated = [row for row in ranked if row.position is not None]
     assert all(row.item.facts.tasks_due > 0 for row in rated)
     assert all(row.item.facts.tasks_due == 0 for row in ranked if row.position is None)
+
+    def standing(row):  # the score, then the raw figure (which differs only at the floor)
+        return row.item.score, row.item.raw
+
     for row in rated:
-        # Standard competition ranking: one more than the units with a strictly higher score.
-        above = sum(1 for other in rated if other.item.score > row.item.score)
+        # Standard competition ranking: one more than the units standing strictly higher.
+        above = sum(1 for other in rated if standing(other) > standing(row))
         assert row.position == above + 1
         assert row.tied == any(
-            other is not row and other.item.score == row.item.score for other in rated
+            other is not row and standing(other) == standing(row) for other in rated
         )
+        if row.item.score > 0:  # above the floor, equal scores always share the rank
+            assert all(
+                other.position == row.position
+                for other in rated
+                if other.item.score == row.item.score
+            )
     for first, second in itertools.pairwise(rated):
-        assert first.item.score >= second.item.score
-        assert (first.position == second.position) == (first.item.score == second.item.score)
+        assert first.item.score >= second.item.score  # monotone in score
+        if first.item.score > second.item.score:
+            assert first.position < second.position
+        assert (first.position == second.position) == (standing(first) == standing(second))
 
 
 def test_quarter_window():

@@ -16,8 +16,9 @@ The rules are the ones a ward has to say aloud in its emulation meeting:
 - The penalty is at most the top of the scale: lateness can take a unit from the top band to
   0, never further. A score never goes below 0, the floor of the scale; the formula shows the
   raw figure ("0 − 10 = −10 → 0 (mức sàn)").
-- Equal scores share a rank (1, 2, 2, 4), with no tie-break; the units of a shared rank are
-  listed by name.
+- Equal scores share a rank (1, 2, 2, 4), listed by name. The one tie-break is at the floor:
+  of two units at 0, the higher raw figure ranks first, so a unit ten points under the floor
+  is not level with one that merely scored nothing.
 """
 
 import datetime
@@ -217,6 +218,14 @@ class UnitScore:
         return self.facts.late_days if actual is None else actual
 
     @property
+    def late_days_shown(self) -> str:
+        return _days(self.facts.late_days)
+
+    @property
+    def late_days_actual_shown(self) -> str:
+        return _days(self.late_days_actual)
+
+    @property
     def reports_on_time_percent(self) -> Decimal | None:
         return _ratio(self.facts.reports_on_time, self.facts.reports_due)
 
@@ -410,28 +419,35 @@ def _minus(value: Decimal) -> str:
 class Ranked(NamedTuple):
     position: int | None  # None: not ranked
     item: UnitScore
-    tied: bool  # another ranked unit has the same score and so the same position
+    tied: bool  # another ranked unit shares the position
+
+
+def _standing(item: UnitScore) -> tuple[Decimal, Decimal]:
+    """What a rank compares: the score, then the raw figure, which differs only at the floor."""
+    return item.score or ZERO, item.raw or ZERO
 
 
 def rank(scores: Sequence[UnitScore]) -> list[Ranked]:
-    """Rated units by score, highest first; equal scores share a rank (standard competition
-    ranking: 1, 2, 2, 4) with no tie-break, the units of a shared rank listed by name. Units
-    not rated follow, without a rank, by name."""
+    """Rated units by score, highest first. Equal scores are told apart by one stated rule:
+    at the floor, the higher raw figure first (a unit 10 points under the floor is not level
+    with a unit at 0 without a late report). Units still equal share a rank (standard
+    competition ranking: 1, 2, 2, 4), listed by name. Units not rated follow, without a rank,
+    by name."""
 
     def by_name(item: UnitScore) -> tuple[str, int]:
         return item.facts.unit_name, item.facts.unit_id
 
     rated = sorted(
         (s for s in scores if s.score is not None),
-        key=lambda s: (-(s.score or ZERO), *by_name(s)),
+        key=lambda s: (-_standing(s)[0], -_standing(s)[1], *by_name(s)),
     )
-    counts = Counter(s.score for s in rated)
+    counts = Counter(_standing(s) for s in rated)
     ranked: list[Ranked] = []
     position = 0
     for index, item in enumerate(rated, start=1):
-        if index == 1 or item.score != rated[index - 2].score:
+        if index == 1 or _standing(item) != _standing(rated[index - 2]):
             position = index
-        ranked.append(Ranked(position, item, counts[item.score] > 1))
+        ranked.append(Ranked(position, item, counts[_standing(item)] > 1))
     ranked.extend(
         Ranked(None, item, False)
         for item in sorted((s for s in scores if not s.rated), key=by_name)
@@ -460,7 +476,8 @@ def rules(scale: Scale) -> list[str]:
         ),
         gettext(
             "Only units with a task due in the period are ranked. Equal scores share a rank "
-            "(1, 2, 2, 4), with no tie-break; units sharing a rank are listed by name."
+            "(1, 2, 2, 4), listed by name; the one tie-break is at the floor: of two units at "
+            "0, the one with the higher raw figure ranks first."
         ),
     ]
 
