@@ -80,21 +80,26 @@ def ward(world, on):
     return world
 
 
-def by_unit(rows):
-    return {row.item.facts.unit_name: (row.position, row.item) for row in rows}
-
-
-def test_facts_of_each_unit_for_the_year(ward):
-    facts = {
+def facts_by_name(ward, end=datetime.date(2026, 12, 31)):
+    """The facts of ward A's units from 1/1/2026 to ``end``, as of 20/7/2026."""
+    return {
         f.unit_name: f
         for f in selectors.unit_facts(
             ward.people.leader,
             ward.ward_a,
             today=datetime.date(2026, 7, 20),
             start=datetime.date(2026, 1, 1),
-            end=datetime.date(2026, 12, 31),
+            end=end,
         )
     }
+
+
+def by_unit(rows):
+    return {row.item.facts.unit_name: (row.position, row.item) for row in rows}
+
+
+def test_facts_of_each_unit_for_the_year(ward):
+    facts = facts_by_name(ward)
 
     vhxh = facts["Phòng Văn hóa - Xã hội"]
     assert (vhxh.tasks_due, vhxh.done_on_time, vhxh.done_late, vhxh.open_overdue) == (2, 1, 1, 0)
@@ -115,16 +120,7 @@ def test_missing_report_is_late_until_today_and_an_open_task_counts_its_overdue_
         start_date=datetime.date(2026, 4, 1),
         lead_units=[ward.police],
     )
-    facts = {
-        f.unit_name: f
-        for f in selectors.unit_facts(
-            ward.people.leader,
-            ward.ward_a,
-            today=datetime.date(2026, 7, 20),
-            start=datetime.date(2026, 1, 1),
-            end=datetime.date(2026, 12, 31),
-        )
-    }
+    facts = facts_by_name(ward)
 
     police = facts["Công an phường"]
     assert late.completed_on is None
@@ -257,16 +253,7 @@ def test_a_forgotten_weekly_report_counts_at_most_a_week_late(client, ward):
         reporting_cycle="weekly",
         lead_units=[economy],
     )
-    facts = {
-        f.unit_name: f
-        for f in selectors.unit_facts(
-            ward.people.leader,
-            ward.ward_a,
-            today=datetime.date(2026, 7, 20),
-            start=datetime.date(2026, 1, 1),
-            end=datetime.date(2026, 3, 31),
-        )
-    }
+    facts = facts_by_name(ward, end=datetime.date(2026, 3, 31))
 
     counted = facts["Phòng Kinh tế, Hạ tầng và Đô thị"]
     # Weeks 10 to 13 of 2026 end in the quarter; their reports, due 5 days after each week,
