@@ -3,12 +3,13 @@ the page, the period filter, the fixed number of queries, who sees which lines, 
 point scale (permissions, validation, audit)."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import TaskFactory
+from tests.factories import TaskFactory, UnitFactory
 from theodoi.audit.models import AuditEvent
 from theodoi.ranking import selectors, services
 from theodoi.ranking.models import ScoreScale
@@ -79,21 +80,26 @@ def ward(world, on):
     return world
 
 
-def by_unit(rows):
-    return {item.facts.unit_name: (position, item) for position, item in rows}
-
-
-def test_facts_of_each_unit_for_the_year(ward):
-    facts = {
+def facts_by_name(ward, end=datetime.date(2026, 12, 31)):
+    """The facts of ward A's units from 1/1/2026 to ``end``, as of 20/7/2026."""
+    return {
         f.unit_name: f
         for f in selectors.unit_facts(
             ward.people.leader,
             ward.ward_a,
             today=datetime.date(2026, 7, 20),
             start=datetime.date(2026, 1, 1),
-            end=datetime.date(2026, 12, 31),
+            end=end,
         )
     }
+
+
+def by_unit(rows):
+    return {row.item.facts.unit_name: (row.position, row.item) for row in rows}
+
+
+def test_facts_of_each_unit_for_the_year(ward):
+    facts = facts_by_name(ward)
 
     vhxh = facts["Phòng Văn hóa - Xã hội"]
     assert (vhxh.tasks_due, vhxh.done_on_time, vhxh.done_late, vhxh.open_overdue) == (2, 1, 1, 0)
@@ -114,16 +120,7 @@ def test_missing_report_is_late_until_today_and_an_open_task_counts_its_overdue_
         start_date=datetime.date(2026, 4, 1),
         lead_units=[ward.police],
     )
-    facts = {
-        f.unit_name: f
-        for f in selectors.unit_facts(
-            ward.people.leader,
-            ward.ward_a,
-            today=datetime.date(2026, 7, 20),
-            start=datetime.date(2026, 1, 1),
-            end=datetime.date(2026, 12, 31),
-        )
-    }
+    facts = facts_by_name(ward)
 
     police = facts["Công an phường"]
     assert late.completed_on is None
@@ -162,8 +159,17 @@ def test_ranking_page_shows_scores_and_formulas_from_the_data(client, ward):
     assert (police_rank, police.score) == (1, 8)  # 1/1 on time → 10, 2 days late → 8
     assert (vhxh_rank, vhxh.score, vhxh.raw) == (2, 0, -3)  # 1/2 = 50 % → 0, 3 days late
     content = response.content.decode()
-    assert "1/1 nhiệm vụ đúng hạn = 100% → 10 điểm; 2 ngày báo cáo chậm × 1 = −2; tổng 8" in content
-    assert "1/2 nhiệm vụ đúng hạn = 50% → 0 điểm; 3 ngày báo cáo chậm × 1 = −3" in content
+    assert (
+        "1/1 nhiệm vụ đúng hạn = 100% → 10 điểm; "
+        "2 ngày báo cáo chậm × 1 = −2 điểm (tối đa −10); tổng 8"
+    ) in content
+    assert (
+        "1/2 nhiệm vụ đúng hạn = 50% → 0 điểm; "
+        "3 ngày báo cáo chậm × 1 = −3 điểm (tối đa −10); tổng 0 − 3 = −3 → 0 điểm (mức sàn)"
+    ) in content
+    # The floor said beside the score, with the raw figure.
+    assert "điểm (mức sàn)" in content and "tính ra −3" in content
+    assert "Đồng hạng" not in content and 'id="all-tied"' not in content
     assert content.index("Công an phường") < content.index("Phòng Văn hóa - Xã hội")
 
 
@@ -186,7 +192,17 @@ def test_a_year_without_anything_due_leaves_units_unrated(client, ward):
     response = client.get(reverse("ranking"), {"year": "2027"})
 
     assert response.status_code == 200
-    assert all(position is None and not item.rated for position, item in response.context["rows"])
+    assert response.context["rows"] == []
+    unranked = response.context["unranked"]
+    assert {item.facts.unit_name for item in unranked} == {
+        "Phòng Văn hóa - Xã hội",
+        "Công an phường",
+    }
+    assert not any(item.rated for item in unranked)
+    content = response.content.decode()
+    assert "Chưa xếp hạng (2 đơn vị)" in content
+    assert content.count("chưa có nhiệm vụ đến hạn/kỳ báo cáo trong kỳ xếp hạng") == 2
+    assert 'id="ranking"' not in content
 
 
 def test_configured_scale_changes_the_scores_on_the_page(client, ward):
@@ -203,6 +219,62 @@ def test_configured_scale_changes_the_scores_on_the_page(client, ward):
     assert rows["Phòng Văn hóa - Xã hội"][1].score == Decimal("4.5")  # 6 − 3 × 0,5
 
 
+def test_equal_scores_share_the_rank_and_the_page_says_so(client, ward):
+    services.score_scale_update(
+        actor=ward.people.office,
+        organization=ward.ward_a,
+        bands=[{"min": "0", "points": "5"}],
+        late_report_penalty="0",
+    )
+    client.force_login(ward.people.leader)
+    response = client.get(reverse("ranking"))
+
+    rows = response.context["rows"]
+    assert [(row.position, row.tied, row.item.score) for row in rows] == [
+        (1, True, 5),
+        (1, True, 5),
+    ]
+    # Listed by name within the shared rank, not by a hidden tie-break.
+    assert [row.item.facts.unit_name for row in rows] == [
+        "Công an phường",
+        "Phòng Văn hóa - Xã hội",
+    ]
+    content = response.content.decode()
+    assert content.count("Đồng hạng 1<") == 2
+    assert "Cả 2 đơn vị được xếp hạng cùng 5 điểm nên đồng hạng 1." in content
+
+
+def test_a_forgotten_weekly_report_counts_at_most_a_week_late(client, ward):
+    economy = UnitFactory(organization=ward.ward_a, name="Phòng Kinh tế, Hạ tầng và Đô thị")
+    TaskFactory(
+        plan=ward.plan_a,
+        due_date=datetime.date(2026, 3, 31),
+        start_date=datetime.date(2026, 3, 2),
+        reporting_cycle="weekly",
+        lead_units=[economy],
+    )
+    facts = facts_by_name(ward, end=datetime.date(2026, 3, 31))
+
+    counted = facts["Phòng Kinh tế, Hạ tầng và Đô thị"]
+    # Weeks 10 to 13 of 2026 end in the quarter; their reports, due 5 days after each week,
+    # were never sent: each is late until today but counts one week.
+    dues = [datetime.date(2026, 3, 13) + datetime.timedelta(weeks=n) for n in range(4)]
+    assert counted.reports_due == counted.reports_missing == 4
+    assert counted.late_days == 4 * 7
+    assert counted.late_days_actual == sum((datetime.date(2026, 7, 20) - d).days for d in dues)
+    assert facts["Công an phường"].late_days_actual is None  # nothing capped: nothing to show
+
+    client.force_login(ward.people.leader)
+    response = client.get(reverse("ranking"), {"year": "2026", "quarter": "1"})
+    rank, item = by_unit(response.context["rows"])["Phòng Kinh tế, Hạ tầng và Đô thị"]
+    assert (rank, item.penalty, item.score, item.raw) == (3, 10, 0, -10)
+    content = response.content.decode()
+    actual = f"{counted.late_days_actual:,}".replace(",", ".")
+    assert f"tính 28 ngày báo cáo chậm (thực tế {actual}; " in content
+    assert f"(thực tế {actual})" in content  # beside the days in the table, too
+    assert "× 1 = −28 → −10 điểm (tối đa −10); tổng 0 − 10 = −10 → 0 điểm (mức sàn)" in content
+
+
 # --- Who sees what ----------------------------------------------------------------------------
 
 
@@ -211,7 +283,7 @@ def test_ward_roles_above_the_units_see_every_unit(client, ward, person):
     client.force_login(getattr(ward.people, person))
     rows = client.get(reverse("ranking")).context["rows"]
 
-    assert {item.facts.unit_name for _, item in rows} == {
+    assert {row.item.facts.unit_name for row in rows} == {
         "Phòng Văn hóa - Xã hội",
         "Công an phường",
     }
@@ -222,7 +294,7 @@ def test_unit_officer_sees_only_own_unit_with_its_rank(client, ward):
     response = client.get(reverse("ranking"))
 
     assert response.status_code == 200
-    assert [(p, item.facts.unit_name) for p, item in response.context["rows"]] == [
+    assert [(row.position, row.item.facts.unit_name) for row in response.context["rows"]] == [
         (2, "Phòng Văn hóa - Xã hội")
     ]
     assert "Công an phường" not in response.content.decode()
@@ -234,7 +306,7 @@ def test_unit_head_of_the_police_sees_only_the_police(client, ward):
     client.force_login(ward.people.police_officer)
     rows = client.get(reverse("ranking_ward", args=[ward.ward_a.pk])).context["rows"]
 
-    assert [(p, item.facts.unit_name) for p, item in rows] == [(1, "Công an phường")]
+    assert [(row.position, row.item.facts.unit_name) for row in rows] == [(1, "Công an phường")]
 
 
 def test_upper_level_picks_a_ward_and_sees_it_whole(client, ward):
@@ -368,3 +440,49 @@ def test_scale_page_is_forbidden_to_those_who_may_not_change_it(client, world, p
     client.force_login(getattr(world.people, person))
 
     assert client.get(reverse("ranking_scale", args=[world.ward_a.pk])).status_code == 403
+
+
+# --- The Excel table --------------------------------------------------------------------------
+
+
+def _sheet_rows(response):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_the_excel_table_has_the_pages_ranks_scores_formulas_and_rules(client, ward):
+    client.force_login(ward.people.leader)
+    response = client.get(
+        reverse("ranking_export", args=[ward.ward_a.pk]), {"year": "2026", "quarter": "2"}
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="xep-hang-' in response["Content-Disposition"]
+    rows = _sheet_rows(response)
+    text = "\n".join(" | ".join(str(cell) for cell in row if cell is not None) for row in rows)
+    assert "Quý 2/2026 (01/04/2026 – 30/06/2026)" in text
+    assert "Bằng điểm thì đồng hạng (1, 2, 2, 4), ghi theo tên; tiêu chí phụ duy nhất" in text
+    by_name = {row[1]: row for row in rows if row and row[1] in {"Phòng Văn hóa - Xã hội"}}
+    # Q2: t2 done late (0/1 on time → 0 points), no report late in Q2.
+    vhxh = by_name["Phòng Văn hóa - Xã hội"]
+    assert vhxh[0] == "1" and vhxh[2] == "0"
+    assert vhxh[3].startswith("0/1 nhiệm vụ đúng hạn = 0% → 0 điểm")
+    # Units with nothing due in Q2 listed apart with the reason.
+    assert "Chưa xếp hạng" in text
+    assert "Công an phường | chưa có nhiệm vụ đến hạn trong kỳ xếp hạng" in text
+
+
+def test_the_excel_table_shows_the_floor_and_a_unit_officer_only_their_line(client, ward):
+    client.force_login(ward.people.officer)
+    response = client.get(reverse("ranking_export", args=[ward.ward_a.pk]), {"year": "2026"})
+
+    rows = _sheet_rows(response)
+    names = {"Phòng Văn hóa - Xã hội", "Công an phường"}
+    units = [row[1] for row in rows if len(row) > 1 and row[1] in names]
+    assert units == ["Phòng Văn hóa - Xã hội"]
+    line = next(row for row in rows if len(row) > 1 and row[1] == "Phòng Văn hóa - Xã hội")
+    assert line[0] == "2"
+    assert line[2] == "0 điểm (mức sàn; tính ra −3)"

@@ -132,6 +132,8 @@ PAGES = {
     "export_download": (lambda o, c: {"pk": o["export"]}, [N, N, N, A, N, N, N, N, N], ONLY_B),
     "ranking": (None, ALL(A), None),
     "ranking_ward": (lambda o, c: {"ward_id": o["ward"]}, OWN, OTHER),
+    # The page as an Excel table: the same people, the same lines.
+    "ranking_export": (lambda o, c: {"ward_id": o["ward"]}, OWN, OTHER),
     "ranking_scale": (
         lambda o, c: {"ward_id": o["ward"]},
         [F, F, F, A, F, A, F, N, N],

@@ -197,4 +197,6 @@ def test_the_on_time_figure_counts_each_week_of_a_weekly_task(world, day):
     assert facts.reports_due == 6
     assert (facts.reports_on_time, facts.reports_late, facts.reports_missing) == (1, 1, 4)
     # 6 days late for week 24; weeks 25–28 missing since their due days 26/6, 3/7, 10/7, 17/7.
-    assert facts.late_days == 6 + 24 + 17 + 10 + 3
+    assert facts.late_days_actual == 6 + 24 + 17 + 10 + 3
+    # The penalty counts each weekly report at most one week late.
+    assert facts.late_days == 6 + 7 + 7 + 7 + 3

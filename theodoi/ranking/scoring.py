@@ -2,24 +2,31 @@
 
 A unit earns the points of the band its on-time percentage falls in (the ward's scale, or the
 default of issue 5: 100 % → 10, 90–<100 % → 8, 80–<90 % → 6, 70–<80 % → 4, below 70 % → 0) and
-loses a penalty for each day one of its reports was late. Evidence acceptance needs no term of
-its own: a task only counts as done once an evidence file of it is accepted. Every score comes
-with its formula in Vietnamese, so nobody has to trust a black box.
+loses a penalty for the days its reports were late. Evidence acceptance needs no term of its
+own: a task only counts as done once an evidence file of it is accepted. Every score comes with
+its formula in Vietnamese, so nobody has to trust a black box.
 
-Two decisions:
+The rules are the ones a ward has to say aloud in its emulation meeting:
 
-- A score never goes below 0. The ward's scale is a range of points (0 to its top band); a
-  negative score would mean nothing on it, and one badly late unit would dwarf everything
-  else. The formula still shows the raw total ("8 − 12 = −4 → 0"), and units on the same
-  score are ordered by on-time %, then fewer late days, so lateness still tells.
-- A unit with no task due yet is not rated: 0 of 0 is neither 100 % nor 0 %. It is listed
-  after the rated units with its breakdown.
+- Only a unit with a task due in the period is ranked; the score is a share of its tasks due,
+  and 0 of 0 is neither 100 % nor 0 %. The others are listed apart with the reason.
+- A report counts at most one reporting period late (7 days for a weekly report, a quarter
+  for a quarterly one): past that, the next period's report is late too and counts on its
+  own, so one forgotten weekly task cannot pile up thousands of days.
+- The penalty is at most the top of the scale: lateness can take a unit from the top band to
+  0, never further. A score never goes below 0, the floor of the scale; the formula shows the
+  raw figure ("0 − 10 = −10 → 0 (mức sàn)").
+- Equal scores share a rank (1, 2, 2, 4), listed by name. The one tie-break is at the floor:
+  of two units at 0, the higher raw figure ranks first, so a unit ten points under the floor
+  is not level with one that merely scored nothing.
 """
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext, ngettext
 
@@ -45,6 +52,11 @@ class Scale:
 
     def as_json(self) -> list[dict[str, int | float]]:
         return [{"min": _json(b.min), "points": _json(b.points)} for b in self.bands]
+
+    @property
+    def top(self) -> Decimal:
+        """The most points a unit can earn; also the most the late-report penalty can take."""
+        return max(band.points for band in self.bands)
 
 
 DEFAULT_BANDS: list[dict[str, int | float]] = [
@@ -155,7 +167,11 @@ class UnitFacts:
     reports_on_time: int = 0
     reports_late: int = 0  # submitted after the due day
     reports_missing: int = 0  # not submitted (or returned and not resubmitted)
-    late_days: int = 0  # sum of the days reports were (or still are) late
+    # Sum over reports of the days each was (or still is) late, each capped at the length of
+    # its reporting period (``report_late_days``): what the penalty counts.
+    late_days: int = 0
+    # The same sum uncapped, shown beside it when larger; None when no report was capped.
+    late_days_actual: int | None = None
     evidence_reviewed: int = 0
     evidence_accepted: int = 0
 
@@ -165,7 +181,8 @@ class UnitScore:
     facts: UnitFacts
     on_time_percent: Decimal | None  # exact; None without a task due
     band: Band | None
-    penalty: Decimal
+    penalty: Decimal  # what is taken off: at most the top of the scale
+    penalty_uncapped: Decimal  # days counted × points per day
     raw: Decimal | None  # band points − penalty, possibly negative
     score: Decimal | None  # never below 0; None when not rated
     formula: str
@@ -175,12 +192,38 @@ class UnitScore:
         return self.score is not None
 
     @property
+    def floored(self) -> bool:
+        """The raw total fell below 0 and the score stopped at the floor."""
+        return self.raw is not None and self.raw < 0
+
+    @property
+    def penalty_capped(self) -> bool:
+        return self.penalty < self.penalty_uncapped
+
+    @property
     def score_shown(self) -> str:
         return format_decimal(self.score) if self.score is not None else "—"
 
     @property
+    def raw_shown(self) -> str:
+        return _minus(self.raw) if self.raw is not None else "—"
+
+    @property
     def on_time_percent_shown(self) -> str:
         return _pct(self.on_time_percent) if self.on_time_percent is not None else "—"
+
+    @property
+    def late_days_actual(self) -> int:
+        actual = self.facts.late_days_actual
+        return self.facts.late_days if actual is None else actual
+
+    @property
+    def late_days_shown(self) -> str:
+        return _days(self.facts.late_days)
+
+    @property
+    def late_days_actual_shown(self) -> str:
+        return _days(self.late_days_actual)
 
     @property
     def reports_on_time_percent(self) -> Decimal | None:
@@ -218,42 +261,85 @@ def _pct(value: Decimal) -> str:
     return f"{format_number(value)}%"
 
 
-def score_unit(facts: UnitFacts, scale: Scale) -> UnitScore:
-    """The unit's score on ``scale`` with its formula."""
-    penalty = scale.late_report_penalty * facts.late_days
-    late_text = (
+def report_late_days(
+    *,
+    due: datetime.date,
+    submitted: datetime.date | None,
+    today: datetime.date,
+    period_days: int,
+) -> tuple[int, int]:
+    """The days one report was late (a report never sent is late until ``today``), and the days
+    counted: at most ``period_days``, the length of its reporting period, as past that the next
+    period's report is late too and counts on its own."""
+    actual = max(((submitted or today) - due).days, 0)
+    return actual, min(actual, max(period_days, 0))
+
+
+def late_penalty(late_days: int, scale: Scale) -> tuple[Decimal, Decimal]:
+    """The points taken off for ``late_days`` days counted, and the same uncapped: at most the
+    top of the scale, so that lateness alone takes a unit from the top band to 0, no further."""
+    uncapped = scale.late_report_penalty * max(late_days, 0)
+    return min(uncapped, scale.top), uncapped
+
+
+def unrated_reason(facts: UnitFacts) -> str:
+    """Why a unit without a task due is not ranked, with what it did have due."""
+    if not facts.reports_due:
+        return str(gettext("no task or reporting period due in the ranking period"))
+    return str(
         ngettext(
-            "%(days)s day of late reporting × %(penalty)s = %(total)s",
-            "%(days)s days of late reporting × %(penalty)s = %(total)s",
-            facts.late_days,
+            "no task due in the ranking period (the score is the share of tasks due done on time); "
+            "%(reports)s report due, %(late)s",
+            "no task due in the ranking period (the score is the share of tasks due done on time); "
+            "%(reports)s reports due, %(late)s",
+            facts.reports_due,
         )
-        % {
-            "days": facts.late_days,
-            "penalty": format_decimal(scale.late_report_penalty),
-            "total": _minus(-penalty),
-        }
-        if facts.late_days
-        else gettext("no days of late reporting")
+        % {"reports": facts.reports_due, "late": _late_days_text(facts)}
     )
-    if facts.tasks_due == 0:
-        late_days = (
+
+
+def _days(value: int) -> str:
+    return format_decimal(Decimal(value))
+
+
+def _late_days_text(facts: UnitFacts) -> str:
+    if not facts.late_days:
+        return str(gettext("no days of late reporting"))
+    actual = facts.late_days_actual
+    if actual is not None and actual > facts.late_days:
+        return str(
             ngettext(
-                "%(days)s day of late reporting",
-                "%(days)s days of late reporting",
+                "%(days)s day of late reporting counted (actually %(actual)s; a report counts at "
+                "most one reporting period late)",
+                "%(days)s days of late reporting counted (actually %(actual)s; a report counts at "
+                "most one reporting period late)",
                 facts.late_days,
             )
-            % {"days": facts.late_days}
-            if facts.late_days
-            else gettext("no days of late reporting")
+            % {"days": _days(facts.late_days), "actual": _days(actual)}
         )
+    return str(
+        ngettext(
+            "%(days)s day of late reporting",
+            "%(days)s days of late reporting",
+            facts.late_days,
+        )
+        % {"days": _days(facts.late_days)}
+    )
+
+
+def score_unit(facts: UnitFacts, scale: Scale) -> UnitScore:
+    """The unit's score on ``scale`` with its formula."""
+    penalty, uncapped = late_penalty(facts.late_days, scale)
+    if facts.tasks_due == 0:
         return UnitScore(
             facts=facts,
             on_time_percent=None,
             band=None,
             penalty=penalty,
+            penalty_uncapped=uncapped,
             raw=None,
             score=None,
-            formula=gettext("No task due yet → not scored yet; %(late)s") % {"late": late_days},
+            formula=unrated_reason(facts),
         )
     # Compared exactly (done × 100 ≥ min × due) so 99,9 % never reaches the 100 % band.
     percent = Decimal(facts.done_on_time) * HUNDRED / Decimal(facts.tasks_due)
@@ -267,7 +353,7 @@ def score_unit(facts: UnitFacts, scale: Scale) -> UnitScore:
     )
     points = band.points if band else Decimal(0)
     raw = points - penalty
-    score = max(raw, Decimal(0))
+    score = max(raw, ZERO)
     band_text = gettext("%(done)s/%(due)s tasks on time = %(percent)s → %(points)s points") % {
         "done": facts.done_on_time,
         "due": facts.tasks_due,
@@ -283,10 +369,30 @@ def score_unit(facts: UnitFacts, scale: Scale) -> UnitScore:
             facts.done_late_against_original,
         ) % {"count": facts.done_late_against_original}
         band_text = f"{band_text} ({note})"
+    late_text = _late_days_text(facts)
+    if facts.late_days:
+        values = {
+            "late": late_text,
+            "per_day": format_decimal(scale.late_report_penalty),
+            "uncapped": _minus(-uncapped),
+            "penalty": _minus(-penalty),
+            "cap": _minus(-scale.top),
+        }
+        if penalty < uncapped:
+            late_text = (
+                gettext(
+                    "%(late)s × %(per_day)s = %(uncapped)s → %(penalty)s points (at most %(cap)s)"
+                )
+                % values
+            )
+        else:
+            late_text = (
+                gettext("%(late)s × %(per_day)s = %(penalty)s points (at most %(cap)s)") % values
+            )
     if raw >= 0:
         total = gettext("total %(raw)s") % {"raw": format_decimal(raw)}
     else:
-        total = gettext("total %(points)s − %(penalty)s = %(raw)s → 0 (no negative scores)") % {
+        total = gettext("total %(points)s − %(penalty)s = %(raw)s → 0 points (the floor)") % {
             "points": format_decimal(points),
             "penalty": format_decimal(penalty),
             "raw": _minus(raw),
@@ -297,6 +403,7 @@ def score_unit(facts: UnitFacts, scale: Scale) -> UnitScore:
         on_time_percent=percent,
         band=band,
         penalty=penalty,
+        penalty_uncapped=uncapped,
         raw=raw,
         score=score,
         formula=f"{band_text}; {late_text}; {total}",
@@ -309,39 +416,70 @@ def _minus(value: Decimal) -> str:
     return f"−{format_decimal(-value)}" if value < 0 else format_decimal(value)
 
 
-SortKey = tuple[bool, Decimal, Decimal, int, Decimal, int]
+class Ranked(NamedTuple):
+    position: int | None  # None: not ranked
+    item: UnitScore
+    tied: bool  # another ranked unit shares the position
 
 
-def _sort_key(item: UnitScore) -> SortKey:
-    facts = item.facts
-    accepted = item.evidence_accepted_percent
-    return (
-        not item.rated,
-        -(item.score or ZERO),
-        -(item.on_time_percent or ZERO),
-        facts.late_days,
-        -(accepted if accepted is not None else ZERO),
-        facts.overdue_days,
+def _standing(item: UnitScore) -> tuple[Decimal, Decimal]:
+    """What a rank compares: the score, then the raw figure, which differs only at the floor."""
+    return item.score or ZERO, item.raw or ZERO
+
+
+def rank(scores: Sequence[UnitScore]) -> list[Ranked]:
+    """Rated units by score, highest first. Equal scores are told apart by one stated rule:
+    at the floor, the higher raw figure first (a unit 10 points under the floor is not level
+    with a unit at 0 without a late report). Units still equal share a rank (standard
+    competition ranking: 1, 2, 2, 4), listed by name. Units not rated follow, without a rank,
+    by name."""
+
+    def by_name(item: UnitScore) -> tuple[str, int]:
+        return item.facts.unit_name, item.facts.unit_id
+
+    rated = sorted(
+        (s for s in scores if s.score is not None),
+        key=lambda s: (-_standing(s)[0], -_standing(s)[1], *by_name(s)),
     )
-
-
-def rank(scores: Sequence[UnitScore]) -> list[tuple[int | None, UnitScore]]:
-    """Rated units by score, then on-time %, fewer late report days, evidence acceptance and
-    fewer overdue days; equal on all of these share a rank ("1, 2, 2, 4"). Units not rated
-    follow, without a rank, by name."""
-    ordered = sorted(scores, key=lambda s: (_sort_key(s), s.facts.unit_name, s.facts.unit_id))
-    ranked: list[tuple[int | None, UnitScore]] = []
-    previous: SortKey | None = None
-    current = 0
-    for position, item in enumerate(ordered, start=1):
-        if not item.rated:
-            ranked.append((None, item))
-            continue
-        key = _sort_key(item)
-        if key != previous:
-            current, previous = position, key
-        ranked.append((current, item))
+    counts = Counter(_standing(s) for s in rated)
+    ranked: list[Ranked] = []
+    position = 0
+    for index, item in enumerate(rated, start=1):
+        if index == 1 or _standing(item) != _standing(rated[index - 2]):
+            position = index
+        ranked.append(Ranked(position, item, counts[_standing(item)] > 1))
+    ranked.extend(
+        Ranked(None, item, False)
+        for item in sorted((s for s in scores if not s.rated), key=by_name)
+    )
     return ranked
+
+
+def rules(scale: Scale) -> list[str]:
+    """The rules of the score and the ranking in words, shown above every ranking."""
+    return [
+        gettext(
+            "Score = the points of the band reached by the share of tasks due done on time, "
+            "minus the penalty for the days reports were late. A task counts once its due day "
+            "in the period has passed, and is done only when an evidence file of it is accepted."
+        ),
+        gettext(
+            "A report counts at most one reporting period late (a weekly report at most 7 days, "
+            "a quarterly one at most a quarter): past that, the next period's report is late "
+            "too and counts on its own. A report never sent is late until today. The penalty "
+            "is at most %(cap)s points, the top of the scale."
+        )
+        % {"cap": format_decimal(scale.top)},
+        gettext(
+            "A score never goes below 0, the floor of the scale; when the raw figure is below 0 "
+            "it is shown beside the score."
+        ),
+        gettext(
+            "Only units with a task due in the period are ranked. Equal scores share a rank "
+            "(1, 2, 2, 4), listed by name; the one tie-break is at the floor: of two units at "
+            "0, the one with the higher raw figure ranks first."
+        ),
+    ]
 
 
 def quarter_window(year: int, quarter: int | None) -> tuple[datetime.date, datetime.date]:

@@ -62,6 +62,7 @@ class _Counts:
     reports_late: int = 0
     reports_missing: int = 0
     late_days: int = 0
+    late_days_actual: int = 0
     evidence_reviewed: int = 0
     evidence_accepted: int = 0
 
@@ -90,7 +91,8 @@ def unit_facts(
     - the report of each period of the plan's cycle that ends in the period, from the task's
       start to its completion, once its due day has passed; it is on time when submitted on
       or before that day, late by the days after it, and a report never sent (or returned and
-      not sent again) is late until today;
+      not sent again) is late until today; the penalty counts each report at most one
+      reporting period late (``scoring.report_late_days``);
     - evidence files uploaded in the period and reviewed, accepted when their latest review
       accepts them.
 
@@ -153,16 +155,20 @@ def unit_facts(
             report_due = period.due(plan.report_due_days)
             if not start <= period.end <= end or report_due >= today:
                 continue
-            if (task.pk, str(period)) in reports:
-                submitted = reports[(task.pk, str(period))]
-                late = max((submitted - report_due).days, 0) if submitted else 0
-                missing = False
-            else:
-                late, missing = (today - report_due).days, True
+            missing = (task.pk, str(period)) not in reports
+            # A report sent without a day on record counts as on time.
+            submitted = None if missing else reports[(task.pk, str(period))] or report_due
+            actual, late = scoring.report_late_days(
+                due=report_due,
+                submitted=submitted,
+                today=today,
+                period_days=(period.end - period.start).days + 1,
+            )
             for unit_id in leads:
                 unit = counts[unit_id]
                 unit.reports_due += 1
                 unit.late_days += late
+                unit.late_days_actual += actual
                 if missing:
                     unit.reports_missing += 1
                 elif late:
@@ -200,8 +206,13 @@ def unit_facts(
             **{
                 name: getattr(counts[unit.pk], name)
                 for name in scoring.UnitFacts.__dataclass_fields__
-                if name not in ("unit_id", "unit_name")
+                if name not in ("unit_id", "unit_name", "late_days_actual")
             },
+            late_days_actual=(
+                counts[unit.pk].late_days_actual
+                if counts[unit.pk].late_days_actual != counts[unit.pk].late_days
+                else None
+            ),
         )
         for unit in units
         if unit.pk in counts
@@ -216,7 +227,7 @@ def ward_ranking(
     start: datetime.date,
     end: datetime.date,
     scale: scoring.Scale,
-) -> list[tuple[int | None, scoring.UnitScore]]:
+) -> list[scoring.Ranked]:
     """Every unit of the ward that leads a task, scored on ``scale`` and ranked."""
     facts = unit_facts(user, ward, today=today, start=start, end=end)
     return scoring.rank([scoring.score_unit(item, scale) for item in facts])

@@ -1,8 +1,13 @@
 """The unit ranking page and the ward's point scale. Thin: selectors read, services write."""
 
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,8 +15,12 @@ from django.utils.translation import gettext as _
 from theodoi.core.access import Action, can, limited_to_own_unit
 from theodoi.core.clock import today
 from theodoi.core.forms import first_error, typed, whole_number
-from theodoi.ranking import scoring, selectors, services
+from theodoi.org.models import Organization
+from theodoi.ranking import exports, scoring, selectors, services
 from theodoi.ranking.forms import ScaleForm
+from theodoi.ranking.models import ScoreScale
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 QUARTERS = [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]
 
@@ -26,6 +35,61 @@ def _filters(request, day) -> tuple[int, int | None]:
     return year, quarter
 
 
+@dataclass
+class _Ranking:
+    ward: Organization
+    year: int
+    quarter: int | None
+    start: datetime.date
+    end: datetime.date
+    scale: scoring.Scale
+    record: ScoreScale | None
+    rows: list[scoring.Ranked]  # ranked units, best first
+    unranked: list[scoring.UnitScore]
+    own_only: bool
+
+    def period(self, day: datetime.date) -> str:
+        if self.quarter:
+            name = _("Quarter %(q)s/%(y)s") % {"q": self.quarter, "y": self.year}
+        else:
+            name = _("Year %(y)s") % {"y": self.year}
+        return f"{name} ({self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}) · {_('as of')} {day:%d/%m/%Y}"
+
+    def scale_text(self) -> str:
+        name = _("The ward's point scale") if self.record else _("Default point scale")
+        bands = " · ".join(
+            f"≥ {scoring.format_decimal(b.min)}% → {scoring.format_decimal(b.points)}"
+            for b in self.scale.bands
+        )
+        penalty = scoring.format_decimal(self.scale.late_report_penalty)
+        return f"{name}: {bands}; −{penalty} {_('per day a report is late')}."
+
+
+def _ranking(request, ward: Organization, day: datetime.date) -> _Ranking:
+    """The ward's ranking for the period asked for, as the person may see it: unit officers
+    and heads only their own unit's line, with its rank among all."""
+    user = request.user
+    year, quarter = _filters(request, day)
+    start, end = scoring.quarter_window(year, quarter)
+    scale, record = selectors.scale_for_ward(ward)
+    ranked = selectors.ward_ranking(user, ward, today=day, start=start, end=end, scale=scale)
+    own_only = limited_to_own_unit(user)
+    if own_only:
+        ranked = [row for row in ranked if row.item.facts.unit_id == user.unit_id]
+    return _Ranking(
+        ward=ward,
+        year=year,
+        quarter=quarter,
+        start=start,
+        end=end,
+        scale=scale,
+        record=record,
+        rows=[row for row in ranked if row.position is not None],
+        unranked=[row.item for row in ranked if row.position is None],
+        own_only=own_only,
+    )
+
+
 @login_required
 def ranking(request, ward_id: int | None = None):
     """Units of a ward ranked by score with the breakdown beside each score. Unit officers and
@@ -36,37 +100,65 @@ def ranking(request, ward_id: int | None = None):
     if ward is None:
         return render(request, "ranking/ward_picker.html", {"wards": wards})
     day = today()
-    year, quarter = _filters(request, day)
-    start, end = scoring.quarter_window(year, quarter)
-    scale, record = selectors.scale_for_ward(ward)
-    ranked = selectors.ward_ranking(user, ward, today=day, start=start, end=end, scale=scale)
-    own_only = limited_to_own_unit(user)
-    if own_only:
-        ranked = [row for row in ranked if row[1].facts.unit_id == user.unit_id]
-    years = sorted({day.year - offset for offset in range(5)} | {day.year + 1, year})
+    data = _ranking(request, ward, day)
+    rows = data.rows
+    # Every ranked unit on one score: said in words, so that "Đồng hạng 1" at 0 points is read
+    # as "nobody scored", not as a win.
+    all_tied = len(rows) > 1 and rows[-1].position == 1
+    years = sorted({day.year - offset for offset in range(5)} | {day.year + 1, data.year})
     return render(
         request,
         "ranking/ranking.html",
         {
             "ward": ward,
             "wards": wards if wards.count() > 1 else None,
-            "rows": ranked,
-            "own_only": own_only,
+            "rows": rows,
+            "all_tied": all_tied,
+            "unranked": data.unranked,
+            "rules": scoring.rules(data.scale),
+            "own_only": data.own_only,
             "scale_bands": [
                 (scoring.format_decimal(b.min), scoring.format_decimal(b.points))
-                for b in scale.bands
+                for b in data.scale.bands
             ],
-            "penalty": scoring.format_decimal(scale.late_report_penalty),
-            "scale_record": record,
+            "penalty": scoring.format_decimal(data.scale.late_report_penalty),
+            "scale_record": data.record,
             "can_edit_scale": can(user, Action.EDIT_SCALE, ward),
-            "year": year,
-            "quarter": quarter,
+            "year": data.year,
+            "quarter": data.quarter,
             "years": years,
             "quarters": QUARTERS,
-            "start": start,
-            "end": end,
+            "start": data.start,
+            "end": data.end,
+            "export_query": urlencode(
+                {"year": data.year, **({"quarter": data.quarter} if data.quarter else {})}
+            ),
         },
     )
+
+
+@login_required
+def ranking_export(request, ward_id: int):
+    """The ranking shown on the page, as an Excel table (the same lines for the same person)."""
+    ward = selectors.ward_get_for_user(request.user, ward_id)
+    if ward is None:  # not reached: with an id, a ward the person may not see is a 404
+        raise Http404
+    day = today()
+    data = _ranking(request, ward, day)
+    content = exports.ranking_xlsx(
+        title=f"{_('Unit ranking')} — {ward.name}",
+        period=data.period(day),
+        scale=data.scale_text(),
+        rules=scoring.rules(data.scale),
+        rows=data.rows,
+        unranked=data.unranked,
+    )
+    name = f"xep-hang-{ward.code or ward.pk}-{data.year}" + (
+        f"-q{data.quarter}" if data.quarter else ""
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
 
 
 @login_required
