@@ -178,13 +178,20 @@ class Person(threading.Thread):
         try:
             self.browser.sign_in(self.username)
             self.start_work()
-            while time.monotonic() < self.deadline and self.requests < MAX_REQUESTS_PER_PERSON:
+            while (
+                time.monotonic() < self.deadline or not self.did_the_minimum()
+            ) and self.requests < MAX_REQUESTS_PER_PERSON:
                 self.step()
         except Exception as exc:  # anything unexpected in the client is a failure too
             self.tally.add("client", "error", 0.0, f"{self.username}: {exc!r}")
 
     def start_work(self) -> None:
         pass
+
+    def did_the_minimum(self) -> bool:
+        """Whether the person has done the writes the test counts on, past the time if the
+        machine is slow."""
+        return True
 
     def step(self) -> None:
         raise NotImplementedError
@@ -208,8 +215,13 @@ class UnitOfficer(Person):
         self.tasks = _reportable_tasks(lambda path: self.read("read", path))
         assert self.tasks, f"{self.username} has no task to report on"
 
+    def did_the_minimum(self) -> bool:
+        return self.sent >= 2
+
     def step(self) -> None:
-        choice = self.random.random()
+        # Each officer's first two writes are a report and then an upload, so every kind of
+        # write happens however few requests a slow machine serves in the time; then at random.
+        choice = {0: 0.5, 1: 0.8}.get(self.sent, self.random.random())
         if choice < 0.15:
             self.read("read", "/my-tasks/")
             return
