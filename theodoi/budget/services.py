@@ -122,6 +122,17 @@ class BudgetRecord:
     warnings: list[str] = field(default_factory=list)
 
 
+def _locked(line: BudgetLine, version: int | None) -> BudgetLine:
+    locked = (
+        BudgetLine.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("plan__organization")
+        .get(pk=line.pk)
+    )
+    if version is not None and version != locked.version:
+        raise StaleBudgetLine
+    return locked
+
+
 @transaction.atomic
 def budget_line_record(
     *, actor: User, line: BudgetLine, allocated, disbursed, version: int | None = None
@@ -133,13 +144,7 @@ def budget_line_record(
         raise PermissionDenied
     allocated = _amount(allocated, gettext("The amount allocated"))
     disbursed = _amount(disbursed, gettext("The amount disbursed"))
-    line = (
-        BudgetLine.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("plan__organization")
-        .get(pk=line.pk)
-    )
-    if version is not None and version != line.version:
-        raise StaleBudgetLine
+    line = _locked(line, version)
     fields = ["allocated", "disbursed", "version"]
     before = snapshot(line, fields)
     line.allocated, line.disbursed = allocated, disbursed
@@ -293,17 +298,6 @@ def budget_line_add(*, actor: User, plan: Plan, data: LineInput) -> BudgetLine:
         after=snapshot(line),
     )
     return line
-
-
-def _locked(line: BudgetLine, version: int | None) -> BudgetLine:
-    locked = (
-        BudgetLine.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("plan__organization")
-        .get(pk=line.pk)
-    )
-    if version is not None and version != locked.version:
-        raise StaleBudgetLine
-    return locked
 
 
 @transaction.atomic

@@ -160,13 +160,19 @@ def budget_line_add(request, pk: int):
     return _line_form_page(request, form, plan=plan, status=400)
 
 
+def _editable_line(request, pk: int):
+    """The line if the person reads its plan (else 404) and may edit its lines (else 403)."""
+    line = selectors.budget_line_get_for_user(request.user, pk)
+    require(request.user, Action.EDIT_BUDGET_LINES, line.plan)
+    return line
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def budget_line_edit(request, pk: int):
     """Correct a line, whether it came from the document or was added on the web."""
-    line = selectors.budget_line_get_for_user(request.user, pk)
+    line = _editable_line(request, pk)
     plan = line.plan
-    require(request.user, Action.EDIT_BUDGET_LINES, plan)
     if request.method != "POST":
         initial = forms.BudgetLineEditForm.initial_for(line)
         form = forms.BudgetLineEditForm(plan=plan, initial=initial)
@@ -192,9 +198,8 @@ def budget_line_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def budget_line_delete(request, pk: int):
     """Ask, then remove a wrong line; the GET only shows what would be removed."""
-    line = selectors.budget_line_get_for_user(request.user, pk)
+    line = _editable_line(request, pk)
     plan = line.plan
-    require(request.user, Action.EDIT_BUDGET_LINES, plan)
     problem, status = "", 200
     if request.method == "POST":
         form = forms.BudgetLineDeleteForm(request.POST)
