@@ -142,6 +142,11 @@ PAGES = {
     "plan_budget": (lambda o, c: {"pk": o["plan"]}, OWN, OTHER),
     "ward_budget_record": (lambda o, c: {"pk": o["plan"]}, ALL(M), ALL(M)),
     "budget_line_record": (lambda o, c: {"pk": o["budget_line"]}, ALL(M), ALL(M)),
+    # Adding, correcting and removing budget lines: as editing the plan (Action.EDIT_BUDGET_LINES);
+    # the removal's GET is only its confirmation page.
+    "budget_line_add": (lambda o, c: {"pk": o["plan"]}, EDIT, EDIT_OTHER),
+    "budget_line_edit": (lambda o, c: {"pk": o["budget_line"]}, EDIT, EDIT_OTHER),
+    "budget_line_delete": (lambda o, c: {"pk": o["budget_line"]}, EDIT, EDIT_OTHER),
     "two_factor_setup": (None, [F, F, F, A, A, A, F, F, A], None),
     "two_factor_verify": (None, ALL(R), None),
     # One's own account: password change and API tokens, for everyone.

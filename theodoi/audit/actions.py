@@ -52,6 +52,8 @@ class AuditAction(models.TextChoices):
     BUDGET_CREATE = "budget.create", _("Budget line created")
     BUDGET_RECORD = "budget.record", _("Budget allocation and spending recorded")
     BUDGET_WARD_TOTAL = "budget.ward_total", _("Ward's total budget recorded")
+    BUDGET_UPDATE = "budget.update", _("Budget line corrected")
+    BUDGET_DELETE = "budget.delete", _("Budget line removed")
     RANKING_SCALE = "ranking.scale", _("Point scale changed")
     # Self-assessment
     ASSESSMENT_FRAMEWORK_IMPORT = "assessment.framework.import", _("Assessment framework imported")

@@ -10,6 +10,13 @@ MONEY = {"max_digits": 16, "decimal_places": 3}
 
 
 class BudgetLine(models.Model):
+    class Origin(models.TextChoices):
+        """Where a line came from: the plan's document (the import is only a first source) or
+        the standing office typing it on the budget page."""
+
+        IMPORT = "import", _("from the document")
+        WEB = "web", _("added on the web")
+
     class Source(models.TextChoices):
         WARD = "ward", _("Ward budget")
         PROVINCE = "province", _("Province / city budget")
@@ -39,6 +46,19 @@ class BudgetLine(models.Model):
     # Raised by each recording of allocated/disbursed amounts, so two people editing the same
     # line do not silently overwrite each other.
     version = models.PositiveIntegerField(default=1)
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=Origin.choices, default=Origin.IMPORT
+    )
+    # Who added the line and when, and who last corrected it, so the page can say where each
+    # figure came from. Lines imported before these were kept have neither.
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added at"), null=True, blank=True)
+    edited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    edited_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("budget line")

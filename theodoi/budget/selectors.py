@@ -25,7 +25,29 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal:
 
 
 def budget_lines_for_plan(plan: Plan) -> list[BudgetLine]:
-    return list(plan.budget_lines.order_by("order", "year", "id"))
+    # With the people and task each line names, which the page shows beside it.
+    lines = plan.budget_lines.select_related("task", "created_by", "edited_by")
+    return list(lines.order_by("order", "year", "id"))
+
+
+def lines_by_year(lines: Sequence[BudgetLine]) -> list[BudgetLine]:
+    """Every line, by year, the lines without a year (items named without an amount) last."""
+    return sorted(lines, key=lambda line: (line.year is None, line.year or 0, line.order, line.pk))
+
+
+@dataclass
+class LineTotals:
+    estimate: Decimal
+    allocated: Decimal
+    disbursed: Decimal
+
+
+def line_totals(lines: Sequence[BudgetLine]) -> LineTotals:
+    return LineTotals(
+        estimate=_sum(line.estimate for line in lines),
+        allocated=_sum(line.allocated for line in lines),
+        disbursed=_sum(line.disbursed for line in lines),
+    )
 
 
 def budget_line_get_for_user(user: User, pk: int) -> BudgetLine:

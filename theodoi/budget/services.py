@@ -6,12 +6,14 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
+from theodoi.budget.amounts import format_amount
 from theodoi.budget.models import BudgetLine, WardBudget
-from theodoi.core.access import Action, Actor, can, require
+from theodoi.core.access import Action, Actor, can, person_of, require
 from theodoi.core.numbers import parse_typed_number
 from theodoi.org.models import Organization, User
 from theodoi.plans.models import Plan, Section, Task
@@ -63,6 +65,9 @@ def budget_lines_create(
             estimate=amount,
             note=note,
             order=start + offset,
+            origin=BudgetLine.Origin.IMPORT,
+            created_by=person_of(actor),
+            created_at=timezone.now(),
         )
         for offset, (year, amount) in enumerate(amounts)
     ]
@@ -117,9 +122,15 @@ class BudgetRecord:
     warnings: list[str] = field(default_factory=list)
 
 
-def _money(value: Decimal) -> str:
-    text = f"{value.normalize():,f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+def _locked(line: BudgetLine, version: int | None) -> BudgetLine:
+    locked = (
+        BudgetLine.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("plan__organization")
+        .get(pk=line.pk)
+    )
+    if version is not None and version != locked.version:
+        raise StaleBudgetLine
+    return locked
 
 
 @transaction.atomic
@@ -133,13 +144,7 @@ def budget_line_record(
         raise PermissionDenied
     allocated = _amount(allocated, gettext("The amount allocated"))
     disbursed = _amount(disbursed, gettext("The amount disbursed"))
-    line = (
-        BudgetLine.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("plan__organization")
-        .get(pk=line.pk)
-    )
-    if version is not None and version != line.version:
-        raise StaleBudgetLine
+    line = _locked(line, version)
     fields = ["allocated", "disbursed", "version"]
     before = snapshot(line, fields)
     line.allocated, line.disbursed = allocated, disbursed
@@ -156,7 +161,7 @@ def budget_line_record(
                 "The amount disbursed (%(disbursed)s million dong) is larger than the amount "
                 "allocated (%(allocated)s million dong). Please check."
             )
-            % {"disbursed": _money(disbursed), "allocated": _money(allocated)}
+            % {"disbursed": format_amount(disbursed), "allocated": format_amount(allocated)}
         )
     audit_record(
         actor=actor,
@@ -210,3 +215,135 @@ def ward_budget_record(
         after=snapshot(record),
     )
     return record
+
+
+# --- Lines added, corrected and removed on the web --------------------------------------------
+
+_LINE_FIELDS = ["content", "code", "year", "source", "estimate", "task", "section", "note"]
+
+
+@dataclass
+class LineInput:
+    """What a person gives for one line: the item, its year, funding source and estimate, and
+    the plan's task it serves (or none)."""
+
+    content: str
+    year: int | None = None
+    estimate: Decimal | str | None = None
+    code: str = ""
+    source: str = BudgetLine.Source.WARD
+    task: Task | None = None
+    note: str = ""
+
+
+def _clean_line(plan: Plan, data: LineInput) -> dict:
+    """The fields to store, or a BudgetError saying what to correct."""
+    content = (data.content or "").strip()
+    if not content:
+        raise BudgetError(gettext("Write what the line pays for (the item)."))
+    if data.source not in BudgetLine.Source.values:
+        raise BudgetError(gettext("Choose the funding source from the list."))
+    year = data.year
+    if year is not None and not 2000 <= year <= 2100:
+        raise BudgetError(gettext("The year must be between 2000 and 2100."))
+    estimate = _amount(data.estimate, gettext("The estimate"))
+    if estimate is not None and year is None:
+        raise BudgetError(gettext("Enter the year the estimate is for, for example 2026."))
+    task = data.task
+    if task is not None and (task.plan_id != plan.pk or task.is_withdrawn):
+        raise BudgetError(gettext("Choose one of this plan's tasks, or none."))
+    return {
+        "content": content,
+        "code": (data.code or "").strip(),
+        "year": year,
+        "source": data.source,
+        "estimate": estimate,
+        "task": task,
+        # The line sits in the section of the task it serves, as an imported line does.
+        "section": task.section if task is not None else None,
+        "note": (data.note or "").strip(),
+    }
+
+
+def _refuse_archived(plan: Plan) -> None:
+    if plan.is_archived:
+        raise BudgetError(gettext("This plan is archived: its budget can no longer be changed."))
+
+
+def _summary(line: BudgetLine) -> str:
+    return f"{line.content[:150]} ({line.year}): {line.estimate}"
+
+
+@transaction.atomic
+def budget_line_add(*, actor: User, plan: Plan, data: LineInput) -> BudgetLine:
+    """The standing office (or the ward's admin) adds a line the document did not have, or
+    that came without an import; it is marked as added on the web, by whom and when."""
+    require(actor, Action.EDIT_BUDGET_LINES, plan)
+    _refuse_archived(plan)
+    fields = _clean_line(plan, data)
+    line = BudgetLine.objects.create(
+        plan=plan,
+        order=plan.budget_lines.count(),
+        origin=BudgetLine.Origin.WEB,
+        created_by=actor,
+        created_at=timezone.now(),
+        **fields,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.BUDGET_CREATE,
+        obj=line,
+        organization=plan.organization,
+        summary=_summary(line),
+        after=snapshot(line),
+    )
+    return line
+
+
+@transaction.atomic
+def budget_line_update(
+    *, actor: User, line: BudgetLine, data: LineInput, version: int | None = None
+) -> BudgetLine:
+    """Correct a line, imported or added on the web: the import is only a first source. Its
+    origin stays; who corrected it and when is kept beside it."""
+    require(actor, Action.EDIT_BUDGET_LINES, line.plan)
+    _refuse_archived(line.plan)
+    fields = _clean_line(line.plan, data)
+    line = _locked(line, version)
+    watched = [*_LINE_FIELDS, "version", "edited_by", "edited_at"]
+    before = snapshot(line, watched)
+    for name, value in fields.items():
+        setattr(line, name, value)
+    line.version += 1
+    line.edited_by, line.edited_at = actor, timezone.now()
+    line.save(update_fields=watched)
+    audit_record(
+        actor=actor,
+        action=AuditAction.BUDGET_UPDATE,
+        obj=line,
+        organization=line.plan.organization,
+        summary=_summary(line),
+        before=before,
+        after=snapshot(line, watched),
+    )
+    return line
+
+
+@transaction.atomic
+def budget_line_delete(*, actor: User, line: BudgetLine, version: int | None = None) -> None:
+    """Remove a wrong line. The audit trail keeps everything it held, so a removal can be
+    read back and, if it was itself a mistake, typed in again."""
+    require(actor, Action.EDIT_BUDGET_LINES, line.plan)
+    _refuse_archived(line.plan)
+    line = _locked(line, version)
+    before = snapshot(line)
+    organization = line.plan.organization
+    audit_record(
+        actor=actor,
+        action=AuditAction.BUDGET_DELETE,
+        obj=line,
+        organization=organization,
+        summary=_summary(line),
+        before=before,
+    )
+    line.delete()

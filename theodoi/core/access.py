@@ -102,6 +102,7 @@ class Action(StrEnum):
     LINK_CATALOGUE = "catalogue.link"  # link a ward's indicator to the shared catalogue
     EXPORT_AUDIT = "audit.export"  # ``obj`` is ignored: the export holds what the admin may read
     MANAGE_ALERT = "alert.manage"  # acknowledge an alert with a note, or snooze it to a day
+    EDIT_BUDGET_LINES = "budget.lines"  # add, correct and remove the lines of a plan's budget
 
 
 # The roles that work inside one unit of a ward (DESIGN.md §5).
@@ -302,6 +303,10 @@ RULES: dict[Action, Rule] = {
     # must act could otherwise silence what the office follows up; not the ward's admin, who
     # keeps units and people, not the work.
     Action.MANAGE_ALERT: _office,
+    # The lines of a plan's budget are part of the plan: whoever edits the plan (its ward's
+    # standing office or admin) adds, corrects and removes them. Recording what was allocated
+    # and disbursed on a line stays RECORD_BUDGET's.
+    Action.EDIT_BUDGET_LINES: lambda user, obj: _office(user, obj) or _admin(user, obj),
 }
 
 

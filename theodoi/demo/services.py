@@ -15,6 +15,7 @@ from theodoi.core.clock import today
 from theodoi.core.samplepdf import tiny_pdf
 from theodoi.demo import alerts as demo_alerts
 from theodoi.demo import data
+from theodoi.demo.budget import add_budget_lines
 from theodoi.demo.checks import load_checks_demo
 from theodoi.demo.evidence import evidence_replacements
 from theodoi.demo.notifications import show_notifications
@@ -103,6 +104,7 @@ def load_demo() -> tuple[Organization, bool]:
     evidence_replacements(ward, users)
     _assessment(ward, users)
     load_checks_demo(ward, users)
+    add_budget_lines(ward, users["vanphong"])
     show_notifications(ward, users)
     scan(organization=provinces[data.PROVINCE["code"]])
     demo_alerts.acknowledge_and_snooze(ward, users["vanphong"])
