@@ -151,7 +151,7 @@ def report_periods(task, day: datetime.date) -> list:
 
 # How many periods and reports the task page shows before "show all".
 PERIODS_SHOWN = 12
-REPORTS_SHOWN = 20
+REPORTS_SHOWN = 10
 
 
 def _arrival(report, task, day: datetime.date) -> str:
