@@ -17,6 +17,7 @@ from theodoi.demo import alerts as demo_alerts
 from theodoi.demo import data
 from theodoi.demo.checks import load_checks_demo
 from theodoi.demo.evidence import evidence_replacements
+from theodoi.demo.history import returned_and_sent_again
 from theodoi.demo.notifications import show_notifications
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft
@@ -101,6 +102,7 @@ def load_demo() -> tuple[Organization, bool]:
     tracking_services.directive_create(actor=users["lanhdao"], task=task, text=text)
     _activity(ward, users)
     evidence_replacements(ward, users)
+    returned_and_sent_again(ward, users)
     _assessment(ward, users)
     load_checks_demo(ward, users)
     show_notifications(ward, users)
