@@ -20,6 +20,9 @@ def returned_and_sent_again(ward: Organization, users: dict[str, User]) -> None:
         report=report,
         reason="Đề nghị ghi rõ tên các cơ quan, đơn vị đã rà soát.",
     )
+    # The return changed the task's progress through another instance: read it again, as the
+    # next page a person opens would.
+    task.refresh_from_db()
     tracking_services.report_submit(
         actor=users["canbo_congan"],
         task=task,
