@@ -211,3 +211,17 @@ def test_demo_shows_a_replacement_chain_and_a_file_to_replace(demo, client):
     landing = client.get(reverse("my_tasks")).content.decode()
     assert "Cần xử lý" in landing and "anh-kiem-tra-an-ninh-mang.png" in landing
     assert "Gửi minh chứng thay thế" in landing
+
+
+def test_demo_has_a_report_sent_back_and_sent_again(demo, client):
+    """The police's weekly report was returned and sent again: the task page shows the return
+    between the two sendings and the time it was sent again."""
+    section, code = data.WEEKLY_TASK
+    task = Plan.objects.get(number="110/KH-UBND").tasks.get(section__code=section, code=code)
+    report = task.reports.get()
+    assert report.status == "submitted" and "9 trường học" in report.result
+    client.force_login(User.objects.get(username="vanphong"))
+    page = client.get(reverse("task_detail", args=[task.pk])).content.decode()
+    assert "Gửi lại báo cáo Tuần" in page and "sau khi bị trả lại" in page
+    assert "Trả lại báo cáo" in page and "Đề nghị ghi rõ tên các cơ quan" in page
+    assert "gửi lại lúc" in page

@@ -4,11 +4,19 @@ import datetime
 import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.factories import TaskFactory
 from theodoi.plans.models import Task
 from theodoi.plans.selectors import with_state
-from theodoi.plans.states import TaskState, expected_progress, task_state
+from theodoi.plans.states import (
+    ReportTimeliness,
+    TaskState,
+    expected_progress,
+    report_timeliness,
+    task_state,
+)
 
 D = datetime.date
 DUE = D(2026, 6, 30)
@@ -70,3 +78,41 @@ def test_database_state_agrees_with_the_pure_rule():
         assert task.state == task_state(
             due=task.due_date, completed_on=task.completed_on, today=today
         )
+
+
+# --- Reporting status of a period -------------------------------------------------------------
+
+REPORT_DUE = datetime.date(2026, 10, 16)
+
+
+@pytest.mark.parametrize(
+    ("submitted_on", "today", "returned", "expected"),
+    [
+        (datetime.date(2026, 10, 16), datetime.date(2026, 11, 1), False, "on_time"),  # on the day
+        (datetime.date(2026, 10, 17), datetime.date(2026, 11, 1), False, "late"),
+        (None, datetime.date(2026, 10, 16), False, "not_due"),  # the due day itself
+        (None, datetime.date(2026, 10, 17), False, "missing"),
+        (datetime.date(2026, 10, 10), datetime.date(2026, 10, 12), True, "returned"),
+        (datetime.date(2026, 10, 10), datetime.date(2026, 11, 1), True, "returned"),
+    ],
+)
+def test_report_timeliness(submitted_on, today, returned, expected):
+    found = report_timeliness(
+        due=REPORT_DUE, submitted_on=submitted_on, today=today, returned=returned
+    )
+    assert found == ReportTimeliness(expected)
+
+
+@given(
+    due=st.dates(min_value=datetime.date(2025, 1, 1), max_value=datetime.date(2030, 12, 31)),
+    sent=st.one_of(st.none(), st.integers(-60, 60)),
+    days=st.integers(-60, 60),
+)
+def test_a_report_status_is_never_a_task_state_and_a_sent_report_never_missing(due, sent, days):
+    submitted_on = None if sent is None else due + datetime.timedelta(days=sent)
+    found = report_timeliness(
+        due=due, submitted_on=submitted_on, today=due + datetime.timedelta(days=days)
+    )
+    assert found.value not in {state.value for state in TaskState}
+    assert (found in (ReportTimeliness.MISSING, ReportTimeliness.NOT_DUE)) == (sent is None)
+    assert found.label  # named in the interface

@@ -18,6 +18,7 @@ from theodoi.demo import data
 from theodoi.demo.budget import add_budget_lines
 from theodoi.demo.checks import load_checks_demo
 from theodoi.demo.evidence import evidence_replacements
+from theodoi.demo.history import returned_and_sent_again
 from theodoi.demo.notifications import show_notifications
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft
@@ -102,6 +103,7 @@ def load_demo() -> tuple[Organization, bool]:
     tracking_services.directive_create(actor=users["lanhdao"], task=task, text=text)
     _activity(ward, users)
     evidence_replacements(ward, users)
+    returned_and_sent_again(ward, users)
     _assessment(ward, users)
     load_checks_demo(ward, users)
     add_budget_lines(ward, users["vanphong"])

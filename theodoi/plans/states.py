@@ -75,3 +75,44 @@ def late_against_original(
     if state not in (TaskState.DONE_ON_TIME, TaskState.OPEN_NOT_DUE):
         return False
     return (completed_on or today) > original_due
+
+
+class ReportTimeliness(StrEnum):
+    """Whether a period's report came, and in time: a fact about reporting, never a task state
+    (a task done on time may still have weeks nobody reported)."""
+
+    ON_TIME = "on_time"  # báo cáo đúng hạn
+    LATE = "late"  # báo cáo chậm
+    MISSING = "missing"  # không báo cáo
+    RETURNED = "returned"  # trả lại, chưa gửi lại
+    NOT_DUE = "not_due"  # chưa đến hạn báo cáo
+
+    @property
+    def label(self) -> str:
+        return str(TIMELINESS_LABELS[self])
+
+
+TIMELINESS_LABELS: dict[ReportTimeliness, Any] = {
+    ReportTimeliness.ON_TIME: _("Reported on time"),
+    ReportTimeliness.LATE: _("Reported late"),
+    ReportTimeliness.MISSING: _("No report"),
+    ReportTimeliness.RETURNED: _("Returned, not sent again"),
+    ReportTimeliness.NOT_DUE: _("Report not yet due"),
+}
+
+
+def report_timeliness(
+    *,
+    due: datetime.date,
+    submitted_on: datetime.date | None,
+    today: datetime.date,
+    returned: bool = False,
+) -> ReportTimeliness:
+    """The reporting status of one period: on time when the report arrived by its due day (a
+    report sent back and sent again arrives on the day it was sent again), late after it. A
+    returned report not yet sent again counts as not sent, as the unit scores count it."""
+    if returned:
+        return ReportTimeliness.RETURNED
+    if submitted_on is not None:
+        return ReportTimeliness.ON_TIME if submitted_on <= due else ReportTimeliness.LATE
+    return ReportTimeliness.NOT_DUE if today <= due else ReportTimeliness.MISSING

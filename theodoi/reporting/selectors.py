@@ -1,5 +1,6 @@
 """Reads of reports, evidence and reviews, scoped to the person asking."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -7,12 +8,13 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from theodoi.core.access import Action, org_scope, require
 from theodoi.org.models import User
 from theodoi.plans.models import Task
 from theodoi.plans.periods import period_of, periods_between
-from theodoi.plans.states import task_state
+from theodoi.plans.states import report_timeliness, task_state
 from theodoi.reporting import subjects
 from theodoi.reporting.models import Directive, Evidence, EvidenceReview, ProgressReport
 
@@ -100,10 +102,22 @@ def _rejected(evidence: Evidence) -> bool:
     return review is not None and review.decision == EvidenceReview.Decision.REJECTED
 
 
+def _arrived_on(report: ProgressReport) -> datetime.date | None:
+    """The day a report arrived; reports from before that day was kept have only a time."""
+    if report.submitted_on is not None:
+        return report.submitted_on
+    return timezone.localdate(report.submitted_at) if report.submitted_at is not None else None
+
+
 def period_states(task, *, today) -> list[dict]:
     """One official state per reporting period for a recurring task ("Thường xuyên",
     "Hàng quý", …): each period is done when its report says 100 % and an evidence file of
-    that report is accepted; its due day is the period's report due day."""
+    that report is accepted; its due day is the period's report due day.
+
+    Each row also says whether the period's report came in time (``report``). A period without
+    a report has a state (open), but the page shows its reporting status instead: "no report"
+    is what happened, and an "overdue" beside a task done on time reads as a contradiction
+    (``has_report`` says which rows have a state worth showing)."""
     plan = task.plan
     if not task.recurrence:
         return []
@@ -113,7 +127,7 @@ def period_states(task, *, today) -> list[dict]:
     end = min(today, task.due_date or today)
     reports = {
         r.period: r
-        for r in task.reports.exclude(status=ProgressReport.Status.RETURNED).prefetch_related(
+        for r in task.reports.exclude(status=ProgressReport.Status.DRAFT).prefetch_related(
             Prefetch(
                 "evidence",
                 queryset=Evidence.objects.filter(withdrawn=False).prefetch_related("reviews"),
@@ -124,6 +138,15 @@ def period_states(task, *, today) -> list[dict]:
     for period in periods_between(start, max(end, start), task.cycle):
         due = period.due(plan.report_due_days)
         report = reports.get(str(period))
+        returned = report is not None and report.status == ProgressReport.Status.RETURNED
+        timeliness = report_timeliness(
+            due=due,
+            submitted_on=_arrived_on(report) if report is not None else None,
+            today=today,
+            returned=returned,
+        )
+        if returned:
+            report = None  # sent back: counts as not sent until it is sent again
         completed_on = None
         if report is not None and report.percent == 100:
             accepted = [
@@ -143,6 +166,8 @@ def period_states(task, *, today) -> list[dict]:
                 "due": due,
                 "percent": report.percent if report else None,
                 "state": task_state(due=due, completed_on=completed_on, today=today).value,
+                "report": timeliness.value,
+                "has_report": report is not None,
             }
         )
     current = period_of(today, task.cycle)

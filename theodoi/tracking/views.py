@@ -20,15 +20,26 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from theodoi.alerts.selectors import alert_summary
-from theodoi.audit.models import AuditEvent
 from theodoi.core.access import Action, can, can_import_plans
 from theodoi.core.clock import today
 from theodoi.core.inputs import safe_next
 from theodoi.plans import selectors
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Plan, ReportingCycle, Task
-from theodoi.plans.periods import label_of, period_of, periods_between
-from theodoi.plans.states import TaskState, expected_progress, late_against_original
+from theodoi.plans.periods import (
+    CYCLES,
+    PeriodError,
+    label_of,
+    parse_period,
+    period_of,
+    periods_between,
+)
+from theodoi.plans.states import (
+    TaskState,
+    expected_progress,
+    late_against_original,
+    report_timeliness,
+)
 from theodoi.reporting import selectors as reporting_selectors
 from theodoi.reporting.models import Directive, Evidence
 from theodoi.reporting.selectors import period_states
@@ -52,6 +63,8 @@ from theodoi.tracking.forms import (
     TaskFilterForm,
     WithdrawForm,
 )
+from theodoi.tracking.history import PAGE as HISTORY_PAGE
+from theodoi.tracking.history import sendings, task_history
 
 T = TypeVar("T")
 
@@ -136,28 +149,38 @@ def report_periods(task, day: datetime.date) -> list:
     return list(reversed(periods))[:24]
 
 
-def _timeline(task, reports, evidence, directives, alerts) -> list[dict]:
-    """Reports, evidence and its reviews, alerts and directives of a task, newest first."""
-    events = []
+# How many periods and reports the task page shows before "show all".
+PERIODS_SHOWN = 12
+REPORTS_SHOWN = 10
+
+
+def _arrival(report, task, day: datetime.date) -> str:
+    """Whether a report arrived by its period's due day; "" when its period is not one of the
+    cycles (an old report kept as it was written)."""
+    for cycle in (task.cycle, *CYCLES):
+        try:
+            period = parse_period(report.period, cycle)
+        except PeriodError:
+            continue
+        return report_timeliness(
+            due=period.due(task.plan.report_due_days),
+            submitted_on=report.submitted_on,
+            today=day,
+            returned=report.status == "returned",
+        ).value
+    return ""
+
+
+def _attach_sendings(task, reports, day: datetime.date) -> None:
+    """Each report with its first sending and its last correction or resending: correcting a
+    report keeps the day that decides whether it came on time, but not the time it changed."""
+    found = sendings(reports)
     for report in reports:
-        events.append({"at": report.submitted_at, "kind": "report", "item": report})
-        if report.reviewed_at:
-            events.append({"at": report.reviewed_at, "kind": "report_decision", "item": report})
-    for item in evidence:
-        events.append({"at": item.uploaded_at, "kind": "evidence", "item": item})
-        for review in item.reviews.all():
-            events.append(
-                {"at": review.reviewed_at, "kind": "review", "item": review, "file": item}
-            )
-    for directive in directives:
-        events.append({"at": directive.created_at, "kind": "directive", "item": directive})
-        if directive.answered_at:
-            events.append({"at": directive.answered_at, "kind": "answer", "item": directive})
-    for alert in alerts:
-        events.append({"at": alert.opened_at, "kind": "alert", "item": alert})
-        if alert.closed_at:
-            events.append({"at": alert.closed_at, "kind": "alert_closed", "item": alert})
-    return sorted((e for e in events if e["at"]), key=lambda e: e["at"], reverse=True)
+        sending = found.get(report.pk)
+        report.first_sent_at = sending.first_at if sending else report.submitted_at
+        report.changed_at = sending.last_at if sending else None
+        report.resent = bool(sending and sending.resent)
+        report.arrival = _arrival(report, task, day)
 
 
 def _task_page(
@@ -182,14 +205,19 @@ def _task_page(
     )
     reporting_selectors.attach_chains(evidence)
     alerts = list(task.alerts.select_related("unit", "acknowledged_by").order_by("-opened_at"))
-    history = (
-        AuditEvent.objects.filter(
-            Q(object_type="plans.task", object_id=str(task.pk))
-            | Q(object_type="reporting.directive", object_id__in=[str(d.pk) for d in directives])
-        )
-        .select_related("actor")
-        .order_by("-id")[:50]
+    # Long lists (a weekly task has a hundred periods in two years) show their newest rows;
+    # the rest on request, so that the page stays light on a phone.
+    show = {name for name in ("history", "periods", "reports") if request.GET.get(name) == "all"}
+    history = task_history(
+        task,
+        reports=reports,
+        evidence=evidence,
+        directives=directives,
+        alerts=alerts,
+        limit=None if "history" in show else HISTORY_PAGE,
     )
+    _attach_sendings(task, reports, day)
+    periods = list(reversed(period_states(task, today=day)))
     start = task.start_date or task.plan.period_start or task.plan.issued_on
     # A withdrawn task, or one of a withdrawn plan, is history: shown, never reported on.
     live = not task.is_withdrawn and not task.plan.is_archived
@@ -208,8 +236,10 @@ def _task_page(
             else set()
         ),
         "today": day,
-        "period_states": period_states(task, today=day),
-        "timeline": _timeline(task, reports, evidence, directives, alerts),
+        "period_states": periods if "periods" in show else periods[:PERIODS_SHOWN],
+        "periods_hidden": 0 if "periods" in show else max(len(periods) - PERIODS_SHOWN, 0),
+        "reports_shown": reports if "reports" in show else reports[:REPORTS_SHOWN],
+        "reports_hidden": 0 if "reports" in show else max(len(reports) - REPORTS_SHOWN, 0),
         "history": history,
         "expected": expected_progress(start=start, due=task.due_date, on=day),
         "deadline_amendment": selectors.deadline_amendment(task),

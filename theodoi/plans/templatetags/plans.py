@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from theodoi.plans.deadline import DeadlineKind, Recurrence
 from theodoi.plans.periods import label_of
-from theodoi.plans.states import TaskState
+from theodoi.plans.states import ReportTimeliness, TaskState
 
 register = template.Library()
 
@@ -15,6 +15,13 @@ STATE_COLOURS = {
     TaskState.DONE_LATE: "info",
     TaskState.OPEN_NOT_DUE: "secondary",
     TaskState.OPEN_OVERDUE: "danger",
+}
+TIMELINESS_COLOURS = {
+    ReportTimeliness.ON_TIME: "success",
+    ReportTimeliness.LATE: "warning",
+    ReportTimeliness.MISSING: "danger",
+    ReportTimeliness.RETURNED: "danger",
+    ReportTimeliness.NOT_DUE: "secondary",
 }
 DEADLINE_KIND_LABELS = {
     DeadlineKind.DATE: _("Date"),
@@ -49,6 +56,23 @@ def state_label(value: str) -> str:
 def state_colour(value: str) -> str:
     try:
         return STATE_COLOURS[TaskState(value)]
+    except ValueError:
+        return "secondary"
+
+
+@register.filter
+def timeliness_label(value: str) -> str:
+    """The reporting status of a period (on time, late, none), in words."""
+    try:
+        return ReportTimeliness(value).label
+    except ValueError:
+        return ""
+
+
+@register.filter
+def timeliness_colour(value: str) -> str:
+    try:
+        return TIMELINESS_COLOURS[ReportTimeliness(value)]
     except ValueError:
         return "secondary"
 

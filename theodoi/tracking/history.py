@@ -1,0 +1,245 @@
+"""The history of a task in one list, newest first: what the audit trail recorded about the
+task, its reports, evidence, reviews, directives and alerts, and what happened without a
+record of its own (an alert the scan opened or closed, work saved before the trail was kept).
+
+A weekly task gathers hundreds of entries in two years: the page reads and shows the newest
+few, and the whole history only when asked."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
+from django.utils.translation import gettext as _
+
+from theodoi.audit.actions import AuditAction, action_label
+from theodoi.audit.models import AuditEvent
+from theodoi.plans.periods import label_of
+
+# Shown on the task page before "show all".
+PAGE = 20
+
+# Reading a file or exporting is an access, not something that happened to the task.
+_ACCESSES = [AuditAction.EVIDENCE_DOWNLOAD.value, AuditAction.REPORT_EXPORT.value]
+
+_TASK, _REPORT, _EVIDENCE, _REVIEW, _DIRECTIVE, _ALERT = (
+    "plans.task",
+    "reporting.progressreport",
+    "reporting.evidence",
+    "reporting.evidencereview",
+    "reporting.directive",
+    "alerts.alert",
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime.datetime
+    actor: Any  # the person, or None for the system
+    text: str
+    detail: str = ""
+    tone: str = ""  # "danger" for what asks someone to act again
+
+
+@dataclass(frozen=True)
+class History:
+    entries: list[Entry]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.entries)
+
+
+@dataclass(frozen=True)
+class Sending:
+    """How a report was sent: first, and its last correction or resending (None: sent once)."""
+
+    first_at: datetime.datetime
+    last_at: datetime.datetime | None = None
+    resent: bool = False  # the last sending followed a return
+
+
+def submit_kind(previous_status: str | None) -> str:
+    """What a submission was, from the report's status just before it: the first sending, a
+    correction while the office had not decided, or a sending again after a return."""
+    if previous_status is None:
+        return "sent"
+    if previous_status == "returned":
+        return "resent"
+    return "corrected"
+
+
+def _events(task, reports, evidence, directives, alerts):
+    report_ids = [str(r.pk) for r in reports]
+    evidence_ids = [str(e.pk) for e in evidence]
+    review_ids = [str(review.pk) for e in evidence for review in e.reviews.all()]
+    return (
+        AuditEvent.objects.filter(
+            Q(object_type=_TASK, object_id=str(task.pk))
+            | Q(object_type=_REPORT, object_id__in=report_ids)
+            | Q(object_type=_EVIDENCE, object_id__in=evidence_ids)
+            | Q(object_type=_REVIEW, object_id__in=review_ids)
+            | Q(object_type=_DIRECTIVE, object_id__in=[str(d.pk) for d in directives])
+            | Q(object_type=_ALERT, object_id__in=[str(a.pk) for a in alerts])
+        )
+        .exclude(action__in=_ACCESSES)
+        .order_by()
+    )
+
+
+def sendings(reports) -> dict[int, Sending]:
+    """Each report's sendings as the audit trail recorded them (one small query)."""
+    rows = (
+        AuditEvent.objects.filter(
+            object_type=_REPORT,
+            object_id__in=[str(r.pk) for r in reports],
+            action=AuditAction.REPORT_SUBMIT.value,
+        )
+        .annotate(previous=KeyTextTransform("status", "before"))
+        .order_by("at", "id")
+        .values_list("object_id", "at", "previous")
+    )
+    found: dict[int, Sending] = {}
+    for object_id, at, previous in rows:
+        pk = int(object_id)
+        if pk not in found:
+            found[pk] = Sending(first_at=at)
+        else:
+            found[pk] = Sending(
+                first_at=found[pk].first_at, last_at=at, resent=submit_kind(previous) == "resent"
+            )
+    return found
+
+
+def _report_text(kind: str, period: str, percent: Any) -> str:
+    values = {"period": label_of(period), "percent": percent}
+    if kind == "resent":
+        return _("Report for %(period)s sent again after it was returned: %(percent)s%%") % values
+    if kind == "corrected":
+        return _("Report for %(period)s corrected: %(percent)s%%") % values
+    return _("Report for %(period)s sent: %(percent)s%%") % values
+
+
+def _from_audit(event, reports_by_id: dict[str, Any]) -> Entry:
+    action = event.action
+    report = reports_by_id.get(event.object_id) if event.object_type == _REPORT else None
+    if report is not None and action == AuditAction.REPORT_SUBMIT.value:
+        text = _report_text(submit_kind(event.previous), report.period, event.percent)
+        return Entry(event.at, event.actor, text)
+    if report is not None and action in (
+        AuditAction.REPORT_RETURNED.value,
+        AuditAction.REPORT_ACCEPTED.value,
+        AuditAction.REPORT_CONFIRM.value,
+    ):
+        returned = action == AuditAction.REPORT_RETURNED.value
+        text = f"{action_label(action)}: {label_of(report.period)}"
+        return Entry(event.at, event.actor, text, event.reason or "", "danger" if returned else "")
+    tone = "danger" if action == AuditAction.EVIDENCE_REJECTED.value else ""
+    return Entry(event.at, event.actor, action_label(action), event.summary, tone)
+
+
+def _derived(reports, evidence, directives, alerts, recorded: set[tuple[str, str]]) -> list:
+    """What has no audit record: alerts (the scan keeps no record per alert) and work saved
+    before the trail kept one, as its own rows tell it."""
+    found: list[Entry] = []
+    for report in reports:
+        if (_REPORT, str(report.pk)) in recorded:
+            continue
+        if report.submitted_at:
+            text = _report_text("sent", report.period, report.percent)
+            found.append(Entry(report.submitted_at, report.submitted_by, text))
+        if report.reviewed_at:
+            text = f"{report.get_status_display()}: {label_of(report.period)}"
+            returned = report.status == "returned"
+            found.append(
+                Entry(
+                    report.reviewed_at,
+                    report.reviewed_by,
+                    text,
+                    report.return_reason,
+                    "danger" if returned else "",
+                )
+            )
+    for item in evidence:
+        if (_EVIDENCE, str(item.pk)) not in recorded and item.uploaded_at:
+            found.append(
+                Entry(
+                    item.uploaded_at,
+                    item.uploaded_by,
+                    action_label(AuditAction.EVIDENCE_UPLOAD.value),
+                    item.original_name,
+                )
+            )
+        for review in item.reviews.all():
+            if (_REVIEW, str(review.pk)) in recorded or not review.reviewed_at:
+                continue
+            rejected = review.decision == "rejected"
+            found.append(
+                Entry(
+                    review.reviewed_at,
+                    review.reviewer,
+                    f"{review.get_decision_display()}: {item.original_name}",
+                    review.reason,
+                    "danger" if rejected else "",
+                )
+            )
+    for directive in directives:
+        if (_DIRECTIVE, str(directive.pk)) in recorded:
+            continue
+        found.append(
+            Entry(
+                directive.created_at,
+                directive.author,
+                action_label(AuditAction.DIRECTIVE_CREATE.value),
+                directive.text,
+            )
+        )
+        if directive.answered_at:
+            found.append(
+                Entry(
+                    directive.answered_at,
+                    directive.answered_by,
+                    action_label(AuditAction.DIRECTIVE_ANSWER.value),
+                    directive.answer,
+                )
+            )
+    for alert in alerts:
+        rule = alert.get_rule_display()
+        if alert.opened_at:
+            text = _("Alert: %(rule)s") % {"rule": rule}
+            found.append(Entry(alert.opened_at, None, text, alert.message, "danger"))
+        if alert.closed_at:
+            text = _("Alert closed: %(rule)s") % {"rule": rule}
+            found.append(Entry(alert.closed_at, None, text))
+    return found
+
+
+def task_history(
+    task, *, reports, evidence, directives, alerts, limit: int | None = PAGE
+) -> History:
+    """The task's history, newest first: the newest ``limit`` entries (all with None) and how
+    many there are in all."""
+    events = _events(task, reports, evidence, directives, alerts)
+    recorded = set(events.values_list("object_type", "object_id").distinct())
+    derived = _derived(reports, evidence, directives, alerts, recorded)
+    audited = (
+        events.select_related("actor")
+        .annotate(
+            previous=KeyTextTransform("status", "before"),
+            percent=KeyTextTransform("percent", "after"),
+            reason=KeyTextTransform("return_reason", "after"),
+        )
+        .defer("before", "after")
+        .order_by("-at", "-id")
+    )
+    total = len(derived) + (audited.count() if limit is not None else 0)
+    if limit is not None:
+        audited = audited[:limit]
+    reports_by_id = {str(r.pk): r for r in reports}
+    entries = [_from_audit(event, reports_by_id) for event in audited]
+    if limit is None:
+        total += len(entries)
+    entries = sorted(entries + derived, key=lambda e: e.at, reverse=True)
+    return History(entries=entries if limit is None else entries[:limit], total=total)
