@@ -44,6 +44,7 @@ class AmendmentImportForm(forms.Form):
 
 class DraftReviewForm(forms.Form):
     action = forms.ChoiceField(choices=[("save", "save"), ("discard", "discard")], required=False)
+    confirm_other_issuer = forms.BooleanField(required=False)
 
     def __init__(self, data, *, draft: Draft):
         super().__init__(data)
@@ -77,7 +78,7 @@ class DraftReviewForm(forms.Form):
     def edits(self) -> DraftEdits:
         """The corrections of the fields that are valid (all of them once ``is_valid()``)."""
         data = getattr(self, "cleaned_data", {})
-        edits = DraftEdits()
+        edits = DraftEdits(confirm_other_issuer=bool(data.get("confirm_other_issuer")))
         for name in PLAN_EDIT_FIELDS:
             if f"plan-{name}" in self.data and f"plan-{name}" in data:
                 edits.plan[name] = data[f"plan-{name}"]

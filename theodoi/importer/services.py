@@ -23,6 +23,7 @@ from theodoi.budget import services as budget_services
 from theodoi.core.access import Action, Actor, require
 from theodoi.importer.draft import Draft, DraftTask, draft_from_data, draft_to_data, where
 from theodoi.importer.models import ImportDraft
+from theodoi.importer.recognise.issuer import other_issuer_place
 from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
 from theodoi.org.models import Organization, Unit, User
@@ -137,6 +138,24 @@ def check_ready(draft: Draft) -> None:
             )
 
 
+def other_issuer(draft: Draft, ward: Organization) -> str:
+    """The ward or commune that issued the draft's plan when it is not ``ward`` (as the
+    document writes it), or "" when the issuer names none or names ``ward``."""
+    return other_issuer_place(draft.plan.issuer, ward.name)
+
+
+def other_issuer_message(draft: Draft, ward: Organization) -> str:
+    """Why a plan of another ward is not saved without a confirmation; "" when it is ours."""
+    other = other_issuer(draft, ward)
+    if not other:
+        return ""
+    return gettext(
+        "This plan was issued by «%(issuer)s» (%(other)s), not by %(ward)s. Check that you "
+        "uploaded the right document; to save it into %(ward)s anyway, tick «Save it into this "
+        "ward although another ward issued it» and save again."
+    ) % {"issuer": draft.plan.issuer, "other": other, "ward": ward.name}
+
+
 REIMPORT_NOTE = gettext_lazy(
     "The plan is already in the system: this import only updates tasks; indicators and the "
     "budget estimate stay as saved (edit them on the plan if the new document changes them)."
@@ -172,12 +191,16 @@ def import_draft(
     unit_choices: Mapping[str, int | None] | None = None,
     create_unknown_units: bool = True,
     source_name: str = "",
+    confirm_other_issuer: bool = False,
 ) -> ImportResult:
     """Save ``draft`` into ``ward``. ``unit_choices`` maps an unknown unit name to an existing
     unit's id (or None to leave it out, kept as written on the task); other unknown names become
-    new units when ``create_unknown_units``."""
+    new units when ``create_unknown_units``. A plan whose issuer names another ward is saved
+    only with ``confirm_other_issuer``."""
     require(actor, Action.MANAGE_PLAN, ward)
     check_ready(draft)
+    if not confirm_other_issuer and (message := other_issuer_message(draft, ward)):
+        raise DraftNotReady(message)
     choices = dict(unit_choices or {})
     result_units: list[str] = []
     for name in resolve_draft_units(draft, ward):
@@ -219,6 +242,7 @@ def import_draft(
             "tasks_changed": result.tasks_changed,
             "tasks_missing": result.tasks_missing,
             "units_created": result.units_created,
+            "other_issuer": other_issuer(draft, ward),
             "warnings": draft.warnings,
         },
     )
@@ -558,6 +582,8 @@ class DraftEdits:
     deleted: set[int] = field(default_factory=set)
     shown_units: set[str] = field(default_factory=set)
     unit_choices: dict[str, int | None] = field(default_factory=dict)
+    # The person ticked that a plan issued by another ward belongs to this one all the same.
+    confirm_other_issuer: bool = False
 
 
 def draft_apply_edits(draft: Draft, edits: DraftEdits) -> None:
@@ -623,6 +649,7 @@ def import_draft_update(*, actor: User, stored_pk: int, edits: DraftEdits) -> Im
                     ward=stored.organization,
                     unit_choices=edits.unit_choices,
                     source_name=stored.source_name,
+                    confirm_other_issuer=edits.confirm_other_issuer,
                 )
             except DraftNotReady as exc:
                 exc.draft = draft  # type: ignore[attr-defined]

@@ -102,7 +102,7 @@ def _stored_for(user, pk: int) -> ImportDraft:
     return stored
 
 
-def _review_context(stored, draft, ward, error=""):
+def _review_context(stored, draft, ward, error="", *, form=None):
     return {
         "stored": stored,
         "draft": draft,
@@ -110,8 +110,10 @@ def _review_context(stored, draft, ward, error=""):
         "unknown": services.resolve_draft_units(draft, ward),
         "units": ward.units.filter(is_active=True),
         "preview": services.preview_changes(ward, draft),
+        "other_issuer": services.other_issuer(draft, ward),
         "cycles": ReportingCycle.choices,
         "error": error,
+        "confirm_other_issuer": bool(form and form.cleaned_data.get("confirm_other_issuer")),
     }
 
 
@@ -149,7 +151,7 @@ def import_review(request, pk: int):
         return render(
             request,
             "importer/review.html",
-            _review_context(stored, draft, ward, str(exc)),
+            _review_context(stored, draft, ward, str(exc), form=form),
             status=400,
         )
     if result is None:
