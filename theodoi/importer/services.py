@@ -21,8 +21,20 @@ from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.budget import services as budget_services
 from theodoi.core.access import Action, Actor, require
-from theodoi.importer.draft import Draft, DraftTask, draft_from_data, draft_to_data, where
+from theodoi.importer.draft import (
+    Draft,
+    DraftIndicator,
+    DraftTask,
+    draft_from_data,
+    draft_to_data,
+    where,
+)
 from theodoi.importer.models import ImportDraft
+from theodoi.importer.recognise.indicator_tables import (
+    level_value,
+    milestone_values,
+    read_target,
+)
 from theodoi.importer.recognise.issuer import other_issuer_place
 from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
@@ -125,6 +137,12 @@ def check_ready(draft: Draft) -> None:
             raise DraftNotReady(
                 gettext("The person accountable for task %(code)s is longer than 200 characters.")
                 % {"code": task.code}
+            )
+    for indicator in draft.indicators:
+        if not indicator.name.strip():
+            raise DraftNotReady(
+                gettext("Indicator %(code)s has no name. Enter its name or remove this row.")
+                % {"code": indicator.code or "—"}
             )
     if len(draft.plan.number) > 60:
         raise DraftNotReady(gettext("The plan number is longer than 60 characters."))
@@ -567,6 +585,14 @@ def import_draft_close(*, actor: User, stored, status: str, plan: Plan | None = 
 # --- The review page's corrections, saved in one transaction -----------------------------------
 
 TASK_EDIT_FIELDS = ("code", "title", "lead_units_raw", "coordinating_units_raw", "deadline_text")
+INDICATOR_EDIT_FIELDS = (
+    "name",
+    "unit",
+    "comparator",
+    "baseline_text",
+    "target_text",
+    "target_year",
+)
 PLAN_EDIT_FIELDS = ("number", "title", "issuer")
 
 
@@ -580,6 +606,10 @@ class DraftEdits:
     issued_on_posted: bool = False
     tasks: dict[int, dict[str, str]] = field(default_factory=dict)
     deleted: set[int] = field(default_factory=set)
+    # An indicator's corrected cells by its index: the fields above, and "milestones" as
+    # {year: text as the person typed it}.
+    indicators: dict[int, dict[str, Any]] = field(default_factory=dict)
+    deleted_indicators: set[int] = field(default_factory=set)
     shown_units: set[str] = field(default_factory=set)
     unit_choices: dict[str, int | None] = field(default_factory=dict)
     # The person ticked that a plan issued by another ward belongs to this one all the same.
@@ -606,6 +636,51 @@ def draft_apply_edits(draft: Draft, edits: DraftEdits) -> None:
             setattr(task, name, value)
         kept.append(task)
     draft.tasks = kept
+    indicators = []
+    for index, indicator in enumerate(draft.indicators):
+        if index in edits.deleted_indicators:
+            draft.warnings.append(
+                gettext("Row %(row)s (indicator %(code)s) was removed by the reviewer.")
+                % {"row": where(indicator.row), "code": indicator.code or indicator.name[:40]}
+            )
+            continue
+        indicator_apply_edits(indicator, edits.indicators.get(index, {}))
+        indicators.append(indicator)
+    draft.indicators = indicators
+
+
+def indicator_apply_edits(indicator: DraftIndicator, cells: Mapping[str, Any]) -> None:
+    """An indicator's corrected cells, each read again as the recogniser reads the document's
+    (a target "≥ 90%" is 90 with its comparator, "Duy trì" keeps the year before's level).
+    Only what differs from the draft changes it, so an untouched row stays exactly as read."""
+    for name in ("name", "unit"):
+        if name in cells and cells[name] != getattr(indicator, name):
+            setattr(indicator, name, cells[name])
+    if "baseline_text" in cells and cells["baseline_text"] != indicator.baseline_text:
+        indicator.baseline_text = cells["baseline_text"]
+        indicator.baseline = level_value(indicator.baseline_text)
+    if "target_text" in cells and cells["target_text"] != indicator.target_text:
+        target = read_target(cells["target_text"])
+        indicator.target_text = cells["target_text"]
+        indicator.target = target.value
+        indicator.comparator = target.comparator if target.value is not None else None
+        indicator.comparator_written = target.written and target.value is not None
+    elif "comparator" in cells and (cells["comparator"] or None) != indicator.comparator:
+        # Chosen by the person, not written in the document.
+        indicator.comparator = cells["comparator"] or None
+        indicator.comparator_written = False
+    if "target_year" in cells and cells["target_year"] != indicator.target_year:
+        indicator.target_year = cells["target_year"]
+    typed = cells.get("milestones", {})
+    texts = dict(indicator.milestone_texts)
+    for year, text in typed.items():
+        if text:
+            texts[year] = text
+        else:
+            texts.pop(year, None)
+    if texts != indicator.milestone_texts:
+        indicator.milestone_texts = dict(sorted(texts.items()))
+        indicator.milestones = milestone_values(texts, indicator.baseline)
 
 
 class DraftNeedsChoices(DraftNotReady):

@@ -13,13 +13,19 @@ from theodoi.core.access import Action, can, can_import_plans, org_scope
 from theodoi.core.forms import first_error, whole_number
 from theodoi.importer import services
 from theodoi.importer.draft import draft_from_data
-from theodoi.importer.forms import AmendmentImportForm, DraftReviewForm, UploadForm
+from theodoi.importer.forms import (
+    AmendmentImportForm,
+    DraftReviewForm,
+    UploadForm,
+    indicator_rows,
+    milestone_years,
+)
 from theodoi.importer.models import ImportDraft
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument
 from theodoi.plans import amendments
 from theodoi.plans import services as plan_services
-from theodoi.plans.models import Plan, ReportingCycle
+from theodoi.plans.models import Indicator, Plan, ReportingCycle
 
 
 def _ward_for_import(user):
@@ -114,6 +120,9 @@ def _review_context(stored, draft, ward, error="", *, form=None):
         "cycles": ReportingCycle.choices,
         "error": error,
         "confirm_other_issuer": bool(form and form.cleaned_data.get("confirm_other_issuer")),
+        "indicators": indicator_rows(draft, form.data if form else None),
+        "years": milestone_years(draft),
+        "comparators": Indicator.Comparator.choices,
     }
 
 

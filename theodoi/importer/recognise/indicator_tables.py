@@ -384,7 +384,7 @@ def build_indicator(
     if value is not None and fold(unit) in _RANK_UNITS:
         # A rank: lower is better, so the target is a ceiling (DESIGN §4).
         comparator = "<="
-    milestones = _milestone_values(milestone_texts, level_value(baseline_text))
+    milestones = milestone_values(milestone_texts, level_value(baseline_text))
     return DraftIndicator(
         name=name,
         code=code,
@@ -405,7 +405,7 @@ def build_indicator(
     )
 
 
-def _milestone_values(texts: dict[int, str], baseline: Decimal | None) -> dict[int, Decimal]:
+def milestone_values(texts: dict[int, str], baseline: Decimal | None) -> dict[int, Decimal]:
     """The level of each year; a cell that only says "Duy trì" (keep it up) keeps the level of
     the year before it, or the baseline's."""
     values: dict[int, Decimal] = {}
@@ -951,7 +951,7 @@ def _value_cells(pieces: list[_Piece], count: int) -> tuple[list[_Cell], int]:
         (i for i, piece in enumerate(pieces) if _UNIT_HEAD_RE.match(piece.text)), len(pieces)
     )
     for index, piece in enumerate(pieces):
-        joins = cells and not piece.starts_cell and _joins_value(cells[-1], piece)
+        joins = bool(cells) and not piece.starts_cell and _joins_value(cells[-1], piece)
         if joins and (
             not _takes_number(cells[-1], piece)
             or _can_fill(pieces[index + 1 : end], count - len(cells))

@@ -25,6 +25,7 @@ _HEADER_LINE_RE = re.compile(
     r"^(?P<body>uy ban nhan dan|ubnd|dang uy|dang bo|ban thuong vu dang uy)\s+"
     r"(?P<kind>phuong|xa|dac khu|thi tran)\s+(?P<name>[a-z0-9 -]{2,60})$"
 )
+# Vietnamese on purpose: the bodies' names as documents write them, stored as the issuer.
 _BODIES = {
     "uy ban nhan dan": "Ủy ban nhân dân",
     "ubnd": "UBND",
@@ -32,6 +33,7 @@ _BODIES = {
     "dang bo": "Đảng bộ",
     "ban thuong vu dang uy": "Ban Thường vụ Đảng ủy",
 }
+# Vietnamese on purpose: the ward's kind as part of the issuer's name.
 _KINDS = {"phuong": "phường", "xa": "xã", "dac khu": "đặc khu", "thi tran": "thị trấn"}
 
 
