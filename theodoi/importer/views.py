@@ -23,7 +23,7 @@ from theodoi.importer.forms import (
 from theodoi.importer.models import ImportDraft
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument
-from theodoi.plans import amendments
+from theodoi.plans import amendments, numbering
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, ReportingCycle
 
@@ -117,6 +117,7 @@ def _review_context(stored, draft, ward, error="", *, form=None):
         "units": ward.units.filter(is_active=True),
         "preview": services.preview_changes(ward, draft),
         "other_issuer": services.other_issuer(draft, ward),
+        "number_label": numbering.number_label(draft.plan.number),
         "cycles": ReportingCycle.choices,
         "error": error,
         "confirm_other_issuer": bool(form and form.cleaned_data.get("confirm_other_issuer")),

@@ -27,6 +27,11 @@ _APPENDIX_REF_RE = re.compile(
     r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})",
     re.IGNORECASE,
 )
+# "(Ban hành kèm theo Kế hoạch số         /KH-UBND ngày      tháng 11 năm 2025 …)": a draft not
+# numbered yet, whose symbol is all the number there is.
+_APPENDIX_BLANK_RE = re.compile(
+    r"(?i:kèm theo Kế hoạch số)[\s.…]*(?P<symbol>[-/]?[A-ZĐ]{2,}[-/][A-ZĐ][A-ZĐ-]*)"
+)
 _ISSUER_RE = re.compile(
     r"^(?P<issuer>(?:Ban Thường vụ |Ban Chấp hành )?(?:Đảng ủy|Ủy ban nhân dân|UBND)[^,.;]{0,60}?)"
     r"\s+(?:ban hành|xây dựng)\s+Kế hoạch",
@@ -156,6 +161,9 @@ def _fill_from_appendix_reference(document: Document, plan: DraftPlan) -> None:
     """An appendix says "kèm theo Kế hoạch số 110/KH-UBND ngày 25/3/2026": a second source for
     a number or date the first page leaves blank."""
     for paragraph in document.paragraphs():
+        blank = _APPENDIX_BLANK_RE.search(paragraph.text)
+        if blank and not plan.number:
+            plan.number = blank.group("symbol")
         match = _APPENDIX_REF_RE.search(paragraph.text)
         if not match:
             continue
