@@ -121,7 +121,7 @@ def test_corrections_are_saved_with_the_plan(office, world):
     )
     response = office.post(reverse("import_review", args=[stored.pk]), form)
     assert response.status_code == 302
-    saved = Indicator.objects.get(code="I.1", plan__number="")
+    saved = Indicator.objects.get(code="I.1", plan__number="/KH-UBND")
     assert (saved.name, saved.unit_of_measure) == ("Nhà văn hóa kết nối Internet", "% nhà văn hóa")
     second = Indicator.objects.get(code="I.2", plan=saved.plan)
     assert (second.comparator, second.target, second.target_year) == (">=", 95, 2029)
@@ -145,7 +145,7 @@ def test_a_refused_correction_comes_back_as_typed(office, world):
     assert "phải là số nguyên" in page or "Hãy chọn" in page
     assert 'value="năm hai nghìn"' in page
     assert "Tên chỉ tiêu đã sửa" in page
-    assert not Indicator.objects.filter(code="I.1", plan__number="").exists()
+    assert not Indicator.objects.filter(code="I.1", plan__number="/KH-UBND").exists()
 
 
 def test_an_indicator_without_a_name_is_refused_in_vietnamese(office, world):
