@@ -23,6 +23,9 @@ def stored(world):
     )
 
 
+# Seed 004 is Phường Lê Chân's plan, saved into the test ward: confirmed as a person would.
+
+
 def _all_choices(stored):
     draft = draft_from_data(stored.data)
     names = services.resolve_draft_units(draft, stored.organization)
@@ -30,7 +33,11 @@ def _all_choices(stored):
 
 
 def test_the_update_saves_the_plan_and_closes_the_draft(world, stored):
-    edits = services.DraftEdits(plan={"title": "Kế hoạch đã sửa"}, shown_units=_all_choices(stored))
+    edits = services.DraftEdits(
+        plan={"title": "Kế hoạch đã sửa"},
+        shown_units=_all_choices(stored),
+        confirm_other_issuer=True,
+    )
 
     result = services.import_draft_update(
         actor=world.people.office, stored_pk=stored.pk, edits=edits
@@ -55,6 +62,7 @@ def test_a_refused_update_leaves_the_stored_draft_as_it_was(world, stored):
         plan={"title": "Đã sửa"},
         tasks={second: {"code": draft.tasks[first].code}},
         shown_units=_all_choices(stored),
+        confirm_other_issuer=True,
     )
 
     with pytest.raises(services.DraftNotReady) as refused:
@@ -69,7 +77,9 @@ def test_a_refused_update_leaves_the_stored_draft_as_it_was(world, stored):
 
 def test_new_names_keep_the_edits_and_save_no_plan(world, stored):
     edits = services.DraftEdits(
-        tasks={0: {"lead_units_raw": "Hội Cựu chiến binh"}}, shown_units=_all_choices(stored)
+        tasks={0: {"lead_units_raw": "Hội Cựu chiến binh"}},
+        shown_units=_all_choices(stored),
+        confirm_other_issuer=True,
     )
 
     with pytest.raises(services.DraftNeedsChoices) as refused:
@@ -89,7 +99,7 @@ def test_a_failure_while_saving_rolls_back_everything(world, stored, monkeypatch
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "import_draft_close", broken)
-    edits = services.DraftEdits(shown_units=_all_choices(stored))
+    edits = services.DraftEdits(shown_units=_all_choices(stored), confirm_other_issuer=True)
 
     with pytest.raises(RuntimeError):
         services.import_draft_update(actor=world.people.office, stored_pk=stored.pk, edits=edits)

@@ -52,8 +52,16 @@ def test_save_into_a_ward(world, capsys):
 
 
 def test_running_the_same_import_again_changes_nothing(world, capsys):
-    run(seed_path("004"), "--ward", world.ward_a.code, capsys=capsys)
-    out = run(seed_path("004"), "--ward", world.ward_a.code, "--format", "json", capsys=capsys)
+    run(seed_path("004"), "--ward", world.ward_a.code, "--other-ward", capsys=capsys)
+    out = run(
+        seed_path("004"),
+        "--ward",
+        world.ward_a.code,
+        "--other-ward",
+        "--format",
+        "json",
+        capsys=capsys,
+    )
     summary = json.loads(out)
     assert (summary["created"], summary["tasks_added"], summary["tasks_changed"]) == (False, 0, 0)
     assert summary["tasks_unchanged"] == 42

@@ -20,9 +20,13 @@ def upload(client, path, name=None):
 
 def save_form(client, stored, **fields):
     """The review form as the page sends it: every unknown unit name with its choice
-    ("new" unless given), plus ``fields``."""
-    unknown = client.get(reverse("import_review", args=[stored.pk])).context["unknown"]
+    ("new" unless given), the seeds' other ward confirmed, plus ``fields``."""
+    context = client.get(reverse("import_review", args=[stored.pk])).context
+    unknown = context["unknown"]
     form = {"action": "save"}
+    if context["other_issuer"]:
+        # The seeds are other wards' plans, imported into the test ward on purpose.
+        form["confirm_other_issuer"] = "1"
     for index, name in enumerate(unknown):
         form[f"unit-name-{index}"] = name
         form[f"unit-{index}"] = "new"
@@ -61,7 +65,7 @@ def test_review_then_save_with_a_removed_row_and_unit_choices(office, world):
     unknown = page.context["unknown"]
     draft = page.context["draft"]
     removed = next(i for i, t in enumerate(draft.tasks) if t.section == "PL" and t.code == "6")
-    form = {"action": "save", f"task-{removed}-delete": "1"}
+    form = {"action": "save", f"task-{removed}-delete": "1", "confirm_other_issuer": "1"}
     for index, name in enumerate(unknown):
         form[f"unit-name-{index}"] = name
         form[f"unit-{index}"] = str(world.vhxh.pk) if "Văn phòng" in name else ""
@@ -174,7 +178,7 @@ def test_odd_or_foreign_unit_choices_do_not_attach_other_wards_units(office, wor
     upload(office, seed_path("004"))
     stored = ImportDraft.objects.get()
     unknown = office.get(reverse("import_review", args=[stored.pk])).context["unknown"]
-    form = {"action": "save"}
+    form = {"action": "save", "confirm_other_issuer": "1"}
     for index, name in enumerate(unknown):
         form[f"unit-name-{index}"] = name
         form[f"unit-{index}"] = str(world.unit_b.pk) if index % 2 else "²"

@@ -213,10 +213,12 @@ def test_seed_003_qualitative_roadmaps():
     assert software.baseline_text == "Kịp thời sử dụng"
     assert set(software.milestone_texts.values()) == {"Duy trì"}
     assert software.target_text == "Sử dụng thống nhất"
-    # "(Đã đạt)" ("already reached") is all the 2030 cell of I.1 says: no number to aim at.
+    # "(Đã đạt)" ("already reached") is a note on the 2030 level "100%", not a cell of its
+    # own: the 2029 cell is the lone "Duy trì" (keep up the 2028 level).
     reached = by_code(indicators, "I.1")
-    assert reached.milestone_texts[2029] == "Duy trì 100%"
-    assert (reached.target_text, reached.comparator, reached.target) == ("(Đã đạt)", None, None)
+    assert reached.milestone_texts[2029] == "Duy trì"
+    assert reached.milestones[2029] == Decimal(100)
+    assert (reached.target_text, reached.target) == ("100% (Đã đạt)", Decimal(100))
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,7 @@ def test_seed_003_without_a_task_table_takes_its_tasks_from_the_body(drafts):
     assert [s.code for s in draft.sections] == ["1", "2", "3", "4", "5"]
     assert Counter(t.section for t in draft.tasks) == {"1": 3, "2": 9, "3": 3, "4": 2, "5": 10}
     first = draft.tasks[0]
-    assert first.code == "1.1" and first.deadline_text == "Trong Quý IV/2025."
+    assert first.code == "1.1" and first.deadline_text == "Trong Quý IV/2025"
     assert first.title.endswith("lắp đặt cáp quang tốc độ cao đến từng tổ dân phố.")
     last = draft.tasks[-1]
     assert last.code == "5.10" and last.deadline_text == "Trong Quý III/2030 đạt 10%"

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from theodoi.core.spreadsheet import put, put_row
+from theodoi.plans.numbering import is_numbered
 
 from .report import (
     COMPARATOR_SIGNS,
@@ -163,11 +164,20 @@ def _indicators_sheet(sheet, data: ReportData, evidence_names: EvidenceNames) ->
             sheet.cell(row=row, column=column).number_format = NUMBER_FORMAT
 
 
+def _plan_heading(number: str, title: str) -> str:
+    """ "110/KH-UBND — title"; a number the document left blank ("-KH/ĐU") is shown as such,
+    never as if it were the number."""
+    number = number.strip()
+    if is_numbered(number):
+        return f"{number} — {title}"
+    return f"(chưa đánh số) {number} — {title}" if number else title
+
+
 def _summary_sheet(sheet, data: ReportData) -> None:
     sheet.title = "Tổng hợp"
     plan = data.plan
     facts = [
-        ("Kế hoạch", f"{plan.number} — {plan.title}" if plan.number else plan.title),
+        ("Kế hoạch", _plan_heading(plan.number, plan.title)),
         ("Cơ quan ban hành", plan.issuer),
         ("Phường, xã", plan.ward),
         ("Kỳ báo cáo", data.period.label_vi()),

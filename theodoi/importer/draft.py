@@ -66,6 +66,9 @@ class DraftIndicator:
     group: str = ""  # the code of the group or section the indicator sits in
     unit: str = ""  # unit of measure: "%", "người/vạn dân", "Thứ bậc"
     comparator: str | None = None  # ">=", ">", "<=", "<", "=" or None for a qualitative target
+    # Whether the target cell itself writes the comparator: a bare "100%" is read as ">=" (a
+    # level to reach), which the draft shows as the direction, not as text of the document.
+    comparator_written: bool = False
     target: Decimal | None = None
     target_text: str = ""
     target_year: int | None = None

@@ -7,10 +7,15 @@ choice ("new", a unit id, or empty to leave it out)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from theodoi.core.forms import DateField, TextField, whole_number
+from theodoi.core.forms import DateField, TextField, YearField, whole_number
 from theodoi.importer.draft import Draft
-from theodoi.importer.services import PLAN_EDIT_FIELDS, TASK_EDIT_FIELDS, DraftEdits
-from theodoi.plans.models import ReportingCycle
+from theodoi.importer.services import (
+    INDICATOR_EDIT_FIELDS,
+    PLAN_EDIT_FIELDS,
+    TASK_EDIT_FIELDS,
+    DraftEdits,
+)
+from theodoi.plans.models import Indicator, ReportingCycle
 
 _PLAN_FIELDS = {
     "number": (_("Number"), 60),
@@ -20,6 +25,36 @@ _PLAN_FIELDS = {
 _TASK_LIMITS = {"code": 30, "title": 10_000}
 # A review page lists at most this many unknown unit names (more is a probe, not a plan).
 _MAX_UNIT_NAMES = 1000
+
+
+def milestone_years(draft: Draft) -> list[int]:
+    """The years of the draft's roadmaps: one column each on the review page."""
+    years = {year for item in draft.indicators for year in item.milestone_texts}
+    years |= {year for item in draft.indicators for year in item.milestones}
+    return sorted(years)
+
+
+def _indicator_fields(index: int, code: str, years: list[int]) -> dict[str, forms.Field]:
+    label = _("Indicator %(code)s") % {"code": code[:30] or index + 1}
+    fields: dict[str, forms.Field] = {
+        "name": TextField(label=label, max_length=4000),
+        "unit": TextField(label=label, max_length=200),
+        "comparator": forms.ChoiceField(
+            label=label,
+            choices=[("", "—"), *Indicator.Comparator.choices],
+            required=False,
+            error_messages={"invalid_choice": _("Choose the comparator from the list.")},
+        ),
+        "baseline_text": TextField(label=label, max_length=1000),
+        "target_text": TextField(label=label, max_length=1000),
+        "target_year": YearField(
+            label=_("Target year of indicator %(code)s") % {"code": code[:30]}
+        ),
+        "delete": forms.BooleanField(required=False),
+    }
+    for year in years:
+        fields[f"m-{year}"] = TextField(label=label, max_length=1000)
+    return {f"ind-{index}-{name}": field for name, field in fields.items()}
 
 
 class UploadForm(forms.Form):
@@ -44,6 +79,7 @@ class AmendmentImportForm(forms.Form):
 
 class DraftReviewForm(forms.Form):
     action = forms.ChoiceField(choices=[("save", "save"), ("discard", "discard")], required=False)
+    confirm_other_issuer = forms.BooleanField(required=False)
 
     def __init__(self, data, *, draft: Draft):
         super().__init__(data)
@@ -64,6 +100,10 @@ class DraftReviewForm(forms.Form):
                     max_length=_TASK_LIMITS.get(name, 1000),
                 )
             self.fields[f"task-{index}-delete"] = forms.BooleanField(required=False)
+        self._years = milestone_years(draft)
+        for index, indicator in enumerate(draft.indicators):
+            self.fields.update(_indicator_fields(index, indicator.code, self._years))
+        self._indicator_count = len(draft.indicators)
         # The unknown names travel with their choice ("unit-name-K" beside "unit-K"), so a
         # list that changed since the page was shown cannot mix them up.
         keys = [k for k in data if k.startswith("unit-name-")][:_MAX_UNIT_NAMES]
@@ -74,10 +114,18 @@ class DraftReviewForm(forms.Form):
         self._unit_keys = [k.removeprefix("unit-name-") for k in keys]
         self._task_count = len(draft.tasks)
 
+    def _posted(self, data, prefix: str, names) -> dict:
+        """The valid values of the fields ``prefix + name`` that were posted."""
+        return {
+            name: data[f"{prefix}{name}"]
+            for name in names
+            if f"{prefix}{name}" in self.data and f"{prefix}{name}" in data
+        }
+
     def edits(self) -> DraftEdits:
         """The corrections of the fields that are valid (all of them once ``is_valid()``)."""
         data = getattr(self, "cleaned_data", {})
-        edits = DraftEdits()
+        edits = DraftEdits(confirm_other_issuer=bool(data.get("confirm_other_issuer")))
         for name in PLAN_EDIT_FIELDS:
             if f"plan-{name}" in self.data and f"plan-{name}" in data:
                 edits.plan[name] = data[f"plan-{name}"]
@@ -96,6 +144,15 @@ class DraftReviewForm(forms.Form):
             }
             if cells:
                 edits.tasks[index] = cells
+        for index in range(self._indicator_count):
+            if data.get(f"ind-{index}-delete"):
+                edits.deleted_indicators.add(index)
+            cells = self._posted(data, f"ind-{index}-", INDICATOR_EDIT_FIELDS)
+            typed = self._posted(data, f"ind-{index}-m-", [str(year) for year in self._years])
+            if typed:
+                cells["milestones"] = {int(year): text for year, text in typed.items()}
+            if cells:
+                edits.indicators[index] = cells
         for suffix in self._unit_keys:
             name = data.get(f"unit-name-{suffix}")
             if name is None:
@@ -107,3 +164,37 @@ class DraftReviewForm(forms.Form):
             if choice != "new":
                 edits.unit_choices[name] = whole_number(choice)
         return edits
+
+
+def indicator_rows(draft: Draft, posted=None) -> list[dict]:
+    """The review page's indicator inputs: the posted text where there is one (a refused form
+    comes back as typed), else the draft's."""
+    posted = posted or {}
+    years = milestone_years(draft)
+    rows = []
+    for index, item in enumerate(draft.indicators):
+        values = {
+            "name": item.name,
+            "unit": item.unit,
+            "comparator": item.comparator or "",
+            "baseline_text": item.baseline_text,
+            "target_text": item.target_text,
+            "target_year": "" if item.target_year is None else str(item.target_year),
+        }
+        for name in values:
+            if f"ind-{index}-{name}" in posted:
+                values[name] = str(posted[f"ind-{index}-{name}"])
+        milestones = [
+            (year, str(posted.get(f"ind-{index}-m-{year}", item.milestone_texts.get(year, ""))))
+            for year in years
+        ]
+        rows.append(
+            {
+                "index": index,
+                "item": item,
+                "values": values,
+                "milestones": milestones,
+                "deleted": bool(posted.get(f"ind-{index}-delete")),
+            }
+        )
+    return rows

@@ -21,8 +21,21 @@ from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.budget import services as budget_services
 from theodoi.core.access import Action, Actor, require
-from theodoi.importer.draft import Draft, DraftTask, draft_from_data, draft_to_data, where
+from theodoi.importer.draft import (
+    Draft,
+    DraftIndicator,
+    DraftTask,
+    draft_from_data,
+    draft_to_data,
+    where,
+)
 from theodoi.importer.models import ImportDraft
+from theodoi.importer.recognise.indicator_tables import (
+    level_value,
+    milestone_values,
+    read_target,
+)
+from theodoi.importer.recognise.issuer import other_issuer_place
 from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
 from theodoi.org.models import Organization, Unit, User
@@ -125,6 +138,12 @@ def check_ready(draft: Draft) -> None:
                 gettext("The person accountable for task %(code)s is longer than 200 characters.")
                 % {"code": task.code}
             )
+    for indicator in draft.indicators:
+        if not indicator.name.strip():
+            raise DraftNotReady(
+                gettext("Indicator %(code)s has no name. Enter its name or remove this row.")
+                % {"code": indicator.code or "—"}
+            )
     if len(draft.plan.number) > 60:
         raise DraftNotReady(gettext("The plan number is longer than 60 characters."))
     if len(draft.plan.issuer) > 200:
@@ -135,6 +154,24 @@ def check_ready(draft: Draft) -> None:
                 gettext("The section code «%(code)s» is longer than 20 characters.")
                 % {"code": section.code[:30]}
             )
+
+
+def other_issuer(draft: Draft, ward: Organization) -> str:
+    """The ward or commune that issued the draft's plan when it is not ``ward`` (as the
+    document writes it), or "" when the issuer names none or names ``ward``."""
+    return other_issuer_place(draft.plan.issuer, ward.name)
+
+
+def other_issuer_message(draft: Draft, ward: Organization) -> str:
+    """Why a plan of another ward is not saved without a confirmation; "" when it is ours."""
+    other = other_issuer(draft, ward)
+    if not other:
+        return ""
+    return gettext(
+        "This plan was issued by «%(issuer)s» (%(other)s), not by %(ward)s. Check that you "
+        "uploaded the right document; to save it into %(ward)s anyway, tick «Save it into this "
+        "ward although another ward issued it» and save again."
+    ) % {"issuer": draft.plan.issuer, "other": other, "ward": ward.name}
 
 
 REIMPORT_NOTE = gettext_lazy(
@@ -172,12 +209,16 @@ def import_draft(
     unit_choices: Mapping[str, int | None] | None = None,
     create_unknown_units: bool = True,
     source_name: str = "",
+    confirm_other_issuer: bool = False,
 ) -> ImportResult:
     """Save ``draft`` into ``ward``. ``unit_choices`` maps an unknown unit name to an existing
     unit's id (or None to leave it out, kept as written on the task); other unknown names become
-    new units when ``create_unknown_units``."""
+    new units when ``create_unknown_units``. A plan whose issuer names another ward is saved
+    only with ``confirm_other_issuer``."""
     require(actor, Action.MANAGE_PLAN, ward)
     check_ready(draft)
+    if not confirm_other_issuer and (message := other_issuer_message(draft, ward)):
+        raise DraftNotReady(message)
     choices = dict(unit_choices or {})
     result_units: list[str] = []
     for name in resolve_draft_units(draft, ward):
@@ -219,6 +260,7 @@ def import_draft(
             "tasks_changed": result.tasks_changed,
             "tasks_missing": result.tasks_missing,
             "units_created": result.units_created,
+            "other_issuer": other_issuer(draft, ward),
             "warnings": draft.warnings,
         },
     )
@@ -543,6 +585,14 @@ def import_draft_close(*, actor: User, stored, status: str, plan: Plan | None = 
 # --- The review page's corrections, saved in one transaction -----------------------------------
 
 TASK_EDIT_FIELDS = ("code", "title", "lead_units_raw", "coordinating_units_raw", "deadline_text")
+INDICATOR_EDIT_FIELDS = (
+    "name",
+    "unit",
+    "comparator",
+    "baseline_text",
+    "target_text",
+    "target_year",
+)
 PLAN_EDIT_FIELDS = ("number", "title", "issuer")
 
 
@@ -556,8 +606,14 @@ class DraftEdits:
     issued_on_posted: bool = False
     tasks: dict[int, dict[str, str]] = field(default_factory=dict)
     deleted: set[int] = field(default_factory=set)
+    # An indicator's corrected cells by its index: the fields above, and "milestones" as
+    # {year: text as the person typed it}.
+    indicators: dict[int, dict[str, Any]] = field(default_factory=dict)
+    deleted_indicators: set[int] = field(default_factory=set)
     shown_units: set[str] = field(default_factory=set)
     unit_choices: dict[str, int | None] = field(default_factory=dict)
+    # The person ticked that a plan issued by another ward belongs to this one all the same.
+    confirm_other_issuer: bool = False
 
 
 def draft_apply_edits(draft: Draft, edits: DraftEdits) -> None:
@@ -580,6 +636,51 @@ def draft_apply_edits(draft: Draft, edits: DraftEdits) -> None:
             setattr(task, name, value)
         kept.append(task)
     draft.tasks = kept
+    indicators = []
+    for index, indicator in enumerate(draft.indicators):
+        if index in edits.deleted_indicators:
+            draft.warnings.append(
+                gettext("Row %(row)s (indicator %(code)s) was removed by the reviewer.")
+                % {"row": where(indicator.row), "code": indicator.code or indicator.name[:40]}
+            )
+            continue
+        indicator_apply_edits(indicator, edits.indicators.get(index, {}))
+        indicators.append(indicator)
+    draft.indicators = indicators
+
+
+def indicator_apply_edits(indicator: DraftIndicator, cells: Mapping[str, Any]) -> None:
+    """An indicator's corrected cells, each read again as the recogniser reads the document's
+    (a target "≥ 90%" is 90 with its comparator, "Duy trì" keeps the year before's level).
+    Only what differs from the draft changes it, so an untouched row stays exactly as read."""
+    for name in ("name", "unit"):
+        if name in cells and cells[name] != getattr(indicator, name):
+            setattr(indicator, name, cells[name])
+    if "baseline_text" in cells and cells["baseline_text"] != indicator.baseline_text:
+        indicator.baseline_text = cells["baseline_text"]
+        indicator.baseline = level_value(indicator.baseline_text)
+    if "target_text" in cells and cells["target_text"] != indicator.target_text:
+        target = read_target(cells["target_text"])
+        indicator.target_text = cells["target_text"]
+        indicator.target = target.value
+        indicator.comparator = target.comparator if target.value is not None else None
+        indicator.comparator_written = target.written and target.value is not None
+    elif "comparator" in cells and (cells["comparator"] or None) != indicator.comparator:
+        # Chosen by the person, not written in the document.
+        indicator.comparator = cells["comparator"] or None
+        indicator.comparator_written = False
+    if "target_year" in cells and cells["target_year"] != indicator.target_year:
+        indicator.target_year = cells["target_year"]
+    typed = cells.get("milestones", {})
+    texts = dict(indicator.milestone_texts)
+    for year, text in typed.items():
+        if text:
+            texts[year] = text
+        else:
+            texts.pop(year, None)
+    if texts != indicator.milestone_texts:
+        indicator.milestone_texts = dict(sorted(texts.items()))
+        indicator.milestones = milestone_values(texts, indicator.baseline)
 
 
 class DraftNeedsChoices(DraftNotReady):
@@ -623,6 +724,7 @@ def import_draft_update(*, actor: User, stored_pk: int, edits: DraftEdits) -> Im
                     ward=stored.organization,
                     unit_choices=edits.unit_choices,
                     source_name=stored.source_name,
+                    confirm_other_issuer=edits.confirm_other_issuer,
                 )
             except DraftNotReady as exc:
                 exc.draft = draft  # type: ignore[attr-defined]

@@ -13,13 +13,19 @@ from theodoi.core.access import Action, can, can_import_plans, org_scope
 from theodoi.core.forms import first_error, whole_number
 from theodoi.importer import services
 from theodoi.importer.draft import draft_from_data
-from theodoi.importer.forms import AmendmentImportForm, DraftReviewForm, UploadForm
+from theodoi.importer.forms import (
+    AmendmentImportForm,
+    DraftReviewForm,
+    UploadForm,
+    indicator_rows,
+    milestone_years,
+)
 from theodoi.importer.models import ImportDraft
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument
-from theodoi.plans import amendments
+from theodoi.plans import amendments, numbering
 from theodoi.plans import services as plan_services
-from theodoi.plans.models import Plan, ReportingCycle
+from theodoi.plans.models import Indicator, Plan, ReportingCycle
 
 
 def _ward_for_import(user):
@@ -102,7 +108,7 @@ def _stored_for(user, pk: int) -> ImportDraft:
     return stored
 
 
-def _review_context(stored, draft, ward, error=""):
+def _review_context(stored, draft, ward, error="", *, form=None):
     return {
         "stored": stored,
         "draft": draft,
@@ -110,8 +116,14 @@ def _review_context(stored, draft, ward, error=""):
         "unknown": services.resolve_draft_units(draft, ward),
         "units": ward.units.filter(is_active=True),
         "preview": services.preview_changes(ward, draft),
+        "other_issuer": services.other_issuer(draft, ward),
+        "number_label": numbering.number_label(draft.plan.number),
         "cycles": ReportingCycle.choices,
         "error": error,
+        "confirm_other_issuer": bool(form and form.cleaned_data.get("confirm_other_issuer")),
+        "indicators": indicator_rows(draft, form.data if form else None),
+        "years": milestone_years(draft),
+        "comparators": Indicator.Comparator.choices,
     }
 
 
@@ -149,7 +161,7 @@ def import_review(request, pk: int):
         return render(
             request,
             "importer/review.html",
-            _review_context(stored, draft, ward, str(exc)),
+            _review_context(stored, draft, ward, str(exc), form=form),
             status=400,
         )
     if result is None:

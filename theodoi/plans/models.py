@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from theodoi.core.text import fold
 from theodoi.org.models import Organization, Unit
+from theodoi.plans import numbering
 from theodoi.plans.deadline import DeadlineKind, Recurrence
 
 
@@ -84,7 +85,7 @@ class Plan(models.Model):
         ordering = ["-issued_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.number} — {self.title}" if self.number else self.title
+        return f"{self.number} — {self.title}" if numbering.is_numbered(self.number) else self.title
 
     def get_absolute_url(self) -> str:
         return reverse("plan_detail", args=[self.pk])
@@ -92,6 +93,21 @@ class Plan(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.status == self.Status.ARCHIVED
+
+    @property
+    def number_text(self) -> str:
+        """The number as a column shows it, "(chưa đánh số) -KH/ĐU" for a blank one."""
+        return numbering.number_text(self.number)
+
+    @property
+    def number_label(self) -> str:
+        """ "Số: 110/KH-UBND", "Số: (chưa đánh số) -KH/ĐU" or "Kế hoạch chưa có số"."""
+        return numbering.number_label(self.number)
+
+    @property
+    def short_name(self) -> str:
+        """The number once the plan has one, else the start of its title."""
+        return numbering.plan_name(self.number, self.title)
 
 
 class Section(models.Model):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from theodoi.core.text import fold
 from theodoi.importer.document import Document
 from theodoi.importer.draft import DraftPlan
+from theodoi.importer.recognise.issuer import header_issuer
 
 _NUMBER_RE = re.compile(r"^\s*S[ốo]\s*:?\s*(.*?)\s*$", re.IGNORECASE)
 _PLAN_WORD_RE = re.compile(r"^\s*(#+\s*)?\**\s*K[ẾE] HO[ẠA]CH\s*\**\s*$", re.IGNORECASE)
@@ -25,6 +26,11 @@ _APPENDIX_REF_RE = re.compile(
     r"kèm theo Kế hoạch số\s*(?P<number>[\w./-]*\d[\w./-]*)?\s*(?:,\s*)?ngày\s*"
     r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})",
     re.IGNORECASE,
+)
+# "(Ban hành kèm theo Kế hoạch số         /KH-UBND ngày      tháng 11 năm 2025 …)": a draft not
+# numbered yet, whose symbol is all the number there is.
+_APPENDIX_BLANK_RE = re.compile(
+    r"(?i:kèm theo Kế hoạch số)[\s.…]*(?P<symbol>[-/]?[A-ZĐ]{2,}[-/][A-ZĐ][A-ZĐ-]*)"
 )
 _ISSUER_RE = re.compile(
     r"^(?P<issuer>(?:Ban Thường vụ |Ban Chấp hành )?(?:Đảng ủy|Ủy ban nhân dân|UBND)[^,.;]{0,60}?)"
@@ -84,6 +90,9 @@ def recognise_header(document: Document) -> tuple[DraftPlan, list[str]]:
         if issuer:
             plan.issuer = issuer.group("issuer").strip()
             break
+    # The body named in the document's header ("ỦY BAN NHÂN DÂN / PHƯỜNG THÀNH ĐÔNG") is the
+    # issuer itself; the sentence "… ban hành Kế hoạch" may leave the ward unnamed.
+    plan.issuer = _header_body(head) or plan.issuer
     _fill_from_appendix_reference(document, plan)
     plan.issuer_kind = _issuer_kind(plan.number, plan.issuer)
     if not plan.issuer and plan.place and plan.issuer_kind:
@@ -106,6 +115,19 @@ def recognise_header(document: Document) -> tuple[DraftPlan, list[str]]:
         warnings.append(gettext("No plan title found (the line after the words «KẾ HOẠCH»)."))
 
     return plan, warnings
+
+
+def _header_body(head) -> str:
+    """The issuing body of the header, on one line or two ("ỦY BAN NHÂN DÂN" over "PHƯỜNG
+    AN BÌNH"), within the first lines."""
+    previous = ""
+    for paragraph in head[:12]:
+        text = paragraph.text.strip()
+        body = header_issuer(text) or (header_issuer(f"{previous} {text}") if previous else "")
+        if body:
+            return body
+        previous = text
+    return ""
 
 
 def _title(head, start: int) -> tuple[str, int]:
@@ -139,6 +161,9 @@ def _fill_from_appendix_reference(document: Document, plan: DraftPlan) -> None:
     """An appendix says "kèm theo Kế hoạch số 110/KH-UBND ngày 25/3/2026": a second source for
     a number or date the first page leaves blank."""
     for paragraph in document.paragraphs():
+        blank = _APPENDIX_BLANK_RE.search(paragraph.text)
+        if blank and not plan.number:
+            plan.number = blank.group("symbol")
         match = _APPENDIX_REF_RE.search(paragraph.text)
         if not match:
             continue

@@ -477,6 +477,7 @@ class _Reader:
                 group=section.code,
                 unit=unit,
                 comparator=target.comparator if target else None,
+                comparator_written=bool(target and target.written),
                 target=target.value if target else None,
                 target_text=target_text,
                 target_year=int(item_year.group(1)) if item_year else section.year,

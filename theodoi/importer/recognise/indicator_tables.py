@@ -384,16 +384,13 @@ def build_indicator(
     if value is not None and fold(unit) in _RANK_UNITS:
         # A rank: lower is better, so the target is a ceiling (DESIGN §4).
         comparator = "<="
-    milestones = {
-        year: number
-        for year, text in milestone_texts.items()
-        if (number := level_value(text)) is not None
-    }
+    milestones = milestone_values(milestone_texts, level_value(baseline_text))
     return DraftIndicator(
         name=name,
         code=code,
         unit=unit,
         comparator=comparator,
+        comparator_written=target.written and value is not None,
         target=value,
         target_text=target_text,
         target_year=target_year,
@@ -406,6 +403,21 @@ def build_indicator(
         monitoring_unit=_cell(row, columns.monitoring_or_person),
         row=_span(row.sources),
     )
+
+
+def milestone_values(texts: dict[int, str], baseline: Decimal | None) -> dict[int, Decimal]:
+    """The level of each year; a cell that only says "Duy trì" (keep it up) keeps the level of
+    the year before it, or the baseline's."""
+    values: dict[int, Decimal] = {}
+    previous = baseline
+    for year, text in sorted(texts.items()):
+        number = level_value(text)
+        if number is None and fold(text) == "duy tri":
+            number = previous
+        if number is not None:
+            values[year] = number
+        previous = number
+    return values
 
 
 def _cell(row: LogicalRow, index: int | None) -> str:
@@ -435,8 +447,14 @@ def read_target(text: str) -> Target:
     lone = _LONE_LEVEL_RE.match(clean)
     if target.value is None and lone:
         sign = _SIGNS.get(lone.group("sign") or "", ">=")
-        return Target(sign, parse_number(lone.group("number")), lone.group("percent") or "", text)
-    return Target(target.comparator, target.value, target.unit, text)
+        return Target(
+            sign,
+            parse_number(lone.group("number")),
+            lone.group("percent") or "",
+            text,
+            written=bool(lone.group("sign")),
+        )
+    return Target(target.comparator, target.value, target.unit, text, written=target.written)
 
 
 def level_value(text: str) -> Decimal | None:
@@ -897,11 +915,20 @@ def _continues(cell: _Cell, text: str) -> bool:
     )
 
 
+def _is_remark(text: str) -> bool:
+    """A parenthesis holding words ("(Đã đạt)"): a note on a level, never a level itself."""
+    stripped = text.strip()
+    return stripped.startswith("(") and bool(_REMARK_RE.fullmatch(stripped))
+
+
 def _joins_value(cell: _Cell, piece: _Piece) -> bool:
     text = piece.text
     if _continues(cell, text):
         return True
     has_digit = bool(re.search(r"\d", _without_remarks(cell.text)))
+    if _is_remark(text) and has_digit:
+        # "100%" over "(Đã đạt)": the note stays with the level it was written under.
+        return True
     if _NUMERIC_START_RE.match(text):
         # "Duy trì" / "Đạt" over "100%": a short word on one line that the number completes.
         return (
@@ -914,16 +941,45 @@ def _joins_value(cell: _Cell, piece: _Piece) -> bool:
 
 
 def _value_cells(pieces: list[_Piece], count: int) -> tuple[list[_Cell], int]:
-    """The first ``count`` value cells, and the index of the first piece after them."""
+    """The first ``count`` value cells, and the index of the first piece after them.
+
+    A short word takes the number on the next line ("Duy trì" / "100%") only while the pieces
+    left can still fill the remaining cells: with four "Duy trì" and five numbers for six
+    cells, one "Duy trì" stands alone rather than a cell going missing at the end."""
     cells: list[_Cell] = []
+    end = next(
+        (i for i, piece in enumerate(pieces) if _UNIT_HEAD_RE.match(piece.text)), len(pieces)
+    )
     for index, piece in enumerate(pieces):
-        if cells and not piece.starts_cell and _joins_value(cells[-1], piece):
+        joins = bool(cells) and not piece.starts_cell and _joins_value(cells[-1], piece)
+        if joins and (
+            not _takes_number(cells[-1], piece)
+            or _can_fill(pieces[index + 1 : end], count - len(cells))
+        ):
             cells[-1].pieces.append(piece)
             continue
         if len(cells) == count or _UNIT_HEAD_RE.match(piece.text):
             return cells, index
         cells.append(_Cell([piece]))
     return cells, len(pieces)
+
+
+def _takes_number(cell: _Cell, piece: _Piece) -> bool:
+    """A word cell ("Duy trì") completed by the number that follows: the one join that is a
+    choice, since the word could be a cell of its own."""
+    return bool(_NUMERIC_START_RE.match(piece.text)) and not re.search(r"\d", cell.text)
+
+
+def _can_fill(rest: list[_Piece], cells: int) -> bool:
+    """Whether ``rest`` holds at least ``cells`` pieces that may start a cell (a remark or a
+    continuation never does)."""
+    starts = sum(
+        1
+        for piece in rest
+        if not _is_remark(piece.text)
+        and not (piece.text[:1].islower() or piece.text.startswith(_CONTINUING_START))
+    )
+    return starts >= cells
 
 
 def _joins_unit(cell: _Cell, piece: _Piece) -> bool:

@@ -13,6 +13,7 @@ from theodoi.importer.recognise.cadence import reporting_cycle_of
 from theodoi.importer.recognise.header import recognise_header
 from theodoi.importer.recognise.indicator_lists import indicators_from_lists
 from theodoi.importer.recognise.indicator_tables import indicators_from_tables
+from theodoi.importer.recognise.punctuation import tidy_cells
 from theodoi.importer.recognise.tables import LogicalTable, logical_tables
 from theodoi.importer.recognise.tasks import is_task_table, tasks_from_body, tasks_from_table
 
@@ -82,6 +83,7 @@ def recognise(document: Document) -> Draft:
             )
             % {"where": where(table.source), "rows": len(table.rows), "columns": columns}
         )
+    tidy_cells(draft)
     _check_duplicate_codes(draft)
     return draft
 

@@ -10,7 +10,7 @@ Numbers that belong to names, dates and references ("5G", "1Gbps", "57-NQ/TW", "
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from theodoi.core.numbers import parse_number
@@ -53,6 +53,9 @@ class Target:
     value: Decimal | None
     unit: str
     text: str
+    # True when ``text`` itself writes the comparator ("≥ 90%", "từ 70% trở lên", a rank);
+    # a bare "100%" is read as ">=" but says nothing of the kind.
+    written: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,7 @@ def find_target(text: str) -> TargetMatch | None:
     folded = fold_aligned(clean)
     rank = _RANK_RE.search(folded)
     if rank and not (len(rank.group(1)) == 4 and rank.group(1).startswith(("19", "20"))):
-        target = Target("<=", parse_number(rank.group(1)), "", text)
+        target = Target("<=", parse_number(rank.group(1)), "", text, written=True)
         return TargetMatch(target, clean, rank.start(), rank.end(), rank=True, explicit=True)
     candidates = _candidates(clean, folded)
     chosen = (
@@ -164,7 +167,13 @@ def find_target(text: str) -> TargetMatch | None:
     )
     if chosen is None:
         return None
-    target = Target(chosen.comparator or ">=", chosen.value, "%" if chosen.percent else "", text)
+    target = Target(
+        chosen.comparator or ">=",
+        chosen.value,
+        "%" if chosen.percent else "",
+        text,
+        written=bool(chosen.comparator),
+    )
     return TargetMatch(target, clean, chosen.start, chosen.end, explicit=bool(chosen.comparator))
 
 

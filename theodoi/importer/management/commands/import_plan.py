@@ -7,7 +7,12 @@ from django.utils.translation import gettext, ngettext
 from theodoi.core.access import SYSTEM
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument
-from theodoi.importer.services import import_draft, resolve_draft_units
+from theodoi.importer.services import (
+    DraftNotReady,
+    import_draft,
+    other_issuer_message,
+    resolve_draft_units,
+)
 from theodoi.org.models import Organization
 
 
@@ -28,7 +33,13 @@ class Command(BaseCommand):
             help="do not create units for names that match no unit (they stay as written)",
         )
 
-    def handle(self, *args, path, ward, dry_run, format, no_new_units, **options):
+        parser.add_argument(
+            "--other-ward",
+            action="store_true",
+            help="save the plan although its issuer names another ward or commune",
+        )
+
+    def handle(self, *args, path, ward, dry_run, format, no_new_units, other_ward, **options):
         source = Path(path)
         if not source.is_file():
             raise CommandError(gettext("File %(path)s not found.") % {"path": path})
@@ -47,13 +58,25 @@ class Command(BaseCommand):
             return
         if organization is None:
             raise CommandError(gettext("Choose a ward with --ward CODE (or use --dry-run)."))
-        result = import_draft(
-            actor=SYSTEM,
-            draft=draft,
-            ward=organization,
-            create_unknown_units=not no_new_units,
-            source_name=source.name,
-        )
+        if not other_ward and other_issuer_message(draft, organization):
+            raise CommandError(
+                gettext(
+                    "This plan was issued by «%(issuer)s», not by %(ward)s. Check the document; "
+                    "to save it into %(ward)s anyway, add --other-ward."
+                )
+                % {"issuer": draft.plan.issuer, "ward": organization.name}
+            )
+        try:
+            result = import_draft(
+                actor=SYSTEM,
+                draft=draft,
+                ward=organization,
+                create_unknown_units=not no_new_units,
+                source_name=source.name,
+                confirm_other_issuer=other_ward,
+            )
+        except DraftNotReady as exc:
+            raise CommandError(str(exc)) from exc
         summary = {
             "plan": result.plan.pk,
             "created": result.created,
