@@ -53,8 +53,14 @@ def test_overdue_says_how_late_and_how_far():
     assert finding.numbers == {"due": "2026-06-30", "days_late": 12, "progress": 40}
 
 
-# A task from 1/1 to 11/4/2026 (100 days) seen on 2/3/2026 (day 60) should be at 60 %.
-SIXTY = {"start": D(2026, 1, 1), "due": D(2026, 4, 11), "today": D(2026, 3, 2)}
+# A task from 1/1 to 11/4/2026 (100 days) seen on 2/3/2026 (day 60) should be at 60 %; it reports
+# monthly, so its first period (January) is over and it is judged.
+SIXTY = {
+    "start": D(2026, 1, 1),
+    "due": D(2026, 4, 11),
+    "today": D(2026, 3, 2),
+    "reporting_cycle": "monthly",
+}
 
 
 @pytest.mark.parametrize(

@@ -52,11 +52,12 @@ def submit(world, percent, period, task=None):
 
 
 def test_behind_schedule_when_20_percent_done_and_60_expected(world, day):
-    day("2026-03-02")  # day 60 of a 100-day task
+    day("2026-03-02")  # day 60 of a 100-day task, past its first (monthly) period
     task = world.task_vhxh
     task.start_date, task.due_date = D(2026, 1, 1), D(2026, 4, 11)
+    task.reporting_cycle = "monthly"
     task.save()
-    submit(world, 20, "2026-Q1")
+    submit(world, 20, "2026-01")
     (alert,) = open_alerts(task, "behind_schedule")
     assert reason(alert, "behind_schedule")["numbers"]["progress"] == 20
     assert reason(alert, "behind_schedule")["numbers"]["expected"] == 60.0
@@ -69,10 +70,11 @@ def test_an_alert_closes_by_itself_and_its_row_stays(world, day):
     day("2026-03-02")
     task = world.task_vhxh
     task.start_date, task.due_date = D(2026, 1, 1), D(2026, 4, 11)
+    task.reporting_cycle = "monthly"
     task.save()
-    submit(world, 20, "2026-Q1")
+    submit(world, 20, "2026-01")
     (alert,) = open_alerts(task, "behind_schedule")
-    submit(world, 45, "2026-Q1")
+    submit(world, 45, "2026-02")
     alert.refresh_from_db()
     assert alert.closed_at is not None
     assert open_alerts(task, "behind_schedule") == []

@@ -188,6 +188,19 @@ def test_behind_schedule_list(login, world, board):
     assert dashboard.behind_total == 1
 
 
+def test_behind_schedule_waits_for_the_end_of_the_tasks_first_reporting_period(login, world, board):
+    """A plan reporting yearly from 1/1 has its first report due after 31/12: on 15/6 nothing
+    is behind yet. A task reporting monthly of its own is judged from 31/1, as its alert is."""
+    plan = world.task_vhxh.plan
+    plan.reporting_cycle = "yearly"
+    plan.save()
+    dashboard = page(login(world.people.leader)).context["board"]
+    assert dashboard.behind == [] and dashboard.behind_total == 0
+    Task.objects.filter(pk=world.task_vhxh.pk).update(reporting_cycle="monthly")
+    dashboard = page(login(world.people.leader)).context["board"]
+    assert [task.pk for task in dashboard.behind] == [world.task_vhxh.pk]
+
+
 def test_a_task_without_a_lead_unit_is_not_listed_as_behind_schedule(login, world, board):
     """It raises the "no lead unit" alert only; the board counts it as not yet trackable."""
     world.task_vhxh.lead_links.all().delete()

@@ -17,7 +17,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.core.text import format_date, format_number
-from theodoi.plans.periods import CYCLES, Period, PeriodError, parse_period, periods_between
+from theodoi.plans.periods import (
+    CYCLES,
+    Period,
+    PeriodError,
+    first_period_end,
+    parse_period,
+    periods_between,
+)
 from theodoi.plans.states import expected_progress
 
 # What a finding's numbers may hold: JSON values, so that what the database gives back compares
@@ -93,7 +100,7 @@ class EvidenceFacts:
 class TaskFacts:
     today: datetime.date
     due: datetime.date | None
-    start: datetime.date | None  # the task's start, else the plan's start, else its issue date
+    start: datetime.date | None  # ``Task.start``: the task's start, else its plan's
     progress: int = 0
     completed_on: datetime.date | None = None
     due_soon_days: int = 14
@@ -163,8 +170,13 @@ def overdue(facts: TaskFacts) -> Finding | None:
 
 # Vietnamese on purpose: a stored alert message (see Finding).
 def behind_schedule(facts: TaskFacts) -> Finding | None:
-    """Progress below half of the progress expected by now."""
+    """Progress below half of the progress expected by now, judged from the last day of the
+    task's first reporting period on (``judged_from``): before any report was due, any task
+    at 0 % would be "behind"."""
     if facts.complete:
+        return None
+    judged = judged_from(facts)
+    if judged is None or facts.today < judged:
         return None
     expected = expected_progress(start=facts.start, due=facts.due, on=facts.today)
     if expected is None or expected <= 0 or facts.progress >= expected / 2:
@@ -183,6 +195,17 @@ def behind_schedule(facts: TaskFacts) -> Finding | None:
         f"Chậm tiến độ: mới đạt {facts.progress}%, theo kế hoạch đến nay cần khoảng {shown}% "
         f"(hạn {format_date(facts.due)}).",
     )
+
+
+def judged_from(facts: TaskFacts) -> datetime.date | None:
+    """The first day a task may be behind schedule: the last day of the period of its
+    reporting cycle that contains its start. None without a start (nothing is expected then).
+    A cycle the rules do not know gets no grace: the task is judged from its start."""
+    if facts.start is None:
+        return None
+    if facts.reporting_cycle not in CYCLES:
+        return facts.start
+    return first_period_end(facts.start, facts.reporting_cycle)
 
 
 def _replacements(evidence: Sequence[EvidenceFacts]) -> dict[int, list[EvidenceFacts]]:

@@ -72,6 +72,7 @@ _TASK_FIELDS = (
     "plan__organization",
     "plan__issued_on",
     "plan__period_start",
+    "plan__created_at",
     "reporting_cycle",
     "plan__reporting_cycle",
     "plan__report_due_days",
@@ -216,7 +217,7 @@ def _task_subjects(tasks: Sequence[Task], *, today: datetime.date) -> list[_Subj
             facts = rules.TaskFacts(
                 today=today,
                 due=task.due_date,
-                start=task.start_date or plan.period_start or plan.issued_on,
+                start=task.start,
                 progress=task.progress,
                 completed_on=task.completed_on,
                 due_soon_days=due_soon_days,

@@ -353,7 +353,6 @@ def _person(user: User | None) -> dict | None:
 
 
 def _task(task: Task, day: datetime.date) -> dict[str, Any]:
-    start = task.start_date or task.plan.period_start or task.plan.issued_on
     section = task.section
     return {
         "id": task.pk,
@@ -372,7 +371,7 @@ def _task(task: Task, day: datetime.date) -> dict[str, Any]:
             "recurrence": task.recurrence or None,
         },
         "progress": task.progress,
-        "expected_progress": expected_progress(start=start, due=task.due_date, on=day),
+        "expected_progress": expected_progress(start=task.start, due=task.due_date, on=day),
         "state": task.state,
     }
 

@@ -11,7 +11,9 @@ from theodoi.org.models import Organization, User
 
 # Vietnamese on purpose: the office's notes are what a person of the ward typed, content.
 def acknowledge_and_snooze(ward: Organization, office: User) -> None:
-    """Acknowledge the ward's most urgent overdue alert and snooze a behind-schedule one."""
+    """Acknowledge the ward's most urgent overdue alert and snooze a behind-schedule one, or,
+    while no task can be behind yet (the plan reports yearly, so none is judged before its first
+    year ends), one for rejected evidence."""
     alerts = Alert.objects.filter(organization=ward, closed_at__isnull=True).order_by("id")
     overdue = alerts.filter(rule=Alert.Rule.OVERDUE).first()
     if overdue is not None:
@@ -20,11 +22,14 @@ def acknowledge_and_snooze(ward: Organization, office: User) -> None:
             alert=overdue,
             note="Đã nhắc đơn vị chủ trì tại giao ban tuần; đơn vị hẹn báo cáo trước cuối tháng.",
         )
-    behind = alerts.filter(rule=Alert.Rule.BEHIND_SCHEDULE).first()
-    if behind is not None:
+    followed = (
+        alerts.filter(rule=Alert.Rule.BEHIND_SCHEDULE).first()
+        or alerts.filter(rule=Alert.Rule.EVIDENCE_REJECTED).first()
+    )
+    if followed is not None:
         alert_snooze(
             actor=office,
-            alert=behind,
+            alert=followed,
             until=today() + datetime.timedelta(days=14),
-            note="Chờ kết quả khảo sát; xem lại sau giao ban tháng.",
+            note="Chờ đơn vị bổ sung; xem lại sau giao ban tháng.",
         )

@@ -464,7 +464,7 @@ def _budget(actor, plan: Plan, draft: Draft) -> int:
         if not by_year and line.total is not None:
             # A line with only a total: booked on the first year of its period, or the plan's.
             years = _YEAR_RE.findall(line.period_text)
-            year = int(years[0]) if years else (plan.period_start or datetime.date.today()).year
+            year = int(years[0]) if years else plan.start.year
             by_year = {year: line.total}
         note = "\n".join(
             part
@@ -748,7 +748,7 @@ def draft_task_rows(draft: Draft, plan: Plan) -> list[dict[str, Any]]:
     of the appendix)."""
     ward = plan.organization
     catalogue = unit_catalogue(ward)
-    year = (plan.period_start or plan.issued_on or datetime.date.today()).year
+    year = plan.start.year
     rows = []
     for task in draft.tasks:
         row: dict[str, Any] = {

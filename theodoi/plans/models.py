@@ -1,9 +1,11 @@
 """Plans, their sections, tasks and indicators (DESIGN.md §1, §3)."""
 
+import datetime
 from decimal import Decimal
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.core.text import fold
@@ -18,6 +20,23 @@ class ReportingCycle(models.TextChoices):
     QUARTERLY = "quarterly", _("Quarterly")
     HALF_YEARLY = "half_yearly", _("Every six months")
     YEARLY = "yearly", _("Yearly")
+
+
+def plan_start(
+    period_start: datetime.date | None,
+    issued_on: datetime.date | None,
+    created_at: datetime.datetime | None,
+) -> datetime.date:
+    """The day a plan starts (DESIGN.md §4): the start of its period, else its issue date, else
+    the day it was imported (or entered), until the office sets its dates. Expected progress,
+    the reporting periods and so the alerts all count from it; ``Plan.start`` for a plan at
+    hand, this for one read as plain values."""
+    if period_start is not None:
+        return period_start
+    if issued_on is not None:
+        return issued_on
+    # Not yet saved: it is being imported now.
+    return timezone.localdate(created_at) if created_at is not None else timezone.localdate()
 
 
 class Plan(models.Model):
@@ -108,6 +127,11 @@ class Plan(models.Model):
     def short_name(self) -> str:
         """The number once the plan has one, else the start of its title."""
         return numbering.plan_name(self.number, self.title)
+
+    @property
+    def start(self) -> datetime.date:
+        """See ``plan_start``."""
+        return plan_start(self.period_start, self.issued_on, self.created_at)
 
 
 class Section(models.Model):
@@ -261,6 +285,11 @@ class Task(models.Model):
     def cycle(self) -> str:
         """The reporting cycle this task follows: its own, else its plan's."""
         return self.reporting_cycle or self.plan.reporting_cycle
+
+    @property
+    def start(self) -> datetime.date:
+        """The day the task starts: its own start, else its plan's (``Plan.start``)."""
+        return self.start_date or self.plan.start
 
     @property
     def is_withdrawn(self) -> bool:

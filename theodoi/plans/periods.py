@@ -154,6 +154,15 @@ def period_of(day: datetime.date, cycle: str) -> Period:
     return Period("yearly", day.year, 1)
 
 
+def first_period_end(start: datetime.date, cycle: str) -> datetime.date:
+    """The last day of the first reporting period of something starting on ``start``: the
+    period of ``cycle`` that contains ``start``. Until then nothing has been reported on it
+    yet, so it cannot be judged behind schedule."""
+    if cycle not in CYCLES:
+        raise ValueError(f"unknown reporting cycle: {cycle!r}")
+    return period_of(start, cycle).end
+
+
 def periods_between(start: datetime.date, end: datetime.date, cycle: str) -> list[Period]:
     """Every period of ``cycle`` that overlaps [start, end], in order."""
     periods: list[Period] = []

@@ -31,7 +31,7 @@ from theodoi.plans.models import (
 
 
 def _deadline_fields(text: str, *, plan: Plan) -> dict[str, Any]:
-    year = (plan.period_start or plan.issued_on or datetime.date.today()).year
+    year = plan.start.year
     parsed = parse_deadline(text, plan_year=year)
     # A recurring task has one due date per period (states per period come from the
     # reports); as a whole it runs to the end of its last year, or of the plan.

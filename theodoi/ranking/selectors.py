@@ -145,8 +145,8 @@ def unit_facts(
                     unit.open_overdue += 1
                     unit.overdue_days += (today - due).days
         plan = task.plan
-        first = task.start_date or plan.period_start or plan.issued_on
-        if first is None or task.cycle not in CYCLES:
+        first = task.start
+        if task.cycle not in CYCLES:
             continue
         last = min(end, today)
         if task.completed_on is not None:

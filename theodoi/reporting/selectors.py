@@ -121,9 +121,7 @@ def period_states(task, *, today) -> list[dict]:
     plan = task.plan
     if not task.recurrence:
         return []
-    start = task.start_date or plan.period_start or plan.issued_on
-    if start is None:
-        return []
+    start = task.start
     end = min(today, task.due_date or today)
     reports = {
         r.period: r

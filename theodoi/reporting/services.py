@@ -542,7 +542,7 @@ def _check_window(
     if task is None:
         return None, None
     return (
-        task.start_date or plan.period_start or plan.issued_on,
+        task.start,
         task.due_date or plan.period_end,
     )
 

@@ -5,7 +5,6 @@ One form with a field per cell, named after the task's id (``t12-title``) or the
 (``n0-title``), like the importer's review form: the page can be shown again with everything
 typed, as hidden fields on the preview and as inputs after an error."""
 
-import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -189,7 +188,7 @@ class AmendmentForm(forms.Form):
     def after_rows(self, *, plan: Plan) -> list[dict[str, Any]]:
         """The plan's tasks as the form leaves them (``amendments`` rows), for ``diff``."""
         data = self.cleaned_data
-        year = (plan.period_start or plan.issued_on or datetime.date.today()).year
+        year = plan.start.year
 
         def due(text: str) -> str | None:
             day = amendments.due_date_for(text, plan_year=year, plan_end=plan.period_end)

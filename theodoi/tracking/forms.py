@@ -680,7 +680,13 @@ class PlanEditForm(forms.Form):
     issuer = TextField(label=_("Issuing body"), max_length=200, required=True)
     issuer_kind = forms.ChoiceField(label=_("Issuer kind"), choices=Plan.Issuer.choices)
     issued_on = DateField(label=_("Issued on"))
-    period_start = DateField(label=_("Period start"))
+    period_start = DateField(
+        label=_("Period start"),
+        help_text=_(
+            "Expected progress, the reporting periods and the alerts count from this day; "
+            "left empty, from the issue date, else from the day the plan was imported."
+        ),
+    )
     period_end = DateField(label=_("Period end"))
     reporting_cycle = forms.ChoiceField(label=_("Reporting cycle"), choices=ReportingCycle.choices)
     report_due_days = CoreWholeNumberField(

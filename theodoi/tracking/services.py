@@ -582,8 +582,23 @@ def plan_restore(*, actor: Actor, plan: Plan) -> Plan:
     return plan
 
 
-# The plan's own fields change no progress and no alert by themselves: the service as it is.
-plan_update = plans.plan_update
+# The plan's fields its tasks' alerts count from: its start (``Plan.start``) sets the expected
+# progress and the reporting periods, the cycle and the days to report set the periods and
+# when their reports are missing.
+_ALERT_FIELDS = ("issued_on", "period_start", "reporting_cycle", "report_due_days")
+
+
+@transaction.atomic
+def plan_update(**kwargs: Any) -> Plan:
+    """See ``plans.services.plan_update``; when the plan's dates or reporting rules changed, the
+    alerts of its tasks follow at once, in the same transaction (a date set for a plan that
+    had none moves its periods and its expected progress)."""
+    plan = kwargs["plan"]
+    before = {name: getattr(plan, name) for name in _ALERT_FIELDS}
+    plan = plans.plan_update(**kwargs)
+    if any(getattr(plan, name) != value for name, value in before.items()):
+        evaluate_tasks(Task.objects.filter(plan=plan).order_by("id"))
+    return plan
 
 
 # --- Completing the "6 rõ" ------------------------------------------------------------------

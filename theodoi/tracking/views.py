@@ -142,8 +142,7 @@ def plan_detail(request, pk: int):
 def report_periods(task, day: datetime.date) -> list:
     """The periods a unit may report for: from the task's start to the current one, newest
     first (a late report for an earlier period is still welcome)."""
-    plan = task.plan
-    start = task.start_date or plan.period_start or plan.issued_on or day.replace(month=1, day=1)
+    start = task.start
     current = period_of(day, task.cycle)
     periods = periods_between(min(start, current.start), current.end, task.cycle)
     return list(reversed(periods))[:24]
@@ -218,7 +217,6 @@ def _task_page(
     )
     _attach_sendings(task, reports, day)
     periods = list(reversed(period_states(task, today=day)))
-    start = task.start_date or task.plan.period_start or task.plan.issued_on
     # A withdrawn task, or one of a withdrawn plan, is history: shown, never reported on.
     live = not task.is_withdrawn and not task.plan.is_archived
     can_report = live and can(request.user, Action.REPORT, task)
@@ -241,7 +239,7 @@ def _task_page(
         "reports_shown": reports if "reports" in show else reports[:REPORTS_SHOWN],
         "reports_hidden": 0 if "reports" in show else max(len(reports) - REPORTS_SHOWN, 0),
         "history": history,
-        "expected": expected_progress(start=start, due=task.due_date, on=day),
+        "expected": expected_progress(start=task.start, due=task.due_date, on=day),
         "deadline_amendment": selectors.deadline_amendment(task),
         "late_against_original": late_against_original(
             due=task.due_date,

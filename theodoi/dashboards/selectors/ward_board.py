@@ -101,8 +101,8 @@ def state_counts(tasks: QuerySet[Task]) -> dict[str, int]:
 
 
 def plan_start(plans: list[Plan]) -> datetime.date | None:
-    starts = [p.period_start or p.issued_on for p in plans if p.period_start or p.issued_on]
-    return min(starts) if starts else None
+    """The day the earliest of ``plans`` starts (``Plan.start``)."""
+    return min((plan.start for plan in plans), default=None)
 
 
 def state_trend(
@@ -232,19 +232,35 @@ def behind_schedule_tasks(tasks: QuerySet[Task], *, today: datetime.date) -> tup
     tasks have their own list; a task without a lead unit has nobody to be behind, and is
     counted among the tasks not yet trackable instead, as the alerts treat it."""
     open_tasks = with_lead_flag(bare_counts(tasks.filter(state=TaskState.OPEN_NOT_DUE.value)))
-    facts = open_tasks.filter(has_lead_unit=True).values_list(
-        "id", "progress", "due_date", "start_date", "plan__period_start", "plan__issued_on"
+    facts = (
+        open_tasks.filter(has_lead_unit=True)
+        .select_related("plan")
+        .only(
+            "id",
+            "progress",
+            "due_date",
+            "start_date",
+            "reporting_cycle",
+            "plan__period_start",
+            "plan__issued_on",
+            "plan__created_at",
+            "plan__reporting_cycle",
+        )
     )
     behind: list[tuple[float, int, float]] = []
-    for task_id, progress, due, start, period_start, issued_on in facts:
+    for task in facts:
         finding = rules.behind_schedule(
             rules.TaskFacts(
-                today=today, due=due, start=start or period_start or issued_on, progress=progress
+                today=today,
+                due=task.due_date,
+                start=task.start,
+                progress=task.progress,
+                reporting_cycle=task.cycle,
             )
         )
         if finding is not None:
             expected = float(finding.numbers["expected"] or 0)
-            behind.append((expected - progress, task_id, expected))
+            behind.append((expected - task.progress, task.pk, expected))
     behind.sort(key=lambda item: (-item[0], item[1]))
     shown = {task_id: expected for _gap, task_id, expected in behind[:LIST_LIMIT]}
     rows = list(_list_rows(tasks.filter(pk__in=shown.keys())))
