@@ -351,7 +351,7 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "theodoi")
 # THEODOI_TASKS=rq puts it on Redis (REDIS_URL) through RQ, for installations that run one.
 THEODOI_TASKS = env("THEODOI_TASKS", "database").strip().lower()
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
-INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+INSTALLED_APPS += ["django_tasks", "theodoi.core.apps.TaskQueueConfig"]
 if THEODOI_TASKS == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 elif THEODOI_TASKS == "rq":

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from theodoi.core.spreadsheet import put, put_row
+from theodoi.plans.periods import label_vi_of
 
 from .report import (
     COMPARATOR_SIGNS,
@@ -151,7 +152,7 @@ def _indicators_sheet(sheet, data: ReportData, evidence_names: EvidenceNames) ->
                 COMPARATOR_SIGNS.get(indicator.comparator, ""),
                 indicator.milestone,
                 indicator.latest,
-                indicator.latest_period,
+                label_vi_of(indicator.latest_period) if indicator.latest_period else None,
                 indicator.target,
                 indicator.target_year,
                 INDICATOR_STATUS_VI[indicator.status],
