@@ -166,7 +166,7 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Thousands grouped the Vietnamese way ("1.234,5") where a template asks for grouping.
-FORMAT_MODULE_PATH = ["theodoi.formats"]
+FORMAT_MODULE_PATH = ["theodoi.core.formats"]
 TIME_ZONE = env("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
