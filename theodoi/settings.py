@@ -165,6 +165,8 @@ LANGUAGE_CODE = "vi"
 # switcher whatever the page's language.
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Thousands grouped the Vietnamese way ("1.234,5") where a template asks for grouping.
+FORMAT_MODULE_PATH = ["theodoi.core.formats"]
 TIME_ZONE = env("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
@@ -351,7 +353,7 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "theodoi")
 # THEODOI_TASKS=rq puts it on Redis (REDIS_URL) through RQ, for installations that run one.
 THEODOI_TASKS = env("THEODOI_TASKS", "database").strip().lower()
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
-INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+INSTALLED_APPS += ["django_tasks", "theodoi.core.apps.TaskQueueConfig"]
 if THEODOI_TASKS == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 elif THEODOI_TASKS == "rq":

@@ -77,6 +77,16 @@ def test_opening_fills_the_sourced_criteria_from_the_tracking_data(campaign, wor
     assert result.max_points == Decimal(100 - 4 - 4)
 
 
+def test_a_sourced_share_is_shown_with_a_decimal_comma(campaign, world, client):
+    """The stored answer keeps its machine form ("0.0"); the page writes it like every other
+    number of the page ("0,0%")."""
+    submission = _submission(campaign, world.vhxh)
+    client.force_login(world.people.officer)
+    page = client.get(reverse("assessment_submission", args=[submission.pk])).content.decode()
+    assert '<span data-answer="2.2">0,0%</span>' in page
+    assert "0.0%" not in page
+
+
 def test_a_unit_answers_submits_and_the_office_accepts(campaign, world, client):
     definition = campaign.framework.parsed
     submission = _submission(campaign, world.vhxh)

@@ -293,6 +293,8 @@ def test_budget_page_shows_lines_totals_and_forms_for_the_office(client, world, 
     assert response.status_code == 200
     assert response.context["grid"].total == D("1700.305")
     content = response.content.decode()
+    # Amounts the Vietnamese way: "." groups thousands, "," marks decimals.
+    assert "data-overall>1.700,305</td>" in content
     assert "Mua sắm máy tính" in content and "Camera do tỉnh hỗ trợ" in content
     assert reverse("budget_line_record", args=[lines[("1", 2026)].pk]) in content
     assert reverse("ward_budget_record", args=[world.plan_a.pk]) in content

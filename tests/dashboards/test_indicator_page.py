@@ -41,8 +41,8 @@ def test_chart_has_roadmap_values_and_projection(login, world, settings):
         {"x": 2030, "y": 90.0},
     ]
     assert chart["actual"] == [
-        {"x": 2024.0, "y": 10.0, "period": "2024"},
-        {"x": 2025.0, "y": 30.0, "period": "2025"},
+        {"x": 2024.0, "y": 10.0, "period": "Năm 2024"},
+        {"x": 2025.0, "y": 30.0, "period": "Năm 2025"},
     ]
     # 20 a year from 10 in 2024: 130 in 2030.
     assert chart["projection"] == [{"x": 2024.0, "y": 10.0}, {"x": 2030.0, "y": 130.0}]
@@ -122,4 +122,5 @@ def test_a_quarter_sits_between_the_year_ticks_it_belongs_to(login, world, setti
     settings.THEODOI_TODAY = "2026-06-15"
     indicator = roadmap_indicator(world, [("2026-Q1", "35")])
     (point,) = get(login(world.people.leader), indicator).context["chart"]["actual"]
-    assert 2025 < point["x"] < 2026 and point["period"] == "2026-Q1"
+    # The tooltip names the period in words.
+    assert 2025 < point["x"] < 2026 and point["period"] == "Quý I/2026"

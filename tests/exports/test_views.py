@@ -204,3 +204,33 @@ def test_without_a_period_the_current_period_of_the_plans_cycle_is_shown(login, 
     )
     assert response.status_code == 200
     assert str(response.context["period"]) == "2026-Q4"
+
+
+def test_the_period_is_chosen_by_its_name_newest_first_the_current_one_by_default(login, quarter):
+    """The page offers the periods that have begun, in words, grouped by cycle; without a
+    period in the address the current quarter is chosen. Codes stay the values sent."""
+    client = login(quarter.world.people.office)
+    response = client.get(reverse("export_report", args=[quarter.plan.pk]))
+    choices = dict(response.context["period_choices"])
+    quarters = choices["Hằng quý"]
+    assert quarters[:3] == [
+        ("2026-Q4", "Quý IV/2026"),
+        ("2026-Q3", "Quý III/2026"),
+        ("2026-Q2", "Quý II/2026"),
+    ]
+    assert quarters[-1] == ("2026-Q1", "Quý I/2026")  # the plan starts on 1/1/2026
+    assert choices["Hằng tháng"][0] == ("2026-10", "Tháng 10/2026")
+    assert "2026-11" not in dict(choices["Hằng tháng"])  # not begun on 10/10
+    page_text = response.content.decode()
+    assert '<option value="2026-Q4" selected>Quý IV/2026</option>' in page_text
+    assert "2026-Q1, 6" not in page_text  # no longer asks to type codes
+
+
+def test_the_chosen_period_comes_back_selected(login, quarter):
+    client = login(quarter.world.people.office)
+    page_text = client.get(page(quarter.plan, "2026-H1")).content.decode()
+    assert '<option value="2026-H1" selected>6 tháng đầu năm 2026</option>' in page_text
+    # A period asked by its code that the list does not offer is kept, named in words.
+    refused = client.get(page(quarter.plan, "2027-Q1"))
+    assert refused.status_code == 400
+    assert '<option value="2027-Q1" selected>Quý I/2027</option>' in refused.content.decode()

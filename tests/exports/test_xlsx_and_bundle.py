@@ -133,7 +133,7 @@ def test_indicator_sheet_has_baseline_milestone_latest_target_and_judgement(quar
         "≥",
         60,
         65,
-        "2026-Q3",
+        "Quý III/2026",  # the period in words, as the report writes it
         80,
         2030,
         "Đạt lộ trình",
@@ -187,7 +187,7 @@ def test_zip_manifest_lists_a_correct_sha256_of_every_file(quarter):
     assert row[2:4] == ["minh-chung/1_Quyết định cấp chữ ký số.pdf", "Quyết định cấp chữ ký số.pdf"]
     assert row[6:8] == ["Hợp lệ", quarter.evidence.accepted.sha256]
     indicator_row = next(r for r in index if r[0] == "CT1")
-    assert indicator_row[1] == "Tỷ lệ hồ sơ trực tuyến (2026-Q3)"
+    assert indicator_row[1] == "Tỷ lệ hồ sơ trực tuyến (Quý III/2026)"
     assert indicator_row[6] == "Chưa thẩm định"
 
 

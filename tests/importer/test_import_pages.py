@@ -1,11 +1,14 @@
 """The upload and review pages: only the standing office of the ward, nothing saved before the
 person confirms, and bad files get a clear answer."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.importer.seeds import seed_path
+from theodoi.audit.models import AuditEvent
 from theodoi.importer.models import ImportDraft
 from theodoi.plans.models import Plan
 
@@ -55,7 +58,13 @@ def test_upload_makes_a_draft_and_saves_nothing(office, world):
     page = office.get(response.url).content.decode()
     assert "110/KH-UBND" in page
     assert "Đưa vào khai thác hiệu quả các cơ sở dữ liệu quốc gia" in page
-    assert "line 166" in page  # the source row is shown beside the task
+    # The source row is shown beside the task, in words; the draft keeps it parsable.
+    assert "dòng 166" in page
+    assert "line 166" not in page
+    assert any(task["row"] == "line 166" for task in stored.data["tasks"])
+    # The trail says it in the ward's words too.
+    summary = AuditEvent.objects.get(object_id=str(stored.pk), action="import.upload").summary
+    assert re.fullmatch(r".+: \d+ nhiệm vụ, \d+ điểm cần kiểm tra", summary), summary
 
 
 def test_review_then_save_with_a_removed_row_and_unit_choices(office, world):

@@ -56,7 +56,11 @@ def test_a_returned_report_tells_the_reporting_unit(world):
     )
     services.report_return(actor=world.people.office, report=report, reason="Số liệu sai")
     assert told(Kind.REPORT_RETURNED) == ["alice", "hanh"]
-    assert "Số liệu sai" in Notification.objects.filter(kind=Kind.REPORT_RETURNED)[0].body
+    notification = Notification.objects.filter(kind=Kind.REPORT_RETURNED)[0]
+    assert "Số liệu sai" in notification.body
+    # The period in words, as everywhere a person reads it.
+    assert "(Quý IV/2026)" in notification.title
+    assert "2026-Q4" not in notification.title
 
 
 def test_a_directive_tells_the_lead_unit_and_its_answer_tells_the_author(world):

@@ -211,3 +211,40 @@ def test_the_sign_in_apps_are_named_in_vietnamese_in_the_admin(admin_client):
     assert "Xác thực hai bước" in index and "Ứng dụng xác thực" in index
     for english in ("Access ", ">Axes<", "Otp_Totp", "TOTP device"):
         assert english not in index
+
+
+def test_every_app_and_model_of_the_admin_index_reads_in_vietnamese(admin_client):
+    """The background queue, Django's own chrome (the skip link, the add links) included."""
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Tác vụ nền" in index and "Kết quả tác vụ nền" in index
+    assert "Chuyển đến nội dung chính" in index
+    for english in ("Tasks Database Backend", "Task Results", "Skip to main content", "Add link"):
+        assert english not in index
+
+
+def test_permissions_are_named_from_the_translated_app_and_model(admin_client):
+    """Permission names are stored in English ("Can add task"); the forms show them in words."""
+    page = admin_client.get(reverse("admin:auth_group_add")).content.decode()
+    assert "Kế hoạch | nhiệm vụ | Được thêm nhiệm vụ" in page
+    assert "Can add" not in page and "Can change" not in page
+
+
+def test_the_authenticator_admin_reads_in_vietnamese(admin_client):
+    listing = admin_client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
+    assert "Tìm theo tên đăng nhập hoặc địa chỉ thư điện tử" in listing
+    assert "Search by" not in listing
+    form = admin_client.get(reverse("admin:otp_totp_totpdevice_add")).content.decode()
+    assert "Nhận diện" in form and "Số chữ số của mỗi mã." in form
+    for english in (">Identity<", "The number of digits", "Throttling"):
+        assert english not in form
+
+
+def test_the_audit_trail_names_the_kind_of_record_not_its_code(admin_client, world):
+    from theodoi.plans import services as plan_services
+
+    plan_services.task_update(
+        actor=world.people.office, task=world.task_vhxh, changes={"title": "Chữ ký số"}
+    )
+    page = admin_client.get(reverse("admin:audit_auditevent_changelist")).content.decode()
+    assert ">nhiệm vụ<" in page  # the column and the filter
+    assert ">plans.task<" not in page

@@ -85,6 +85,8 @@ def framework_detail(request, pk: int):
         {
             "row": row,
             "framework": row.parsed,
+            # The code matters only to whoever imports and exports frameworks.
+            "can_manage": can(request.user, Action.MANAGE_PLAN, row.organization),
             "rule_labels": frameworks.RULE_LABELS,
             "sources": frameworks.SOURCES,
         },

@@ -1,5 +1,6 @@
 """The audit trail in the admin site: read-only, and scoped to the admin's part of the tree."""
 
+from django.apps import apps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,28 @@ class ActionFilter(admin.SimpleListFilter):
         return queryset.filter(action=self.value()) if self.value() else queryset
 
 
+def _record_kind(object_type: str) -> str:
+    """ "plans.task" → the model's name in the interface language ("nhiệm vụ")."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+class RecordKindFilter(admin.SimpleListFilter):
+    """Filter by the kind of record, offered by the model's name, not its code."""
+
+    title = _("kind of record")
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        kinds = model_admin.get_queryset(request).values_list("object_type", flat=True)
+        return sorted(((kind, _record_kind(kind)) for kind in set(kinds)), key=lambda k: k[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = (
@@ -28,20 +51,28 @@ class AuditEventAdmin(admin.ModelAdmin):
         "actor",
         "organization",
         "action_label",
-        "object_type",
+        "record_kind",
         "object_id",
         "summary",
     )
-    list_filter = (ActionFilter, "object_type")
+    list_filter = (ActionFilter, RecordKindFilter)
     search_fields = ("summary", "object_id", "actor__username")
     date_hierarchy = "at"
     list_select_related = ("actor", "organization")
     ordering = ("-id",)
-    readonly_fields = ["action_label", *(field.name for field in AuditEvent._meta.fields)]
+    readonly_fields = [
+        "action_label",
+        "record_kind",
+        *(field.name for field in AuditEvent._meta.fields),
+    ]
 
     @admin.display(description=_("action"), ordering="action")
     def action_label(self, obj):
         return action_label(obj.action)
+
+    @admin.display(description=_("kind of record"), ordering="object_type")
+    def record_kind(self, obj):
+        return _record_kind(obj.object_type)
 
     def has_module_permission(self, request):
         return can_use_admin(request.user)

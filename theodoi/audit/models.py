@@ -23,21 +23,26 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     organization = models.ForeignKey(
-        "org.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Organization",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=60)
-    object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=40)
+    object_type = models.CharField(_("kind of record"), max_length=60)
+    object_id = models.CharField(_("record number"), max_length=40)
     summary = models.TextField(_("summary"), blank=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
     # Each row's hash covers its content and the previous row's hash, so a changed or deleted
     # row breaks the chain (`theodoi verify_audit`).
-    prev_hash = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(_("previous record's hash"), max_length=64, blank=True)
     # Which secret key signed this record (HMAC-SHA256, see keys.py); empty for the records
     # written before the chain was keyed, which have a plain SHA-256 and may only come first.
-    key_id = models.CharField(max_length=16, blank=True, default="")
-    hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(_("signing key"), max_length=16, blank=True, default="")
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     class Meta:
         verbose_name = _("audit event")

@@ -2,7 +2,7 @@
 Pure functions returning Decimal, never float (money and rates must add up exactly)."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _NUMBER_RE = re.compile(r"[-+]?\d[\d.,\s]*")
 _GROUPED_RE = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -55,3 +55,20 @@ def parse_typed_number(text: str) -> Decimal | None:
         return None
     number = parse_number(text)
     return number if number is not None and number.is_finite() else None
+
+
+def format_number(value: Decimal | int | float, places: int | None = None) -> str:
+    """A number written the Vietnamese way: "." groups thousands and "," marks decimals
+    (1234.5 → "1.234,5"). ``places`` rounds to that many decimals and keeps them ("0,0");
+    without it the number is written as exact as it is, trailing zeros dropped ("2,5", "3")."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    elif number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    else:
+        number = number.normalize()
+    sign = "-" if number < 0 else ""
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"

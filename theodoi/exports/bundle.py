@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from theodoi.core.spreadsheet import csv_row
+from theodoi.plans.periods import label_vi_of
 
 from .report import REVIEW_LABELS_VI, EvidenceRow, ReportData, cited_evidence
 
@@ -60,7 +61,7 @@ def entries(data: ReportData) -> list[Entry]:
         elif evidence.indicator_id in indicators:
             indicator = indicators[evidence.indicator_id]
             code = f"CT{indicator.code.strip() or indicator.id}"
-            title = f"{indicator.name} ({evidence.value_period})"
+            title = f"{indicator.name} ({label_vi_of(evidence.value_period)})"
         else:  # cited_evidence keeps only files of the report's tasks and indicators
             continue
         code = _safe(code)

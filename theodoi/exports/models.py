@@ -49,6 +49,8 @@ class ReportExport(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "-id"]
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
 
     def __str__(self) -> str:
         return f"{self.format} {self.period} ({self.get_status_display()})"

@@ -5,8 +5,6 @@ page read-only and download the report as assembled. Both download the Excel tab
 package. Unit roles get 403, people of another ward 404.
 """
 
-import datetime
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from theodoi.core.access import Action, can
 from theodoi.core.clock import today
 from theodoi.core.inputs import validate_date_range
-from theodoi.plans.periods import Period, period_of
+from theodoi.plans.models import ReportingCycle
+from theodoi.plans.periods import Period, period_of, periods_between
 from theodoi.plans.selectors import plan_get_for_user
 
 from . import pdf, report, selectors, services
@@ -137,14 +136,28 @@ def _default_period(plan, day) -> Period:
     return period_of(day, cycle)
 
 
-def _suggestions(day) -> list[tuple[str, str]]:
-    """Periods a ward most often reports on: this and last month, quarter, half and year."""
-    periods: list[Period] = []
+# How many periods of each cycle the page offers, newest first: two years of months, quarters
+# and halves, five years.
+_OFFERED = {"monthly": 24, "quarterly": 8, "half_yearly": 4, "yearly": 5}
+
+
+def _period_choices(plan, day) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The periods a report can be made for, grouped by cycle and named in words ("Quý
+    IV/2026"): those that have begun, from the plan's start, newest first."""
+    start = min(plan.period_start or day, day)
+    groups = []
     for cycle in report.REPORT_CYCLES:
-        current = period_of(day, cycle)
-        previous = period_of(current.start - datetime.timedelta(days=1), cycle)
-        periods += [current, previous]
-    return [(str(p), p.label_vi()) for p in sorted(set(periods), key=lambda p: (p.start, p.end))]
+        periods = periods_between(start, day, cycle)[::-1][: _OFFERED[cycle]]
+        groups.append((str(ReportingCycle(cycle).label), [(str(p), p.label()) for p in periods]))
+    return groups
+
+
+def _period_field(plan, day, period_text: str) -> dict:
+    """The period list, and whether the asked period is in it: one asked by its code (a link,
+    an older bookmark) and not offered is shown first, so the page keeps it."""
+    choices = _period_choices(plan, day)
+    listed = any(code == period_text for _cycle, group in choices for code, _label in group)
+    return {"period_choices": choices, "period_listed": listed}
 
 
 def _allowed_plan(request, pk: int):
@@ -172,7 +185,7 @@ def report_page(request, pk: int):
     context = {
         "plan": plan,
         "period_text": period_text,
-        "suggestions": _suggestions(day),
+        **_period_field(plan, day, period_text),
         "can_edit": can_edit,
         "pdf_available": pdf.available(),
         "pdf_unavailable_message": pdf.UNAVAILABLE,
@@ -230,7 +243,7 @@ def _refused(request, plan, period_text: str, day, exc: Exception):
     context = {
         "plan": plan,
         "period_text": period_text,
-        "suggestions": _suggestions(day),
+        **_period_field(plan, day, period_text),
         "can_edit": can(request.user, Action.COMPILE_REPORTS, plan),
         "pdf_available": pdf.available(),
         "pdf_unavailable_message": pdf.UNAVAILABLE,

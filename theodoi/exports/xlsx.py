@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from theodoi.core.spreadsheet import put, put_row
 from theodoi.plans.numbering import is_numbered
+from theodoi.plans.periods import label_vi_of
 
 from .report import (
     COMPARATOR_SIGNS,
@@ -152,7 +153,7 @@ def _indicators_sheet(sheet, data: ReportData, evidence_names: EvidenceNames) ->
                 COMPARATOR_SIGNS.get(indicator.comparator, ""),
                 indicator.milestone,
                 indicator.latest,
-                indicator.latest_period,
+                label_vi_of(indicator.latest_period) if indicator.latest_period else None,
                 indicator.target,
                 indicator.target_year,
                 INDICATOR_STATUS_VI[indicator.status],

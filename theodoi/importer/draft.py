@@ -6,6 +6,7 @@ Pure data. ``row`` always says where in the source document an item was read ("l
 """
 
 import datetime
+import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -182,23 +183,58 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-_SOURCE_WORDS = (
-    ("paragraph", gettext_lazy("paragraph")),
-    ("sheet", gettext_lazy("sheet")),
-    ("table", gettext_lazy("table")),
-    ("page", gettext_lazy("page")),
-    ("line", gettext_lazy("line")),
-    ("row", gettext_lazy("row")),
-)
+_SOURCE_WORDS = {
+    "paragraph": gettext_lazy("paragraph"),
+    "sheet": gettext_lazy("sheet"),
+    "table": gettext_lazy("table"),
+    "page": gettext_lazy("page"),
+    "line": gettext_lazy("line"),
+    "row": gettext_lazy("row"),
+}
+# One step of a position: a keyword and its number or span ("row 7", "line 550–589").
+_SOURCE_STEP = re.compile(r"(paragraph|table|page|line|row) (\d+(?:[–-]\d+)?)")
+
+
+def _source_steps(part: str) -> list[tuple[str, str]] | None:
+    """("table", "3"), ("row", "7") of "table 3 row 7"; None when the text is no position.
+    A sheet's name may hold spaces and keywords, so it runs to the last " row "."""
+    steps: list[tuple[str, str]] = []
+    if part.startswith("sheet "):
+        title, found, rest = part[len("sheet ") :].rpartition(" row ")
+        if not found:
+            return [("sheet", part[len("sheet ") :])]
+        steps.append(("sheet", title))
+        part = "row " + rest
+    position = 0
+    for match in _SOURCE_STEP.finditer(part):
+        if part[position : match.start()].strip():
+            return None
+        steps.append((match.group(1), match.group(2)))
+        position = match.end()
+    return steps if steps and not part[position:].strip() else None
 
 
 def where(source: str, *, capital: bool = False) -> str:
-    """A source position ("table 2 row 7, line 9") in the language of a warning; ``capital``
-    to begin a sentence (str.capitalize would lower-case a sheet's name)."""
-    text = source
-    for english, translated in _SOURCE_WORDS:
-        text = text.replace(english, str(translated))
-
+    """A source position as a person reads it, in the interface language: the stored
+    "table 3 row 7" is "bảng 3, hàng 7", "line 263, line 267" is "dòng 263, dòng 267" and
+    "sheet Kế hoạch row 5" is "trang tính «Kế hoạch», hàng 5". The stored text stays
+    English and parsable; only what is shown is translated. ``capital`` to begin a sentence
+    (str.capitalize would lower-case a sheet's name). A text that is no position is kept."""
+    read = []
+    for part in source.split(","):
+        steps = _source_steps(part.strip())
+        if steps is None:
+            return source
+        read.append(steps)
+    shown = []
+    for steps in read:
+        words = [
+            f"{_SOURCE_WORDS[key]} «{value}»" if key == "sheet" else f"{_SOURCE_WORDS[key]} {value}"
+            for key, value in steps
+        ]
+        shown.append(", ".join(words))
+    separator = "; " if any(len(steps) > 1 for steps in read) else ", "
+    text = separator.join(shown)
     return text[:1].upper() + text[1:] if capital else text
 
 

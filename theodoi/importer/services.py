@@ -550,7 +550,8 @@ def import_draft_create(
         action=AuditAction.IMPORT_UPLOAD,
         obj=stored,
         organization=ward,
-        summary=f"{source_name}: {len(draft.tasks)} tasks, {len(draft.warnings)} warnings",
+        # Vietnamese on purpose: the audit summary is stored, in the ward's language.
+        summary=f"{source_name}: {len(draft.tasks)} nhiệm vụ, {len(draft.warnings)} điểm cần kiểm tra",
         after={
             "sha256": sha256,
             "tasks": len(draft.tasks),

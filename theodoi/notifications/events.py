@@ -22,6 +22,7 @@ from theodoi.notifications.models import Kind
 from theodoi.notifications.services import notify
 from theodoi.org.models import Organization, User
 from theodoi.plans.models import Task, TaskLeadUnit
+from theodoi.plans.periods import label_of
 from theodoi.reporting.models import Directive, Evidence, EvidenceReview, ProgressReport
 
 # Days before a deadline at which the lead units are reminded, each once.
@@ -84,7 +85,7 @@ def report_returned(*, actor: Actor, report: ProgressReport) -> None:
             unit_people([report.unit_id or 0]),
             kind=Kind.REPORT_RETURNED,
             title=gettext("Report returned: %(task)s (%(period)s)")
-            % {"task": _short(str(report.task)), "period": report.period},
+            % {"task": _short(str(report.task)), "period": label_of(report.period)},
             body=gettext("Reason: %(reason)s") % {"reason": report.return_reason},
             link=_link(report.task),
             key=f"report:{report.pk}:v{report.version}",

@@ -321,6 +321,8 @@ class TaskLeadUnit(_TaskUnit):
         # The table of the former implicit many-to-many relation, rows and ids unchanged.
         db_table = "plans_task_lead_units"
         unique_together = [("task", "unit")]
+        verbose_name = _("task lead unit")
+        verbose_name_plural = _("task lead units")
 
 
 class TaskCoordinatingUnit(_TaskUnit):
@@ -330,6 +332,8 @@ class TaskCoordinatingUnit(_TaskUnit):
     class Meta(_TaskUnit.Meta):
         db_table = "plans_task_coordinating_units"
         unique_together = [("task", "unit")]
+        verbose_name = _("task coordinating unit")
+        verbose_name_plural = _("task coordinating units")
 
 
 class CountedIndicatorManager(models.Manager["Indicator"]):

@@ -184,3 +184,27 @@ def label_of(text: str) -> str:
         except PeriodError:
             continue
     return text
+
+
+def label_vi_of(text: str) -> str:
+    """The Vietnamese name of a period written in any cycle, whatever the interface language
+    ("2026-W48" → "Tuần 48/2026"), for texts that are stored; the text itself when it is no
+    period."""
+    for cycle in CYCLES:
+        try:
+            return parse_period(text, cycle).label_vi()
+        except PeriodError:
+            continue
+    return text
+
+
+# A period's code inside a sentence: not part of a date ("2026-11-24"), a number ("12/2026-Q1")
+# or a word.
+_CODE_IN_TEXT = re.compile(r"(?<![\w/.-])\d{4}-(?:W\d{1,2}|Q[1-4]|H[12]|\d{2})(?![\w/-])")
+
+
+def periods_in_words(text: str) -> str:
+    """``text`` with each period's code replaced by its name in the interface language
+    ("PL.8 2026-W48: 100%" → "PL.8 Tuần 48/2026: 100%"): texts stored before they were
+    written in words, such as older audit summaries, read like the rest of the page."""
+    return _CODE_IN_TEXT.sub(lambda match: label_of(match.group()), text)

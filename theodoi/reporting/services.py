@@ -29,10 +29,10 @@ from theodoi.core import storage
 from theodoi.core.access import Action, require
 from theodoi.core.clock import today
 from theodoi.core.inputs import date_problem, text_problem
-from theodoi.core.numbers import parse_number
+from theodoi.core.numbers import format_number, parse_number
 from theodoi.org.models import User
 from theodoi.plans.models import Indicator, IndicatorValue, ReportingCycle, Task
-from theodoi.plans.periods import EXAMPLES, PeriodError, parse_period, written_as
+from theodoi.plans.periods import EXAMPLES, PeriodError, label_vi_of, parse_period, written_as
 from theodoi.reporting import checks, files, signatures, subjects, virus
 from theodoi.reporting.models import (
     Directive,
@@ -279,7 +279,7 @@ def report_submit(
         action=AuditAction.REPORT_SUBMIT,
         obj=report,
         organization=task.plan.organization,
-        summary=f"{task.code} {report.period}: {percent}%",
+        summary=f"{task.code} {label_vi_of(report.period)}: {percent}%",
         before=before,
         after=snapshot(report),
     )
@@ -324,7 +324,8 @@ def _office_decision(
         action=_DECISION_ACTIONS[status],
         obj=report,
         organization=report.task.plan.organization,
-        summary=f"{report.task.code} {report.period}" + (f": {reason}" if reason else ""),
+        summary=f"{report.task.code} {label_vi_of(report.period)}"
+        + (f": {reason}" if reason else ""),
         before=before,
         after=snapshot(report),
     )
@@ -379,7 +380,7 @@ def report_confirm(
         action=AuditAction.REPORT_CONFIRM,
         obj=report,
         organization=report.task.plan.organization,
-        summary=f"{report.task.code} {report.period}",
+        summary=f"{report.task.code} {label_vi_of(report.period)}",
         before=before,
         after=snapshot(report),
     )
@@ -915,7 +916,7 @@ def indicator_value_record(
         action=AuditAction.INDICATOR_VALUE,
         obj=record,
         organization=indicator.plan.organization,
-        summary=f"{indicator.code} {record.period}: {value}",
+        summary=f"{indicator.code} {label_vi_of(record.period)}: {format_number(value)}",
         before=before,
         after=snapshot(record),
     )

@@ -8,6 +8,7 @@ from theodoi.dashboards import measures
 from theodoi.dashboards.selectors.indicators import _with_values, indicators_for_user
 from theodoi.org.models import User
 from theodoi.plans.models import Indicator
+from theodoi.plans.periods import label_of
 
 # --- The indicator page ---------------------------------------------------------------------------
 
@@ -79,7 +80,8 @@ def indicator_chart(indicator: Indicator, projection: Projection | None) -> dict
     if indicator.target is not None and indicator.target_year:
         roadmap[indicator.target_year] = float(indicator.target)
     actual = [
-        {"x": round(measures.year_position(end), 4), "y": float(value), "period": period}
+        # The tooltip names the period in words ("Quý III/2026"), as the page's tables do.
+        {"x": round(measures.year_position(end), 4), "y": float(value), "period": label_of(period)}
         for end, period, value in measures.ordered_values(
             (v.period, v.value) for v in indicator.values.all()
         )

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext
 
-from theodoi.core.numbers import parse_number
+from theodoi.core.numbers import format_number, parse_number
 from theodoi.core.text import fold
 from theodoi.importer.draft import DraftBudgetLine, where
 from theodoi.importer.recognise.tables import LogicalRow, LogicalTable
@@ -208,11 +208,7 @@ def unit_factor(table: LogicalTable) -> Decimal:
 
 def format_amount(value: Decimal) -> str:
     """The Vietnamese way, as the document writes it: 3792 → "3.792", 2.5 → "2,5"."""
-    sign = "-" if value < 0 else ""
-    text = format(abs(value).normalize(), "f")
-    whole, _, fraction = text.partition(".")
-    groups = f"{int(whole):,}".replace(",", ".")
-    return f"{sign}{groups},{fraction}" if fraction else f"{sign}{groups}"
+    return format_number(value)
 
 
 def _row_name(line: DraftBudgetLine) -> str:

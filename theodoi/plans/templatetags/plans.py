@@ -5,7 +5,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.plans.deadline import DeadlineKind, Recurrence
-from theodoi.plans.periods import label_of
+from theodoi.plans.periods import label_of, periods_in_words
 from theodoi.plans.states import ReportTimeliness, TaskState
 
 register = template.Library()
@@ -102,6 +102,13 @@ def state_choices():
 def period_label(value: str) -> str:
     """ "2026-Q4" → "Quý IV/2026"."""
     return label_of(str(value))
+
+
+@register.filter
+def period_words(value: str) -> str:
+    """A stored text with each period's code in words: "PL.8 2026-W48: 100%" → "PL.8 Tuần
+    48/2026: 100%"."""
+    return periods_in_words(str(value))
 
 
 @register.filter

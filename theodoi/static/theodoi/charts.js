@@ -139,7 +139,7 @@
               callbacks: {
                 label: function (item) {
                   var point = item.raw;
-                  var when = point.period || years(point.x) || point.x.toFixed(1);
+                  var when = point.period || years(point.x) || number(point.x);
                   return item.dataset.label + " · " + when + ": " + number(point.y) + unit;
                 },
               },
