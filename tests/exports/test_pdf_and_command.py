@@ -83,7 +83,11 @@ def test_command_writes_each_format(quarter, tmp_path, fmt):
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
         assert "Kế hoạch có 5 nhiệm vụ." in text
     elif fmt == "xlsx":
-        assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames[:2] == ["Nhiệm vụ", "Chỉ tiêu"]
+        assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == [
+            "Tổng hợp",
+            "Nhiệm vụ",
+            "Chỉ tiêu",
+        ]
     elif fmt == "zip":
         assert "SHA256SUMS" in zipfile.ZipFile(io.BytesIO(data)).namelist()
     else:

@@ -42,7 +42,7 @@ def workbook_of(user, plan):
 
 def test_task_sheet_has_the_appendix_columns_in_order(quarter):
     book, _package = workbook_of(quarter.world.people.office, quarter.plan)
-    assert book.sheetnames == ["Nhiệm vụ", "Chỉ tiêu", "Tổng hợp"]
+    assert book.sheetnames == ["Tổng hợp", "Nhiệm vụ", "Chỉ tiêu"]
     sheet = book["Nhiệm vụ"]
     assert [c.value for c in sheet[1]] == TASK_HEADER
     assert sheet.freeze_panes == "A2"

@@ -1,4 +1,10 @@
-from theodoi.core.access import Action, can, can_use_admin, offers_ward_admin
+from theodoi.core.access import (
+    Action,
+    can,
+    can_use_admin,
+    offers_two_factor,
+    offers_ward_admin,
+)
 from theodoi.core.clock import today
 
 
@@ -21,4 +27,6 @@ def theodoi(request):
             and can(user, Action.SEE_WARD_DASHBOARD, user.organization)
         ),
         "show_province": can(user, Action.SEE_PROVINCE, None),
+        # The person's menu links to the two-step sign-in set-up where it is offered.
+        "offers_two_factor": offers_two_factor(user),
     }

@@ -49,3 +49,74 @@ def csv_field(value: Any) -> Any:
 
 def csv_row(values: Sequence[Any]) -> list[Any]:
     return [csv_field(value) for value in values]
+
+
+# Printing. A spreadsheet program sizes a row to its wrapped text only when it is asked to (and
+# never for a merged cell), so rows left to it print with their text over the next row. Rows
+# get a height computed here from the text and the column widths instead.
+LINE_HEIGHT_POINTS = 15.0  # one line of 11 pt Calibri, the default font
+# A column's width counts the widest digit; a line of words holds a little more letters.
+CHARACTERS_PER_WIDTH = 1.15
+ROW_PADDING_POINTS = 3.0
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapped cell ``width`` characters wide (the unit of a
+    column width): words go on a line while they fit, a word longer than the line is cut."""
+    room = max(1, int(width * CHARACTERS_PER_WIDTH) - 1)  # less the cell's inner padding
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) <= room:
+                used += 1 + len(word)
+                continue
+            if used:
+                lines += 1
+            extra, used = divmod(len(word), room)
+            if used:
+                lines += extra
+            else:  # the word fills its last line exactly
+                lines += extra - 1
+                used = room
+    return lines
+
+
+def row_height(texts: Sequence[tuple[Any, float]]) -> float:
+    """The height in points of a row whose cells hold ``texts`` as (value, width) pairs: the
+    tallest cell's lines, at least one. A value that is not a text (a number, a date) takes
+    one line."""
+    lines = max(
+        (wrapped_lines(value, width) for value, width in texts if isinstance(value, str)),
+        default=1,
+    )
+    return lines * LINE_HEIGHT_POINTS + ROW_PADDING_POINTS
+
+
+def header_footer_text(text: str) -> str:
+    """``text`` safe in a page header or footer: "&" starts a code there (page number, font)."""
+    return text.replace("&", "&&")
+
+
+def set_print_layout(
+    sheet: Any, *, header: str, title_rows: str | None = None, footer: str = ""
+) -> None:
+    """A4 landscape, as wide as the page and as many pages down as needed, ``title_rows``
+    (``"1:1"``) repeated on each page, ``header`` above each page and ``footer`` (where
+    "&P" is the page number and "&N" the number of pages) below it."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # 0: as many pages as the rows need
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.7
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    sheet.print_options.horizontalCentered = True
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    sheet.oddHeader.center.text = header_footer_text(header)
+    sheet.oddHeader.center.size = 9
+    sheet.oddFooter.center.text = footer
+    sheet.oddFooter.center.size = 9

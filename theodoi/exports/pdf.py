@@ -39,12 +39,17 @@ def available() -> bool:
 
 
 def docx_to_pdf(data: bytes, *, timeout: int = TIMEOUT_SECONDS) -> bytes:
+    return office_to_pdf(data, suffix="docx", timeout=timeout)
+
+
+def office_to_pdf(data: bytes, *, suffix: str, timeout: int = TIMEOUT_SECONDS) -> bytes:
+    """The document ``data`` (a .docx, an .xlsx: LibreOffice goes by ``suffix``) as printed."""
     program = converter()
     if program is None:
         raise PdfUnavailable
     with tempfile.TemporaryDirectory(prefix="theodoi-pdf-") as folder:
         work = Path(folder)
-        source = work / "bao-cao.docx"
+        source = work / f"bao-cao.{suffix}"
         source.write_bytes(data)
         command = [
             program,

@@ -3,7 +3,10 @@
 Sheet "Nhiệm vụ" keeps the column order of a plan's appendix (STT, task, lead and coordinating
 units, output, deadline) and adds progress, state and the period's result; sections are merged
 bold rows. Sheet "Chỉ tiêu" sets each indicator's latest value against this year's milestone
-and the target. Sheet "Tổng hợp" counts the four states with their shares.
+and the target. Sheet "Tổng hợp", the first, counts the four states with their shares.
+
+Each sheet prints on A4 in landscape, as wide as the page, its header row repeated on every
+page, the plan's name above and the page number below; each row is as tall as its text.
 """
 
 # The Vietnamese text here stays Vietnamese whatever the interface language: the report sent
@@ -16,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from theodoi.core.spreadsheet import put, put_row
+from theodoi.core.spreadsheet import put, put_row, row_height, set_print_layout
 from theodoi.plans.numbering import is_numbered
 from theodoi.plans.periods import label_vi_of
 
@@ -28,36 +31,38 @@ from .report import (
     state_counts,
 )
 
+# Widths in characters. Each table is printed as wide as an A4 page in landscape, so the sum
+# of its widths sets the print scale: about 210 characters keep the text near 8 pt on paper.
 TASK_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("STT", 8),
-    ("Nhiệm vụ", 60),
-    ("Đơn vị chủ trì", 24),
-    ("Đơn vị phối hợp", 24),
-    ("Sản phẩm", 30),
-    ("Thời hạn", 20),
-    ("Tiến độ (%)", 11),
-    ("Tình trạng", 24),
-    ("Hạn hoàn thành", 14),
-    ("Ngày hoàn thành", 14),
-    ("Kết quả trong kỳ", 40),
-    ("Khó khăn, vướng mắc", 40),
-    ("Minh chứng", 36),
+    ("STT", 6),
+    ("Nhiệm vụ", 38),
+    ("Đơn vị chủ trì", 16),
+    ("Đơn vị phối hợp", 16),
+    ("Sản phẩm", 20),
+    ("Thời hạn", 13),
+    ("Tiến độ (%)", 8),
+    ("Tình trạng", 14),
+    ("Hạn hoàn thành", 11),
+    ("Ngày hoàn thành", 11),
+    ("Kết quả trong kỳ", 24),
+    ("Khó khăn, vướng mắc", 20),
+    ("Minh chứng", 20),
 )
 INDICATOR_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("STT", 8),
-    ("Chỉ tiêu", 60),
-    ("Đơn vị tính", 12),
-    ("Cơ sở", 12),
-    ("Năm cơ sở", 10),
+    ("STT", 6),
+    ("Chỉ tiêu", 38),
+    ("Đơn vị tính", 10),
+    ("Cơ sở", 10),
+    ("Năm cơ sở", 8),
     ("So sánh", 8),
-    ("Lộ trình năm", 14),
-    ("Giá trị mới nhất", 14),
-    ("Kỳ số liệu", 12),
-    ("Mục tiêu", 12),
-    ("Năm mục tiêu", 12),
-    ("Đánh giá", 20),
-    ("Đơn vị chủ trì", 24),
-    ("Minh chứng", 36),
+    ("Lộ trình năm", 11),
+    ("Giá trị mới nhất", 11),
+    ("Kỳ số liệu", 10),
+    ("Mục tiêu", 10),
+    ("Năm mục tiêu", 8),
+    ("Đánh giá", 14),
+    ("Đơn vị chủ trì", 16),
+    ("Minh chứng", 20),
 )
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -73,6 +78,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _header(sheet, columns: Sequence[tuple[str, float]]) -> None:
+    sheet.row_dimensions[1].height = row_height(columns)
     for index, (title, width) in enumerate(columns, start=1):
         cell = put(sheet, 1, index, title)
         cell.font = Font(bold=True)
@@ -84,10 +90,13 @@ def _header(sheet, columns: Sequence[tuple[str, float]]) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
 
 
-def _row(sheet, row: int, values: Sequence) -> None:
+def _row(sheet, row: int, values: Sequence, widths: Sequence[float] = ()) -> None:
+    """A table row; with the columns' ``widths``, the row is as tall as its longest text."""
     for cell in put_row(sheet, row, values):
         cell.border = _BORDER
         cell.alignment = _WRAP
+    if widths:
+        sheet.row_dimensions[row].height = row_height(list(zip(values, widths, strict=False)))
 
 
 EvidenceNames = Mapping[tuple[str, int], Sequence[str]]
@@ -98,8 +107,14 @@ def _tasks_sheet(sheet, data: ReportData, evidence_names: EvidenceNames) -> None
     _header(sheet, TASK_COLUMNS)
     row = 2
     width = len(TASK_COLUMNS)
+    widths = [w for _title, w in TASK_COLUMNS]
+    # A section's title spans every column after the number.
+    section_widths = [widths[0], sum(widths[1:])]
     for number, section in enumerate(section_results(data), start=1):
         _row(sheet, row, [section.code or str(number), section.title] + [None] * (width - 2))
+        sheet.row_dimensions[row].height = row_height(
+            list(zip([section.code or str(number), section.title], section_widths, strict=True))
+        )
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=width)
         for column in range(1, width + 1):
             cell = sheet.cell(row=row, column=column)
@@ -125,6 +140,7 @@ def _tasks_sheet(sheet, data: ReportData, evidence_names: EvidenceNames) -> None
                     task.difficulties,
                     "\n".join(evidence_names.get(("task", task.id), ())),
                 ],
+                widths,
             )
             sheet.cell(row=row, column=2).alignment = Alignment(
                 wrap_text=True, vertical="top", indent=task.depth
@@ -140,6 +156,7 @@ def _indicators_sheet(sheet, data: ReportData, evidence_names: EvidenceNames) ->
     _header(sheet, INDICATOR_COLUMNS)
     year = data.as_of.year
     put(sheet, 1, 7, f"Lộ trình năm {year}")
+    widths = [w for _title, w in INDICATOR_COLUMNS]
     for row, indicator in enumerate(data.indicators, start=2):
         _row(
             sheet,
@@ -160,6 +177,7 @@ def _indicators_sheet(sheet, data: ReportData, evidence_names: EvidenceNames) ->
                 indicator.lead_unit,
                 "\n".join(evidence_names.get(("indicator", indicator.id), ())),
             ],
+            widths,
         )
         for column in (4, 7, 8, 10):
             sheet.cell(row=row, column=column).number_format = NUMBER_FORMAT
@@ -185,11 +203,14 @@ def _summary_sheet(sheet, data: ReportData) -> None:
         ("Số liệu tính đến ngày", data.as_of),
     ]
     for row, (label, value) in enumerate(facts, start=1):
-        put(sheet, row, 1, label).font = Font(bold=True)
+        label_cell = put(sheet, row, 1, label)
+        label_cell.font = Font(bold=True)
+        label_cell.alignment = Alignment(vertical="top")
         cell = put(sheet, row, 2, value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        sheet.row_dimensions[row].height = row_height([(label, 28), (value, 70)])
         if label == "Số liệu tính đến ngày":
             cell.number_format = DATE_FORMAT
-            cell.alignment = Alignment(horizontal="left")
     start = len(facts) + 2
     for column, title in enumerate(("Tình trạng", "Số nhiệm vụ", "Tỷ lệ"), start=1):
         cell = put(sheet, start, column, title)
@@ -209,18 +230,40 @@ def _summary_sheet(sheet, data: ReportData) -> None:
     sheet.column_dimensions["C"].width = 12
 
 
+HEADER_LIMIT = 120  # characters of the plan's name above each printed page
+
+
+def page_header(data: ReportData) -> str:
+    """The plan's number and name, as printed above each page, cut to fit one line."""
+    plan = data.plan
+    name = f"{plan.number} — {plan.title}" if plan.number else plan.title
+    if len(name) > HEADER_LIMIT:
+        name = name[: HEADER_LIMIT - 1].rstrip() + "…"
+    return name
+
+
+PAGE_FOOTER = "Trang &P/&N"  # "&P" and "&N": the page number and the number of pages
+
+
 def write_xlsx(
     data: ReportData, *, evidence_names: EvidenceNames | None = None, audit_anchor: str = ""
 ) -> bytes:
     """The workbook; ``evidence_names`` lists, per ("task", id) and ("indicator", id), the file
-    names in the zip package (``bundle.evidence_names``)."""
+    names in the zip package (``bundle.evidence_names``). The summary comes first: it is what
+    opens, and what is printed first."""
     workbook = Workbook()
-    _tasks_sheet(workbook.active, data, evidence_names or {})
-    _indicators_sheet(workbook.create_sheet(), data, evidence_names or {})
-    summary = workbook.create_sheet()
+    summary = workbook.active
     _summary_sheet(summary, data)
     if audit_anchor:
         put_row(summary, summary.max_row + 2, ["Mốc nhật ký kiểm tra", audit_anchor])
+    tasks = workbook.create_sheet()
+    _tasks_sheet(tasks, data, evidence_names or {})
+    indicators = workbook.create_sheet()
+    _indicators_sheet(indicators, data, evidence_names or {})
+    header = page_header(data)
+    set_print_layout(summary, header=header, footer=PAGE_FOOTER)
+    for sheet in (tasks, indicators):
+        set_print_layout(sheet, header=header, footer=PAGE_FOOTER, title_rows="1:1")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
