@@ -52,17 +52,22 @@ class _Page(HTMLParser):
         self.words: list[str] = []
         self.links: list[str] = []
         self._hidden = 0
+        self._closing: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in self._HIDDEN:
+        # translate="no" (HTML's own mark) is text for a machine shown to be copied: a key, an
+        # address for an authenticator app.
+        if tag in self._HIDDEN or ("translate", "no") in attrs:
             self._hidden += 1
+            self._closing.append(tag)
         if tag == "a":
             href = dict(attrs).get("href")
             if href:
                 self.links.append(href)
 
     def handle_endtag(self, tag):
-        if tag in self._HIDDEN and self._hidden:
+        if self._closing and self._closing[-1] == tag:
+            self._closing.pop()
             self._hidden -= 1
 
     def handle_data(self, data):
@@ -246,3 +251,12 @@ def test_the_check_finds_english_codes_and_decimal_points():
     assert "/x/: number «0.0%» in «Đạt 0.0%»" in found
     # Nothing else: a date is not a period, a period in words is right.
     assert not [line for line in found if "2026-11-24" in line or "Quý IV" in line]
+
+
+def test_text_marked_for_no_translation_is_left_out_and_the_rest_is_read():
+    page = _Page()
+    page.feed(
+        '<p>Khóa</p><dd><code translate="no">otpauth://totp/x?digits=6&amp;period=30</code></dd>'
+        "<p>Skip to main content</p><script>var period = 1;</script>"
+    )
+    assert page.words == ["Khóa", "Skip to main content"]
