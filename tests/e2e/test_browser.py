@@ -167,6 +167,9 @@ def test_standing_office_imports_a_plan_document(browser, demo_site):
     assert "Phối hợp xây dựng Đề án thí điểm cơ chế đặt hàng công nghệ" in browser.page_source
     rows = browser.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=h-tasks] tbody tr")
     assert len(rows) == 19
+    # The seed is Phường Chơn Thành's plan, uploaded into Lê Chân: said, and confirmed on purpose.
+    assert "Chơn Thành" in browser.find_element(By.ID, "other-issuer").text
+    click(browser, browser.find_element(By.ID, "confirm_other_issuer"))
     click(browser, browser.find_element(By.CSS_SELECTOR, "button[value=save]"))
     browser.switch_to.alert.accept()
     WebDriverWait(browser, 15).until(EC.url_contains("/plans/"))

@@ -48,10 +48,11 @@ def test_demo_officers_find_unread_notifications(db):
         Kind.DEADLINE_NEAR,
         Kind.TASK_ASSIGNED,
     } <= vhxh
-    # The police unit's officer: the file of theirs the office rejected, and two tasks assigned.
+    # The police unit's officer: the file of theirs the office rejected, the weekly report the
+    # office returned (sent again since), and two tasks assigned.
     police = unread.filter(recipient__username="canbo_congan")
     assert sorted(police.values_list("kind", flat=True)) == sorted(
-        [Kind.EVIDENCE_REJECTED, Kind.TASK_ASSIGNED, Kind.TASK_ASSIGNED]
+        [Kind.EVIDENCE_REJECTED, Kind.REPORT_RETURNED, Kind.TASK_ASSIGNED, Kind.TASK_ASSIGNED]
     )
     # Titles are in the site's language.
     assert unread.filter(title__startswith="Minh chứng không hợp lệ").exists()
