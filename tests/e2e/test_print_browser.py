@@ -137,6 +137,8 @@ def test_a_task_prints_its_details_reports_and_evidence_without_forms(sized, dem
     assert not re.search(r"Trả lại(?! báo cáo)", text), text
     for form_text in ("Rút khỏi kế hoạch", "Thêm nhiệm vụ con"):
         assert form_text not in text, form_text
+    # The report form's heading goes with the form: "Báo cáo tiến độ" heads the reports only.
+    assert text.count("Báo cáo tiến độ") == 1, text
     _keep_first_page(pdf, "print-task")
 
 
