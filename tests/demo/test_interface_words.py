@@ -23,7 +23,7 @@ from theodoi.demo.services import load_demo
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft_create
 from theodoi.org.models import User
-from theodoi.plans.models import Indicator, Plan
+from theodoi.plans.models import Plan
 
 ROLES = ("admin", "tinh", "lanhdao", "vanphong", "canbo_vhxh", "canbo_congan", "qtphuong")
 
