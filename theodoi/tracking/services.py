@@ -12,6 +12,7 @@ raise the same exceptions (re-exported here, so callers need import only this mo
 
 import datetime
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,17 +153,29 @@ def evidence_add(
     if not files:
         raise ReportingError(gettext("Choose at least one evidence file."))
     stored = _prepare_all(actor=actor, task=task, files=files)
+    with _removed_on_failure(stored), transaction.atomic():
+        evidence = _record_all(actor=actor, task=task, stored=stored, report=report)
+    return evidence
+
+
+@contextmanager
+def _removed_on_failure(stored):
+    """Remove the files stored ahead of the transaction when it fails: no orphan file."""
     try:
-        with transaction.atomic():
-            evidence = []
-            for item in stored:
-                item.evidence.report = report
-                evidence.append(reporting.evidence_record(actor=actor, evidence=item.evidence))
-            progress_changed(task)
+        yield
     except BaseException:
         for item in stored:
             reporting.evidence_discard(item)
         raise
+
+
+def _record_all(*, actor: User, task: Task, stored, report) -> list[Evidence]:
+    """Record the stored files (attached to ``report`` if any), then the progress chain."""
+    evidence = []
+    for item in stored:
+        item.evidence.report = report
+        evidence.append(reporting.evidence_record(actor=actor, evidence=item.evidence))
+    progress_changed(task)
     return evidence
 
 
@@ -205,27 +218,18 @@ def report_submit_with_files(
         ),
     ]
     stored = _prepare_all(actor=actor, task=task, files=files, period=period)
-    try:
-        with transaction.atomic():
-            report = reporting.report_submit(
-                actor=actor,
-                task=task,
-                period=period,
-                percent=percent,
-                result=result,
-                difficulties=difficulties,
-                proposals=proposals,
-                version=version,
-            )
-            evidence = []
-            for item in stored:
-                item.evidence.report = report
-                evidence.append(reporting.evidence_record(actor=actor, evidence=item.evidence))
-            progress_changed(task)
-    except BaseException:
-        for item in stored:
-            reporting.evidence_discard(item)
-        raise
+    with _removed_on_failure(stored), transaction.atomic():
+        report = reporting.report_submit(
+            actor=actor,
+            task=task,
+            period=period,
+            percent=percent,
+            result=result,
+            difficulties=difficulties,
+            proposals=proposals,
+            version=version,
+        )
+        evidence = _record_all(actor=actor, task=task, stored=stored, report=report)
     return report, evidence
 
 
