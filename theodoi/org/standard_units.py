@@ -37,3 +37,13 @@ STANDARD_UNITS: tuple[StandardUnit, ...] = (
     StandardUnit("Trung tâm Dịch vụ tổng hợp", "TTDVTH", ("TTDVTH", "Trung tâm DVTH")),
     StandardUnit("Trạm Y tế", "TYT", ("TYT", "Trạm Y tế phường", "Trạm Y tế xã")),
 )  # fmt: skip
+
+
+def standard_catalogue(*, is_ward: bool = True) -> dict[str, int]:
+    """Every name, short name and alias of the standard units → the unit's place in the list:
+    the catalogue ``match_units`` reads, for a plan read before it belongs to any ward."""
+    catalogue: dict[str, int] = {}
+    for index, unit in enumerate(STANDARD_UNITS):
+        for name in (unit.name_for(is_ward=is_ward), unit.name, unit.short_name, *unit.aliases):
+            catalogue.setdefault(name, index)
+    return catalogue
