@@ -1,0 +1,48 @@
+"""The importer's corpus: plans in every form a ward receives, each with the tasks a person
+wrote down from it (``<name>.expected.json``, see ``theodoi.importer.accuracy``).
+
+Text documents (.md, .txt) are committed as they are; Word, Excel and scanned PDF documents are
+built here, so nothing binary is committed. ``python -m tests.importer.corpus.build OUTDIR``
+writes every document with its expected file into OUTDIR, for ``theodoi import_accuracy OUTDIR``.
+"""
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+# Built document name → a function giving its bytes; its expected file is HERE/<stem>.expected.json.
+BUILDERS: dict[str, Callable[[], bytes]] = {}
+
+
+def committed() -> list[Path]:
+    """The text documents of the corpus that have an expected file."""
+    return sorted(
+        path
+        for path in HERE.iterdir()
+        if path.suffix in (".md", ".txt") and (HERE / f"{path.stem}.expected.json").is_file()
+    )
+
+
+def build_all(outdir: Path, *, only: Callable[[str], bool] = lambda name: True) -> list[Path]:
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in committed():
+        if only(path.name):
+            shutil.copy(path, outdir / path.name)
+            shutil.copy(HERE / f"{path.stem}.expected.json", outdir)
+            written.append(outdir / path.name)
+    for name, builder in BUILDERS.items():
+        if only(name):
+            target = outdir / name
+            target.write_bytes(builder())
+            shutil.copy(HERE / f"{Path(name).stem}.expected.json", outdir)
+            written.append(target)
+    return written
+
+
+if __name__ == "__main__":
+    for path in build_all(Path(sys.argv[1])):
+        print(path)
