@@ -19,6 +19,7 @@ from theodoi.demo.budget import add_budget_lines
 from theodoi.demo.checks import load_checks_demo
 from theodoi.demo.evidence import evidence_replacements
 from theodoi.demo.history import returned_and_sent_again
+from theodoi.demo.imports import upload_narrative_plan
 from theodoi.demo.notifications import show_notifications
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft
@@ -107,6 +108,7 @@ def load_demo() -> tuple[Organization, bool]:
     _assessment(ward, users)
     load_checks_demo(ward, users)
     add_budget_lines(ward, users["vanphong"])
+    upload_narrative_plan(ward, users["vanphong"])
     show_notifications(ward, users)
     scan(organization=provinces[data.PROVINCE["code"]])
     demo_alerts.acknowledge_and_snooze(ward, users["vanphong"])
