@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from tests.importer.corpus.build import BUILDERS, build_all, committed
 from theodoi.importer.accuracy import measure
 from theodoi.importer.management.commands.import_accuracy import (
     SCANNED_GOAL,
@@ -12,7 +13,6 @@ from theodoi.importer.management.commands.import_accuracy import (
     expected_path,
 )
 from theodoi.importer.pipeline import draft_from_bytes
-from tests.importer.corpus.build import BUILDERS, build_all, committed
 
 DOCUMENTS = [path.name for path in committed()] + list(BUILDERS)
 
