@@ -250,7 +250,8 @@ def _workbook_tasks(sheet) -> None:
                 sheet[f"B{row}"].font = Font(bold=True)
             row += 1
     sheet[f"B{row}"] = "Tổng cộng"
-    sheet[f"H{row}"] = f"=SUM(H12:H{row - 1})"
+    sheet[f"H{row}"] = sum(task[7] or 0 for _, tasks in _WORKBOOK_SECTIONS for task in tasks)
+    sheet[f"I{row}"] = sum(task[8] or 0 for _, tasks in _WORKBOOK_SECTIONS for task in tasks)
     # The signature block under the table, after an empty row.
     row += 2
     sheet[f"A{row}"] = "Nơi nhận:"

@@ -383,12 +383,15 @@ class _DocxReader:
         above: list[str] = [""] * width
         for number, (tr, cells) in enumerate(rows, start=1):
             texts: list[str] = []
+            spans: list[int] = []
             for cell in cells:
                 column = len(texts)
                 # A lead unit merged down over two tasks leads both: the text is repeated.
                 first = above[column] if cell.merged_down and column < width else cell.text
                 texts.extend([first] + [""] * (cell.span - 1))
+                spans.extend([cell.span] + [0] * (cell.span - 1))
             texts += [""] * (width - len(texts))
+            spans += [1] * (width - len(spans))
             above = texts
             table.rows.append(
                 Row(
@@ -396,6 +399,7 @@ class _DocxReader:
                     source=f"table {index} row {number}",
                     is_header=self._repeats_as_header(tr),
                     bold=_row_bold(cells, width),
+                    spans=spans,
                 )
             )
         return table

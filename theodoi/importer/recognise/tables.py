@@ -110,17 +110,81 @@ def _is_column_numbers(row: Row) -> bool:
     return len(filled) >= 2 and all(_COLUMN_NUMBER_RE.match(cell) for cell in filled)
 
 
+# Between the parts of a label read from a header of several rows: the group cell above, then
+# the column's own name ("Đơn vị thực hiện — Chủ trì"), so finders of either part still match.
+GROUP_SEPARATOR = " — "
+
+
+def lowest_label(label: str) -> str:
+    """The column's own name in a label of several header rows: "2026" of "Mục tiêu — 2026"."""
+    return label.rsplit(GROUP_SEPARATOR, 1)[-1]
+
+
 def _header_labels(rows: list[Row], width: int) -> list[str]:
-    """One label per column from one or two header rows; a lower row's label is more specific
-    ("Năm 2026" under a merged "Giai đoạn triển khai")."""
-    labels = [""] * width
-    for row in rows:
-        if _is_column_numbers(row):
+    """One label per column from the header rows: a group cell merged across ("Thời gian")
+    stands over each column it spans, before the column's own name below it ("Thời gian —
+    Hoàn thành"); a label merged down and repeated in the row below counts once."""
+    rows = [row for row in rows if not _is_column_numbers(row)]
+    parts: list[list[str]] = [[] for _ in range(width)]
+    for position, row in enumerate(rows):
+        below = rows[position + 1] if position + 1 < len(rows) else None
+        for index, text in enumerate(_spread(row, below)[:width]):
+            if text and (not parts[index] or parts[index][-1] != text):
+                parts[index].append(text)
+    return [GROUP_SEPARATOR.join(labels) for labels in parts]
+
+
+def _group_ends(row: Row, below: Row | None) -> dict[int, int]:
+    """For each group cell of ``row`` (merged across), the index after its last column. The
+    reader says which cells are merged; for text, a label followed by empty cells over labels
+    in the row below is a group over them."""
+    ends: dict[int, int] = {}
+    if row.spans:
+        for index, span in enumerate(row.spans):
+            if span > 1:
+                ends[index] = index + span
+        return ends
+    if below is None:
+        return ends
+    lower = [cell.strip() for cell in below.cells]
+    for index, text in enumerate(row.cells):
+        text = text.strip()
+        if not text or index >= len(lower) or not lower[index] or lower[index] == text:
             continue
-        for index, cell in enumerate(row.cells[:width]):
-            if cell.strip():
-                labels[index] = cell.strip()
+        end = index + 1
+        while (
+            end < len(row.cells) and end < len(lower) and not row.cells[end].strip() and lower[end]
+        ):
+            end += 1
+        if end > index + 1:
+            ends[index] = end
+    return ends
+
+
+def _spread(row: Row, below: Row | None) -> list[str]:
+    labels = [cell.strip() for cell in row.cells]
+    for index, end in _group_ends(row, below).items():
+        for covered in range(index + 1, min(end, len(labels))):
+            labels[covered] = labels[index]
     return labels
+
+
+def _is_lower_header(row: Row, upper: Row) -> bool:
+    """The second row of a header: the column names under the group cells of ``upper``, beside
+    labels merged down from it, and nothing that reads as data (a task code)."""
+    ends = _group_ends(upper, row)
+    under = {c for index, end in ends.items() for c in range(index, end)}
+    filled = [(i, cell.strip()) for i, cell in enumerate(row.cells) if cell.strip()]
+    if not under or not filled or any(_CODE_RE.match(text) for _, text in filled[:1]):
+        return False
+    if not any(i in under for i, _ in filled):
+        return False
+    return all(
+        i in under
+        or (i < len(upper.cells) and upper.cells[i].strip() == text)
+        or _is_header_cell(text)
+        for i, text in filled
+    )
 
 
 def same_header(first: list[str], second: list[str]) -> bool:
@@ -186,7 +250,11 @@ def logical_tables(document: Document) -> list[LogicalTable]:
             and any(is_header_row(row) for row in body[1:3])
         ):
             context = (context + [next(c for c in body.pop(0).cells if c.strip())])[-4:]
-        while body and (is_header_row(body[0]) or (header_rows and _is_column_numbers(body[0]))):
+        while body and (
+            is_header_row(body[0])
+            or (header_rows and _is_column_numbers(body[0]))
+            or (header_rows and _is_lower_header(body[0], header_rows[-1]))
+        ):
             header_rows.append(body.pop(0))
         # A second header row may hold only the lower labels ("Năm 2026 …" under a merged cell).
         while header_rows and body and _is_subheader(body[0]):
