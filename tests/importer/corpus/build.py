@@ -427,7 +427,8 @@ def _docx_task_table(document) -> None:
     for first, last, label in [(2, 3, "Đơn vị thực hiện"), (4, 5, "Thời gian thực hiện")]:
         merged = top[first].merge(top[last])
         merged.paragraphs[0].add_run(label).bold = True
-    for index, label in zip(range(2, 6), ["Chủ trì", "Phối hợp", "Bắt đầu", "Hoàn thành"]):
+    labels = ["Chủ trì", "Phối hợp", "Bắt đầu", "Hoàn thành"]
+    for index, label in zip(range(2, 6), labels, strict=True):
         bottom[index].paragraphs[0].add_run(label).bold = True
     for number, item in enumerate(_DOCX_ROWS, start=2):
         cells = table.rows[number].cells
@@ -436,9 +437,10 @@ def _docx_task_table(document) -> None:
             section.paragraphs[0].add_run(item[0]).bold = True
             continue
         code, text, lead, coordinating, start, end, product = item
-        for cell, value in zip(cells, [code, text, lead, coordinating, start, end, product]):
+        values = [code, text, lead, coordinating, start, end, product]
+        for cell, value in zip(cells, values, strict=True):
             if value:
-                cell.paragraphs[0].add_run(value).bold = None if "." in code else True
+                cell.paragraphs[0].add_run(value)
     _mark_header(table.rows[0])
 
 

@@ -103,10 +103,12 @@ def indicator_columns(header: list[str]) -> IndicatorColumns | None:
         label_years = [int(year) for year in _YEAR_RE.findall(folded)]
         kind = _column_kind(folded, bool(label_years))
         own = fold(lowest_label(label))
-        if kind == "target" and own != folded and _YEAR_ONLY_RE.match(own):
-            # "Mục tiêu — 2026": one year of the targets under a group cell, a milestone; the
-            # last year is the target (below).
-            kind, label_years = "milestone", [int(year) for year in _YEAR_RE.findall(own)]
+        if own != folded and _YEAR_ONLY_RE.match(own):
+            # A year under a group cell ("Mục tiêu — 2026", "Lộ trình thực hiện — 2027"): a
+            # milestone, the last year being the target (below); under "Năm cơ sở", the baseline.
+            group = folded[: -len(own)]
+            kind = "baseline" if _column_kind(group, False) == "baseline" else "milestone"
+            label_years = [int(year) for year in _YEAR_RE.findall(own)]
         if kind == "task":
             return None
         if kind == "milestone" and label_years:
