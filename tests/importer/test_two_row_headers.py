@@ -164,12 +164,31 @@ def test_word_header_of_two_rows(word_document):
     raw = word_document.tables()[0]
     assert [row.is_header for row in raw.rows[:2]] == [True, False]
     assert raw.rows[0].spans == [1, 1, 2, 0, 2, 0, 1]
-    assert table.rows[0].source == "table 1 row 3"
+    # Table 1 of the file lays out the page head; the task table is table 2.
+    assert table.rows[0].source == "table 2 row 3"
+
+
+def test_word_page_head_and_signature_tables_are_read_as_paragraphs(word_document):
+    texts = [(p.text, p.source) for p in word_document.paragraphs()]
+    assert texts[:6] == [
+        ("ỦY BAN NHÂN DÂN", "table 1 row 1"),
+        ("XÃ ĐẠI LỘC", "table 1 row 1"),
+        ("Số: 112/KH-UBND", "table 1 row 1"),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "table 1 row 1"),
+        ("Độc lập - Tự do - Hạnh phúc", "table 1 row 1"),
+        ("Đại Lộc, ngày 02 tháng 4 năm 2026", "table 1 row 1"),
+    ]
+    assert ("Nơi nhận:", "table 3 row 1") in texts
+    assert len(word_document.tables()) == 1
+    draft = recognise(word_document)
+    assert (draft.plan.number, draft.plan.issued_on) == ("112/KH-UBND", dt.date(2026, 4, 2))
+    assert draft.plan.issuer == "Ủy ban nhân dân xã Đại Lộc"
+    assert draft.plan.title.startswith("Triển khai phong trào “Bình dân học vụ số”")
+    assert not any("not recognised" in w or "không được nhận dạng" in w for w in draft.warnings)
 
 
 def test_word_tasks_take_the_completion_column_as_deadline(word_document):
     draft = recognise(word_document)
-    assert (draft.plan.number, draft.plan.issued_on) == ("112/KH-UBND", dt.date(2026, 4, 2))
     assert [s.code for s in draft.sections] == ["I", "II", "III", "IV", "V", "VI"]
     tasks = {task.code: task for task in draft.tasks}
     assert tasks["11.2"].deadline_text == "Quý II/2027"

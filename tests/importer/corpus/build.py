@@ -345,6 +345,11 @@ _DOCX_ROWS: list[tuple] = [
      "Phòng Kinh tế", "Quý III/2026", "Quý II/2027", "Dữ liệu vùng trồng"),
     ("12", "Làm sạch dữ liệu dân cư phục vụ Đề án 06", "Công an xã",
      "Văn phòng HĐND và UBND", "", "Hằng tháng", "Dữ liệu dân cư"),
+    ("12.1", "Rà soát, cập nhật thông tin công dân trên Cơ sở dữ liệu quốc gia về dân cư",
+     "Công an xã", "Các thôn", "", "Hằng tháng", "Dữ liệu được cập nhật"),
+    ("12.2", "Kết nối dữ liệu dân cư với dữ liệu hộ tịch, an sinh xã hội",
+     "Văn phòng HĐND và UBND", "Công an xã; Phòng Văn hóa - Xã hội", "Quý II/2026",
+     "30/9/2026", "Dữ liệu kết nối"),
     ("IV. CHÍNH QUYỀN SỐ",),
     ("13", "Tiếp nhận, giải quyết hồ sơ thủ tục hành chính trực tuyến toàn trình",
      "Trung tâm Phục vụ hành chính công", "Các cơ quan, đơn vị", "", "Thường xuyên",
@@ -357,6 +362,9 @@ _DOCX_ROWS: list[tuple] = [
      "Hệ thống camera"),
     ("16", "Báo cáo kết quả chuyển đổi số gửi Ban Chỉ đạo tỉnh",
      "Văn phòng HĐND và UBND", "Các cơ quan, đơn vị", "", "Hằng quý", "Báo cáo"),
+    ("16.1", "Cập nhật số liệu chỉ tiêu chuyển đổi số trên hệ thống báo cáo của tỉnh",
+     "Văn phòng HĐND và UBND", "Phòng Văn hóa - Xã hội", "", "Hằng quý, trước ngày 15 tháng cuối quý",
+     "Số liệu báo cáo"),
     ("V. KINH TẾ SỐ, XÃ HỘI SỐ",),
     ("17", "Hỗ trợ hợp tác xã, hộ sản xuất đưa sản phẩm OCOP lên sàn thương mại điện tử",
      "Phòng Kinh tế", "Hội Nông dân xã; Bưu điện xã", "Quý II/2026", "Quý IV/2026",
@@ -368,13 +376,16 @@ _DOCX_ROWS: list[tuple] = [
      "Tháng 10/2026", "Điểm thanh toán số"),
     ("20", "Khám chữa bệnh bảo hiểm y tế bằng căn cước, ứng dụng VNeID", "Trạm Y tế xã",
      "Công an xã", "", "Thường xuyên", "Lượt khám"),
+    ("21", "Hỗ trợ người cao tuổi, người khuyết tật sử dụng dịch vụ công trực tuyến",
+     "Ủy ban MTTQ Việt Nam xã", "Hội Người cao tuổi xã; Tổ công nghệ số cộng đồng",
+     "Quý II/2026", "Quý IV/2026", "Lượt hỗ trợ"),
     ("VI. AN NINH, AN TOÀN THÔNG TIN",),
-    ("21", "Kiểm tra, đánh giá an toàn thông tin các máy tính của cơ quan",
+    ("22", "Kiểm tra, đánh giá an toàn thông tin các máy tính của cơ quan",
      "Công an xã", "Văn phòng HĐND và UBND", "Quý III/2026", "Tháng 8/2026",
      "Biên bản kiểm tra"),
-    ("22", "Cảnh báo các phương thức lừa đảo qua mạng trên hệ thống loa truyền thanh",
+    ("23", "Cảnh báo các phương thức lừa đảo qua mạng trên hệ thống loa truyền thanh",
      "Công an xã", "Phòng Văn hóa - Xã hội", "", "Hằng tuần", "Tin phát thanh"),
-    ("23", "Tổ chức tổng kết, đánh giá kết quả thực hiện Kế hoạch năm 2026",
+    ("24", "Tổ chức tổng kết, đánh giá kết quả thực hiện Kế hoạch năm 2026",
      "Văn phòng HĐND và UBND", "Các cơ quan, đơn vị", "Tháng 12/2026", "25/12/2026",
      "Báo cáo tổng kết"),
 ]  # fmt: skip
@@ -385,10 +396,13 @@ def two_row_header_docx() -> bytes:
     takes two rows (group cells merged across over "Chủ trì | Phối hợp" and "Bắt đầu | Hoàn
     thành", single labels merged down)."""
     document = docx.Document()
+    _layout_table(
+        document,
+        ["ỦY BAN NHÂN DÂN", "XÃ ĐẠI LỘC", "Số: 112/KH-UBND"],
+        ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+         "Đại Lộc, ngày 02 tháng 4 năm 2026"],
+    )  # fmt: skip
     for text, bold in [
-        ("ỦY BAN NHÂN DÂN XÃ ĐẠI LỘC", True),
-        ("Số: 112/KH-UBND", False),
-        ("Đại Lộc, ngày 02 tháng 4 năm 2026", False),
         ("KẾ HOẠCH", True),
         (
             "Triển khai phong trào “Bình dân học vụ số” và chuyển đổi số trên địa bàn xã "
@@ -408,11 +422,28 @@ def two_row_header_docx() -> bytes:
     ]:
         document.add_paragraph().add_run(text).bold = bold or None
     _docx_task_table(document)
-    for text in ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]:
-        document.add_paragraph(text)
+    document.add_paragraph("III. TỔ CHỨC THỰC HIỆN").runs[0].bold = True
+    document.add_paragraph(
+        "Các cơ quan, đơn vị báo cáo kết quả thực hiện về Văn phòng HĐND và UBND trước ngày 15 "
+        "tháng cuối quý."
+    )
+    _layout_table(
+        document,
+        ["Nơi nhận:", "- Thường trực Đảng ủy xã;", "- Như mục II;", "- Lưu: VT."],
+        ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", "Trần Văn Minh"],
+    )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _layout_table(document, left: list[str], right: list[str]) -> None:
+    """The borderless two-column table Word plans use for the page head and the signature."""
+    table = document.add_table(rows=1, cols=2)
+    for cell, lines in zip(table.rows[0].cells, [left, right], strict=True):
+        cell.paragraphs[0].add_run(lines[0]).bold = True
+        for line in lines[1:]:
+            cell.add_paragraph().add_run(line)
 
 
 def _docx_task_table(document) -> None:

@@ -18,6 +18,7 @@ import docx
 from django.utils.translation import gettext
 from docx.oxml.ns import qn
 
+from theodoi.core.text import fold
 from theodoi.importer.document import Document, Paragraph, Row, Table
 from theodoi.importer.readers import ACCEPTED, UnsupportedDocument, quoted
 
@@ -307,8 +308,22 @@ class _DocxReader:
                     )
             else:
                 tables += 1
-                self.document.blocks.append(self._table(element, tables))
+                table = self._table(element, tables)
+                if _is_page_layout(table):
+                    self._layout_paragraphs(table)
+                else:
+                    self.document.blocks.append(table)
         return self.document
+
+    def _layout_paragraphs(self, table: Table) -> None:
+        """A table that only lays out the page head or the signature gives its lines as
+        paragraphs, as a person reads them: the left column down, then the right."""
+        for column in range(table.width):
+            for row in table.rows:
+                text = row.cells[column] if column < len(row.cells) else ""
+                for line in text.split("\n"):
+                    if line.strip():
+                        self.document.blocks.append(Paragraph(line.strip(), row.source))
 
     # Paragraphs -------------------------------------------------------------------------------
 
@@ -477,6 +492,23 @@ class _DocxReader:
             if texts:
                 lines.append(" | ".join(texts))
         return lines
+
+
+# Lines that only the page head or the signature of an administrative document holds, folded:
+# its number, the national or the Party's motto, the list of recipients.
+_LAYOUT_LINE = re.compile(
+    r"^(so\s*:|cong hoa xa hoi chu nghia viet nam|dang cong san viet nam|noi nhan\s*:?)"
+)
+
+
+def _is_page_layout(table: Table) -> bool:
+    """True for the borderless table Word plans use to set the issuing body beside the motto
+    (number under the one, place and date under the other), or the recipients beside the
+    signature: a few cells side by side, holding such a line."""
+    if len(table.rows) > 4 or table.width > 3:
+        return False
+    lines = [fold(line) for row in table.rows for cell in row.cells for line in cell.split("\n")]
+    return any(_LAYOUT_LINE.match(line) for line in lines)
 
 
 def _row_bold(cells: list[_Cell], width: int) -> bool:
