@@ -3,8 +3,10 @@
 plan identity stands in merged cells above its table."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import docx
 import pytest
 
 from tests.importer.corpus.build import two_row_header_docx, workbook_two_row
@@ -242,3 +244,30 @@ def test_indicator_years_under_a_group_cell(labels, baseline, milestones, target
     assert (columns.baseline, columns.baseline_year) == (baseline, 2025)
     assert columns.milestones == milestones
     assert (columns.target, columns.target_year) == (target, 2030)
+
+
+def test_word_indicator_table_with_years_under_a_group_cell():
+    document = docx.Document()
+    document.add_paragraph("PHỤ LỤC: CHỈ TIÊU CHUYỂN ĐỔI SỐ")
+    table = document.add_table(rows=4, cols=7)
+    top, bottom = table.rows[0].cells, table.rows[1].cells
+    for index, label in enumerate(["STT", "Chỉ tiêu", "Đơn vị tính", "Hiện trạng năm 2025"]):
+        top[index].merge(bottom[index]).paragraphs[0].add_run(label)
+    top[4].merge(top[6]).paragraphs[0].add_run("Lộ trình thực hiện")
+    for cell, year in zip(bottom[4:], ["2026", "2027", "2028"], strict=True):
+        cell.paragraphs[0].add_run(year)
+    rows = [
+        ["1", "Tỷ lệ người dân có tài khoản định danh điện tử", "%", "70", "80", "90", "95"],
+        ["2", "Số điểm wifi công cộng miễn phí", "Điểm", "3", "5", "8", "10"],
+    ]
+    for row, values in zip(table.rows[2:], rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.paragraphs[0].add_run(value)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    draft = draft_from_bytes(buffer.getvalue(), name="chitieu.docx")
+    first, second = draft.indicators
+    assert (first.unit, first.baseline, first.baseline_year) == ("%", 70, 2025)
+    assert first.milestones == {2026: 80, 2027: 90}
+    assert (first.target, first.target_year) == (95, 2028)
+    assert (second.unit, second.target, second.row) == ("Điểm", 10, "table 1 row 4")

@@ -294,11 +294,11 @@ def _table_start(lines: list[_Line]) -> int:
 
 
 def _table_end(lines: list[_Line], start: int) -> int:
-    """Where the table ends: before a signature block ("Nơi nhận:", "TM. …") that follows an
-    empty row; the end of the sheet otherwise."""
+    """Where the table ends: before the signature block ("Nơi nhận:" beside "TM. ỦY BAN NHÂN
+    DÂN"); the end of the sheet otherwise."""
     for index in range(start + 1, len(lines)):
         filled = lines[index].filled
-        if filled and not lines[index - 1].filled and _SIGNATURE_RE.match(fold(filled[0].text)):
+        if 0 < len(filled) <= 2 and _SIGNATURE_RE.match(fold(filled[0].text)):
             return index
     return len(lines)
 
