@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import docx
+import openpyxl
 import pytest
 
 from tests.importer.corpus.build import two_row_header_docx, workbook_two_row
@@ -63,6 +64,54 @@ def test_workbook_identity_reaches_the_recogniser_as_paragraphs_in_reading_order
     first_table = document.tables()[0]
     assert first_table.rows[0].source == "sheet Kế hoạch row 8"
     assert [row.is_header for row in first_table.rows[:4]] == [True, True, True, False]
+
+
+def _sheet_bytes(rows: dict[str, object]) -> bytes:
+    book = openpyxl.Workbook()
+    for coordinate, value in rows.items():
+        book.active[coordinate] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_workbook_identity_in_cells_not_merged():
+    data = _sheet_bytes(
+        {
+            "A1": "UBND PHƯỜNG AN BÌNH",
+            "D1": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "A2": "Số: 12/KH-UBND",
+            "D2": "An Bình, ngày 5 tháng 1 năm 2026",
+            "A4": "KẾ HOẠCH",
+            "A5": "Chuyển đổi số năm 2026",
+            **dict(zip(["A7", "B7", "C7", "D7", "E7"], ["TT", "Nhiệm vụ", "Chủ trì", "Phối hợp",
+                                                        "Thời hạn"], strict=True)),
+            **dict(zip(["A8", "B8", "C8", "D8", "E8"], [1, "Rà soát quy chế", "Công an phường",
+                                                        "", "Quý II/2026"], strict=True)),
+        }
+    )  # fmt: skip
+    document = read_document(data, name="kehoach.xlsx")
+    assert [p.text for p in document.paragraphs()] == [
+        "UBND PHƯỜNG AN BÌNH",
+        "Số: 12/KH-UBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "An Bình, ngày 5 tháng 1 năm 2026",
+        "KẾ HOẠCH",
+        "Chuyển đổi số năm 2026",
+    ]
+    draft = recognise(document)
+    assert (draft.plan.number, draft.plan.title) == ("12/KH-UBND", "Chuyển đổi số năm 2026")
+    assert [(t.code, t.lead_units_raw) for t in draft.tasks] == [("1", "Công an phường")]
+
+
+def test_a_sheet_of_two_columns_stays_a_table():
+    data = _sheet_bytes({"A1": "STT", "B1": "Nội dung", "A2": 1, "B2": "Rà soát quy chế"})
+    document = read_document(data, name="danhsach.xlsx")
+    assert [p.text for p in document.paragraphs()] == ["Sheet"]
+    assert [row.cells for row in document.tables()[0].rows] == [
+        ["STT", "Nội dung"],
+        ["1", "Rà soát quy chế"],
+    ]
 
 
 def test_workbook_signature_block_is_text_not_rows(workbook, workbook_draft):

@@ -130,13 +130,15 @@ class _SheetReader:
         on the right), read as a person reads them: the left column down, then the right."""
         band: list[tuple[int, list[tuple[int, _Cell]]]] = []  # the two-column rows
 
-        def flush() -> None:
+        def split() -> int | None:
             # The right column starts where the second cell of a two-cell row starts.
-            seconds = [cells[1][0] for _, cells in band if len(cells) > 1]
-            split = min(seconds, default=None)
+            return min((cells[1][0] for _, cells in band if len(cells) > 1), default=None)
+
+        def flush() -> None:
+            right_from = split()
             items = [(row, column, cell) for row, cells in band for column, cell in cells]
-            left = [item for item in items if split is None or item[1] < split]
-            right = [item for item in items if split is not None and item[1] >= split]
+            left = [item for item in items if right_from is None or item[1] < right_from]
+            right = [item for item in items if right_from is not None and item[1] >= right_from]
             for row, _, cell in left + right:
                 self._paragraph(cell, row)
             band.clear()
@@ -145,11 +147,16 @@ class _SheetReader:
             filled = [(first_col + i, cell) for i, cell in enumerate(line.cells) if cell.text]
             if not filled:
                 continue
-            if len(filled) == 1 and self._spans_width(
-                line.number, filled[0][0], first_col, len(line.cells)
+            column, cell = filled[0]
+            right_from = split()
+            # A cell across the page ("KẾ HOẠCH", the title), or alone on the left after the
+            # two columns, comes after both of them.
+            if len(filled) == 1 and (
+                self._spans_width(line.number, column, first_col, len(line.cells))
+                or (right_from is not None and column < right_from)
             ):
                 flush()
-                self._paragraph(filled[0][1], line.number)
+                self._paragraph(cell, line.number)
                 continue
             band.append((line.number, filled))
         flush()
