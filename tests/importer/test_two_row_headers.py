@@ -320,3 +320,24 @@ def test_word_indicator_table_with_years_under_a_group_cell():
     assert first.milestones == {2026: 80, 2027: 90}
     assert (first.target, first.target_year) == (95, 2028)
     assert (second.unit, second.target, second.row) == ("Điểm", 10, "table 1 row 4")
+
+
+def test_a_page_that_repeats_only_the_group_row_continues_the_table():
+    header = ["TT", "Nội dung", "Đơn vị thực hiện", "", "Thời gian", "", "Sản phẩm"]
+    names = ["", "", "Chủ trì", "Phối hợp", "Bắt đầu", "Hoàn thành", ""]
+    first = ["1", "Rà soát quy chế", "Công an phường", "", "Quý I/2026", "Quý II/2026", "Quy chế"]
+    second = ["2", "Lắp camera", "Phòng Kinh tế", "", "Quý II/2026", "Quý IV/2026", "Camera"]
+    document = Document(
+        [
+            Table([Row(header, "page 1 row 1", is_header=True), Row(names), Row(first)]),
+            # The next page repeats the row marked as header, not the column names under it.
+            Table([Row(header, "page 2 row 1", is_header=True), Row(second, "page 2 row 2")]),
+        ]
+    )
+    (table,) = logical_tables(document)
+    assert [row.cells[0] for row in table.rows] == ["1", "2"]
+    tasks = recognise(document).tasks
+    assert [(t.lead_units_raw, t.deadline_text) for t in tasks] == [
+        ("Công an phường", "Quý II/2026"),
+        ("Phòng Kinh tế", "Quý IV/2026"),
+    ]

@@ -190,9 +190,29 @@ def _is_lower_header(row: Row, upper: Row) -> bool:
 def same_header(first: list[str], second: list[str]) -> bool:
     """True when two header rows are the same header, repeated after a page break. A repeated
     header may carry a word cut from the page before ("…, đánh giá công"), so a label that
-    extends the other still matches."""
+    extends the other still matches; and it may repeat only the group row of a header of two
+    rows ("Đơn vị thực hiện" over "Chủ trì | Phối hợp"), when only that row repeats."""
     if not first or len(first) != len(second):
         return False
+    if _agree(first, second):
+        return True
+    return _same_groups(first, second) or _same_groups(second, first)
+
+
+def _same_groups(whole: list[str], repeated: list[str]) -> bool:
+    """True when ``repeated`` is the group row of the header ``whole`` of several rows."""
+    groups = [label.split(GROUP_SEPARATOR, 1)[0] for label in whole]
+    if groups == whole:
+        return False
+    tops = [label.split(GROUP_SEPARATOR, 1)[0] for label in repeated]
+    for index in range(1, len(tops)):
+        # The group's text stands in its first column only.
+        if not tops[index] and groups[index] and groups[index] == groups[index - 1]:
+            tops[index] = tops[index - 1]
+    return _agree(groups, tops)
+
+
+def _agree(first: list[str], second: list[str]) -> bool:
     agree = 0
     for a, b in zip(first, second, strict=True):
         a, b = fold(a), fold(b)
