@@ -10,7 +10,7 @@ import docx
 import openpyxl
 import pytest
 
-from tests.importer.corpus.build import two_row_header_docx, workbook_two_row
+from tests.importer.corpus.two_row import two_row_header_docx, workbook_two_row
 from theodoi.importer.document import Document, Paragraph, Row, Table
 from theodoi.importer.draft import Draft
 from theodoi.importer.pipeline import draft_from_bytes
