@@ -85,6 +85,12 @@ class _SheetReader:
         self.formulas = formulas
         self.document = document
         self.merges = [CellRange(str(r)) for r in sheet.merged_cells.ranges]
+        # The cells merged across, by the rows they cover: a long sheet has many merges.
+        self.across: dict[int, list[CellRange]] = {}
+        for merge in self.merges:
+            if merge.max_col > merge.min_col:
+                for row in range(merge.min_row, merge.max_row + 1):
+                    self.across.setdefault(row, []).append(merge)
 
     def read(self) -> None:
         cells = self._cells()
@@ -180,9 +186,7 @@ class _SheetReader:
 
     def _spans(self, line: _Line, first_col: int) -> list[int]:
         spans = [1] * len(line.cells)
-        for merge in self.merges:
-            if not merge.min_row <= line.number <= merge.max_row or merge.max_col == merge.min_col:
-                continue
+        for merge in self.across.get(line.number, []):
             for column in range(merge.min_col, merge.max_col + 1):
                 index = column - first_col
                 if 0 <= index < len(spans):
