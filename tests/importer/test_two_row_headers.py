@@ -341,3 +341,29 @@ def test_a_page_that_repeats_only_the_group_row_continues_the_table():
         ("Công an phường", "Quý II/2026"),
         ("Phòng Kinh tế", "Quý IV/2026"),
     ]
+
+
+def test_a_sheet_with_two_tables_one_under_the_other():
+    data = _sheet_bytes(
+        {
+            **dict(zip(["A1", "B1", "C1", "D1"], ["STT", "Nhiệm vụ", "Chủ trì", "Thời hạn"],
+                       strict=True)),
+            **dict(zip(["A2", "B2", "C2", "D2"], [1, "Rà soát quy chế", "Công an phường",
+                                                  "Quý II/2026"], strict=True)),
+            "A4": "PHỤ LỤC II: CHỈ TIÊU NĂM 2026",
+            **dict(zip(["A5", "B5", "C5", "D5"], ["STT", "Chỉ tiêu", "Đơn vị tính", "Mục tiêu"],
+                       strict=True)),
+            **dict(zip(["A6", "B6", "C6", "D6"], [1, "Tỷ lệ hồ sơ trực tuyến", "%", 90],
+                       strict=True)),
+        }
+    )  # fmt: skip
+    document = read_document(data, name="kehoach.xlsx")
+    tasks, indicators = logical_tables(document)
+    assert tasks.header == ["STT", "Nhiệm vụ", "Chủ trì", "Thời hạn"]
+    assert [row.source for row in tasks.rows] == ["sheet Sheet row 2"]
+    assert indicators.context[-1] == "PHỤ LỤC II: CHỈ TIÊU NĂM 2026"
+    assert indicators.source == "sheet Sheet row 5"
+    draft = recognise(document)
+    assert [(t.code, t.title) for t in draft.tasks] == [("1", "Rà soát quy chế")]
+    [indicator] = draft.indicators
+    assert (indicator.name, indicator.unit, indicator.target) == ("Tỷ lệ hồ sơ trực tuyến", "%", 90)

@@ -7,10 +7,11 @@ rows, so the recognisers see one table with one header and whole rows. Pure func
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from theodoi.core.text import fold
-from theodoi.importer.document import Document, Paragraph, Row, Table
+from theodoi.importer.document import Block, Document, Paragraph, Row, Table
 
 # Words that mark a header cell, folded. A header row has several such cells.
 HEADER_WORDS = (
@@ -253,7 +254,7 @@ def logical_tables(document: Document) -> list[LogicalTable]:
     context: list[str] = []
     current: LogicalTable | None = None
     paragraphs_since_table = 0
-    for block in document.blocks:
+    for block in _unstacked(document.blocks):
         if isinstance(block, Paragraph):
             context = (context + [block.text])[-4:]
             paragraphs_since_table += 1
@@ -324,6 +325,44 @@ def _restore_cut_words(labels: list[str], table: LogicalTable) -> None:
             tail = label[len(first) :].strip()
             if index < len(last.cells) and not last.cells[index].endswith(tail):
                 last.cells[index] = f"{last.cells[index]} {tail}".strip()
+
+
+def _unstacked(blocks: list[Block]) -> Iterator[Block]:
+    """The blocks, with the tables a sheet holds one under the other told apart: after rows of
+    data, title rows ("PHỤ LỤC II: CHỈ TIÊU …") followed by a header start another table. The
+    titles become paragraphs before it, as they would be in a Word file."""
+    for block in blocks:
+        if not isinstance(block, Table):
+            yield block
+            continue
+        rows = block.rows
+        filled = [i for i, row in enumerate(rows) if any(cell.strip() for cell in row.cells)]
+        start, source, data_seen = 0, block.source, False
+        position = 0
+        while position < len(filled):
+            index = filled[position]
+            titles = position
+            while titles < len(filled) and _is_title_row(rows[filled[titles]]):
+                titles += 1
+            starts_table = (
+                data_seen
+                and titles > position
+                and titles - position <= 3
+                and titles < len(filled)
+                and is_header_row(rows[filled[titles]])
+            )
+            if not starts_table:
+                data_seen = data_seen or not is_header_row(rows[index])
+                position += 1
+                continue
+            yield Table(rows[start:index], source=source)
+            for title in filled[position:titles]:
+                text = next(cell for cell in rows[title].cells if cell.strip())
+                yield Paragraph(text.strip(), rows[title].source)
+            start = filled[titles]
+            source, data_seen = rows[start].source, False
+            position = titles
+        yield Table(rows[start:], source=source) if start else block
 
 
 def _is_title_row(row: Row) -> bool:
