@@ -115,8 +115,10 @@ def test_xlsx_one_titled_table_per_sheet(workbook):
     kinds = [
         (type(block).__name__, getattr(block, "text", block.source)) for block in workbook.blocks
     ]
+    # A sheet's own title row above its table is its title; the sheet's name stands in for a
+    # title only when the sheet writes none.
     assert kinds == [
-        ("Paragraph", "Kinh phí"),
+        ("Paragraph", "PHỤ LỤC III: KINH PHÍ THỰC HIỆN"),
         ("Table", "sheet Kinh phí"),
         ("Paragraph", "Chỉ tiêu"),
         ("Table", "sheet Chỉ tiêu"),
@@ -127,8 +129,8 @@ def test_xlsx_two_row_merged_header_and_values(workbook):
     budget = workbook.tables()[0]
     # Trailing empty rows and columns (a formatted blank K30) are dropped.
     assert budget.width == 8
+    assert workbook.paragraphs()[0].source == "sheet Kinh phí row 1"
     assert texts(budget) == [
-        ["PHỤ LỤC III: KINH PHÍ THỰC HIỆN", "", "", "", "", "", "", ""],
         ["TT", "Nhiệm vụ", "Tổng kinh phí", "Giai đoạn triển khai thực hiện", "", "", "", ""],
         ["", "", "", *documents.YEARS],
         ["I. Hạ tầng số", "", "", "", "", "", "", ""],
@@ -136,9 +138,12 @@ def test_xlsx_two_row_merged_header_and_values(workbook):
         ["2", "Hỗ trợ Tổ công nghệ số cộng đồng", "100,5", "100,5", "0", "0", "0", "0"],
         ["", "Tổng cộng", "", "", "", "", "", ""],
     ]
-    assert [row.is_header for row in budget.rows] == [False, True, True] + [False] * 4
-    assert [row.bold for row in budget.rows] == [True, True, True, True, False, False, False]
-    assert budget.rows[4].source == "sheet Kinh phí row 5"
+    assert [row.is_header for row in budget.rows] == [True, True] + [False] * 4
+    assert [row.bold for row in budget.rows] == [True, True, True, False, False, False]
+    # The group cell "Giai đoạn triển khai thực hiện" covers the five year columns.
+    assert budget.rows[0].spans == [1, 1, 1, 5, 0, 0, 0, 0]
+    assert budget.rows[2].spans == [8, 0, 0, 0, 0, 0, 0, 0]
+    assert budget.rows[3].source == "sheet Kinh phí row 5"
 
 
 def test_xlsx_formula_without_a_computed_value_is_blank_with_a_warning(workbook):

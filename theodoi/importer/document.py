@@ -26,6 +26,11 @@ class Row:
     is_header: bool = False
     # True when the whole row is bold or a single merged cell: typical of section rows.
     bold: bool = False
+    # How many columns each cell covers when merged across: 1 for its own column, 0 for a
+    # column covered by a cell to its left. Empty when the source does not say (text). A header
+    # needs it: a group label ("Thời gian") stands over the columns it spans ("Bắt đầu",
+    # "Hoàn thành"), but only its first column holds the text.
+    spans: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -11,10 +11,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.importer.corpus import two_row
+
 HERE = Path(__file__).parent
 
 # Built document name → a function giving its bytes; its expected file is HERE/<stem>.expected.json.
-BUILDERS: dict[str, Callable[[], bytes]] = {}
+BUILDERS: dict[str, Callable[[], bytes]] = {
+    "workbook-two-row.xlsx": two_row.workbook_two_row,
+    "two-row-header.docx": two_row.two_row_header_docx,
+}
 
 
 def committed() -> list[Path]:

@@ -18,6 +18,7 @@ import docx
 from django.utils.translation import gettext
 from docx.oxml.ns import qn
 
+from theodoi.core.text import fold
 from theodoi.importer.document import Document, Paragraph, Row, Table
 from theodoi.importer.readers import ACCEPTED, UnsupportedDocument, quoted
 
@@ -307,8 +308,22 @@ class _DocxReader:
                     )
             else:
                 tables += 1
-                self.document.blocks.append(self._table(element, tables))
+                table = self._table(element, tables)
+                if _is_page_layout(table):
+                    self._layout_paragraphs(table)
+                else:
+                    self.document.blocks.append(table)
         return self.document
+
+    def _layout_paragraphs(self, table: Table) -> None:
+        """A table that only lays out the page head or the signature gives its lines as
+        paragraphs, as a person reads them: the left column down, then the right."""
+        for column in range(table.width):
+            for row in table.rows:
+                text = row.cells[column] if column < len(row.cells) else ""
+                for line in text.split("\n"):
+                    if line.strip():
+                        self.document.blocks.append(Paragraph(line.strip(), row.source))
 
     # Paragraphs -------------------------------------------------------------------------------
 
@@ -383,12 +398,15 @@ class _DocxReader:
         above: list[str] = [""] * width
         for number, (tr, cells) in enumerate(rows, start=1):
             texts: list[str] = []
+            spans: list[int] = []
             for cell in cells:
                 column = len(texts)
                 # A lead unit merged down over two tasks leads both: the text is repeated.
                 first = above[column] if cell.merged_down and column < width else cell.text
                 texts.extend([first] + [""] * (cell.span - 1))
+                spans.extend([cell.span] + [0] * (cell.span - 1))
             texts += [""] * (width - len(texts))
+            spans += [1] * (width - len(spans))
             above = texts
             table.rows.append(
                 Row(
@@ -396,6 +414,7 @@ class _DocxReader:
                     source=f"table {index} row {number}",
                     is_header=self._repeats_as_header(tr),
                     bold=_row_bold(cells, width),
+                    spans=spans,
                 )
             )
         return table
@@ -473,6 +492,23 @@ class _DocxReader:
             if texts:
                 lines.append(" | ".join(texts))
         return lines
+
+
+# Lines that only the page head or the signature of an administrative document holds, folded:
+# its number, the national or the Party's motto, the list of recipients.
+_LAYOUT_LINE = re.compile(
+    r"^(so\s*:|cong hoa xa hoi chu nghia viet nam|dang cong san viet nam|noi nhan\s*:?)"
+)
+
+
+def _is_page_layout(table: Table) -> bool:
+    """True for the borderless table Word plans use to set the issuing body beside the motto
+    (number under the one, place and date under the other), or the recipients beside the
+    signature: a few cells side by side, holding such a line."""
+    if len(table.rows) > 4 or table.width > 3:
+        return False
+    lines = [fold(line) for row in table.rows for cell in row.cells for line in cell.split("\n")]
+    return any(_LAYOUT_LINE.match(line) for line in lines)
 
 
 def _row_bold(cells: list[_Cell], width: int) -> bool:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from theodoi.core.text import fold
 from theodoi.importer.document import Document, Paragraph, Row, Table
 from theodoi.importer.readers import ACCEPTED, UnsupportedDocument, quoted
 
@@ -84,6 +85,12 @@ class _SheetReader:
         self.formulas = formulas
         self.document = document
         self.merges = [CellRange(str(r)) for r in sheet.merged_cells.ranges]
+        # The cells merged across, by the rows they cover: a long sheet has many merges.
+        self.across: dict[int, list[CellRange]] = {}
+        for merge in self.merges:
+            if merge.max_col > merge.min_col:
+                for row in range(merge.min_row, merge.max_row + 1):
+                    self.across.setdefault(row, []).append(merge)
 
     def read(self) -> None:
         cells = self._cells()
@@ -96,20 +103,96 @@ class _SheetReader:
             _Line(r, [cells.get((r, c), _Cell()) for c in range(first_col, last_col + 1)])
             for r in range(rows[0], rows[-1] + 1)
         ]
-        header = self._header_rows(lines, first_col)
+        # The plan's identity above the table ("Số: 45/KH-UBND", "…, ngày 10 tháng 3 năm
+        # 2026", "KẾ HOẠCH") and the signature block under it are the page's text, not rows:
+        # they reach the recognisers as paragraphs, in reading order.
+        start = _table_start(lines)
+        end = _table_end(lines, start)
+        self._paragraphs(lines[:start], first_col)
+        body = lines[start:end]
+        header = self._header_rows(body, first_col)
         title = self.sheet.title
         table = Table(source=f"sheet {title}")
-        for line in lines:
+        for line in body:
             table.rows.append(
                 Row(
                     [cell.text for cell in line.cells],
                     source=f"sheet {title} row {line.number}",
                     is_header=line.number in header,
                     bold=self._row_bold(line, first_col, last_col),
+                    spans=self._spans(line, first_col),
                 )
             )
-        self.document.blocks.append(Paragraph(title, f"sheet {title}"))
+        if not start:
+            # The sheet's name stands for its title only when the sheet writes none: "Kế
+            # hoạch" between a plan's title and its table would be read as part of the title.
+            self.document.blocks.append(Paragraph(title, f"sheet {title}"))
         self.document.blocks.append(table)
+        self._paragraphs(lines[end:], first_col)
+
+    def _paragraphs(self, lines: list[_Line], first_col: int) -> None:
+        """The filled cells of ``lines`` as paragraphs. Above a plan's title the page has two
+        columns (the issuing body, its number on the left; the national motto, place and date
+        on the right), read as a person reads them: the left column down, then the right."""
+        band: list[tuple[int, list[tuple[int, _Cell]]]] = []  # the two-column rows
+
+        def split() -> int | None:
+            # The right column starts where the second cell of a two-cell row starts.
+            return min((cells[1][0] for _, cells in band if len(cells) > 1), default=None)
+
+        def flush() -> None:
+            right_from = split()
+            items = [(row, column, cell) for row, cells in band for column, cell in cells]
+            left = [item for item in items if right_from is None or item[1] < right_from]
+            right = [item for item in items if right_from is not None and item[1] >= right_from]
+            for row, _, cell in left + right:
+                self._paragraph(cell, row)
+            band.clear()
+
+        for line in lines:
+            filled = [(first_col + i, cell) for i, cell in enumerate(line.cells) if cell.text]
+            if not filled:
+                continue
+            column, cell = filled[0]
+            right_from = split()
+            # A cell across the page ("KẾ HOẠCH", the title), or alone on the left after the
+            # two columns, comes after both of them.
+            if len(filled) == 1 and (
+                self._spans_width(line.number, column, first_col, len(line.cells))
+                or (right_from is not None and column < right_from)
+            ):
+                flush()
+                self._paragraph(cell, line.number)
+                continue
+            band.append((line.number, filled))
+        flush()
+
+    def _paragraph(self, cell: _Cell, row: int) -> None:
+        source = f"sheet {self.sheet.title} row {row}"
+        for text in cell.text.split("\n"):
+            if text.strip():
+                self.document.blocks.append(Paragraph(text.strip(), source, bold=cell.bold))
+
+    def _spans_width(self, row: int, column: int, first_col: int, width: int) -> bool:
+        """True for a cell merged across the whole width ("KẾ HOẠCH", the plan's title)."""
+        last_col = first_col + width - 1
+        return width == 1 or any(
+            merge.min_row <= row <= merge.max_row
+            and merge.min_col == column
+            and merge.min_col <= first_col
+            and merge.max_col >= last_col
+            for merge in self.merges
+        )
+
+    def _spans(self, line: _Line, first_col: int) -> list[int]:
+        spans = [1] * len(line.cells)
+        for merge in self.across.get(line.number, []):
+            for column in range(merge.min_col, merge.max_col + 1):
+                index = column - first_col
+                if 0 <= index < len(spans):
+                    first = column == merge.min_col and line.number == merge.min_row
+                    spans[index] = merge.max_col - merge.min_col + 1 if first else 0
+        return spans
 
     def _cells(self) -> dict[tuple[int, int], _Cell]:
         """The non-empty cells by (row, column).
@@ -159,10 +242,30 @@ class _SheetReader:
             if _numbers_columns(line):
                 header.add(line.number)
                 break
+            if self._under_groups(line, header, first_col):
+                # Years or names under a group cell ("Mục tiêu" over "2026 … 2030"): labels,
+                # even when they are numbers.
+                header.add(line.number)
+                continue
             if _looks_like_data(line) or not self._under_header(line, header, first_col):
                 break
             header.add(line.number)
         return header
+
+    def _under_groups(self, line: _Line, header: set[int], first_col: int) -> bool:
+        """True when every filled cell of ``line`` sits right under a header cell merged across
+        (its column names), and at least one does."""
+        columns = [first_col + i for i, cell in enumerate(line.cells) if cell.text]
+        groups = [
+            merge
+            for merge in self.merges
+            if merge.min_row in header
+            and merge.max_row == line.number - 1
+            and merge.max_col > merge.min_col
+        ]
+        return bool(columns) and all(
+            any(merge.min_col <= column <= merge.max_col for merge in groups) for column in columns
+        )
 
     def _under_header(self, line: _Line, header: set[int], first_col: int) -> bool:
         columns = [first_col + i for i, cell in enumerate(line.cells) if cell.text]
@@ -188,6 +291,27 @@ class _SheetReader:
                 ):
                     return True
         return all(cell.bold for cell in filled)
+
+
+# The first words of a signature block under the table: "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN".
+_SIGNATURE_RE = re.compile(r"^(noi nhan|(tm|kt|t/m|q)\.?\s)")
+
+
+def _table_start(lines: list[_Line]) -> int:
+    """Where the table starts: the first row of three or more cells (a header, or data). The
+    rows above hold a cell or two each: titles, the plan's number and date. A sheet without
+    such a row is all table, as before."""
+    return next((i for i, line in enumerate(lines) if len(line.filled) >= 3), 0)
+
+
+def _table_end(lines: list[_Line], start: int) -> int:
+    """Where the table ends: before the signature block ("Nơi nhận:" beside "TM. ỦY BAN NHÂN
+    DÂN"); the end of the sheet otherwise."""
+    for index in range(start + 1, len(lines)):
+        filled = lines[index].filled
+        if 0 < len(filled) <= 2 and _SIGNATURE_RE.match(fold(filled[0].text)):
+            return index
+    return len(lines)
 
 
 def _looks_like_data(line: _Line) -> bool:

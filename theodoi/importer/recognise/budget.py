@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from theodoi.core.numbers import format_number, parse_number
 from theodoi.core.text import fold
 from theodoi.importer.draft import DraftBudgetLine, where
-from theodoi.importer.recognise.tables import LogicalRow, LogicalTable
+from theodoi.importer.recognise.tables import LogicalRow, LogicalTable, lowest_label
 
 # Folded header words. "tổng" alone is not enough for a money column: "Mã nhiệm vụ tổng quát".
 _MONEY_WORDS = (
@@ -121,7 +121,8 @@ def budget_columns(table: LogicalTable) -> BudgetColumns:
     folded = [fold(label) for label in table.header]
     years: dict[int, int] = {}
     for index, label in enumerate(folded):
-        match = _YEAR_LABEL_RE.match(label)
+        # "Năm 2026" under a group cell reads "Kinh phí — Năm 2026": the year is its own name.
+        match = _YEAR_LABEL_RE.match(lowest_label(label))
         if match and int(match.group(1)) not in years:
             years[int(match.group(1))] = index
 

@@ -10,7 +10,7 @@ import re
 from django.utils.translation import gettext
 
 from theodoi.core.text import fold
-from theodoi.importer.document import Document
+from theodoi.importer.document import Document, Paragraph
 from theodoi.importer.draft import DraftPlan
 from theodoi.importer.recognise.issuer import header_issuer
 
@@ -63,6 +63,7 @@ def recognise_header(document: Document) -> tuple[DraftPlan, list[str]]:
     warnings: list[str] = []
     paragraphs = document.paragraphs()
     head = paragraphs[:40]
+    after_table = _after_table(document)
     title_index: int | None = None
     for index, paragraph in enumerate(head):
         text = paragraph.text
@@ -78,7 +79,7 @@ def recognise_header(document: Document) -> tuple[DraftPlan, list[str]]:
         if title_index is None and _PLAN_WORD_RE.match(text):
             title_index = index + 1
     if title_index is not None:
-        plan.title, rest = _title(head, title_index)
+        plan.title, rest = _title(head, title_index, after_table)
         plan.parent_references = [
             p.text
             for p in head[rest:]
@@ -130,12 +131,29 @@ def _header_body(head) -> str:
     return ""
 
 
-def _title(head, start: int) -> tuple[str, int]:
-    """The title runs from the line after "KẾ HOẠCH" until a "Căn cứ"/"Thực hiện" paragraph or a
-    section heading; PDF text wraps it over several lines, which are joined."""
+def _after_table(document: Document) -> set[int]:
+    """Indexes (among the paragraphs) of the paragraphs that come right after a table."""
+    found: set[int] = set()
+    count, table_before = 0, False
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            if table_before:
+                found.add(count)
+            count, table_before = count + 1, False
+        else:
+            table_before = True
+    return found
+
+
+def _title(head, start: int, after_table: set[int] = frozenset()) -> tuple[str, int]:
+    """The title runs from the line after "KẾ HOẠCH" until a "Căn cứ"/"Thực hiện" paragraph, a
+    section heading or a table (a workbook's title stands right above its table); PDF text
+    wraps it over several lines, which are joined."""
     parts: list[str] = []
     index = start
     while index < len(head):
+        if parts and index in after_table:
+            break
         text = head[index].text.strip().strip("*").strip()
         folded = fold(text)
         if _NUMBER_RE.match(text) and len(text) < 60 or _PLACE_DATE_RE.match(text):

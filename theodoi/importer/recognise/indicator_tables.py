@@ -30,10 +30,12 @@ from theodoi.importer.draft import DraftIndicator, where
 from theodoi.importer.recognise.tables import (
     LogicalRow,
     LogicalTable,
+    lowest_label,
 )
 from theodoi.importer.recognise.targets import Target, parse_target
 
 _YEAR_RE = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+_YEAR_ONLY_RE = re.compile(r"^(nam\s+)?20\d\d$")
 # Section codes: Roman numerals, or capital letters in plans that group by A, B, C.
 _SECTION_CODE_RE = re.compile(r"^(?:[IVXLC]+|[A-Z])$")
 _ITEM_CODE_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
@@ -100,6 +102,13 @@ def indicator_columns(header: list[str]) -> IndicatorColumns | None:
             continue
         label_years = [int(year) for year in _YEAR_RE.findall(folded)]
         kind = _column_kind(folded, bool(label_years))
+        own = fold(lowest_label(label))
+        if own != folded and _YEAR_ONLY_RE.match(own):
+            # A year under a group cell ("Mục tiêu — 2026", "Lộ trình thực hiện — 2027"): a
+            # milestone, the last year being the target (below); under "Năm cơ sở", the baseline.
+            group = folded[: -len(own)]
+            kind = "baseline" if _column_kind(group, False) == "baseline" else "milestone"
+            label_years = [int(year) for year in _YEAR_RE.findall(own)]
         if kind == "task":
             return None
         if kind == "milestone" and label_years:

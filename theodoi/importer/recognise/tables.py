@@ -7,10 +7,11 @@ rows, so the recognisers see one table with one header and whole rows. Pure func
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from theodoi.core.text import fold
-from theodoi.importer.document import Document, Paragraph, Row, Table
+from theodoi.importer.document import Block, Document, Paragraph, Row, Table
 
 # Words that mark a header cell, folded. A header row has several such cells.
 HEADER_WORDS = (
@@ -110,25 +111,109 @@ def _is_column_numbers(row: Row) -> bool:
     return len(filled) >= 2 and all(_COLUMN_NUMBER_RE.match(cell) for cell in filled)
 
 
+# Between the parts of a label read from a header of several rows: the group cell above, then
+# the column's own name ("Đơn vị thực hiện — Chủ trì"), so finders of either part still match.
+GROUP_SEPARATOR = " — "
+
+
+def lowest_label(label: str) -> str:
+    """The column's own name in a label of several header rows: "2026" of "Mục tiêu — 2026"."""
+    return label.rsplit(GROUP_SEPARATOR, 1)[-1]
+
+
 def _header_labels(rows: list[Row], width: int) -> list[str]:
-    """One label per column from one or two header rows; a lower row's label is more specific
-    ("Năm 2026" under a merged "Giai đoạn triển khai")."""
-    labels = [""] * width
-    for row in rows:
-        if _is_column_numbers(row):
+    """One label per column from the header rows: a group cell merged across ("Thời gian")
+    stands over each column it spans, before the column's own name below it ("Thời gian —
+    Hoàn thành"); a label merged down and repeated in the row below counts once."""
+    rows = [row for row in rows if not _is_column_numbers(row)]
+    parts: list[list[str]] = [[] for _ in range(width)]
+    for position, row in enumerate(rows):
+        below = rows[position + 1] if position + 1 < len(rows) else None
+        for index, text in enumerate(_spread(row, below)[:width]):
+            if text and (not parts[index] or parts[index][-1] != text):
+                parts[index].append(text)
+    return [GROUP_SEPARATOR.join(labels) for labels in parts]
+
+
+def _group_ends(row: Row, below: Row | None) -> dict[int, int]:
+    """For each group cell of ``row`` (merged across), the index after its last column. The
+    reader says which cells are merged; for text, a label followed by empty cells over labels
+    in the row below is a group over them."""
+    ends: dict[int, int] = {}
+    if row.spans:
+        for index, span in enumerate(row.spans):
+            if span > 1:
+                ends[index] = index + span
+        return ends
+    if below is None:
+        return ends
+    lower = [cell.strip() for cell in below.cells]
+    for index, text in enumerate(row.cells):
+        text = text.strip()
+        if not text or index >= len(lower) or not lower[index] or lower[index] == text:
             continue
-        for index, cell in enumerate(row.cells[:width]):
-            if cell.strip():
-                labels[index] = cell.strip()
+        end = index + 1
+        while (
+            end < len(row.cells) and end < len(lower) and not row.cells[end].strip() and lower[end]
+        ):
+            end += 1
+        if end > index + 1:
+            ends[index] = end
+    return ends
+
+
+def _spread(row: Row, below: Row | None) -> list[str]:
+    labels = [cell.strip() for cell in row.cells]
+    for index, end in _group_ends(row, below).items():
+        for covered in range(index + 1, min(end, len(labels))):
+            labels[covered] = labels[index]
     return labels
+
+
+def _is_lower_header(row: Row, upper: Row) -> bool:
+    """The second row of a header: the column names under the group cells of ``upper``, beside
+    labels merged down from it, and nothing that reads as data (a task code)."""
+    ends = _group_ends(upper, row)
+    under = {c for index, end in ends.items() for c in range(index, end)}
+    filled = [(i, cell.strip()) for i, cell in enumerate(row.cells) if cell.strip()]
+    if not under or not filled or any(_CODE_RE.match(text) for _, text in filled[:1]):
+        return False
+    if not any(i in under for i, _ in filled):
+        return False
+    return all(
+        i in under
+        or (i < len(upper.cells) and upper.cells[i].strip() == text)
+        or _is_header_cell(text)
+        for i, text in filled
+    )
 
 
 def same_header(first: list[str], second: list[str]) -> bool:
     """True when two header rows are the same header, repeated after a page break. A repeated
     header may carry a word cut from the page before ("…, đánh giá công"), so a label that
-    extends the other still matches."""
+    extends the other still matches; and it may repeat only the group row of a header of two
+    rows ("Đơn vị thực hiện" over "Chủ trì | Phối hợp"), when only that row repeats."""
     if not first or len(first) != len(second):
         return False
+    if _agree(first, second):
+        return True
+    return _same_groups(first, second) or _same_groups(second, first)
+
+
+def _same_groups(whole: list[str], repeated: list[str]) -> bool:
+    """True when ``repeated`` is the group row of the header ``whole`` of several rows."""
+    groups = [label.split(GROUP_SEPARATOR, 1)[0] for label in whole]
+    if groups == whole:
+        return False
+    tops = [label.split(GROUP_SEPARATOR, 1)[0] for label in repeated]
+    for index in range(1, len(tops)):
+        # The group's text stands in its first column only.
+        if not tops[index] and groups[index] and groups[index] == groups[index - 1]:
+            tops[index] = tops[index - 1]
+    return _agree(groups, tops)
+
+
+def _agree(first: list[str], second: list[str]) -> bool:
     agree = 0
     for a, b in zip(first, second, strict=True):
         a, b = fold(a), fold(b)
@@ -169,7 +254,7 @@ def logical_tables(document: Document) -> list[LogicalTable]:
     context: list[str] = []
     current: LogicalTable | None = None
     paragraphs_since_table = 0
-    for block in document.blocks:
+    for block in _unstacked(document.blocks):
         if isinstance(block, Paragraph):
             context = (context + [block.text])[-4:]
             paragraphs_since_table += 1
@@ -186,7 +271,11 @@ def logical_tables(document: Document) -> list[LogicalTable]:
             and any(is_header_row(row) for row in body[1:3])
         ):
             context = (context + [next(c for c in body.pop(0).cells if c.strip())])[-4:]
-        while body and (is_header_row(body[0]) or (header_rows and _is_column_numbers(body[0]))):
+        while body and (
+            is_header_row(body[0])
+            or (header_rows and _is_column_numbers(body[0]))
+            or (header_rows and _is_lower_header(body[0], header_rows[-1]))
+        ):
             header_rows.append(body.pop(0))
         # A second header row may hold only the lower labels ("Năm 2026 …" under a merged cell).
         while header_rows and body and _is_subheader(body[0]):
@@ -236,6 +325,44 @@ def _restore_cut_words(labels: list[str], table: LogicalTable) -> None:
             tail = label[len(first) :].strip()
             if index < len(last.cells) and not last.cells[index].endswith(tail):
                 last.cells[index] = f"{last.cells[index]} {tail}".strip()
+
+
+def _unstacked(blocks: list[Block]) -> Iterator[Block]:
+    """The blocks, with the tables a sheet holds one under the other told apart: after rows of
+    data, title rows ("PHỤ LỤC II: CHỈ TIÊU …") followed by a header start another table. The
+    titles become paragraphs before it, as they would be in a Word file."""
+    for block in blocks:
+        if not isinstance(block, Table):
+            yield block
+            continue
+        rows = block.rows
+        filled = [i for i, row in enumerate(rows) if any(cell.strip() for cell in row.cells)]
+        start, source, data_seen = 0, block.source, False
+        position = 0
+        while position < len(filled):
+            index = filled[position]
+            titles = position
+            while titles < len(filled) and _is_title_row(rows[filled[titles]]):
+                titles += 1
+            starts_table = (
+                data_seen
+                and titles > position
+                and titles - position <= 3
+                and titles < len(filled)
+                and is_header_row(rows[filled[titles]])
+            )
+            if not starts_table:
+                data_seen = data_seen or not is_header_row(rows[index])
+                position += 1
+                continue
+            yield Table(rows[start:index], source=source)
+            for title in filled[position:titles]:
+                text = next(cell for cell in rows[title].cells if cell.strip())
+                yield Paragraph(text.strip(), rows[title].source)
+            start = filled[titles]
+            source, data_seen = rows[start].source, False
+            position = titles
+        yield Table(rows[start:], source=source) if start else block
 
 
 def _is_title_row(row: Row) -> bool:

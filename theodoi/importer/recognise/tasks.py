@@ -58,7 +58,12 @@ def _columns(table: LogicalTable) -> _Columns | None:
         )
     )
     lead = find(lambda h: "chu tri" in h)
-    deadline = find(lambda h: "thoi gian" in h or "thoi han" in h)
+    # Under "Thời gian" the due date is "Hoàn thành", not "Bắt đầu".
+    deadline = find(
+        lambda h: ("thoi gian" in h or "thoi han" in h) and ("hoan thanh" in h or "ket thuc" in h)
+    )
+    if deadline is None:
+        deadline = find(lambda h: ("thoi gian" in h or "thoi han" in h) and "bat dau" not in h)
     coordinating = find(lambda h: "phoi hop" in h)
     output = find(lambda h: "san pham" in h or h.startswith("ket qua"))
     # A list of names with a lead agency only (a proposal list) is not a task table: a task
@@ -156,6 +161,19 @@ def tasks_from_table(
             section_code = section[0]
             sections.append(DraftSection(code=section_code, title=section[1], row=row.source))
             parent, pending = None, None
+            continue
+        if _is_total_row(row, columns):
+            # "Tổng cộng" under a task table with money columns sums them up: not a task.
+            warnings.append(
+                gettext(
+                    "%(where)s: the row «%(text)s» is the table's total, not a task, so it was "
+                    "not imported as one."
+                )
+                % {
+                    "where": where(row.source, capital=True),
+                    "text": " | ".join(cell.strip() for cell in row.cells if cell.strip()),
+                }
+            )
             continue
         code_cell = row.cell(columns.code).strip()
         title = row.cell(columns.title).strip()
@@ -261,6 +279,14 @@ def tasks_from_table(
                 % {"where": where(row.source, capital=True), "code": tasks[-1].code}
             )
     return sections, tasks, warnings
+
+
+_TOTAL_RE = re.compile(r"^(tong cong|tong so|tong|cong)\s*:?$")
+
+
+def _is_total_row(row: LogicalRow, columns: _Columns) -> bool:
+    code = row.cell(columns.code).strip() if columns.code != columns.title else ""
+    return not code and bool(_TOTAL_RE.match(fold(row.cell(columns.title))))
 
 
 def parent_code_of(code: str) -> str:
