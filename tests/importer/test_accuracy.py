@@ -171,3 +171,21 @@ def test_the_check_fails_below_the_goal_and_details_say_why(tmp_path):
     with pytest.raises(CommandError, match="plan.md"):
         call_command("import_accuracy", str(tmp_path), "--check", "--details", stdout=out)
     assert "Tập huấn kỹ năng số cho cán bộ: not found" in out.getvalue()
+
+
+def test_a_lead_whose_name_has_commas_is_right_when_the_text_starts_with_it():
+    task = DraftTask(
+        code="1",
+        title="Xây dựng nền tảng số về di sản",
+        lead_units_raw="Bộ Văn hóa, Thể thao và Du lịch; Bộ Khoa học và Công nghệ",
+    )
+    wanted = {"title": "Xây dựng nền tảng số", "deadline": ""}
+
+    right = measure(
+        "plan.md", _draft(task), {"tasks": [{**wanted, "lead": "Bộ Văn hóa, Thể thao và Du lịch"}]}
+    )
+    other = measure(
+        "plan.md", _draft(task), {"tasks": [{**wanted, "lead": "Bộ Khoa học và Công nghệ"}]}
+    )
+
+    assert (right.leads, other.leads) == (1, 0)

@@ -108,6 +108,9 @@ def _lead_right(expected: str, task: DraftTask) -> bool:
         return not lead
     if unit_key(expected) == unit_key(lead):
         return True
+    # A name with commas of its own ("Bộ Văn hóa, Thể thao và Du lịch") opens the text.
+    if f"{unit_key(task.lead_units_raw)} ".startswith(f"{unit_key(expected)} "):
+        return True
     # A standard unit named by its ward-level name ("Phòng Kinh tế, Hạ tầng và Đô thị").
     standard = match_units(expected, standard_catalogue())
     mine = match_units(lead, standard_catalogue()) if lead else None
