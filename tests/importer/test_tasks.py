@@ -185,7 +185,9 @@ def pipe_tasks(rows: list[str]):
 
 def test_task_numbers_from_100_keep_their_numbers_and_parents():
     rows = ["| **I** | **NÂNG CAO NHẬN THỨC** | | | |"]
-    rows += [f"| {n} | Nhiệm vụ số {n} | Bộ Khoa học và Công nghệ | | Năm 2026 |" for n in range(1, 99)]
+    rows += [
+        f"| {n} | Nhiệm vụ số {n} | Bộ Khoa học và Công nghệ | | Năm 2026 |" for n in range(1, 99)
+    ]
     rows += ["| **II** | **HOÀN THIỆN THỂ CHẾ** | | | |"]
     rows += [f"| {n}. | Nhiệm vụ số {n} | Bộ Tư pháp | | Quý II/2026 |" for n in range(99, 141)]
     rows.insert(
