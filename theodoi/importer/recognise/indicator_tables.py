@@ -31,7 +31,7 @@ from theodoi.importer.recognise.tables import (
     LogicalRow,
     LogicalTable,
 )
-from theodoi.importer.recognise.targets import Target, parse_target
+from theodoi.importer.recognise.targets import Target, levels, parse_target
 
 _YEAR_RE = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 # Section codes: Roman numerals, or capital letters in plans that group by A, B, C.
@@ -256,6 +256,7 @@ def read_indicator_table(
             )
         year = (section.year if section else None) or default_year
         indicator = build_indicator(row, columns, code=code, name=name, target_year=year)
+        warnings.extend(levels_warnings(indicator, where(_span(row.sources), capital=True)))
         parent = _parent_code(code)
         parent = parent if parent in groups else ""
         read.append(_Read(indicator, code, section, parent, _unplaced_cells(row, table, columns)))
@@ -454,7 +455,57 @@ def read_target(text: str) -> Target:
             text,
             written=bool(lone.group("sign")),
         )
-    return Target(target.comparator, target.value, target.unit, text, written=target.written)
+    return Target(
+        target.comparator,
+        target.value,
+        target.unit,
+        text,
+        written=target.written,
+        upper=target.upper,
+    )
+
+
+def levels_warnings(indicator: DraftIndicator, place: str) -> list[str]:
+    """What a person must know when a target text sets more than the one level an indicator
+    tracks: a range ("40 - 50"), or a second target ("Top 3 ASEAN, ≤ 50 thế giới"). The text
+    stays whole in the target text; the warning says which level the draft tracks."""
+    text = indicator.target_text
+    if not text or indicator.target is None:
+        return []
+    found = levels(text)
+    tracked = f"{_SIGN_TEXT.get(indicator.comparator or '', '')} {indicator.target}".strip()
+    if indicator.unit == "%":
+        tracked += "%"
+    target = read_target(text)
+    if target.upper is not None and len(found) <= 1:
+        return [
+            gettext(
+                "%(where)s: the target of indicator “%(name)s” is a range, «%(text)s»; one level "
+                "can be tracked, so the draft tracks its lower end (%(tracked)s) and keeps the "
+                "whole text as the target text. Change the level if the range means another."
+            )
+            % {"where": place, "name": indicator.name[:80], "text": text, "tracked": tracked}
+        ]
+    if len(found) > 1:
+        return [
+            gettext(
+                "%(where)s: the target of indicator “%(name)s” sets %(count)s levels (%(levels)s); "
+                "one level can be tracked, so the draft tracks %(tracked)s and keeps the whole "
+                "text as the target text. Split it into several indicators if each is to be "
+                "tracked."
+            )
+            % {
+                "where": place,
+                "name": indicator.name[:80],
+                "count": len(found),
+                "levels": "; ".join(found),
+                "tracked": tracked,
+            }
+        ]
+    return []
+
+
+_SIGN_TEXT = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 
 
 def level_value(text: str) -> Decimal | None:
