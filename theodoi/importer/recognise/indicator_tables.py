@@ -541,6 +541,10 @@ def _span(sources: list[str]) -> str:
 #    right, preferring the split that reads most value cells as numbers.
 # 5. Whatever does not fit becomes a warning naming its source lines.
 
+# A unit-of-measure column of a flattened header, folded; and the same label ending the first
+# header line ("TT Chỉ tiêu Đơn vị tính").
+_MEASURE_LABEL_RE = re.compile(r"^(?:don vi tinh|dvt|don vi do)$")
+_MEASURE_TAIL_RE = re.compile(r"\s+(Đơn vị tính|ĐVT|Đơn vị đo)\s*$", re.IGNORECASE)
 _HEADER_START_RE = re.compile(r"^(?P<code>stt|tt|so tt)\s+(?P<rest>.*chi tieu.*)$")
 _ITEM_NUMBER_RE = re.compile(r"^(\d{1,3})\.?$")
 _SECTION_LINE_RE = re.compile(r"^(?P<code>[IVXLC]+)\s*[.\-–)]?\s+(?P<title>\S.*)$")
@@ -611,6 +615,8 @@ class _Header:
     values: int  # how many value columns (baseline, years, target)
     units: int  # how many columns after them
     lines: list[str]
+    # A unit-of-measure column ("Đơn vị tính", "ĐVT") between the name and the values.
+    measure: bool = False
 
 
 def paragraph_tables(document: Document) -> list[tuple[LogicalTable, list[str]]]:
@@ -683,6 +689,15 @@ def _parse_header(lines: list[str]) -> _Header | None:
     values: list[str] = []
     units: list[str] = []
     rest = [line.strip() for line in lines[1:] if line.strip()]
+    name, measure = first.group(2), ""
+    tail = _MEASURE_TAIL_RE.search(name)
+    if tail:
+        # "TT Chỉ tiêu Đơn vị tính" on one line.
+        name, measure = name[: tail.start()].strip(), tail.group(1)
+    elif rest and _MEASURE_LABEL_RE.match(fold(rest[0])):
+        measure = rest.pop(0)
+    elif len(rest) > 1 and _MEASURE_LABEL_RE.match(fold(f"{rest[0]} {rest[1]}")):
+        measure = f"{rest.pop(0)} {rest.pop(0)}"  # "Đơn vị" / "tính"
     last_year_line = max((i for i, line in enumerate(rest) if _YEAR_RE.search(line)), default=-1)
     current: list[str] = []
 
@@ -713,8 +728,10 @@ def _parse_header(lines: list[str]) -> _Header | None:
     flush()
     if not values:
         return None
-    labels = [first.group(1), first.group(2), *values, *units]
-    return _Header(labels=labels, values=len(values), units=len(units), lines=lines)
+    labels = [first.group(1), name, *([measure] if measure else []), *values, *units]
+    return _Header(
+        labels=labels, values=len(values), units=len(units), lines=lines, measure=bool(measure)
+    )
 
 
 def _starts_upper(text: str) -> bool:
@@ -814,36 +831,40 @@ def _close_item(
         return
     sources = [item.source] + [line.source for line in item.lines]
     cells, item_warnings = split_item(
-        item.lines, header.values, header.units, source=_span(sources)
+        item.lines, header.values, header.units, source=_span(sources), measure=header.measure
     )
     rows.append(LogicalRow(cells=[item.number, *cells], sources=sources))
     warnings.extend(item_warnings)
 
 
 def split_item(
-    lines: list[_Line], values: int, units: int, *, source: str = ""
+    lines: list[_Line], values: int, units: int, *, source: str = "", measure: bool = False
 ) -> tuple[list[str], list[str]]:
-    """An item's lines as cells: name, ``values`` value cells, ``units`` unit cells (rule 4).
-    Every possible end of the name is tried; the split whose counts come out right and which
-    reads most value cells as numbers wins."""
+    """An item's lines as cells: name, the unit of measure when ``measure`` (the line right
+    after the name: "%", "Người/vạn dân"), ``values`` value cells, ``units`` unit cells (rule
+    4). Every possible end of the name is tried; the split whose counts come out right and
+    which reads most value cells as numbers wins."""
     if not lines:
-        return [""] * (1 + values + units), []
-    best: tuple[tuple[bool, bool, int, int], list[_Cell], list[_Cell], int] | None = None
+        return [""] * (1 + int(measure) + values + units), []
+    best: tuple[tuple[bool, bool, bool, int, int], str, list[_Cell], list[_Cell], int] | None
+    best = None
     for end in range(1, len(lines) + 1):
         if end < len(lines) and not _may_start_cell(lines[:end], lines[end].text):
             continue
         pieces = [piece for line in lines[end:] for piece in _split_line(line)]
+        measure_text, pieces = _measure_cell(pieces) if measure else ("", pieces)
         value_cells, used = _value_cells(pieces, values)
         unit_cells = _unit_cells(pieces[used:], units)
         units_ok = len(unit_cells) == units and not any(
             _NUMERIC_START_RE.match(cell.text) for cell in unit_cells
         )
         numeric = sum(1 for cell in value_cells if level_value(cell.text) is not None)
-        score = (len(value_cells) == values, units_ok, numeric, -end)
+        measure_ok = bool(measure_text) or not measure
+        score = (measure_ok, len(value_cells) == values, units_ok, numeric, -end)
         if best is None or score > best[0]:
-            best = (score, value_cells, unit_cells, end)
+            best = (score, measure_text, value_cells, unit_cells, end)
     assert best is not None
-    (values_ok, units_ok, _, _), value_cells, unit_cells, end = best
+    (_, values_ok, units_ok, _, _), measure_text, value_cells, unit_cells, end = best
     name = joined(line.text for line in lines[:end])
     warnings: list[str] = []
     span = where(source or _span([line.source for line in lines]))
@@ -879,9 +900,25 @@ def split_item(
         unit_texts = unit_texts[: units - 1] + ["; ".join(unit_texts[units - 1 :])]
     value_texts = [cell.text for cell in value_cells]
     return (
-        [name, *_padded(value_texts, values), *_padded(unit_texts, units)],
+        [
+            name,
+            *([measure_text] if measure else []),
+            *_padded(value_texts, values),
+            *_padded(unit_texts, units),
+        ],
         warnings,
     )
+
+
+def _measure_cell(pieces: list[_Piece]) -> tuple[str, list[_Piece]]:
+    """The unit of measure at the head of ``pieces`` ("%", "Điểm", "Người/vạn" + "dân"), and
+    the pieces after it; none when the first piece is a level."""
+    if not pieces or _NUMERIC_START_RE.match(pieces[0].text):
+        return "", pieces
+    taken = 1
+    while taken < len(pieces) and pieces[taken].text[:1].islower():
+        taken += 1  # a unit wrapped onto the next line
+    return joined(piece.text for piece in pieces[:taken]), pieces[taken:]
 
 
 def joined(texts: Iterable[str]) -> str:
