@@ -468,6 +468,11 @@ class _Reader:
         self.codes.add(code)
         match = find_target(line.text)
         name, target_text = _name_and_target_text(line.text, match)
+        count = _target_count(line.text)
+        if match is not None and count > 1 and len(levels(target_text)) < count:
+            # The other levels stay in the target text, from the first one on, not only in
+            # the name: whoever splits the indicator finds them all there.
+            target_text = match.clean[match.start :].rstrip(" .")
         target = match.target if match else None
         unit = _RANK_UNIT if match and match.rank else (target.unit if target else "")
         item_year = _ITEM_YEAR_RE.search(fold(line.text))
@@ -485,7 +490,6 @@ class _Reader:
                 row=", ".join(line.sources),
             )
         )
-        count = _target_count(line.text)
         if count <= 1 and target is not None and target.upper is not None:
             self.warnings.append(
                 gettext(
