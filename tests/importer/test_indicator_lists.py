@@ -488,9 +488,7 @@ def test_a_bare_count_is_not_measurable_but_a_percentage_is():
 def test_national_targets_list_reads_no_date_as_a_target_and_says_ranges_and_second_levels():
     from tests.importer.corpus.build import HERE
 
-    indicators, warnings = _read_text(
-        (HERE / "national-targets.md").read_text(encoding="utf-8")
-    )
+    indicators, warnings = _read_text((HERE / "national-targets.md").read_text(encoding="utf-8"))
     by_code = {i.code: i for i in indicators}
     # "ngày 22 tháng 12 năm 2024" is a date: the item is qualitative.
     assert (by_code["1.1"].target, by_code["1.1"].comparator) == (None, None)

@@ -192,8 +192,7 @@ def _candidates(clean: str, folded: str) -> list[_Candidate]:
     found = (
         _candidate(clean, folded, match)
         for match in _NUMBER_RE.finditer(folded)
-        if match.start() not in dates
-        and not any(r.start <= match.start() < r.end for r in ranges)
+        if match.start() not in dates and not any(r.start <= match.start() < r.end for r in ranges)
     )
     singles = [candidate for candidate in found if candidate is not None]
     return sorted(singles + ranges, key=lambda candidate: candidate.start)
