@@ -23,6 +23,8 @@ from theodoi.importer.draft import DraftSection, DraftTask, where
 from theodoi.importer.recognise.tables import LogicalRow, LogicalTable
 
 _ROMAN_RE = re.compile(r"^\s*(?P<code>[IVXL]+|[A-Z])\s*[.\-–)]?\s*(?P<title>.*)$", re.DOTALL)
+
+# Vietnamese on purpose: the letters of plan documents' subtasks ("đ)" follows "d)").
 # A task code of any length and depth: "7", "140", "100.1", "1.2.3.4", "IV.2.a", "2.b"; a part
 # after a dot never starts with 0, so "1.000 hộ dân" at the start of a text is no code.
 _CODE_PATTERN = (
