@@ -267,3 +267,23 @@ def test_a_number_column_that_holds_no_code_is_said_as_it_is():
     (warning,) = warnings
     assert "«1a»" in warning and "2" in warning
     assert "without a number" not in warning and "không có số" not in warning
+
+
+def test_a_task_numbered_by_the_importer_never_takes_a_code_a_later_row_writes():
+    _, tasks, warnings = pipe_tasks(
+        [
+            "| 1 | Rà soát văn bản | Bộ Tư pháp | | 2026 |",
+            "| | Tổng hợp kết quả rà soát | Bộ Tư pháp | | 2026 |",
+            "| 1.1 | Rà soát văn bản về khoa học và công nghệ | Bộ Tư pháp | | 2026 |",
+            "| 1a | Bổ sung văn bản hướng dẫn | Bộ Tư pháp | | 2026 |",
+            "| 2 | Công bố danh mục văn bản | Bộ Tư pháp | | 2026 |",
+        ]
+    )
+    assert [(t.code, t.parent) for t in tasks] == [
+        ("1", ""),
+        ("1.2", "1"),
+        ("1.1", "1"),
+        ("3", ""),
+        ("2", ""),
+    ]
+    assert len(warnings) == 2

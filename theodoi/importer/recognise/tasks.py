@@ -189,6 +189,7 @@ def tasks_from_table(
     pending: tuple[str, dict, str] | None = None
     # The task a lettered row ("a)") belongs to: the last task read with a number.
     lettered_under: DraftTask | None = None
+    written = _written_codes(table, columns, section_prefix)
     for row in table.rows:
         section = _section_of(row, columns)
         if section:
@@ -245,8 +246,7 @@ def tasks_from_table(
             continue
         if not code and not unread and title and parent is not None and not sub_code:
             # A row with an empty code cell under a task is a subtask of it ("- Cập nhật …").
-            number = sum(1 for t in tasks if t.parent == parent.code and t.section == section_code)
-            code = f"{parent.code}.{number + 1}"
+            code = _next_subcode(tasks, parent, section_code, written)
             detail = f"{table.header[columns.subtask].strip()}: {subtask_text}" if sub_title else ""
             extra = "\n".join(p for p in (detail, note) if p)
             tasks.append(_subtask(code, title.lstrip("-+•– ").strip(), parent, fields, extra))
@@ -260,7 +260,7 @@ def tasks_from_table(
             continue
         if code or title:
             if not code and unread:
-                code = _next_code(tasks, section_code)
+                code = _next_code(tasks, section_code, written)
                 warnings.append(
                     gettext(
                         "%(where)s: the number column holds «%(number)s», which is not a task "
@@ -275,7 +275,7 @@ def tasks_from_table(
                     }
                 )
             elif not code:
-                code = _next_code(tasks, section_code)
+                code = _next_code(tasks, section_code, written)
                 warnings.append(
                     gettext(
                         "%(where)s: a task without a number was numbered %(code)s "
@@ -314,8 +314,7 @@ def tasks_from_table(
                 parent.note = "\n".join(p for p in parent.note.split("\n") if p and p != detail)
                 tasks.append(_subtask(f"{parent.code}.1", first_title, parent, first_fields, ""))
                 pending = None
-            number = sum(1 for t in tasks if t.parent == parent.code and t.section == section_code)
-            code = f"{parent.code}.{number + 1}"
+            code = _next_subcode(tasks, parent, section_code, written)
             tasks.append(_subtask(code, sub_title, parent, fields, note))
             warnings.append(
                 gettext("%(where)s: a subtask without a number was numbered %(code)s.")
@@ -345,10 +344,41 @@ def _subtask(code: str, title: str, parent: DraftTask, fields: dict, note: str) 
     return DraftTask(code=code, title=title, parent=parent.code, note=note, **values)
 
 
-def _next_code(tasks: list[DraftTask], section: str) -> str:
+def _next_code(tasks: list[DraftTask], section: str, written: set[tuple[str, str]]) -> str:
+    """The next free number of a section for a task the table does not number: never one
+    that a later row of the same section writes, which would give two tasks one code."""
     top = [t for t in tasks if t.section == section and not t.parent]
-    numbers = [int(t.code) for t in top if t.code.isdigit()]
-    return str(max(numbers, default=0) + 1)
+    number = max((int(t.code) for t in top if t.code.isdigit()), default=0) + 1
+    while (section, str(number)) in written:
+        number += 1
+    return str(number)
+
+
+def _next_subcode(
+    tasks: list[DraftTask], parent: DraftTask, section: str, written: set[tuple[str, str]]
+) -> str:
+    number = sum(1 for t in tasks if t.parent == parent.code and t.section == section) + 1
+    while (section, f"{parent.code}.{number}") in written:
+        number += 1
+    return f"{parent.code}.{number}"
+
+
+def _written_codes(table: LogicalTable, columns: _Columns, section: str) -> set[tuple[str, str]]:
+    """(section, code) of every code the table writes, read ahead so that numbering a row
+    without a code never takes a code a later row has."""
+    found: set[tuple[str, str]] = set()
+    for row in table.rows:
+        heading = _section_of(row, columns)
+        if heading:
+            section = heading[0]
+            continue
+        if columns.code == columns.title:
+            code = _split_code(row.cell(columns.title))[0]
+        else:
+            code = _code_cell(row.cell(columns.code).strip())[0]
+        if code:
+            found.add((section, code))
+    return found
 
 
 # --- Tasks written in the body --------------------------------------------------------------
