@@ -5,10 +5,12 @@ A task table has a task column and a lead-unit or deadline column. Its rows are:
 - section rows: a Roman numeral (or letter) and a title, nothing else ("I. Nâng cao nhận thức");
 - task rows: a code ("1", "2.3.") in the code column, or at the start of the task text when code
   and text share a column ("1. Chỉ đạo …");
-- subtask rows: a two-level code ("1.2"), in the code column or in a subtask column
-  ("Tiểu nhiệm vụ (Con)"), the parent being the task with the first part of the code; a row with
-  an empty code cell under a task whose subtask cell carries a code is that task's subtask;
-- rows without any code: tasks numbered in order, with a warning.
+- subtask rows: a code of any depth ("100.1", "1.2.3.4", "IV.2.a"), in the code column or in a
+  subtask column ("Tiểu nhiệm vụ (Con)"), the parent being the task whose code it extends; a
+  lettered row ("a)") is a subtask of the task above it ("12.a"); a row with an empty code cell
+  under a task whose subtask cell carries a code is that task's subtask;
+- rows without any code: tasks numbered in order, with a warning, never with a code a later
+  row writes; a code cell that holds no code is quoted in its warning as it is.
 Nothing in a row is dropped: every cell lands in a field, or in the note with its column name.
 """
 
