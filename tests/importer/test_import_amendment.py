@@ -139,3 +139,20 @@ def test_the_versions_page_offers_the_amending_import_with_the_plan_chosen(offic
     assert link in versions
     upload_page = office.get(link).content.decode()
     assert f'<option value="{plan.pk}" selected>' in upload_page
+
+
+def test_an_amending_draft_with_two_tasks_of_one_code_is_refused_not_merged(office, plan):
+    rows = AMENDED + "\n| 4 | Tập huấn kỹ năng số cho người dân | Phòng Văn hóa - Xã hội | | 2026 |"
+    _upload(office, _document("90/KH-UBND", rows), amends=str(plan.pk))
+    stored = ImportDraft.objects.get(amends=plan)
+
+    page = office.post(
+        reverse("import_review", args=[stored.pk]),
+        {"action": "save", "number": "90/KH-UBND", "issued_on": "2026-05-20"},
+    )
+
+    assert page.status_code == 400
+    assert "Mã nhiệm vụ bị trùng: I.4" in page.content.decode()
+    assert not PlanAmendment.objects.exists()
+    assert not Task.objects.filter(plan=plan, code="4").exists()
+    assert ImportDraft.objects.get(pk=stored.pk).status == ImportDraft.Status.OPEN

@@ -480,3 +480,26 @@ def test_a_bare_count_is_not_measurable_but_a_percentage_is():
     count, percent = find_target("Triển khai 3 nền tảng"), find_target("Triển khai 30%")
     assert count is not None and not count.measurable
     assert percent is not None and percent.measurable
+
+
+# --- The national targets document: dates, ranges and second targets in a list -----------------
+
+
+def test_national_targets_list_reads_no_date_as_a_target_and_says_ranges_and_second_levels():
+    from tests.importer.corpus.build import HERE
+
+    indicators, warnings = _read_text((HERE / "national-targets.md").read_text(encoding="utf-8"))
+    by_code = {i.code: i for i in indicators}
+    # "ngày 22 tháng 12 năm 2024" is a date: the item is qualitative.
+    assert (by_code["1.1"].target, by_code["1.1"].comparator) == (None, None)
+    patents = by_code["1.2"]
+    assert (patents.target, patents.unit) == (Decimal(16), "%")
+    assert "16 - 18%" in patents.target_text
+    research = by_code["1.3"]
+    assert (research.target, research.target_text) == (Decimal(8), "đạt 8 - 10%")
+    rank = by_code["1.4"]
+    assert (rank.comparator, rank.target) == ("<=", Decimal(3))
+    assert "nhóm 50" in rank.target_text
+    assert [w.split(":")[0] for w in warnings] == ["Dòng 28", "Dòng 30", "Dòng 32"]
+    assert "«16 - 18%»" in warnings[0] and "«8 - 10%»" in warnings[1]
+    assert "2 mức" in warnings[2]

@@ -368,3 +368,73 @@ def test_a_flattened_item_that_does_not_fit_is_warned_with_its_lines():
     assert "chỉ đọc được 0/4 ô số liệu" in warnings[0]
     assert "không tách chắc chắn được 2 cột đơn vị" in warnings[1]
     assert "không ghi mức cần đạt" in warnings[2]
+
+
+# --- The national targets document: a unit-of-measure column, ranges, second targets --------
+
+
+def national_targets():
+    from tests.importer.corpus.build import HERE
+    from theodoi.importer.readers.text import read_text
+
+    return read_text((HERE / "national-targets.md").read_text(encoding="utf-8"))
+
+
+def test_the_unit_of_measure_column_is_read_for_every_indicator():
+    document = national_targets()
+    indicators, _, _ = indicators_from_tables(document, logical_tables(document))
+    assert [(i.code, i.unit) for i in indicators] == [
+        ("1", "%"),
+        ("2", "Người/vạn dân"),
+        ("3", "Thứ hạng"),
+        ("4", "Doanh nghiệp"),
+        ("5", "%"),
+        ("6", "%"),
+    ]
+
+
+def test_a_range_and_a_second_target_are_kept_and_said():
+    document = national_targets()
+    indicators, warnings, _ = indicators_from_tables(document, logical_tables(document))
+    gii, firms = indicators[2], indicators[3]
+    assert (gii.comparator, gii.target, gii.target_text) == (
+        "<=",
+        Decimal(3),
+        "Top 3 ASEAN; ≤ 40 Thế giới",
+    )
+    assert (firms.comparator, firms.target, firms.target_text) == (">=", Decimal(40), "40 - 50")
+    (two,) = [w for w in warnings if w.startswith("Dòng 49:")]
+    assert "Top 3; ≤ 40" in two and "≤ 3" in two
+    (span,) = [w for w in warnings if w.startswith("Dòng 50:")]
+    assert "«40 - 50»" in span and "≥ 40" in span
+    assert len(warnings) == 2
+
+
+FLATTENED_WITH_MEASURE = (
+    "TT Chỉ tiêu|Đơn vị tính|Năm|2025|(Cơ sở)|2026 2027|Năm 2028|(Đích)|Đơn vị chủ trì"
+)
+
+
+def test_a_flattened_unit_of_measure_column_is_read_for_every_indicator():
+    lines = "|".join(
+        [
+            "PHỤ LỤC II",
+            FLATTENED_WITH_MEASURE,
+            "1|Tỷ lệ hộ gia đình có|cáp quang|%|50% 60% 70%|≥ 80%|Phòng Văn hóa - Xã hội",
+            "2|Điểm wifi công cộng|Điểm|5|6|8|10|Trung tâm Dịch vụ tổng hợp",
+            "3|Thủ tục trực tuyến toàn trình|Thủ tục|20|30|40|≥ 50|Văn phòng HĐND và UBND",
+            "4|Người dân có danh tính số|Người/vạn|dân|6.000|7.000|8.000|9.000|Công an phường",
+        ]
+    )
+    document = Document(blocks=paragraphs(lines))
+    indicators, warnings, _ = indicators_from_tables(document, logical_tables(document))
+    assert [(i.name, i.unit) for i in indicators] == [
+        ("Tỷ lệ hộ gia đình có cáp quang", "%"),
+        ("Điểm wifi công cộng", "Điểm"),
+        ("Thủ tục trực tuyến toàn trình", "Thủ tục"),
+        ("Người dân có danh tính số", "Người/vạn dân"),
+    ]
+    assert [i.baseline for i in indicators] == d(50, 5, 20, 6000)
+    assert [i.target for i in indicators] == d(80, 10, 50, 9000)
+    assert indicators[3].lead_unit == "Công an phường"
+    assert warnings == []

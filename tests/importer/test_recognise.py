@@ -9,6 +9,7 @@ import pytest
 from tests.importer import documents
 from tests.importer.seeds import seed_document
 from theodoi.importer.pipeline import draft_from_bytes
+from theodoi.importer.readers.text import read_text
 from theodoi.importer.recognise.plan import recognise
 
 BASELINE_MISSING = ["II.9", "III.1", "IV.1", "V.10", "V.11"]
@@ -128,3 +129,61 @@ def test_generated_excel_budget_with_two_row_header():
     }
     assert lines["1"].total == Decimal(20000)
     assert lines["2"].total == Decimal("100.5")
+
+
+# --- The header: a date split over two lines, the title's end -------------------------------
+
+SPLIT_HEADER = """ỦY BAN NHÂN DÂN
+PHƯỜNG AN BÌNH
+
+Số: 15/KH-UBND
+
+An Bình, ngày 15 tháng 01
+năm 2026
+
+## KẾ HOẠCH
+
+**Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số năm 2026**
+
+---
+
+Ngày 22 tháng 12 năm 2024, Bộ Chính trị ban hành Nghị quyết số 57-NQ/TW. Ủy ban nhân dân phường xây dựng Kế hoạch như sau
+
+### I. MỤC ĐÍCH, YÊU CẦU
+"""
+
+
+def test_a_date_split_over_two_lines_is_read():
+    from theodoi.importer.recognise.header import recognise_header
+
+    for split in (
+        ("An Bình, ngày 15 tháng 01", "năm 2026"),
+        ("An Bình, ngày 15", "tháng 01 năm 2026"),
+        ("An Bình, ngày", "15 tháng 01 năm 2026"),
+    ):
+        text = SPLIT_HEADER.replace("An Bình, ngày 15 tháng 01\nnăm 2026", "\n".join(split))
+        plan, warnings = recognise_header(read_text(text))
+        assert plan.issued_on.isoformat() == "2026-01-15"
+        assert plan.place == "An Bình"
+        assert not any("ngày ban hành" in w for w in warnings)
+
+
+def test_the_title_ends_at_a_horizontal_rule_and_at_plain_text_after_it():
+    from theodoi.importer.recognise.header import recognise_header
+
+    plan, _ = recognise_header(read_text(SPLIT_HEADER))
+    assert plan.title == (
+        "Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số năm 2026"
+    )
+    # Without the rule, the plain paragraph after the bold title is not title either.
+    plan, _ = recognise_header(read_text(SPLIT_HEADER.replace("---\n", "")))
+    assert plan.title.endswith("chuyển đổi số năm 2026")
+
+
+def test_a_programme_of_action_has_its_title_read_like_a_plan():
+    from theodoi.importer.recognise.header import recognise_header
+
+    plan, _ = recognise_header(
+        read_text(SPLIT_HEADER.replace("KẾ HOẠCH", "CHƯƠNG TRÌNH HÀNH ĐỘNG"))
+    )
+    assert plan.title.startswith("Phát triển khoa học")

@@ -168,3 +168,60 @@ def test_seed_003_draft_keeps_the_target_and_its_note():
     two = next(i for i in draft.indicators if i.code == "I.2")
     assert (one.target, one.target_text) == (Decimal(100), "100% (Đã đạt)")
     assert (two.baseline_text, two.target_text, two.comparator_written) == ("≥ 60%", "100%", False)
+
+
+# --- Numbers from the right place: dates, ranges, second levels ----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thực hiện Nghị quyết số 57-NQ/TW ngày 22 tháng 12 năm 2024 của Bộ Chính trị",
+        "Hoàn thành trước ngày 15 tháng 6",
+        "Báo cáo kết quả trong tháng 12 năm 2026",
+    ],
+)
+def test_the_day_and_month_of_a_date_are_no_target(text):
+    assert parse_target(text).value is None
+
+
+def test_a_date_beside_a_level_leaves_the_level():
+    target = parse_target("Đến tháng 6 năm 2026 đạt 100% thủ tục trực tuyến")
+    assert (target.comparator, target.value, target.unit) == (">=", Decimal(100), "%")
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("40 - 50", 40, 50, ""),
+        ("Tăng trung bình 16 - 18%/năm", 16, 18, "%"),
+        ("đạt 8-10%", 8, 10, "%"),
+        ("từ 40 đến 50%", 40, 50, "%"),
+        ("Top 3 ASEAN", 3, None, ""),
+        ("giai đoạn 2026 - 2030 đạt 70%", 70, None, "%"),
+    ],
+)
+def test_a_range_is_read_as_its_lower_end_and_keeps_its_upper_end(text, low, high, unit):
+    target = parse_target(text)
+    assert target.value == Decimal(low)
+    assert target.upper == (None if high is None else Decimal(high))
+    assert target.unit == unit
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Top 3 ASEAN; ≤ 50 Thế giới", ["Top 3", "≤ 50"]),
+        (
+            "thuộc nhóm 3 nước dẫn đầu Đông Nam Á, nhóm 50 nước dẫn đầu thế giới",
+            ["nhóm 3", "nhóm 50"],
+        ),
+        ("16 - 18%", ["16 - 18%"]),
+        ("Dân số từ 15 tuổi trở lên có tài khoản giao dịch ≥ 95%", ["≥ 95%"]),
+        ("ngày 22 tháng 12 năm 2024", []),
+    ],
+)
+def test_levels_lists_every_level_a_text_sets(text, found):
+    from theodoi.importer.recognise.targets import levels
+
+    assert levels(text) == found

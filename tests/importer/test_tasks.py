@@ -164,3 +164,126 @@ def test_no_task_row_text_is_lost():
                     words = re.sub(r"^\s*[\dIVX.]+\s+", "", cell).split()[:4]
                     if len(words) >= 3:
                         assert " ".join(words) in text, (key, row.source, cell[:60])
+
+
+# --- Codes of any length and depth ---------------------------------------------------------
+
+PIPE_HEADER = (
+    "| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời hạn hoàn thành |\n"
+    "|---|---|---|---|---|\n"
+)
+
+
+def pipe_tasks(rows: list[str]):
+    from theodoi.importer.readers.text import read_text
+
+    document = read_text(PIPE_HEADER + "\n".join(rows) + "\n")
+    (table,) = logical_tables(document)
+    assert is_task_table(table)
+    return tasks_from_table(table)
+
+
+def test_task_numbers_from_100_keep_their_numbers_and_parents():
+    rows = ["| **I** | **NÂNG CAO NHẬN THỨC** | | | |"]
+    rows += [
+        f"| {n} | Nhiệm vụ số {n} | Bộ Khoa học và Công nghệ | | Năm 2026 |" for n in range(1, 99)
+    ]
+    rows += ["| **II** | **HOÀN THIỆN THỂ CHẾ** | | | |"]
+    rows += [f"| {n}. | Nhiệm vụ số {n} | Bộ Tư pháp | | Quý II/2026 |" for n in range(99, 141)]
+    rows.insert(
+        rows.index("| 100. | Nhiệm vụ số 100 | Bộ Tư pháp | | Quý II/2026 |") + 1,
+        "| 100.1 | Tiểu mục thứ nhất của nhiệm vụ 100 | Bộ Tư pháp | | Quý II/2026 |",
+    )
+    _, tasks, warnings = pipe_tasks(rows)
+    top = [t for t in tasks if not t.parent]
+    assert [t.code for t in top] == [str(n) for n in range(1, 141)]
+    assert all(t.title == f"Nhiệm vụ số {t.code}" for t in top)
+    (sub,) = [t for t in tasks if t.parent]
+    assert (sub.code, sub.parent, sub.section) == ("100.1", "100", "II")
+    assert Counter((t.section, t.code) for t in tasks).most_common(1)[0][1] == 1
+    assert warnings == []
+
+
+def test_codes_of_any_depth_and_lettered_subtasks():
+    _, tasks, warnings = pipe_tasks(
+        [
+            "| **IV** | **NHÂN LỰC** | | | |",
+            "| 1 | Đào tạo nhân lực số | Bộ Giáo dục và Đào tạo | | 2026 |",
+            "| 1.2 | Đào tạo kỹ sư bán dẫn | Bộ Giáo dục và Đào tạo | | 2027 |",
+            "| 1.2.3 | Chương trình đào tạo thiết kế vi mạch | Bộ Giáo dục và Đào tạo | | 2027 |",
+            "| 1.2.3.4 | Học bổng cho sinh viên vi mạch | Bộ Tài chính | | 2027 |",
+            "| 2 | Thu hút nhân tài | Bộ Nội vụ | | 2026 |",
+            "| a) | Cơ chế đãi ngộ chuyên gia | Bộ Nội vụ | | Quý III/2026 |",
+            "| b) | Chính sách nhà ở cho nhà khoa học | Bộ Xây dựng | | Quý IV/2026 |",
+            "| IV.2.c | Quỹ hỗ trợ nhà khoa học trẻ | Bộ Khoa học và Công nghệ | | 2026 |",
+        ]
+    )
+    codes = [(t.code, t.parent) for t in tasks]
+    assert codes == [
+        ("1", ""),
+        ("1.2", "1"),
+        ("1.2.3", "1.2"),
+        ("1.2.3.4", "1.2.3"),
+        ("2", ""),
+        ("2.a", "2"),
+        ("2.b", "2"),
+        ("IV.2.c", "2"),
+    ]
+    assert tasks[5].title == "Cơ chế đãi ngộ chuyên gia"
+    assert tasks[6].lead_units_raw == "Bộ Xây dựng"
+    assert warnings == []
+
+
+def test_codes_written_before_the_text_in_one_column():
+    from theodoi.importer.readers.text import read_text
+
+    document = read_text(
+        "| Mã nhiệm vụ và nội dung | Cơ quan chủ trì | Thời hạn |\n|---|---|---|\n"
+        "| 120. Phát triển nền tảng dữ liệu | Bộ Công an | 2026 |\n"
+        "| 120.1. Cơ sở dữ liệu dân cư | Bộ Công an | Quý I/2026 |\n"
+        "| a) Kết nối với cơ sở dữ liệu đất đai | Bộ Nông nghiệp và Môi trường | 2026 |\n"
+        "| 1.000 hộ dân được hỗ trợ kỹ năng số | Bộ Thông tin | 2026 |\n"
+    )
+    (table,) = logical_tables(document)
+    _, tasks, _ = tasks_from_table(table)
+    assert [(t.code, t.parent, t.title) for t in tasks[:3]] == [
+        ("120", "", "Phát triển nền tảng dữ liệu"),
+        ("120.1", "120", "Cơ sở dữ liệu dân cư"),
+        ("120.1.a", "120.1", "Kết nối với cơ sở dữ liệu đất đai"),
+    ]
+    # "1.000" is a count that starts a text, not a code.
+    assert tasks[3].title.startswith("1.000 hộ dân")
+
+
+def test_a_number_column_that_holds_no_code_is_said_as_it_is():
+    _, tasks, warnings = pipe_tasks(
+        [
+            "| 1 | Rà soát văn bản | Bộ Tư pháp | | 2026 |",
+            "| 1a | Bổ sung văn bản hướng dẫn | Bộ Tư pháp | | 2026 |",
+        ]
+    )
+    assert [(t.code, t.parent) for t in tasks] == [("1", ""), ("2", "")]
+    assert tasks[1].title == "1a Bổ sung văn bản hướng dẫn"
+    (warning,) = warnings
+    assert "«1a»" in warning and "2" in warning
+    assert "without a number" not in warning and "không có số" not in warning
+
+
+def test_a_task_numbered_by_the_importer_never_takes_a_code_a_later_row_writes():
+    _, tasks, warnings = pipe_tasks(
+        [
+            "| 1 | Rà soát văn bản | Bộ Tư pháp | | 2026 |",
+            "| | Tổng hợp kết quả rà soát | Bộ Tư pháp | | 2026 |",
+            "| 1.1 | Rà soát văn bản về khoa học và công nghệ | Bộ Tư pháp | | 2026 |",
+            "| 1a | Bổ sung văn bản hướng dẫn | Bộ Tư pháp | | 2026 |",
+            "| 2 | Công bố danh mục văn bản | Bộ Tư pháp | | 2026 |",
+        ]
+    )
+    assert [(t.code, t.parent) for t in tasks] == [
+        ("1", ""),
+        ("1.2", "1"),
+        ("1.1", "1"),
+        ("3", ""),
+        ("2", ""),
+    ]
+    assert len(warnings) == 2

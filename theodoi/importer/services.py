@@ -111,7 +111,9 @@ class DraftNotReady(ValueError):
     """The draft cannot be saved as it is; the message says what to correct, translated."""
 
 
-def check_ready(draft: Draft) -> None:
+def check_unique_codes(draft: Draft) -> None:
+    """Tasks are matched by section and code when saved, re-imported or amended: two tasks of
+    one code would become one, so such a draft is refused until a person tells them apart."""
     counts = Counter((task.section, task.code) for task in draft.tasks)
     duplicates = sorted(f"{s}.{c}" if s else c for (s, c), n in counts.items() if n > 1)
     if duplicates:
@@ -122,6 +124,10 @@ def check_ready(draft: Draft) -> None:
             )
             % {"codes": ", ".join(duplicates)}
         )
+
+
+def check_ready(draft: Draft) -> None:
+    check_unique_codes(draft)
     for task in draft.tasks:
         if not task.title.strip():
             raise DraftNotReady(
@@ -804,12 +810,14 @@ def import_amendment_save(
     withdraw_missing: bool,
 ):
     """Save an amending draft as the next version of its plan, in one transaction with the
-    draft's closing: a second click finds the draft closed and saves nothing (None)."""
+    draft's closing: a second click finds the draft closed and saves nothing (None). A draft
+    with two tasks of one code is refused (``DraftNotReady``), as a new plan's would be."""
     with transaction.atomic():
         stored = ImportDraft.objects.select_for_update(no_key=True).get(pk=stored_pk)
         if stored.status != ImportDraft.Status.OPEN or stored.amends is None:
             return None
         require(actor, Action.MANAGE_PLAN, stored.amends)
+        check_unique_codes(draft_from_data(stored.data))
         amendment = plan_services.amendment_apply(
             actor=actor,
             plan=stored.amends,

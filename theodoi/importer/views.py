@@ -243,7 +243,11 @@ def _amendment_review(request, stored):
             note=form.cleaned_data["note"],
             withdraw_missing=form.cleaned_data["withdraw_missing"],
         )
-    except (plan_services.AmendmentError, plan_services.StaleEdit) as exc:
+    except (
+        plan_services.AmendmentError,
+        plan_services.StaleEdit,
+        services.DraftNotReady,
+    ) as exc:
         return _amendment_page(request, stored, form, error=str(exc), status=400)
     if amendment is None:
         messages.info(request, _("This draft has already been closed."))

@@ -15,10 +15,21 @@ from theodoi.importer.draft import DraftPlan
 from theodoi.importer.recognise.issuer import header_issuer
 
 _NUMBER_RE = re.compile(r"^\s*S[ốo]\s*:?\s*(.*?)\s*$", re.IGNORECASE)
-_PLAN_WORD_RE = re.compile(r"^\s*(#+\s*)?\**\s*K[ẾE] HO[ẠA]CH\s*\**\s*$", re.IGNORECASE)
+# "KẾ HOẠCH" over a ward's plan; "CHƯƠNG TRÌNH HÀNH ĐỘNG" over a programme of the same kind.
+_PLAN_WORD_RE = re.compile(
+    r"^\s*(#+\s*)?\**\s*(?:K[ẾE] HO[ẠA]CH|CH[ƯU][ƠO]NG TR[ÌI]NH H[ÀA]NH [ĐD][ỘO]NG)\s*\**\s*$",
+    re.IGNORECASE,
+)
+# A horizontal rule ("---", "***", "___", "* * *") ends the title: what follows is the body.
+_RULE_RE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _PLACE_DATE_RE = re.compile(
     r"^(?P<place>[^,]{3,80}),\s*ngày\s+(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})\s+năm\s+"
     r"(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+# The place and the start of the date, the rest on the next line: "Hà Nội, ngày 15 tháng 01".
+_PLACE_DATE_START_RE = re.compile(
+    r"^[^,]{3,80},\s*ngày(?:\s+\d{1,2}(?:\s+tháng(?:\s+\d{1,2}(?:\s+năm)?)?)?)?\s*$",
     re.IGNORECASE,
 )
 # "(Ban hành kèm theo Kế hoạch số 110/KH-UBND ngày 25/3/2026 của UBND phường Lê Chân)"
@@ -71,7 +82,7 @@ def recognise_header(document: Document) -> tuple[DraftPlan, list[str]]:
         if number and not plan.number and len(text) < 60:
             plan.number = number.group(1).strip()
             continue
-        place_date = _PLACE_DATE_RE.match(text)
+        place_date, _ = _place_date_at(head, index)
         if place_date and plan.issued_on is None:
             plan.place = place_date.group("place").strip()
             plan.issued_on = _date(*place_date.group("year", "month", "day"))
@@ -145,29 +156,54 @@ def _after_table(document: Document) -> set[int]:
     return found
 
 
+def _place_date_at(head, index: int) -> tuple[re.Match[str] | None, int]:
+    """The place and date at paragraph ``index`` and how many paragraphs they take: one, or
+    two when the line breaks inside the date ("Hà Nội, ngày 15 tháng 01" / "năm 2026")."""
+    text = head[index].text.strip()
+    match = _PLACE_DATE_RE.match(text)
+    if match:
+        return match, 1
+    if index + 1 < len(head) and _PLACE_DATE_START_RE.match(text):
+        joined = f"{text} {head[index + 1].text.strip()}"
+        match = _PLACE_DATE_RE.match(joined)
+        if match:
+            return match, 2
+    return None, 0
+
+
 def _title(head, start: int, after_table: set[int] = frozenset()) -> tuple[str, int]:
     """The title runs from the line after "KẾ HOẠCH" until a "Căn cứ"/"Thực hiện" paragraph, a
-    section heading or a table (a workbook's title stands right above its table); PDF text
-    wraps it over several lines, which are joined."""
+    section heading, a table (a workbook's title stands right above its table), a horizontal
+    rule, or a paragraph set apart from it (a bold or heading title followed by plain text); PDF
+    text wraps it over several lines, which are joined."""
     parts: list[str] = []
+    style: tuple[int, bool] | None = None  # (heading, bold) of the title's first line
     index = start
     while index < len(head):
         if parts and index in after_table:
             break
-        text = head[index].text.strip().strip("*").strip()
+        paragraph = head[index]
+        text = paragraph.text.strip().strip("*").strip()
         folded = fold(text)
-        if _NUMBER_RE.match(text) and len(text) < 60 or _PLACE_DATE_RE.match(text):
+        if _RULE_RE.match(paragraph.text):
+            break
+        place_date, used = _place_date_at(head, index)
+        if _NUMBER_RE.match(text) and len(text) < 60 or place_date:
             # "Số: …" or "Phường …, ngày …" written after the word "KẾ HOẠCH".
-            index += 1
+            index += max(used, 1)
             continue
         if folded.startswith("can cu") or (
             parts and (folded.startswith(_PARENT_START) or _SECTION_START_RE.match(text))
         ):
             break
+        if parts and style is not None and style != (paragraph.heading > 0, paragraph.bold):
+            break
         if parts and parts[-1].endswith(_SENTENCE_END) and not text[:1].islower():
             break
         if _ISSUER_RE.match(text):
             break
+        if style is None:
+            style = (paragraph.heading > 0, paragraph.bold)
         parts.append(text)
         index += 1
         if len(parts) >= 8:

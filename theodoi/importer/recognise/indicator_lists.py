@@ -30,7 +30,7 @@ from django.utils.translation import gettext, ngettext
 from theodoi.core.text import fold
 from theodoi.importer.document import Document, Paragraph
 from theodoi.importer.draft import DraftIndicator, where
-from theodoi.importer.recognise.targets import TargetMatch, find_target, fold_aligned
+from theodoi.importer.recognise.targets import TargetMatch, find_target, fold_aligned, levels
 
 # --- Lines ---------------------------------------------------------------------------------------
 
@@ -261,11 +261,12 @@ def _name_and_target_text(text: str, match: TargetMatch | None) -> tuple[str, st
 
 
 def _target_count(text: str) -> int:
-    """How many targets an item states: its measurable clauses, or its percentages when one
-    clause lists several ("100% lãnh đạo …, 100% văn bản …")."""
+    """How many targets an item states: its measurable clauses, or the levels it sets when one
+    clause lists several ("100% lãnh đạo …, 100% văn bản …", "nhóm 3 … Đông Nam Á, nhóm 50 …
+    thế giới"); a range ("16 - 18%") is one."""
     clauses = (find_target(clause) for clause in text.split(";"))
     measurable = sum(1 for match in clauses if match is not None and match.measurable)
-    return max(measurable, len(_PERCENT_RE.findall(text)))
+    return max(measurable, len(levels(text)))
 
 
 @dataclass
@@ -467,6 +468,11 @@ class _Reader:
         self.codes.add(code)
         match = find_target(line.text)
         name, target_text = _name_and_target_text(line.text, match)
+        count = _target_count(line.text)
+        if match is not None and count > 1 and len(levels(target_text)) < count:
+            # The other levels stay in the target text, from the first one on, not only in
+            # the name: whoever splits the indicator finds them all there.
+            target_text = match.clean[match.start :].rstrip(" .")
         target = match.target if match else None
         unit = _RANK_UNIT if match and match.rank else (target.unit if target else "")
         item_year = _ITEM_YEAR_RE.search(fold(line.text))
@@ -484,7 +490,19 @@ class _Reader:
                 row=", ".join(line.sources),
             )
         )
-        count = _target_count(line.text)
+        if count <= 1 and target is not None and target.upper is not None:
+            self.warnings.append(
+                gettext(
+                    "%(where)s: indicator %(code)s sets a range, «%(range)s»; one level can be "
+                    "tracked, so the draft tracks its lower end and keeps the whole range in the "
+                    "target text. Change the level if the range means another."
+                )
+                % {
+                    "where": _where(line.source),
+                    "code": code,
+                    "range": match.clean[match.start : match.end] if match else "",
+                }
+            )
         if count > 1:
             self.warnings.append(
                 gettext(

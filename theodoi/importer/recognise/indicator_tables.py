@@ -32,7 +32,7 @@ from theodoi.importer.recognise.tables import (
     LogicalTable,
     lowest_label,
 )
-from theodoi.importer.recognise.targets import Target, parse_target
+from theodoi.importer.recognise.targets import Target, levels, parse_target
 
 _YEAR_RE = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _YEAR_ONLY_RE = re.compile(r"^(nam\s+)?20\d\d$")
@@ -265,6 +265,7 @@ def read_indicator_table(
             )
         year = (section.year if section else None) or default_year
         indicator = build_indicator(row, columns, code=code, name=name, target_year=year)
+        warnings.extend(levels_warnings(indicator, where(_span(row.sources), capital=True)))
         parent = _parent_code(code)
         parent = parent if parent in groups else ""
         read.append(_Read(indicator, code, section, parent, _unplaced_cells(row, table, columns)))
@@ -463,7 +464,57 @@ def read_target(text: str) -> Target:
             text,
             written=bool(lone.group("sign")),
         )
-    return Target(target.comparator, target.value, target.unit, text, written=target.written)
+    return Target(
+        target.comparator,
+        target.value,
+        target.unit,
+        text,
+        written=target.written,
+        upper=target.upper,
+    )
+
+
+def levels_warnings(indicator: DraftIndicator, place: str) -> list[str]:
+    """What a person must know when a target text sets more than the one level an indicator
+    tracks: a range ("40 - 50"), or a second target ("Top 3 ASEAN, ≤ 50 thế giới"). The text
+    stays whole in the target text; the warning says which level the draft tracks."""
+    text = indicator.target_text
+    if not text or indicator.target is None:
+        return []
+    found = levels(text)
+    tracked = f"{_SIGN_TEXT.get(indicator.comparator or '', '')} {indicator.target}".strip()
+    if indicator.unit == "%":
+        tracked += "%"
+    target = read_target(text)
+    if target.upper is not None and len(found) <= 1:
+        return [
+            gettext(
+                "%(where)s: the target of indicator “%(name)s” is a range, «%(text)s»; one level "
+                "can be tracked, so the draft tracks its lower end (%(tracked)s) and keeps the "
+                "whole text as the target text. Change the level if the range means another."
+            )
+            % {"where": place, "name": indicator.name[:80], "text": text, "tracked": tracked}
+        ]
+    if len(found) > 1:
+        return [
+            gettext(
+                "%(where)s: the target of indicator “%(name)s” sets %(count)s levels (%(levels)s); "
+                "one level can be tracked, so the draft tracks %(tracked)s and keeps the whole "
+                "text as the target text. Split it into several indicators if each is to be "
+                "tracked."
+            )
+            % {
+                "where": place,
+                "name": indicator.name[:80],
+                "count": len(found),
+                "levels": "; ".join(found),
+                "tracked": tracked,
+            }
+        ]
+    return []
+
+
+_SIGN_TEXT = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 
 
 def level_value(text: str) -> Decimal | None:
@@ -499,6 +550,10 @@ def _span(sources: list[str]) -> str:
 #    right, preferring the split that reads most value cells as numbers.
 # 5. Whatever does not fit becomes a warning naming its source lines.
 
+# A unit-of-measure column of a flattened header, folded; and the same label ending the first
+# header line ("TT Chỉ tiêu Đơn vị tính").
+_MEASURE_LABEL_RE = re.compile(r"^(?:don vi tinh|dvt|don vi do)$")
+_MEASURE_TAIL_RE = re.compile(r"\s+(Đơn vị tính|ĐVT|Đơn vị đo)\s*$", re.IGNORECASE)
 _HEADER_START_RE = re.compile(r"^(?P<code>stt|tt|so tt)\s+(?P<rest>.*chi tieu.*)$")
 _ITEM_NUMBER_RE = re.compile(r"^(\d{1,3})\.?$")
 _SECTION_LINE_RE = re.compile(r"^(?P<code>[IVXLC]+)\s*[.\-–)]?\s+(?P<title>\S.*)$")
@@ -569,6 +624,8 @@ class _Header:
     values: int  # how many value columns (baseline, years, target)
     units: int  # how many columns after them
     lines: list[str]
+    # A unit-of-measure column ("Đơn vị tính", "ĐVT") between the name and the values.
+    measure: bool = False
 
 
 def paragraph_tables(document: Document) -> list[tuple[LogicalTable, list[str]]]:
@@ -641,6 +698,15 @@ def _parse_header(lines: list[str]) -> _Header | None:
     values: list[str] = []
     units: list[str] = []
     rest = [line.strip() for line in lines[1:] if line.strip()]
+    name, measure = first.group(2), ""
+    tail = _MEASURE_TAIL_RE.search(name)
+    if tail:
+        # "TT Chỉ tiêu Đơn vị tính" on one line.
+        name, measure = name[: tail.start()].strip(), tail.group(1)
+    elif rest and _MEASURE_LABEL_RE.match(fold(rest[0])):
+        measure = rest.pop(0)
+    elif len(rest) > 1 and _MEASURE_LABEL_RE.match(fold(f"{rest[0]} {rest[1]}")):
+        measure = f"{rest.pop(0)} {rest.pop(0)}"  # "Đơn vị" / "tính"
     last_year_line = max((i for i, line in enumerate(rest) if _YEAR_RE.search(line)), default=-1)
     current: list[str] = []
 
@@ -671,8 +737,10 @@ def _parse_header(lines: list[str]) -> _Header | None:
     flush()
     if not values:
         return None
-    labels = [first.group(1), first.group(2), *values, *units]
-    return _Header(labels=labels, values=len(values), units=len(units), lines=lines)
+    labels = [first.group(1), name, *([measure] if measure else []), *values, *units]
+    return _Header(
+        labels=labels, values=len(values), units=len(units), lines=lines, measure=bool(measure)
+    )
 
 
 def _starts_upper(text: str) -> bool:
@@ -772,36 +840,40 @@ def _close_item(
         return
     sources = [item.source] + [line.source for line in item.lines]
     cells, item_warnings = split_item(
-        item.lines, header.values, header.units, source=_span(sources)
+        item.lines, header.values, header.units, source=_span(sources), measure=header.measure
     )
     rows.append(LogicalRow(cells=[item.number, *cells], sources=sources))
     warnings.extend(item_warnings)
 
 
 def split_item(
-    lines: list[_Line], values: int, units: int, *, source: str = ""
+    lines: list[_Line], values: int, units: int, *, source: str = "", measure: bool = False
 ) -> tuple[list[str], list[str]]:
-    """An item's lines as cells: name, ``values`` value cells, ``units`` unit cells (rule 4).
-    Every possible end of the name is tried; the split whose counts come out right and which
-    reads most value cells as numbers wins."""
+    """An item's lines as cells: name, the unit of measure when ``measure`` (the line right
+    after the name: "%", "Người/vạn dân"), ``values`` value cells, ``units`` unit cells (rule
+    4). Every possible end of the name is tried; the split whose counts come out right and
+    which reads most value cells as numbers wins."""
     if not lines:
-        return [""] * (1 + values + units), []
-    best: tuple[tuple[bool, bool, int, int], list[_Cell], list[_Cell], int] | None = None
+        return [""] * (1 + int(measure) + values + units), []
+    best: tuple[tuple[bool, bool, bool, int, int], str, list[_Cell], list[_Cell], int] | None
+    best = None
     for end in range(1, len(lines) + 1):
         if end < len(lines) and not _may_start_cell(lines[:end], lines[end].text):
             continue
         pieces = [piece for line in lines[end:] for piece in _split_line(line)]
+        measure_text, pieces = _measure_cell(pieces) if measure else ("", pieces)
         value_cells, used = _value_cells(pieces, values)
         unit_cells = _unit_cells(pieces[used:], units)
         units_ok = len(unit_cells) == units and not any(
             _NUMERIC_START_RE.match(cell.text) for cell in unit_cells
         )
         numeric = sum(1 for cell in value_cells if level_value(cell.text) is not None)
-        score = (len(value_cells) == values, units_ok, numeric, -end)
+        measure_ok = bool(measure_text) or not measure
+        score = (measure_ok, len(value_cells) == values, units_ok, numeric, -end)
         if best is None or score > best[0]:
-            best = (score, value_cells, unit_cells, end)
+            best = (score, measure_text, value_cells, unit_cells, end)
     assert best is not None
-    (values_ok, units_ok, _, _), value_cells, unit_cells, end = best
+    (_, values_ok, units_ok, _, _), measure_text, value_cells, unit_cells, end = best
     name = joined(line.text for line in lines[:end])
     warnings: list[str] = []
     span = where(source or _span([line.source for line in lines]))
@@ -837,9 +909,25 @@ def split_item(
         unit_texts = unit_texts[: units - 1] + ["; ".join(unit_texts[units - 1 :])]
     value_texts = [cell.text for cell in value_cells]
     return (
-        [name, *_padded(value_texts, values), *_padded(unit_texts, units)],
+        [
+            name,
+            *([measure_text] if measure else []),
+            *_padded(value_texts, values),
+            *_padded(unit_texts, units),
+        ],
         warnings,
     )
+
+
+def _measure_cell(pieces: list[_Piece]) -> tuple[str, list[_Piece]]:
+    """The unit of measure at the head of ``pieces`` ("%", "Điểm", "Người/vạn" + "dân"), and
+    the pieces after it; none when the first piece is a level."""
+    if not pieces or _NUMERIC_START_RE.match(pieces[0].text):
+        return "", pieces
+    taken = 1
+    while taken < len(pieces) and pieces[taken].text[:1].islower():
+        taken += 1  # a unit wrapped onto the next line
+    return joined(piece.text for piece in pieces[:taken]), pieces[taken:]
 
 
 def joined(texts: Iterable[str]) -> str:

@@ -5,7 +5,9 @@ A sentence often holds several numbers ("Tỷ lệ … tốc độ trên 1Gbps �
 trở lên có tài khoản … ≥ 95%"), so the target is chosen among them: a rank phrase first, then the
 first percentage, then the first number with a written comparator, then the first bare number.
 Numbers that belong to names, dates and references ("5G", "1Gbps", "57-NQ/TW", "16/5/2025",
-"đến năm 2030") are never targets; "2000" or "2.000" alone is a count, not a year.
+"ngày 22 tháng 12 năm 2024", "đến năm 2030") are never targets; "2000" or "2.000" alone is a
+count, not a year. A range ("40 - 50%", "từ 8 đến 10%") is read as its lower end, the upper end
+kept in ``Target.upper``; ``levels`` lists every level a text sets, to say when there are several.
 """
 
 import re
@@ -47,6 +49,17 @@ _RANK_RE = re.compile(
 )
 
 
+# The number after "ngày" or "tháng" is a day or a month ("ngày 22 tháng 12 năm 2024", "đến
+# tháng 6"), never a level; the year is told apart by its own context.
+_DATE_PART_RE = re.compile(r"(?<!\w)(?:ngày|tháng)\s+(\d{1,2})(?!\d)", re.IGNORECASE)
+# A range: "40 - 50", "16–18%", "từ 8 đến 10%" (folded: "den", "toi"). A year range
+# ("2026-2030") and a date ("22-12-2024") are no ranges of levels.
+_RANGE_RE = re.compile(
+    r"(?<![\w/.,-])(?P<low>\d+(?:[.,]\d+)?)\s*(?P<low_percent>%)?\s*(?:-|–|—|den\s|toi\s)\s*"
+    r"(?P<high>\d+(?:[.,]\d+)?)(?:(?P<high_percent>\s*%)|(?![\w/%]|[.,]\d|\s*[-–/]\s*\d))"
+)
+
+
 @dataclass(frozen=True)
 class Target:
     comparator: str | None
@@ -56,6 +69,9 @@ class Target:
     # True when ``text`` itself writes the comparator ("≥ 90%", "từ 70% trở lên", a rank);
     # a bare "100%" is read as ">=" but says nothing of the kind.
     written: bool = field(default=False, compare=False)
+    # The upper end when the text sets a range ("40 - 50"): the value is its lower end, the
+    # level to reach at least; an indicator tracks one level, so the range is said.
+    upper: Decimal | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -84,6 +100,7 @@ class _Candidate:
     end: int
     comparator: str | None
     percent: bool
+    upper: Decimal | None = None
 
 
 def fold_aligned(text: str) -> str:
@@ -146,9 +163,39 @@ def _candidate(clean: str, folded: str, match: re.Match[str]) -> _Candidate | No
     return _Candidate(value, start, end, after[0] if after else None, percent)
 
 
+def _is_year_value(text: str) -> bool:
+    return len(text) == 4 and text.isdigit() and 1900 <= int(text) <= 2100
+
+
+def _ranges(clean: str, folded: str) -> list[_Candidate]:
+    """Ranges of levels ("40 - 50", "từ 8 đến 10%"), read as their lower end."""
+    found = []
+    for match in _RANGE_RE.finditer(folded):
+        low, high = parse_number(match.group("low")), parse_number(match.group("high"))
+        if low is None or high is None or high <= low:
+            continue  # "2 - 1" is no range; "2026 - 2030" is checked below
+        if _is_year_value(match.group("low")) or _is_year_value(match.group("high")):
+            continue
+        percent = bool(match.group("low_percent") or match.group("high_percent"))
+        start = match.start()
+        before = _comparator_before(clean, folded, start)
+        comparator = before[0] if before else None
+        if before:
+            start = before[1]
+        found.append(_Candidate(low, start, match.end(), comparator, percent, upper=high))
+    return found
+
+
 def _candidates(clean: str, folded: str) -> list[_Candidate]:
-    found = (_candidate(clean, folded, match) for match in _NUMBER_RE.finditer(folded))
-    return [candidate for candidate in found if candidate is not None]
+    dates = {match.start(1) for match in _DATE_PART_RE.finditer(clean)}
+    ranges = _ranges(clean, folded)
+    found = (
+        _candidate(clean, folded, match)
+        for match in _NUMBER_RE.finditer(folded)
+        if match.start() not in dates and not any(r.start <= match.start() < r.end for r in ranges)
+    )
+    singles = [candidate for candidate in found if candidate is not None]
+    return sorted(singles + ranges, key=lambda candidate: candidate.start)
 
 
 def find_target(text: str) -> TargetMatch | None:
@@ -173,8 +220,41 @@ def find_target(text: str) -> TargetMatch | None:
         "%" if chosen.percent else "",
         text,
         written=bool(chosen.comparator),
+        upper=chosen.upper,
     )
-    return TargetMatch(target, clean, chosen.start, chosen.end, explicit=bool(chosen.comparator))
+    return TargetMatch(
+        target,
+        clean,
+        chosen.start,
+        chosen.end,
+        explicit=bool(chosen.comparator) or chosen.upper is not None,
+    )
+
+
+# Counting the levels a text sets: every rank ("nhóm 3 …, nhóm 50 …", "top 10"), every
+# percentage, every number with a sign ("≤ 50"), a range being one.
+_RANK_ANY_RE = re.compile(r"(?<!\w)(?:nhom|top|thu hang|xep hang|dung thu)\s+(\d+)(?![\w/%]|\s*%)")
+
+
+def levels(text: str) -> list[str]:
+    """The levels ``text`` sets, as written, in order: "Top 3 ASEAN, ≤ 50 thế giới" gives
+    "Top 3" and "≤ 50"; "từ 16 - 18%" one range. An indicator tracks one level, so a text with
+    more than one (or a range) is said to the person who checks the draft."""
+    clean = normalize_text(text).replace("\n", " ")
+    folded = fold_aligned(clean)
+    spans: list[tuple[int, int]] = []
+    for match in _RANK_ANY_RE.finditer(folded):
+        if not _is_year_value(match.group(1)):
+            spans.append((match.start(), match.end()))
+    for candidate in _candidates(clean, folded):
+        # A bare number counts with a sign before it ("≤ 50"); with words only it is as often
+        # a condition of the name ("dân số từ 15 tuổi trở lên") as a level.
+        signed = bool(candidate.comparator) and clean[candidate.start] in "≥≤<>="
+        measurable = candidate.percent or signed or candidate.upper is not None
+        overlaps = any(start < candidate.end and candidate.start < end for start, end in spans)
+        if measurable and not overlaps:
+            spans.append((candidate.start, candidate.end))
+    return [clean[start:end].strip() for start, end in sorted(spans)]
 
 
 def parse_target(text: str) -> Target:

@@ -5,10 +5,12 @@ A task table has a task column and a lead-unit or deadline column. Its rows are:
 - section rows: a Roman numeral (or letter) and a title, nothing else ("I. Nâng cao nhận thức");
 - task rows: a code ("1", "2.3.") in the code column, or at the start of the task text when code
   and text share a column ("1. Chỉ đạo …");
-- subtask rows: a two-level code ("1.2"), in the code column or in a subtask column
-  ("Tiểu nhiệm vụ (Con)"), the parent being the task with the first part of the code; a row with
-  an empty code cell under a task whose subtask cell carries a code is that task's subtask;
-- rows without any code: tasks numbered in order, with a warning.
+- subtask rows: a code of any depth ("100.1", "1.2.3.4", "IV.2.a"), in the code column or in a
+  subtask column ("Tiểu nhiệm vụ (Con)"), the parent being the task whose code it extends; a
+  lettered row ("a)") is a subtask of the task above it ("12.a"); a row with an empty code cell
+  under a task whose subtask cell carries a code is that task's subtask;
+- rows without any code: tasks numbered in order, with a warning, never with a code a later
+  row writes; a code cell that holds no code is quoted in its warning as it is.
 Nothing in a row is dropped: every cell lands in a field, or in the note with its column name.
 """
 
@@ -23,10 +25,24 @@ from theodoi.importer.draft import DraftSection, DraftTask, where
 from theodoi.importer.recognise.tables import LogicalRow, LogicalTable
 
 _ROMAN_RE = re.compile(r"^\s*(?P<code>[IVXL]+|[A-Z])\s*[.\-–)]?\s*(?P<title>.*)$", re.DOTALL)
-_CODE_TEXT_RE = re.compile(
-    r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2}){0,2})\s*[.)]?\s+(?P<text>\S.*)$", re.DOTALL
+
+# Vietnamese on purpose: the letters of plan documents' subtasks ("đ)" follows "d)").
+# A task code of any length and depth: "7", "140", "100.1", "1.2.3.4", "IV.2.a", "2.b"; a part
+# after a dot never starts with 0, so "1.000 hộ dân" at the start of a text is no code.
+_CODE_PATTERN = (
+    r"(?:[1-9]\d{0,3}(?:\.(?:[1-9]\d{0,3}|[a-zđ]))*"
+    r"|[IVXLC]+(?:\.(?:[1-9]\d{0,3}|[a-zđ]))+)"
 )
-_CODE_ONLY_RE = re.compile(r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2}){0,2})\s*[.)]?\s*$")
+# A lettered subtask: "a)", "b." or "đ" alone in the code cell.
+_LETTER_PATTERN = r"[a-zđ]"
+_CODE_TEXT_RE = re.compile(
+    rf"^\s*(?:(?P<code>{_CODE_PATTERN})\s*[.)]?|(?P<letter>{_LETTER_PATTERN})\s*\))"
+    r"\s+(?P<text>\S.*)$",
+    re.DOTALL,
+)
+_CODE_ONLY_RE = re.compile(
+    rf"^\s*(?:(?P<code>{_CODE_PATTERN})|(?P<letter>{_LETTER_PATTERN}))\s*[.)]?\s*$"
+)
 
 
 @dataclass
@@ -133,11 +149,34 @@ def _note(row: LogicalRow, table: LogicalTable, indexes: list[int]) -> str:
     return "\n".join(parts)
 
 
-def _split_code(text: str) -> tuple[str, str]:
+def _split_code(text: str) -> tuple[str, str, str]:
+    """(code, letter, text) of a text that starts with its number ("100.1. Xây dựng …",
+    "a) Rà soát …"); a letter is only read with its parenthesis."""
     match = _CODE_TEXT_RE.match(text)
     if match:
-        return _normal_code(match.group("code")), match.group("text").strip()
-    return "", text.strip()
+        code = _normal_code(match.group("code") or "")
+        return code, match.group("letter") or "", match.group("text").strip()
+    return "", "", text.strip()
+
+
+def _code_cell(text: str) -> tuple[str, str]:
+    """(code, letter) of a code cell: "100." → ("100", ""), "a)" → ("", "a")."""
+    match = _CODE_ONLY_RE.match(text)
+    if not match:
+        return "", ""
+    return _normal_code(match.group("code") or ""), match.group("letter") or ""
+
+
+def _owner(tasks: list[DraftTask], code: str, section: str) -> DraftTask | None:
+    """The task of ``section`` whose code ``code`` extends ("100" for "100.1", "1.2" for
+    "1.2.3"; "2" or "IV.2" for "IV.2.a" in section IV), the nearest one read before."""
+    parent_code = parent_code_of(code)
+    if not parent_code:
+        return None
+    wanted = {parent_code}
+    if section and parent_code.startswith(f"{section}."):
+        wanted.add(parent_code[len(section) + 1 :])
+    return next((t for t in reversed(tasks) if t.section == section and t.code in wanted), None)
 
 
 def tasks_from_table(
@@ -155,12 +194,15 @@ def tasks_from_table(
     # The subtask text written on a general task's own row, until a second subtask row shows
     # that the task really has subtasks (seed 001 V.7).
     pending: tuple[str, dict, str] | None = None
+    # The task a lettered row ("a)") belongs to: the last task read with a number.
+    lettered_under: DraftTask | None = None
+    written = _written_codes(table, columns, section_prefix)
     for row in table.rows:
         section = _section_of(row, columns)
         if section:
             section_code = section[0]
             sections.append(DraftSection(code=section_code, title=section[1], row=row.source))
-            parent, pending = None, None
+            parent, pending, lettered_under = None, None, None
             continue
         if _is_total_row(row, columns):
             # "Tổng cộng" under a task table with money columns sums them up: not a task.
@@ -178,13 +220,19 @@ def tasks_from_table(
         code_cell = row.cell(columns.code).strip()
         title = row.cell(columns.title).strip()
         subtask_text = row.cell(columns.subtask).strip() if columns.subtask is not None else ""
+        unread = ""  # a code cell that holds no task code, quoted in the warnings
         if columns.code == columns.title:
-            code, title = _split_code(title)
+            code, letter, title = _split_code(title)
         else:
-            code = _normal_code(code_cell) if _CODE_ONLY_RE.match(code_cell) else ""
-            if code_cell and not code:
+            code, letter = _code_cell(code_cell)
+            if code_cell and not (code or letter):
+                unread = code_cell
                 title = f"{code_cell} {title}".strip()
-        sub_code, sub_title = _split_code(subtask_text) if subtask_text else ("", "")
+        sub_code, sub_letter, sub_title = (
+            _split_code(subtask_text) if subtask_text else ("", "", "")
+        )
+        if sub_letter:
+            sub_title = subtask_text  # subtask rows are numbered in order, "a)" kept as written
         note = _note(row, table, columns.notes)
         fields = dict(
             output=row.cell(columns.output).strip(),
@@ -199,14 +247,26 @@ def tasks_from_table(
         )
         if not any([code, title, sub_code, sub_title, *list(fields.values())[:-3]]) and not note:
             continue
-        if code and "." in code and parent is not None and code.split(".")[0] == parent.code:
-            # "2.1" in the code column: a subtask of task 2.
-            tasks.append(DraftTask(code=code, title=title, parent=parent.code, note=note, **fields))
+        if letter and lettered_under is not None:
+            # "a)" under task 12 (or under subtask 100.1): subtask 12.a of it, so that the
+            # letters that restart under every task still give codes of their own.
+            tasks.append(
+                _subtask(f"{lettered_under.code}.{letter}", title, lettered_under, fields, note)
+            )
             continue
-        if not code and title and parent is not None and not sub_code:
+        if letter:
+            code = letter  # a letter before any task: a task of its own, coded as written
+        owner = _owner(tasks, code, section_code)
+        if owner is not None:
+            # "2.1", "100.1.2" or "IV.2.a" in the code column: a subtask of the task whose code
+            # it extends, at any depth.
+            subtask = DraftTask(code=code, title=title, parent=owner.code, note=note, **fields)
+            tasks.append(subtask)
+            lettered_under = subtask
+            continue
+        if not code and not unread and title and parent is not None and not sub_code:
             # A row with an empty code cell under a task is a subtask of it ("- Cập nhật …").
-            number = sum(1 for t in tasks if t.parent == parent.code and t.section == section_code)
-            code = f"{parent.code}.{number + 1}"
+            code = _next_subcode(tasks, parent, section_code, written)
             detail = f"{table.header[columns.subtask].strip()}: {subtask_text}" if sub_title else ""
             extra = "\n".join(p for p in (detail, note) if p)
             tasks.append(_subtask(code, title.lstrip("-+•– ").strip(), parent, fields, extra))
@@ -219,8 +279,23 @@ def tasks_from_table(
             )
             continue
         if code or title:
-            if not code:
-                code = _next_code(tasks, section_code)
+            if not code and unread:
+                code = _next_code(tasks, section_code, written)
+                warnings.append(
+                    gettext(
+                        "%(where)s: the number column holds «%(number)s», which is not a task "
+                        "code; the task was numbered %(code)s (section %(section)s) and the "
+                        "text was kept at the start of its title. Please check."
+                    )
+                    % {
+                        "where": where(row.source, capital=True),
+                        "number": unread[:40],
+                        "code": code,
+                        "section": section_code or "—",
+                    }
+                )
+            elif not code:
+                code = _next_code(tasks, section_code, written)
                 warnings.append(
                     gettext(
                         "%(where)s: a task without a number was numbered %(code)s "
@@ -246,7 +321,7 @@ def tasks_from_table(
                 else:
                     pending = None
                 tasks.append(task)
-            parent = task
+            parent = lettered_under = task
             continue
         if sub_code and parent is not None:
             tasks.append(_subtask(sub_code, sub_title, parent, fields, note))
@@ -259,8 +334,7 @@ def tasks_from_table(
                 parent.note = "\n".join(p for p in parent.note.split("\n") if p and p != detail)
                 tasks.append(_subtask(f"{parent.code}.1", first_title, parent, first_fields, ""))
                 pending = None
-            number = sum(1 for t in tasks if t.parent == parent.code and t.section == section_code)
-            code = f"{parent.code}.{number + 1}"
+            code = _next_subcode(tasks, parent, section_code, written)
             tasks.append(_subtask(code, sub_title, parent, fields, note))
             warnings.append(
                 gettext("%(where)s: a subtask without a number was numbered %(code)s.")
@@ -298,10 +372,41 @@ def _subtask(code: str, title: str, parent: DraftTask, fields: dict, note: str) 
     return DraftTask(code=code, title=title, parent=parent.code, note=note, **values)
 
 
-def _next_code(tasks: list[DraftTask], section: str) -> str:
+def _next_code(tasks: list[DraftTask], section: str, written: set[tuple[str, str]]) -> str:
+    """The next free number of a section for a task the table does not number: never one
+    that a later row of the same section writes, which would give two tasks one code."""
     top = [t for t in tasks if t.section == section and not t.parent]
-    numbers = [int(t.code) for t in top if t.code.isdigit()]
-    return str(max(numbers, default=0) + 1)
+    number = max((int(t.code) for t in top if t.code.isdigit()), default=0) + 1
+    while (section, str(number)) in written:
+        number += 1
+    return str(number)
+
+
+def _next_subcode(
+    tasks: list[DraftTask], parent: DraftTask, section: str, written: set[tuple[str, str]]
+) -> str:
+    number = sum(1 for t in tasks if t.parent == parent.code and t.section == section) + 1
+    while (section, f"{parent.code}.{number}") in written:
+        number += 1
+    return f"{parent.code}.{number}"
+
+
+def _written_codes(table: LogicalTable, columns: _Columns, section: str) -> set[tuple[str, str]]:
+    """(section, code) of every code the table writes, read ahead so that numbering a row
+    without a code never takes a code a later row has."""
+    found: set[tuple[str, str]] = set()
+    for row in table.rows:
+        heading = _section_of(row, columns)
+        if heading:
+            section = heading[0]
+            continue
+        if columns.code == columns.title:
+            code = _split_code(row.cell(columns.title))[0]
+        else:
+            code = _code_cell(row.cell(columns.code).strip())[0]
+        if code:
+            found.add((section, code))
+    return found
 
 
 # --- Tasks written in the body --------------------------------------------------------------
