@@ -290,7 +290,9 @@ def _clause_subject(text: str) -> str:
     breaks = list(_CLAUSE_BREAK_RE.finditer(text))
     clause = text[breaks[-1].end() :] if breaks else text
     clause = clause.strip().rstrip(",").strip()
-    return clause if clause and clause[0].isupper() and is_unit_name(clause) else ""
+    if not clause or not (clause[0].isupper() or fold(clause).startswith("cac ")):
+        return ""
+    return clause if is_unit_name(clause) else ""
 
 
 def _phrase(text: str, start: int) -> str:
