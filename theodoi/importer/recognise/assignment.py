@@ -197,9 +197,9 @@ def _words(text: str) -> list[str]:
 
 
 def _starts_with_head(folded: str) -> bool:
-    if any(folded == n or folded.startswith(n + " ") or folded.startswith(n) for n in _NOT_UNITS):
-        if not folded.startswith(("to cong nghe", "cac co quan")):
-            return False
+    verb_phrase = any(folded.startswith(n) for n in _NOT_UNITS)
+    if verb_phrase and not folded.startswith(("to cong nghe", "cac co quan")):
+        return False
     return any(folded == h or folded.startswith(h + " ") for h in _UNIT_HEADS)
 
 
@@ -207,8 +207,11 @@ def is_unit_name(text: str) -> bool:
     """Whether ``text`` reads as a unit's name (or a list of them): a unit's first words, at
     most ``MAX_UNIT_WORDS`` words, no sentence in it."""
     text = text.strip().strip(",.:;")
-    if not text or len(_words(text)) > MAX_UNIT_WORDS or text[0].islower() and not (
-        fold(text).startswith("cac ")
+    if (
+        not text
+        or len(_words(text)) > MAX_UNIT_WORDS
+        or text[0].islower()
+        and not (fold(text).startswith("cac "))
     ):
         return False
     return _starts_with_head(fold(text))
@@ -319,8 +322,12 @@ def deadline_phrase(text: str) -> str:
     for match in _RECURRENCE_RE.finditer(text):
         before = text[: match.start()].rstrip()
         after = text[match.end() :].lstrip()
-        at_start = not before or before[-1] in "(;:" or fold(before).endswith(
-            ("thuc hien", "trien khai", "thoi gian", "bao cao", "hoan thanh")
+        at_start = (
+            not before
+            or before[-1] in "(;:"
+            or fold(before).endswith(
+                ("thuc hien", "trien khai", "thoi gian", "bao cao", "hoan thanh")
+            )
         )
         at_end = not after or after[0] in ";.),"
         if at_start or at_end:
@@ -347,6 +354,12 @@ def read_assignment(text: str) -> Assignment:
     if not result.lead:
         result.lead, coordinating = _lead_and_coordinating(rest)
         result.coordinating = result.coordinating or coordinating
+    if not result.lead and not result.coordinating:
+        # "Phối hợp với Công an phường hướng dẫn …": the units named help; the lead is unsaid.
+        helper = _PHOI_HOP_RE.match(rest.lstrip())
+        if helper and re.match(r"\s*phối\s+hợp\s+(?:với|cùng)", rest, re.IGNORECASE):
+            units = _units_after(rest.lstrip()[helper.end() :])
+            result.coordinating = units if is_unit_name(units) else ""
     if not result.deadline:
         result.deadline = deadline_phrase(rest)
     return result

@@ -110,7 +110,7 @@ def _classify(text: str) -> tuple[str, str, str]:
 
 
 def part_kind(title: str) -> str:
-    """"tasks" for a part stating tasks, "organisation" for "Tổ chức thực hiện", else ""."""
+    """ "tasks" for a part stating tasks, "organisation" for "Tổ chức thực hiện", else ""."""
     folded = fold(title)
     if "to chuc thuc hien" in folded:
         return "organisation"
@@ -162,9 +162,7 @@ def parse_parts(document: Document) -> list[Item]:
                 current.sources.append(block.source)
                 current.lines.append(text)
                 continue
-            current.children.append(
-                Item(kind, "", body, [block.source], [text], parent=current)
-            )
+            current.children.append(Item(kind, "", body, [block.source], [text], parent=current))
             continue
         # A marker already open closes what is below it; a new one opens a child.
         open_kinds = [node.kind for node in stack]
@@ -194,7 +192,9 @@ def _assigned(item: Item) -> Assignment:
         # A group's label lines are said of the items under it, not of itself.
         return found
     for child in item.children:
-        if child.kind == "label" or (child.kind in ("-", "+", "•") and _LABEL_LINE_RE.match(child.text)):
+        if child.kind == "label" or (
+            child.kind in ("-", "+", "•") and _LABEL_LINE_RE.match(child.text)
+        ):
             more = read_assignment(child.text)
             found.lead = found.lead or more.lead
             found.coordinating = found.coordinating or more.coordinating
@@ -274,11 +274,16 @@ def _make_task(
         if child.kind == "text":
             ctx.warnings.append(
                 gettext("%(where)s: «%(text)s» written into the note of task %(code)s.")
-                % {"where": where(child.sources[0], capital=True), "text": child.text[:80],
-                   "code": code}
+                % {
+                    "where": where(child.sources[0], capital=True),
+                    "text": child.text[:80],
+                    "code": code,
+                }
             )
     task.lead_units_raw = own.lead or inherited.lead
-    task.coordinating_units_raw = own.coordinating or (inherited.coordinating if not own.lead else "")
+    task.coordinating_units_raw = own.coordinating or (
+        inherited.coordinating if not own.lead else ""
+    )
     task.deadline_text = own.deadline or inherited.deadline
     task.note = _join(*details)
     task.row = _rows(used)
@@ -352,16 +357,21 @@ def _read_group(
                 task.row = _rows(task.row.split(", "), child.sources)
                 ctx.warnings.append(
                     gettext("%(where)s: «%(text)s» written into the note of task %(code)s.")
-                    % {"where": where(child.sources[0], capital=True), "text": child.text[:80],
-                       "code": task.code}
+                    % {
+                        "where": where(child.sources[0], capital=True),
+                        "text": child.text[:80],
+                        "code": task.code,
+                    }
                 )
             continue
         if child.depth < depth and child.items():
             _read_group(child, depth, _inherit(child, inherited), ctx, strict=strict)
             waiting = []
             continue
-        if strict and not read_assignment(child.text).lead and not (
-            child.kind.startswith("n") and "." in child.code
+        if (
+            strict
+            and not read_assignment(child.text).lead
+            and not (child.kind.startswith("n") and "." in child.code)
         ):
             continue
         if group.kind == "part" and not section:
@@ -387,8 +397,14 @@ def tasks_from_text(
         if part.lines[:1] == ["organisation"]:
             for group in part.items():
                 lead = unit_heading(group.text)
-                if lead and group.items() and (group.text.rstrip().endswith(":") or len(group.text.split()) <= 16):
-                    _read_group(group, group.depth + 1, _inherit(group, Assignment()), ctx, strict=False)
+                if (
+                    lead
+                    and group.items()
+                    and (group.text.rstrip().endswith(":") or len(group.text.split()) <= 16)
+                ):
+                    _read_group(
+                        group, group.depth + 1, _inherit(group, Assignment()), ctx, strict=False
+                    )
             continue
         depth, by_evidence = task_depth(part)
         if depth == 0:
@@ -469,15 +485,20 @@ def link_statements(
         twin.row = _rows(twin.row.split(", "), task.row.split(", "))
         twin.note = _join(twin.note, task.note)
         warnings.append(
-            gettext(
-                "%(where)s states the same task as %(other)s: kept once, as task %(code)s."
-            )
-            % {"where": where(task.row, capital=True), "other": where(twin.row.split(", ")[0]),
-               "code": twin.code}
+            gettext("%(where)s states the same task as %(other)s: kept once, as task %(code)s.")
+            % {
+                "where": where(task.row, capital=True),
+                "other": where(twin.row.split(", ")[0]),
+                "code": twin.code,
+            }
         )
     # Subtasks whose parent was linked go with it: renumbered under the table's task.
-    moved = {t.code: twin for t in body for twin in table if t not in kept and not t.parent
-             and t.row and twin.row.endswith(t.row)}
+    moved = {
+        t.code: twin
+        for t in body
+        for twin in table
+        if t not in kept and not t.parent and t.row and twin.row.endswith(t.row)
+    }
     for task in kept:
         if task.parent in moved:
             twin = moved[task.parent]
@@ -493,7 +514,9 @@ def link_body_tasks(draft: Draft, body: list[DraftTask]) -> None:
         return
     table = [t for t in draft.tasks if not any(t is b for b in body)]
     kept, warnings = link_statements(body, table)
-    draft.tasks = [t for t in draft.tasks if any(t is k for k in kept) or not any(t is b for b in body)]
+    draft.tasks = [
+        t for t in draft.tasks if any(t is k for k in kept) or not any(t is b for b in body)
+    ]
     used = {t.section for t in draft.tasks}
     body_sections = {t.section for t in body}
     draft.sections = [s for s in draft.sections if s.code in used or s.code not in body_sections]

@@ -13,9 +13,9 @@ from theodoi.importer.recognise.cadence import reporting_cycle_of
 from theodoi.importer.recognise.header import recognise_header
 from theodoi.importer.recognise.indicator_lists import indicators_from_lists
 from theodoi.importer.recognise.indicator_tables import indicators_from_tables
+from theodoi.importer.recognise.narrative import link_body_tasks, tasks_from_text
 from theodoi.importer.recognise.punctuation import tidy_cells
 from theodoi.importer.recognise.tables import LogicalTable, logical_tables
-from theodoi.importer.recognise.narrative import link_body_tasks, tasks_from_text
 from theodoi.importer.recognise.tasks import is_task_table, tasks_from_table
 
 APPENDIX_SECTION = "PL"
