@@ -37,7 +37,7 @@ def narrative_ubnd_docx() -> bytes:
             document.add_paragraph().add_run(text).bold = True
             continue
         numbered = _NUMBERED.match(text)
-        if numbered and part.startswith("III."):
+        if numbered and "TỔ CHỨC THỰC HIỆN" in part:
             document.add_paragraph(numbered.group("text"), style="List Number")
             continue
         bullet = _BULLET.match(text)
