@@ -211,3 +211,21 @@ def test_every_paragraph_of_a_tasks_part_lands_somewhere(lines):
     for part in parts:
         for leaf in leaves(part):
             assert set(leaf.sources) <= rows
+
+
+def test_without_any_assignment_sentences_with_bullets_under_them_are_tasks():
+    text = (
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Nâng cao nhận thức\n"
+        "a) Tổ chức học tập, quán triệt Nghị quyết đến các chi bộ.\n"
+        "- Hình thức trực tiếp kết hợp trực tuyến.\n"
+        "- Tài liệu được số hóa.\n"
+        "b) Phát huy vai trò nêu gương của cán bộ, đảng viên.\n"
+        "- Trước hết là người đứng đầu.\n"
+        "2. Hoàn thiện thể chế\n"
+        "a) Rà soát, sửa đổi các quy định nội bộ không còn phù hợp.\n"
+        "- Danh mục quy định được công khai.\n"
+    )
+    _, tasks, _ = tasks_from_text(read_text(text))
+    assert [t.code for t in tasks] == ["1.a", "1.b", "2.a"]
+    assert tasks[0].note == "- Hình thức trực tiếp kết hợp trực tuyến.\n- Tài liệu được số hóa."

@@ -157,6 +157,7 @@ _PHOI_HOP_RE = re.compile(r"\bphối\s+hợp(?:\s+(?:với|cùng))?\s+", re.IGNO
 # Where a clause begins, looking back from an assignment verb.
 _CLAUSE_BREAK_RE = re.compile(r"[(;:\n]|\.\s|\s[-–]\s(?=[a-zđ])")
 
+# Vietnamese on purpose: the words before a date in plan documents.
 _DATE_START = (
     r"(?:(?:ngày|quý|tháng|năm|hết|cuối|đầu|giai\s+đoạn|6\s+tháng\s+(?:đầu|cuối)(?:\s+năm)?)\s*)*"
     r"(?:\d|[IV]+\s*[/,-]?\s*(?:năm\s*)?\d{4})"

@@ -12,9 +12,10 @@ a part is dropped: every paragraph lands in an item.
 Which level is the task depends on the document, read from evidence:
 - the deepest level whose items carry their own assignment ("… chủ trì", a deadline phrase; see
   ``assignment``) in at least a third of them is the task level;
-- failing that, the first level (from the top) whose items are not nearly all parents of others:
-  a level whose items almost all have children is a grouping of headings (seed 004's "1." groups
-  over "1.1" tasks, seed 003's "1." groups over "- " tasks);
+- failing that, the first level (from the top) that is not a grouping of headings: a level whose
+  items almost all have children and mostly do not end as sentences do (seed 004's "1." groups
+  over "1.1" tasks, seed 003's "1." groups over "- " tasks); a level of sentences with bullets
+  under them is a level of tasks with details;
 - levels above the task level are groups: the innermost group is the task's section, and a group
   that names a unit ("1. Văn phòng HĐND và UBND:", "Giao Phòng Kinh tế chủ trì …") or a deadline
   gives them to its tasks that name none;
@@ -47,6 +48,9 @@ from theodoi.importer.recognise.assignment import Assignment, read_assignment, u
 GROUPING_SHARE = 0.8
 # A level carries assignments when at least this share of its items name a lead or deadline.
 ASSIGNED_SHARE = 0.3
+# A level of parents whose items are mostly whole sentences ("… trên địa bàn.") is a level of
+# tasks with details under them, not of headings.
+SENTENCE_SHARE = 0.5
 # Titles this similar (folded, first words) state the same task.
 SAME_TASK_SIMILARITY = 0.85
 
@@ -215,7 +219,8 @@ def task_depth(part: Item) -> tuple[int, bool]:
     for depth in sorted(levels):
         nodes = levels[depth]
         parents = sum(1 for node in nodes if node.items())
-        if parents / len(nodes) < GROUPING_SHARE:
+        sentences = sum(1 for node in nodes if node.text.rstrip().endswith((".", ";")))
+        if parents / len(nodes) < GROUPING_SHARE or sentences / len(nodes) >= SENTENCE_SHARE:
             return depth, False
     return max(levels), False
 
