@@ -66,9 +66,12 @@ def test_a_detail_naming_its_own_lead_is_a_subtask():
 
 
 def test_a_unit_heading_gives_its_bullets_their_lead_and_arrangements_are_no_tasks():
-    _, tasks, warnings = tasks_from_text(read_text(PROGRAMME))
+    sections, tasks, warnings = tasks_from_text(read_text(PROGRAMME))
     unit_tasks = [t for t in tasks if t.section == "III.1"]
     assert {t.lead_units_raw for t in unit_tasks} == {"Văn phòng HĐND và UBND"}
+    # The heading that names the unit is a block each of its tasks was read from.
+    heading = next(s for s in sections if s.code == "III.1").row
+    assert all(t.row.endswith(f", {heading}") for t in unit_tasks)
     assert unit_tasks[1].coordinating_units_raw == "Công an phường"
     assert not any("báo cáo kết quả định kỳ" in t.title for t in tasks)
     # The task that names no lead is said.

@@ -29,8 +29,9 @@ In "Tổ chức thực hiện" parts only the items under a unit's heading are t
 (who reports, who guides), not tasks of it.
 
 A plan with a task table states its tasks there: its body items become tasks only where the
-task level carries assignments or is numbered "n.m" (seed 004); ``link_statements`` then keeps one
-task where body and table state the same one.
+task level is numbered "n.m" (seed 004), or carries assignments, and then only the items that
+name their own lead unit; ``link_statements`` then keeps one task where body and table state the
+same one.
 """
 
 import re
@@ -285,6 +286,9 @@ def _make_task(
                     "code": code,
                 }
             )
+    if (inherited.lead and not own.lead) or (inherited.deadline and not own.deadline):
+        # The group's heading said it: the task was read from there too.
+        used = [*used, *getattr(inherited, "sources", [])]
     task.lead_units_raw = own.lead or inherited.lead
     task.coordinating_units_raw = own.coordinating or (
         inherited.coordinating if not own.lead else ""
@@ -319,13 +323,24 @@ def _task_code(item: Item, section: str, siblings: list[Item]) -> str:
     return f"{section}.{own}" if section else own
 
 
-def _inherit(group: Item, above: Assignment) -> Assignment:
+@dataclass
+class _Inherited(Assignment):
+    """What a group says of its tasks, with the paragraphs that say it."""
+
+    sources: list[str] = field(default_factory=list)
+
+
+def _inherit(group: Item, above: Assignment) -> _Inherited:
     lead = unit_heading(group.text)
     found = read_assignment(group.text)
-    return Assignment(
+    sources = list(getattr(above, "sources", []))
+    if lead or found.deadline:
+        sources += group.sources
+    return _Inherited(
         lead=lead or above.lead,
         coordinating=found.coordinating if lead else above.coordinating,
         deadline=found.deadline or above.deadline,
+        sources=sources,
     )
 
 
@@ -348,10 +363,11 @@ def _read_group(
                 task.row = _rows(task.row.split(", "), child.sources)
                 task.row_text = f"{task.row_text}\n{child.text}"
             if not targets:
-                inherited = Assignment(
+                inherited = _Inherited(
                     lead=label.lead or inherited.lead,
                     coordinating=label.coordinating or inherited.coordinating,
                     deadline=label.deadline or inherited.deadline,
+                    sources=[*getattr(inherited, "sources", []), *child.sources],
                 )
             waiting = []
             continue
