@@ -70,7 +70,7 @@ _LABEL_LINE_RE = re.compile(
 _END_RE = re.compile(r"^\s*(?:nơi\s+nhận|phụ\s+lục|tm\.|t/m|kt\.)", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(eq=False)
 class Item:
     """One paragraph of a part with its marker, and the paragraphs that belong to it."""
 
@@ -80,9 +80,9 @@ class Item:
     sources: list[str]
     lines: list[str]
     children: list["Item"] = field(default_factory=list)
-    parent: "Item | None" = None
-    # Paragraphs without a marker kept with the item ("line 12"): said in a warning.
-    details: list[tuple[str, str]] = field(default_factory=list)
+    parent: "Item | None" = field(default=None, repr=False)
+    # For a part: "tasks" or "organisation" (``part_kind``).
+    role: str = ""
 
     @property
     def depth(self) -> int:
@@ -140,7 +140,7 @@ def parse_parts(document: Document) -> list[Item]:
             part = None
             if kind:
                 part = Item("part", heading.group("code"), heading.group("title").strip(), [], [])
-                part.lines = [kind]
+                part.role = kind
                 parts.append(part)
                 stack = [part]
             continue
@@ -415,7 +415,7 @@ def tasks_from_text(
     for part in parse_parts(document):
         before = len(ctx.tasks)
         ctx.prefix = f"{part.code}." if ctx.tasks else ""
-        if part.lines[:1] == ["organisation"]:
+        if part.role == "organisation":
             for group in part.items():
                 lead = unit_heading(group.text)
                 if (
