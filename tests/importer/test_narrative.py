@@ -232,3 +232,24 @@ def test_without_any_assignment_sentences_with_bullets_under_them_are_tasks():
     _, tasks, _ = tasks_from_text(read_text(text))
     assert [t.code for t in tasks] == ["1.a", "1.b", "2.a"]
     assert tasks[0].note == "- Hình thức trực tiếp kết hợp trực tuyến.\n- Tài liệu được số hóa."
+
+
+def test_labelled_lines_under_a_task_assign_it():
+    text = (
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Hạ tầng số\n"
+        "a) Xây dựng kho dữ liệu dùng chung của phường.\n"
+        "+ Đơn vị chủ trì: Văn phòng HĐND và UBND.\n"
+        "+ Đơn vị phối hợp: Công an phường.\n"
+        "+ Thời gian hoàn thành: Quý III/2026.\n"
+        "b) Số hóa hồ sơ hộ tịch.\n"
+        "+ Đơn vị chủ trì: Trung tâm Phục vụ hành chính công.\n"
+        "+ Thời gian hoàn thành: Năm 2026.\n"
+    )
+    _, tasks, _ = tasks_from_text(read_text(text))
+    assert [(t.code, t.lead_units_raw, t.deadline_text) for t in tasks] == [
+        ("1.a", "Văn phòng HĐND và UBND", "Quý III/2026"),
+        ("1.b", "Trung tâm Phục vụ hành chính công", "Năm 2026"),
+    ]
+    assert tasks[0].coordinating_units_raw == "Công an phường"
+    assert tasks[0].row == "line 3, line 4, line 5, line 6"

@@ -92,7 +92,16 @@ class Item:
         return depth
 
     def items(self) -> list["Item"]:
-        return [c for c in self.children if c.kind not in ("label", "text")]
+        """The items under this one; a bulleted "+ Thời gian: …" is a label of it, not one."""
+        return [c for c in self.children if c.kind not in ("label", "text") and not c.is_label()]
+
+    def is_label(self) -> bool:
+        """A "Thời gian hoàn thành: …" line, bulleted or not, with no items under it."""
+        return self.kind == "label" or (
+            self.kind in ("-", "+", "•")
+            and bool(_LABEL_LINE_RE.match(self.text))
+            and all(c.kind in ("label", "text") for c in self.children)
+        )
 
 
 def _classify(text: str) -> tuple[str, str, str]:
@@ -197,9 +206,7 @@ def _assigned(item: Item) -> Assignment:
         # A group's label lines are said of the items under it, not of itself.
         return found
     for child in item.children:
-        if child.kind == "label" or (
-            child.kind in ("-", "+", "•") and _LABEL_LINE_RE.match(child.text)
-        ):
+        if child.is_label():
             more = read_assignment(child.text)
             found.lead = found.lead or more.lead
             found.coordinating = found.coordinating or more.coordinating
@@ -271,7 +278,7 @@ def _make_task(
     task = DraftTask(code=code, title=item.text, section=section, parent=parent)
     subtasks: list[Item] = []
     for child in item.children:
-        if child.kind not in ("label", "text") and read_assignment(child.text).lead:
+        if child in item.items() and read_assignment(child.text).lead:
             subtasks.append(child)
             continue
         details.append("\n".join(_all_lines(child)))
@@ -353,21 +360,21 @@ def _read_group(
     waiting: list[DraftTask] = []
     made_here = False
     for child in group.children:
-        if child.kind == "label":
+        if child.is_label():
             label = read_assignment(child.text)
             targets = waiting or []
             for task in targets:
                 task.deadline_text = task.deadline_text or label.deadline
                 task.lead_units_raw = task.lead_units_raw or label.lead
                 task.coordinating_units_raw = task.coordinating_units_raw or label.coordinating
-                task.row = _rows(task.row.split(", "), child.sources)
-                task.row_text = f"{task.row_text}\n{child.text}"
+                task.row = _rows(task.row.split(", "), _all_sources(child))
+                task.row_text = "\n".join([task.row_text, *_all_lines(child)])
             if not targets:
                 inherited = _Inherited(
                     lead=label.lead or inherited.lead,
                     coordinating=label.coordinating or inherited.coordinating,
                     deadline=label.deadline or inherited.deadline,
-                    sources=[*getattr(inherited, "sources", []), *child.sources],
+                    sources=[*getattr(inherited, "sources", []), *_all_sources(child)],
                 )
             waiting = []
             continue
