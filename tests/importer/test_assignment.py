@@ -65,6 +65,45 @@ from theodoi.plans.deadline import Recurrence, parse_deadline
             "Hội Liên hiệp Phụ nữ phường",
             "Phòng Kinh tế, Hạ tầng và Đô thị",
         ),
+        (
+            "Tổ chức tập huấn; do Phòng Văn hóa - Xã hội chủ trì thực hiện.",
+            "Phòng Văn hóa - Xã hội",
+            "",
+        ),
+        (
+            "Số hóa hồ sơ (Cơ quan chủ trì: Văn phòng Đảng ủy; cơ quan phối hợp: Ban Xây dựng "
+            "Đảng; thời gian: quý II/2026).",
+            "Văn phòng Đảng ủy",
+            "Ban Xây dựng Đảng",
+        ),
+        ("Bảo đảm an ninh. Trách nhiệm thực hiện: Công an phường.", "Công an phường", ""),
+        (
+            "Số hóa hồ sơ. Đơn vị chủ trì thực hiện: Trung tâm Phục vụ hành chính công.",
+            "Trung tâm Phục vụ hành chính công",
+            "",
+        ),
+        (
+            "Văn phòng HĐND và UBND chịu trách nhiệm chủ trì tổ chức thực hiện.",
+            "Văn phòng HĐND và UBND",
+            "",
+        ),
+        (
+            "Phòng Kinh tế là cơ quan chủ trì, phối hợp với Công an phường thực hiện.",
+            "Phòng Kinh tế",
+            "Công an phường",
+        ),
+        (
+            "Ủy ban nhân dân phường chỉ đạo Phòng Văn hóa - Xã hội chủ trì, phối hợp với các "
+            "đơn vị liên quan thực hiện.",
+            "Phòng Văn hóa - Xã hội",
+            "các đơn vị liên quan",
+        ),
+        (
+            "Tổ chức diễn tập; Ban Chỉ huy Quân sự phường chủ trì, phối hợp với Ban Tổ chức "
+            "Đảng ủy thực hiện.",
+            "Ban Chỉ huy Quân sự phường",
+            "Ban Tổ chức Đảng ủy",
+        ),
     ],
 )
 def test_lead_and_coordinating_units(sentence, lead, coordinating):

@@ -142,11 +142,22 @@ _VERBS = (
     "hang quy",
     "hang thang",
     "dinh ky",
+    "chi dao",
+    "giao",
+    "la co quan",
+    "la don vi",
+    "la dau moi",
+    "co trach nhiem",
+)
+# What may stand between a lead unit and "chủ trì" ("Phòng Kinh tế là cơ quan chủ trì").
+_ROLE_RE = re.compile(
+    r"(?:chịu|có)\s+trách\s+nhiệm|là\s+(?:cơ\s+quan|đơn\s+vị)|làm\s+đầu\s+mối|là\s+đầu\s+mối",
+    re.IGNORECASE,
 )
 
 _LABEL_RE = re.compile(
     r"(?P<label>(?:đơn\s+vị|cơ\s+quan|bộ\s+phận)\s+(?:chủ\s+trì|thực\s+hiện|phối\s+hợp)"
-    r"|chủ\s+trì|phối\s+hợp|thời\s+(?:gian|hạn)(?:\s+(?:hoàn\s+thành|thực\s+hiện))?|tiến\s+độ"
+    r"(?:\s+thực\s+hiện)?|(?:chủ\s+trì|trách\s+nhiệm)(?:\s+thực\s+hiện)?|phối\s+hợp|thời\s+(?:gian|hạn)(?:\s+(?:hoàn\s+thành|thực\s+hiện))?|tiến\s+độ"
     r"|thời\s+điểm\s+hoàn\s+thành)\s*:\s*(?P<value>.*?)(?=[;\n)]|\.\s|\.?$)",
     re.IGNORECASE,
 )
@@ -236,26 +247,34 @@ def _unit_before(text: str) -> str:
         tail = segment[start:].strip()
         if not tail or len(_words(tail)) > MAX_UNIT_WORDS:
             continue
-        if (tail[0].isupper() or start == 0) and is_unit_name(tail):
-            return tail
+        unit = _units_after(tail)
+        if unit != tail and not _ROLE_RE.fullmatch(tail[len(unit) :].strip()):
+            continue  # a verb inside: "Ủy ban nhân dân phường chỉ đạo Phòng …"
+        if (unit[:1].isupper() or start == 0) and is_unit_name(unit):
+            return unit
     return ""
+
+
+def _verb_at(words: list[str], originals: list[str], index: int) -> bool:
+    """Whether a verb starts at word ``index``: in lower case, since units' names capitalise
+    their words ("Ban Tổ chức", "Ban Chỉ đạo")."""
+    if not originals[index][:1].islower():
+        return False
+    rest = " ".join(words[index : index + 4])
+    return any(rest == v or rest.startswith((v + " ", v + ",")) for v in _VERBS)
 
 
 def _units_after(text: str) -> str:
     """The units listed at the start of ``text``, up to a verb, a deadline or the clause's end."""
     end = _PHRASE_END_RE.search(text)
     clause = text[: end.start()] if end else text
-    folded = fold(clause)
-    stop = len(clause)
-    for match in re.finditer(r"\S+", folded):
-        position = match.start()
-        if position == 0:
-            continue
-        rest = folded[position:]
-        if any(rest == v or rest.startswith(v + " ") or rest.startswith(v + ",") for v in _VERBS):
-            stop = position
-            break
-    return clause[:stop].strip().rstrip(",").strip()
+    matches = list(re.finditer(r"\S+", clause))
+    words = [fold(m.group()) for m in matches]
+    originals = [m.group() for m in matches]
+    for index in range(1, len(matches)):
+        if _verb_at(words, originals, index):
+            return clause[: matches[index].start()].strip().rstrip(",").strip()
+    return clause.strip().rstrip(",").strip()
 
 
 def _lead_and_coordinating(text: str) -> tuple[str, str]:
@@ -347,7 +366,11 @@ def read_assignment(text: str) -> Assignment:
             continue
         if "phoi hop" in label:
             result.coordinating = result.coordinating or value
-        elif "chu tri" in label or "thuc hien" in label and "thoi" not in label:
+        elif (
+            "chu tri" in label
+            or "trach nhiem" in label
+            or ("thuc hien" in label and "thoi" not in label)
+        ):
             result.lead = result.lead or value
         else:
             result.deadline = result.deadline or value

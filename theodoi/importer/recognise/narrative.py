@@ -64,7 +64,8 @@ _LETTER_RE = re.compile(r"^\s*(?P<code>[a-zđ])\s*[.)]\s+(?P<text>\S.*)$", re.DO
 _BULLET_RE = re.compile(r"^\s*(?P<mark>[-–•+*])\s*(?P<text>\S.*)$", re.DOTALL)
 _LABEL_LINE_RE = re.compile(
     r"^\s*(?:thời\s+(?:gian|hạn)(?:\s+(?:hoàn\s+thành|thực\s+hiện))?|tiến\s+độ|"
-    r"(?:đơn\s+vị|cơ\s+quan)\s+(?:chủ\s+trì|thực\s+hiện|phối\s+hợp))\s*:",
+    r"(?:đơn\s+vị|cơ\s+quan)\s+(?:chủ\s+trì|thực\s+hiện|phối\s+hợp)(?:\s+thực\s+hiện)?|"
+    r"(?:chủ\s+trì|trách\s+nhiệm)(?:\s+thực\s+hiện)?|phối\s+hợp)\s*:",
     re.IGNORECASE,
 )
 _END_RE = re.compile(r"^\s*(?:nơi\s+nhận|phụ\s+lục|tm\.|t/m|kt\.)", re.IGNORECASE)
