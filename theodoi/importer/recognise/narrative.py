@@ -83,7 +83,7 @@ class Item:
     children: list["Item"] = field(default_factory=list)
     parent: "Item | None" = field(default=None, repr=False)
     # For a part: "tasks" or "organisation" (``part_kind``).
-    role: str = ""
+    purpose: str = ""
 
     @property
     def depth(self) -> int:
@@ -150,7 +150,7 @@ def parse_parts(document: Document) -> list[Item]:
             part = None
             if kind:
                 part = Item("part", heading.group("code"), heading.group("title").strip(), [], [])
-                part.role = kind
+                part.purpose = kind
                 parts.append(part)
                 stack = [part]
             continue
@@ -423,7 +423,7 @@ def tasks_from_text(
     for part in parse_parts(document):
         before = len(ctx.tasks)
         ctx.prefix = f"{part.code}." if ctx.tasks else ""
-        if part.role == "organisation":
+        if part.purpose == "organisation":
             for group in part.items():
                 lead = unit_heading(group.text)
                 if (
