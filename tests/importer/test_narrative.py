@@ -253,3 +253,21 @@ def test_labelled_lines_under_a_task_assign_it():
     ]
     assert tasks[0].coordinating_units_raw == "Công an phường"
     assert tasks[0].row == "line 3, line 4, line 5, line 6"
+
+
+def test_short_titles_beside_bulleted_tasks_are_groups():
+    text = (
+        "III- GIẢI PHÁP\n"
+        "1. Về công tác chỉ đạo, điều hành\n"
+        "- Các cơ quan, đơn vị xây dựng kế hoạch thực hiện Nghị quyết.\n"
+        "- Cập nhật hoạt động chỉ đạo trên hệ thống theo dõi của phường.\n"
+        "2. Thực hiện thể chế và chuyển đổi số\n"
+        "a) Thực hiện thể chế, chính sách\n"
+        "- Triển khai chính sách hỗ trợ đổi mới công nghệ.\n"
+        "- Nghiên cứu cơ chế đặc thù trong đầu tư công.\n"
+        "b) Chuyển đổi số\n"
+        "- Tái cấu trúc dịch vụ công trực tuyến.\n"
+    )
+    sections, tasks, _ = tasks_from_text(read_text(text))
+    assert [t.code for t in tasks] == ["1.1", "1.2", "2.a.1", "2.a.2", "2.b.1"]
+    assert [s.code for s in sections] == ["1", "2.a", "2.b"]

@@ -15,7 +15,9 @@ Which level is the task depends on the document, read from evidence:
 - failing that, the first level (from the top) that is not a grouping of headings: a level whose
   items almost all have children and mostly do not end as sentences do (seed 004's "1." groups
   over "1.1" tasks, seed 003's "1." groups over "- " tasks); a level of sentences with bullets
-  under them is a level of tasks with details;
+  under them is a level of tasks with details; and where the layout chose, an item of the task
+  level that is a short title without assignment over items of its own is one more group (seed
+  001's "a) Chuyển đổi số" beside bulleted tasks);
 - levels above the task level are groups: the innermost group is the task's section, and a group
   that names a unit ("1. Văn phòng HĐND và UBND:", "Giao Phòng Kinh tế chủ trì …") or a deadline
   gives them to its tasks that name none;
@@ -52,6 +54,8 @@ ASSIGNED_SHARE = 0.3
 # A level of parents whose items are mostly whole sentences ("… trên địa bàn.") is a level of
 # tasks with details under them, not of headings.
 SENTENCE_SHARE = 0.5
+# The most words a heading over items takes.
+HEADING_WORDS = 30
 # Titles this similar (folded, first words) state the same task.
 SAME_TASK_SIMILARITY = 0.85
 
@@ -240,6 +244,8 @@ class _Context:
     tasks: list[DraftTask]
     warnings: list[str]
     prefix: str
+    # Whether assignments chose the task level: then the level holds, item by item too.
+    by_evidence: bool = False
 
 
 def _join(*parts: str) -> str:
@@ -338,6 +344,15 @@ class _Inherited(Assignment):
     sources: list[str] = field(default_factory=list)
 
 
+def _heading_like(item: Item) -> bool:
+    """A title over items of its own ("a) Chuyển đổi số"): short, no sentence, no assignment,
+    however its level reads (seed 001 letters its headings beside bulleted tasks)."""
+    text = item.text.rstrip()
+    return (
+        not text.endswith((".", ";")) and len(text.split()) <= HEADING_WORDS and not _assigned(item)
+    )
+
+
 def _inherit(group: Item, above: Assignment) -> _Inherited:
     lead = unit_heading(group.text)
     found = read_assignment(group.text)
@@ -393,7 +408,9 @@ def _read_group(
                     }
                 )
             continue
-        if child.depth < depth and child.items():
+        if child.items() and (
+            child.depth < depth or (not ctx.by_evidence and _heading_like(child))
+        ):
             _read_group(child, depth, _inherit(child, inherited), ctx, strict=strict)
             waiting = []
             continue
@@ -442,6 +459,7 @@ def tasks_from_text(
         numbered = all(n.kind.startswith("n") and "." in n.code for n in levels.get(depth, []))
         if has_task_table and not by_evidence and not numbered:
             continue
+        ctx.by_evidence = by_evidence
         _read_group(part, depth, Assignment(), ctx, strict=has_task_table and not numbered)
         if len(ctx.tasks) == before:
             ctx.prefix = ""
