@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.importer.seeds import seed_path
+from tests.importer.test_narrative import BODY_AND_TABLE
 from theodoi.audit.models import AuditEvent
 from theodoi.importer.models import ImportDraft
 from theodoi.plans.models import Plan
@@ -208,3 +209,11 @@ def test_names_that_appear_by_editing_are_shown_before_saving(office, world):
     assert response.status_code == 400
     assert "Hội Cựu chiến binh" in response.context["unknown"]
     assert not Plan.objects.filter(number="110/KH-UBND").exists()
+
+
+def test_a_task_stated_in_the_body_and_the_table_shows_both_places(office, world):
+    upload(office, BODY_AND_TABLE.encode(), name="ke-hoach.md")
+    stored = ImportDraft.objects.get()
+    page = office.get(reverse("import_review", args=[stored.pk])).content.decode()
+    assert "Cũng nêu tại dòng 9" in page
+    assert sum(1 for task in stored.data["tasks"] if task["also_at"] == "line 9") == 1

@@ -7,8 +7,9 @@ import pytest
 
 from tests.importer.seeds import seed_document
 from theodoi.core.text import fold
+from theodoi.importer.recognise.narrative import tasks_from_text
 from theodoi.importer.recognise.tables import logical_tables
-from theodoi.importer.recognise.tasks import is_task_table, tasks_from_body, tasks_from_table
+from theodoi.importer.recognise.tasks import is_task_table, tasks_from_table
 
 
 def table_tasks(key):
@@ -113,7 +114,7 @@ def test_seed_004_appendix_tasks_with_accountable_head():
 
 
 def test_seed_004_body_items_are_tasks():
-    sections, tasks, _ = tasks_from_body(seed_document("004"))
+    sections, tasks, _ = tasks_from_text(seed_document("004"), has_task_table=True)
     assert [s.code for s in sections] == ["1", "2", "3", "4", "5", "6", "7"]
     assert len(tasks) == 34
     assert Counter(t.section for t in tasks) == {
@@ -130,9 +131,10 @@ def test_seed_004_body_items_are_tasks():
     assert sections[1].title.startswith("Khẩn trương, quyết liệt hoàn thiện thể chế")
 
 
-@pytest.mark.parametrize("key", ["000", "001", "002", "003"])
-def test_other_seeds_have_no_numbered_body_tasks(key):
-    assert tasks_from_body(seed_document(key))[1] == []
+@pytest.mark.parametrize("key", ["000", "001", "002"])
+def test_plans_with_a_task_table_take_no_unassigned_bullets_from_the_body(key):
+    """Their body's bullets name no lead unit: the appendix table is their task list."""
+    assert tasks_from_text(seed_document(key), has_task_table=True)[1] == []
 
 
 def test_no_task_row_text_is_lost():

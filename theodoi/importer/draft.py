@@ -54,6 +54,9 @@ class DraftTask:
     row: str = ""
     # The source row's cells as read, shown beside the task so a person can compare.
     row_text: str = ""
+    # Where else the document states the same task (a body item also in an appendix table):
+    # the task is kept once, and the other statement is named here.
+    also_at: str = ""
     # Filled by unit resolution against a ward's units: canonical names, and names not found.
     lead_units: list[str] = field(default_factory=list)
     coordinating_units: list[str] = field(default_factory=list)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.importer.corpus import national, two_row
+from tests.importer.corpus import narrative, national, two_row
 
 HERE = Path(__file__).parent
 
@@ -20,6 +20,7 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
     "workbook-two-row.xlsx": two_row.workbook_two_row,
     "two-row-header.docx": two_row.two_row_header_docx,
     "national-140.xlsx": national.national_140_xlsx,
+    "narrative-ubnd.docx": narrative.narrative_ubnd_docx,
 }
 
 

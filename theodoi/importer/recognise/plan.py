@@ -13,9 +13,10 @@ from theodoi.importer.recognise.cadence import reporting_cycle_of
 from theodoi.importer.recognise.header import recognise_header
 from theodoi.importer.recognise.indicator_lists import indicators_from_lists
 from theodoi.importer.recognise.indicator_tables import indicators_from_tables
+from theodoi.importer.recognise.narrative import link_body_tasks, tasks_from_text
 from theodoi.importer.recognise.punctuation import tidy_cells
 from theodoi.importer.recognise.tables import LogicalTable, logical_tables
-from theodoi.importer.recognise.tasks import is_task_table, tasks_from_body, tasks_from_table
+from theodoi.importer.recognise.tasks import is_task_table, tasks_from_table
 
 APPENDIX_SECTION = "PL"
 
@@ -48,9 +49,9 @@ def recognise(document: Document) -> Draft:
         draft.warnings.extend(warnings)
 
     has_task_table = any(is_task_table(t) for t in _unclaimed(tables, claimed))
-    sections, tasks, warnings = tasks_from_body(document, bullets=not has_task_table)
+    sections, body_tasks, warnings = tasks_from_text(document, has_task_table=has_task_table)
     draft.sections.extend(sections)
-    draft.tasks.extend(tasks)
+    draft.tasks.extend(body_tasks)
     draft.warnings.extend(warnings)
     appendix_count = 0
     for table in _unclaimed(tables, claimed):
@@ -70,6 +71,8 @@ def recognise(document: Document) -> Draft:
         draft.sections.extend(sections)
         draft.tasks.extend(tasks)
         draft.warnings.extend(warnings)
+
+    link_body_tasks(draft, body_tasks)
 
     for table in _unclaimed(tables, claimed):
         columns = ", ".join(label for label in table.header if label) or gettext(

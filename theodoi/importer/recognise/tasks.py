@@ -1,5 +1,5 @@
-"""Sections and tasks: from the appendix task tables, and from numbered items in the body's
-"NHIỆM VỤ" part. Pure functions.
+"""Sections and tasks from the appendix task tables (tasks written as text in the body are read
+by ``narrative``). Pure functions.
 
 A task table has a task column and a lead-unit or deadline column. Its rows are:
 - section rows: a Roman numeral (or letter) and a title, nothing else ("I. Nâng cao nhận thức");
@@ -17,10 +17,9 @@ Nothing in a row is dropped: every cell lands in a field, or in the note with it
 import re
 from dataclasses import dataclass
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 from theodoi.core.text import fold
-from theodoi.importer.document import Document, Paragraph
 from theodoi.importer.draft import DraftSection, DraftTask, where
 from theodoi.importer.recognise.tables import LogicalRow, LogicalTable
 
@@ -407,164 +406,3 @@ def _written_codes(table: LogicalTable, columns: _Columns, section: str) -> set[
         if code:
             found.add((section, code))
     return found
-
-
-# --- Tasks written in the body --------------------------------------------------------------
-
-_ITEM_RE = re.compile(r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2})?)\.?\s+(?P<text>\S.*)$", re.DOTALL)
-_PART_RE = re.compile(r"^\s*(#+\s*)?\**\s*(?P<code>[IVX]+)\s*[.\-–]\s*(?P<title>.+)$")
-
-
-def tasks_from_body(
-    document: Document, *, bullets: bool = False
-) -> tuple[list[DraftSection], list[DraftTask], list[str]]:
-    """Numbered items "n.m." inside the body's "NỘI DUNG NHIỆM VỤ" part: each "n." is a section,
-    each "n.m." a task of it (seed 004's items 1.1–7.5). With ``bullets`` (for a plan that has
-    no task table at all), a part without such items gives its "- " lines as tasks, each taking
-    the deadline of the "Thời gian hoàn thành: …" line that follows it (seed 003)."""
-    sections: list[DraftSection] = []
-    tasks: list[DraftTask] = []
-    inside = False
-    current: DraftTask | None = None
-    for block in document.blocks:
-        if not isinstance(block, Paragraph):
-            current = None
-            continue
-        part = _PART_RE.match(block.text)
-        if part:
-            title = fold(part.group("title"))
-            inside = "nhiem vu" in title and "to chuc thuc hien" not in title
-            current = None
-            continue
-        if not inside:
-            continue
-        item = _ITEM_RE.match(block.text)
-        if item and "." in item.group("code"):
-            section_code = item.group("code").split(".")[0]
-            if not any(s.code == section_code for s in sections):
-                sections.append(DraftSection(code=section_code, title="", row=block.source))
-            current = DraftTask(
-                code=item.group("code"),
-                title=item.group("text").strip(),
-                section=section_code,
-                row=block.source,
-                row_text=block.text,
-            )
-            tasks.append(current)
-        elif item:
-            sections.append(
-                DraftSection(
-                    code=item.group("code"), title=item.group("text").strip(), row=block.source
-                )
-            )
-            current = None
-        elif current is not None and block.text[:1].islower():
-            # A line broken by the conversion: the item goes on.
-            current.title = f"{current.title} {block.text.strip()}"
-            current.row = f"{current.row}, {block.source}"
-            current.row_text = f"{current.row_text}\n{block.text}"
-    if not tasks and bullets:
-        return _bullet_tasks(document)
-    # Keep only sections that received tasks: "n." items without "n.m." are prose headings.
-    used = {t.section for t in tasks}
-    sections = [s for s in sections if s.code in used]
-    return _dedupe_sections(sections), tasks, []
-
-
-_BULLET_RE = re.compile(r"^\s*[-–•]\s+(?P<text>\S.*)$", re.DOTALL)
-_SUB_BULLET_RE = re.compile(r"^\s*\+\s*\S")
-_DEADLINE_LINE_RE = re.compile(
-    r"^\s*Thời\s+(?:gian|hạn)\s+(?:hoàn\s+thành|thực\s+hiện)\s*:\s*(?P<text>.+)$",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-def _bullet_tasks(document: Document) -> tuple[list[DraftSection], list[DraftTask], list[str]]:
-    sections: list[DraftSection] = []
-    tasks: list[DraftTask] = []
-    waiting: list[DraftTask] = []  # tasks of the current group, until their deadline line
-    unplaced: list[str] = []
-    inside = False
-    current: DraftTask | None = None
-    for block in document.blocks:
-        if not isinstance(block, Paragraph):
-            continue
-        text = block.text.strip()
-        part = _PART_RE.match(text)
-        if part:
-            title = fold(part.group("title"))
-            inside = "nhiem vu" in title and "to chuc thuc hien" not in title
-            current, waiting = None, []
-            continue
-        if not inside:
-            continue
-        item = _ITEM_RE.match(text)
-        deadline = _DEADLINE_LINE_RE.match(text)
-        bullet = _BULLET_RE.match(text)
-        if deadline:
-            for task in waiting:
-                task.deadline_text = deadline.group("text").strip()
-                task.row = f"{task.row}, {block.source}"
-            waiting, current = [], None
-        elif item and "." not in item.group("code"):
-            sections.append(
-                DraftSection(
-                    code=item.group("code"), title=item.group("text").strip(), row=block.source
-                )
-            )
-            current, waiting = None, []
-        elif bullet and sections:
-            section = sections[-1].code
-            number = sum(1 for t in tasks if t.section == section) + 1
-            current = DraftTask(
-                code=f"{section}.{number}",
-                title=bullet.group("text").strip(),
-                section=section,
-                row=block.source,
-                row_text=text,
-            )
-            tasks.append(current)
-            waiting.append(current)
-        elif current is not None:
-            # A line wrapped by the conversion, or a "+" detail of the task: kept with it.
-            joiner = "\n" if _SUB_BULLET_RE.match(text) else " "
-            current.title = f"{current.title}{joiner}{text}"
-            current.row_text = f"{current.row_text}\n{text}"
-        elif tasks and sections and tasks[-1].section == sections[-1].code:
-            # A line after a group's deadline ("Đơn vị thực hiện: …"): it concerns that group;
-            # kept in the note of its last task, and said.
-            tasks[-1].note = "\n".join(p for p in (tasks[-1].note, text) if p)
-            unplaced.append(
-                gettext("%(where)s: «%(text)s» written into the note of task %(code)s.")
-                % {
-                    "where": where(block.source, capital=True),
-                    "text": text[:80],
-                    "code": tasks[-1].code,
-                }
-            )
-    warnings = (
-        [
-            ngettext(
-                "The plan has no table of tasks: the bullet points of the tasks part were "
-                "imported as %(count)s task, numbered by section. Please check.",
-                "The plan has no table of tasks: the bullet points of the tasks part were "
-                "imported as %(count)s tasks, numbered by section. Please check.",
-                len(tasks),
-            )
-            % {"count": len(tasks)}
-        ]
-        + unplaced
-        if tasks
-        else []
-    )
-    used = {t.section for t in tasks}
-    return [s for s in sections if s.code in used], tasks, warnings
-
-
-def _dedupe_sections(sections: list[DraftSection]) -> list[DraftSection]:
-    seen: dict[str, DraftSection] = {}
-    for section in sections:
-        if section.code in seen and not seen[section.code].title:
-            seen[section.code] = section
-        seen.setdefault(section.code, section)
-    return list(seen.values())

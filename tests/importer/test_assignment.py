@@ -1,0 +1,211 @@
+"""Who leads, who helps and by when, read from a task's own sentence: the phrasings plans use,
+and the look-alikes that are no assignment at all."""
+
+import pytest
+
+from theodoi.importer.recognise.assignment import (
+    deadline_phrase,
+    is_unit_name,
+    read_assignment,
+    unit_heading,
+)
+from theodoi.plans.deadline import Recurrence, parse_deadline
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lead", "coordinating"),
+    [
+        (
+            "Rà soát quy chế làm việc; Văn phòng HĐND và UBND chủ trì, phối hợp với Phòng Văn "
+            "hóa - Xã hội và các đơn vị liên quan thực hiện; hoàn thành trong quý II/2026.",
+            "Văn phòng HĐND và UBND",
+            "Phòng Văn hóa - Xã hội và các đơn vị liên quan",
+        ),
+        (
+            "Giao Phòng Kinh tế, Hạ tầng và Đô thị chủ trì, phối hợp với Công an phường tham mưu "
+            "xây dựng kế hoạch.",
+            "Phòng Kinh tế, Hạ tầng và Đô thị",
+            "Công an phường",
+        ),
+        (
+            "Tuyên truyền Nghị quyết đến cán bộ (Văn phòng Đảng ủy chủ trì; quý III/2026).",
+            "Văn phòng Đảng ủy",
+            "",
+        ),
+        ("Bảo đảm an ninh mạng; Công an phường thực hiện thường xuyên.", "Công an phường", ""),
+        (
+            "Triển khai thanh toán trực tuyến; giao Trung tâm Phục vụ hành chính công thực hiện.",
+            "Trung tâm Phục vụ hành chính công",
+            "",
+        ),
+        (
+            "Giao Trạm Y tế triển khai hồ sơ sức khỏe điện tử trong năm 2026.",
+            "Trạm Y tế",
+            "",
+        ),
+        (
+            "Đưa nội dung vào sinh hoạt chuyên đề; các chi bộ trực thuộc thực hiện hằng năm.",
+            "các chi bộ trực thuộc",
+            "",
+        ),
+        (
+            "Xây dựng kho dữ liệu. Đơn vị chủ trì: Văn phòng HĐND và UBND; Đơn vị phối hợp: "
+            "Công an phường. Thời gian: tháng 9/2026.",
+            "Văn phòng HĐND và UBND",
+            "Công an phường",
+        ),
+        (
+            "Xây dựng kho dữ liệu. Đơn vị thực hiện: Trung tâm Phục vụ hành chính công.",
+            "Trung tâm Phục vụ hành chính công",
+            "",
+        ),
+        (
+            "Hỗ trợ hợp tác xã bán hàng trực tuyến; Hội Liên hiệp Phụ nữ phường chủ trì, phối "
+            "hợp với Phòng Kinh tế, Hạ tầng và Đô thị thực hiện; hoàn thành trong quý III/2026.",
+            "Hội Liên hiệp Phụ nữ phường",
+            "Phòng Kinh tế, Hạ tầng và Đô thị",
+        ),
+        (
+            "Tổ chức tập huấn; do Phòng Văn hóa - Xã hội chủ trì thực hiện.",
+            "Phòng Văn hóa - Xã hội",
+            "",
+        ),
+        (
+            "Số hóa hồ sơ (Cơ quan chủ trì: Văn phòng Đảng ủy; cơ quan phối hợp: Ban Xây dựng "
+            "Đảng; thời gian: quý II/2026).",
+            "Văn phòng Đảng ủy",
+            "Ban Xây dựng Đảng",
+        ),
+        ("Bảo đảm an ninh. Trách nhiệm thực hiện: Công an phường.", "Công an phường", ""),
+        (
+            "Số hóa hồ sơ. Đơn vị chủ trì thực hiện: Trung tâm Phục vụ hành chính công.",
+            "Trung tâm Phục vụ hành chính công",
+            "",
+        ),
+        (
+            "Văn phòng HĐND và UBND chịu trách nhiệm chủ trì tổ chức thực hiện.",
+            "Văn phòng HĐND và UBND",
+            "",
+        ),
+        (
+            "Phòng Kinh tế là cơ quan chủ trì, phối hợp với Công an phường thực hiện.",
+            "Phòng Kinh tế",
+            "Công an phường",
+        ),
+        (
+            "Ủy ban nhân dân phường chỉ đạo Phòng Văn hóa - Xã hội chủ trì, phối hợp với các "
+            "đơn vị liên quan thực hiện.",
+            "Phòng Văn hóa - Xã hội",
+            "các đơn vị liên quan",
+        ),
+        (
+            "Tổ chức diễn tập; Ban Chỉ huy Quân sự phường chủ trì, phối hợp với Ban Tổ chức "
+            "Đảng ủy thực hiện.",
+            "Ban Chỉ huy Quân sự phường",
+            "Ban Tổ chức Đảng ủy",
+        ),
+    ],
+)
+def test_lead_and_coordinating_units(sentence, lead, coordinating):
+    found = read_assignment(sentence)
+    assert (found.lead, found.coordinating) == (lead, coordinating)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # "phối hợp" without "chủ trì": the task's own verb.
+        "Phối hợp triển khai, khai thác và sử dụng các giải pháp công nghệ số.",
+        "Tăng cường phối hợp với các sở, ban, ngành của thành phố trong việc triển khai.",
+        # Unit-like first words of a verb phrase.
+        "Tổ chức thực hiện các nhiệm vụ được giao chủ trì đúng tiến độ.",
+        "Ban hành quy chế quản lý, vận hành các hệ thống thông tin và thực hiện nghiêm.",
+        "Phòng, chống lừa đảo trên không gian mạng; thực hiện thường xuyên.",
+        # A unit named inside the task, not assigned.
+        "Hướng dẫn người dân sử dụng dịch vụ công tại Trung tâm Phục vụ hành chính công.",
+    ],
+)
+def test_no_lead_where_the_sentence_assigns_none(sentence):
+    assert read_assignment(sentence).lead == ""
+
+
+def test_phoi_hop_alone_names_helpers_not_a_lead():
+    found = read_assignment("Phối hợp với Phòng Văn hóa - Xã hội hướng dẫn người dân.")
+    assert (found.lead, found.coordinating) == ("", "Phòng Văn hóa - Xã hội")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase"),
+    [
+        (
+            "…; Văn phòng chủ trì thực hiện; hoàn thành trong quý II/2026.",
+            "hoàn thành trong quý II/2026",
+        ),
+        (
+            "…; hoàn thành trước 30/6/2026, báo cáo kết quả.",
+            "hoàn thành trước 30/6/2026, báo cáo kết quả",
+        ),
+        ("Tổ chức sơ kết trước ngày 15/12/2026.", "trước ngày 15/12/2026"),
+        ("Số hóa hồ sơ trong tháng 9/2026.", "trong tháng 9/2026"),
+        ("Tuyên truyền (Văn phòng Đảng ủy chủ trì; quý III/2026).", "quý III/2026"),
+        (
+            "Lắp đặt camera; hoàn thành trong giai đoạn 2026 - 2030.",
+            "hoàn thành trong giai đoạn 2026 - 2030",
+        ),
+        ("Công an phường thực hiện thường xuyên.", "thường xuyên"),
+        ("Hằng năm, xây dựng kế hoạch ứng dụng công nghệ thông tin.", "Hằng năm"),
+        ("Báo cáo kết quả; thực hiện 6 tháng/lần.", "6 tháng/lần"),
+        ("Xây dựng kho dữ liệu. Thời gian hoàn thành: Quý IV/2026.", "Quý IV/2026"),
+    ],
+)
+def test_deadline_phrases(sentence, phrase):
+    assert read_assignment(sentence).deadline == phrase
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The date of another document is no deadline.
+        "Tuyên truyền Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị đến cán bộ.",
+        "Rà soát thủ tục theo Quyết định số 1015/QĐ-UBND ngày 20/5/2025 của UBND thành phố.",
+        # A year inside the task's object, a recurrence inside the sentence.
+        "Xây dựng Kế hoạch chuyển đổi số năm 2026 của phường.",
+        "Ưu tiên bố trí kinh phí hàng năm cho các dự án chuyển đổi số trọng điểm.",
+        "Tham mưu bố trí kinh phí trong dự toán ngân sách phường.",
+        "Số hóa hồ sơ còn hiệu lực từ năm 2020 đến nay.",
+    ],
+)
+def test_no_deadline_where_the_sentence_states_none(sentence):
+    assert deadline_phrase(sentence) == ""
+
+
+def test_deadline_phrases_are_what_the_deadline_parser_reads():
+    parsed = parse_deadline(read_assignment("…; hoàn thành trong quý II/2026.").deadline)
+    assert parsed.due_date is not None and parsed.due_date.isoformat() == "2026-06-30"
+    continuous = parse_deadline(read_assignment("Công an phường thực hiện thường xuyên.").deadline)
+    assert continuous.recurrence == Recurrence.CONTINUOUS
+
+
+@pytest.mark.parametrize(
+    ("heading", "unit"),
+    [
+        ("Văn phòng HĐND và UBND:", "Văn phòng HĐND và UBND"),
+        ("Phòng Kinh tế, Hạ tầng và Đô thị:", "Phòng Kinh tế, Hạ tầng và Đô thị"),
+        (
+            "Bảo đảm an toàn, an ninh mạng (giao Công an phường chủ trì thực hiện các nhiệm vụ "
+            "sau):",
+            "Công an phường",
+        ),
+        ("Nâng cao nhận thức, đổi mới tư duy", ""),
+        ("Mục đích", ""),
+    ],
+)
+def test_unit_headings(heading, unit):
+    assert unit_heading(heading) == unit
+
+
+def test_unit_names():
+    assert is_unit_name("Ủy ban MTTQ Việt Nam phường")
+    assert is_unit_name("các đơn vị liên quan")
+    assert not is_unit_name("Tổ chức hội nghị sơ kết")
+    assert not is_unit_name("Văn phòng " + "rất " * 20)
