@@ -35,7 +35,16 @@ from theodoi.importer.recognise.indicator_tables import (
     milestone_values,
     read_target,
 )
-from theodoi.importer.recognise.issuer import other_issuer_place
+from theodoi.importer.recognise.issuer import issuer_place, other_issuer_place
+from theodoi.importer.unit_names import (
+    THROUGH_RE,
+    WARD,
+    DraftUnits,
+    UnitList,
+    is_commune,
+    resolve_draft_names,
+    standard_unit_list,
+)
 from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
 from theodoi.org.models import Organization, Unit, User
@@ -45,9 +54,6 @@ from theodoi.plans import selectors as plan_selectors
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, ReportingCycle, Section, Task
 
-# "UBND phường (Phòng Văn hóa, Xã hội; Trung tâm Dịch vụ tổng hợp)": the People's Committee
-# acting through the units in brackets, which are the real leads.
-_THROUGH_RE = re.compile(r"^\s*(UBND|Ủy ban nhân dân)[^()]*\((?P<inner>.+)\)\s*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(20\d\d)\b")
 _COMPARATORS = {c.value for c in Indicator.Comparator}
 
@@ -60,7 +66,7 @@ class UnitResolution:
 
 
 def resolve_units(raw: str, ward: Organization, catalogue: Mapping[str, int]) -> UnitResolution:
-    through = _THROUGH_RE.match(raw)
+    through = THROUGH_RE.match(raw)
     text = through.group("inner") if through else raw
     match = match_units(text, catalogue, ward_name=ward.name)
     units = list(Unit.objects.filter(pk__in=match.unit_ids))
@@ -88,6 +94,44 @@ def resolve_draft_units(draft: Draft, ward: Organization) -> list[str]:
         ]
         unknown.extend(name for name in task.unknown_units if name not in unknown)
     return unknown
+
+
+def ward_unit_list(ward: Organization) -> UnitList:
+    """The ward's active units as a list to resolve a draft's names against."""
+    catalogue = unit_catalogue(ward)
+    names = dict(Unit.objects.filter(pk__in=set(catalogue.values())).values_list("pk", "name"))
+    return UnitList(source=WARD, catalogue=catalogue, names=names)
+
+
+@dataclass
+class DryRunUnits:
+    units: DraftUnits
+    # With a ward: the names saving would propose as new units (not among the ward's units,
+    # whether or not the standard list knows them).
+    new_units: list[str] | None = None
+
+
+def dry_run_units(
+    draft: Draft, ward: Organization | None = None, *, commune: bool | None = None
+) -> DryRunUnits:
+    """Resolve the draft's unit names for a dry run: against the ward's units first when there
+    is a ward, then the standard units for the rest. The standard names are a commune's when
+    ``commune`` says so, else when the ward is a commune, else when the plan's issuer is one."""
+    place = ward.name if ward else (draft.plan.place or issuer_place(draft.plan.issuer))
+    if commune is None:
+        commune = (
+            ward.kind == Organization.Kind.COMMUNE
+            if ward
+            else is_commune(draft.plan.place or draft.plan.issuer)
+        )
+    lists = [standard_unit_list(is_ward=not commune)]
+    new_units = None
+    if ward is not None:
+        # What saving would do, read before the task fields are filled for showing.
+        new_units = resolve_draft_units(draft, ward)
+        lists.insert(0, ward_unit_list(ward))
+    units = resolve_draft_names(draft, lists, level="commune" if commune else "ward", place=place)
+    return DryRunUnits(units=units, new_units=new_units)
 
 
 _DATE_RE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*20\d\d|tháng\s+\d{1,2}\s+năm\s+20\d\d", re.I)

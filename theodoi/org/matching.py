@@ -124,11 +124,20 @@ GENERIC_PHRASES = (
     "ca nhan",
 )
 _HARD_SPLIT_RE = re.compile(r"[;\n()]|\s-\s|\s+và\s+(?=[A-ZĐÀ-Ỹ])")
+# Only what never falls inside one unit's name: "Phòng Văn hóa - Xã hội" and "Văn phòng HĐND và
+# UBND" are one name each.
+_SURE_SPLIT_RE = re.compile(r"[;\n]")
 
 
-def _pieces(raw: str) -> list[str]:
+def name_segments(raw: str) -> list[str]:
+    """``raw`` cut where one unit's name surely ends (";", a new line, a comma before a unit's
+    name), so each segment is usually one unit as the document spells it."""
+    return [piece for piece in _pieces(raw, _SURE_SPLIT_RE) if piece]
+
+
+def _pieces(raw: str, split_re: re.Pattern[str] = _HARD_SPLIT_RE) -> list[str]:
     pieces: list[str] = []
-    for part in _HARD_SPLIT_RE.split(raw):
+    for part in split_re.split(raw):
         current = ""
         for chunk in part.split(","):
             key = fold_key(chunk)
