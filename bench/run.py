@@ -471,8 +471,8 @@ class Bench:
         return ward
 
     def imports(self) -> None:
-        from theodoi.demo.services import SEEDS_DIR
         from theodoi.core.access import SYSTEM
+        from theodoi.demo.services import SEEDS_DIR
         from theodoi.importer.pipeline import draft_from_bytes
         from theodoi.importer.services import import_draft
 
