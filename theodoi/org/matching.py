@@ -7,6 +7,7 @@ the ward's own name, and "Các cơ quan, đơn vị" means every unit.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from theodoi.core.text import fold_key
 
@@ -23,6 +24,8 @@ ALL_UNITS_PHRASES = (
 _LEVEL_WORDS = re.compile(r"\b(phuong|xa)\b")
 
 
+# Cached: an import keys the same few dozen unit names and cells hundreds of times.
+@lru_cache(maxsize=4096)
 def unit_key(text: str, ward_name: str = "") -> str:
     """The comparable form of a unit name: folded, without punctuation, the ward's own name
     ("Phường Lê Chân", "Lê Chân") or level words."""
