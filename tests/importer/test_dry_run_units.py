@@ -213,3 +213,19 @@ def test_no_unit_name_of_a_seed_is_dropped(db, seed, capsys):
                 for name in task["unknown_units"]:
                     unplaced = [u for u in data["units"]["unplaced"] if u["name"] == name]
                     assert unplaced and task["row"] in unplaced[0]["rows"]
+
+
+def test_the_indicators_units_join_the_summary(db, capsys):
+    data = dry_run(seed_path("002"), capsys=capsys)
+    service = group(data, "Trung tâm Phục vụ hành chính công")
+    # "Trung tâm phục vụ hành chính công" is how the indicator table writes it, not the tasks.
+    assert "Trung tâm phục vụ hành chính công" in service["spellings"]
+    assert service["indicators"] > 0
+    citizens_rows = [
+        indicator["row"]
+        for indicator in data["indicators"]
+        if indicator["lead_unit"].startswith("Công dân")
+    ]
+    assert citizens_rows
+    citizens = [u for u in data["units"]["unplaced"] if u["name"] == "Công dân"]
+    assert citizens and citizens[0]["rows"] == citizens_rows

@@ -148,6 +148,7 @@ class UnitGroup:
     unit: PlacedUnit
     spellings: list[str] = field(default_factory=list)
     tasks: int = 0
+    indicators: int = 0
 
 
 @dataclass
@@ -186,6 +187,7 @@ class DraftUnits:
                     "source": group.unit.source,
                     "spellings": list(group.spellings),
                     "tasks": group.tasks,
+                    "indicators": group.indicators,
                 }
                 for group in self.groups
             ],
@@ -198,7 +200,8 @@ def resolve_draft_names(
 ) -> DraftUnits:
     """Resolve every task's lead and coordinating units against ``lists``; fill each task's
     ``lead_units``, ``coordinating_units`` (canonical names, "*" for every unit) and
-    ``unknown_units`` (the names no list places, as written)."""
+    ``unknown_units`` (the names no list places, as written). The indicators' lead and
+    monitoring units join the summary: their spellings are the plan's too."""
     result = DraftUnits(level=level, sources=[unit_list.source for unit_list in lists])
     groups: dict[PlacedUnit, UnitGroup] = {}
     unplaced: dict[str, UnplacedName] = {}
@@ -225,7 +228,22 @@ def resolve_draft_names(
             entry = unplaced.setdefault(name, UnplacedName(name))
             if task.row and task.row not in entry.rows:
                 entry.rows.append(task.row)
+    for indicator in draft.indicators:
+        counted = set()
+        for raw in (indicator.lead_unit, indicator.monitoring_unit):
+            names = resolve_names(raw, lists, place=place)
+            for spelling, unit in names.spellings:
+                group = groups.setdefault(unit, UnitGroup(unit))
+                if spelling not in group.spellings:
+                    group.spellings.append(spelling)
+                if unit not in counted:
+                    counted.add(unit)
+                    group.indicators += 1
+            for name in names.unplaced:
+                entry = unplaced.setdefault(name, UnplacedName(name))
+                if indicator.row and indicator.row not in entry.rows:
+                    entry.rows.append(indicator.row)
     # The most used units first; ties in the order the plan first names them.
-    result.groups = sorted(groups.values(), key=lambda group: -group.tasks)
+    result.groups = sorted(groups.values(), key=lambda group: (-group.tasks, -group.indicators))
     result.unplaced = list(unplaced.values())
     return result
