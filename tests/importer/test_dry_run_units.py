@@ -12,6 +12,7 @@ from theodoi.importer.unit_names import (
     STANDARD,
     WARD,
     UnitList,
+    is_commune,
     resolve_names,
     standard_unit_list,
 )
@@ -229,3 +230,19 @@ def test_the_indicators_units_join_the_summary(db, capsys):
     assert citizens_rows
     citizens = [u for u in data["units"]["unplaced"] if u["name"] == "Công dân"]
     assert citizens and citizens[0]["rows"] == citizens_rows
+
+
+@pytest.mark.parametrize(
+    ("place", "commune"),
+    [
+        ("Xã An Bình", True),
+        ("Ủy ban nhân dân xã Tân Phú", True),
+        ("Thị trấn Cầu Giát", True),
+        ("Phường Lê Chân", False),
+        # The level word comes first: a ward whose name ends in "Xá" is a ward.
+        ("UBND phường Kim Xá", False),
+        ("", False),
+    ],
+)
+def test_the_level_is_read_from_the_first_level_word(place, commune):
+    assert is_commune(place) is commune

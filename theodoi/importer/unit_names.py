@@ -25,8 +25,9 @@ STANDARD = "standard"
 # "UBND phường (Phòng Văn hóa, Xã hội; Trung tâm Dịch vụ tổng hợp)": the People's Committee
 # acting through the units in brackets, which are the real leads.
 THROUGH_RE = re.compile(r"^\s*(UBND|Ủy ban nhân dân)[^()]*\((?P<inner>.+)\)\s*$", re.IGNORECASE)
-# The words that open a commune-level body's name, folded ("xã", "thị trấn").
-_COMMUNE_WORDS = ("xa ", "thi tran ")
+# The words that say a body's level, folded; "xã" and "thị trấn" are communes.
+_LEVEL_RE = re.compile(r"\b(phuong|xa|thi tran|dac khu)\b")
+_COMMUNE_WORDS = ("xa", "thi tran")
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,10 @@ def standard_unit_list(*, is_ward: bool) -> UnitList:
 
 
 def is_commune(place: str) -> bool:
-    """Whether a body's place ("Xã An Bình", "Phường Lê Chân") is a commune, not a ward."""
-    key = fold_key(place)
-    return any(key.startswith(word) or f" {word}" in f" {key}" for word in _COMMUNE_WORDS)
+    """Whether a body's place ("Xã An Bình", "UBND phường Lê Chân") is a commune, not a ward:
+    the first level word decides, so a ward named "… Xá" stays a ward."""
+    first = _LEVEL_RE.search(fold_key(place))
+    return bool(first and first.group(1) in _COMMUNE_WORDS)
 
 
 @dataclass(frozen=True)
