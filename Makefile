@@ -37,7 +37,9 @@ messages: $(STAMP)
 # Scale measurements on PostgreSQL (127.0.0.1:5432, user postgres): a synthetic province of
 # 100 wards × 150 tasks × 2 years, page timings, the alert scan, imports, a Locust load test
 # against gunicorn; prints a table and writes bench/results.json. Not part of `make test`.
-# Extra options through BENCH_ARGS, e.g. `make bench BENCH_ARGS=--keep`.
+# Extra options through BENCH_ARGS, e.g. `make bench BENCH_ARGS=--keep`; the imports alone (the
+# seeds and a 30-page plan as Word, Excel and Markdown, no synthetic data):
+# `make bench BENCH_ARGS="--only import"`.
 BENCH_STAMP := $(VENV)/.bench-stamp
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

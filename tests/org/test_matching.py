@@ -1,6 +1,6 @@
 import pytest
 
-from theodoi.org.matching import match_units, unit_key
+from theodoi.org.matching import match_units, name_segments, unit_key, unknown_names
 
 CATALOGUE = {
     "Phòng Văn hóa - Xã hội": 1,
@@ -53,3 +53,21 @@ def test_units_come_in_the_order_the_text_names_them():
     raw = "CA phường; Phòng Kinh tế, Hạ tầng và Đô thị; Trung tâm Dịch vụ tổng hợp; VHXH"
     assert match_units(raw, CATALOGUE).unit_ids == [3, 2, 5, 1]
     assert match_units("Trung tâm Dịch vụ tổng hợp, Công an phường", CATALOGUE).unit_ids == [5, 3]
+
+
+def test_a_part_of_a_matched_name_is_not_an_unknown_unit():
+    # "Phòng Văn hóa - Xã hội" is cut at " - " when looking for unknown names; its "Xã hội"
+    # ("hội" once the level word goes) must not be taken for the "Hội" of the next name.
+    raw = "Trạm Y tế; Phòng Văn hóa - Xã hội; Hội Cựu chiến binh"
+    match = match_units(raw, CATALOGUE)
+    assert unknown_names(raw, match) == ["Trạm Y tế", "Hội Cựu chiến binh"]
+
+
+def test_segments_keep_names_with_dashes_and_and_whole():
+    raw = "Phòng Văn hóa - Xã hội; Văn phòng HĐND và UBND, Công an phường\nTrạm Y tế"
+    assert name_segments(raw) == [
+        "Phòng Văn hóa - Xã hội",
+        "Văn phòng HĐND và UBND",
+        "Công an phường",
+        "Trạm Y tế",
+    ]

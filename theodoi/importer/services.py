@@ -35,7 +35,16 @@ from theodoi.importer.recognise.indicator_tables import (
     milestone_values,
     read_target,
 )
-from theodoi.importer.recognise.issuer import other_issuer_place
+from theodoi.importer.recognise.issuer import issuer_place, other_issuer_place
+from theodoi.importer.unit_names import (
+    THROUGH_RE,
+    WARD,
+    DraftUnits,
+    UnitList,
+    is_commune,
+    resolve_draft_names,
+    standard_unit_list,
+)
 from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
 from theodoi.org.models import Organization, Unit, User
@@ -45,9 +54,6 @@ from theodoi.plans import selectors as plan_selectors
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, ReportingCycle, Section, Task
 
-# "UBND phường (Phòng Văn hóa, Xã hội; Trung tâm Dịch vụ tổng hợp)": the People's Committee
-# acting through the units in brackets, which are the real leads.
-_THROUGH_RE = re.compile(r"^\s*(UBND|Ủy ban nhân dân)[^()]*\((?P<inner>.+)\)\s*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(20\d\d)\b")
 _COMPARATORS = {c.value for c in Indicator.Comparator}
 
@@ -59,12 +65,25 @@ class UnitResolution:
     unknown: list[str] = field(default_factory=list)
 
 
-def resolve_units(raw: str, ward: Organization, catalogue: Mapping[str, int]) -> UnitResolution:
-    through = _THROUGH_RE.match(raw)
+def ward_units(ward: Organization) -> dict[int, Unit]:
+    """The ward's units by id, read once for a whole import instead of once per cell."""
+    return {unit.pk: unit for unit in ward.units.all()}
+
+
+def resolve_units(
+    raw: str,
+    ward: Organization,
+    catalogue: Mapping[str, int],
+    units_by_id: Mapping[int, Unit] | None = None,
+) -> UnitResolution:
+    through = THROUGH_RE.match(raw)
     text = through.group("inner") if through else raw
     match = match_units(text, catalogue, ward_name=ward.name)
-    units = list(Unit.objects.filter(pk__in=match.unit_ids))
-    units.sort(key=lambda unit: match.unit_ids.index(unit.pk))
+    if units_by_id is None:
+        units = list(Unit.objects.filter(pk__in=match.unit_ids))
+        units.sort(key=lambda unit: match.unit_ids.index(unit.pk))
+    else:
+        units = [units_by_id[pk] for pk in match.unit_ids if pk in units_by_id]
     return UnitResolution(
         units=units,
         all_units=match.all_units,
@@ -75,10 +94,11 @@ def resolve_units(raw: str, ward: Organization, catalogue: Mapping[str, int]) ->
 def resolve_draft_units(draft: Draft, ward: Organization) -> list[str]:
     """Fill each task's canonical lead and coordinating units; return every unknown name once."""
     catalogue = unit_catalogue(ward)
+    units_by_id = ward_units(ward)
     unknown: list[str] = []
     for task in draft.tasks:
-        lead = resolve_units(task.lead_units_raw, ward, catalogue)
-        coordinating = resolve_units(task.coordinating_units_raw, ward, catalogue)
+        lead = resolve_units(task.lead_units_raw, ward, catalogue, units_by_id)
+        coordinating = resolve_units(task.coordinating_units_raw, ward, catalogue, units_by_id)
         task.lead_units = ["*"] if lead.all_units else [u.name for u in lead.units]
         task.coordinating_units = (
             ["*"] if coordinating.all_units else [u.name for u in coordinating.units]
@@ -88,6 +108,44 @@ def resolve_draft_units(draft: Draft, ward: Organization) -> list[str]:
         ]
         unknown.extend(name for name in task.unknown_units if name not in unknown)
     return unknown
+
+
+def ward_unit_list(ward: Organization) -> UnitList:
+    """The ward's active units as a list to resolve a draft's names against."""
+    catalogue = unit_catalogue(ward)
+    names = dict(Unit.objects.filter(pk__in=set(catalogue.values())).values_list("pk", "name"))
+    return UnitList(source=WARD, catalogue=catalogue, names=names)
+
+
+@dataclass
+class DryRunUnits:
+    units: DraftUnits
+    # With a ward: the names saving would propose as new units (not among the ward's units,
+    # whether or not the standard list knows them).
+    new_units: list[str] | None = None
+
+
+def dry_run_units(
+    draft: Draft, ward: Organization | None = None, *, commune: bool | None = None
+) -> DryRunUnits:
+    """Resolve the draft's unit names for a dry run: against the ward's units first when there
+    is a ward, then the standard units for the rest. The standard names are a commune's when
+    ``commune`` says so, else when the ward is a commune, else when the plan's issuer is one."""
+    place = ward.name if ward else (draft.plan.place or issuer_place(draft.plan.issuer))
+    if commune is None:
+        commune = (
+            ward.kind == Organization.Kind.COMMUNE
+            if ward
+            else is_commune(draft.plan.place or draft.plan.issuer)
+        )
+    lists = [standard_unit_list(is_ward=not commune)]
+    new_units = None
+    if ward is not None:
+        # What saving would do, read before the task fields are filled for showing.
+        new_units = resolve_draft_units(draft, ward)
+        lists.insert(0, ward_unit_list(ward))
+    units = resolve_draft_names(draft, lists, level="commune" if commune else "ward", place=place)
+    return DryRunUnits(units=units, new_units=new_units)
 
 
 _DATE_RE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*20\d\d|tháng\s+\d{1,2}\s+năm\s+20\d\d", re.I)
@@ -327,19 +385,26 @@ def _units_for(
     choices: Mapping[str, int | None],
     *,
     exclude: set[int] = frozenset(),
+    units_by_id: Mapping[int, Unit] | None = None,
 ) -> list[Unit]:
-    resolution = resolve_units(raw, ward, catalogue)
+    """The units ``raw`` names. ``units_by_id`` (the ward's units, ``ward_units``) saves a
+    query per cell when a whole draft is saved."""
+    resolution = resolve_units(raw, ward, catalogue, units_by_id)
     if resolution.all_units:
-        return [u for u in ward.units.filter(is_active=True) if u.pk not in exclude]
+        every = (
+            ward.units.filter(is_active=True)
+            if units_by_id is None
+            else [u for u in units_by_id.values() if u.is_active]  # in the model's order
+        )
+        return [u for u in every if u.pk not in exclude]
     units = list(resolution.units)
     chosen = [choices[name] for name in resolution.unknown if choices.get(name)]
     # After the recognised ones, in the order the document names them: the first unit leads.
-    units.extend(
-        sorted(
-            Unit.objects.filter(pk__in=chosen, organization=ward),
-            key=lambda unit: chosen.index(unit.pk),
-        )
-    )
+    if units_by_id is None:
+        picked = list(Unit.objects.filter(pk__in=chosen, organization=ward))
+    else:
+        picked = [units_by_id[pk] for pk in chosen if pk in units_by_id]
+    units.extend(sorted(picked, key=lambda unit: chosen.index(unit.pk)))
     seen: set[int] = set()
     return [u for u in units if not (u.pk in seen or seen.add(u.pk)) and u.pk not in exclude]
 
@@ -378,19 +443,23 @@ def _task_changes(
 
 def _tasks(actor, result, draft, ward, catalogue, choices, sections) -> None:
     plan = result.plan
+    units_by_id = ward_units(ward)
     existing = {(t.section.code if t.section else "", t.code): t for t in plan.tasks.all()}
     seen: set[tuple[str, str]] = set()
     saved: dict[tuple[str, str], Task] = {}
     for order, draft_task in enumerate(draft.tasks):
         key = (draft_task.section, draft_task.code)
         seen.add(key)
-        leads = _units_for(draft_task.lead_units_raw, ward, catalogue, choices)
+        leads = _units_for(
+            draft_task.lead_units_raw, ward, catalogue, choices, units_by_id=units_by_id
+        )
         coordinators = _units_for(
             draft_task.coordinating_units_raw,
             ward,
             catalogue,
             choices,
             exclude={u.pk for u in leads},
+            units_by_id=units_by_id,
         )
         parent = saved.get((draft_task.section, draft_task.parent)) if draft_task.parent else None
         current = existing.get(key)
@@ -428,8 +497,8 @@ def _tasks(actor, result, draft, ward, catalogue, choices, sections) -> None:
     )
 
 
-def _first_unit(raw: str, ward, catalogue) -> Unit | None:
-    resolution = resolve_units(raw, ward, catalogue)
+def _first_unit(raw: str, ward, catalogue, units_by_id=None) -> Unit | None:
+    resolution = resolve_units(raw, ward, catalogue, units_by_id)
     return resolution.units[0] if resolution.units else None
 
 
@@ -438,6 +507,7 @@ def _long_unit(unit: str) -> str:
 
 
 def _indicators(actor, plan: Plan, draft: Draft, ward, catalogue) -> int:
+    units_by_id = ward_units(ward)
     for item in draft.indicators:
         plan_services.indicator_create(
             actor=actor,
@@ -454,8 +524,8 @@ def _indicators(actor, plan: Plan, draft: Draft, ward, catalogue) -> int:
             target_text=item.target_text,
             milestones=item.milestones,
             milestone_texts=item.milestone_texts,
-            lead_unit=_first_unit(item.lead_unit, ward, catalogue),
-            monitoring_unit=_first_unit(item.monitoring_unit, ward, catalogue),
+            lead_unit=_first_unit(item.lead_unit, ward, catalogue, units_by_id),
+            monitoring_unit=_first_unit(item.monitoring_unit, ward, catalogue, units_by_id),
             lead_unit_raw=item.lead_unit,
             monitoring_unit_raw=item.monitoring_unit,
             note="\n".join(p for p in (item.note, _long_unit(item.unit)) if p),

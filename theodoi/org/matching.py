@@ -7,6 +7,7 @@ the ward's own name, and "Các cơ quan, đơn vị" means every unit.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from theodoi.core.text import fold_key
 
@@ -23,6 +24,8 @@ ALL_UNITS_PHRASES = (
 _LEVEL_WORDS = re.compile(r"\b(phuong|xa)\b")
 
 
+# Cached: an import keys the same few dozen unit names and cells hundreds of times.
+@lru_cache(maxsize=4096)
 def unit_key(text: str, ward_name: str = "") -> str:
     """The comparable form of a unit name: folded, without punctuation, the ward's own name
     ("Phường Lê Chân", "Lê Chân") or level words."""
@@ -42,6 +45,8 @@ class UnitMatch:
     unit_ids: list[int] = field(default_factory=list)
     all_units: bool = False
     unmatched: list[str] = field(default_factory=list)
+    # The folded text with every matched name blanked out, aligned with the folded text.
+    remaining: str = ""
 
 
 def match_units(raw: str, catalogue: Mapping[str, int], *, ward_name: str = "") -> UnitMatch:
@@ -62,7 +67,8 @@ def match_units(raw: str, catalogue: Mapping[str, int], *, ward_name: str = "") 
     for phrase in ALL_UNITS_PHRASES:
         if f" {phrase} " in remaining:
             result.all_units = True
-            remaining = remaining.replace(f" {phrase} ", " ")
+            # Blanked, not removed, so the text keeps the places of the names in it.
+            remaining = remaining.replace(f" {phrase} ", " " * (len(phrase) + 2))
     found: dict[int, int] = {}  # unit id -> where the text first names it
     for key in sorted(keyed, key=len, reverse=True):
         where = remaining.find(f" {key} ")
@@ -73,6 +79,7 @@ def match_units(raw: str, catalogue: Mapping[str, int], *, ward_name: str = "") 
             found[unit_id] = min(where, found.get(unit_id, where))
     # In the order the text names them: the first unit named leads.
     result.unit_ids.extend(sorted(found, key=found.__getitem__))
+    result.remaining = remaining
     filler = {"", "va", "trung tam", "nganh"}
     for part in re.split(r"\|", remaining):
         words = " ".join(part.split())
@@ -124,11 +131,20 @@ GENERIC_PHRASES = (
     "ca nhan",
 )
 _HARD_SPLIT_RE = re.compile(r"[;\n()]|\s-\s|\s+và\s+(?=[A-ZĐÀ-Ỹ])")
+# Only what never falls inside one unit's name: "Phòng Văn hóa - Xã hội" and "Văn phòng HĐND và
+# UBND" are one name each.
+_SURE_SPLIT_RE = re.compile(r"[;\n]")
 
 
-def _pieces(raw: str) -> list[str]:
+def name_segments(raw: str) -> list[str]:
+    """``raw`` cut where one unit's name surely ends (";", a new line, a comma before a unit's
+    name), so each segment is usually one unit as the document spells it."""
+    return [piece for piece in _pieces(raw, _SURE_SPLIT_RE) if piece]
+
+
+def _pieces(raw: str, split_re: re.Pattern[str] = _HARD_SPLIT_RE) -> list[str]:
     pieces: list[str] = []
-    for part in _HARD_SPLIT_RE.split(raw):
+    for part in split_re.split(raw):
         current = ""
         for chunk in part.split(","):
             key = fold_key(chunk)
@@ -148,11 +164,21 @@ def unknown_names(raw: str, match: UnitMatch, *, ward_name: str = "") -> list[st
     if not match.unmatched:
         return []
     leftovers = [f" {text} " for text in match.unmatched]
+    folded = f" {unit_key(raw, ward_name)} "
     names: list[str] = []
+    cursor = 0
     for piece in _pieces(raw):
         key = unit_key(piece, ward_name)
         if not key or key in ALL_UNITS_PHRASES or key in GENERIC_PHRASES:
             continue
-        if any(f" {key} " in leftover for leftover in leftovers) and piece not in names:
+        where = folded.find(f" {key} ", cursor)
+        if where >= 0 and len(match.remaining) == len(folded):
+            # The piece at its own place in the text: it is unknown only if no name matched
+            # there ("Xã hội" of a matched "Phòng Văn hóa - Xã hội" is not a leftover "Hội").
+            cursor = where + len(key) + 1
+            unknown = match.remaining[where : where + len(key) + 2] == f" {key} "
+        else:
+            unknown = any(f" {key} " in leftover for leftover in leftovers)
+        if unknown and piece not in names:
             names.append(piece)
     return names

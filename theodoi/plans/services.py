@@ -136,20 +136,25 @@ def _set_units(
     *,
     lead_units: list[Unit] | None = None,
     coordinating_units: list[Unit] | None = None,
+    new: bool = False,
 ) -> None:
     """Replace the task's lead and/or coordinating units in the order given: the first lead
-    unit is the one alerts and reports treat as responsible."""
+    unit is the one alerts and reports treat as responsible. A ``new`` task has no rows yet:
+    nothing to read or delete (an import saves hundreds of tasks)."""
     for through, units in (
         (TaskLeadUnit, lead_units),
         (TaskCoordinatingUnit, coordinating_units),
     ):
         if units is None:
             continue
-        rows = through.objects.filter(task=task)
         wanted = _unique_ids(units)
-        if list(rows.order_by("order", "id").values_list("unit_id", flat=True)) == wanted:
-            continue  # unchanged: the rows and their ids stay
-        rows.delete()
+        if not new:
+            rows = through.objects.filter(task=task)
+            if list(rows.order_by("order", "id").values_list("unit_id", flat=True)) == wanted:
+                continue  # unchanged: the rows and their ids stay
+            rows.delete()
+        if not wanted:
+            continue
         through.objects.bulk_create(
             through(task=task, unit_id=unit_id, order=place) for place, unit_id in enumerate(wanted)
         )
@@ -210,7 +215,7 @@ def task_create(
         reporting_cycle=reporting_cycle,
         **_deadline_fields(deadline_text, plan=plan),
     )
-    _set_units(task, lead_units=leads, coordinating_units=coordinators)
+    _set_units(task, lead_units=leads, coordinating_units=coordinators, new=True)
     after = snapshot(task) | {
         "lead_units": _unique_ids(leads),
         "coordinating_units": _unique_ids(coordinators),

@@ -5,21 +5,27 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext, ngettext
 
 from theodoi.core.access import SYSTEM
+from theodoi.importer.draft import where
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument
 from theodoi.importer.services import (
     DraftNotReady,
+    dry_run_units,
     import_draft,
     other_issuer_message,
     resolve_draft_units,
 )
+from theodoi.importer.unit_names import STANDARD, WARD
 from theodoi.org.models import Organization
 
 
 class Command(BaseCommand):
     help = (
         "Read a plan document (.docx, .xlsx, PDF with a text layer, or text) into a draft; "
-        "print it with --dry-run, or save it into a ward with --ward CODE."
+        "print it with --dry-run, or save it into a ward with --ward CODE. A dry run names "
+        "each task's units by their canonical names: the ward's own units with --ward, then the "
+        "standard units of a ward (of a commune when the issuer is a commune, or with "
+        "--commune), and lists the names it could not place."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--ward", help="code of the ward or commune the plan belongs to")
         parser.add_argument("--dry-run", action="store_true", help="print the draft, save nothing")
         parser.add_argument("--format", choices=["json", "text"], default="text")
+        parser.add_argument(
+            "--commune",
+            action="store_true",
+            help="in a dry run, name the standard units as a commune does (read from the issuer "
+            "or the ward otherwise)",
+        )
         parser.add_argument(
             "--no-new-units",
             action="store_true",
@@ -39,7 +51,9 @@ class Command(BaseCommand):
             help="save the plan although its issuer names another ward or commune",
         )
 
-    def handle(self, *args, path, ward, dry_run, format, no_new_units, other_ward, **options):
+    def handle(
+        self, *args, path, ward, dry_run, format, commune, no_new_units, other_ward, **options
+    ):
         source = Path(path)
         if not source.is_file():
             raise CommandError(gettext("File %(path)s not found.") % {"path": path})
@@ -52,10 +66,12 @@ class Command(BaseCommand):
             organization = Organization.objects.filter(code=ward).first()
             if organization is None or not organization.is_local:
                 raise CommandError(gettext("No ward has the code %(code)s.") % {"code": ward})
-            resolve_draft_units(draft, organization)
         if dry_run:
-            self._print(draft, format)
+            self._print(draft, format, dry_run_units(draft, organization, commune=commune or None))
             return
+        if organization is None:
+            raise CommandError(gettext("Choose a ward with --ward CODE (or use --dry-run)."))
+        resolve_draft_units(draft, organization)
         if organization is None:
             raise CommandError(gettext("Choose a ward with --ward CODE (or use --dry-run)."))
         if not other_ward and other_issuer_message(draft, organization):
@@ -103,9 +119,14 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {key}: {value}")
             self._warnings(draft.warnings)
 
-    def _print(self, draft, format):
+    def _print(self, draft, format, units):
         if format == "json":
-            self.stdout.write(json.dumps(draft.to_json(), ensure_ascii=False, indent=2))
+            data = draft.to_json()
+            for index, task in enumerate(data["tasks"]):
+                task["units"] = units.units.task_json(index)
+            data["units"] = units.units.to_json()
+            data["units"]["new_units"] = units.new_units
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         plan = draft.plan
         self.stdout.write(
@@ -126,10 +147,57 @@ class Command(BaseCommand):
                 "budget": len(draft.budget),
             }
         )
-        for task in draft.tasks:
+        marked = len(units.units.sources) > 1
+        for index, task in enumerate(draft.tasks):
             indent = "    " if task.parent else "  "
             self.stdout.write(f"{indent}[{task.section}] {task.code} {task.title[:90]}")
+            lead = units.units.leads[index]
+            coordinating = units.units.coordinating[index]
+            shown = []
+            if lead.units or lead.all_units:
+                shown.append(gettext("lead: %(units)s") % {"units": _names(lead, marked)})
+            if coordinating.units or coordinating.all_units:
+                shown.append(
+                    gettext("coordinating: %(units)s") % {"units": _names(coordinating, marked)}
+                )
+            if task.unknown_units:
+                shown.append(
+                    gettext("not placed: %(names)s") % {"names": "; ".join(task.unknown_units)}
+                )
+            if shown:
+                self.stdout.write(f"{indent}    → " + " · ".join(shown))
+        self._units(units)
         self._warnings(draft.warnings)
+
+    def _units(self, units):
+        summary = units.units
+        if summary.sources == [WARD, STANDARD]:
+            heading = (
+                gettext("Units (the ward's units, then the standard units of a commune):")
+                if summary.level == "commune"
+                else gettext("Units (the ward's units, then the standard units of a ward):")
+            )
+        else:
+            heading = (
+                gettext("Units (the standard units of a commune):")
+                if summary.level == "commune"
+                else gettext("Units (the standard units of a ward):")
+            )
+        self.stdout.write(heading)
+        marked = len(summary.sources) > 1
+        for group in summary.groups:
+            name = _unit_name(group.unit, marked)
+            self.stdout.write(f"  {name} ← {', '.join(group.spellings)}")
+        if summary.unplaced:
+            self.stdout.write(gettext("Names no list places (kept as written):"))
+            for name in summary.unplaced:
+                rows = "; ".join(where(row) for row in name.rows)
+                self.stdout.write(f"  {name.name} — {rows}")
+        if units.new_units:
+            self.stdout.write(
+                gettext("Saving into the ward would propose these new units: %(names)s")
+                % {"names": "; ".join(units.new_units)}
+            )
 
     def _warnings(self, warnings):
         if warnings:
@@ -142,3 +210,15 @@ class Command(BaseCommand):
 
             for warning in warnings:
                 self.stdout.write(f"  - {warning}")
+
+
+def _unit_name(unit, marked):
+    if marked and unit.source == STANDARD:
+        return gettext("%(unit)s (standard list)") % {"unit": unit.name}
+    return unit.name
+
+
+def _names(names, marked):
+    if names.all_units:
+        return gettext("every unit")
+    return "; ".join(_unit_name(unit, marked) for unit in names.units)
