@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
 import pdfplumber
@@ -24,6 +24,9 @@ NO_TEXT_LAYER = gettext_lazy(
     "The PDF file has no text layer (it may be a scan). Please upload a Word file or a PDF "
     "exported from Word."
 )
+# A page with fewer visible characters than this has no text worth the name (a scanner's
+# stamped date, a page number): the page is an image to be read by OCR.
+LITTLE_TEXT = 40
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 # Bullet glyphs as Word's Symbol and Wingdings fonts put them in a PDF: read as "- " like Word's.
 _BULLET = re.compile(r"^[\uf0b7\uf0a7\uf0d8\uf076\uf0a8\u2022\u25cf\u25aa\u25e6\u2023\u2043]\s*")
@@ -33,9 +36,18 @@ _ITEM = re.compile(r"^(- |\+ |\(?\d+(\.\d+)*[.)] |[a-zđ]\) )")
 Box = tuple[float, float, float, float]
 
 
-def read_pdf(data: bytes | BinaryIO, *, name: str = "") -> Document:
-    """Read a PDF; a scan without text gives an empty Document with a warning."""
-    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+def read_pdf(
+    data: bytes | BinaryIO,
+    *,
+    name: str = "",
+    ocr: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Document:
+    """Read a PDF. A scan (most pages with little or no text) is first given a text layer by OCR
+    (``readers.ocr``), reporting ``progress(done, total)``; with ``ocr`` False it gives an empty
+    Document with a warning."""
+    raw = data if isinstance(data, bytes | bytearray) else data.read()
+    stream = io.BytesIO(raw)
     document = Document(name=name)
     try:
         pdf = pdfplumber.open(stream)
@@ -44,15 +56,77 @@ def read_pdf(data: bytes | BinaryIO, *, name: str = "") -> Document:
     with pdf:
         try:
             pages = list(pdf.pages)
-            has_text = any(page.chars for page in pages)
+            little = [number for number, page in enumerate(pages, start=1) if _little_text(page)]
         except Exception as exc:  # a damaged page stream fails only when it is read
             raise _unreadable(name) from exc
-        if not has_text:
-            document.warnings.append(str(NO_TEXT_LAYER))
+        if _is_scan(len(pages), little):
+            if not ocr:
+                document.warnings.append(str(NO_TEXT_LAYER))
+                return document
+            total = len(pages)
+        else:
+            for number, page in enumerate(pages, start=1):
+                _read_page(page, number, document)
             return document
-        for number, page in enumerate(pages, start=1):
-            _read_page(page, number, document)
+    return _read_scan(bytes(raw), total, little, document, progress)
+
+
+def needs_ocr(data: bytes) -> bool:
+    """Whether ``data`` is a PDF to be read by OCR: a scan, most of its pages images."""
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = list(pdf.pages)
+            little = [number for number, page in enumerate(pages, start=1) if _little_text(page)]
+    except Exception:  # a broken file is the reader's to report
+        return False
+    return _is_scan(len(pages), little)
+
+
+def _little_text(page: Any) -> bool:
+    return sum(1 for char in page.chars if char.get("text", "").strip()) < LITTLE_TEXT
+
+
+def _is_scan(pages: int, little: list[int]) -> bool:
+    # Half the pages or more: a typed plan with one scanned signature page is read as typed,
+    # its image page said in a warning, rather than waiting for OCR of every page.
+    return pages > 0 and len(little) * 2 >= pages
+
+
+def _read_scan(
+    data: bytes,
+    pages: int,
+    little: list[int],
+    document: Document,
+    progress: Callable[[int, int], None] | None,
+) -> Document:
+    from theodoi.importer.readers import ocr
+
+    if progress is not None:
+        progress(0, pages)
+    layered = ocr.add_text_layer(data, pages=pages, name=document.name, progress=progress)
+    document.warnings.append(
+        gettext(
+            "The document is a scan: its text was recognised by OCR (pages %(pages)s had no "
+            "text layer). OCR misreads some letters and numbers: check the titles, units and "
+            "deadlines against the paper copy."
+        )
+        % {"pages": _page_ranges(little)}
+    )
+    with pdfplumber.open(io.BytesIO(layered)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            _read_page(page, number, document, recognised=True)
     return document
+
+
+def _page_ranges(numbers: list[int]) -> str:
+    """ "1–3, 5" for pages 1, 2, 3 and 5."""
+    ranges: list[str] = []
+    for number in numbers:
+        if ranges and int(ranges[-1].split("–")[-1]) == number - 1:
+            ranges[-1] = f"{ranges[-1].split('–')[0]}–{number}"
+        else:
+            ranges.append(str(number))
+    return ", ".join(ranges)
 
 
 def _unreadable(name: str) -> UnsupportedDocument:
@@ -65,7 +139,16 @@ def _unreadable(name: str) -> UnsupportedDocument:
     )
 
 
-def _read_page(page: Any, number: int, document: Document) -> None:
+def _read_page(page: Any, number: int, document: Document, *, recognised: bool = False) -> None:
+    if not page.chars and recognised:
+        document.warnings.append(
+            gettext(
+                "Page %(number)s: OCR recognised no text on this page (a blank page, a picture, "
+                "or a scan too faint to read): the content of this page was not read."
+            )
+            % {"number": number}
+        )
+        return
     if not page.chars:
         document.warnings.append(
             gettext(
@@ -77,7 +160,7 @@ def _read_page(page: Any, number: int, document: Document) -> None:
         return
     try:
         found = page.find_tables()
-        placed = _tables(page, found, number) + _lines(page, found, number)
+        placed = _tables(page, found, number) + _lines(page, found, number, recognised)
     except Exception:  # one malformed page must not lose the rest of the plan
         document.warnings.append(
             gettext("Could not read page %(number)s of the PDF file.") % {"number": number}
@@ -110,14 +193,17 @@ def _tables(page: Any, tables: list[Any], number: int) -> list[tuple[float, Bloc
     return placed
 
 
-def _lines(page: Any, tables: list[Any], number: int) -> list[tuple[float, Block]]:
+def _lines(
+    page: Any, tables: list[Any], number: int, recognised: bool = False
+) -> list[tuple[float, Block]]:
     boxes = [found.bbox for found in tables]
     outside = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes))
     placed: list[tuple[float, Block]] = []
     lines = outside.extract_text_lines(return_chars=True)
-    for index, line in enumerate((line for line in lines if _clean(line["text"])), start=1):
+    clean = _clean_recognised if recognised else _clean
+    for index, line in enumerate((line for line in lines if clean(line["text"])), start=1):
         paragraph = Paragraph(
-            _clean(line["text"]), f"page {number} line {index}", bold=_all_bold(line["chars"])
+            clean(line["text"]), f"page {number} line {index}", bold=_all_bold(line["chars"])
         )
         placed.append((line["top"], paragraph))
     return placed
@@ -180,3 +266,36 @@ def _clean(text: str | None) -> str:
     # Decomposed Vietnamese and non-breaking spaces would defeat matching later on.
     text = unicodedata.normalize("NFC", text or "").replace("\xa0", " ").strip()
     return _BULLET.sub("- ", text)
+
+
+# What OCR makes of a scan's specks and of a bullet's dash around a line's words: dots, colons,
+# quotes, tildes and underscores that are not in the document.
+_OCR_DASHES = "-–—~_=*•"
+_OCR_PREFIX = re.compile(r"^[\s.,:;'\"`´‘’“”¡¬‹›„|" + re.escape(_OCR_DASHES) + "]+")
+_OCR_TAIL = re.compile(r"(\s+[-–—.,:;'\"`´‘’“”~_=*¡¬‹›„|]+)+$")
+# "Thời gian hoàn thành:", "Đơn vị thực hiện:": a label line, which a speck must not turn into a
+# bullet point.
+_OCR_LABEL = re.compile(r"^\w[\w ]{0,30}:")
+# A quarter is written in Roman numerals ("Quý III/2026"), which OCR reads as "11", "1V", "TV".
+_OCR_QUARTER = re.compile(r"\b(Quý|quý|QUÝ)\s+([IVX1lT|Ĩí]{1,4})(?=\s*[/.,;)\s]|$)")
+
+
+def _clean_recognised(text: str | None) -> str:
+    """A line of OCR text: a bullet's dash however misread ("_-", "~", "—", ".-") becomes the
+    "- " the document wrote before a capital letter, specks read as punctuation before or after
+    the words are dropped, and a quarter's Roman numeral is put back."""
+    line = _OCR_TAIL.sub("", _clean(text))
+    line = _OCR_QUARTER.sub(lambda found: f"{found[1]} {_roman(found[2])}", line)
+    prefix = _OCR_PREFIX.match(line)
+    if not prefix or prefix.group() == "- ":
+        return line
+    rest = line[prefix.end() :]
+    dashed = any(char in _OCR_DASHES for char in prefix.group())
+    if dashed and rest[:1].isupper() and not _OCR_LABEL.match(rest):
+        return f"- {rest}"
+    return rest
+
+
+def _roman(numeral: str) -> str:
+    """A quarter's numeral as OCR read it, back in Roman letters: "11" → "II", "TV" → "IV"."""
+    return re.sub(r"[1lT|Ĩí]", "I", numeral)
