@@ -9,8 +9,10 @@ temporary folder, with a time limit; its progress (pages done) is passed to the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -155,10 +157,8 @@ def _run(command: list[str], cwd: Path, timeout: int, progress: Progress | None)
 
     def stop() -> None:
         timed_out.set()
-        try:
-            os.killpg(process.pid, 9)
-        except ProcessLookupError:
-            pass
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
 
     timer = threading.Timer(timeout, stop)
     timer.start()
