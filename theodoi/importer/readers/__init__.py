@@ -7,6 +7,7 @@ Readers are imported lazily so a missing optional library only fails the format 
 
 import io
 import zipfile
+from collections.abc import Callable
 
 from django.utils.translation import gettext, gettext_lazy
 
@@ -39,8 +40,11 @@ def quoted(name: str) -> str:
     return f" “{name}”" if name else ""
 
 
-def read_document(data: bytes, *, name: str) -> Document:
-    """Read ``data`` with the reader its content calls for; raise UnsupportedDocument otherwise."""
+def read_document(
+    data: bytes, *, name: str, progress: Callable[[int, int], None] | None = None
+) -> Document:
+    """Read ``data`` with the reader its content calls for; raise UnsupportedDocument otherwise.
+    A scanned PDF is read by OCR, reporting ``progress(done, total)`` in pages."""
     if not data:
         raise UnsupportedDocument(
             gettext("The file%(name)s is empty. %(accepted)s")
@@ -51,7 +55,7 @@ def read_document(data: bytes, *, name: str) -> Document:
     if data.lstrip(b"\x00\t\r\n ").startswith(_PDF_MAGIC):
         from theodoi.importer.readers.pdf import read_pdf
 
-        return read_pdf(data, name=name)
+        return read_pdf(data, name=name, progress=progress)
     if data.startswith(_OLE_MAGIC):
         raise UnsupportedDocument(
             gettext(
@@ -149,3 +153,13 @@ def _looks_like_text(text: str) -> bool:
         return False
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     return controls <= len(text) // 100
+
+
+def needs_background_reading(data: bytes) -> bool:
+    """Whether reading ``data`` takes long enough to be done by the background worker: a
+    scanned PDF, read page by page by OCR."""
+    if not data.lstrip(b"\x00\t\r\n ").startswith(_PDF_MAGIC):
+        return False
+    from theodoi.importer.readers.pdf import needs_ocr
+
+    return needs_ocr(data)

@@ -15,15 +15,11 @@ from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
 import pdfplumber
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from theodoi.importer.document import Block, Document, Paragraph, Row, Table
 from theodoi.importer.readers import ACCEPTED, UnsupportedDocument, quoted
 
-NO_TEXT_LAYER = gettext_lazy(
-    "The PDF file has no text layer (it may be a scan). Please upload a Word file or a PDF "
-    "exported from Word."
-)
 # A page with fewer visible characters than this has no text worth the name (a scanner's
 # stamped date, a page number): the page is an image to be read by OCR.
 LITTLE_TEXT = 40
@@ -40,12 +36,11 @@ def read_pdf(
     data: bytes | BinaryIO,
     *,
     name: str = "",
-    ocr: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> Document:
     """Read a PDF. A scan (most pages with little or no text) is first given a text layer by OCR
-    (``readers.ocr``), reporting ``progress(done, total)``; with ``ocr`` False it gives an empty
-    Document with a warning."""
+    (``readers.ocr``), reporting ``progress(done, total)``; UnsupportedDocument says which
+    packages to install when OCR is not available."""
     raw = data if isinstance(data, bytes | bytearray) else data.read()
     stream = io.BytesIO(raw)
     document = Document(name=name)
@@ -59,12 +54,8 @@ def read_pdf(
             little = [number for number, page in enumerate(pages, start=1) if _little_text(page)]
         except Exception as exc:  # a damaged page stream fails only when it is read
             raise _unreadable(name) from exc
-        if _is_scan(len(pages), little):
-            if not ocr:
-                document.warnings.append(str(NO_TEXT_LAYER))
-                return document
-            total = len(pages)
-        else:
+        total = len(pages)
+        if not _is_scan(total, little):
             for number, page in enumerate(pages, start=1):
                 _read_page(page, number, document)
             return document
