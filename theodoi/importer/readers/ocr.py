@@ -125,6 +125,8 @@ def add_text_layer(
             "scan.pdf",
             "read.pdf",
         ]
+        if progress is not None:
+            progress(0, pages)
         log = _run(command, work, timeout, progress)
         result = work / "read.pdf"
         if log is not None or not result.is_file():
@@ -163,7 +165,7 @@ def _run(command: list[str], cwd: Path, timeout: int, progress: Progress | None)
     timer = threading.Timer(timeout, stop)
     timer.start()
     messages: list[str] = []
-    reported = -1
+    reported = 0  # the caller said "0 of n" before the start
     try:
         assert process.stderr is not None
         # Read here, in the caller's thread: the progress callback may write to the database.

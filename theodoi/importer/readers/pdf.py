@@ -92,8 +92,6 @@ def _read_scan(
 ) -> Document:
     from theodoi.importer.readers import ocr
 
-    if progress is not None:
-        progress(0, pages)
     layered = ocr.add_text_layer(data, pages=pages, name=document.name, progress=progress)
     document.warnings.append(
         gettext(
