@@ -2,9 +2,12 @@
 
 Run: .venv/bin/python bench/import_speed.py  (SQLite in a temporary folder unless DATABASE_URL
 is set). Prints one row per seed: characters, pages (at 2,400 characters a page), read+recognise
-median of 5 runs, and one save into a fresh ward.
+median of 5 runs, and one save into a fresh ward; then a Word plan of about 30 pages, and a
+30-page scanned plan: its OCR once (ocrmypdf, when installed), then reading its text layer and
+recognising it, median of 3 runs.
 """
 
+import io
 import os
 import statistics
 import sys
@@ -99,6 +102,49 @@ def word_timing() -> None:
     )
 
 
+def scanned_timing(pages: int = 30) -> None:
+    """A scanned plan of ``pages`` pages (the corpus scan's text over and over): OCR's time,
+    once, apart from the import's own time on the text layer OCR made."""
+    from unittest import mock
+
+    from tests.importer.corpus.build import HERE, scanned_plan
+    from theodoi.importer.readers import ocr
+
+    if ocr.missing():
+        print(f"{'Scan, ' + str(pages) + ' pages':<28} skipped: apt-get install {ocr.PACKAGES}")
+        return
+    text = (HERE / "scanned-plan.md").read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        source, scan = Path(folder) / "plan.md", Path(folder) / "plan.pdf"
+        # The corpus plan is 3 pages: its body repeated makes a long plan of the same kind.
+        head, body = text.split("II. NHIỆM VỤ VÀ GIẢI PHÁP", 1)
+        source.write_text(head + "II. NHIỆM VỤ VÀ GIẢI PHÁP" + body * (pages // 2), "utf-8")
+        scanned_plan(scan, source=source)
+        data = scan.read_bytes()
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        count = len(pdf.pages)
+    start = time.perf_counter()
+    layered = ocr.add_text_layer(data, pages=count)
+    ocr_seconds = time.perf_counter() - start
+    timings = []
+    with mock.patch.object(ocr, "add_text_layer", lambda data, **kwargs: layered):
+        for _ in range(3):
+            start = time.perf_counter()
+            draft = draft_from_bytes(data, name="ke-hoach-quet.pdf")
+            timings.append(time.perf_counter() - start)
+    print(
+        f"{'Scan, ' + str(count) + ' pages, no OCR':<28} {len(data):>7} {count:>5} "
+        f"{statistics.median(timings) * 1000:>8.0f} {'':>8} {len(draft.tasks)}"
+    )
+    print(
+        f"{'  OCR of those pages':<28} {'':>7} {count:>5} {ocr_seconds * 1000:>8.0f} "
+        f"{'':>8} ({ocr_seconds / count:.1f} s a page, {os.cpu_count()} cores)"
+    )
+
+
 if __name__ == "__main__":
     main()
     word_timing()
+    scanned_timing()
