@@ -116,9 +116,11 @@ def scanned_timing(pages: int = 30) -> None:
     text = (HERE / "scanned-plan.md").read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as folder:
         source, scan = Path(folder) / "plan.md", Path(folder) / "plan.pdf"
-        # The corpus plan is 3 pages: its body repeated makes a long plan of the same kind.
-        head, body = text.split("II. NHIỆM VỤ VÀ GIẢI PHÁP", 1)
-        source.write_text(head + "II. NHIỆM VỤ VÀ GIẢI PHÁP" + body * (pages // 2), "utf-8")
+        # The corpus plan is 3 pages: its tasks part repeated makes a long plan of the same kind.
+        head, rest = text.split("II. NHIỆM VỤ VÀ GIẢI PHÁP", 1)
+        tasks, tail = rest.split("III. TỔ CHỨC THỰC HIỆN", 1)
+        long = head + "II. NHIỆM VỤ VÀ GIẢI PHÁP" + tasks * (pages * 2 // 3)
+        source.write_text(long + "III. TỔ CHỨC THỰC HIỆN" + tail, "utf-8")
         scanned_plan(scan, source=source)
         data = scan.read_bytes()
     import pdfplumber
@@ -126,10 +128,10 @@ def scanned_timing(pages: int = 30) -> None:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         count = len(pdf.pages)
     start = time.perf_counter()
-    layered = ocr.add_text_layer(data, pages=count)
+    recognised = ocr.read_pages(data, pages=count)
     ocr_seconds = time.perf_counter() - start
     timings = []
-    with mock.patch.object(ocr, "add_text_layer", lambda data, **kwargs: layered):
+    with mock.patch.object(ocr, "read_pages", lambda data, **kwargs: recognised):
         for _ in range(3):
             start = time.perf_counter()
             draft = draft_from_bytes(data, name="ke-hoach-quet.pdf")

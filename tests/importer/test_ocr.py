@@ -141,7 +141,7 @@ def test_a_typed_plan_with_one_scanned_page_is_not_sent_to_ocr(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("OCR must not run for a typed plan")
 
-    monkeypatch.setattr(ocr, "add_text_layer", refuse)
+    monkeypatch.setattr(ocr, "read_pages", refuse)
     data = documents.plan_pdf()
     if data is None:
         pytest.skip("no PDF maker: apt-get install libreoffice-writer, or pip install reportlab")
@@ -193,28 +193,11 @@ def blank_scan(pages: int) -> bytes:
     return buffer.getvalue()
 
 
-def text_layer() -> bytes:
-    """What OCR gives back: the pages with their words, drawn with a Vietnamese font."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    fonts = documents.vietnamese_fonts()
-    if fonts is None:
-        pytest.skip("no font with Vietnamese letters: apt-get install fonts-dejavu-core")
-    pdfmetrics.registerFont(TTFont("Scan", str(fonts[0])))
+def recognised_pages() -> list[str]:
+    """What OCR gives back for a two-page scan: the corpus plan's text, half on each page."""
     lines = (CORPUS / "scanned-plan.md").read_text(encoding="utf-8").splitlines()
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
-    for start in (0, len(lines) // 2):
-        page.setFont("Scan", 8)
-        y = 800
-        for line in lines[start : start + len(lines) // 2 + 1]:
-            page.drawString(40, y, line)
-            y -= 11
-        page.showPage()
-    page.save()
-    return buffer.getvalue()
+    half = len(lines) // 2
+    return ["\n".join(lines[:half]), "\n".join(lines[half:])]
 
 
 @pytest.fixture
@@ -243,9 +226,9 @@ def test_a_scan_is_read_by_the_worker_while_the_page_follows_it(
         progress(1, pages)
         seen.append(office.get(page, HTTP_HX_REQUEST="true").content.decode())
         progress(pages, pages)
-        return text_layer()
+        return recognised_pages()
 
-    monkeypatch.setattr(ocr, "add_text_layer", recognise)
+    monkeypatch.setattr(ocr, "read_pages", recognise)
     posted = upload(office, blank_scan(2))
     reading = ImportReading.objects.get()
     page = reverse("import_reading", args=[reading.pk])
@@ -283,7 +266,7 @@ def test_a_scan_that_cannot_be_read_says_why_on_its_page(office, database_queue,
     def fails(data, *, pages, name="", progress=None):
         raise UnsupportedDocument("Không nhận dạng được chữ (OCR) của tệp PDF quét.")
 
-    monkeypatch.setattr(ocr, "add_text_layer", fails)
+    monkeypatch.setattr(ocr, "read_pages", fails)
     posted = upload(office, blank_scan(1))
     database_queue.run_worker()
     reading = ImportReading.objects.get()
@@ -318,10 +301,16 @@ def test_a_reading_is_its_wards_alone(client, world, office):
     assert client.get(page).status_code == 403
 
 
-def test_paragraph_sources_of_a_scan_name_their_page(monkeypatch):
-    monkeypatch.setattr(ocr, "require", lambda name="": None)
-    monkeypatch.setattr(ocr, "add_text_layer", lambda data, **kwargs: text_layer())
+def test_each_recognised_line_is_a_paragraph_of_its_page(monkeypatch):
+    pages = recognised_pages()
+    monkeypatch.setattr(ocr, "read_pages", lambda data, **kwargs: pages)
     document = read_document(blank_scan(2), name="quet.pdf")
-    sources = [block.source for block in document.blocks if isinstance(block, Paragraph)]
-    assert sources[0] == "page 1 line 1"
-    assert any(source.startswith("page 2 line ") for source in sources)
+    read = [(block.source, block.text) for block in document.blocks]
+    assert all(isinstance(block, Paragraph) for block in document.blocks)
+    # Blank lines are not paragraphs; the others are, numbered within their page.
+    for number, text in enumerate(pages, start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        mine = [(source, line) for source, line in read if source.startswith(f"page {number} ")]
+        assert mine == [
+            (f"page {number} line {index}", line) for index, line in enumerate(lines, 1)
+        ]

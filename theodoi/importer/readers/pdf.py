@@ -4,6 +4,10 @@ Tables are the ruled grids pdfplumber finds (a PDF exported from Word keeps its 
 text outside them becomes one Paragraph per line, in top-to-bottom order with the tables. A table
 broken across pages stays one Table per page: joining them is the recogniser's job, as for the
 text seeds whose rows are broken across pages.
+
+A scan (most pages without text) is read by OCR (``readers.ocr``): each recognised line becomes a
+Paragraph with its page and line, cleaned of what OCR makes of specks and misread bullets. A
+scan's ruled tables come out as lines of text, since OCR gives no grid.
 """
 
 from __future__ import annotations
@@ -92,7 +96,7 @@ def _read_scan(
 ) -> Document:
     from theodoi.importer.readers import ocr
 
-    layered = ocr.add_text_layer(data, pages=pages, name=document.name, progress=progress)
+    texts = ocr.read_pages(data, pages=pages, name=document.name, progress=progress)
     document.warnings.append(
         gettext(
             "The document is a scan: its text was recognised by OCR (pages %(pages)s had no "
@@ -101,9 +105,21 @@ def _read_scan(
         )
         % {"pages": _page_ranges(little)}
     )
-    with pdfplumber.open(io.BytesIO(layered)) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            _read_page(page, number, document, recognised=True)
+    for number, text in enumerate(texts, start=1):
+        lines = [line for line in map(_clean_recognised, text.splitlines()) if line]
+        if not lines:
+            document.warnings.append(
+                gettext(
+                    "Page %(number)s: OCR recognised no text on this page (a blank page, a "
+                    "picture, or a scan too faint to read): the content of this page was not "
+                    "read."
+                )
+                % {"number": number}
+            )
+        document.blocks.extend(
+            Paragraph(line, f"page {number} line {index}")
+            for index, line in enumerate(lines, start=1)
+        )
     return document
 
 
@@ -128,16 +144,7 @@ def _unreadable(name: str) -> UnsupportedDocument:
     )
 
 
-def _read_page(page: Any, number: int, document: Document, *, recognised: bool = False) -> None:
-    if not page.chars and recognised:
-        document.warnings.append(
-            gettext(
-                "Page %(number)s: OCR recognised no text on this page (a blank page, a picture, "
-                "or a scan too faint to read): the content of this page was not read."
-            )
-            % {"number": number}
-        )
-        return
+def _read_page(page: Any, number: int, document: Document) -> None:
     if not page.chars:
         document.warnings.append(
             gettext(
@@ -149,7 +156,7 @@ def _read_page(page: Any, number: int, document: Document, *, recognised: bool =
         return
     try:
         found = page.find_tables()
-        placed = _tables(page, found, number) + _lines(page, found, number, recognised)
+        placed = _tables(page, found, number) + _lines(page, found, number)
     except Exception:  # one malformed page must not lose the rest of the plan
         document.warnings.append(
             gettext("Could not read page %(number)s of the PDF file.") % {"number": number}
@@ -182,17 +189,14 @@ def _tables(page: Any, tables: list[Any], number: int) -> list[tuple[float, Bloc
     return placed
 
 
-def _lines(
-    page: Any, tables: list[Any], number: int, recognised: bool = False
-) -> list[tuple[float, Block]]:
+def _lines(page: Any, tables: list[Any], number: int) -> list[tuple[float, Block]]:
     boxes = [found.bbox for found in tables]
     outside = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes))
     placed: list[tuple[float, Block]] = []
     lines = outside.extract_text_lines(return_chars=True)
-    clean = _clean_recognised if recognised else _clean
-    for index, line in enumerate((line for line in lines if clean(line["text"])), start=1):
+    for index, line in enumerate((line for line in lines if _clean(line["text"])), start=1):
         paragraph = Paragraph(
-            clean(line["text"]), f"page {number} line {index}", bold=_all_bold(line["chars"])
+            _clean(line["text"]), f"page {number} line {index}", bold=_all_bold(line["chars"])
         )
         placed.append((line["top"], paragraph))
     return placed
