@@ -240,6 +240,8 @@ def test_a_scan_is_read_by_the_worker_while_the_page_follows_it(
 
     html = office.get(page).content.decode()
     assert "Đang chờ đến lượt đọc…" in html and 'hx-trigger="every 2s"' in html
+    # The upload page lists it, for a person who left its page.
+    assert page in office.get(reverse("import_upload")).content.decode()
 
     database_queue.run_worker()
     assert database_queue.waiting() == 0

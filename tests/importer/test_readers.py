@@ -9,12 +9,7 @@ import pytest
 
 from tests.importer import documents
 from theodoi.importer.document import Document, Paragraph, Table
-from theodoi.importer.readers import (
-    UnsupportedDocument,
-    needs_background_reading,
-    ocr,
-    read_document,
-)
+from theodoi.importer.readers import NeedsOcr, UnsupportedDocument, ocr, read_document
 from theodoi.importer.readers.docx import read_docx
 from theodoi.importer.readers.pdf import read_pdf
 from theodoi.importer.readers.xlsx import read_xlsx
@@ -222,8 +217,8 @@ def test_read_document_sniffs_content_not_name():
         "sheet Kinh phí"
     )
     # A scan named like a Word file is still a PDF to be read by OCR.
-    assert needs_background_reading(documents.scanned_pdf())
-    assert not needs_background_reading(documents.plan_docx())
+    with pytest.raises(NeedsOcr):
+        read_document(documents.scanned_pdf(), name="plan.docx", ocr=False)
 
 
 @pytest.fixture

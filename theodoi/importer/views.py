@@ -26,7 +26,7 @@ from theodoi.importer.forms import (
 )
 from theodoi.importer.models import ImportDraft, ImportReading
 from theodoi.importer.pipeline import draft_from_bytes
-from theodoi.importer.readers import UnsupportedDocument, needs_background_reading
+from theodoi.importer.readers import NeedsOcr, UnsupportedDocument
 from theodoi.plans import amendments, numbering
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, ReportingCycle
@@ -61,7 +61,10 @@ def import_upload(request):
         else:
             data = upload.read()
             try:
-                if needs_background_reading(data):
+                try:
+                    draft = draft_from_bytes(data, name=upload.name, ocr=False)
+                except NeedsOcr:
+                    # A scan: OCR takes seconds a page, so the worker reads it.
                     reading = services.import_reading_queue(
                         actor=request.user,
                         ward=ward,
@@ -71,7 +74,6 @@ def import_upload(request):
                         amends=amends or None,
                     )
                     return redirect("import_reading", pk=reading.pk)
-                draft = draft_from_bytes(data, name=upload.name)
             except UnsupportedDocument as exc:
                 error = str(exc)
             else:
@@ -85,6 +87,11 @@ def import_upload(request):
                 )
                 return redirect("import_review", pk=stored.pk)
     drafts = ImportDraft.objects.filter(organization=ward, status=ImportDraft.Status.OPEN)[:10]
+    # Scans still in the worker's hands: a person who left their page finds them here.
+    readings = ImportReading.objects.filter(
+        organization=ward,
+        status__in=[ImportReading.Status.QUEUED, ImportReading.Status.RUNNING],
+    ).defer("content")[:10]
     plans = ward.plans.exclude(status=Plan.Status.ARCHIVED).order_by("-issued_on", "-id")
     return render(
         request,
@@ -92,6 +99,7 @@ def import_upload(request):
         {
             "error": error,
             "drafts": drafts,
+            "readings": readings,
             "ward": ward,
             "limit": settings.THEODOI_IMPORT_MAX_MB,
             "plans": plans,

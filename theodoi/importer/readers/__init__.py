@@ -35,16 +35,26 @@ class UnsupportedDocument(ValueError):
         self.message = message
 
 
+class NeedsOcr(Exception):
+    """The PDF is a scan, to be read by OCR, and the caller asked not to wait for it (the upload
+    page hands it to the background worker instead)."""
+
+
 def quoted(name: str) -> str:
     """The file name as it goes into a message: “name” with a leading space, or nothing."""
     return f" “{name}”" if name else ""
 
 
 def read_document(
-    data: bytes, *, name: str, progress: Callable[[int, int], None] | None = None
+    data: bytes,
+    *,
+    name: str,
+    progress: Callable[[int, int], None] | None = None,
+    ocr: bool = True,
 ) -> Document:
     """Read ``data`` with the reader its content calls for; raise UnsupportedDocument otherwise.
-    A scanned PDF is read by OCR, reporting ``progress(done, total)`` in pages."""
+    A scanned PDF is read by OCR, reporting ``progress(done, total)`` in pages; with ``ocr``
+    False it raises NeedsOcr instead."""
     if not data:
         raise UnsupportedDocument(
             gettext("The file%(name)s is empty. %(accepted)s")
@@ -55,7 +65,7 @@ def read_document(
     if data.lstrip(b"\x00\t\r\n ").startswith(_PDF_MAGIC):
         from theodoi.importer.readers.pdf import read_pdf
 
-        return read_pdf(data, name=name, progress=progress)
+        return read_pdf(data, name=name, progress=progress, ocr=ocr)
     if data.startswith(_OLE_MAGIC):
         raise UnsupportedDocument(
             gettext(
@@ -153,13 +163,3 @@ def _looks_like_text(text: str) -> bool:
         return False
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     return controls <= len(text) // 100
-
-
-def needs_background_reading(data: bytes) -> bool:
-    """Whether reading ``data`` takes long enough to be done by the background worker: a
-    scanned PDF, read page by page by OCR."""
-    if not data.lstrip(b"\x00\t\r\n ").startswith(_PDF_MAGIC):
-        return False
-    from theodoi.importer.readers.pdf import needs_ocr
-
-    return needs_ocr(data)

@@ -22,7 +22,7 @@ import pdfplumber
 from django.utils.translation import gettext
 
 from theodoi.importer.document import Block, Document, Paragraph, Row, Table
-from theodoi.importer.readers import ACCEPTED, UnsupportedDocument, quoted
+from theodoi.importer.readers import ACCEPTED, NeedsOcr, UnsupportedDocument, quoted
 
 # A page with fewer visible characters than this has no text worth the name (a scanner's
 # stamped date, a page number): the page is an image to be read by OCR.
@@ -41,10 +41,11 @@ def read_pdf(
     *,
     name: str = "",
     progress: Callable[[int, int], None] | None = None,
+    ocr: bool = True,
 ) -> Document:
-    """Read a PDF. A scan (most pages with little or no text) is first given a text layer by OCR
-    (``readers.ocr``), reporting ``progress(done, total)``; UnsupportedDocument says which
-    packages to install when OCR is not available."""
+    """Read a PDF. A scan (most pages with little or no text) is read by OCR (``readers.ocr``),
+    reporting ``progress(done, total)``, or raises NeedsOcr when ``ocr`` is False;
+    UnsupportedDocument says which packages to install when OCR is not available."""
     raw = data if isinstance(data, bytes | bytearray) else data.read()
     stream = io.BytesIO(raw)
     document = Document(name=name)
@@ -59,22 +60,13 @@ def read_pdf(
         except Exception as exc:  # a damaged page stream fails only when it is read
             raise _unreadable(name) from exc
         total = len(pages)
+        if _is_scan(total, little) and not ocr:
+            raise NeedsOcr
         if not _is_scan(total, little):
             for number, page in enumerate(pages, start=1):
                 _read_page(page, number, document)
             return document
     return _read_scan(bytes(raw), total, little, document, progress)
-
-
-def needs_ocr(data: bytes) -> bool:
-    """Whether ``data`` is a PDF to be read by OCR: a scan, most of its pages images."""
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = list(pdf.pages)
-            little = [number for number, page in enumerate(pages, start=1) if _little_text(page)]
-    except Exception:  # a broken file is the reader's to report
-        return False
-    return _is_scan(len(pages), little)
 
 
 def _little_text(page: Any) -> bool:
