@@ -107,22 +107,18 @@ def scanned_timing(pages: int = 30) -> None:
     once, apart from the import's own time on the text layer OCR made."""
     from unittest import mock
 
-    from tests.importer.corpus.build import HERE, scanned_plan
+    from tests.importer.corpus.scanned import HERE, scan_text
     from theodoi.importer.readers import ocr
 
     if ocr.missing():
         print(f"{'Scan, ' + str(pages) + ' pages':<28} skipped: apt-get install {ocr.PACKAGES}")
         return
     text = (HERE / "scanned-plan.md").read_text(encoding="utf-8")
-    with tempfile.TemporaryDirectory() as folder:
-        source, scan = Path(folder) / "plan.md", Path(folder) / "plan.pdf"
-        # The corpus plan is 3 pages: its tasks part repeated makes a long plan of the same kind.
-        head, rest = text.split("II. NHIỆM VỤ VÀ GIẢI PHÁP", 1)
-        tasks, tail = rest.split("III. TỔ CHỨC THỰC HIỆN", 1)
-        long = head + "II. NHIỆM VỤ VÀ GIẢI PHÁP" + tasks * (pages * 2 // 3)
-        source.write_text(long + "III. TỔ CHỨC THỰC HIỆN" + tail, "utf-8")
-        scanned_plan(scan, source=source)
-        data = scan.read_bytes()
+    # The corpus plan is 3 pages: its tasks part repeated makes a long plan of the same kind.
+    head, rest = text.split("II. NHIỆM VỤ VÀ GIẢI PHÁP", 1)
+    tasks, tail = rest.split("III. TỔ CHỨC THỰC HIỆN", 1)
+    long = head + "II. NHIỆM VỤ VÀ GIẢI PHÁP" + tasks * (pages * 2 // 3)
+    data = scan_text(long + "III. TỔ CHỨC THỰC HIỆN" + tail)
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:

@@ -1,7 +1,7 @@
 """Scanned PDFs: read by OCR (ocrmypdf with Tesseract's Vietnamese model), in the background
 worker with a page that follows the pages done, and a clear message when OCR is not installed.
 
-The accuracy test makes its own scan (tests/importer/corpus/build.py: the corpus plan typeset,
+The accuracy test makes its own scan (tests/importer/corpus/scanned.py: the corpus plan typeset,
 turned about a degree, with grain and specks, saved as images only) and measures the draft
 against what a person wrote down. The page tests stub the OCR program itself, so they run on any
 machine; the tests that run it skip, naming the packages, where it is not installed.
@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.importer import documents
-from tests.importer.corpus.build import scanned_plan
+from tests.importer.corpus.scanned import scanned_plan_pdf
 from tests.queues import Queue
 from theodoi.importer.accuracy import measure
 from theodoi.importer.document import Paragraph
@@ -39,10 +39,8 @@ requires_ocr = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def scan(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("scan") / "scanned-plan.pdf"
-    scanned_plan(path)
-    return path.read_bytes()
+def scan() -> bytes:
+    return scanned_plan_pdf()
 
 
 @pytest.fixture(scope="module")
