@@ -2,9 +2,12 @@
 
 Run: .venv/bin/python bench/import_speed.py  (SQLite in a temporary folder unless DATABASE_URL
 is set). Prints one row per seed: characters, pages (at 2,400 characters a page), read+recognise
-median of 5 runs, and one save into a fresh ward.
+median of 5 runs, and one save into a fresh ward; then a Word plan of about 30 pages, and a
+30-page scanned plan: its OCR once (ocrmypdf, when installed), then reading its text layer and
+recognising it, median of 3 runs.
 """
 
+import io
 import os
 import statistics
 import sys
@@ -75,6 +78,47 @@ def thirty_pages() -> None:
         )
 
 
+def scanned_timing(pages: int = 30) -> None:
+    """A scanned plan of ``pages`` pages (the corpus scan's text over and over): OCR's time,
+    once, apart from the import's own time on the text layer OCR made."""
+    from unittest import mock
+
+    from tests.importer.corpus.scanned import HERE, scan_text
+    from theodoi.importer.readers import ocr
+
+    if ocr.missing():
+        print(f"{'Scan, ' + str(pages) + ' pages':<28} skipped: apt-get install {ocr.PACKAGES}")
+        return
+    text = (HERE / "scanned-plan.md").read_text(encoding="utf-8")
+    # The corpus plan is 3 pages: its tasks part repeated makes a long plan of the same kind.
+    head, rest = text.split("II. NHIỆM VỤ VÀ GIẢI PHÁP", 1)
+    tasks, tail = rest.split("III. TỔ CHỨC THỰC HIỆN", 1)
+    long = head + "II. NHIỆM VỤ VÀ GIẢI PHÁP" + tasks * (pages * 2 // 3)
+    data = scan_text(long + "III. TỔ CHỨC THỰC HIỆN" + tail)
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        count = len(pdf.pages)
+    start = time.perf_counter()
+    recognised = ocr.read_pages(data, pages=count)
+    ocr_seconds = time.perf_counter() - start
+    timings = []
+    with mock.patch.object(ocr, "read_pages", lambda data, **kwargs: recognised):
+        for _ in range(3):
+            start = time.perf_counter()
+            draft = draft_from_bytes(data, name="ke-hoach-quet.pdf")
+            timings.append(time.perf_counter() - start)
+    print(
+        f"{'Scan, ' + str(count) + ' pages, no OCR':<28} {len(data):>7} {count:>5} "
+        f"{statistics.median(timings) * 1000:>8.0f} {'':>8} {len(draft.tasks)}"
+    )
+    print(
+        f"{'  OCR of those pages':<28} {'':>7} {count:>5} {ocr_seconds * 1000:>8.0f} "
+        f"{'':>8} ({ocr_seconds / count:.1f} s a page, {os.cpu_count()} cores)"
+    )
+
+
 if __name__ == "__main__":
     main()
     thirty_pages()
+    scanned_timing()

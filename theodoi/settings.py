@@ -359,8 +359,9 @@ if THEODOI_TASKS == "database":
 elif THEODOI_TASKS == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    # A job (a PDF conversion waits up to 120 s for LibreOffice) may run this long.
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    # A job may run this long: a PDF conversion waits up to 120 s for LibreOffice, OCR of a
+    # long scan takes several seconds a page (up to 90 s a page allowed on a busy server).
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 1800}}
 else:
     raise ImproperlyConfigured(f"THEODOI_TASKS must be 'database' or 'rq', got {THEODOI_TASKS!r}")
 # --- end Background work (django-tasks) ---

@@ -62,6 +62,7 @@ urlpatterns = [
     path("review/", tracking_views.review_queue, name="review_queue"),
     path("plans/import/", import_views.import_upload, name="import_upload"),
     path("imports/<int:pk>/", import_views.import_review, name="import_review"),
+    path("imports/reading/<int:pk>/", import_views.import_reading, name="import_reading"),
     path("api/v1/", api.urls),
     path("account/tokens/", api_pages.api_tokens, name="api_tokens"),
     path("", include("theodoi.dashboards.urls")),

@@ -9,9 +9,9 @@ import pytest
 
 from tests.importer import documents
 from theodoi.importer.document import Document, Paragraph, Table
-from theodoi.importer.readers import UnsupportedDocument, read_document
+from theodoi.importer.readers import NeedsOcr, UnsupportedDocument, ocr, read_document
 from theodoi.importer.readers.docx import read_docx
-from theodoi.importer.readers.pdf import NO_TEXT_LAYER, read_pdf
+from theodoi.importer.readers.pdf import read_pdf
 from theodoi.importer.readers.xlsx import read_xlsx
 
 
@@ -199,13 +199,16 @@ def test_pdf_text_lines_and_tables_in_reading_order():
     ]
 
 
-def test_pdf_without_text_layer_is_empty_with_a_warning():
-    document = read_pdf(documents.scanned_pdf(), name="scan.pdf")
-    assert document.blocks == []
-    assert document.warnings == [NO_TEXT_LAYER]
-    assert NO_TEXT_LAYER == (
-        "Tệp PDF không có lớp văn bản (có thể là bản quét). "
-        "Hãy tải lên tệp Word hoặc PDF xuất từ Word."
+def test_pdf_without_text_layer_needs_ocr_and_says_what_to_install(monkeypatch):
+    # A scan is read by OCR (tests/importer/test_ocr.py); without the programs, the message
+    # names the Debian packages.
+    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
+    with pytest.raises(UnsupportedDocument) as raised:
+        read_pdf(documents.scanned_pdf(), name="scan.pdf")
+    assert raised.value.message == (
+        "Tệp PDF “scan.pdf” là bản quét, không có lớp văn bản: muốn đọc cần nhận dạng chữ "
+        "(OCR), nhưng máy chủ chưa cài ocrmypdf. Quản trị viên cài bằng lệnh: apt-get install "
+        "ocrmypdf tesseract-ocr-vie"
     )
 
 
@@ -218,7 +221,9 @@ def test_read_document_sniffs_content_not_name():
     assert read_document(documents.budget_xlsx(), name="plan.pdf").tables()[0].source == (
         "sheet Kinh phí"
     )
-    assert read_document(documents.scanned_pdf(), name="plan.docx").warnings == [NO_TEXT_LAYER]
+    # A scan named like a Word file is still a PDF to be read by OCR.
+    with pytest.raises(NeedsOcr):
+        read_document(documents.scanned_pdf(), name="plan.docx", ocr=False)
 
 
 @pytest.fixture

@@ -40,3 +40,47 @@ class ImportDraft(models.Model):
 
     def __str__(self) -> str:
         return self.source_name
+
+
+class ImportReading(models.Model):
+    """An uploaded scan being read by OCR in the background worker: the upload kept until its
+    draft is made, and how many pages are done, for the page that follows it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being read")
+        DONE = "done", _("Read")
+        FAILED = "failed", _("Failed")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    source_name = models.CharField(_("file name"), max_length=255)
+    source_sha256 = models.CharField(max_length=64)
+    # The uploaded bytes, in the same transaction as the queued task: the worker always finds
+    # them. Emptied once the draft is made.
+    content = models.BinaryField(blank=True)
+    amends = models.ForeignKey(
+        "plans.Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    pages_done = models.PositiveIntegerField(default=0)
+    pages_total = models.PositiveIntegerField(default=0)
+    # Why it failed, already saying what to do (a missing OCR package, an unreadable scan).
+    message = models.TextField(blank=True)
+    draft = models.ForeignKey(
+        ImportDraft, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document being read")
+        verbose_name_plural = _("documents being read")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.source_name
+
+    @property
+    def waiting(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

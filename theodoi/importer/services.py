@@ -14,12 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import django_tasks
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.budget import services as budget_services
+from theodoi.core import background
 from theodoi.core.access import Action, Actor, require
 from theodoi.importer.draft import (
     Draft,
@@ -29,7 +33,9 @@ from theodoi.importer.draft import (
     draft_to_data,
     where,
 )
-from theodoi.importer.models import ImportDraft
+from theodoi.importer.models import ImportDraft, ImportReading
+from theodoi.importer.pipeline import draft_from_bytes
+from theodoi.importer.readers import UnsupportedDocument, ocr
 from theodoi.importer.recognise.indicator_tables import (
     level_value,
     milestone_values,
@@ -898,3 +904,106 @@ def import_amendment_save(
         )
         import_draft_close(actor=actor, stored=stored, status="saved", plan=stored.amends)
         return amendment
+
+
+# --- Scans read in the background: OCR takes seconds a page ---
+
+QUEUE_FAILED = gettext_lazy(
+    "The document could not be handed to the background worker. Try again in a moment; if it "
+    "happens again, tell the administrator."
+)
+READING_FAILED = gettext_lazy(
+    "Reading the document failed unexpectedly. Try again; if it happens again, upload the "
+    "plan's Word file or tell the administrator."
+)
+
+
+def import_reading_queue(
+    *,
+    actor: User,
+    ward: Organization,
+    data: bytes,
+    source_name: str,
+    sha256: str,
+    amends: Plan | None = None,
+) -> ImportReading:
+    """Keep an uploaded scan and queue its reading for ``theodoi worker``; the draft is made
+    there (``import_reading_run``). The upload and its task are written together. Raises
+    UnsupportedDocument when OCR is not installed."""
+    if amends is not None and amends.organization_id != ward.pk:
+        raise ValueError(f"plan {amends.pk} is not a plan of ward {ward.pk}")
+    # Said at once, on the upload page, rather than after a wait in the queue.
+    ocr.require(source_name)
+    with transaction.atomic():
+        reading = ImportReading.objects.create(
+            organization=ward,
+            created_by=actor,
+            source_name=source_name[:255],
+            source_sha256=sha256,
+            content=data,
+            amends=amends,
+        )
+
+        def unqueued(exc: Exception) -> None:
+            _reading_failed(reading.pk, str(QUEUE_FAILED))
+
+        background.enqueue(read_import_document, reading_id=reading.pk, on_failure=unqueued)
+    reading.refresh_from_db()
+    return reading
+
+
+def _reading_failed(reading_id: int, message: str) -> None:
+    ImportReading.objects.filter(pk=reading_id).update(
+        status=ImportReading.Status.FAILED, message=message, finished_at=timezone.now()
+    )
+
+
+def import_reading_run(*, reading_id: int) -> str:
+    """Read one queued upload into a draft, recording the pages done as OCR goes; returns the
+    reading's status. A reading is done once: a second run of its task leaves it."""
+    claimed = ImportReading.objects.filter(
+        pk=reading_id, status=ImportReading.Status.QUEUED
+    ).update(status=ImportReading.Status.RUNNING)
+    if not claimed:
+        return "skipped"
+    reading = ImportReading.objects.select_related("organization", "created_by", "amends").get(
+        pk=reading_id
+    )
+
+    def progress(done: int, total: int) -> None:
+        ImportReading.objects.filter(pk=reading_id).update(pages_done=done, pages_total=total)
+
+    # The worker has no request: messages and warnings are in the installation's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            draft = draft_from_bytes(
+                bytes(reading.content), name=reading.source_name, progress=progress
+            )
+        except UnsupportedDocument as exc:
+            _reading_failed(reading_id, exc.message)
+            return ImportReading.Status.FAILED
+        except Exception:
+            _reading_failed(reading_id, str(READING_FAILED))
+            raise
+        with transaction.atomic():
+            stored = import_draft_create(
+                actor=reading.created_by,
+                ward=reading.organization,
+                draft=draft,
+                source_name=reading.source_name,
+                sha256=reading.source_sha256,
+                amends=reading.amends,
+            )
+            ImportReading.objects.filter(pk=reading_id).update(
+                status=ImportReading.Status.DONE,
+                draft=stored,
+                content=b"",
+                finished_at=timezone.now(),
+            )
+    return ImportReading.Status.DONE
+
+
+@django_tasks.task()
+def read_import_document(*, reading_id: int) -> str:
+    """The background task (``theodoi worker``): one uploaded scan read into a draft."""
+    return import_reading_run(reading_id=reading_id)

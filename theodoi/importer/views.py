@@ -7,7 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
 
 from theodoi.core.access import Action, can, can_import_plans, org_scope
 from theodoi.core.forms import first_error, whole_number
@@ -20,9 +24,9 @@ from theodoi.importer.forms import (
     indicator_rows,
     milestone_years,
 )
-from theodoi.importer.models import ImportDraft
+from theodoi.importer.models import ImportDraft, ImportReading
 from theodoi.importer.pipeline import draft_from_bytes
-from theodoi.importer.readers import UnsupportedDocument
+from theodoi.importer.readers import NeedsOcr, UnsupportedDocument
 from theodoi.plans import amendments, numbering
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, ReportingCycle
@@ -57,7 +61,19 @@ def import_upload(request):
         else:
             data = upload.read()
             try:
-                draft = draft_from_bytes(data, name=upload.name)
+                try:
+                    draft = draft_from_bytes(data, name=upload.name, ocr=False)
+                except NeedsOcr:
+                    # A scan: OCR takes seconds a page, so the worker reads it.
+                    reading = services.import_reading_queue(
+                        actor=request.user,
+                        ward=ward,
+                        data=data,
+                        source_name=upload.name,
+                        sha256=hashlib.sha256(data).hexdigest(),
+                        amends=amends or None,
+                    )
+                    return redirect("import_reading", pk=reading.pk)
             except UnsupportedDocument as exc:
                 error = str(exc)
             else:
@@ -71,6 +87,11 @@ def import_upload(request):
                 )
                 return redirect("import_review", pk=stored.pk)
     drafts = ImportDraft.objects.filter(organization=ward, status=ImportDraft.Status.OPEN)[:10]
+    # Scans still in the worker's hands: a person who left their page finds them here.
+    readings = ImportReading.objects.filter(
+        organization=ward,
+        status__in=[ImportReading.Status.QUEUED, ImportReading.Status.RUNNING],
+    ).defer("content")[:10]
     plans = ward.plans.exclude(status=Plan.Status.ARCHIVED).order_by("-issued_on", "-id")
     return render(
         request,
@@ -78,6 +99,7 @@ def import_upload(request):
         {
             "error": error,
             "drafts": drafts,
+            "readings": readings,
             "ward": ward,
             "limit": settings.THEODOI_IMPORT_MAX_MB,
             "plans": plans,
@@ -99,6 +121,36 @@ def _amended_plan(ward, raw) -> Plan | None | bool:
         else None
     )
     return plan if plan is not None else False
+
+
+# Past this many seconds in the queue the page says the worker may not be running.
+SLOW_AFTER_SECONDS = 120
+
+
+@login_required
+@require_GET
+def import_reading(request, pk: int):
+    """An uploaded scan being read by the background worker: "page i of n" (htmx asks again
+    every few seconds), then the draft's page once it is made, or why it could not be read."""
+    reading = get_object_or_404(ImportReading.objects.filter(org_scope(request.user)), pk=pk)
+    if not can(request.user, Action.MANAGE_PLAN, reading.organization):
+        raise PermissionDenied
+    if reading.status == ImportReading.Status.DONE and reading.draft_id is not None:
+        review = reverse("import_review", args=[reading.draft_id])
+        if request.htmx:
+            return HttpResponseClientRedirect(review)
+        return redirect(review)
+    waited = (timezone.now() - reading.created_at).total_seconds()
+    context = {
+        "reading": reading,
+        "slow": reading.status == ImportReading.Status.QUEUED and waited > SLOW_AFTER_SECONDS,
+        "percent": round(100 * reading.pages_done / reading.pages_total)
+        if reading.pages_total
+        else 0,
+    }
+    if request.htmx:
+        return render(request, "importer/_reading_status.html", context)
+    return render(request, "importer/reading.html", context)
 
 
 def _stored_for(user, pk: int) -> ImportDraft:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.importer.corpus import narrative, national, two_row
+from tests.importer.corpus import narrative, national, scanned, two_row
 
 HERE = Path(__file__).parent
 
@@ -21,6 +21,7 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
     "two-row-header.docx": two_row.two_row_header_docx,
     "national-140.xlsx": national.national_140_xlsx,
     "narrative-ubnd.docx": narrative.narrative_ubnd_docx,
+    "scanned-plan.pdf": scanned.scanned_plan_pdf,
 }
 
 

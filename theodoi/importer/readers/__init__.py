@@ -7,6 +7,7 @@ Readers are imported lazily so a missing optional library only fails the format 
 
 import io
 import zipfile
+from collections.abc import Callable
 
 from django.utils.translation import gettext, gettext_lazy
 
@@ -34,13 +35,26 @@ class UnsupportedDocument(ValueError):
         self.message = message
 
 
+class NeedsOcr(Exception):
+    """The PDF is a scan, to be read by OCR, and the caller asked not to wait for it (the upload
+    page hands it to the background worker instead)."""
+
+
 def quoted(name: str) -> str:
     """The file name as it goes into a message: “name” with a leading space, or nothing."""
     return f" “{name}”" if name else ""
 
 
-def read_document(data: bytes, *, name: str) -> Document:
-    """Read ``data`` with the reader its content calls for; raise UnsupportedDocument otherwise."""
+def read_document(
+    data: bytes,
+    *,
+    name: str,
+    progress: Callable[[int, int], None] | None = None,
+    ocr: bool = True,
+) -> Document:
+    """Read ``data`` with the reader its content calls for; raise UnsupportedDocument otherwise.
+    A scanned PDF is read by OCR, reporting ``progress(done, total)`` in pages; with ``ocr``
+    False it raises NeedsOcr instead."""
     if not data:
         raise UnsupportedDocument(
             gettext("The file%(name)s is empty. %(accepted)s")
@@ -51,7 +65,7 @@ def read_document(data: bytes, *, name: str) -> Document:
     if data.lstrip(b"\x00\t\r\n ").startswith(_PDF_MAGIC):
         from theodoi.importer.readers.pdf import read_pdf
 
-        return read_pdf(data, name=name)
+        return read_pdf(data, name=name, progress=progress, ocr=ocr)
     if data.startswith(_OLE_MAGIC):
         raise UnsupportedDocument(
             gettext(

@@ -4,6 +4,10 @@ Tables are the ruled grids pdfplumber finds (a PDF exported from Word keeps its 
 text outside them becomes one Paragraph per line, in top-to-bottom order with the tables. A table
 broken across pages stays one Table per page: joining them is the recogniser's job, as for the
 text seeds whose rows are broken across pages.
+
+A scan (most pages without text) is read by OCR (``readers.ocr``): each recognised line becomes a
+Paragraph with its page and line, cleaned of what OCR makes of specks and misread bullets. A
+scan's ruled tables come out as lines of text, since OCR gives no grid.
 """
 
 from __future__ import annotations
@@ -11,19 +15,18 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
 import pdfplumber
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from theodoi.importer.document import Block, Document, Paragraph, Row, Table
-from theodoi.importer.readers import ACCEPTED, UnsupportedDocument, quoted
+from theodoi.importer.readers import ACCEPTED, NeedsOcr, UnsupportedDocument, quoted
 
-NO_TEXT_LAYER = gettext_lazy(
-    "The PDF file has no text layer (it may be a scan). Please upload a Word file or a PDF "
-    "exported from Word."
-)
+# A page with fewer visible characters than this has no text worth the name (a scanner's
+# stamped date, a page number): the page is an image to be read by OCR.
+LITTLE_TEXT = 40
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 # Bullet glyphs as Word's Symbol and Wingdings fonts put them in a PDF: read as "- " like Word's.
 _BULLET = re.compile(r"^[\uf0b7\uf0a7\uf0d8\uf076\uf0a8\u2022\u25cf\u25aa\u25e6\u2023\u2043]\s*")
@@ -33,9 +36,18 @@ _ITEM = re.compile(r"^(- |\+ |\(?\d+(\.\d+)*[.)] |[a-zđ]\) )")
 Box = tuple[float, float, float, float]
 
 
-def read_pdf(data: bytes | BinaryIO, *, name: str = "") -> Document:
-    """Read a PDF; a scan without text gives an empty Document with a warning."""
-    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+def read_pdf(
+    data: bytes | BinaryIO,
+    *,
+    name: str = "",
+    progress: Callable[[int, int], None] | None = None,
+    ocr: bool = True,
+) -> Document:
+    """Read a PDF. A scan (most pages with little or no text) is read by OCR (``readers.ocr``),
+    reporting ``progress(done, total)``, or raises NeedsOcr when ``ocr`` is False;
+    UnsupportedDocument says which packages to install when OCR is not available."""
+    raw = data if isinstance(data, bytes | bytearray) else data.read()
+    stream = io.BytesIO(raw)
     document = Document(name=name)
     try:
         pdf = pdfplumber.open(stream)
@@ -44,15 +56,74 @@ def read_pdf(data: bytes | BinaryIO, *, name: str = "") -> Document:
     with pdf:
         try:
             pages = list(pdf.pages)
-            has_text = any(page.chars for page in pages)
+            little = [number for number, page in enumerate(pages, start=1) if _little_text(page)]
         except Exception as exc:  # a damaged page stream fails only when it is read
             raise _unreadable(name) from exc
-        if not has_text:
-            document.warnings.append(str(NO_TEXT_LAYER))
+        total = len(pages)
+        if _is_scan(total, little) and not ocr:
+            raise NeedsOcr
+        if not _is_scan(total, little):
+            for number, page in enumerate(pages, start=1):
+                _read_page(page, number, document)
             return document
-        for number, page in enumerate(pages, start=1):
-            _read_page(page, number, document)
+    return _read_scan(bytes(raw), total, little, document, progress)
+
+
+def _little_text(page: Any) -> bool:
+    return sum(1 for char in page.chars if char.get("text", "").strip()) < LITTLE_TEXT
+
+
+def _is_scan(pages: int, little: list[int]) -> bool:
+    # Half the pages or more: a typed plan with one scanned signature page is read as typed,
+    # its image page said in a warning, rather than waiting for OCR of every page.
+    return pages > 0 and len(little) * 2 >= pages
+
+
+def _read_scan(
+    data: bytes,
+    pages: int,
+    little: list[int],
+    document: Document,
+    progress: Callable[[int, int], None] | None,
+) -> Document:
+    from theodoi.importer.readers import ocr
+
+    texts = ocr.read_pages(data, pages=pages, name=document.name, progress=progress)
+    document.warnings.append(
+        gettext(
+            "The document is a scan: its text was recognised by OCR (pages %(pages)s had no "
+            "text layer). OCR misreads some letters and numbers: check the titles, units and "
+            "deadlines against the paper copy."
+        )
+        % {"pages": _page_ranges(little)}
+    )
+    for number, text in enumerate(texts, start=1):
+        lines = [line for line in map(_clean_recognised, text.splitlines()) if line]
+        if not lines:
+            document.warnings.append(
+                gettext(
+                    "Page %(number)s: OCR recognised no text on this page (a blank page, a "
+                    "picture, or a scan too faint to read): the content of this page was not "
+                    "read."
+                )
+                % {"number": number}
+            )
+        document.blocks.extend(
+            Paragraph(line, f"page {number} line {index}")
+            for index, line in enumerate(lines, start=1)
+        )
     return document
+
+
+def _page_ranges(numbers: list[int]) -> str:
+    """ "1–3, 5" for pages 1, 2, 3 and 5."""
+    ranges: list[str] = []
+    for number in numbers:
+        if ranges and int(ranges[-1].split("–")[-1]) == number - 1:
+            ranges[-1] = f"{ranges[-1].split('–')[0]}–{number}"
+        else:
+            ranges.append(str(number))
+    return ", ".join(ranges)
 
 
 def _unreadable(name: str) -> UnsupportedDocument:
@@ -180,3 +251,36 @@ def _clean(text: str | None) -> str:
     # Decomposed Vietnamese and non-breaking spaces would defeat matching later on.
     text = unicodedata.normalize("NFC", text or "").replace("\xa0", " ").strip()
     return _BULLET.sub("- ", text)
+
+
+# What OCR makes of a scan's specks and of a bullet's dash around a line's words: dots, colons,
+# quotes, tildes and underscores that are not in the document.
+_OCR_DASHES = "-–—~_=*•"
+_OCR_PREFIX = re.compile(r"^[\s.,:;'\"`´‘’“”¡¬‹›„|" + re.escape(_OCR_DASHES) + "]+")
+_OCR_TAIL = re.compile(r"(\s+[-–—.,:;'\"`´‘’“”~_=*¡¬‹›„|]+)+$")
+# "Thời gian hoàn thành:", "Đơn vị thực hiện:": a label line, which a speck must not turn into a
+# bullet point.
+_OCR_LABEL = re.compile(r"^\w[\w ]{0,30}:")
+# A quarter is written in Roman numerals ("Quý III/2026"), which OCR reads as "11", "1V", "TV".
+_OCR_QUARTER = re.compile(r"\b(Quý|quý|QUÝ)\s+([IVX1lT|Ĩí]{1,4})(?=\s*[/.,;)\s]|$)")
+
+
+def _clean_recognised(text: str | None) -> str:
+    """A line of OCR text: a bullet's dash however misread ("_-", "~", "—", ".-") becomes the
+    "- " the document wrote before a capital letter, specks read as punctuation before or after
+    the words are dropped, and a quarter's Roman numeral is put back."""
+    line = _OCR_TAIL.sub("", _clean(text))
+    line = _OCR_QUARTER.sub(lambda found: f"{found[1]} {_roman(found[2])}", line)
+    prefix = _OCR_PREFIX.match(line)
+    if not prefix or prefix.group() == "- ":
+        return line
+    rest = line[prefix.end() :]
+    dashed = any(char in _OCR_DASHES for char in prefix.group())
+    if dashed and rest[:1].isupper() and not _OCR_LABEL.match(rest):
+        return f"- {rest}"
+    return rest
+
+
+def _roman(numeral: str) -> str:
+    """A quarter's numeral as OCR read it, back in Roman letters: "11" → "II", "TV" → "IV"."""
+    return re.sub(r"[1lT|Ĩí]", "I", numeral)
