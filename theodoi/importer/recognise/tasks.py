@@ -253,6 +253,7 @@ def tasks_from_table(
         if tasks:
             extra = "; ".join(c.strip() for c in row.cells if c.strip())
             tasks[-1].note = "\n".join(p for p in (tasks[-1].note, extra) if p)
+            tasks[-1].row = f"{tasks[-1].row}, {row.source}"
             warnings.append(
                 gettext(
                     "%(where)s: no task title; the content was written into the note of task "
@@ -398,11 +399,13 @@ def _bullet_tasks(document: Document) -> tuple[list[DraftSection], list[DraftTas
             # A line wrapped by the conversion, or a "+" detail of the task: kept with it.
             joiner = "\n" if _SUB_BULLET_RE.match(text) else " "
             current.title = f"{current.title}{joiner}{text}"
+            current.row = f"{current.row}, {block.source}"
             current.row_text = f"{current.row_text}\n{text}"
         elif tasks and sections and tasks[-1].section == sections[-1].code:
             # A line after a group's deadline ("Đơn vị thực hiện: …"): it concerns that group;
             # kept in the note of its last task, and said.
             tasks[-1].note = "\n".join(p for p in (tasks[-1].note, text) if p)
+            tasks[-1].row = f"{tasks[-1].row}, {block.source}"
             unplaced.append(
                 gettext("%(where)s: «%(text)s» written into the note of task %(code)s.")
                 % {
