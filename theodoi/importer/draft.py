@@ -112,6 +112,18 @@ COVERAGE_KINDS = (
     "left_out",
 )
 
+# How each kind is named where the coverage is shown.
+COVERAGE_LABELS = {
+    "tasks": gettext_lazy("tasks"),
+    "sections": gettext_lazy("section headings"),
+    "indicators": gettext_lazy("indicators"),
+    "budget": gettext_lazy("budget lines"),
+    "identity": gettext_lazy("plan identity"),
+    "cadence": gettext_lazy("reporting cycle"),
+    "context": gettext_lazy("context"),
+    "left_out": gettext_lazy("left out"),
+}
+
 
 @dataclass
 class CoverageBlock:

@@ -33,8 +33,9 @@ from theodoi.importer.recognise.tables import is_header_row
 USUAL_TEXT_PER_TASK = 1200
 FEW_TASKS_TEXT_PER_TASK = 2 * USUAL_TEXT_PER_TASK
 FEW_TASKS_MIN_TEXT = 4000
-# A task read from this many blocks, or with this much text, may be several tasks joined.
-LONG_TASK_BLOCKS = 6
+# A task with this much text may be several tasks joined (the longest task of the seeds has
+# some 600 characters; a PDF's broken lines make many blocks of one short task, so the
+# number of blocks says nothing).
 LONG_TASK_CHARS = 1500
 # Characters of a left-out block kept in the draft: enough to add it as a task by hand.
 KEPT_TEXT = 2000
@@ -94,6 +95,7 @@ _CONTEXT_LINE_RE = re.compile(
     r"doc lap\s*-\s*tu do|dang cong san viet nam|\(?(?:ban hanh )?kem theo\b|phu luc\b|"
     r"bieu (?:so )?\w{1,4}$)"
 )
+_TOTAL_RE = re.compile(r"^(?:tong|cong)\b")
 _SIGNATURE_RE = re.compile(r"^(?:kt[./]|tm[./]|t/m\b|(?:pho )?chu tich$|(?:pho )?bi thu$)")
 
 # Strongest first: a block read as a task and as a section heading counts as a task.
@@ -128,9 +130,11 @@ def measure(document: Document, draft: Draft) -> DraftCoverage:
     claims = _claims(document, draft)
     places = _places(document, units)
     has_parts = any(place.kind not in ("preamble", "other") for place in places.values())
-    claimed_tables = {
-        id(unit.table) for unit in units if unit.table is not None and unit.source in claims
-    }
+    # The kind of item each table's rows were read as (its first such row's).
+    table_kinds: dict[int, str] = {}
+    for unit in units:
+        if unit.table is not None and unit.source in claims:
+            table_kinds.setdefault(id(unit.table), claims[unit.source])
     kinds: list[str] = []
     signature_left = 0
     for index, unit in enumerate(units):
@@ -141,7 +145,7 @@ def measure(document: Document, draft: Draft) -> DraftCoverage:
                 unit,
                 places[unit.position],
                 has_parts=has_parts,
-                table_claimed=id(unit.table) in claimed_tables,
+                table_kind=table_kinds.get(id(unit.table)),
                 following=following if following and following.source in claims else None,
                 signature_left=signature_left,
             )
@@ -164,7 +168,7 @@ def measure(document: Document, draft: Draft) -> DraftCoverage:
 
 
 def _is_long(task: DraftTask) -> bool:
-    return len(_sources(task.row)) >= LONG_TASK_BLOCKS or _chars(task.title) >= LONG_TASK_CHARS
+    return _chars(task.title) >= LONG_TASK_CHARS
 
 
 def _left_out(
@@ -174,23 +178,24 @@ def _left_out(
     left-out one (a sentence broken across lines) joins it, so it is read and added whole."""
     positions = _positions(units)
     blocks: list[CoverageBlock] = []
-    previous_left_out = False
+    previous: Paragraph | None = None  # the left-out paragraph just before
     for unit, kind in zip(units, kinds, strict=True):
         if kind != "left_out":
-            previous_left_out = False
+            previous = None
             continue
         place = places[unit.position]
         if (
-            previous_left_out
+            previous is not None
             and unit.paragraph is not None
             and blocks[-1].part == place.title
-            and unit.text[:1].islower()
+            and _goes_on(previous, unit.paragraph)
             and len(blocks[-1].text) + len(unit.text) < KEPT_TEXT
         ):
             last = blocks[-1]
             last.source = f"{last.source}, {unit.source}"
             last.text = f"{last.text} {unit.text}"
             last.chars += unit.chars
+            previous = unit.paragraph
             continue
         blocks.append(
             CoverageBlock(
@@ -202,24 +207,51 @@ def _left_out(
                 section=_section_before(draft, positions, unit, places),
             )
         )
-        previous_left_out = unit.paragraph is not None
+        previous = unit.paragraph
     return blocks
+
+
+_SENTENCE_END = (".", ";", ":", "!", "?", "…", ")", "”", '"')
+# A paragraph that opens an item of its own: a bullet, "1.", "1.2.", "a)", "(3)".
+_ITEM_START_RE = re.compile(
+    r"^\s*(?:[-–•+*]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ]\)\s|\(\d{1,2}\)\s)"
+)
+
+
+def _goes_on(previous: Paragraph, paragraph: Paragraph) -> bool:
+    """Whether ``paragraph`` carries on the sentence of ``previous`` (a line broken by a PDF
+    conversion): it starts in lower case, or the sentence before is unfinished and this is
+    no item or heading of its own."""
+    if paragraph.text[:1].islower():
+        return True
+    if _ITEM_START_RE.match(paragraph.text) or paragraph.heading or paragraph.bold:
+        return False
+    if previous.heading or previous.bold or _is_subheading(previous) is not None:
+        return False
+    return not previous.text.rstrip("* ").endswith(_SENTENCE_END)
 
 
 def _flattened_table_labels(units: list[_Unit], kinds: list[str]) -> None:
     """A table flattened to one paragraph per cell (PDF text) leaves its header labels and
-    group titles ("Mức", "(Cơ sở)", "2030", "I Phát triển hạ tầng") between the rows read as
-    indicators or budget lines: short lines between two such rows are the table's labels."""
-    claimed = [
-        index for index, kind in enumerate(kinds) if kind in ("indicators", "budget")
-    ]
-    for before, after in zip(claimed, claimed[1:], strict=False):
-        if after - before > _LABEL_RUN or kinds[before] != kinds[after]:
+    group titles ("Stt Chỉ tiêu", "Mức", "(Cơ sở)", "2030", "I Phát triển hạ tầng") next to
+    the rows read as indicators or budget lines: a run of short left-out lines that touches
+    such a row is the table's labels."""
+    index = 0
+    while index < len(units):
+        if not _is_label(units[index], kinds[index]):
+            index += 1
             continue
-        for index in range(before + 1, after):
-            unit = units[index]
-            if kinds[index] == "left_out" and unit.paragraph is not None and unit.chars <= 60:
-                kinds[index] = "context"
+        end = index
+        while end < len(units) and _is_label(units[end], kinds[end]):
+            end += 1
+        touches = {kinds[i] for i in (index - 1, end) if 0 <= i < len(units)}
+        if end - index <= _LABEL_RUN and touches & {"indicators", "budget"}:
+            kinds[index:end] = ["context"] * (end - index)
+        index = end
+
+
+def _is_label(unit: _Unit, kind: str) -> bool:
+    return kind == "left_out" and unit.paragraph is not None and unit.chars <= 60
 
 
 def add_coverage(document: Document, draft: Draft) -> None:
@@ -535,13 +567,14 @@ def _unclaimed_kind(
     place: _Place,
     *,
     has_parts: bool,
-    table_claimed: bool,
+    table_kind: str | None,
     following: _Unit | None,
     signature_left: int,
 ) -> tuple[str, int]:
     """What a block no draft item lists is: "context" or "left_out"; and how many short
-    lines after a signature title are still the signature (its name). ``following`` is the
-    next block when the draft read it."""
+    lines after a signature title are still the signature (its name). ``table_kind`` is
+    what the draft read other rows of the block's table as; ``following`` is the next block
+    when the draft read it."""
     plain = _plain(unit.text)
     if not plain:
         return "context", signature_left
@@ -561,7 +594,9 @@ def _unclaimed_kind(
             return "context", 0
         if all(re.fullmatch(r"\(?\d{1,2}\)?", cell) for cell in cells):
             return "context", 0  # the row numbering the columns
-        if table_claimed and _is_group_row(cells, following):
+        if table_kind and _TOTAL_RE.match(_plain(cells[0])):
+            return table_kind, 0  # "Tổng cộng": the table's own total, read to check it
+        if table_kind and _is_group_row(cells, following):
             return "context", 0
     return "left_out", 0
 
