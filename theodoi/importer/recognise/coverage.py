@@ -25,13 +25,13 @@ from theodoi.importer.document import Document, Paragraph, Row, Table
 from theodoi.importer.draft import CoverageBlock, Draft, DraftCoverage, DraftTask, where
 from theodoi.importer.recognise.tables import is_header_row
 
-# The few-tasks rule. Plans state a task in one to three sentences: in the seeds and the test
-# corpus the text that could state tasks (read as tasks, or left out outside context parts)
-# runs to 250–1,100 characters per task read. Far more, in a document long enough to judge,
-# means tasks were glued together or missed (a 35 kB plan whose 45 bullet-point tasks gave
-# 2 tasks had some 10,000 characters per task).
-USUAL_TEXT_PER_TASK = 1200
-FEW_TASKS_TEXT_PER_TASK = 2 * USUAL_TEXT_PER_TASK
+# The few-tasks rule. Plans state a task in one to three sentences: in the five seed plans
+# the text that could state tasks (read as tasks, or left out outside context parts) comes
+# to 300–700 characters per task read. Three times that, in a document long enough to
+# judge, means tasks were glued together or missed: a 35 kB plan whose 45 bullet-point tasks
+# gave 2 tasks has thousands of characters per task.
+USUAL_TEXT_PER_TASK = 700
+FEW_TASKS_TEXT_PER_TASK = 3 * USUAL_TEXT_PER_TASK
 FEW_TASKS_MIN_TEXT = 4000
 # A task with this much text may be several tasks joined (the longest task of the seeds has
 # some 600 characters; a PDF's broken lines make many blocks of one short task, so the
@@ -300,15 +300,21 @@ def add_coverage(document: Document, draft: Draft) -> None:
 
 
 def few_tasks_message(coverage: DraftCoverage) -> str:
+    if not coverage.tasks:
+        return gettext(
+            "No task was read, although %(text)s characters of the document could state "
+            "tasks. Tasks written as bullet points, lettered items or sentences may have been "
+            "left out: check the left-out blocks and add the tasks."
+        ) % {"text": _number(coverage.task_text)}
     return ngettext(
         "Few tasks for the text: %(text)s characters of the document could state tasks "
         "(read as tasks or left out), and %(tasks)s task was read from them, %(per_task)s "
-        "characters per task where plans usually write under %(usual)s. Tasks written as "
+        "characters per task, where plans usually have under %(usual)s. Tasks written as "
         "bullet points or lettered items may have been joined or left out: check the tasks "
         "and the left-out blocks.",
         "Few tasks for the text: %(text)s characters of the document could state tasks "
         "(read as tasks or left out), and %(tasks)s tasks were read from them, %(per_task)s "
-        "characters per task where plans usually write under %(usual)s. Tasks written as "
+        "characters per task, where plans usually have under %(usual)s. Tasks written as "
         "bullet points or lettered items may have been joined or left out: check the tasks "
         "and the left-out blocks.",
         coverage.tasks,
