@@ -222,10 +222,10 @@ def _goes_on(previous: Paragraph, paragraph: Paragraph) -> bool:
     """Whether ``paragraph`` carries on the sentence of ``previous`` (a line broken by a PDF
     conversion): it starts in lower case, or the sentence before is unfinished and this is
     no item or heading of its own."""
+    if _ITEM_START_RE.match(paragraph.text) or paragraph.heading or paragraph.bold:
+        return False  # "a) …" opens an item of its own, though it starts in lower case
     if paragraph.text[:1].islower():
         return True
-    if _ITEM_START_RE.match(paragraph.text) or paragraph.heading or paragraph.bold:
-        return False
     if previous.heading or previous.bold or _is_subheading(previous) is not None:
         return False
     return not previous.text.rstrip("* ").endswith(_SENTENCE_END)
