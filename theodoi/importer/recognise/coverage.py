@@ -251,7 +251,13 @@ def _flattened_table_labels(units: list[_Unit], kinds: list[str]) -> None:
 
 
 def _is_label(unit: _Unit, kind: str) -> bool:
-    return kind == "left_out" and unit.paragraph is not None and unit.chars <= 60
+    """A short line that opens no item: a bullet or "1." beside a table is content."""
+    return (
+        kind == "left_out"
+        and unit.paragraph is not None
+        and unit.chars <= 60
+        and not _ITEM_START_RE.match(unit.text)
+    )
 
 
 def add_coverage(document: Document, draft: Draft) -> None:
@@ -396,9 +402,7 @@ def _units(document: Document) -> list[_Unit]:
             continue
         for row in block.rows:
             text = " | ".join(cell.strip() for cell in row.cells if cell.strip())
-            units.append(
-                _Unit(row.source, text, _chars(text), len(units), row=row, table=block)
-            )
+            units.append(_Unit(row.source, text, _chars(text), len(units), row=row, table=block))
     return units
 
 
@@ -421,7 +425,7 @@ def _sources(text: str) -> list[str]:
 
 
 def _short_span(row: str) -> str:
-    """"line 12, line 13, …, line 40" as "line 12–40" when the sources are lines in order."""
+    """ "line 12, line 13, …, line 40" as "line 12–40" when the sources are lines in order."""
     sources = _sources(row)
     numbers = [int(s[5:]) for s in sources if re.fullmatch(r"line \d+", s)]
     if len(sources) > 2 and len(numbers) == len(sources):
