@@ -78,15 +78,15 @@ _UNITS = [
 ]
 
 
-def bullet_plan() -> tuple[str, list[str]]:
-    """The plan's text and its 45 bullet tasks as written."""
+def bullet_plan(ward: str = "An Bình") -> tuple[str, list[str]]:
+    """The plan of the ward ``ward`` as text, and its 45 bullet tasks as written."""
     lines = [
         "ỦY BAN NHÂN DÂN",
-        "PHƯỜNG AN BÌNH",
+        f"PHƯỜNG {ward.upper()}",
         "",
         "Số: 45/KH-UBND",
         "",
-        "An Bình, ngày 12 tháng 3 năm 2026",
+        f"{ward}, ngày 12 tháng 3 năm 2026",
         "",
         "KẾ HOẠCH",
         "Thực hiện chuyển đổi số năm 2026",

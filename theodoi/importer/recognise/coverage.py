@@ -52,6 +52,7 @@ _APPENDIX_RE = re.compile(r"^phu luc\b")
 _SUB_RE = re.compile(r"^[\s#*_]*(?:\d{1,2}|[a-zđ])\s*[.)]\s*[*_]*\s*(?P<title>\S.*)$")
 _MARKUP_RE = re.compile(r"[*_#`]+")
 _LEAD_RE = re.compile(r"^[\s*#_\-–•+]+")
+_BULLET_RE = re.compile(r"^\s*[-–•+*]\s+")
 
 # Part titles (folded). A part that states tasks, or targets; else one that is context by
 # nature when its title begins with one of _CONTEXT_STARTS.
@@ -345,7 +346,8 @@ def add_left_out_task(draft: Draft, source: str) -> DraftTask | None:
     section = block.section if any(s.code == block.section for s in draft.sections) else ""
     task = DraftTask(
         code=_next_code(draft, section),
-        title=block.text,
+        # A bullet's dash is no part of the task's name.
+        title=_BULLET_RE.sub("", block.text).strip(),
         section=section,
         row=block.source,
         row_text=block.text,
