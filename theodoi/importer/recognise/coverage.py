@@ -49,6 +49,10 @@ _ROMAN_RE = re.compile(r"^[\s#*_]*(?P<code>[IVX]{1,5})\s*[.\-–)]\s*[*_]*\s*(?P
 _PART_WORD_RE = re.compile(r"^phan (?:thu \w+|[ivx]+|\d+)\b")
 _APPENDIX_RE = re.compile(r"^phu luc\b")
 # "1. Mục đích", "a) Yêu cầu", "**2.** Yêu cầu": a numbered subheading.
+# Words a heading does not end with, folded: a line that ends so goes on on the next.
+_OPEN_ENDINGS = frozenset(
+    "ngay va cua cho voi cac trong theo ve la de tai tu den nhung mot".split()
+)
 _SUB_RE = re.compile(r"^[\s#*_]*(?:\d{1,2}|[a-zđ])\s*[.)]\s*[*_]*\s*(?P<title>\S.*)$")
 _MARKUP_RE = re.compile(r"[*_#`]+")
 _LEAD_RE = re.compile(r"^[\s*#_\-–•+]+")
@@ -227,9 +231,11 @@ def _goes_on(previous: Paragraph, paragraph: Paragraph) -> bool:
         return False  # "a) …" opens an item of its own, though it starts in lower case
     if paragraph.text[:1].islower():
         return True
-    if previous.heading or previous.bold or _is_subheading(previous) is not None:
+    if previous.heading or previous.bold or previous.text.rstrip("* ").endswith(_SENTENCE_END):
         return False
-    return not previous.text.rstrip("* ").endswith(_SENTENCE_END)
+    # "29/7/2025 của UBND phường …" after "… ngày": a number that opens no item goes on; a
+    # capital after a short numbered line may open the text under a heading.
+    return paragraph.text[:1].isdigit() or _is_subheading(previous) is None
 
 
 def _flattened_table_labels(units: list[_Unit], kinds: list[str]) -> None:
@@ -284,7 +290,9 @@ def add_coverage(document: Document, draft: Draft) -> None:
             }
         )
     if coverage.left_out:
-        named = ", ".join(where(block.source) for block in coverage.left_out[:_NAMED])
+        # The blocks of the parts that hold tasks first; each by its first line.
+        ordered = sorted(coverage.left_out, key=lambda block: not block.task_part)
+        named = ", ".join(where(block.source.split(",")[0]) for block in ordered[:_NAMED])
         more = "…" if len(coverage.left_out) > _NAMED else ""
         in_tasks = sum(1 for block in coverage.left_out if block.task_part)
         draft.warnings.append(
@@ -530,8 +538,29 @@ def _is_subheading(paragraph: Paragraph) -> str | None:
     if not match:
         return None
     text = _MARKUP_RE.sub(" ", match.group("title")).strip()
-    short = len(text) <= 150 and not text.rstrip().endswith((".", ";"))
+    last = fold(text).split()[-1:] or [""]
+    short = (
+        len(text) <= 150
+        and not text.rstrip().endswith((".", ";", ","))
+        # A line broken in mid-sentence ("… số 12/KH-UBND, ngày") is no heading.
+        and last[0] not in _OPEN_ENDINGS
+    )
     return text if (paragraph.heading or paragraph.bold or short) else None
+
+
+def _marker(text: str) -> tuple[str, int]:
+    """("1", 3) for "3. …", ("a", 2) for "b) …": the style and the number of an item."""
+    match = re.match(r"^[\s#*_]*(\d{1,2}|[a-zđ])", text)
+    value = match.group(1) if match else ""
+    if value.isdigit():
+        return "1", int(value)
+    return "a", "abcdđefghiklmnopqrstuvxy".find(value) + 1
+
+
+def _follows(marker: tuple[str, int], current: tuple[str, int] | None) -> bool:
+    """Whether a subheading ends the one that set the place's kind: the next of the same
+    list ("2." after "1."), not an item under it ("1." or "a)" after "3. Tầm nhìn")."""
+    return current is None or (marker[0] == current[0] and marker[1] > current[1])
 
 
 def _places(document: Document, units: list[_Unit]) -> dict[int, _Place]:
@@ -539,6 +568,8 @@ def _places(document: Document, units: list[_Unit]) -> dict[int, _Place]:
     places: dict[int, _Place] = {}
     part = _Place("preamble")
     sub: str | None = None
+    sub_title = ""  # the numbered subheading the block stands under, shown with the part
+    sub_marker: tuple[str, int] | None = None  # the marker of the subheading that set ``sub``
     recipients = False
     titled_next = False
     for unit in units:
@@ -553,24 +584,33 @@ def _places(document: Document, units: list[_Unit]) -> dict[int, _Place]:
             elif title is not None:
                 kind = "task" if _APPENDIX_RE.match(_plain(title)) else _part_kind(title)
                 part = _Place(kind, title, part.index + 1)
-                sub, recipients = None, False
+                sub, sub_title, sub_marker, recipients = None, "", None, False
                 titled_next = len(_PART_WORD_RE.sub("", _plain(title)).strip(" .:-–")) < 3
             elif _plain(paragraph.text).startswith("noi nhan"):
                 recipients = True
             elif not recipients:
                 subheading = _is_subheading(paragraph)
                 if subheading is not None:
-                    sub = _sub_kind(subheading)
+                    marker = _marker(paragraph.text)
+                    kind = _sub_kind(subheading)
+                    if kind is not None or _follows(marker, sub_marker):
+                        sub, sub_marker = kind, marker
+                    # Only a heading the document marks as one names the blocks under it: a
+                    # short numbered line of plain text may be an item of its own.
+                    if paragraph.heading or paragraph.bold:
+                        sub_title = " ".join(_MARKUP_RE.sub(" ", paragraph.text).split())[:120]
         elif recipients and unit.row is not None and is_header_row(unit.row):
             # A table with a header after the recipients is an appendix of its own.
             recipients = False
             part = _Place("task", part.title, part.index + 1)
+            sub, sub_title = None, ""
+        title = f"{part.title} › {sub_title}" if sub_title and part.title else part.title
         if recipients:
             places[unit.position] = _Place("recipients", part.title, part.index)
         elif sub is not None and part.kind != "preamble":
-            places[unit.position] = _Place(sub, part.title, part.index)
+            places[unit.position] = _Place(sub, title, part.index)
         else:
-            places[unit.position] = part
+            places[unit.position] = _Place(part.kind, title, part.index)
     return places
 
 
