@@ -51,7 +51,24 @@ _APPENDIX_RE = re.compile(r"^phu luc\b")
 # "1. Mục đích", "a) Yêu cầu", "**2.** Yêu cầu": a numbered subheading.
 # Words a heading does not end with, folded: a line that ends so goes on on the next.
 _OPEN_ENDINGS = frozenset(
-    "ngay va cua cho voi cac trong theo ve la de tai tu den nhung mot".split()
+    [
+        "ngay",
+        "va",
+        "cua",
+        "cho",
+        "voi",
+        "cac",
+        "trong",
+        "theo",
+        "ve",
+        "la",
+        "de",
+        "tai",
+        "tu",
+        "den",
+        "nhung",
+        "mot",
+    ]
 )
 _SUB_RE = re.compile(r"^[\s#*_]*(?:\d{1,2}|[a-zđ])\s*[.)]\s*[*_]*\s*(?P<title>\S.*)$")
 _MARKUP_RE = re.compile(r"[*_#`]+")
