@@ -571,6 +571,7 @@ def _marker(text: str) -> tuple[str, int]:
     value = match.group(1) if match else ""
     if value.isdigit():
         return "1", int(value)
+    # Vietnamese on purpose: the letters Vietnamese lists count with, "đ" after "d".
     return "a", "abcdđefghiklmnopqrstuvxy".find(value) + 1
 
 
