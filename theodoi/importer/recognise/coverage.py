@@ -26,10 +26,10 @@ from theodoi.importer.draft import CoverageBlock, Draft, DraftCoverage, DraftTas
 from theodoi.importer.recognise.tables import is_header_row
 
 # The few-tasks rule. Plans state a task in one to three sentences: in the five seed plans
-# the text that could state tasks (read as tasks, or left out outside context parts) comes
-# to 300–700 characters per task read. Three times that, in a document long enough to
-# judge, means tasks were glued together or missed: a 35 kB plan whose 45 bullet-point tasks
-# gave 2 tasks has thousands of characters per task.
+# the text that could state tasks (read as tasks, or left out: not context, identity,
+# indicators or budget) comes to 260–660 characters per task read. Three times 700, in a
+# document long enough to judge, means tasks were glued together or missed: a plan whose 45
+# bullet-point tasks gave 2 tasks has thousands of characters per task.
 USUAL_TEXT_PER_TASK = 700
 FEW_TASKS_TEXT_PER_TASK = 3 * USUAL_TEXT_PER_TASK
 FEW_TASKS_MIN_TEXT = 4000
