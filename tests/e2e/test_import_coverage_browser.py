@@ -19,6 +19,9 @@ from theodoi.demo import data
 pytestmark = pytest.mark.browser
 
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 SHOTS = os.environ.get("THEODOI_SCREENSHOTS", "")
 
@@ -62,3 +65,9 @@ def test_left_out_blocks_are_listed_and_one_is_added_as_a_task(
     ]
     assert source not in listed
     _shoot(browser, f"import-coverage-added-{width}")
+    # Enter in a field still means "save" (which asks first), never "add a block".
+    tasks = len(browser.find_elements(By.CSS_SELECTOR, "textarea[name$='-title']"))
+    browser.find_element(By.ID, "plan-number").send_keys(Keys.ENTER)
+    WebDriverWait(browser, 5).until(EC.alert_is_present())
+    browser.switch_to.alert.dismiss()
+    assert len(browser.find_elements(By.CSS_SELECTOR, "textarea[name$='-title']")) == tasks
