@@ -3,6 +3,7 @@ and a prominent warning when a long document yields few tasks. Never a silent mi
 
 import pytest
 
+from tests.importer import documents
 from tests.importer.seeds import seed_document
 from theodoi.importer.document import Document, Paragraph, Row, Table
 from theodoi.importer.draft import (
@@ -16,6 +17,7 @@ from theodoi.importer.draft import (
     draft_from_data,
     draft_to_data,
 )
+from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers.text import read_text
 from theodoi.importer.recognise.coverage import (
     FEW_TASKS_MIN_TEXT,
@@ -427,3 +429,18 @@ def test_an_old_stored_draft_without_coverage_still_loads():
     data = draft_to_data(Draft())
     data.pop("coverage")
     assert draft_from_data(data).coverage is None
+
+
+def test_word_and_excel_sources_are_matched_too():
+    """Word names its blocks "paragraph 5", "table 1 row 3"; a workbook "sheet Kinh phí row 4"
+    with the sheet's name as a title: the same coverage."""
+    draft = draft_from_bytes(documents.plan_docx(), name="ke-hoach.docx")
+    coverage = draft.coverage
+    assert {s for t in draft.tasks for s in t.row.split(", ")} <= {
+        f"table {n} row {m}" for n in range(1, 5) for m in range(1, 30)
+    }
+    assert not any(block.source.startswith("table") for block in coverage.left_out)
+    assert all(block.source.startswith("paragraph ") for block in coverage.left_out)
+    workbook = draft_from_bytes(documents.budget_xlsx(), name="kinh-phi.xlsx").coverage
+    assert workbook.left_out == []
+    assert workbook.chars["budget"] > 0 and workbook.chars["indicators"] > 0

@@ -658,6 +658,8 @@ def _unclaimed_kind(
         return "context", 0
     if unit.paragraph is not None and _is_heading(unit.paragraph, place):
         return "context", 0
+    if unit.source == f"sheet {unit.text}":
+        return "context", 0  # a spreadsheet's sheet name, which the reader gives as a title
     if unit.row is not None:
         cells = [cell.strip() for cell in unit.row.cells if cell.strip()]
         if unit.row.is_header or is_header_row(unit.row):
