@@ -399,6 +399,10 @@ def test_adding_a_left_out_block_as_a_task_moves_it_and_survives_the_draft_store
     assert draft.tasks[draft.tasks.index(task) - 1].code == "7.5"
     assert "line 127" not in {b.source for b in draft.coverage.left_out}
     assert draft.coverage.added == ["line 127"]
+    # The warning that sums up the left-out blocks counts one fewer, and only once.
+    left_now = len(draft.coverage.left_out)
+    assert sum(w.startswith(f"{left_now} khối văn bản") for w in draft.warnings) == 1
+    assert not any(w.startswith(f"{left_now + 1} khối văn bản") for w in draft.warnings)
     assert draft.coverage.chars["left_out"] == left - block.chars
     assert add_left_out_task(draft, "line 127") is None  # not twice
     kept = draft_from_data(draft_to_data(draft))

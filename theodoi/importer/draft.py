@@ -157,6 +157,9 @@ class DraftCoverage:
     long_tasks: list[str] = field(default_factory=list)
     # Left-out blocks a person added as tasks on the draft page.
     added: list[str] = field(default_factory=list)
+    # The draft's warning that sums up the left-out blocks, kept to be updated when one is
+    # added as a task.
+    summary: str = ""
 
     @property
     def total(self) -> int:

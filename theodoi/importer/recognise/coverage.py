@@ -307,28 +307,29 @@ def add_coverage(document: Document, draft: Draft) -> None:
             }
         )
     if coverage.left_out:
-        # The blocks of the parts that hold tasks first; each by its first line.
-        ordered = sorted(coverage.left_out, key=lambda block: not block.task_part)
-        named = ", ".join(where(block.source.split(",")[0]) for block in ordered[:_NAMED])
-        more = "…" if len(coverage.left_out) > _NAMED else ""
-        in_tasks = sum(1 for block in coverage.left_out if block.task_part)
-        draft.warnings.append(
-            ngettext(
-                "%(count)s block of the document's text became nothing in the draft "
-                "(%(where)s%(more)s; %(in_tasks)s in the parts that hold tasks). It is listed "
-                "with its text under «Left out», where it can be added as a task.",
-                "%(count)s blocks of the document's text became nothing in the draft "
-                "(%(where)s%(more)s; %(in_tasks)s in the parts that hold tasks). They are "
-                "listed with their text under «Left out», where each can be added as a task.",
-                len(coverage.left_out),
-            )
-            % {
-                "count": len(coverage.left_out),
-                "where": named,
-                "more": more,
-                "in_tasks": in_tasks,
-            }
-        )
+        coverage.summary = left_out_message(coverage)
+        draft.warnings.append(coverage.summary)
+
+
+def left_out_message(coverage: DraftCoverage) -> str:
+    """The warning that sums up the left-out blocks, naming the first by their lines."""
+    # The blocks of the parts that hold tasks first; each by its first line.
+    ordered = sorted(coverage.left_out, key=lambda block: not block.task_part)
+    named = ", ".join(where(block.source.split(",")[0]) for block in ordered[:_NAMED])
+    return ngettext(
+        "%(count)s block of the document's text became nothing in the draft "
+        "(%(where)s%(more)s; %(in_tasks)s in the parts that hold tasks). It is listed "
+        "with its text under «Left out», where it can be added as a task.",
+        "%(count)s blocks of the document's text became nothing in the draft "
+        "(%(where)s%(more)s; %(in_tasks)s in the parts that hold tasks). They are "
+        "listed with their text under «Left out», where each can be added as a task.",
+        len(coverage.left_out),
+    ) % {
+        "count": len(coverage.left_out),
+        "where": named,
+        "more": "…" if len(coverage.left_out) > _NAMED else "",
+        "in_tasks": sum(1 for block in coverage.left_out if block.task_part),
+    }
 
 
 def few_tasks_message(coverage: DraftCoverage) -> str:
@@ -389,6 +390,14 @@ def add_left_out_task(draft: Draft, source: str) -> DraftTask | None:
         coverage.chars[name] = coverage.chars.get(name, 0) + step * block.chars
         coverage.blocks[name] = coverage.blocks.get(name, 0) + step
     coverage.tasks = len(draft.tasks)
+    if coverage.summary in draft.warnings:
+        # The summary says what is left out now, in the language of who added the block.
+        index = draft.warnings.index(coverage.summary)
+        coverage.summary = left_out_message(coverage) if coverage.left_out else ""
+        if coverage.summary:
+            draft.warnings[index] = coverage.summary
+        else:
+            del draft.warnings[index]
     return task
 
 
