@@ -48,7 +48,6 @@ _ROMAN_RE = re.compile(r"^[\s#*_]*(?P<code>[IVX]{1,5})\s*[.\-–)]\s*[*_]*\s*(?P
 # "Phần thứ hai", "Phần I" (not "phấn đấu", "phần mềm": folded, they read alike).
 _PART_WORD_RE = re.compile(r"^phan (?:thu \w+|[ivx]+|\d+)\b")
 _APPENDIX_RE = re.compile(r"^phu luc\b")
-# "1. Mục đích", "a) Yêu cầu", "**2.** Yêu cầu": a numbered subheading.
 # Words a heading does not end with, folded: a line that ends so goes on on the next.
 _OPEN_ENDINGS = frozenset(
     [
@@ -70,6 +69,7 @@ _OPEN_ENDINGS = frozenset(
         "mot",
     ]
 )
+# "1. Mục đích", "a) Yêu cầu", "**2.** Yêu cầu": a numbered subheading.
 _SUB_RE = re.compile(r"^[\s#*_]*(?:\d{1,2}|[a-zđ])\s*[.)]\s*[*_]*\s*(?P<title>\S.*)$")
 _MARKUP_RE = re.compile(r"[*_#`]+")
 _LEAD_RE = re.compile(r"^[\s*#_\-–•+]+")
@@ -150,7 +150,7 @@ def measure(document: Document, draft: Draft) -> DraftCoverage:
     """Which blocks of ``document`` became what in ``draft``."""
     units = _units(document)
     claims = _claims(document, draft)
-    places = _places(document, units)
+    places = _places(units)
     has_parts = any(place.kind not in ("preamble", "other") for place in places.values())
     # The kind of item each table's rows were read as (its first such row's).
     table_kinds: dict[int, str] = {}
@@ -590,7 +590,7 @@ def _follows(marker: tuple[str, int], current: tuple[str, int] | None) -> bool:
     return current is None or (marker[0] == current[0] and marker[1] > current[1])
 
 
-def _places(document: Document, units: list[_Unit]) -> dict[int, _Place]:
+def _places(units: list[_Unit]) -> dict[int, _Place]:
     """The place of every block, by position."""
     places: dict[int, _Place] = {}
     part = _Place("preamble")
