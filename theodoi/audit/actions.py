@@ -48,6 +48,7 @@ class AuditAction(models.TextChoices):
     IMPORT_UPLOAD = "import.upload", _("File uploaded for import")
     IMPORT_SAVED = "import.saved", _("Import saved as a plan")
     IMPORT_DISCARDED = "import.discarded", _("Import discarded")
+    IMPORT_BLOCK_ADDED = "import.block_added", _("Left-out text added to a draft as a task")
     # Budget and ranking
     BUDGET_CREATE = "budget.create", _("Budget line created")
     BUDGET_RECORD = "budget.record", _("Budget allocation and spending recorded")

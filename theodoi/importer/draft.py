@@ -29,6 +29,8 @@ class DraftPlan:
     # the most common; ``reporting_cycle_source`` is the sentence it was read from.
     reporting_cycle: str = "quarterly"
     reporting_cycle_source: str = ""
+    # The blocks the identity above was read from ("line 3", "paragraph 5"), for the coverage.
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -100,6 +102,92 @@ class DraftBudgetLine:
     row: str = ""
 
 
+# What a block of the document became, in the coverage: the draft's parts, text that is
+# context by nature (grounds, purpose, recipients, signature), and text left out.
+COVERAGE_KINDS = (
+    "tasks",
+    "sections",
+    "indicators",
+    "budget",
+    "identity",
+    "cadence",
+    "context",
+    "left_out",
+)
+
+# How each kind is named where the coverage is shown.
+COVERAGE_LABELS = {
+    "tasks": gettext_lazy("tasks"),
+    "sections": gettext_lazy("section headings"),
+    "indicators": gettext_lazy("indicators"),
+    "budget": gettext_lazy("budget lines"),
+    "identity": gettext_lazy("plan identity"),
+    "cadence": gettext_lazy("reporting cycle"),
+    "context": gettext_lazy("context"),
+    "left_out": gettext_lazy("left out"),
+}
+
+
+@dataclass
+class CoverageBlock:
+    """A block (paragraph or table row) of the document that became nothing in the draft."""
+
+    source: str
+    text: str  # as read; a table row's filled cells joined by " | "
+    chars: int  # its characters, spaces not counted
+    part: str = ""  # the heading of the part of the document it stands in
+    # In a part that should hold tasks (NHIỆM VỤ, GIẢI PHÁP, TỔ CHỨC THỰC HIỆN, an appendix).
+    task_part: bool = False
+    # The draft section it would join if added as a task: the nearest one before it.
+    section: str = ""
+
+
+@dataclass
+class DraftCoverage:
+    """How much of the document's text became what (``COVERAGE_KINDS``), counted in
+    characters without spaces, and the blocks left out, in document order."""
+
+    chars: dict[str, int] = field(default_factory=dict)
+    blocks: dict[str, int] = field(default_factory=dict)
+    left_out: list[CoverageBlock] = field(default_factory=list)
+    # Text that could state tasks (read as tasks or left out, outside context parts) and
+    # the number of tasks read from it: far more text per task than plans write means
+    # tasks were glued together or missed.
+    task_text: int = 0
+    tasks: int = 0
+    few_tasks: bool = False
+    # Tasks read from many blocks or very long text: maybe several tasks joined into one.
+    long_tasks: list[str] = field(default_factory=list)
+    # Left-out blocks a person added as tasks on the draft page.
+    added: list[str] = field(default_factory=list)
+    # The draft's warning that sums up the left-out blocks, kept to be updated when one is
+    # added as a task.
+    summary: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.chars.values())
+
+    def share(self, kind: str) -> float:
+        """The share (0–100) of the document's text that became ``kind``."""
+        total = self.total
+        return round(100 * self.chars.get(kind, 0) / total, 1) if total else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total_chars": self.total,
+            "chars": {kind: self.chars.get(kind, 0) for kind in COVERAGE_KINDS},
+            "blocks": {kind: self.blocks.get(kind, 0) for kind in COVERAGE_KINDS},
+            "shares": {kind: self.share(kind) for kind in COVERAGE_KINDS},
+            "task_text_chars": self.task_text,
+            "tasks": self.tasks,
+            "few_tasks": self.few_tasks,
+            "long_tasks": list(self.long_tasks),
+            "left_out": [asdict(block) for block in self.left_out],
+            "added": list(self.added),
+        }
+
+
 @dataclass
 class Draft:
     plan: DraftPlan = field(default_factory=DraftPlan)
@@ -108,6 +196,8 @@ class Draft:
     indicators: list[DraftIndicator] = field(default_factory=list)
     budget: list[DraftBudgetLine] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Set by the recogniser; None for a draft kept before coverage was measured.
+    coverage: DraftCoverage | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of ``import_plan --format json`` (more keys are welcome)."""
@@ -120,6 +210,7 @@ class Draft:
                 "indicators": [_indicator_json(indicator) for indicator in self.indicators],
                 "budget": [_budget_json(line) for line in self.budget],
                 "warnings": list(self.warnings),
+                "coverage": self.coverage.to_json() if self.coverage else None,
             }
         )
 
@@ -270,7 +361,16 @@ def draft_from_data(data: dict[str, Any]) -> Draft:
         indicators=[_indicator_from_data(item) for item in data.get("indicators", [])],
         budget=[_budget_from_data(item) for item in data.get("budget", [])],
         warnings=list(data.get("warnings", [])),
+        coverage=_coverage_from_data(data.get("coverage")),
     )
+
+
+def _coverage_from_data(item: dict[str, Any] | None) -> DraftCoverage | None:
+    if not item:
+        return None
+    values = dict(item)
+    values["left_out"] = [CoverageBlock(**block) for block in values.get("left_out", [])]
+    return DraftCoverage(**values)
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -80,6 +80,8 @@ class AmendmentImportForm(forms.Form):
 class DraftReviewForm(forms.Form):
     action = forms.ChoiceField(choices=[("save", "save"), ("discard", "discard")], required=False)
     confirm_other_issuer = forms.BooleanField(required=False)
+    # The source of a left-out block to add as a task ("line 214"), instead of saving.
+    add_block = TextField(label=_("Left-out block"), max_length=2000)
 
     def __init__(self, data, *, draft: Draft):
         super().__init__(data)

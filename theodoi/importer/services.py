@@ -36,6 +36,7 @@ from theodoi.importer.draft import (
 from theodoi.importer.models import ImportDraft, ImportReading
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument, ocr
+from theodoi.importer.recognise.coverage import add_left_out_task
 from theodoi.importer.recognise.indicator_tables import (
     level_value,
     milestone_values,
@@ -819,6 +820,40 @@ def import_draft_update(*, actor: User, stored_pk: int, edits: DraftEdits) -> Im
     # Raised after the commit: the corrected draft stays stored for the page to show.
     needs_choices.draft = draft  # type: ignore[attr-defined]
     raise needs_choices
+
+
+@transaction.atomic
+def import_draft_add_block(
+    *, actor: User, stored_pk: int, edits: DraftEdits, source: str
+) -> DraftTask | None:
+    """Add a block the import left out (``DraftCoverage.left_out``) to the stored draft as a
+    task, its text as the title, after applying the page's other corrections so nothing
+    typed is lost; the person then completes its lead unit and deadline. None when the draft
+    is closed; ``DraftNotReady`` when no left-out block has that source (already added)."""
+    stored = ImportDraft.objects.select_for_update(no_key=True).get(pk=stored_pk)
+    if stored.status != ImportDraft.Status.OPEN:
+        return None
+    require(actor, Action.MANAGE_PLAN, stored.organization)
+    draft = draft_from_data(stored.data)
+    draft_apply_edits(draft, edits)
+    task = add_left_out_task(draft, source)
+    if task is None:
+        raise DraftNotReady(
+            gettext("No left-out block at %(where)s: it may have been added already.")
+            % {"where": where(source[:200])}
+        )
+    stored.data = draft_to_data(draft)
+    stored.save(update_fields=["data"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.IMPORT_BLOCK_ADDED,
+        obj=stored,
+        organization=stored.organization,
+        # Vietnamese on purpose: the audit summary is stored, in the ward's language.
+        summary=f"{stored.source_name}: {source} → nhiệm vụ {task.code}",
+        after={"source": source, "section": task.section, "code": task.code},
+    )
+    return task
 
 
 # --- An amending document: the draft compared with the plan it amends -----------------------

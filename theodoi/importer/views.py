@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from theodoi.core.access import Action, can, can_import_plans, org_scope
 from theodoi.core.forms import first_error, whole_number
 from theodoi.importer import services
-from theodoi.importer.draft import draft_from_data
+from theodoi.importer.draft import COVERAGE_KINDS, COVERAGE_LABELS, draft_from_data, where
 from theodoi.importer.forms import (
     AmendmentImportForm,
     DraftReviewForm,
@@ -27,6 +27,7 @@ from theodoi.importer.forms import (
 from theodoi.importer.models import ImportDraft, ImportReading
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import NeedsOcr, UnsupportedDocument
+from theodoi.importer.recognise.coverage import few_tasks_message
 from theodoi.plans import amendments, numbering
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, ReportingCycle
@@ -160,8 +161,59 @@ def _stored_for(user, pk: int) -> ImportDraft:
     return stored
 
 
-def _review_context(stored, draft, ward, error="", *, form=None):
+# The coverage bar is an SVG this many units wide; each kind's rectangle is its share.
+_BAR_WIDTH = 1000
+
+
+def _coverage_context(draft) -> dict:
+    """The coverage card: one bar segment and legend entry per kind of text the document
+    has, and the left-out blocks grouped by the part they stand in, the parts that should
+    hold tasks first."""
+    coverage = draft.coverage
+    if coverage is None:
+        return {"coverage": None}
+    segments = []
+    x = 0
+    total = coverage.total or 1
+    for kind in COVERAGE_KINDS:
+        chars = coverage.chars.get(kind, 0)
+        if not chars:
+            continue
+        width = round(_BAR_WIDTH * chars / total)
+        segments.append(
+            {
+                "kind": kind,
+                "label": COVERAGE_LABELS[kind],
+                "share": coverage.share(kind),
+                "x": x,
+                "width": width,
+            }
+        )
+        x += width
+    groups: dict[tuple[bool, str], list] = {}
+    for block in coverage.left_out:
+        groups.setdefault((block.task_part, block.part), []).append(block)
+    ordered = sorted(groups.items(), key=lambda item: not item[0][0])
     return {
+        "coverage": coverage,
+        "coverage_segments": segments,
+        "coverage_bar_width": _BAR_WIDTH,
+        "left_out_groups": [
+            {"task_part": task_part, "part": part, "blocks": blocks}
+            for (task_part, part), blocks in ordered
+        ],
+        "left_out_in_tasks": sum(1 for block in coverage.left_out if block.task_part),
+        "added_rows": set(coverage.added),
+        "few_tasks_message": few_tasks_message(coverage) if coverage.few_tasks else "",
+    }
+
+
+def _review_context(stored, draft, ward, error="", *, form=None):
+    coverage = draft.coverage
+    return {
+        **_coverage_context(draft),
+        # The few-tasks warning, first of the list, is shown on its own at the top.
+        "warnings": draft.warnings[1:] if coverage and coverage.few_tasks else draft.warnings,
         "stored": stored,
         "draft": draft,
         "ward": ward,
@@ -200,6 +252,8 @@ def import_review(request, pk: int):
         services.import_draft_close(actor=request.user, stored=stored, status="discarded")
         messages.success(request, _("The draft has been discarded; nothing was saved."))
         return redirect("import_upload")
+    if valid and form.cleaned_data.get("add_block"):
+        return _add_block(request, stored, draft, ward, form)
     try:
         if not valid:
             # The valid corrections are shown again with the message about the others.
@@ -244,6 +298,35 @@ def import_review(request, pk: int):
             },
         )
     return redirect("plan_detail", pk=result.plan.pk)
+
+
+def _add_block(request, stored, draft, ward, form):
+    """A left-out block added as a task, with the page's other corrections kept; the page
+    comes back at the new task for its lead unit and deadline."""
+    source = form.cleaned_data["add_block"]
+    try:
+        task = services.import_draft_add_block(
+            actor=request.user, stored_pk=stored.pk, edits=form.edits(), source=source
+        )
+    except services.DraftNotReady as exc:
+        return render(
+            request,
+            "importer/review.html",
+            _review_context(stored, draft, ward, str(exc), form=form),
+            status=400,
+        )
+    if task is None:
+        messages.info(request, _("This draft has already been closed."))
+        return redirect("import_upload")
+    messages.success(
+        request,
+        _(
+            "The text of %(where)s was added as task %(code)s. Complete its lead unit and "
+            "deadline, then save the plan."
+        )
+        % {"where": where(source), "code": task.code},
+    )
+    return redirect(f"{reverse('import_review', args=[stored.pk])}#added-task")
 
 
 def _amendment_page(request, stored, form, *, error: str = "", status: int = 200):

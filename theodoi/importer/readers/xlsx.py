@@ -218,9 +218,10 @@ class _SheetReader:
         if formula is not None and formula.data_type == "f":
             self.document.warnings.append(
                 gettext(
-                    "Sheet “%(sheet)s”, cell %(cell)s: the formula has no computed value (the "
-                    "file was never opened and saved in Excel), so the cell was left empty. Open "
-                    "the file in Excel, save it and upload it again."
+                    "Sheet “%(sheet)s”, cell %(cell)s: the file stores no result for the "
+                    "formula, so the cell was left empty. Excel stores the results when it saves "
+                    "a file; other programs may not. Open the file in Excel, save it and upload "
+                    "it again."
                 )
                 % {"sheet": self.sheet.title, "cell": formula.coordinate}
             )

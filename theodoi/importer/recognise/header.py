@@ -81,30 +81,38 @@ def recognise_header(document: Document) -> tuple[DraftPlan, list[str]]:
         number = _NUMBER_RE.match(text)
         if number and not plan.number and len(text) < 60:
             plan.number = number.group(1).strip()
+            plan.sources.append(paragraph.source)
             continue
-        place_date, _ = _place_date_at(head, index)
+        place_date, used = _place_date_at(head, index)
         if place_date and plan.issued_on is None:
             plan.place = place_date.group("place").strip()
             plan.issued_on = _date(*place_date.group("year", "month", "day"))
+            plan.sources.extend(p.source for p in head[index : index + used])
             continue
         if title_index is None and _PLAN_WORD_RE.match(text):
             title_index = index + 1
     if title_index is not None:
         plan.title, rest = _title(head, title_index, after_table)
-        plan.parent_references = [
-            p.text
+        plan.sources.extend(p.source for p in head[title_index - 1 : rest])
+        parents = [
+            p
             for p in head[rest:]
             if fold(p.text).startswith(_PARENT_START)
             and re.search(r"(Kế hoạch|Nghị quyết|Quyết định|Chương trình)", p.text)
         ][:10]
+        plan.parent_references = [p.text for p in parents]
+        plan.sources.extend(p.source for p in parents)
     for paragraph in head:
         issuer = _ISSUER_RE.match(paragraph.text)
         if issuer:
             plan.issuer = issuer.group("issuer").strip()
+            plan.sources.append(paragraph.source)
             break
     # The body named in the document's header ("ỦY BAN NHÂN DÂN / PHƯỜNG THÀNH ĐÔNG") is the
     # issuer itself; the sentence "… ban hành Kế hoạch" may leave the ward unnamed.
-    plan.issuer = _header_body(head) or plan.issuer
+    body, sources = _header_body(head)
+    plan.issuer = body or plan.issuer
+    plan.sources.extend(sources)
     _fill_from_appendix_reference(document, plan)
     plan.issuer_kind = _issuer_kind(plan.number, plan.issuer)
     if not plan.issuer and plan.place and plan.issuer_kind:
@@ -125,21 +133,25 @@ def recognise_header(document: Document) -> tuple[DraftPlan, list[str]]:
         warnings.append(gettext("No date of issue found: enter the date when checking the draft."))
     if not plan.title:
         warnings.append(gettext("No plan title found (the line after the words «KẾ HOẠCH»)."))
-
+    plan.sources = list(dict.fromkeys(plan.sources))
     return plan, warnings
 
 
-def _header_body(head) -> str:
+def _header_body(head) -> tuple[str, list[str]]:
     """The issuing body of the header, on one line or two ("ỦY BAN NHÂN DÂN" over "PHƯỜNG
-    AN BÌNH"), within the first lines."""
-    previous = ""
+    AN BÌNH"), within the first lines, and the lines it was read from."""
+    previous = None
     for paragraph in head[:12]:
         text = paragraph.text.strip()
-        body = header_issuer(text) or (header_issuer(f"{previous} {text}") if previous else "")
+        body = header_issuer(text)
         if body:
-            return body
-        previous = text
-    return ""
+            return body, [paragraph.source]
+        if previous is not None:
+            body = header_issuer(f"{previous.text.strip()} {text}")
+            if body:
+                return body, [previous.source, paragraph.source]
+        previous = paragraph
+    return "", []
 
 
 def _after_table(document: Document) -> set[int]:
@@ -218,11 +230,14 @@ def _fill_from_appendix_reference(document: Document, plan: DraftPlan) -> None:
         blank = _APPENDIX_BLANK_RE.search(paragraph.text)
         if blank and not plan.number:
             plan.number = blank.group("symbol")
+            plan.sources.append(paragraph.source)
         match = _APPENDIX_REF_RE.search(paragraph.text)
         if not match:
             continue
         if match.group("number") and not re.search(r"\d", plan.number):
             plan.number = match.group("number")
+            plan.sources.append(paragraph.source)
         if plan.issued_on is None:
             plan.issued_on = _date(*match.group("year", "month", "day"))
+            plan.sources.append(paragraph.source)
         return

@@ -422,9 +422,9 @@ class _Reader:
             else:
                 self.warnings.append(
                     gettext(
-                        "%(where)s: a bullet point in indicator section %(code)s states no "
-                        "measurable level, so it was not read as an indicator: «%(text)s». "
-                        "Please check."
+                        "%(where)s: in a bullet point of indicator section %(code)s no "
+                        "measurable level (a number with its unit, or a rank) was found, so it "
+                        "was not read as an indicator: «%(text)s». Please check."
                     )
                     % {
                         "where": _where(line.source),
@@ -435,8 +435,9 @@ class _Reader:
         elif "phu luc" in fold(line.text):
             self.warnings.append(
                 gettext(
-                    "%(where)s: indicator section %(code)s refers to an appendix; the "
-                    "indicators are read from the appendix table: «%(text)s»."
+                    "%(where)s: indicator section %(code)s refers to an appendix: "
+                    "«%(text)s». The paragraph states no indicator itself: check that the "
+                    "appendix's indicators are in the draft."
                 )
                 % {"where": _where(line.source), "code": section.code, "text": _excerpt(line.text)}
             )

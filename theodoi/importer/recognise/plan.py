@@ -10,6 +10,7 @@ from theodoi.importer.document import Document
 from theodoi.importer.draft import Draft, DraftSection, where
 from theodoi.importer.recognise.budget import budget_from_tables
 from theodoi.importer.recognise.cadence import reporting_cycle_of
+from theodoi.importer.recognise.coverage import add_coverage
 from theodoi.importer.recognise.header import recognise_header
 from theodoi.importer.recognise.indicator_lists import indicators_from_lists
 from theodoi.importer.recognise.indicator_tables import indicators_from_tables
@@ -88,6 +89,7 @@ def recognise(document: Document) -> Draft:
         )
     tidy_cells(draft)
     _check_duplicate_codes(draft)
+    add_coverage(document, draft)
     return draft
 
 

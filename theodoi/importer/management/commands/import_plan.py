@@ -5,9 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext, ngettext
 
 from theodoi.core.access import SYSTEM
-from theodoi.importer.draft import where
+from theodoi.core.text import format_number
+from theodoi.importer.draft import COVERAGE_KINDS, COVERAGE_LABELS, where
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument
+from theodoi.importer.recognise.coverage import few_tasks_message
 from theodoi.importer.services import (
     DraftNotReady,
     dry_run_units,
@@ -167,6 +169,8 @@ class Command(BaseCommand):
             if shown:
                 self.stdout.write(f"{indent}    → " + " · ".join(shown))
         self._units(units)
+        if draft.coverage is not None:
+            self._coverage(draft.coverage)
         self._warnings(draft.warnings)
 
     def _units(self, units):
@@ -198,6 +202,37 @@ class Command(BaseCommand):
                 gettext("Saving into the ward would propose these new units: %(names)s")
                 % {"names": "; ".join(units.new_units)}
             )
+
+    def _coverage(self, coverage):
+        """What became of the document's text, and each block left out with its place."""
+        self.stdout.write(
+            gettext("Coverage of the document's text (%(chars)s characters, spaces not counted):")
+            % {"chars": format_number(coverage.total)}
+        )
+        shares = [
+            f"{COVERAGE_LABELS[kind]} {format_number(coverage.share(kind))}%"
+            for kind in COVERAGE_KINDS
+            if coverage.chars.get(kind)
+        ]
+        self.stdout.write("  " + " · ".join(shares))
+        if coverage.few_tasks:
+            self.stdout.write(self.style.ERROR("  " + few_tasks_message(coverage)))
+        if not coverage.left_out:
+            return
+        in_tasks = sum(1 for block in coverage.left_out if block.task_part)
+        self.stdout.write(
+            ngettext(
+                "Left out: %(count)s block (%(in_tasks)s in the parts that hold tasks, marked *):",
+                "Left out: %(count)s blocks (%(in_tasks)s in the parts that hold tasks, marked *):",
+                len(coverage.left_out),
+            )
+            % {"count": len(coverage.left_out), "in_tasks": in_tasks}
+        )
+        for block in coverage.left_out:
+            text = " ".join(block.text.split())
+            shown = text if len(text) <= 100 else text[:99] + "…"
+            mark = "*" if block.task_part else " "
+            self.stdout.write(f"  {mark} {where(block.source, capital=True)}: {shown}")
 
     def _warnings(self, warnings):
         if warnings:
