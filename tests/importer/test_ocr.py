@@ -24,7 +24,7 @@ from theodoi.importer.document import Paragraph
 from theodoi.importer.models import ImportDraft, ImportReading
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.readers import UnsupportedDocument, ocr, read_document
-from theodoi.importer.readers.pdf import _clean_recognised, _page_ranges
+from theodoi.importer.readers.pdf import _page_ranges, recognised_lines
 
 CORPUS = Path(__file__).parent / "corpus"
 GOAL = 0.85
@@ -170,7 +170,7 @@ def test_a_typed_plan_with_one_scanned_page_is_not_sent_to_ocr(monkeypatch):
     ],
 )
 def test_ocr_lines_are_cleaned_of_what_the_document_does_not_hold(read, meant):
-    assert _clean_recognised(read) == meant
+    assert recognised_lines(read) == [meant]
 
 
 def test_page_ranges():
@@ -314,3 +314,9 @@ def test_each_recognised_line_is_a_paragraph_of_its_page(monkeypatch):
         assert mine == [
             (f"page {number} line {index}", line) for index, line in enumerate(lines, 1)
         ]
+
+
+def test_a_quarter_split_over_two_lines_gets_its_numeral_back():
+    page = "hoàn thành trong quý\n11/2026.\n\n- Tổ chức tập huấn"
+
+    assert recognised_lines(page) == ["hoàn thành trong quý", "II/2026.", "- Tổ chức tập huấn"]

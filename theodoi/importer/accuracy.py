@@ -21,6 +21,9 @@ A corpus document comes with an expected file (``<document>.expected.json``)::
   "" for none; compared with what ``parse_deadline`` reads from the draft's deadline text.
 - ``code`` (optional): the task's number as the document gives it.
 
+A scan of a document the corpus also holds as text writes ``"tasks_of": "<that document's
+name>"`` instead of repeating its tasks.
+
 Pure functions: no database. Recall is the share of expected tasks found, precision the share of
 draft tasks that are expected ones; units, deadlines and codes are counted over matched tasks.
 """

@@ -22,6 +22,7 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
     "national-140.xlsx": national.national_140_xlsx,
     "narrative-ubnd.docx": narrative.narrative_ubnd_docx,
     "scanned-plan.pdf": scanned.scanned_plan_pdf,
+    "narrative-scan.pdf": scanned.narrative_scan_pdf,
 }
 
 
@@ -36,17 +37,18 @@ def committed() -> list[Path]:
 
 def build_all(outdir: Path, *, only: Callable[[str], bool] = lambda name: True) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
+    # Every expected file, since one may take its tasks from another ("tasks_of").
+    for expected in HERE.glob("*.expected.json"):
+        shutil.copy(expected, outdir)
     written = []
     for path in committed():
         if only(path.name):
             shutil.copy(path, outdir / path.name)
-            shutil.copy(HERE / f"{path.stem}.expected.json", outdir)
             written.append(outdir / path.name)
     for name, builder in BUILDERS.items():
         if only(name):
             target = outdir / name
             target.write_bytes(builder())
-            shutil.copy(HERE / f"{Path(name).stem}.expected.json", outdir)
             written.append(target)
     return written
 

@@ -24,6 +24,12 @@ def scanned_plan_pdf() -> bytes:
     return scan_text((HERE / "scanned-plan.md").read_text(encoding="utf-8"))
 
 
+def narrative_scan_pdf() -> bytes:
+    """``narrative-scan.pdf``: the prose plan ``narrative-ubnd.md``, whose tasks name their
+    units and deadlines in their sentences, as a scan."""
+    return scan_text((HERE / "narrative-ubnd.md").read_text(encoding="utf-8"))
+
+
 def scan_text(text: str, *, seed: int = 57) -> bytes:
     """``text`` typeset on A4 pages, printed at 200 dpi, then "scanned": each page turned by
     about a degree, with grey noise and dark specks, saved as images only (no text layer), as a

@@ -98,7 +98,7 @@ def _read_scan(
         % {"pages": _page_ranges(little)}
     )
     for number, text in enumerate(texts, start=1):
-        lines = [line for line in map(_clean_recognised, text.splitlines()) if line]
+        lines = recognised_lines(text)
         if not lines:
             document.warnings.append(
                 gettext(
@@ -262,15 +262,23 @@ _OCR_TAIL = re.compile(r"(\s+[-–—.,:;'\"`´‘’“”~_=*¡¬‹›„|]+)
 # bullet point.
 _OCR_LABEL = re.compile(r"^\w[\w ]{0,30}:")
 # A quarter is written in Roman numerals ("Quý III/2026"), which OCR reads as "11", "1V", "TV".
-_OCR_QUARTER = re.compile(r"\b(Quý|quý|QUÝ)\s+([IVX1lT|Ĩí]{1,4})(?=\s*[/.,;)\s]|$)")
+_OCR_QUARTER = re.compile(r"\b(Quý|quý|QUÝ)(\s+)([IVX1lT|Ĩí]{1,4})(?=\s*[/.,;)\s]|$)")
+
+
+def recognised_lines(page: str) -> list[str]:
+    """The lines of a page of OCR text, cleaned, without the empty ones. A quarter's Roman
+    numeral is put back before the page is cut into lines, since a line may end on "quý" and
+    the next begin with its numeral."""
+    page = unicodedata.normalize("NFC", page)
+    page = _OCR_QUARTER.sub(lambda found: f"{found[1]}{found[2]}{_roman(found[3])}", page)
+    return [line for line in map(_clean_recognised, page.splitlines()) if line]
 
 
 def _clean_recognised(text: str | None) -> str:
     """A line of OCR text: a bullet's dash however misread ("_-", "~", "—", ".-") becomes the
     "- " the document wrote before a capital letter, specks read as punctuation before or after
-    the words are dropped, and a quarter's Roman numeral is put back."""
+    the words are dropped."""
     line = _OCR_TAIL.sub("", _clean(text))
-    line = _OCR_QUARTER.sub(lambda found: f"{found[1]} {_roman(found[2])}", line)
     prefix = _OCR_PREFIX.match(line)
     if not prefix or prefix.group() == "- ":
         return line

@@ -20,6 +20,16 @@ def expected_path(document: Path) -> Path:
     return document.with_name(f"{document.stem}.expected.json")
 
 
+def load_expected(path: Path) -> dict:
+    """The expected file; ``"tasks_of": "other"`` takes the tasks of ``other.expected.json``
+    beside it (a scan of a document the corpus also holds as text states the same tasks)."""
+    expected = json.loads(path.read_text(encoding="utf-8"))
+    if "tasks_of" in expected:
+        other = path.with_name(f"{expected['tasks_of']}.expected.json")
+        expected["tasks"] = json.loads(other.read_text(encoding="utf-8"))["tasks"]
+    return expected
+
+
 class Command(BaseCommand):
     help = (
         "Import each document and compare the draft with its .expected.json file: task recall "
@@ -54,7 +64,7 @@ class Command(BaseCommand):
             expected_file = expected_path(document)
             if not expected_file.is_file():
                 raise CommandError(gettext("No expected file %(path)s.") % {"path": expected_file})
-            expected = json.loads(expected_file.read_text(encoding="utf-8"))
+            expected = load_expected(expected_file)
             started = time.perf_counter()
             try:
                 draft = draft_from_bytes(document.read_bytes(), name=document.name)
