@@ -891,7 +891,8 @@ def main() -> None:
     # What does not fit the keys: how the data was made, the scans, the run's length.
     detail = bench.detail | {
         "bench_seconds": round(time.monotonic() - started),
-        "arguments": {k: str(v) for k, v in vars(args).items()},
+        # A path by its name only: the results are committed, the folder is the runner's.
+        "arguments": {k: v.name if isinstance(v, Path) else str(v) for k, v in vars(args).items()},
     }
     detail_path = args.output.with_name(args.output.stem + "-detail.json")
     if args.only and detail_path.exists():
