@@ -5,8 +5,6 @@ task with one click, at 1366 px and on a 390 px phone, where nothing scrolls sid
 Set THEODOI_SCREENSHOTS to a folder to keep the page at both widths."""
 
 import os
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -31,10 +29,10 @@ def test_left_out_blocks_are_listed_and_one_is_added_as_a_task(
     browser,  # noqa: F811
     demo_site,  # noqa: F811
     width,
+    tmp_path,
 ):
-    text, bullets = bullet_plan(ward=data.WARD["name"].removeprefix("Phường "))
-    folder = Path(tempfile.mkdtemp())
-    document = folder / "ke-hoach-chuyen-doi-so-2026.txt"
+    text, bullets = bullet_plan(ward=data.WARD["name"].removeprefix("Phường "), marked=False)
+    document = tmp_path / "ke-hoach-chuyen-doi-so-2026.txt"
     document.write_text(text, encoding="utf-8")
     _width(browser, width)
     sign_in(browser, demo_site, "vanphong")
@@ -43,7 +41,7 @@ def test_left_out_blocks_are_listed_and_one_is_added_as_a_task(
     click(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit].btn-primary"))
     wait_for_text(browser, "Văn bản của tài liệu đã được đọc thành gì")
     alert = browser.find_element(By.ID, "few-tasks")
-    assert "Ít nhiệm vụ so với độ dài văn bản" in alert.text
+    assert "Số nhiệm vụ đọc được quá ít so với độ dài tài liệu" in alert.text
     blocks = browser.find_elements(By.CSS_SELECTOR, "#coverage .left-out-block")
     assert len(blocks) >= len(bullets) // 2
     assert "dòng" in blocks[0].text

@@ -24,6 +24,7 @@ from theodoi.importer.recognise.coverage import (
     FEW_TASKS_TEXT_PER_TASK,
     add_coverage,
     add_left_out_task,
+    few_tasks_message,
     measure,
 )
 from theodoi.importer.recognise.header import recognise_header
@@ -80,8 +81,10 @@ _UNITS = [
 ]
 
 
-def bullet_plan(ward: str = "An Bình") -> tuple[str, list[str]]:
-    """The plan of the ward ``ward`` as text, and its 45 bullet tasks as written."""
+def bullet_plan(ward: str = "An Bình", *, marked: bool = True) -> tuple[str, list[str]]:
+    """The plan of the ward ``ward`` as text, and its 45 bullet tasks as written. Not
+    ``marked``, the tasks are plain paragraphs of the tasks part, with no heading, number or
+    dash to tell one from the next: a plan the importer cannot cut into tasks."""
     lines = [
         "ỦY BAN NHÂN DÂN",
         f"PHƯỜNG {ward.upper()}",
@@ -112,12 +115,15 @@ def bullet_plan(ward: str = "An Bình") -> tuple[str, list[str]]:
         "2. Nhiệm vụ cụ thể",
         "",
     ]
+    if not marked:
+        lines = lines[: lines.index("1. Nhiệm vụ chung")]
     bullets = []
     for g, group in enumerate(_GROUPS):
-        lines += [f"{'abcdefghi'[g]}) {group}", ""]
+        if marked:
+            lines += [f"{'abcdefghi'[g]}) {group}", ""]
         for k in range(5):
             bullet = (
-                f"- {_UNITS[(g + k) % 5]} chủ trì, phối hợp các cơ quan, đơn vị liên quan "
+                f"{'- ' if marked else ''}{_UNITS[(g + k) % 5]} chủ trì, phối hợp các cơ quan, đơn vị liên quan "
                 f"{_ACTIVITIES[(g + k) % 5]} ({group.lower()}, đợt {k + 1}); hoàn thành trước "
                 f"ngày 30/{k + 3}/2026 và báo cáo kết quả về Phòng Văn hóa - Xã hội."
             )
@@ -141,20 +147,29 @@ def bullet_plan(ward: str = "An Bình") -> tuple[str, list[str]]:
     return "\n".join(lines), bullets
 
 
-def test_a_plan_of_bullet_tasks_never_yields_few_tasks_silently():
+def test_a_plan_of_bullet_tasks_is_read_task_by_task():
     text, bullets = bullet_plan()
     draft = recognise(read_text(text, name="ke-hoach.txt"))
+
+    read = [task.title for task in draft.tasks]
+    assert all(any(title.startswith(bullet[2:60]) for title in read) for bullet in bullets)
+    assert not draft.coverage.few_tasks
+    assert draft.coverage.tasks == len(draft.tasks)
+
+
+def test_a_plan_whose_tasks_cannot_be_told_apart_says_so_first_and_lists_each_paragraph():
+    text, paragraphs_ = bullet_plan(marked=False)
+    draft = recognise(read_text(text, name="ke-hoach.txt"))
     coverage = draft.coverage
-    if len(draft.tasks) < len(bullets) - 5:
-        # Few tasks for the text: said first, and every bullet not read is listed.
-        assert coverage.few_tasks
-        assert draft.warnings[0].startswith("Ít nhiệm vụ so với độ dài văn bản")
-        listed = " ".join(block.text for block in coverage.left_out)
-        read = " ".join(task.title for task in draft.tasks)
-        for bullet in bullets:
-            assert bullet[2:60] in listed or bullet[2:60] in read
-        assert all(block.task_part for block in coverage.left_out)
-    assert coverage.tasks == len(draft.tasks)
+
+    assert len(draft.tasks) < len(paragraphs_) // 2
+    assert coverage.few_tasks
+    assert draft.warnings[0] == few_tasks_message(coverage)
+    listed = " ".join(block.text for block in coverage.left_out)
+    read = " ".join(task.title for task in draft.tasks)
+    for paragraph in paragraphs_:
+        assert paragraph[:60] in listed or paragraph[:60] in read
+    assert all(block.task_part for block in coverage.left_out)
 
 
 def test_a_narrative_glued_into_two_tasks_is_said_prominently():

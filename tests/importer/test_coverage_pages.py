@@ -12,6 +12,7 @@ from tests.importer.test_coverage import bullet_plan
 from tests.importer.test_import_pages import save_form, upload
 from theodoi.audit.models import AuditEvent
 from theodoi.importer.models import ImportDraft
+from theodoi.importer.recognise.coverage import few_tasks_message
 from theodoi.plans.models import Plan
 
 
@@ -99,17 +100,17 @@ def test_only_the_office_may_add_a_block(client, office, world):
 
 
 def test_a_long_plan_with_few_tasks_says_so_at_the_top(office, world):
-    text, _ = bullet_plan()
+    text, _ = bullet_plan(marked=False)
     upload(office, text.encode(), name="ke-hoach-45.txt")
     stored = ImportDraft.objects.get()
     response = office.get(reverse("import_review", args=[stored.pk]))
-    if response.context["draft"].coverage.few_tasks:
-        page = response.content.decode()
-        assert 'id="few-tasks"' in page
-        assert page.index('id="few-tasks"') < page.index('id="h-tasks"')
-        assert "Số nhiệm vụ đọc được quá ít so với độ dài tài liệu" in page
-        # Said once at the top, not repeated in the list of things to check.
-        assert page.count("Ít nhiệm vụ so với độ dài văn bản") == 1
+    assert response.context["draft"].coverage.few_tasks
+    page = response.content.decode()
+    assert 'id="few-tasks"' in page
+    assert page.index('id="few-tasks"') < page.index('id="h-tasks"')
+    assert "Số nhiệm vụ đọc được quá ít so với độ dài tài liệu" in page
+    # Said once at the top, not repeated in the list of things to check.
+    assert page.count(few_tasks_message(response.context["draft"].coverage)) == 1
 
 
 def test_the_command_prints_the_coverage_and_the_left_out_lines(db, capsys):

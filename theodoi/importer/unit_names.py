@@ -16,7 +16,7 @@ from typing import Any
 from theodoi.core.text import fold_key
 from theodoi.importer.draft import Draft
 from theodoi.org.matching import match_units, name_segments, unit_key, unknown_names
-from theodoi.org.standard_units import STANDARD_UNITS
+from theodoi.org.standard_units import STANDARD_UNITS, standard_catalogue
 
 # Which list placed a unit.
 WARD = "ward"
@@ -41,13 +41,8 @@ class UnitList:
 
 def standard_unit_list(*, is_ward: bool) -> UnitList:
     """The standard units, named as a ward (or a commune) names them."""
-    catalogue: dict[str, int] = {}
-    names: dict[int, str] = {}
-    for index, unit in enumerate(STANDARD_UNITS):
-        names[index] = unit.name_for(is_ward=is_ward)
-        for name in (names[index], unit.name, unit.short_name, *unit.aliases):
-            catalogue.setdefault(name, index)
-    return UnitList(source=STANDARD, catalogue=catalogue, names=names)
+    names = {index: unit.name_for(is_ward=is_ward) for index, unit in enumerate(STANDARD_UNITS)}
+    return UnitList(source=STANDARD, catalogue=standard_catalogue(is_ward=is_ward), names=names)
 
 
 def is_commune(place: str) -> bool:

@@ -212,8 +212,10 @@ def _review_context(stored, draft, ward, error="", *, form=None):
     coverage = draft.coverage
     return {
         **_coverage_context(draft),
-        # The few-tasks warning, first of the list, is shown on its own at the top.
-        "warnings": draft.warnings[1:] if coverage and coverage.few_tasks else draft.warnings,
+        # The few-tasks warning is shown on its own at the top.
+        "warnings": [w for w in draft.warnings if w != few_tasks_message(coverage)]
+        if coverage and coverage.few_tasks
+        else draft.warnings,
         "stored": stored,
         "draft": draft,
         "ward": ward,
