@@ -71,3 +71,16 @@ def test_segments_keep_names_with_dashes_and_and_whole():
         "Công an phường",
         "Trạm Y tế",
     ]
+
+
+def test_a_lower_case_fragment_is_never_proposed_as_a_unit():
+    catalogue = {"Phòng Văn hóa - Xã hội": 1}
+    for raw in (
+        "Các đoàn thể chính trị - xã hội",
+        "Phòng Văn hóa - Xã hội, các sở, ngành liên quan",
+        "các chi bộ trực thuộc",
+    ):
+        names = unknown_names(raw, match_units(raw, catalogue))
+        assert not any(name[:1].islower() for name in names), (raw, names)
+    raw = "Bưu điện phường; VNPT Đà Nẵng"
+    assert unknown_names(raw, match_units(raw, catalogue)) == ["Bưu điện phường", "VNPT Đà Nẵng"]

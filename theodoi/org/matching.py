@@ -171,6 +171,11 @@ def unknown_names(raw: str, match: UnitMatch, *, ward_name: str = "") -> list[st
         key = unit_key(piece, ward_name)
         if not key or key in ALL_UNITS_PHRASES or key in GENERIC_PHRASES:
             continue
+        if piece[:1].islower():
+            # A name is written with a capital ("Phòng …", "Hội …", "VNPT"); a lower-case piece
+            # is a fragment of a phrase ("xã hội" of "các đoàn thể chính trị - xã hội", "các"
+            # of "các sở, ngành"), which must never become a unit of its own.
+            continue
         where = folded.find(f" {key} ", cursor)
         if where >= 0 and len(match.remaining) == len(folded):
             # The piece at its own place in the text: it is unknown only if no name matched
