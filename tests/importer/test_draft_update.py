@@ -127,3 +127,12 @@ def test_the_page_keeps_valid_corrections_beside_a_refused_one(client, world, st
     assert response.status_code == 400
     page = response.content.decode()
     assert "Ngày ban hành phải là một ngày hợp lệ" in page and "Tiêu đề mới" in page
+
+
+def test_a_task_is_named_by_its_code_when_the_code_carries_its_section():
+    from theodoi.plans.numbering import task_label
+
+    assert task_label("a", "a.1") == "a.1"
+    assert task_label("II", "3") == "II.3"
+    assert task_label("", "7") == "7"
+    assert task_label("PL", "PL") == "PL"

@@ -60,6 +60,7 @@ from theodoi.plans import amendments
 from theodoi.plans import selectors as plan_selectors
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, ReportingCycle, Section, Task
+from theodoi.plans.numbering import task_label
 
 _YEAR_RE = re.compile(r"\b(20\d\d)\b")
 _COMPARATORS = {c.value for c in Indicator.Comparator}
@@ -180,7 +181,7 @@ def check_unique_codes(draft: Draft) -> None:
     """Tasks are matched by section and code when saved, re-imported or amended: two tasks of
     one code would become one, so such a draft is refused until a person tells them apart."""
     counts = Counter((task.section, task.code) for task in draft.tasks)
-    duplicates = sorted(f"{s}.{c}" if s else c for (s, c), n in counts.items() if n > 1)
+    duplicates = sorted(task_label(s, c) for (s, c), n in counts.items() if n > 1)
     if duplicates:
         raise DraftNotReady(
             gettext(
@@ -498,9 +499,7 @@ def _tasks(actor, result, draft, ward, catalogue, choices, sections) -> None:
             result.tasks_unchanged += 1
         saved[key] = current
     result.tasks_missing = sorted(
-        f"{section}.{code}" if section else code
-        for (section, code) in existing
-        if (section, code) not in seen
+        task_label(section, code) for (section, code) in existing if (section, code) not in seen
     )
 
 
@@ -588,7 +587,7 @@ def preview_changes(ward: Organization, draft: Draft) -> Preview | None:
     for task in draft.tasks:
         key = (task.section, task.code)
         keys.add(key)
-        label = f"{task.section}.{task.code}" if task.section else task.code
+        label = task_label(task.section, task.code)
         current = existing.get(key)
         if current is None:
             preview.added.append(label)
@@ -602,7 +601,7 @@ def preview_changes(ward: Organization, draft: Draft) -> Preview | None:
             preview.changed.append(label)
         else:
             preview.unchanged += 1
-    preview.missing = sorted(f"{s}.{c}" if s else c for (s, c) in existing if (s, c) not in keys)
+    preview.missing = sorted(task_label(s, c) for (s, c) in existing if (s, c) not in keys)
     return preview
 
 

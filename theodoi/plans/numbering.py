@@ -46,3 +46,11 @@ def plan_name(number: str, title: str, *, limit: int = 40) -> str:
         return number
     title = " ".join(title.split())
     return title if len(title) <= limit else f"{title[: limit - 1].rstrip()}…"
+
+
+def task_label(section: str, code: str) -> str:
+    """How a person names a task: «PL.2» for task 2 of section PL, «1.1» (not «1.1.1») when the
+    code already starts with its section's number, the code alone outside sections."""
+    if not section or not code or code == section or code.startswith(f"{section}."):
+        return code or section
+    return f"{section}.{code}"

@@ -5,6 +5,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.plans.deadline import DeadlineKind, Recurrence
+from theodoi.plans.numbering import task_label
 from theodoi.plans.periods import label_of, periods_in_words
 from theodoi.plans.states import ReportTimeliness, TaskState
 
@@ -116,7 +117,4 @@ def code_label(row) -> str:
     """A task's code under its section («PL.2»), unless the code already starts with the
     section's number, as plans that number tasks «1.1» under section «1» do. ``row`` is an
     amendment's row or change (a mapping); a change without a code shows nothing."""
-    code, section = str(row.get("code") or ""), str(row.get("section") or "")
-    if not section or code == section or code.startswith(section + "."):
-        return code
-    return f"{section}.{code}" if code else section
+    return task_label(str(row.get("section") or ""), str(row.get("code") or ""))
