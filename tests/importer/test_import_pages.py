@@ -118,6 +118,15 @@ def test_missing_file_gets_a_message(office, world):
     assert "Hãy chọn" in response.content.decode()
 
 
+def test_an_empty_file_is_said_empty_with_what_to_do(office, world):
+    response = office.post(
+        reverse("import_upload"), {"document": SimpleUploadedFile("ke-hoach.docx", b"")}
+    )
+    assert response.status_code == 400
+    assert "Tệp đã chọn trống (0 byte)" in response.content.decode()
+    assert not ImportDraft.objects.exists()
+
+
 def test_the_plan_identity_can_be_corrected_before_saving(office, world):
     upload(office, seed_path("000"))
     stored = ImportDraft.objects.get()

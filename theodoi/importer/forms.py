@@ -58,7 +58,15 @@ def _indicator_fields(index: int, code: str, years: list[int]) -> dict[str, form
 
 
 class UploadForm(forms.Form):
-    document = forms.FileField(required=False)
+    document = forms.FileField(
+        required=False,
+        error_messages={
+            "empty": _(
+                "The file you chose is empty (0 bytes). Open the plan on your computer, check "
+                "that it has content, save it and upload it again."
+            )
+        },
+    )
     # The id of the plan the document amends; empty for a plan of its own.
     amends = TextField(label=_("Amended plan"), max_length=20)
 
