@@ -170,7 +170,7 @@ def test_standing_office_imports_a_plan_document(browser, demo_site):
     # The seed is Phường Chơn Thành's plan, uploaded into Lê Chân: said, and confirmed on purpose.
     assert "Chơn Thành" in browser.find_element(By.ID, "other-issuer").text
     click(browser, browser.find_element(By.ID, "confirm_other_issuer"))
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[value=save]"))
+    click(browser, browser.find_element(By.CSS_SELECTOR, "button.btn-primary[value=save]"))
     browser.switch_to.alert.accept()
     WebDriverWait(browser, 15).until(EC.url_contains("/plans/"))
     assert (

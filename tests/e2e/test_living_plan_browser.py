@@ -95,7 +95,7 @@ def test_a_ward_imports_completes_amends_and_reports_on_a_weekly_plan(browser, d
     Select(browser.find_element(By.ID, "plan-reporting_cycle")).select_by_visible_text("Hằng tuần")
     # Another ward's document (seed 003) used as Lê Chân's plan: the draft asks to confirm it.
     click(browser, browser.find_element(By.ID, "confirm_other_issuer"))
-    click(browser, browser.find_element(By.CSS_SELECTOR, "button[value=save]"))
+    click(browser, browser.find_element(By.CSS_SELECTOR, "button.btn-primary[value=save]"))
     browser.switch_to.alert.accept()
     WebDriverWait(browser, 20).until(
         EC.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=not-trackable]"))
