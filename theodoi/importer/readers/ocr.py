@@ -218,7 +218,8 @@ def _run(command: list[str], cwd: Path, timeout: int, progress: Progress | None)
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        process.stderr.close()
+        if process.stderr is not None:
+            process.stderr.close()
     if timed_out.is_set():
         return gettext("it took longer than %(seconds)s seconds") % {"seconds": timeout}
     if process.returncode != 0:

@@ -304,13 +304,20 @@ def _clean_recognised(text: str | None) -> str:
 
 def _without_specks_after(line: str) -> str:
     """``line`` without the runs of speck punctuation standing after a space at its end ("phố.
-    : :" → "phố."): punctuation touching the last word stays. Stripped run by run, in linear
-    time: a regular expression with nested repeats takes quadratic time on a long " - - -"."""
+    : :" → "phố."): punctuation touching the last word stays. One pass back from the end, in
+    linear time: a regular expression with nested repeats takes quadratic time on a long
+    " - - -" that ends in a letter."""
+    end = len(line)
     while True:
-        bare = line.rstrip(_OCR_TAIL)
-        if bare == line or not bare[-1:].isspace():
-            return line
-        line = bare.rstrip()
+        start = end
+        while start and line[start - 1] in _OCR_TAIL:
+            start -= 1
+        space = start
+        while space and line[space - 1].isspace():
+            space -= 1
+        if start == end or space == start:
+            return line[:end]
+        end = space
 
 
 def _roman(numeral: str) -> str:
