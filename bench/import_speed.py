@@ -118,7 +118,23 @@ def scanned_timing(pages: int = 30) -> None:
     )
 
 
+def speck_runs() -> None:
+    """Cleaning an OCR line holding a long run of specks (" - - -"), as a badly scanned ruled
+    table gives, at its end or before a last word: the time grows with the line's length, not
+    its square."""
+    from theodoi.importer.readers.pdf import recognised_lines
+
+    for last in ("", " x"):
+        for length in (1_000, 10_000, 100_000):
+            line = "Kế hoạch" + " -" * (length // 2) + last
+            start = time.perf_counter()
+            recognised_lines(line)
+            seconds = time.perf_counter() - start
+            print(f"{'speck run' + last:<28} {length:>7} chars {seconds * 1000:>8.1f} ms")
+
+
 if __name__ == "__main__":
     main()
     thirty_pages()
     scanned_timing()
+    speck_runs()

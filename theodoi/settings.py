@@ -354,14 +354,25 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "theodoi")
 THEODOI_TASKS = env("THEODOI_TASKS", "database").strip().lower()
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 INSTALLED_APPS += ["django_tasks", "theodoi.core.apps.TaskQueueConfig"]
+# OCR of a scanned plan (theodoi.importer.readers.ocr) may take a start-up allowance plus this
+# long a page (a few seconds on one core, much longer on a busy server), and reads at most
+# THEODOI_OCR_MAX_PAGES pages: a queue's time limit is derived from these, so that OCR always
+# stops first and its reading is marked failed with a reason.
+THEODOI_OCR_SECONDS_START = 60
+THEODOI_OCR_SECONDS_PER_PAGE = 90
+THEODOI_OCR_MAX_PAGES = int(env("THEODOI_OCR_MAX_PAGES", "60"))
+THEODOI_OCR_LONGEST = (
+    THEODOI_OCR_SECONDS_START + THEODOI_OCR_SECONDS_PER_PAGE * THEODOI_OCR_MAX_PAGES
+)
 if THEODOI_TASKS == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 elif THEODOI_TASKS == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    # A job may run this long: a PDF conversion waits up to 120 s for LibreOffice, OCR of a
-    # long scan takes several seconds a page (up to 90 s a page allowed on a busy server).
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 1800}}
+    # A job may run this long: a PDF conversion waits up to 120 s for LibreOffice, OCR of the
+    # longest scan accepted stops at THEODOI_OCR_LONGEST; a margin lets the reading be marked
+    # failed and the draft be saved after it.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": THEODOI_OCR_LONGEST + 300}}
 else:
     raise ImproperlyConfigured(f"THEODOI_TASKS must be 'database' or 'rq', got {THEODOI_TASKS!r}")
 # --- end Background work (django-tasks) ---

@@ -1,7 +1,5 @@
 """The importer on its corpus: every document reaches the goal the project set for its form."""
 
-import shutil
-
 import pytest
 
 from tests.importer.corpus.build import BUILDERS, build_all, committed
@@ -13,6 +11,7 @@ from theodoi.importer.management.commands.import_accuracy import (
     load_expected,
 )
 from theodoi.importer.pipeline import draft_from_bytes
+from theodoi.importer.readers import ocr
 
 DOCUMENTS = [path.name for path in committed()] + list(BUILDERS)
 
@@ -21,8 +20,9 @@ DOCUMENTS = [path.name for path in committed()] + list(BUILDERS)
 def test_the_importer_reads_the_corpus_document(name, tmp_path):
     [path] = build_all(tmp_path, only=lambda other: other == name)
     expected = load_expected(expected_path(path))
-    if expected.get("scanned") and not shutil.which("ocrmypdf"):
-        pytest.skip("reading a scanned plan needs the packages ocrmypdf and tesseract-ocr-vie")
+    lacking = ocr.missing() if expected.get("scanned") else ""
+    if lacking:
+        pytest.skip(f"reading a scanned plan needs {lacking}: apt-get install {ocr.PACKAGES}")
 
     draft = draft_from_bytes(path.read_bytes(), name=name)
     result = measure(name, draft, expected)
@@ -40,3 +40,10 @@ def test_the_importer_reads_the_corpus_document(name, tmp_path):
     # No unexplained gap: what was not read is listed block by block, and it is little.
     assert draft.coverage is not None and not draft.coverage.few_tasks
     assert draft.coverage.share("left_out") < 10, draft.coverage.left_out
+
+
+def test_a_scanned_document_is_skipped_naming_what_ocr_lacks(monkeypatch, tmp_path):
+    monkeypatch.setattr(ocr, "missing", lambda: "tesseract-ocr-vie")
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        test_the_importer_reads_the_corpus_document("scanned-plan.pdf", tmp_path)
+    assert "tesseract-ocr-vie" in str(skipped.value)

@@ -320,3 +320,237 @@ def test_a_quarter_split_over_two_lines_gets_its_numeral_back():
     page = "hoàn thành trong quý\n11/2026.\n\n- Tổ chức tập huấn"
 
     assert recognised_lines(page) == ["hoàn thành trong quý", "II/2026.", "- Tổ chức tập huấn"]
+
+
+# A reading always ends, and says why when it fails ----------------------------------------------
+
+
+def queued_reading(world, person, data: bytes = b"%PDF-") -> ImportReading:
+    return ImportReading.objects.create(
+        organization=world.ward_a,
+        created_by=person,
+        source_name="quet.pdf",
+        source_sha256="0" * 64,
+        content=data,
+    )
+
+
+def test_an_error_while_the_draft_is_saved_fails_the_reading(world, monkeypatch):
+    from theodoi.importer import services
+
+    monkeypatch.setattr(ocr, "require", lambda name="": None)
+    monkeypatch.setattr(ocr, "read_pages", lambda data, **kwargs: recognised_pages())
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "import_draft_create", broken)
+    reading = queued_reading(world, world.people.office, blank_scan(2))
+    with pytest.raises(RuntimeError):
+        services.import_reading_run(reading_id=reading.pk)
+    reading.refresh_from_db()
+    assert reading.status == ImportReading.Status.FAILED
+    assert reading.message == str(services.READING_FAILED)
+    assert reading.message.startswith("Đọc văn bản bị lỗi")
+    # Nothing will read it again: its bytes are not kept.
+    assert bytes(reading.content) == b""
+
+
+def test_a_reading_left_running_past_the_time_limit_is_shown_failed(office, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    reading = queued_reading(world, world.people.office)
+    page = reverse("import_reading", args=[reading.pk])
+    # A worker killed mid-OCR: "running" since long before the longest OCR allowed.
+    long_ago = timezone.now() - timedelta(seconds=ocr.time_limit(2) + 3600)
+    ImportReading.objects.filter(pk=reading.pk).update(
+        status=ImportReading.Status.RUNNING, started_at=long_ago, pages_total=2
+    )
+    html = office.get(page, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in html
+    assert "Hãy tải văn bản lên lại" in html
+    reading.refresh_from_db()
+    assert reading.status == ImportReading.Status.FAILED
+    assert bytes(reading.content) == b""
+    # One running now is left running.
+    ImportReading.objects.filter(pk=reading.pk).update(
+        status=ImportReading.Status.RUNNING, started_at=timezone.now()
+    )
+    assert 'hx-trigger="every 2s"' in office.get(page, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_a_scan_longer_than_ocr_may_read_is_refused_with_how_to_split_it(monkeypatch):
+    monkeypatch.setattr(ocr, "require", lambda name="": None)
+    monkeypatch.setattr(ocr, "MAX_PAGES", 2)
+
+    def never(*args, **kwargs):
+        raise AssertionError("OCR must not start for a scan it cannot finish")
+
+    monkeypatch.setattr(ocr, "_run", never)
+    with pytest.raises(UnsupportedDocument) as raised:
+        ocr.read_pages(blank_scan(3), pages=3, name="dai.pdf")
+    assert "có 3 trang" in raised.value.message
+    assert "tối đa 2 trang" in raised.value.message
+
+
+def test_the_task_queue_lets_the_longest_ocr_finish_first(monkeypatch):
+    import runpy
+
+    monkeypatch.setenv("THEODOI_TASKS", "rq")
+    loaded = runpy.run_path(str(Path(__file__).parents[2] / "theodoi" / "settings.py"))
+    queue_limit = loaded["RQ_QUEUES"]["default"]["DEFAULT_TIMEOUT"]
+    longest = ocr.time_limit(loaded["THEODOI_OCR_MAX_PAGES"])
+    assert longest == loaded["THEODOI_OCR_LONGEST"]
+    assert queue_limit > longest
+
+
+def test_ocr_left_early_ends_its_programs(tmp_path):
+    import os
+
+    # A stand-in for ocrmypdf: a child (as Tesseract is) and a page done, then a long wait.
+    script = (
+        "sleep 60 & echo $! > child; echo $$ > parent; "
+        f"printf '{ocr._PROGRESS_MARK}\\tOCR\\t1\\t2\\n' >&2; wait"
+    )
+
+    def progress(done, total):
+        if done:
+            raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        ocr._run(["sh", "-c", script], tmp_path, 60, progress)
+    for name in ("parent", "child"):
+        pid = int((tmp_path / name).read_text())
+        for _ in range(50):  # the child is reaped by init, shortly after the kill
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"{name} process {pid} is still running")
+
+
+def test_a_failed_ocr_says_why_in_vietnamese_and_logs_its_own_words(tmp_path, caplog):
+    script = "echo 'EncryptedPdfError: Input PDF is encrypted' >&2; exit 8"
+    with caplog.at_level("WARNING", logger="theodoi.importer.readers.ocr"):
+        reason = ocr._run(["sh", "-c", script], tmp_path, 60, None)
+    assert reason == "tệp PDF được bảo vệ bằng mật khẩu"
+    assert "EncryptedPdfError: Input PDF is encrypted" in caplog.text
+    script = "echo 'SubprocessOutputError: tesseract crashed' >&2; exit 7"
+    reason = ocr._run(["sh", "-c", script], tmp_path, 60, None)
+    assert "Error" not in reason and "exit status" not in reason
+    assert reason.startswith("chương trình nhận dạng chữ dừng lại vì lỗi")
+
+
+def test_the_progress_poll_does_not_load_the_scan(office, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reading = queued_reading(world, world.people.office, b"%PDF-" + b"x" * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        office.get(reverse("import_reading", args=[reading.pk]), HTTP_HX_REQUEST="true")
+    read = [query["sql"] for query in queries if "importer_importreading" in query["sql"]]
+    assert read and not any('"content"' in sql for sql in read)
+
+
+def test_a_queued_scan_is_audited_as_an_upload(office, world, database_queue, monkeypatch):
+    from theodoi.audit.actions import AuditAction
+    from theodoi.audit.models import AuditEvent
+
+    monkeypatch.setattr(ocr, "require", lambda name="": None)
+    upload(office, blank_scan(1))
+    reading = ImportReading.objects.get()
+    event = AuditEvent.objects.get(action=AuditAction.IMPORT_UPLOAD)
+    assert (event.actor, event.organization) == (world.people.office, world.ward_a)
+    assert (event.object_type, event.object_id) == ("importer.importreading", str(reading.pk))
+    assert event.summary.startswith("ke-hoach-quet.pdf: ")
+
+
+def test_a_failed_reading_keeps_no_bytes(office, database_queue, monkeypatch):
+    monkeypatch.setattr(ocr, "require", lambda name="": None)
+
+    def fails(data, *, pages, name="", progress=None):
+        raise UnsupportedDocument("Không nhận dạng được chữ (OCR) của tệp PDF quét.")
+
+    monkeypatch.setattr(ocr, "read_pages", fails)
+    upload(office, blank_scan(1))
+    database_queue.run_worker()
+    reading = ImportReading.objects.get()
+    assert reading.status == ImportReading.Status.FAILED
+    assert bytes(reading.content) == b""
+
+
+def test_a_person_who_lost_the_right_to_import_gets_no_draft(world, monkeypatch):
+    from theodoi.importer import services
+    from theodoi.org.models import Role
+
+    monkeypatch.setattr(ocr, "require", lambda name="": None)
+    monkeypatch.setattr(ocr, "read_pages", lambda data, **kwargs: recognised_pages())
+    person = world.people.office
+    reading = queued_reading(world, person, blank_scan(2))
+    # Between the upload and the worker, the person became a unit officer.
+    person.role = Role.UNIT_OFFICER
+    person.save()
+    assert services.import_reading_run(reading_id=reading.pk) == ImportReading.Status.FAILED
+    reading.refresh_from_db()
+    assert reading.status == ImportReading.Status.FAILED
+    assert reading.message == str(services.READING_NOT_ALLOWED)
+    assert "không còn được nhập kế hoạch" in reading.message
+    assert not ImportDraft.objects.exists()
+
+
+def test_speck_runs_of_any_length_are_dropped_after_the_words():
+    assert recognised_lines("Kế hoạch" + " -" * 10_000) == ["Kế hoạch"]
+    assert recognised_lines("Kế hoạch" + " -." * 500 + "x") == ["Kế hoạch" + " -." * 500 + "x"]
+
+
+def text_pdf(pages: list[list[str]]) -> bytes:
+    """A PDF with a text layer: each page's lines in Helvetica, top to bottom."""
+    count = len(pages)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>"
+        % (b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(count)), count),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for index, lines in enumerate(pages):
+        shown = b" ".join(b"(%s) Tj 0 -14 Td" % line.encode("latin-1") for line in lines)
+        content = b"BT /F1 11 Tf 72 780 Td " + shown + b" ET"
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>" % (5 + 2 * index)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(pdf)
+
+
+def test_a_typed_pdfs_page_with_little_text_is_said_in_a_warning(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("OCR must not run for a typed plan")
+
+    monkeypatch.setattr(ocr, "read_pages", refuse)
+    typed = [f"Line {n} of the typed plan, long enough to be a page of text." for n in range(5)]
+    data = text_pdf([typed, typed, ["12/3/2026"], typed])
+    document = read_document(data, name="kehoach.pdf")
+    assert [block.text for block in document.blocks].count("12/3/2026") == 1
+    assert document.warnings == [
+        "Trang có rất ít chữ (mỗi trang có thể là ảnh quét có dấu hoặc số trang): 3. Chỉ phần "
+        "chữ đó được đọc, phần còn lại của các trang này chưa được đọc."
+    ]

@@ -71,6 +71,9 @@ class ImportReading(models.Model):
     draft = models.ForeignKey(
         ImportDraft, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the worker took it: a reading still running long past OCR's time limit from here
+    # was cut off (a killed worker) and is shown as failed.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

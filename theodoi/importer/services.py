@@ -24,7 +24,7 @@ from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.budget import services as budget_services
 from theodoi.core import background
-from theodoi.core.access import Action, Actor, require
+from theodoi.core.access import Action, Actor, can_import_plans, require
 from theodoi.importer.draft import (
     Draft,
     DraftIndicator,
@@ -950,6 +950,18 @@ READING_FAILED = gettext_lazy(
     "Reading the document failed unexpectedly. Try again; if it happens again, upload the "
     "plan's Word file or tell the administrator."
 )
+READING_NOT_ALLOWED = gettext_lazy(
+    "The person who uploaded this document may no longer import plans for this ward, so no "
+    "draft was made from it. Someone who may import plans uploads it again."
+)
+READING_STOPPED = gettext_lazy(
+    "Reading the document stopped before it was done (the background worker was stopped or "
+    "took too long). Upload the document again; if it happens again, upload the plan's Word "
+    "file or tell the administrator."
+)
+# A reading still "running" this long after its time limit was cut off (a worker killed
+# mid-OCR): nothing will finish it.
+READING_GRACE_SECONDS = 300
 
 
 def import_reading_queue(
@@ -977,6 +989,21 @@ def import_reading_queue(
             content=data,
             amends=amends,
         )
+        # The upload is recorded now, as a direct upload is: the draft may come much later or
+        # never (a scan that cannot be read).
+        audit_record(
+            actor=actor,
+            action=AuditAction.IMPORT_UPLOAD,
+            obj=reading,
+            organization=ward,
+            # Vietnamese on purpose: the audit summary is stored, in the ward's language.
+            summary=f"{source_name}: bản quét, chờ nhận dạng chữ (OCR)",
+            after={
+                "sha256": sha256,
+                "scan": True,
+                "amends": amends.pk if amends is not None else None,
+            },
+        )
 
         def unqueued(exc: Exception) -> None:
             _reading_failed(reading.pk, str(QUEUE_FAILED))
@@ -987,9 +1014,46 @@ def import_reading_queue(
 
 
 def _reading_failed(reading_id: int, message: str) -> None:
+    # The upload's bytes are not kept once nothing will read them.
     ImportReading.objects.filter(pk=reading_id).update(
-        status=ImportReading.Status.FAILED, message=message, finished_at=timezone.now()
+        status=ImportReading.Status.FAILED,
+        message=message,
+        content=b"",
+        finished_at=timezone.now(),
     )
+
+
+def _may_import(actor: User | None, ward: Organization) -> bool:
+    # The check the upload page made, made again: the worker may run long after the upload.
+    return (
+        actor is not None
+        and actor.is_active
+        and actor.organization_id == ward.pk
+        and can_import_plans(actor)
+    )
+
+
+def import_reading_expire(reading: ImportReading) -> bool:
+    """Mark ``reading`` failed when it is still "running" well past OCR's time limit (its
+    worker was killed); True when it was. ``reading`` is refreshed."""
+    if reading.status != ImportReading.Status.RUNNING:
+        return False
+    started = reading.started_at or reading.created_at
+    limit = ocr.time_limit(reading.pages_total or ocr.MAX_PAGES) + READING_GRACE_SECONDS
+    if (timezone.now() - started).total_seconds() <= limit:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        message = str(READING_STOPPED)
+    expired = ImportReading.objects.filter(
+        pk=reading.pk, status=ImportReading.Status.RUNNING
+    ).update(
+        status=ImportReading.Status.FAILED,
+        message=message,
+        content=b"",
+        finished_at=timezone.now(),
+    )
+    reading.refresh_from_db(fields=["status", "message", "finished_at"])
+    return bool(expired)
 
 
 def import_reading_run(*, reading_id: int) -> str:
@@ -997,43 +1061,54 @@ def import_reading_run(*, reading_id: int) -> str:
     reading's status. A reading is done once: a second run of its task leaves it."""
     claimed = ImportReading.objects.filter(
         pk=reading_id, status=ImportReading.Status.QUEUED
-    ).update(status=ImportReading.Status.RUNNING)
+    ).update(status=ImportReading.Status.RUNNING, started_at=timezone.now())
     if not claimed:
         return "skipped"
-    reading = ImportReading.objects.select_related("organization", "created_by", "amends").get(
-        pk=reading_id
-    )
 
     def progress(done: int, total: int) -> None:
         ImportReading.objects.filter(pk=reading_id).update(pages_done=done, pages_total=total)
 
     # The worker has no request: messages and warnings are in the installation's language.
+    # Whatever fails, the reading ends failed with a reason: one left "running" is never
+    # claimed again and its page would wait for ever.
     with translation.override(settings.LANGUAGE_CODE):
         try:
+            reading = ImportReading.objects.select_related(
+                "organization", "created_by", "amends"
+            ).get(pk=reading_id)
+            if not _may_import(reading.created_by, reading.organization):
+                _reading_failed(reading_id, str(READING_NOT_ALLOWED))
+                return ImportReading.Status.FAILED
             draft = draft_from_bytes(
                 bytes(reading.content), name=reading.source_name, progress=progress
             )
+            with transaction.atomic():
+                # Asked again after OCR, which may have taken many minutes.
+                actor = User.objects.filter(pk=reading.created_by_id).first()
+                if not _may_import(actor, reading.organization):
+                    _reading_failed(reading_id, str(READING_NOT_ALLOWED))
+                    return ImportReading.Status.FAILED
+                stored = import_draft_create(
+                    actor=actor,
+                    ward=reading.organization,
+                    draft=draft,
+                    source_name=reading.source_name,
+                    sha256=reading.source_sha256,
+                    amends=reading.amends,
+                )
+                ImportReading.objects.filter(pk=reading_id).update(
+                    status=ImportReading.Status.DONE,
+                    draft=stored,
+                    content=b"",
+                    finished_at=timezone.now(),
+                )
         except UnsupportedDocument as exc:
             _reading_failed(reading_id, exc.message)
             return ImportReading.Status.FAILED
-        except Exception:
+        except BaseException:
+            # The queue's time-out and a stopped worker too: said, then passed on.
             _reading_failed(reading_id, str(READING_FAILED))
             raise
-        with transaction.atomic():
-            stored = import_draft_create(
-                actor=reading.created_by,
-                ward=reading.organization,
-                draft=draft,
-                source_name=reading.source_name,
-                sha256=reading.source_sha256,
-                amends=reading.amends,
-            )
-            ImportReading.objects.filter(pk=reading_id).update(
-                status=ImportReading.Status.DONE,
-                draft=stored,
-                content=b"",
-                finished_at=timezone.now(),
-            )
     return ImportReading.Status.DONE
 
 

@@ -133,9 +133,14 @@ SLOW_AFTER_SECONDS = 120
 def import_reading(request, pk: int):
     """An uploaded scan being read by the background worker: "page i of n" (htmx asks again
     every few seconds), then the draft's page once it is made, or why it could not be read."""
-    reading = get_object_or_404(ImportReading.objects.filter(org_scope(request.user)), pk=pk)
+    # Asked every 2 s while it is read: the stored scan's bytes are not loaded.
+    reading = get_object_or_404(
+        ImportReading.objects.filter(org_scope(request.user)).defer("content"), pk=pk
+    )
     if not can(request.user, Action.MANAGE_PLAN, reading.organization):
         raise PermissionDenied
+    # A worker killed mid-OCR leaves it "running": past the time limit it is shown as failed.
+    services.import_reading_expire(reading)
     if reading.status == ImportReading.Status.DONE and reading.draft_id is not None:
         review = reverse("import_review", args=[reading.draft_id])
         if request.htmx:

@@ -12,6 +12,7 @@ The program runs in its own process, in a temporary folder, with a time limit; i
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import signal
@@ -21,16 +22,23 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext
 
 from theodoi.importer.readers import UnsupportedDocument, quoted
 
+logger = logging.getLogger(__name__)
+
 LANGUAGE = "vie"
 PACKAGES = "ocrmypdf tesseract-ocr-vie"
 # Time allowed for the whole run: a start-up allowance plus a generous time per page (a page
-# takes a few seconds on one core, much longer on a busy server).
-TIMEOUT_START = 60
-TIMEOUT_PER_PAGE = 90
+# takes a few seconds on one core, much longer on a busy server). The numbers live in settings,
+# where the task queue's own time limit is derived from them: OCR must always stop first, so
+# that the reading is marked failed with a reason rather than cut off by the queue.
+TIMEOUT_START = settings.THEODOI_OCR_SECONDS_START
+TIMEOUT_PER_PAGE = settings.THEODOI_OCR_SECONDS_PER_PAGE
+# Longer scans are refused: their OCR would outlast the queue's time limit.
+MAX_PAGES = settings.THEODOI_OCR_MAX_PAGES
 # A progress bar for OCRmyPDF's plugin interface that prints each step on standard error, where
 # this module reads it: ocrmypdf shows no progress when its output is not a terminal.
 _PROGRESS_MARK = "@theodoi-progress"
@@ -95,6 +103,25 @@ def require(name: str = "") -> None:
         )
 
 
+def time_limit(pages: int) -> int:
+    """Seconds OCR of a scan of ``pages`` pages may take before it is stopped."""
+    return TIMEOUT_START + TIMEOUT_PER_PAGE * max(pages, 1)
+
+
+def require_pages(pages: int, name: str = "") -> None:
+    """Raise UnsupportedDocument, saying how to split it, for a scan too long to read at once."""
+    if pages > MAX_PAGES:
+        raise UnsupportedDocument(
+            gettext(
+                "The scanned PDF file%(name)s has %(pages)s pages: text recognition (OCR) reads "
+                "at most %(max)s pages at a time. Split the scan into files of at most %(max)s "
+                "pages each (for example print pages 1–%(max)s, then the next ones, to PDF) and "
+                "upload them one by one, or upload the plan's Word file."
+            )
+            % {"name": quoted(name), "pages": pages, "max": MAX_PAGES}
+        )
+
+
 def read_pages(
     data: bytes, *, pages: int, name: str = "", progress: Progress | None = None
 ) -> list[str]:
@@ -104,7 +131,8 @@ def read_pages(
     reads it; ``progress(done, total)`` is called as pages are done. Raises UnsupportedDocument
     when OCR is not installed, fails or takes too long."""
     require(name)
-    timeout = TIMEOUT_START + TIMEOUT_PER_PAGE * max(pages, 1)
+    require_pages(pages, name)
+    timeout = time_limit(pages)
     with tempfile.TemporaryDirectory(prefix="theodoi-ocr-") as folder:
         work = Path(folder)
         (work / "scan.pdf").write_bytes(data)
@@ -184,8 +212,35 @@ def _run(command: list[str], cwd: Path, timeout: int, progress: Progress | None)
         process.wait()
     finally:
         timer.cancel()
+        # Left early (the queue's time-out, a database error in the progress callback): the
+        # program and its Tesseract processes must not go on reading in a folder being removed.
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
     if timed_out.is_set():
         return gettext("it took longer than %(seconds)s seconds") % {"seconds": timeout}
     if process.returncode != 0:
-        return messages[-1] if messages else f"ocrmypdf exit status {process.returncode}"
+        # ocrmypdf's own words are English and technical: they go to the server's log, the
+        # person reads what its exit status means.
+        logger.warning(
+            "ocrmypdf exited with status %s:\n%s", process.returncode, "\n".join(messages)
+        )
+        return failure_reason(process.returncode)
     return None
+
+
+def failure_reason(status: int) -> str:
+    """What an ocrmypdf exit status means, in the person's language."""
+    # ocrmypdf's documented exit codes (ocrmypdf.ExitCode).
+    if status == 2:
+        return gettext("the file is not a PDF that it can open")
+    if status == 8:
+        return gettext("the PDF file is protected by a password")
+    if status == 3:
+        return gettext("a program it needs is missing on the server (tell the administrator)")
+    return gettext(
+        "the recognition program stopped with an error (the details are in the server's log)"
+    )

@@ -65,6 +65,18 @@ def read_pdf(
         if not _is_scan(total, little):
             for number, page in enumerate(pages, start=1):
                 _read_page(page, number, document)
+            # A page with no text at all is said by _read_page; one with a stamped line or a
+            # page number only is most likely an image too, its few characters all that was read.
+            faint = [number for number in little if pages[number - 1].chars]
+            if faint:
+                document.warnings.append(
+                    gettext(
+                        "Pages with very little text (each may be a scanned image with a stamp "
+                        "or a page number on it): %(pages)s. Only that text was read, not the "
+                        "rest of these pages."
+                    )
+                    % {"pages": _page_ranges(faint)}
+                )
             return document
     return _read_scan(bytes(raw), total, little, document, progress)
 
@@ -75,7 +87,8 @@ def _little_text(page: Any) -> bool:
 
 def _is_scan(pages: int, little: list[int]) -> bool:
     # Half the pages or more: a typed plan with one scanned signature page is read as typed,
-    # its image page said in a warning, rather than waiting for OCR of every page.
+    # its image page said in a warning (no text, or very little), rather than waiting for OCR
+    # of every page.
     return pages > 0 and len(little) * 2 >= pages
 
 
@@ -257,7 +270,7 @@ def _clean(text: str | None) -> str:
 # quotes, tildes and underscores that are not in the document.
 _OCR_DASHES = "-–—~_=*•"
 _OCR_PREFIX = re.compile(r"^[\s.,:;'\"`´‘’“”¡¬‹›„|" + re.escape(_OCR_DASHES) + "]+")
-_OCR_TAIL = re.compile(r"(\s+[-–—.,:;'\"`´‘’“”~_=*¡¬‹›„|]+)+$")
+_OCR_TAIL = "-–—.,:;'\"`´‘’“”~_=*¡¬‹›„|"
 # "Thời gian hoàn thành:", "Đơn vị thực hiện:": a label line, which a speck must not turn into a
 # bullet point.
 _OCR_LABEL = re.compile(r"^\w[\w ]{0,30}:")
@@ -278,7 +291,7 @@ def _clean_recognised(text: str | None) -> str:
     """A line of OCR text: a bullet's dash however misread ("_-", "~", "—", ".-") becomes the
     "- " the document wrote before a capital letter, specks read as punctuation before or after
     the words are dropped."""
-    line = _OCR_TAIL.sub("", _clean(text))
+    line = _without_specks_after(_clean(text))
     prefix = _OCR_PREFIX.match(line)
     if not prefix or prefix.group() == "- ":
         return line
@@ -287,6 +300,24 @@ def _clean_recognised(text: str | None) -> str:
     if dashed and rest[:1].isupper() and not _OCR_LABEL.match(rest):
         return f"- {rest}"
     return rest
+
+
+def _without_specks_after(line: str) -> str:
+    """``line`` without the runs of speck punctuation standing after a space at its end ("phố.
+    : :" → "phố."): punctuation touching the last word stays. One pass back from the end, in
+    linear time: a regular expression with nested repeats takes quadratic time on a long
+    " - - -" that ends in a letter."""
+    end = len(line)
+    while True:
+        start = end
+        while start and line[start - 1] in _OCR_TAIL:
+            start -= 1
+        space = start
+        while space and line[space - 1].isspace():
+            space -= 1
+        if start == end or space == start:
+            return line[:end]
+        end = space
 
 
 def _roman(numeral: str) -> str:
