@@ -271,3 +271,63 @@ def test_short_titles_beside_bulleted_tasks_are_groups():
     sections, tasks, _ = tasks_from_text(read_text(text))
     assert [t.code for t in tasks] == ["1.1", "1.2", "2.a.1", "2.a.2", "2.b.1"]
     assert [s.code for s in sections] == ["1", "2.a", "2.b"]
+
+
+BODY_SUBTASK_AND_TABLE_SUBTASK = """\
+Số: 14/KH-UBND
+
+Phường An Khánh, ngày 12 tháng 3 năm 2026
+
+II. NHIỆM VỤ, GIẢI PHÁP
+
+a) Hạ tầng số
+
+- Hoàn thiện hạ tầng mạng nội bộ tại trụ sở phường; Văn phòng HĐND và UBND chủ trì thực hiện; hoàn thành trong quý II/2026.
+
++ Công an phường chủ trì kiểm tra an toàn thông tin của mạng nội bộ; hoàn thành trong quý III/2026.
+
+- Xây dựng bản đồ số quy hoạch; Phòng Kinh tế chủ trì thực hiện; hoàn thành trong năm 2027.
+
+PHỤ LỤC
+
+| STT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành |
+|---|---|---|---|---|
+| 1 | Số hóa hồ sơ thủ tục hành chính | Trung tâm Phục vụ hành chính công | | Năm 2026 |
+| 2 | Tập huấn kỹ năng số cho cán bộ | Văn phòng HĐND và UBND | | Quý IV/2026 |
+| 3 | Hoàn thiện hạ tầng mạng nội bộ tại trụ sở phường | Văn phòng HĐND và UBND | Công an phường | Quý II/2026 |
+| 3.1 | Lắp đặt thiết bị chuyển mạch mới | Văn phòng HĐND và UBND | | Quý I/2026 |
+"""
+
+
+def test_a_body_subtask_moved_under_a_table_task_takes_a_code_of_its_own():
+    draft = recognise(read_text(BODY_SUBTASK_AND_TABLE_SUBTASK))
+    twin = next(t for t in draft.tasks if t.also_at)
+    assert twin.code == "3"
+    children = [t for t in draft.tasks if t.parent == "3"]
+    by_code = {t.code: t.title for t in children}
+    assert by_code["3.1"] == "Lắp đặt thiết bị chuyển mạch mới"
+    moved = next(t for t in children if t.title.startswith("Công an phường chủ trì"))
+    assert moved.code == "3.2"
+    codes = [(t.section, t.code) for t in draft.tasks]
+    assert len(codes) == len(set(codes))
+
+
+def test_labels_naming_a_section_of_the_office_and_the_time_of_completion_assign_the_task():
+    text = (
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Cải cách hành chính\n"
+        "a) Rà soát thủ tục hành chính nội bộ của phường.\n"
+        "- Bộ phận chủ trì: Văn phòng HĐND và UBND.\n"
+        "- Thời điểm hoàn thành: Quý II/2026.\n"
+        "b) Số hóa hồ sơ hộ tịch.\n"
+        "- Bộ phận chủ trì: Trung tâm Phục vụ hành chính công.\n"
+        "- Bộ phận phối hợp: Công an phường.\n"
+        "- Thời điểm hoàn thành: Năm 2026.\n"
+    )
+    _, tasks, _ = tasks_from_text(read_text(text))
+    assert [(t.code, t.title, t.lead_units_raw, t.deadline_text) for t in tasks] == [
+        ("1.a", "Rà soát thủ tục hành chính nội bộ của phường.", "Văn phòng HĐND và UBND", "Quý II/2026"),
+        ("1.b", "Số hóa hồ sơ hộ tịch.", "Trung tâm Phục vụ hành chính công", "Năm 2026"),
+    ]
+    assert tasks[1].coordinating_units_raw == "Công an phường"
+    assert tasks[0].row == "line 3, line 4, line 5"
