@@ -258,6 +258,8 @@ def test_unit_starts_are_those_of_the_whole_clause_with_a_short_tail(words):
 
 
 def test_many_leads_in_one_long_paragraph():
-    sentence = "Rà soát quy trình nội bộ; Phòng Kinh tế chủ trì, phối hợp với Công an phường thực hiện."
+    sentence = (
+        "Rà soát quy trình nội bộ; Phòng Kinh tế chủ trì, phối hợp với Công an phường thực hiện."
+    )
     found = read_assignment(" ".join([_FILLER] * 200 + [sentence] * 50))
     assert (found.lead, found.coordinating) == ("Phòng Kinh tế", "Công an phường")

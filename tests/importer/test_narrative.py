@@ -326,7 +326,12 @@ def test_labels_naming_a_section_of_the_office_and_the_time_of_completion_assign
     )
     _, tasks, _ = tasks_from_text(read_text(text))
     assert [(t.code, t.title, t.lead_units_raw, t.deadline_text) for t in tasks] == [
-        ("1.a", "Rà soát thủ tục hành chính nội bộ của phường.", "Văn phòng HĐND và UBND", "Quý II/2026"),
+        (
+            "1.a",
+            "Rà soát thủ tục hành chính nội bộ của phường.",
+            "Văn phòng HĐND và UBND",
+            "Quý II/2026",
+        ),
         ("1.b", "Số hóa hồ sơ hộ tịch.", "Trung tâm Phục vụ hành chính công", "Năm 2026"),
     ]
     assert tasks[1].coordinating_units_raw == "Công an phường"

@@ -155,12 +155,19 @@ _ROLE_RE = re.compile(
     re.IGNORECASE,
 )
 
-_LABEL_RE = re.compile(
-    r"(?P<label>(?:đơn\s+vị|cơ\s+quan|bộ\s+phận)\s+(?:chủ\s+trì|thực\s+hiện|phối\s+hợp)"
-    r"(?:\s+thực\s+hiện)?|(?:chủ\s+trì|trách\s+nhiệm)(?:\s+thực\s+hiện)?|phối\s+hợp|thời\s+(?:gian|hạn)(?:\s+(?:hoàn\s+thành|thực\s+hiện))?|tiến\s+độ"
-    r"|thời\s+điểm\s+hoàn\s+thành)\s*:\s*(?P<value>.*?)(?=[;\n)]|\.\s|\.?$)",
-    re.IGNORECASE,
+# The labels that assign a task ("Đơn vị chủ trì: …", "Bộ phận phối hợp: …", "Thời điểm hoàn
+# thành: …"): one list for reading them in a sentence and for telling a label line from an item.
+_LABELS = (
+    r"(?:đơn\s+vị|cơ\s+quan|bộ\s+phận)\s+(?:chủ\s+trì|thực\s+hiện|phối\s+hợp)(?:\s+thực\s+hiện)?"
+    r"|(?:chủ\s+trì|trách\s+nhiệm)(?:\s+thực\s+hiện)?|phối\s+hợp"
+    r"|thời\s+(?:gian|hạn)(?:\s+(?:hoàn\s+thành|thực\s+hiện))?|tiến\s+độ"
+    r"|thời\s+điểm\s+hoàn\s+thành"
 )
+_LABEL_RE = re.compile(
+    rf"(?P<label>{_LABELS})\s*:\s*(?P<value>.*?)(?=[;\n)]|\.\s|\.?$)", re.IGNORECASE
+)
+# A line that is only a label ("+ Thời gian hoàn thành: Quý II/2026" without its bullet).
+LABEL_LINE_RE = re.compile(rf"^\s*(?:{_LABELS})\s*:", re.IGNORECASE)
 _CHU_TRI_RE = re.compile(r"\bchủ\s+trì\b", re.IGNORECASE)
 _THUC_HIEN_RE = re.compile(r"\bthực\s+hiện\b", re.IGNORECASE)
 _GIAO_RE = re.compile(r"\b[Gg]iao(?:\s+cho)?\s+")

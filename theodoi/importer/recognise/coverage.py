@@ -24,6 +24,7 @@ from theodoi.core.text import fold, fold_key
 from theodoi.importer.document import Document, Paragraph, Row, Table
 from theodoi.importer.draft import CoverageBlock, Draft, DraftCoverage, DraftTask, where
 from theodoi.importer.recognise.tables import is_header_row
+from theodoi.importer.recognise.tasks import next_code
 
 # The few-tasks rule. Plans state a task in one to three sentences: in the five seed plans
 # the text that could state tasks (read as tasks, or left out: not context, identity,
@@ -371,7 +372,7 @@ def add_left_out_task(draft: Draft, source: str) -> DraftTask | None:
         return None
     section = block.section if any(s.code == block.section for s in draft.sections) else ""
     task = DraftTask(
-        code=_next_code(draft, section),
+        code=next_code(draft.tasks, section),
         # A bullet's dash is no part of the task's name.
         title=_BULLET_RE.sub("", block.text).strip(),
         section=section,
@@ -399,22 +400,6 @@ def add_left_out_task(draft: Draft, source: str) -> DraftTask | None:
         else:
             del draft.warnings[index]
     return task
-
-
-def _next_code(draft: Draft, section: str) -> str:
-    """The next code among the section's top tasks: "3" after "1", "2"; "2.4" after the
-    body's "2.1"–"2.3"."""
-    codes = {task.code for task in draft.tasks if task.section == section}
-    top = [task.code for task in draft.tasks if task.section == section and not task.parent]
-    dotted = [int(code.rsplit(".", 1)[1]) for code in top if re.fullmatch(rf"{section}\.\d+", code)]
-    if section and dotted:
-        number, make = max(dotted) + 1, lambda n: f"{section}.{n}"
-    else:
-        numbers = [int(code) for code in top if code.isdigit()]
-        number, make = max(numbers, default=len(top)) + 1, str
-    while make(number) in codes:
-        number += 1
-    return make(number)
 
 
 # --- The blocks and what claims them ---------------------------------------------------------
