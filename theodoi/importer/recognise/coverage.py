@@ -23,6 +23,14 @@ from django.utils.translation import gettext, ngettext
 from theodoi.core.text import fold, fold_key
 from theodoi.importer.document import Document, Paragraph, Row, Table
 from theodoi.importer.draft import CoverageBlock, Draft, DraftCoverage, DraftTask, where
+from theodoi.importer.recognise.narrative import (
+    BULLET,
+    LETTER,
+    NUMBER,
+    NUMBER_PATH,
+    PART_END,
+    ROMAN,
+)
 from theodoi.importer.recognise.tables import is_header_row
 from theodoi.importer.recognise.tasks import next_code
 
@@ -45,7 +53,8 @@ _NAMED = 6
 # Lines between two rows of a flattened table that are still its labels, at most.
 _LABEL_RUN = 16
 
-_ROMAN_RE = re.compile(r"^[\s#*_]*(?P<code>[IVX]{1,5})\s*[.\-–)]\s*[*_]*\s*(?P<title>\S.*)$")
+# Markdown's "#", "*" and "_" may stand around a marker ("**II.** NHIỆM VỤ").
+_ROMAN_RE = re.compile(rf"^[\s#*_]*(?P<code>{ROMAN}){PART_END}\s*[*_]*\s*(?P<title>\S.*)$")
 # "Phần thứ hai", "Phần I" (not "phấn đấu", "phần mềm": folded, they read alike).
 _PART_WORD_RE = re.compile(r"^phan (?:thu \w+|[ivx]+|\d+)\b")
 _APPENDIX_RE = re.compile(r"^phu luc\b")
@@ -71,10 +80,10 @@ _OPEN_ENDINGS = frozenset(
     ]
 )
 # "1. Mục đích", "a) Yêu cầu", "**2.** Yêu cầu": a numbered subheading.
-_SUB_RE = re.compile(r"^[\s#*_]*(?:\d{1,2}|[a-zđ])\s*[.)]\s*[*_]*\s*(?P<title>\S.*)$")
+_SUB_RE = re.compile(rf"^[\s#*_]*(?:{NUMBER}|{LETTER})\s*[.)]\s*[*_]*\s*(?P<title>\S.*)$")
 _MARKUP_RE = re.compile(r"[*_#`]+")
 _LEAD_RE = re.compile(r"^[\s*#_\-–•+]+")
-_BULLET_RE = re.compile(r"^\s*[-–•+*]\s+")
+_BULLET_RE = re.compile(rf"^\s*{BULLET}\s+")
 
 # Part titles (folded). A part that states tasks, or targets; else one that is context by
 # nature when its title begins with one of _CONTEXT_STARTS.
@@ -236,9 +245,7 @@ def _left_out(
 
 _SENTENCE_END = (".", ";", ":", "!", "?", "…", ")", "”", '"')
 # A paragraph that opens an item of its own: a bullet, "1.", "1.2.", "a)", "(3)".
-_ITEM_START_RE = re.compile(
-    r"^\s*(?:[-–•+*]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ]\)\s|\(\d{1,2}\)\s)"
-)
+_ITEM_START_RE = re.compile(rf"^\s*(?:{BULLET}\s|{NUMBER_PATH}[.)]\s|{LETTER}\)\s|\({NUMBER}\)\s)")
 
 
 def _goes_on(previous: Paragraph, paragraph: Paragraph) -> bool:

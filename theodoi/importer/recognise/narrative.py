@@ -65,13 +65,21 @@ HEADING_WORDS = 30
 # Titles this similar (folded, first words) state the same task.
 SAME_TASK_SIMILARITY = 0.85
 
-_PART_RE = re.compile(r"^\s*(?P<code>[IVX]+)\s*[.\-–)]\s*(?P<title>\S.*)$", re.DOTALL)
+# The markers that open an item, shared with the coverage report, which reads the same lines.
+ROMAN = r"[IVX]{1,5}"  # "II", then PART_END
+PART_END = r"\s*[.\-–)]"
+NUMBER = r"\d{1,2}"
+NUMBER_PATH = rf"{NUMBER}(?:\.{NUMBER}){{0,3}}"  # "1", "1.2", "1.2.3.4", then "." or ")"
+LETTER = r"[a-zđ]"  # then "." or ")"
+BULLET = r"[-–•+*]"
+
+_PART_RE = re.compile(rf"^\s*(?P<code>{ROMAN}){PART_END}\s*(?P<title>\S.*)$", re.DOTALL)
 _NUMBER_RE = re.compile(
-    r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]|(?<=\d\.\d)|(?<=\d\.\d\d))\s*(?P<text>\S.*)$",
+    rf"^\s*(?P<code>{NUMBER_PATH})(?:[.)]|(?<=\d\.\d)|(?<=\d\.\d\d))\s*(?P<text>\S.*)$",
     re.DOTALL,
 )
-_LETTER_RE = re.compile(r"^\s*(?P<code>[a-zđ])\s*[.)]\s+(?P<text>\S.*)$", re.DOTALL)
-_BULLET_RE = re.compile(r"^\s*(?P<mark>[-–•+*])\s*(?P<text>\S.*)$", re.DOTALL)
+_LETTER_RE = re.compile(rf"^\s*(?P<code>{LETTER})\s*[.)]\s+(?P<text>\S.*)$", re.DOTALL)
+_BULLET_RE = re.compile(rf"^\s*(?P<mark>{BULLET})\s*(?P<text>\S.*)$", re.DOTALL)
 _END_RE = re.compile(r"^\s*(?:nơi\s+nhận|phụ\s+lục|tm\.|t/m|kt\.)", re.IGNORECASE)
 
 
