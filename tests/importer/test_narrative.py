@@ -273,41 +273,28 @@ def test_short_titles_beside_bulleted_tasks_are_groups():
     assert [s.code for s in sections] == ["1", "2.a", "2.b"]
 
 
-BODY_SUBTASK_AND_TABLE_SUBTASK = """\
-Số: 14/KH-UBND
-
-Phường An Khánh, ngày 12 tháng 3 năm 2026
-
-II. NHIỆM VỤ, GIẢI PHÁP
-
-a) Hạ tầng số
-
-- Hoàn thiện hạ tầng mạng nội bộ tại trụ sở phường; Văn phòng HĐND và UBND chủ trì thực hiện; hoàn thành trong quý II/2026.
-
-+ Công an phường chủ trì kiểm tra an toàn thông tin của mạng nội bộ; hoàn thành trong quý III/2026.
-
-- Xây dựng bản đồ số quy hoạch; Phòng Kinh tế chủ trì thực hiện; hoàn thành trong năm 2027.
-
-PHỤ LỤC
-
-| STT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành |
-|---|---|---|---|---|
-| 1 | Số hóa hồ sơ thủ tục hành chính | Trung tâm Phục vụ hành chính công | | Năm 2026 |
-| 2 | Tập huấn kỹ năng số cho cán bộ | Văn phòng HĐND và UBND | | Quý IV/2026 |
-| 3 | Hoàn thiện hạ tầng mạng nội bộ tại trụ sở phường | Văn phòng HĐND và UBND | Công an phường | Quý II/2026 |
-| 3.1 | Lắp đặt thiết bị chuyển mạch mới | Văn phòng HĐND và UBND | | Quý I/2026 |
-"""
+# The body's first task has a subtask; the table's twin of that task has one of its own.
+BODY_SUBTASK_AND_TABLE_SUBTASK = BODY_AND_TABLE.replace(
+    "hoàn thành trong quý II/2026.\n",
+    "hoàn thành trong quý II/2026.\n\n+ Công an phường chủ trì kiểm tra an toàn thông tin của "
+    "mạng nội bộ; hoàn thành trong quý III/2026.\n",
+    1,
+).replace(
+    "| Quý II/2026 |\n",
+    "| Quý II/2026 |\n| 1.1 | Lắp đặt thiết bị chuyển mạch mới | Văn phòng HĐND và UBND | | "
+    "Quý I/2026 |\n",
+)
 
 
 def test_a_body_subtask_moved_under_a_table_task_takes_a_code_of_its_own():
     draft = recognise(read_text(BODY_SUBTASK_AND_TABLE_SUBTASK))
     twin = next(t for t in draft.tasks if t.also_at)
-    assert twin.code == "3"
-    children = [t for t in draft.tasks if t.parent == "3"]
+    assert (twin.code, twin.title) == ("1", "Hoàn thiện hạ tầng mạng nội bộ tại trụ sở phường")
+    children = [t for t in draft.tasks if t.parent == "1"]
     by_code = {t.code: t.title for t in children}
-    assert by_code["3.1"] == "Lắp đặt thiết bị chuyển mạch mới"
+    assert by_code["1.1"] == "Lắp đặt thiết bị chuyển mạch mới"
     moved = next(t for t in children if t.title.startswith("Công an phường chủ trì"))
-    assert moved.code == "3.2"
+    assert moved.code == "1.2"
     codes = [(t.section, t.code) for t in draft.tasks]
     assert len(codes) == len(set(codes))
 
