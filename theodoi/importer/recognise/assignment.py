@@ -157,6 +157,7 @@ _ROLE_RE = re.compile(
 
 # The labels that assign a task ("Đơn vị chủ trì: …", "Bộ phận phối hợp: …", "Thời điểm hoàn
 # thành: …"): one list for reading them in a sentence and for telling a label line from an item.
+# Vietnamese on purpose: the words of plan documents.
 _LABELS = (
     r"(?:đơn\s+vị|cơ\s+quan|bộ\s+phận)\s+(?:chủ\s+trì|thực\s+hiện|phối\s+hợp)(?:\s+thực\s+hiện)?"
     r"|(?:chủ\s+trì|trách\s+nhiệm)(?:\s+thực\s+hiện)?|phối\s+hợp"

@@ -66,6 +66,7 @@ HEADING_WORDS = 30
 SAME_TASK_SIMILARITY = 0.85
 
 # The markers that open an item, shared with the coverage report, which reads the same lines.
+# Vietnamese on purpose: "đ" is a letter plans number items with.
 ROMAN = r"[IVX]{1,5}"  # "II", then PART_END
 PART_END = r"\s*[.\-–)]"
 NUMBER = r"\d{1,2}"
