@@ -133,8 +133,31 @@ def speck_runs() -> None:
             print(f"{'speck run' + last:<28} {length:>7} chars {seconds * 1000:>8.1f} ms")
 
 
+def long_paragraph(words: int = 3000) -> None:
+    """One body item of ``words`` words naming a lead in every sentence, some capitalised as
+    units' names are: reading its assignment must stay linear in its length."""
+    from theodoi.importer.readers.text import read_text
+    from theodoi.importer.recognise.assignment import read_assignment
+    from theodoi.importer.recognise.plan import recognise
+
+    sentence = "Tổ Chức chủ trì Nâng Cao chất lượng dịch vụ công trực tuyến toàn trình cho dân"
+    paragraph = " ".join([sentence] * (words // len(sentence.split())))
+    body = f"II. NHIỆM VỤ, GIẢI PHÁP\n1. Hạ tầng số\na) {paragraph}.\n"
+    for name, run in (
+        (f"Assignment, {words} words", lambda: read_assignment(paragraph)),
+        (f"Body item, {words} words", lambda: recognise(read_text(body))),
+    ):
+        timings = []
+        for _ in range(3):
+            start = time.perf_counter()
+            run()
+            timings.append(time.perf_counter() - start)
+        print(f"{name:<28} {len(paragraph):>7} {'':>5} {statistics.median(timings) * 1000:>8.0f}")
+
+
 if __name__ == "__main__":
     main()
     thirty_pages()
     scanned_timing()
     speck_runs()
+    long_paragraph()

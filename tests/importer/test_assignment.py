@@ -1,9 +1,15 @@
 """Who leads, who helps and by when, read from a task's own sentence: the phrasings plans use,
 and the look-alikes that are no assignment at all."""
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from theodoi.importer.recognise.assignment import (
+    MAX_UNIT_WORDS,
+    _unit_starts,
     deadline_phrase,
     is_unit_name,
     read_assignment,
@@ -209,3 +215,51 @@ def test_unit_names():
     assert is_unit_name("các đơn vị liên quan")
     assert not is_unit_name("Tổ chức hội nghị sơ kết")
     assert not is_unit_name("Văn phòng " + "rất " * 20)
+
+
+# --- A long paragraph is read in time linear in its length ----------------------------------
+
+_FILLER = "nâng cao chất lượng dịch vụ công trực tuyến toàn trình cho người dân"
+
+
+def _all_unit_starts(segment: str) -> list[int]:
+    """Every place a unit's name could start: the first word and after each space or comma."""
+    return [0] + [m.end() for m in re.finditer(r"[\s,]+", segment)]
+
+
+def test_a_unit_is_looked_for_only_among_the_last_words_of_a_clause():
+    # A clause thousands of words long: only tails of at most MAX_UNIT_WORDS words can be a
+    # unit's name, so no more starts than that are tried, however long the clause.
+    clause = " ".join([_FILLER] * 250) + " Văn phòng HĐND và UBND"
+    assert len(clause.split()) > 3000
+    starts = _unit_starts(clause)
+    assert len(starts) <= MAX_UNIT_WORDS + 1
+    # The same starts the whole clause offers that leave a short enough tail.
+    assert starts == [
+        s for s in _all_unit_starts(clause) if len(clause[s:].split()) <= MAX_UNIT_WORDS
+    ]
+    assert read_assignment(f"{clause} chủ trì thực hiện; quý II/2026.").lead == (
+        "Văn phòng HĐND và UBND"
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Văn", "phòng", "Công", "an", "phường,", ",Ban", "và", "chỉ", "đạo"]),
+        max_size=40,
+    )
+)
+def test_unit_starts_are_those_of_the_whole_clause_with_a_short_tail(words):
+    segment = " ".join(words)
+    assert _unit_starts(segment) == [
+        s for s in _all_unit_starts(segment) if len(segment[s:].split()) <= MAX_UNIT_WORDS
+    ]
+
+
+def test_many_leads_in_one_long_paragraph():
+    sentence = (
+        "Rà soát quy trình nội bộ; Phòng Kinh tế chủ trì, phối hợp với Công an phường thực hiện."
+    )
+    found = read_assignment(" ".join([_FILLER] * 200 + [sentence] * 50))
+    assert (found.lead, found.coordinating) == ("Phòng Kinh tế", "Công an phường")

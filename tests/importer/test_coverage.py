@@ -463,3 +463,20 @@ def test_word_and_excel_sources_are_matched_too():
     workbook = draft_from_bytes(documents.budget_xlsx(), name="kinh-phi.xlsx").coverage
     assert workbook.left_out == []
     assert workbook.chars["budget"] > 0 and workbook.chars["indicators"] > 0
+
+
+def test_a_section_code_is_matched_as_written_not_as_a_pattern():
+    # "(1)" read as a pattern matches "1.2", not "(1).2": the code taken must follow the
+    # section's own tasks.
+    draft = Draft(
+        sections=[DraftSection(code="(1)", title="Hạ tầng số", row="line 9")],
+        tasks=[
+            DraftTask(code="(1).1", title="a", section="(1)"),
+            DraftTask(code="(1).2", title="b", section="(1)"),
+        ],
+    )
+    document = Document(blocks=paragraphs("II. NHIỆM VỤ", "- Lắp camera an ninh tại các ngã tư."))
+    draft.coverage = measure(document, draft)
+    next(b for b in draft.coverage.left_out if b.source == "line 2").section = "(1)"
+    task = add_left_out_task(draft, "line 2")
+    assert (task.section, task.code) == ("(1)", "(1).3")

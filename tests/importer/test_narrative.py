@@ -271,3 +271,55 @@ def test_short_titles_beside_bulleted_tasks_are_groups():
     sections, tasks, _ = tasks_from_text(read_text(text))
     assert [t.code for t in tasks] == ["1.1", "1.2", "2.a.1", "2.a.2", "2.b.1"]
     assert [s.code for s in sections] == ["1", "2.a", "2.b"]
+
+
+# The body's first task has a subtask; the table's twin of that task has one of its own.
+BODY_SUBTASK_AND_TABLE_SUBTASK = BODY_AND_TABLE.replace(
+    "hoàn thành trong quý II/2026.\n",
+    "hoàn thành trong quý II/2026.\n\n+ Công an phường chủ trì kiểm tra an toàn thông tin của "
+    "mạng nội bộ; hoàn thành trong quý III/2026.\n",
+    1,
+).replace(
+    "| Quý II/2026 |\n",
+    "| Quý II/2026 |\n| 1.1 | Lắp đặt thiết bị chuyển mạch mới | Văn phòng HĐND và UBND | | "
+    "Quý I/2026 |\n",
+)
+
+
+def test_a_body_subtask_moved_under_a_table_task_takes_a_code_of_its_own():
+    draft = recognise(read_text(BODY_SUBTASK_AND_TABLE_SUBTASK))
+    twin = next(t for t in draft.tasks if t.also_at)
+    assert (twin.code, twin.title) == ("1", "Hoàn thiện hạ tầng mạng nội bộ tại trụ sở phường")
+    children = [t for t in draft.tasks if t.parent == "1"]
+    by_code = {t.code: t.title for t in children}
+    assert by_code["1.1"] == "Lắp đặt thiết bị chuyển mạch mới"
+    moved = next(t for t in children if t.title.startswith("Công an phường chủ trì"))
+    assert moved.code == "1.2"
+    codes = [(t.section, t.code) for t in draft.tasks]
+    assert len(codes) == len(set(codes))
+
+
+def test_labels_naming_a_section_of_the_office_and_the_time_of_completion_assign_the_task():
+    text = (
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Cải cách hành chính\n"
+        "a) Rà soát thủ tục hành chính nội bộ của phường.\n"
+        "- Bộ phận chủ trì: Văn phòng HĐND và UBND.\n"
+        "- Thời điểm hoàn thành: Quý II/2026.\n"
+        "b) Số hóa hồ sơ hộ tịch.\n"
+        "- Bộ phận chủ trì: Trung tâm Phục vụ hành chính công.\n"
+        "- Bộ phận phối hợp: Công an phường.\n"
+        "- Thời điểm hoàn thành: Năm 2026.\n"
+    )
+    _, tasks, _ = tasks_from_text(read_text(text))
+    assert [(t.code, t.title, t.lead_units_raw, t.deadline_text) for t in tasks] == [
+        (
+            "1.a",
+            "Rà soát thủ tục hành chính nội bộ của phường.",
+            "Văn phòng HĐND và UBND",
+            "Quý II/2026",
+        ),
+        ("1.b", "Số hóa hồ sơ hộ tịch.", "Trung tâm Phục vụ hành chính công", "Năm 2026"),
+    ]
+    assert tasks[1].coordinating_units_raw == "Công an phường"
+    assert tasks[0].row == "line 3, line 4, line 5"

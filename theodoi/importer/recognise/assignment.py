@@ -155,12 +155,20 @@ _ROLE_RE = re.compile(
     re.IGNORECASE,
 )
 
-_LABEL_RE = re.compile(
-    r"(?P<label>(?:đơn\s+vị|cơ\s+quan|bộ\s+phận)\s+(?:chủ\s+trì|thực\s+hiện|phối\s+hợp)"
-    r"(?:\s+thực\s+hiện)?|(?:chủ\s+trì|trách\s+nhiệm)(?:\s+thực\s+hiện)?|phối\s+hợp|thời\s+(?:gian|hạn)(?:\s+(?:hoàn\s+thành|thực\s+hiện))?|tiến\s+độ"
-    r"|thời\s+điểm\s+hoàn\s+thành)\s*:\s*(?P<value>.*?)(?=[;\n)]|\.\s|\.?$)",
-    re.IGNORECASE,
+# The labels that assign a task ("Đơn vị chủ trì: …", "Bộ phận phối hợp: …", "Thời điểm hoàn
+# thành: …"): one list for reading them in a sentence and for telling a label line from an item.
+# Vietnamese on purpose: the words of plan documents.
+_LABELS = (
+    r"(?:đơn\s+vị|cơ\s+quan|bộ\s+phận)\s+(?:chủ\s+trì|thực\s+hiện|phối\s+hợp)(?:\s+thực\s+hiện)?"
+    r"|(?:chủ\s+trì|trách\s+nhiệm)(?:\s+thực\s+hiện)?|phối\s+hợp"
+    r"|thời\s+(?:gian|hạn)(?:\s+(?:hoàn\s+thành|thực\s+hiện))?|tiến\s+độ"
+    r"|thời\s+điểm\s+hoàn\s+thành"
 )
+_LABEL_RE = re.compile(
+    rf"(?P<label>{_LABELS})\s*:\s*(?P<value>.*?)(?=[;\n)]|\.\s|\.?$)", re.IGNORECASE
+)
+# A line that is only a label ("+ Thời gian hoàn thành: Quý II/2026" without its bullet).
+LABEL_LINE_RE = re.compile(rf"^\s*(?:{_LABELS})\s*:", re.IGNORECASE)
 _CHU_TRI_RE = re.compile(r"\bchủ\s+trì\b", re.IGNORECASE)
 _THUC_HIEN_RE = re.compile(r"\bthực\s+hiện\b", re.IGNORECASE)
 _GIAO_RE = re.compile(r"\b[Gg]iao(?:\s+cho)?\s+")
@@ -190,6 +198,9 @@ _RECURRENCE_RE = re.compile(
     re.IGNORECASE,
 )
 _PHRASE_END_RE = re.compile(r"[;)\n]|\.(?:\s|$)")
+# Characters before a recurrence word enough to hold the words it may follow ("hoàn thành"),
+# however spaced or decomposed: folding all the text before it took a long text's time.
+_LONGEST_OPENER = 40
 
 
 @dataclass
@@ -229,6 +240,23 @@ def is_unit_name(text: str) -> bool:
     return _starts_with_head(fold(text))
 
 
+_UNIT_START_RE = re.compile(r"[\s,]+")
+
+
+def _unit_starts(segment: str) -> list[int]:
+    """Where in ``segment`` a unit's name ending it may start: the first word, and after each
+    space or comma, but only among its last ``MAX_UNIT_WORDS`` words, since a longer tail is
+    no unit's name. Trying every start of a long clause took time quadratic in its length."""
+    # Split from the end: the words before the last MAX_UNIT_WORDS stay one piece, unread.
+    pieces = segment.rsplit(None, MAX_UNIT_WORDS)
+    if len(pieces) <= MAX_UNIT_WORDS:
+        return [0] + [m.end() for m in _UNIT_START_RE.finditer(segment)]
+    # A tail that starts before the first of those words, even inside a word after a comma, is
+    # a word too long; the search starts on the space before it, so that a comma opening it is
+    # passed over as the whole clause's search would.
+    return [m.end() for m in _UNIT_START_RE.finditer(segment, len(pieces[0]))]
+
+
 def _unit_before(text: str) -> str:
     """The unit's name ending ``text`` (the words before "chủ trì"): the longest tail of the
     clause that starts with a capitalised unit's first words."""
@@ -242,11 +270,10 @@ def _unit_before(text: str) -> str:
     segment = segment.strip().rstrip(",").strip()
     if not segment:
         return ""
-    starts = [0] + [m.end() for m in re.finditer(r"[\s,]+", segment)]
-    for start in starts:
+    for start in _unit_starts(segment):
         tail = segment[start:].strip()
-        if not tail or len(_words(tail)) > MAX_UNIT_WORDS:
-            continue
+        if not tail or not (tail[:1].isupper() or start == 0):
+            continue  # a name within the clause starts with a capital
         unit = _units_after(tail)
         if unit != tail and not _ROLE_RE.fullmatch(tail[len(unit) :].strip()):
             continue  # a verb inside: "Ủy ban nhân dân phường chỉ đạo Phòng …"
@@ -313,6 +340,8 @@ def _clause_subject(text: str) -> str:
     breaks = list(_CLAUSE_BREAK_RE.finditer(text))
     clause = text[breaks[-1].end() :] if breaks else text
     clause = clause.strip().rstrip(",").strip()
+    if len(clause.split(None, MAX_UNIT_WORDS)) > MAX_UNIT_WORDS:
+        return ""  # no unit's name is that long: not folded, which takes a long clause's time
     if not clause or not (clause[0].isupper() or fold(clause).startswith("cac ")):
         return ""
     return clause if is_unit_name(clause) else ""
@@ -345,7 +374,7 @@ def deadline_phrase(text: str) -> str:
         at_start = (
             not before
             or before[-1] in "(;:"
-            or fold(before).endswith(
+            or fold(before[-_LONGEST_OPENER:]).endswith(
                 ("thuc hien", "trien khai", "thoi gian", "bao cao", "hoan thanh")
             )
         )

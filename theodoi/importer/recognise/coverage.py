@@ -23,7 +23,16 @@ from django.utils.translation import gettext, ngettext
 from theodoi.core.text import fold, fold_key
 from theodoi.importer.document import Document, Paragraph, Row, Table
 from theodoi.importer.draft import CoverageBlock, Draft, DraftCoverage, DraftTask, where
+from theodoi.importer.recognise.narrative import (
+    BULLET,
+    LETTER,
+    NUMBER,
+    NUMBER_PATH,
+    PART_END,
+    ROMAN,
+)
 from theodoi.importer.recognise.tables import is_header_row
+from theodoi.importer.recognise.tasks import next_code
 
 # The few-tasks rule. Plans state a task in one to three sentences: in the five seed plans
 # the text that could state tasks (read as tasks, or left out: not context, identity,
@@ -44,7 +53,8 @@ _NAMED = 6
 # Lines between two rows of a flattened table that are still its labels, at most.
 _LABEL_RUN = 16
 
-_ROMAN_RE = re.compile(r"^[\s#*_]*(?P<code>[IVX]{1,5})\s*[.\-–)]\s*[*_]*\s*(?P<title>\S.*)$")
+# Markdown's "#", "*" and "_" may stand around a marker ("**II.** NHIỆM VỤ").
+_ROMAN_RE = re.compile(rf"^[\s#*_]*(?P<code>{ROMAN}){PART_END}\s*[*_]*\s*(?P<title>\S.*)$")
 # "Phần thứ hai", "Phần I" (not "phấn đấu", "phần mềm": folded, they read alike).
 _PART_WORD_RE = re.compile(r"^phan (?:thu \w+|[ivx]+|\d+)\b")
 _APPENDIX_RE = re.compile(r"^phu luc\b")
@@ -70,10 +80,10 @@ _OPEN_ENDINGS = frozenset(
     ]
 )
 # "1. Mục đích", "a) Yêu cầu", "**2.** Yêu cầu": a numbered subheading.
-_SUB_RE = re.compile(r"^[\s#*_]*(?:\d{1,2}|[a-zđ])\s*[.)]\s*[*_]*\s*(?P<title>\S.*)$")
+_SUB_RE = re.compile(rf"^[\s#*_]*(?:{NUMBER}|{LETTER})\s*[.)]\s*[*_]*\s*(?P<title>\S.*)$")
 _MARKUP_RE = re.compile(r"[*_#`]+")
 _LEAD_RE = re.compile(r"^[\s*#_\-–•+]+")
-_BULLET_RE = re.compile(r"^\s*[-–•+*]\s+")
+_BULLET_RE = re.compile(rf"^\s*{BULLET}\s+")
 
 # Part titles (folded). A part that states tasks, or targets; else one that is context by
 # nature when its title begins with one of _CONTEXT_STARTS.
@@ -235,9 +245,7 @@ def _left_out(
 
 _SENTENCE_END = (".", ";", ":", "!", "?", "…", ")", "”", '"')
 # A paragraph that opens an item of its own: a bullet, "1.", "1.2.", "a)", "(3)".
-_ITEM_START_RE = re.compile(
-    r"^\s*(?:[-–•+*]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ]\)\s|\(\d{1,2}\)\s)"
-)
+_ITEM_START_RE = re.compile(rf"^\s*(?:{BULLET}\s|{NUMBER_PATH}[.)]\s|{LETTER}\)\s|\({NUMBER}\)\s)")
 
 
 def _goes_on(previous: Paragraph, paragraph: Paragraph) -> bool:
@@ -371,7 +379,7 @@ def add_left_out_task(draft: Draft, source: str) -> DraftTask | None:
         return None
     section = block.section if any(s.code == block.section for s in draft.sections) else ""
     task = DraftTask(
-        code=_next_code(draft, section),
+        code=next_code(draft.tasks, section),
         # A bullet's dash is no part of the task's name.
         title=_BULLET_RE.sub("", block.text).strip(),
         section=section,
@@ -399,22 +407,6 @@ def add_left_out_task(draft: Draft, source: str) -> DraftTask | None:
         else:
             del draft.warnings[index]
     return task
-
-
-def _next_code(draft: Draft, section: str) -> str:
-    """The next code among the section's top tasks: "3" after "1", "2"; "2.4" after the
-    body's "2.1"–"2.3"."""
-    codes = {task.code for task in draft.tasks if task.section == section}
-    top = [task.code for task in draft.tasks if task.section == section and not task.parent]
-    dotted = [int(code.rsplit(".", 1)[1]) for code in top if re.fullmatch(rf"{section}\.\d+", code)]
-    if section and dotted:
-        number, make = max(dotted) + 1, lambda n: f"{section}.{n}"
-    else:
-        numbers = [int(code) for code in top if code.isdigit()]
-        number, make = max(numbers, default=len(top)) + 1, str
-    while make(number) in codes:
-        number += 1
-    return make(number)
 
 
 # --- The blocks and what claims them ---------------------------------------------------------

@@ -45,7 +45,13 @@ from django.utils.translation import gettext, ngettext
 from theodoi.core.text import fold, fold_key
 from theodoi.importer.document import Document, Paragraph
 from theodoi.importer.draft import Draft, DraftSection, DraftTask, where
-from theodoi.importer.recognise.assignment import Assignment, read_assignment, unit_heading
+from theodoi.importer.recognise.assignment import (
+    LABEL_LINE_RE,
+    Assignment,
+    read_assignment,
+    unit_heading,
+)
+from theodoi.importer.recognise.tasks import next_code
 
 # A level is a grouping when at least this share of its items have items under them.
 GROUPING_SHARE = 0.8
@@ -59,19 +65,22 @@ HEADING_WORDS = 30
 # Titles this similar (folded, first words) state the same task.
 SAME_TASK_SIMILARITY = 0.85
 
-_PART_RE = re.compile(r"^\s*(?P<code>[IVX]+)\s*[.\-–)]\s*(?P<title>\S.*)$", re.DOTALL)
+# The markers that open an item, shared with the coverage report, which reads the same lines.
+# Vietnamese on purpose: "đ" is a letter plans number items with.
+ROMAN = r"[IVX]{1,5}"  # "II", then PART_END
+PART_END = r"\s*[.\-–)]"
+NUMBER = r"\d{1,2}"
+NUMBER_PATH = rf"{NUMBER}(?:\.{NUMBER}){{0,3}}"  # "1", "1.2", "1.2.3.4", then "." or ")"
+LETTER = r"[a-zđ]"  # then "." or ")"
+BULLET = r"[-–•+*]"
+
+_PART_RE = re.compile(rf"^\s*(?P<code>{ROMAN}){PART_END}\s*(?P<title>\S.*)$", re.DOTALL)
 _NUMBER_RE = re.compile(
-    r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]|(?<=\d\.\d)|(?<=\d\.\d\d))\s*(?P<text>\S.*)$",
+    rf"^\s*(?P<code>{NUMBER_PATH})(?:[.)]|(?<=\d\.\d)|(?<=\d\.\d\d))\s*(?P<text>\S.*)$",
     re.DOTALL,
 )
-_LETTER_RE = re.compile(r"^\s*(?P<code>[a-zđ])\s*[.)]\s+(?P<text>\S.*)$", re.DOTALL)
-_BULLET_RE = re.compile(r"^\s*(?P<mark>[-–•+*])\s*(?P<text>\S.*)$", re.DOTALL)
-_LABEL_LINE_RE = re.compile(
-    r"^\s*(?:thời\s+(?:gian|hạn)(?:\s+(?:hoàn\s+thành|thực\s+hiện))?|tiến\s+độ|"
-    r"(?:đơn\s+vị|cơ\s+quan)\s+(?:chủ\s+trì|thực\s+hiện|phối\s+hợp)(?:\s+thực\s+hiện)?|"
-    r"(?:chủ\s+trì|trách\s+nhiệm)(?:\s+thực\s+hiện)?|phối\s+hợp)\s*:",
-    re.IGNORECASE,
-)
+_LETTER_RE = re.compile(rf"^\s*(?P<code>{LETTER})\s*[.)]\s+(?P<text>\S.*)$", re.DOTALL)
+_BULLET_RE = re.compile(rf"^\s*(?P<mark>{BULLET})\s*(?P<text>\S.*)$", re.DOTALL)
 _END_RE = re.compile(r"^\s*(?:nơi\s+nhận|phụ\s+lục|tm\.|t/m|kt\.)", re.IGNORECASE)
 
 
@@ -104,7 +113,7 @@ class Item:
         """A "Thời gian hoàn thành: …" line, bulleted or not, with no items under it."""
         return self.kind == "label" or (
             self.kind in ("-", "+", "•")
-            and bool(_LABEL_LINE_RE.match(self.text))
+            and bool(LABEL_LINE_RE.match(self.text))
             and all(c.kind in ("label", "text") for c in self.children)
         )
 
@@ -123,7 +132,7 @@ def _classify(text: str) -> tuple[str, str, str]:
         mark = bullet.group("mark")
         kind = {"–": "-", "*": "•"}.get(mark, mark)
         return kind, "", bullet.group("text").strip()
-    if _LABEL_LINE_RE.match(text):
+    if LABEL_LINE_RE.match(text):
         return "label", "", text.strip()
     return "text", "", text.strip()
 
@@ -549,9 +558,9 @@ def link_statements(
     for task in kept:
         if task.parent in moved:
             twin = moved[task.parent]
-            number = sum(1 for t in kept if t.parent == twin.code) + 1
-            task.parent, task.section = twin.code, twin.section
-            task.code = f"{twin.code}.{number}"
+            # After the twin's own subtasks in the table, and those moved before it.
+            code = next_code([*table, *kept], twin.section, parent=twin.code)
+            task.parent, task.section, task.code = twin.code, twin.section, code
     return kept, warnings
 
 

@@ -279,7 +279,7 @@ def tasks_from_table(
             continue
         if code or title:
             if not code and unread:
-                code = _next_code(tasks, section_code, written)
+                code = next_code(tasks, section_code, taken=_taken(written, section_code))
                 warnings.append(
                     gettext(
                         "%(where)s: the number column holds «%(number)s», which is not a task "
@@ -294,7 +294,7 @@ def tasks_from_table(
                     }
                 )
             elif not code:
-                code = _next_code(tasks, section_code, written)
+                code = next_code(tasks, section_code, taken=_taken(written, section_code))
                 warnings.append(
                     gettext(
                         "%(where)s: a task without a number was numbered %(code)s "
@@ -371,14 +371,31 @@ def _subtask(code: str, title: str, parent: DraftTask, fields: dict, note: str) 
     return DraftTask(code=code, title=title, parent=parent.code, note=note, **values)
 
 
-def _next_code(tasks: list[DraftTask], section: str, written: set[tuple[str, str]]) -> str:
-    """The next free number of a section for a task the table does not number: never one
-    that a later row of the same section writes, which would give two tasks one code."""
-    top = [t for t in tasks if t.section == section and not t.parent]
-    number = max((int(t.code) for t in top if t.code.isdigit()), default=0) + 1
-    while (section, str(number)) in written:
+def next_code(
+    tasks: list[DraftTask], section: str, parent: str = "", taken: frozenset[str] = frozenset()
+) -> str:
+    """The next free code among the tasks of ``section`` under ``parent`` (its top tasks when
+    ""): after the highest number their codes end with, written as theirs are ("3" after "1",
+    "2"; "2.4" after the body's "2.1"–"2.3"; "3.2" under "3" after its "3.1"). Never a code the
+    section has or ``taken`` holds (codes later rows of a table write): two tasks of one
+    section with one code would make the draft refused."""
+    siblings = [t.code for t in tasks if t.section == section and (t.parent or "") == parent]
+    prefix = parent or section
+    pattern = re.compile(rf"{re.escape(prefix)}\.(\d+)")
+    dotted = [int(m.group(1)) for m in map(pattern.fullmatch, siblings) if m] if prefix else []
+    if dotted or parent:
+        number, make = max(dotted, default=0) + 1, lambda n: f"{prefix}.{n}"
+    else:
+        numbers = [int(code) for code in siblings if code.isdigit()]
+        number, make = max(numbers, default=0) + 1, str
+    used = {t.code for t in tasks if t.section == section} | taken
+    while make(number) in used:
         number += 1
-    return str(number)
+    return make(number)
+
+
+def _taken(written: set[tuple[str, str]], section: str) -> frozenset[str]:
+    return frozenset(code for where, code in written if where == section)
 
 
 def _next_subcode(
