@@ -13,6 +13,7 @@ from theodoi.importer.recognise.assignment import (
     deadline_phrase,
     is_unit_name,
     read_assignment,
+    split_assignment,
     unit_heading,
 )
 from theodoi.plans.deadline import Recurrence, parse_deadline
@@ -263,3 +264,37 @@ def test_many_leads_in_one_long_paragraph():
     )
     found = read_assignment(" ".join([_FILLER] * 200 + [sentence] * 50))
     assert (found.lead, found.coordinating) == ("Phòng Kinh tế", "Công an phường")
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "assigning"),
+    [
+        (
+            "Tổ chức 04 lớp tập huấn kỹ năng số cho người cao tuổi. Ủy ban MTTQ Việt Nam phường "
+            "chủ trì, phối hợp với Phòng Văn hóa - Xã hội; hoàn thành trong quý III/2026.",
+            "Tổ chức 04 lớp tập huấn kỹ năng số cho người cao tuổi.",
+            "Ủy ban MTTQ Việt Nam phường chủ trì, phối hợp với Phòng Văn hóa - Xã hội; hoàn "
+            "thành trong quý III/2026.",
+        ),
+        (
+            "Biên soạn 5.000 tờ gấp hướng dẫn sử dụng VNeID. Giao Trung tâm Phục vụ hành chính "
+            "công chủ trì thực hiện trong quý II/2026.",
+            "Biên soạn 5.000 tờ gấp hướng dẫn sử dụng VNeID.",
+            "Giao Trung tâm Phục vụ hành chính công chủ trì thực hiện trong quý II/2026.",
+        ),
+        # The assignment opens the sentence: it is the task itself, kept whole.
+        (
+            "Giao Phòng Kinh tế chủ trì rà soát hạ tầng viễn thông trên địa bàn. Báo cáo kết quả.",
+            "Giao Phòng Kinh tế chủ trì rà soát hạ tầng viễn thông trên địa bàn. Báo cáo kết quả.",
+            "",
+        ),
+        # Two sentences of work and none of assignment.
+        (
+            "Rà soát quy chế làm việc. Cập nhật danh mục thủ tục hành chính.",
+            "Rà soát quy chế làm việc. Cập nhật danh mục thủ tục hành chính.",
+            "",
+        ),
+    ],
+)
+def test_the_sentences_that_assign_a_task_are_told_from_what_is_to_be_done(text, title, assigning):
+    assert split_assignment(text) == (title, assigning)

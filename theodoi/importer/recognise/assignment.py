@@ -418,6 +418,24 @@ def read_assignment(text: str) -> Assignment:
     return result
 
 
+# A sentence boundary: a full stop or semicolon, then a capital letter.
+_SENTENCE_START_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def split_assignment(text: str) -> tuple[str, str]:
+    """(what is to be done, the sentences that assign it) of a task written as prose: "Tổ chức
+    04 lớp … cho người cao tuổi. Ủy ban MTTQ phường chủ trì, …; hoàn thành trong quý III/2026."
+    → the first sentence, and the rest. The text stays whole, with "" as its assignment, when
+    the assignment opens the text ("Giao Phòng Kinh tế chủ trì rà soát …") or no later sentence
+    assigns anything."""
+    for boundary in _SENTENCE_START_RE.finditer(text):
+        head, tail = text[: boundary.start() + 1].strip(), text[boundary.end() :].strip()
+        said = read_assignment(tail)
+        if (said.lead or said.coordinating or said.deadline) and not read_assignment(head).lead:
+            return head, tail
+    return text, ""
+
+
 def unit_heading(text: str) -> str:
     """The unit a heading names for the items under it: "Văn phòng HĐND và UBND:" or "Giao Phòng
     Kinh tế chủ trì thực hiện các nhiệm vụ sau:"; "" otherwise."""

@@ -49,6 +49,7 @@ from theodoi.importer.recognise.assignment import (
     LABEL_LINE_RE,
     Assignment,
     read_assignment,
+    split_assignment,
     unit_heading,
 )
 from theodoi.importer.recognise.tasks import next_code
@@ -291,7 +292,10 @@ def _make_task(
     details: list[str] = []
     used: list[str] = list(item.sources)
     lines: list[str] = list(item.lines)
-    task = DraftTask(code=code, title=item.text, section=section, parent=parent)
+    # The title says what is to be done; the sentences that say who and by when go to the
+    # note, as written (the units and deadline are read from them all the same).
+    title, assigning = split_assignment(item.text)
+    task = DraftTask(code=code, title=title, section=section, parent=parent)
     subtasks: list[Item] = []
     for child in item.children:
         if child in item.items() and read_assignment(child.text).lead:
@@ -317,7 +321,7 @@ def _make_task(
         inherited.coordinating if not own.lead else ""
     )
     task.deadline_text = own.deadline or inherited.deadline
-    task.note = _join(*details)
+    task.note = _join(assigning, *details)
     task.row = _rows(used)
     task.row_text = "\n".join(lines)
     ctx.tasks.append(task)
