@@ -409,7 +409,8 @@ def test_adding_a_left_out_block_as_a_task_moves_it_and_survives_the_draft_store
     task = add_left_out_task(draft, "line 141")
     assert task is not None and len(draft.tasks) == before + 1
     assert (task.section, task.code) == ("", "1")  # the first task outside any section
-    assert task.title.startswith("6. Công an phường tăng cường") and task.row == "line 141"
+    # The item's number is no part of its name.
+    assert task.title.startswith("Công an phường tăng cường") and task.row == "line 141"
     # Placed after the last task, so the list keeps the document's order.
     assert draft.tasks[-1] is task
     assert "line 141" not in {b.source for b in draft.coverage.left_out}
@@ -480,3 +481,14 @@ def test_a_section_code_is_matched_as_written_not_as_a_pattern():
     next(b for b in draft.coverage.left_out if b.source == "line 2").section = "(1)"
     task = add_left_out_task(draft, "line 2")
     assert (task.section, task.code) == ("(1)", "(1).3")
+
+
+def test_a_block_added_as_a_task_has_the_units_and_deadline_its_sentence_assigns(seed_drafts):
+    _, recognised = seed_drafts["004"]
+    draft = draft_from_data(draft_to_data(recognised))
+
+    task = add_left_out_task(draft, "line 135")
+
+    assert task is not None and task.title.startswith("Phòng Văn hóa - Xã hội phường chủ trì")
+    assert task.lead_units_raw == "Phòng Văn hóa - Xã hội phường"
+    assert "các cơ quan, đơn vị liên quan" in task.coordinating_units_raw

@@ -57,7 +57,8 @@ def test_a_left_out_block_is_added_as_a_task_keeping_the_edits_then_saved(office
     assert stored.status == "open"  # added, not saved
     assert stored.data["plan"]["title"] == "Kế hoạch đã sửa"  # the other edits are kept
     added = next(t for t in stored.data["tasks"] if t["row"] == "line 131")
-    assert added["title"] == block["text"].lstrip("- ")
+    # Its number is no part of its name ("1. Các cơ quan, …").
+    assert block["text"].startswith("1. ") and added["title"].startswith(block["text"][3:40])
     assert "line 131" not in {b["source"] for b in stored.data["coverage"]["left_out"]}
     event = AuditEvent.objects.get(object_id=str(stored.pk), action="import.block_added")
     assert "line 131" in event.summary

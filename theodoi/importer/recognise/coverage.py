@@ -23,6 +23,7 @@ from django.utils.translation import gettext, ngettext
 from theodoi.core.text import fold, fold_key
 from theodoi.importer.document import Document, Paragraph, Row, Table
 from theodoi.importer.draft import CoverageBlock, Draft, DraftCoverage, DraftTask, where
+from theodoi.importer.recognise.assignment import read_assignment, split_assignment
 from theodoi.importer.recognise.narrative import (
     BULLET,
     LETTER,
@@ -83,7 +84,6 @@ _OPEN_ENDINGS = frozenset(
 _SUB_RE = re.compile(rf"^[\s#*_]*(?:{NUMBER}|{LETTER})\s*[.)]\s*[*_]*\s*(?P<title>\S.*)$")
 _MARKUP_RE = re.compile(r"[*_#`]+")
 _LEAD_RE = re.compile(r"^[\s*#_\-–•+]+")
-_BULLET_RE = re.compile(rf"^\s*{BULLET}\s+")
 
 # Part titles (folded). A part that states tasks, or targets; else one that is context by
 # nature when its title begins with one of _CONTEXT_STARTS.
@@ -378,11 +378,19 @@ def add_left_out_task(draft: Draft, source: str) -> DraftTask | None:
     if block is None:
         return None
     section = block.section if any(s.code == block.section for s in draft.sections) else ""
+    # A bullet's dash or an item's number ("6. ") is no part of the task's name; the units and
+    # deadline its sentences state are read as for any task written as prose.
+    text = _ITEM_START_RE.sub("", block.text, count=1).strip()
+    title, assigning = split_assignment(text)
+    said = read_assignment(text)
     task = DraftTask(
         code=next_code(draft.tasks, section),
-        # A bullet's dash is no part of the task's name.
-        title=_BULLET_RE.sub("", block.text).strip(),
+        title=title,
         section=section,
+        lead_units_raw=said.lead,
+        coordinating_units_raw=said.coordinating,
+        deadline_text=said.deadline,
+        note=assigning,
         row=block.source,
         row_text=block.text,
     )
