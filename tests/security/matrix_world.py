@@ -9,7 +9,7 @@ from theodoi.budget.models import BudgetLine
 from theodoi.dashboards.models import IndicatorCatalogue
 from theodoi.exports import services as exports
 from theodoi.exports.report import parse_report_period
-from theodoi.importer.models import ImportDraft
+from theodoi.importer.models import ImportDraft, ImportReading
 from theodoi.plans.models import Indicator
 from theodoi.reporting import services as reporting
 from theodoi.reporting.models import Directive
@@ -32,6 +32,15 @@ def objects_of(plan, task, office, leader):
         source_sha256="0" * 64,
         data={},
         status=ImportDraft.Status.DISCARDED,
+    )
+    # A scan whose reading ended: its page says why, to the people who may import.
+    reading = ImportReading.objects.create(
+        organization=plan.organization,
+        created_by=office,
+        source_name="ke-hoach-quet.pdf",
+        source_sha256="0" * 64,
+        status=ImportReading.Status.FAILED,
+        message="Không đọc được bản quét.",
     )
     line = BudgetLine.objects.create(
         plan=plan, code="1", content="Wi-Fi", year=2026, estimate=Decimal("1")
@@ -69,6 +78,7 @@ def objects_of(plan, task, office, leader):
         "directive": directive.pk,
         "indicator": indicator.pk,
         "draft": draft.pk,
+        "reading": reading.pk,
         "budget_line": line.pk,
         "unit": task.lead_units.first().pk,
         "person": office.pk,

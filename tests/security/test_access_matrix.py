@@ -112,6 +112,8 @@ PAGES = {
         [F, F, F, R, F, R, F, N, N],
         [N, N, N, N, N, N, F, N, R],
     ),
+    # A scan being read: the people who import plans, of its own ward.
+    "import_reading": (lambda o, c: {"pk": o["reading"]}, EDIT, EDIT_OTHER),
     "dashboard": (None, [F, F, F, A, A, F, R, R, A], None),
     "dashboard_ward": (lambda o, c: {"pk": o["ward"]}, [F, F, F, A, A, F, A, N, N], OTHER),
     "dashboard_ward_tasks": (lambda o, c: {"pk": o["ward"]}, OWN, OTHER),
