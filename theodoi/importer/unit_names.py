@@ -192,6 +192,26 @@ class DraftUnits:
         }
 
 
+def _group(
+    groups: dict[PlacedUnit, UnitGroup], names: ResolvedNames, counted: set[PlacedUnit], kind: str
+) -> None:
+    """Each spelling under its unit; a unit counted once per task (or indicator), as ``kind``."""
+    for spelling, unit in names.spellings:
+        group = groups.setdefault(unit, UnitGroup(unit))
+        if spelling not in group.spellings:
+            group.spellings.append(spelling)
+        if unit not in counted:
+            counted.add(unit)
+            setattr(group, kind, getattr(group, kind) + 1)
+
+
+def _unplaced(found: dict[str, UnplacedName], names: list[str], row: str) -> None:
+    for name in names:
+        entry = found.setdefault(name, UnplacedName(name))
+        if row and row not in entry.rows:
+            entry.rows.append(row)
+
+
 def resolve_draft_names(
     draft: Draft, lists: Sequence[UnitList], *, level: str, place: str = ""
 ) -> DraftUnits:
@@ -214,32 +234,14 @@ def resolve_draft_names(
         task.unknown_units = list(dict.fromkeys(lead.unplaced + coordinating.unplaced))
         counted: set[PlacedUnit] = set()
         for names in (lead, coordinating):
-            for spelling, unit in names.spellings:
-                group = groups.setdefault(unit, UnitGroup(unit))
-                if spelling not in group.spellings:
-                    group.spellings.append(spelling)
-                if unit not in counted:
-                    counted.add(unit)
-                    group.tasks += 1
-        for name in task.unknown_units:
-            entry = unplaced.setdefault(name, UnplacedName(name))
-            if task.row and task.row not in entry.rows:
-                entry.rows.append(task.row)
+            _group(groups, names, counted, "tasks")
+        _unplaced(unplaced, task.unknown_units, task.row)
     for indicator in draft.indicators:
         counted = set()
         for raw in (indicator.lead_unit, indicator.monitoring_unit):
             names = resolve_names(raw, lists, place=place)
-            for spelling, unit in names.spellings:
-                group = groups.setdefault(unit, UnitGroup(unit))
-                if spelling not in group.spellings:
-                    group.spellings.append(spelling)
-                if unit not in counted:
-                    counted.add(unit)
-                    group.indicators += 1
-            for name in names.unplaced:
-                entry = unplaced.setdefault(name, UnplacedName(name))
-                if indicator.row and indicator.row not in entry.rows:
-                    entry.rows.append(indicator.row)
+            _group(groups, names, counted, "indicators")
+            _unplaced(unplaced, names.unplaced, indicator.row)
     # The most used units first; ties in the order the plan first names them.
     result.groups = sorted(groups.values(), key=lambda group: (-group.tasks, -group.indicators))
     result.unplaced = list(unplaced.values())
