@@ -288,6 +288,19 @@ def test_many_leads_in_one_long_paragraph():
             "Giao Phòng Kinh tế chủ trì rà soát hạ tầng viễn thông trên địa bàn. Báo cáo kết quả.",
             "",
         ),
+        # A second sentence of work that opens on a recurrence word is no deadline.
+        (
+            "Triển khai các chương trình về Chính quyền số. Thường xuyên theo dõi, đánh giá kết "
+            "quả thực hiện gắn với trách nhiệm của người đứng đầu.",
+            "Triển khai các chương trình về Chính quyền số. Thường xuyên theo dõi, đánh giá kết "
+            "quả thực hiện gắn với trách nhiệm của người đứng đầu.",
+            "",
+        ),
+        (
+            "Ban hành quy chế quản lý tài khoản dùng chung. Hoàn thành trong quý II/2026.",
+            "Ban hành quy chế quản lý tài khoản dùng chung.",
+            "Hoàn thành trong quý II/2026.",
+        ),
         # Two sentences of work and none of assignment.
         (
             "Rà soát quy chế làm việc. Cập nhật danh mục thủ tục hành chính.",

@@ -418,6 +418,8 @@ def read_assignment(text: str) -> Assignment:
     return result
 
 
+# The words around a date in a sentence that only dates a task ("Hoàn thành trong …").
+_DATING_WORDS = 30
 # A sentence boundary: a full stop or semicolon, then a capital letter.
 _SENTENCE_START_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
 
@@ -431,7 +433,10 @@ def split_assignment(text: str) -> tuple[str, str]:
     for boundary in _SENTENCE_START_RE.finditer(text):
         head, tail = text[: boundary.start() + 1].strip(), text[boundary.end() :].strip()
         said = read_assignment(tail)
-        if (said.lead or said.coordinating or said.deadline) and not read_assignment(head).lead:
+        # A sentence that only dates the task must be little more than its date: "Thường
+        # xuyên theo dõi, đánh giá kết quả …" is more work, not a deadline.
+        dating = said.deadline and len(tail) <= len(said.deadline) + _DATING_WORDS
+        if (said.lead or said.coordinating or dating) and not read_assignment(head).lead:
             return head, tail
     return text, ""
 
