@@ -226,3 +226,25 @@ def test_a_task_stated_in_the_body_and_the_table_shows_both_places(office, world
     page = office.get(reverse("import_review", args=[stored.pk])).content.decode()
     assert "Cũng nêu tại dòng 9" in page
     assert sum(1 for task in stored.data["tasks"] if task["also_at"] == "line 9") == 1
+
+
+def test_each_deadline_shows_how_it_will_be_read(office, world):
+    plan = (
+        "Số: 12/KH-UBND\n\nAn Bình, ngày 10 tháng 3 năm 2026\n\nKẾ HOẠCH\n\nChuyển đổi số\n\n"
+        "| STT | Nhiệm vụ | Đơn vị chủ trì | Thời gian hoàn thành |\n|---|---|---|---|\n"
+        "| 1 | Rà soát quy chế làm việc | Văn phòng HĐND và UBND | Quý II |\n"
+        "| 2 | Tuyên truyền trên loa | Phòng Văn hóa - Xã hội | Thường xuyên |\n"
+        "| 3 | Tổng kết phong trào | Phòng Văn hóa - Xã hội | Khi có chỉ đạo |\n"
+    )
+    upload(office, plan.encode(), name="ke-hoach.md")
+    stored = ImportDraft.objects.get()
+
+    page = office.get(reverse("import_review", args=[stored.pk])).content.decode()
+
+    readings = re.findall(r'class="small deadline-read[^"]*">(.*?)</div>', page)
+    # The quarter takes the plan's year; a recurring deadline says it recurs.
+    assert readings == [
+        "hạn 30/06/2026",
+        "Thường xuyên, hạn đầu tiên 31/03/2026",
+        "chưa đọc được ngày: hãy viết dạng «Quý III/2026» hoặc «30/6/2026»",
+    ]
