@@ -47,7 +47,7 @@ def kind_of(document: Document, draft: Draft) -> dict[str, str]:
     }
 
 
-# A plan of the kind the issue describes: its tasks are bullet points under lettered headings,
+# A plan of a common kind: its tasks are bullet points under lettered headings,
 # each naming its lead unit and deadline. Built here, modelled on ward plans.
 _GROUPS = [
     "Về hạ tầng số",
