@@ -61,6 +61,7 @@ def import_upload(request):
             ) % {"mb": settings.THEODOI_IMPORT_MAX_MB}
         else:
             data = upload.read()
+            sha256 = hashlib.sha256(data).hexdigest()
             try:
                 try:
                     draft = draft_from_bytes(data, name=upload.name, ocr=False)
@@ -71,7 +72,7 @@ def import_upload(request):
                         ward=ward,
                         data=data,
                         source_name=upload.name,
-                        sha256=hashlib.sha256(data).hexdigest(),
+                        sha256=sha256,
                         amends=amends or None,
                     )
                     return redirect("import_reading", pk=reading.pk)
@@ -83,7 +84,7 @@ def import_upload(request):
                     ward=ward,
                     draft=draft,
                     source_name=upload.name,
-                    sha256=hashlib.sha256(data).hexdigest(),
+                    sha256=sha256,
                     amends=amends or None,
                 )
                 return redirect("import_review", pk=stored.pk)
