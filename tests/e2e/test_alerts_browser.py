@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_browser import browser, click, demo_site, sign_in  # noqa: F401
+from tests.e2e.test_browser import browser, click, demo_site, live_site, sign_in  # noqa: F401
 from tests.e2e.test_living_plan_browser import _shoot
 from theodoi.alerts.models import Alert
 from theodoi.core.clock import today

@@ -6,6 +6,7 @@ are skipped with that reason.
 
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -70,10 +71,79 @@ def browser():
     driver.quit()
 
 
+class _RequestsInFlight:
+    """The live server's application, counting the requests it is still serving: a page left
+    behind by a test may still be loading (a preview, a file), and a request that runs while
+    the test database is emptied finds no tables and keeps the flush from running."""
+
+    def __init__(self, application):
+        self.application = application
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            self.count += 1
+        try:
+            response = self.application(environ, start_response)
+        except BaseException:
+            self._finished()
+            raise
+        return _ClosedThen(response, self._finished)
+
+    def _finished(self):
+        with self.idle:
+            self.count -= 1
+            self.idle.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.count == 0, timeout=timeout)
+
+
+class _ClosedThen:
+    """A response whose close() (which the server calls once the body is sent, and in which
+    Django ends the request and its database work) also says the request has finished."""
+
+    def __init__(self, response, finished):
+        self.response = response
+        self.finished = finished
+
+    def __iter__(self):
+        return iter(self.response)
+
+    def close(self):
+        try:
+            close = getattr(self.response, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.finished()
+
+
+def _requests_in_flight(live_server) -> _RequestsInFlight:
+    server = live_server.thread.httpd
+    application = server.get_app()
+    if not isinstance(application, _RequestsInFlight):
+        application = _RequestsInFlight(application)
+        server.set_app(application)
+    return application
+
+
 @pytest.fixture
-def demo_site(transactional_db, live_server):
+def live_site(transactional_db, live_server, browser):
+    """The live server's address. Afterwards the browser leaves the page and the server
+    finishes what it is still serving before the database is emptied."""
+    in_flight = _requests_in_flight(live_server)
+    yield live_server.url
+    browser.get("about:blank")
+    assert in_flight.wait(timeout=30), "the live server was still serving a request after 30 s"
+
+
+@pytest.fixture
+def demo_site(live_site):
     load_demo()
-    return live_server.url
+    return live_site
 
 
 def wait_for_text(browser, text, timeout=15):

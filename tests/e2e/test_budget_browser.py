@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from tests.e2e.test_browser import browser, click, demo_site, sign_in, wait_for_text  # noqa: F401
+from tests.e2e.test_browser import browser, click, demo_site, live_site, sign_in, wait_for_text  # noqa: F401
 from theodoi.budget.models import BudgetLine
 from theodoi.budget.services import budget_lines_create
 from theodoi.core.access import SYSTEM

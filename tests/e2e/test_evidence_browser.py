@@ -8,7 +8,7 @@ Set THEODOI_SCREENSHOTS to a folder to keep screenshots of the pages."""
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_browser import browser, click, demo_site, sign_in, wait_for_text  # noqa: F401
+from tests.e2e.test_browser import browser, click, demo_site, live_site, sign_in, wait_for_text  # noqa: F401
 from tests.e2e.test_living_plan_browser import _shoot
 from theodoi.demo.evidence import WAITING
 from theodoi.org.models import User

@@ -6,7 +6,7 @@ screenshots of the queue at both widths."""
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_browser import browser, demo_site, sign_in  # noqa: F401
+from tests.e2e.test_browser import browser, demo_site, live_site, sign_in  # noqa: F401
 from tests.e2e.test_living_plan_browser import _shoot
 from theodoi.reporting.models import Evidence
 

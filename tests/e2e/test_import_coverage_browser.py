@@ -9,7 +9,7 @@ import os
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_browser import browser, click, demo_site, sign_in, wait_for_text  # noqa: F401
+from tests.e2e.test_browser import browser, click, demo_site, live_site, sign_in, wait_for_text  # noqa: F401
 from tests.e2e.test_budget_browser import _shoot, _width
 from tests.importer.test_coverage import bullet_plan
 from theodoi.demo import data

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_browser import browser, click, demo_site, sign_in, wait_for_text  # noqa: F401
+from tests.e2e.test_browser import browser, click, demo_site, live_site, sign_in, wait_for_text  # noqa: F401
 from tests.importer.seeds import seed_path
 from theodoi.plans.models import Plan, PlanAmendment
 from theodoi.reporting.models import ProgressReport

@@ -6,7 +6,7 @@ stays outside the collapsed menu. THEODOI_SCREENSHOTS keeps screenshots of the i
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_browser import browser, click, demo_site, sign_in  # noqa: F401
+from tests.e2e.test_browser import browser, click, demo_site, live_site, sign_in  # noqa: F401
 from tests.e2e.test_living_plan_browser import _shoot
 from theodoi.notifications.models import Notification
 from theodoi.org.models import User

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_browser import browser, click, demo_site, sign_in, wait_for_text  # noqa: F401
+from tests.e2e.test_browser import browser, click, demo_site, live_site, sign_in, wait_for_text  # noqa: F401
 from theodoi.plans.models import Task
 from theodoi.reporting.models import Evidence, ProgressReport
 

@@ -9,8 +9,15 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_browser import CHROMEDRIVER, CHROMIUM, click, sign_in, wait_for_text
-from theodoi.demo.services import load_demo
+from tests.e2e.test_browser import (  # noqa: F401
+    CHROMEDRIVER,
+    CHROMIUM,
+    click,
+    demo_site,
+    live_site,
+    sign_in,
+    wait_for_text,
+)
 from theodoi.plans.models import Task
 
 pytestmark = pytest.mark.browser
@@ -61,12 +68,12 @@ def browser(request):
 
 
 def test_the_office_edits_a_task_and_sees_the_deadline_read_before_saving(
-    browser, transactional_db, live_server
+    browser,
+    demo_site,  # noqa: F811
 ):
-    load_demo()
     task = Task.objects.filter(subtasks__isnull=True).order_by("pk").first()
-    sign_in(browser, live_server.url, "vanphong")
-    browser.get(live_server.url + reverse("task_edit", args=[task.pk]))
+    sign_in(browser, demo_site, "vanphong")
+    browser.get(demo_site + reverse("task_edit", args=[task.pk]))
     box = browser.find_element(By.ID, "id_deadline_text")
     box.clear()
     box.send_keys("Trước 30/6/2026")
@@ -85,9 +92,9 @@ def test_the_office_edits_a_task_and_sees_the_deadline_read_before_saving(
     task.refresh_from_db()
     assert task.deadline_text == "Trước 30/6/2026"
 
-    browser.get(live_server.url + reverse("task_withdraw", args=[task.pk]))
+    browser.get(demo_site + reverse("task_withdraw", args=[task.pk]))
     wait_for_text(browser, "Rút nhiệm vụ này khỏi kế hoạch?")
     _shoot(browser, f"task-withdraw-{browser.width}")
-    browser.get(live_server.url + reverse("plan_withdraw", args=[task.plan_id]))
+    browser.get(demo_site + reverse("plan_withdraw", args=[task.plan_id]))
     wait_for_text(browser, "Thu hồi kế hoạch này?")
     _shoot(browser, f"plan-withdraw-{browser.width}")

@@ -18,7 +18,7 @@ import pdfplumber
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_browser import browser, click, demo_site, sign_in  # noqa: F401
+from tests.e2e.test_browser import browser, click, demo_site, live_site, sign_in  # noqa: F401
 from theodoi.demo import data
 from theodoi.plans.models import Plan, Task
 

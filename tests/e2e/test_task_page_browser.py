@@ -14,7 +14,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_browser import browser, click, demo_site, sign_in  # noqa: F401
+from tests.e2e.test_browser import browser, click, demo_site, live_site, sign_in  # noqa: F401
 from theodoi.core.samplepdf import tiny_pdf
 from theodoi.demo import data
 from theodoi.org.models import User

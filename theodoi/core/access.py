@@ -103,6 +103,8 @@ class Action(StrEnum):
     EXPORT_AUDIT = "audit.export"  # ``obj`` is ignored: the export holds what the admin may read
     MANAGE_ALERT = "alert.manage"  # acknowledge an alert with a note, or snooze it to a day
     EDIT_BUDGET_LINES = "budget.lines"  # add, correct and remove the lines of a plan's budget
+    # Accept or return a ward's periodic report (``obj`` is the report, of a ward below).
+    ANSWER_UPWARD = "upward.answer"
 
 
 # The roles that work inside one unit of a ward (DESIGN.md §5).
@@ -214,6 +216,29 @@ def _unit_role(user: "User", obj: Any) -> bool:
     return user.role in (Role.UNIT_OFFICER, Role.UNIT_HEAD) and _own_unit(user, obj)
 
 
+def _province_own(user: "User", obj: Any) -> bool:
+    """The province level acting on its own things (its plans, tasks and indicators): the
+    ``tinh`` role placed at the province, which keeps the province's plans like a ward's
+    standing office keeps the ward's. Wards below it stay read-only to it."""
+    return user.role == Role.UPPER_LEVEL and _in_ward(user, obj) and not _ward_of(obj).is_local
+
+
+def _answer_upward(user: "User", report: Any) -> bool:
+    """The province above the ward: its upper level and its standing office receive the wards'
+    periodic reports and accept or return them; nobody of the ward itself."""
+    meta = getattr(report, "_meta", None)
+    if meta is None or meta.label != "reporting.UpwardReport":
+        return False
+    ward = _ward_of(report)
+    return bool(
+        user.role in (Role.UPPER_LEVEL, Role.STANDING_OFFICE)
+        and user.organization_id is not None
+        and user.organization_id != ward.pk
+        and not user.organization.is_local
+        and ward.is_within(user.organization)
+    )
+
+
 def _admin(user: "User", obj: Any) -> bool:
     if user.role != Role.ADMIN:
         return False
@@ -271,8 +296,11 @@ Rule = Callable[["User", Any], bool]
 # The rules of DESIGN.md §5, one line an action: who may do it to an object of their ward.
 RULES: dict[Action, Rule] = {
     Action.VIEW: lambda user, obj: can_see_organization(user, _ward_of(obj)),
-    # The standing office keeps the ward's plans; the ward's admin may set them up too.
-    Action.MANAGE_PLAN: lambda user, obj: _office(user, obj) or _admin(user, obj),
+    # The standing office keeps the ward's plans; the ward's admin may set them up too. A
+    # province's own plans are kept by its standing office and its upper level.
+    Action.MANAGE_PLAN: lambda user, obj: (
+        _office(user, obj) or _admin(user, obj) or _province_own(user, obj)
+    ),
     Action.REPORT: lambda user, obj: _unit_role(user, obj) or _office(user, obj),
     Action.CONFIRM_REPORT: lambda user, obj: user.role == Role.UNIT_HEAD and _own_unit(user, obj),
     Action.REVIEW: _office,
@@ -307,6 +335,7 @@ RULES: dict[Action, Rule] = {
     # standing office or admin) adds, corrects and removes them. Recording what was allocated
     # and disbursed on a line stays RECORD_BUDGET's.
     Action.EDIT_BUDGET_LINES: lambda user, obj: _office(user, obj) or _admin(user, obj),
+    Action.ANSWER_UPWARD: _answer_upward,
 }
 
 
@@ -476,5 +505,7 @@ def can_manage_person(actor: "Actor", person: "User") -> bool:
 
 
 def can_import_plans(user: "User") -> bool:
-    ward = user.organization if user.is_authenticated else None
-    return bool(ward and ward.is_local and can(user, Action.MANAGE_PLAN, ward))
+    """A ward's or commune's standing office (or admin) imports the ward's plans; a province's
+    standing office and upper level import the province's own."""
+    organization = user.organization if user.is_authenticated else None
+    return bool(organization and can(user, Action.MANAGE_PLAN, organization))

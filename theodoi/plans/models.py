@@ -53,9 +53,10 @@ class Plan(models.Model):
         # Imported by mistake but already reported on: kept with its history, out of every count.
         ARCHIVED = "archived", _("Withdrawn")
 
+    # A ward's or commune's plan, or a province's own plan whose tasks cascade to its wards.
     organization = models.ForeignKey(
         Organization,
-        verbose_name=_("ward or commune"),
+        verbose_name=_("ward, commune or province"),
         on_delete=models.PROTECT,
         related_name="plans",
     )
@@ -90,6 +91,16 @@ class Plan(models.Model):
         _("report due days"),
         default=5,
         help_text=_("Days after the end of a period by which each unit's report is due."),
+    )
+    # Read on the plan of the level above: the ward's periodic report on a plan implementing it
+    # is due this many days after each period ends.
+    upward_report_due_days = models.PositiveSmallIntegerField(
+        _("periodic report due days"),
+        default=10,
+        help_text=_(
+            "Days after the end of a month or quarter by which each ward's periodic report on "
+            "a plan implementing this one is due."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
@@ -172,6 +183,15 @@ class CountedTaskManager(models.Manager["Task"]):
         )
 
 
+class WardAssignment(models.TextChoices):
+    """Who carries out a province's task: its own departments (the lead units), every ward and
+    commune below the province, or the ones listed (``Task.assigned_wards``)."""
+
+    OWN_UNITS = "", _("Its own departments")
+    ALL_WARDS = "all_wards", _("All wards and communes")
+    LISTED_WARDS = "listed_wards", _("The wards and communes listed")
+
+
 class Task(models.Model):
     """A task or subtask of a plan, with the "6 rõ" columns of the plan's appendix."""
 
@@ -186,6 +206,30 @@ class Task(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="subtasks",
+    )
+    # The task of the level above that this one carries out (a ward's task implementing a
+    # province task): the province follows its task down through these, the ward up.
+    upper_task = models.ForeignKey(
+        "self",
+        verbose_name=_("implements the upper-level task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="implementing_tasks",
+    )
+    # Only on a province's task: whether the wards carry it out, and which.
+    ward_assignment = models.CharField(
+        _("carried out by"),
+        max_length=20,
+        choices=WardAssignment.choices,
+        blank=True,
+        default=WardAssignment.OWN_UNITS,
+    )
+    assigned_wards = models.ManyToManyField(
+        Organization,
+        verbose_name=_("wards and communes"),
+        blank=True,
+        related_name="assigned_upper_tasks",
     )
     code = models.CharField(_("code"), max_length=30, blank=True)
     title = models.TextField(_("task"))
@@ -346,6 +390,13 @@ class CountedIndicatorManager(models.Manager["Indicator"]):
 class Indicator(models.Model):
     """A target with a unit of measure (chỉ tiêu): baseline, yearly milestones and target."""
 
+    class Rollup(models.TextChoices):
+        # How a province's indicator is computed from the same indicator of its wards (linked
+        # through the shared catalogue); "" for a ward's indicator or one measured directly.
+        NONE = "", _("Measured directly")
+        SUM = "sum", _("Sum of the wards' values")
+        AVERAGE = "average", _("Average of the wards' values")
+
     class Comparator(models.TextChoices):
         GE = ">=", "≥"
         GT = ">", ">"
@@ -393,6 +444,9 @@ class Indicator(models.Model):
     )
     lead_unit_raw = models.TextField(_("lead unit as written"), blank=True)
     monitoring_unit_raw = models.TextField(_("monitoring unit as written"), blank=True)
+    rollup = models.CharField(
+        _("computed from the wards"), max_length=10, choices=Rollup.choices, blank=True
+    )
     baseline_text = models.TextField(_("baseline as written"), blank=True)
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveIntegerField(default=0)

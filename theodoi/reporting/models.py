@@ -3,8 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from theodoi.org.models import Unit, User
-from theodoi.plans.models import IndicatorValue, Task
+from theodoi.org.models import Organization, Unit, User
+from theodoi.plans.models import IndicatorValue, Plan, Task
 from theodoi.reporting import subjects
 
 
@@ -196,3 +196,79 @@ class Directive(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class UpwardReport(models.Model):
+    """A ward's periodic report on one of its plans for one month or quarter, sent to the
+    level above (the province's installation, or this one), which accepts it or returns it
+    with a reason.
+
+    The office prepares it (``text``: its edits of the prose assembled from the units'
+    reports), signs off and sends it; each sending is a new ``version`` with the JSON form as
+    sent in ``payload`` (the versioned schema of the API) and the package (the report and only
+    accepted evidence) stored under its SHA-256, never overwritten. Every step is audited."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being prepared")
+        SENT = "sent", _("Sent, awaiting the answer")
+        RETURNED = "returned", _("Returned for correction")
+        ACCEPTED = "accepted", _("Accepted by the level above")
+
+    class Source(models.TextChoices):
+        LOCAL = "local", _("This installation")
+        REMOTE = "remote", _("The ward's own installation, over the API")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("ward or commune"),
+        on_delete=models.PROTECT,
+        related_name="upward_reports",
+    )
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="upward_reports"
+    )
+    period = models.CharField(_("period"), max_length=10, help_text="2026-03, 2026-Q1")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    # Period end + the upper plan's ``upward_report_due_days`` (the plan's own without one).
+    due_on = models.DateField(_("due on"))
+    text = models.JSONField(_("text as edited"), default=dict, blank=True)
+    version = models.PositiveIntegerField(_("times sent"), default=0)
+    payload = models.JSONField(_("as sent"), default=dict, blank=True)
+    package = models.FileField(_("package"), max_length=200, blank=True)
+    package_sha256 = models.CharField(max_length=64, blank=True)
+    sent_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The day by the system's clock: decides on time or late.
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    source = models.CharField(
+        _("received from"), max_length=10, choices=Source.choices, default=Source.LOCAL
+    )
+    # A report received over the API: the sending installation's key for it, so that a
+    # retried delivery updates the same row instead of making a second one.
+    remote_key = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("periodic report")
+        verbose_name_plural = _("periodic reports")
+        ordering = ["organization", "-period", "plan"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period"], name="upward_report_unique_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.plan.short_name} {self.period}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status in (self.Status.RETURNED, self.Status.ACCEPTED)

@@ -1,0 +1,233 @@
+"""The ward's periodic report to the level above: prepared and sent by the ward's standing
+office, accepted or returned by the province. One write path: every step checks access in
+``core.access`` and writes its audit record in the same transaction."""
+
+import datetime
+import hashlib
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from theodoi.audit.actions import AuditAction
+from theodoi.audit.services import audit_record, snapshot
+from theodoi.core import clock, storage
+from theodoi.core.access import Action, Actor, person_of, require
+from theodoi.plans.models import Plan
+from theodoi.plans.periods import Period, label_vi_of
+from theodoi.reporting.models import UpwardReport
+from theodoi.reporting.services import ReportingError, StaleVersion
+
+# The cycles a ward reports upward on: a plan that reports more often still sends a monthly
+# report, one that reports less often a quarterly one.
+UPWARD_CYCLES = ("monthly", "quarterly")
+
+# The fields a step changes, recorded before and after it in the audit trail (the text and
+# the payload can be long: the trail keeps their digests through the package's SHA-256).
+_AUDITED = [
+    "status",
+    "version",
+    "due_on",
+    "sent_on",
+    "return_reason",
+    "package_sha256",
+    "source",
+    "remote_key",
+]
+
+
+def upward_cycle(plan: Plan) -> str:
+    """The cycle of ``plan``'s periodic report: its own when monthly or quarterly, monthly for
+    a plan that reports weekly, quarterly for one that reports half-yearly or yearly."""
+    if plan.reporting_cycle in UPWARD_CYCLES:
+        return plan.reporting_cycle
+    return "monthly" if plan.reporting_cycle == "weekly" else "quarterly"
+
+
+def upper_plan(plan: Plan) -> Plan | None:
+    """The plan of the level above that ``plan`` implements (its first parent in the system)."""
+    return plan.parents.exclude(organization=plan.organization).order_by("pk").first()
+
+
+def upward_due_on(plan: Plan, period: Period) -> datetime.date:
+    """The day the ward's report on ``plan`` for ``period`` is due: the days the upper plan
+    sets after the period ends (the plan's own setting when it has no upper plan here)."""
+    upper = upper_plan(plan)
+    days = (upper or plan).upward_report_due_days
+    return period.due(days)
+
+
+def _require_prepare(actor: Actor, plan: Plan) -> None:
+    require(actor, Action.COMPILE_REPORTS, plan)
+    if not plan.organization.is_local:
+        raise ReportingError(
+            gettext("Only a ward's or commune's plan is reported upward; this is the province's.")
+        )
+
+
+def _lock(report: UpwardReport, version: int | None) -> None:
+    """Lock the row and reload it; ``version`` (times sent, as the person saw it) must still
+    hold, so an answer given to an older sending is refused instead of applied to a newer."""
+    current = (
+        UpwardReport.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk=report.pk)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if current is None or (version is not None and version != current):
+        raise StaleVersion
+    report.refresh_from_db()
+
+
+def _summary(report: UpwardReport, extra: str = "") -> str:
+    text = f"{report.plan.short_name} {label_vi_of(report.period)}"
+    return f"{text}: {extra}" if extra else text
+
+
+@transaction.atomic
+def upward_report_prepare(*, actor: Actor, plan: Plan, period: Period) -> UpwardReport:
+    """The report of ``plan`` for ``period``, made (as a draft) the first time it is opened."""
+    _require_prepare(actor, plan)
+    if period.cycle not in UPWARD_CYCLES:
+        raise ReportingError(gettext("A periodic report covers a month or a quarter."))
+    report, created = UpwardReport.objects.get_or_create(
+        plan=plan,
+        period=str(period),
+        defaults={"organization": plan.organization, "due_on": upward_due_on(plan, period)},
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPWARD_REPORT_SAVE,
+            obj=report,
+            organization=report.organization,
+            summary=_summary(report),
+            after=snapshot(report, _AUDITED),
+        )
+    return report
+
+
+@transaction.atomic
+def upward_report_save(
+    *, actor: Actor, report: UpwardReport, text: dict[str, Any], version: int | None = None
+) -> UpwardReport:
+    """Keep the office's edits of the report's prose; allowed until it is sent (and again
+    once it is returned)."""
+    require(actor, Action.COMPILE_REPORTS, report.plan)
+    _lock(report, version)
+    if report.status not in (UpwardReport.Status.DRAFT, UpwardReport.Status.RETURNED):
+        raise ReportingError(
+            gettext("The report has been sent: it can be changed again only if it is returned.")
+        )
+    report.text = text
+    report.save(update_fields=["text", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPWARD_REPORT_SAVE,
+        obj=report,
+        organization=report.organization,
+        summary=_summary(report),
+    )
+    return report
+
+
+def store_package(data: bytes) -> tuple[str, str]:
+    """Keep a report's package under its SHA-256 (never overwritten); its name and digest."""
+    digest = hashlib.sha256(data).hexdigest()
+    name = f"upward/{digest[:2]}/{digest}"
+    storage.store(name, data, sha256=digest)
+    return name, digest
+
+
+@transaction.atomic
+def upward_report_send(
+    *,
+    actor: Actor,
+    report: UpwardReport,
+    payload: dict[str, Any],
+    package: bytes,
+    version: int | None = None,
+) -> UpwardReport:
+    """The office signs off and sends the report: ``payload`` is its JSON form (the API's
+    versioned schema) and ``package`` the zip of the report and its accepted evidence."""
+    require(actor, Action.COMPILE_REPORTS, report.plan)
+    _lock(report, version)
+    if report.status not in (UpwardReport.Status.DRAFT, UpwardReport.Status.RETURNED):
+        raise ReportingError(
+            gettext("The report has already been sent and is waiting for the answer.")
+        )
+    before = snapshot(report, _AUDITED)
+    report.package, report.package_sha256 = store_package(package)
+    report.payload = payload
+    report.status = UpwardReport.Status.SENT
+    report.version += 1
+    report.sent_by = person_of(actor)
+    report.sent_at = timezone.now()
+    report.sent_on = clock.today()
+    report.return_reason = ""
+    report.answered_by = None
+    report.answered_at = None
+    report.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPWARD_REPORT_SEND,
+        obj=report,
+        organization=report.organization,
+        summary=_summary(report, gettext("sending %(n)s") % {"n": report.version}),
+        before=before,
+        after=snapshot(report, _AUDITED),
+    )
+    return report
+
+
+def _answer(
+    actor: Actor, report: UpwardReport, status: str, reason: str, version: int | None
+) -> UpwardReport:
+    require(actor, Action.ANSWER_UPWARD, report)
+    _lock(report, version)
+    if report.status != UpwardReport.Status.SENT:
+        raise ReportingError(
+            gettext("Only a report that was sent and awaits an answer can be answered.")
+        )
+    before = snapshot(report, _AUDITED)
+    report.status = status
+    report.return_reason = reason
+    report.answered_by = person_of(actor)
+    report.answered_at = timezone.now()
+    report.save()
+    action = (
+        AuditAction.UPWARD_REPORT_RETURNED
+        if status == UpwardReport.Status.RETURNED
+        else AuditAction.UPWARD_REPORT_ACCEPTED
+    )
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=report,
+        organization=report.organization,
+        summary=_summary(report, reason),
+        before=before,
+        after=snapshot(report, _AUDITED),
+    )
+    return report
+
+
+@transaction.atomic
+def upward_report_return(
+    *, actor: Actor, report: UpwardReport, reason: str, version: int | None = None
+) -> UpwardReport:
+    """The province sends the report back to the ward with what to correct."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportingError(
+            gettext("Write why the report is returned, so that the ward knows what to correct.")
+        )
+    return _answer(actor, report, UpwardReport.Status.RETURNED, reason, version)
+
+
+@transaction.atomic
+def upward_report_accept(
+    *, actor: Actor, report: UpwardReport, version: int | None = None
+) -> UpwardReport:
+    return _answer(actor, report, UpwardReport.Status.ACCEPTED, "", version)
