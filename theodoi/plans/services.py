@@ -27,6 +27,7 @@ from theodoi.plans.models import (
     Task,
     TaskCoordinatingUnit,
     TaskLeadUnit,
+    WardAssignment,
 )
 
 
@@ -996,3 +997,103 @@ def tasks_bulk_assign(
             coordinating_units=new_coordinators,
         )
     return tasks
+
+
+class ChainError(ValueError):
+    """A link between plans' tasks, or a province task's wards, that cannot be made as given;
+    the message says what to do."""
+
+
+def _upper_task_problem(task: Task, upper: Task) -> str:
+    """Why ``task`` cannot implement ``upper``, or "" when it can: the upper task belongs to a
+    plan of a level above the task's ward (its province), is not withdrawn, and is assigned to
+    that ward (to every ward, or to a list naming it)."""
+    ward = task.plan.organization
+    upper_org = upper.plan.organization
+    if upper.pk == task.pk or upper_org.pk == ward.pk or not ward.is_within(upper_org):
+        return gettext("A task can only carry out a task of the level above its own ward.")
+    if upper.is_withdrawn or upper.plan.is_archived:
+        return gettext("That upper-level task has been withdrawn: choose another one.")
+    if upper.ward_assignment == WardAssignment.OWN_UNITS:
+        return gettext(
+            "That upper-level task is carried out by the province's own departments, not by the "
+            "wards: choose a task assigned to the wards."
+        )
+    if (
+        upper.ward_assignment == WardAssignment.LISTED_WARDS
+        and not upper.assigned_wards.filter(pk=ward.pk).exists()
+    ):
+        return gettext("That upper-level task is not assigned to this ward or commune.")
+    return ""
+
+
+@transaction.atomic
+def task_link_upper(*, actor: Actor, task: Task, upper_task: Task | None) -> Task:
+    """Say which task of the level above ``task`` carries out (None: none). Decided by whoever
+    keeps the ward's plan; the province follows its task down through these links."""
+    require(actor, Action.MANAGE_PLAN, task)
+    if upper_task is not None:
+        problem = _upper_task_problem(task, upper_task)
+        if problem:
+            raise ChainError(problem)
+    if task.upper_task_id == (upper_task.pk if upper_task else None):
+        return task
+    before = {"upper_task": task.upper_task_id}
+    task.upper_task = upper_task
+    task.save(update_fields=["upper_task", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.TASK_UPPER_LINK,
+        obj=task,
+        organization=task.plan.organization,
+        summary=f"{task} → {upper_task}"[:200] if upper_task else str(task)[:200],
+        before=before,
+        after={"upper_task": task.upper_task_id},
+    )
+    return task
+
+
+@transaction.atomic
+def task_assign_wards(
+    *,
+    actor: Actor,
+    task: Task,
+    assignment: str,
+    wards: Iterable[Organization] = (),
+) -> Task:
+    """Say who carries out a province task: its own departments, every ward and commune below
+    the province, or the ones listed (which must be wards or communes of that province)."""
+    require(actor, Action.MANAGE_PLAN, task)
+    province = task.plan.organization
+    if province.is_local:
+        raise ChainError(gettext("Only a province's task is assigned to wards and communes."))
+    if assignment not in WardAssignment.values:
+        raise ChainError(gettext("Choose who carries out the task."))
+    wards = list(wards) if assignment == WardAssignment.LISTED_WARDS else []
+    if assignment == WardAssignment.LISTED_WARDS and not wards:
+        raise ChainError(gettext("Choose at least one ward or commune."))
+    for ward in wards:
+        if not ward.is_local or not ward.is_within(province):
+            raise ChainError(
+                gettext("%(name)s is not a ward or commune of this province.") % {"name": ward}
+            )
+    before = {
+        "ward_assignment": task.ward_assignment,
+        "assigned_wards": sorted(task.assigned_wards.values_list("pk", flat=True)),
+    }
+    task.ward_assignment = assignment
+    task.save(update_fields=["ward_assignment", "updated_at"])
+    task.assigned_wards.set(wards)
+    audit_record(
+        actor=actor,
+        action=AuditAction.TASK_UPDATE,
+        obj=task,
+        organization=province,
+        summary=str(task)[:200],
+        before=before,
+        after={
+            "ward_assignment": task.ward_assignment,
+            "assigned_wards": sorted(ward.pk for ward in wards),
+        },
+    )
+    return task
