@@ -11,6 +11,7 @@ from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
     browser,
     click,
     demo_site,
+    live_site,
     sign_in,
     wait_for_text,
 )

@@ -16,6 +16,7 @@ from tests.e2e import test_browser
 from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
     click,
     demo_site,
+    live_site,
     sign_in,
     wait_for_text,
 )

@@ -7,6 +7,7 @@ import hashlib
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -18,6 +19,10 @@ from theodoi.plans.models import Plan
 from theodoi.plans.periods import Period, label_vi_of
 from theodoi.reporting.models import UpwardReport
 from theodoi.reporting.services import ReportingError, StaleVersion
+
+# Sent once a sending is committed (``report``): an installation whose province runs its own
+# installation delivers it there (the API app listens; this app knows nothing of it).
+upward_report_sent = Signal()
 
 # The cycles a ward reports upward on: a plan that reports more often still sends a monthly
 # report, one that reports less often a quarterly one.
@@ -178,6 +183,7 @@ def upward_report_send(
         before=before,
         after=snapshot(report, _AUDITED),
     )
+    transaction.on_commit(lambda: upward_report_sent.send(sender=UpwardReport, report=report))
     return report
 
 
