@@ -63,6 +63,10 @@ class DraftTask:
     lead_units: list[str] = field(default_factory=list)
     coordinating_units: list[str] = field(default_factory=list)
     unknown_units: list[str] = field(default_factory=list)
+    # The upper-level task (its id) the person chose for this task to carry out, once they
+    # chose on the draft page (``upper_chosen``; None then means "none"); saving links it.
+    upper_task: int | None = None
+    upper_chosen: bool = False
 
 
 @dataclass
