@@ -6,8 +6,44 @@ from hypothesis import strategies as st
 from theodoi.plans.cascade import THRESHOLD, TaskText, names_plan, propose, score, wording
 
 WORDS = st.sampled_from(
-    "đào tạo kỹ năng số người dân tổ công nghệ cộng đồng bảo đảm an toàn ninh mạng cơ quan "
-    "đơn vị dữ liệu quốc gia kết nối chia sẻ thủ tục hành chính trực tuyến".split()
+    [
+        "đào",
+        "tạo",
+        "kỹ",
+        "năng",
+        "số",
+        "người",
+        "dân",
+        "tổ",
+        "công",
+        "nghệ",
+        "cộng",
+        "đồng",
+        "bảo",
+        "đảm",
+        "an",
+        "toàn",
+        "ninh",
+        "mạng",
+        "cơ",
+        "quan",
+        "đơn",
+        "vị",
+        "dữ",
+        "liệu",
+        "quốc",
+        "gia",
+        "kết",
+        "nối",
+        "chia",
+        "sẻ",
+        "thủ",
+        "tục",
+        "hành",
+        "chính",
+        "trực",
+        "tuyến",
+    ]
 )
 TITLES = st.lists(WORDS, min_size=1, max_size=12).map(" ".join)
 CODES = st.sampled_from(["1", "1.1", "1.2", "2", "2.1", "3.3", ""])
