@@ -236,6 +236,9 @@ def _task_json(task: DraftTask, plan_year: int | None) -> dict[str, Any]:
     data = asdict(task)
     data["parent"] = task.parent or None
     data.pop("deadline_text")
+    # The person's choice on the draft page, not something read from the document.
+    data.pop("upper_task")
+    data.pop("upper_chosen")
     data["deadline"] = {
         "text": task.deadline_text,
         "kind": parsed.kind.value,
