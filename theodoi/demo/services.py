@@ -16,6 +16,7 @@ from theodoi.core.samplepdf import tiny_pdf
 from theodoi.demo import alerts as demo_alerts
 from theodoi.demo import data
 from theodoi.demo.budget import add_budget_lines
+from theodoi.demo.cascade import link_ward_tasks
 from theodoi.demo.checks import load_checks_demo
 from theodoi.demo.evidence import evidence_replacements
 from theodoi.demo.history import returned_and_sent_again
@@ -96,6 +97,7 @@ def load_demo() -> tuple[Organization, bool]:
         for seed in item["seeds"]:
             draft = draft_from_bytes((SEEDS_DIR / seed).read_bytes(), name=seed)
             import_draft(actor=SYSTEM, draft=draft, ward=wards[item["code"]], source_name=seed)
+    link_ward_tasks(users)
     ward = wards[data.WARD["code"]]
     _complete(ward, users)
     _amend(ward, users)

@@ -63,6 +63,10 @@ class DraftTask:
     lead_units: list[str] = field(default_factory=list)
     coordinating_units: list[str] = field(default_factory=list)
     unknown_units: list[str] = field(default_factory=list)
+    # The upper-level task (its id) the person chose for this task to carry out, once they
+    # chose on the draft page (``upper_chosen``; None then means "none"); saving links it.
+    upper_task: int | None = None
+    upper_chosen: bool = False
 
 
 @dataclass
@@ -232,6 +236,9 @@ def _task_json(task: DraftTask, plan_year: int | None) -> dict[str, Any]:
     data = asdict(task)
     data["parent"] = task.parent or None
     data.pop("deadline_text")
+    # The person's choice on the draft page, not something read from the document.
+    data.pop("upper_task")
+    data.pop("upper_chosen")
     data["deadline"] = {
         "text": task.deadline_text,
         "kind": parsed.kind.value,

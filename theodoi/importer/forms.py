@@ -110,6 +110,10 @@ class DraftReviewForm(forms.Form):
                     max_length=_TASK_LIMITS.get(name, 1000),
                 )
             self.fields[f"task-{index}-delete"] = forms.BooleanField(required=False)
+            self.fields[f"task-{index}-upper"] = TextField(
+                label=_("Task %(code)s") % {"code": draft.tasks[index].code[:30]},
+                max_length=20,
+            )
         self._years = milestone_years(draft)
         for index, indicator in enumerate(draft.indicators):
             self.fields.update(_indicator_fields(index, indicator.code, self._years))
@@ -154,6 +158,10 @@ class DraftReviewForm(forms.Form):
             }
             if cells:
                 edits.tasks[index] = cells
+            if f"task-{index}-upper" in self.data and f"task-{index}-upper" in data:
+                # "" is none; anything but an id (never an upper task's) is refused on saving.
+                chosen = data[f"task-{index}-upper"]
+                edits.uppers[index] = (whole_number(chosen) or 0) if chosen else None
         for index in range(self._indicator_count):
             if data.get(f"ind-{index}-delete"):
                 edits.deleted_indicators.add(index)

@@ -56,7 +56,7 @@ from theodoi.org import services as org_services
 from theodoi.org.matching import match_units, unknown_names
 from theodoi.org.models import Organization, Unit, User
 from theodoi.org.selectors import unit_catalogue
-from theodoi.plans import amendments
+from theodoi.plans import amendments, cascade
 from theodoi.plans import selectors as plan_selectors
 from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, ReportingCycle, Section, Task
@@ -312,7 +312,8 @@ def import_draft(
         result = ImportResult(plan=plan, created=False)
     result.units_created = result_units
     sections = _sections(actor, result.plan, draft)
-    _tasks(actor, result, draft, ward, catalogue, choices, sections)
+    saved = _tasks(actor, result, draft, ward, catalogue, choices, sections)
+    _upper_links(actor, result.plan, draft, saved)
     if result.created:
         result.indicators_added = _indicators(actor, result.plan, draft, ward, catalogue)
         result.budget_lines_added = _budget(actor, result.plan, draft)
@@ -371,6 +372,92 @@ def _parent_plans(ward: Organization, draft: Draft) -> list[Plan]:
     ancestors = [int(pk) for pk in ward.path.strip("/").split("/") if pk]
     candidates = Plan.objects.filter(organization_id__in=ancestors).exclude(number="")
     return [plan for plan in candidates if re.search(rf"\b{re.escape(plan.number)}\b", text)]
+
+
+CHOOSE_UPPER_AGAIN = gettext_lazy(
+    "The upper-level task chosen for task %(code)s is no longer one this ward carries out "
+    "(it was withdrawn or reassigned). Choose again from the list, or choose none."
+)
+
+
+def _upper_links(actor: Actor, plan: Plan, draft: Draft, saved: Mapping[tuple, Task]) -> None:
+    """The upper-level tasks the person chose on the draft page, linked to the saved tasks
+    (``plan_link_uppers``: each link checked and audited, the upper plans become the plan's
+    parents). A task nobody chose for keeps the link it has."""
+    chosen = [task for task in draft.tasks if task.upper_chosen]
+    if not chosen:
+        return
+    eligible = {task.pk: task for task in plan_selectors.eligible_upper_tasks(plan.organization)}
+    links: dict[Task, Task | None] = {}
+    for draft_task in chosen:
+        upper = None
+        if draft_task.upper_task is not None:
+            upper = eligible.get(draft_task.upper_task)
+            if upper is None:
+                raise DraftNotReady(str(CHOOSE_UPPER_AGAIN) % {"code": draft_task.code})
+        links[saved[(draft_task.section, draft_task.code)]] = upper
+    try:
+        plan_services.plan_link_uppers(actor=actor, plan=plan, links=links)
+    except plan_services.ChainError as exc:
+        raise DraftNotReady(str(exc)) from exc
+
+
+@dataclass
+class UpperChoices:
+    """The draft page's choice of the upper-level task each draft task carries out: the upper
+    plans the draft names, their tasks assigned to the ward grouped by plan, and per draft
+    task the proposal and the task selected (the person's choice once made)."""
+
+    plans: list[Plan] = field(default_factory=list)
+    groups: list[tuple[Plan, list[Task]]] = field(default_factory=list)
+    proposed: list[int | None] = field(default_factory=list)
+    selected: list[int | None] = field(default_factory=list)
+
+    @property
+    def plan_names(self) -> str:
+        return ", ".join(plan.short_name for plan in self.plans)
+
+
+def draft_upper_choices(draft: Draft, ward: Organization) -> UpperChoices:
+    """What the draft page offers for linking the draft's tasks to the tasks of the upper plans
+    its "Căn cứ/Thực hiện Kế hoạch số …" lines name; nothing when it names none in the system.
+    A task of a plan already saved keeps its link unless a proposal is all there is."""
+    plans = plan_selectors.referenced_upper_plans(ward, draft.plan.parent_references)
+    if not plans:
+        return UpperChoices()
+    uppers = list(plan_selectors.eligible_upper_tasks(ward, plans))
+    groups: dict[int, tuple[Plan, list[Task]]] = {}
+    for upper in uppers:
+        groups.setdefault(upper.plan_id, (upper.plan, []))[1].append(upper)
+    texts = [plan_selectors.task_text(upper) for upper in uppers]
+    sections = {section.code: section.title for section in draft.sections}
+    titles = {(task.section, task.code): task.title for task in draft.tasks}
+    plan = existing_plan(ward, draft)
+    linked = (
+        {
+            (t.section.code if t.section else "", t.code): t.upper_task_id
+            for t in plan.tasks.select_related("section")
+        }
+        if plan
+        else {}
+    )
+    choices = UpperChoices(plans=plans, groups=list(groups.values()))
+    for task in draft.tasks:
+        headings = (sections.get(task.section, ""), titles.get((task.section, task.parent), ""))
+        text = cascade.TaskText(
+            code=task.code,
+            title=task.title,
+            section_code=task.section,
+            section_titles=tuple(title for title in headings if title),
+        )
+        index = cascade.propose(text, texts)
+        proposed = uppers[index].pk if index is not None else None
+        choices.proposed.append(proposed)
+        if task.upper_chosen:
+            choices.selected.append(task.upper_task)
+        else:
+            choices.selected.append(linked.get((task.section, task.code)) or proposed)
+    return choices
 
 
 def _sections(actor: Actor, plan: Plan, draft: Draft) -> dict[str, Section]:
@@ -449,7 +536,7 @@ def _task_changes(
     return changes, same_units
 
 
-def _tasks(actor, result, draft, ward, catalogue, choices, sections) -> None:
+def _tasks(actor, result, draft, ward, catalogue, choices, sections) -> dict:
     plan = result.plan
     units_by_id = ward_units(ward)
     existing = {(t.section.code if t.section else "", t.code): t for t in plan.tasks.all()}
@@ -501,6 +588,7 @@ def _tasks(actor, result, draft, ward, catalogue, choices, sections) -> None:
     result.tasks_missing = sorted(
         task_label(section, code) for (section, code) in existing if (section, code) not in seen
     )
+    return saved
 
 
 def _first_unit(raw: str, ward, catalogue, units_by_id=None) -> Unit | None:
@@ -697,6 +785,8 @@ class DraftEdits:
     unit_choices: dict[str, int | None] = field(default_factory=dict)
     # The person ticked that a plan issued by another ward belongs to this one all the same.
     confirm_other_issuer: bool = False
+    # The upper-level task chosen for a task by its index (None: none), where the page asked.
+    uppers: dict[int, int | None] = field(default_factory=dict)
 
 
 def draft_apply_edits(draft: Draft, edits: DraftEdits) -> None:
@@ -717,6 +807,9 @@ def draft_apply_edits(draft: Draft, edits: DraftEdits) -> None:
             continue
         for name, value in edits.tasks.get(index, {}).items():
             setattr(task, name, value)
+        if index in edits.uppers:
+            task.upper_task = edits.uppers[index]
+            task.upper_chosen = True
         kept.append(task)
     draft.tasks = kept
     indicators = []

@@ -236,6 +236,7 @@ def _review_context(stored, draft, ward, error="", *, form=None):
         "indicators": indicator_rows(draft, form.data if form else None),
         "years": milestone_years(draft),
         "comparators": Indicator.Comparator.choices,
+        "uppers": services.draft_upper_choices(draft, ward),
     }
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import reduce
@@ -23,8 +24,8 @@ from django.shortcuts import get_object_or_404
 
 from theodoi.core.access import Action, org_scope, require
 from theodoi.core.text import fold
-from theodoi.org.models import Unit, User
-from theodoi.plans import amendments
+from theodoi.org.models import Organization, Unit, User
+from theodoi.plans import amendments, cascade
 from theodoi.plans.models import (
     Indicator,
     IndicatorValue,
@@ -33,6 +34,7 @@ from theodoi.plans.models import (
     Task,
     TaskCoordinatingUnit,
     TaskLeadUnit,
+    WardAssignment,
 )
 from theodoi.plans.states import TaskState
 
@@ -470,3 +472,105 @@ def descendants(task: Task, *, every: bool = False) -> list[Task]:
         found.extend(children)
         level = [child.pk for child in children]
     return found
+
+
+# --- The chain of plans: which province tasks a ward carries out ------------------------------
+
+
+def upper_organization_ids(ward: Organization) -> list[int]:
+    """The organisations above ``ward`` (its province): their plans are the ones it implements."""
+    return [int(pk) for pk in ward.path.strip("/").split("/") if pk and int(pk) != ward.pk]
+
+
+def upper_plans(ward: Organization) -> QuerySet[Plan]:
+    """The live plans of the levels above ``ward``."""
+    return Plan.objects.filter(organization_id__in=upper_organization_ids(ward)).exclude(
+        status=Plan.Status.ARCHIVED
+    )
+
+
+def referenced_upper_plans(ward: Organization, references: Iterable[str]) -> list[Plan]:
+    """The plans above ``ward`` that its "Căn cứ/Thực hiện Kế hoạch số …" lines name."""
+    text = "\n".join(references)
+    if not text.strip():
+        return []
+    return [
+        plan
+        for plan in upper_plans(ward).exclude(number="").order_by("-issued_on", "-id")
+        if cascade.names_plan(text, plan.number)
+    ]
+
+
+def _assigned_to(ward: Organization) -> Q:
+    return Q(ward_assignment=WardAssignment.ALL_WARDS) | Q(
+        ward_assignment=WardAssignment.LISTED_WARDS, assigned_wards=ward
+    )
+
+
+def eligible_upper_tasks(ward: Organization, plans: Iterable[Plan] | None = None) -> QuerySet[Task]:
+    """The live tasks of the levels above ``ward`` assigned to it (to every ward, or to a list
+    naming it), of ``plans`` when given: the tasks a task of ``ward`` may carry out."""
+    tasks = Task.objects.filter(plan__organization_id__in=upper_organization_ids(ward))
+    if plans is not None:
+        tasks = tasks.filter(plan__in=[plan.pk for plan in plans])
+    ids = tasks.filter(_assigned_to(ward)).values("pk")
+    return (
+        Task.objects.filter(pk__in=ids)
+        .select_related("plan", "plan__organization", "section", "parent")
+        .order_by("plan__issued_on", "plan_id", "order", "id")
+    )
+
+
+def upper_task_groups(ward: Organization) -> list[tuple[Plan, list[Task]]]:
+    """``eligible_upper_tasks`` grouped by plan, for a choice grouped the same way."""
+    groups: dict[int, tuple[Plan, list[Task]]] = {}
+    for task in eligible_upper_tasks(ward):
+        groups.setdefault(task.plan_id, (task.plan, []))[1].append(task)
+    return list(groups.values())
+
+
+def task_text(task: Task) -> cascade.TaskText:
+    """What the proposals compare of a saved task (its section and its heading task)."""
+    titles = tuple(
+        title
+        for title in (
+            task.section.title if task.section else "",
+            task.parent.title if task.parent else "",
+        )
+        if title
+    )
+    return cascade.TaskText(
+        code=task.code,
+        title=task.title,
+        section_code=task.section.code if task.section else "",
+        section_titles=titles,
+    )
+
+
+def proposed_upper_tasks(plan: Plan) -> dict[int, Task]:
+    """For a saved plan of a ward, the upper task proposed for each of its tasks not linked
+    yet (by task id), among the tasks assigned to the ward of the upper plans it is based on
+    (``Plan.parents``) or names in its "Căn cứ" lines. A person confirms them."""
+    ward = plan.organization
+    ancestors = upper_organization_ids(ward)
+    plans = {p.pk: p for p in plan.parents.filter(organization_id__in=ancestors)}
+    plans.update((p.pk, p) for p in referenced_upper_plans(ward, [plan.parent_references]))
+    if not plans:
+        return {}
+    uppers = list(eligible_upper_tasks(ward, plans.values()))
+    texts = [task_text(upper) for upper in uppers]
+    proposals: dict[int, Task] = {}
+    tasks = plan.tasks.filter(upper_task__isnull=True).select_related("section", "parent")
+    for task in tasks.order_by("order", "id"):
+        index = cascade.propose(task_text(task), texts)
+        if index is not None:
+            proposals[task.pk] = uppers[index]
+    return proposals
+
+
+def unimplemented_upper_tasks(ward: Organization) -> QuerySet[Task]:
+    """The upper tasks assigned to ``ward`` that no task of the ward carries out yet (a
+    withdrawn task, or one of a withdrawn plan, does not count): what it has still to make
+    concrete in a plan of its own."""
+    implemented = Task.objects.filter(upper_task=OuterRef("pk"), plan__organization=ward)
+    return eligible_upper_tasks(ward).exclude(Exists(implemented))

@@ -1097,3 +1097,33 @@ def task_assign_wards(
         },
     )
     return task
+
+
+@transaction.atomic
+def plan_link_uppers(*, actor: Actor, plan: Plan, links: Mapping[Task, Task | None]) -> list[Task]:
+    """Link tasks of ``plan`` to the upper-level tasks they carry out (None: none), each through
+    ``task_link_upper``, and record the upper plans as plans ``plan`` is based on
+    (``Plan.parents``). All or nothing; returns the tasks whose link changed."""
+    require(actor, Action.MANAGE_PLAN, plan)
+    changed = []
+    for task, upper in links.items():
+        if task.plan_id != plan.pk:
+            raise ChainError(gettext("That task is not a task of this plan."))
+        before = task.upper_task_id
+        task_link_upper(actor=actor, task=task, upper_task=upper)
+        if task.upper_task_id != before:
+            changed.append(task)
+    known = set(plan.parents.values_list("pk", flat=True))
+    added = sorted({upper.plan_id for upper in links.values() if upper} - known)
+    if added:
+        plan.parents.add(*added)
+        audit_record(
+            actor=actor,
+            action=AuditAction.PLAN_UPDATE,
+            obj=plan,
+            organization=plan.organization,
+            summary=str(plan)[:200],
+            before={"parents": sorted(known)},
+            after={"parents": sorted(known | set(added))},
+        )
+    return changed

@@ -857,3 +857,10 @@ class DeadlinePreviewForm(forms.Form):
     """The deadline typed so far, sent by the task form as the person types."""
 
     deadline_text = TextField(max_length=1000)
+
+
+class UpperTaskForm(forms.Form):
+    """The upper-level task a ward task carries out, chosen on the task page (blank: none)."""
+
+    upper = CoreWholeNumberField(label=_("Upper-level task"))
+    next = forms.CharField(required=False, max_length=2000)

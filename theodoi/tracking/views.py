@@ -43,7 +43,7 @@ from theodoi.plans.states import (
 from theodoi.reporting import selectors as reporting_selectors
 from theodoi.reporting.models import Directive, Evidence
 from theodoi.reporting.selectors import period_states
-from theodoi.tracking import services
+from theodoi.tracking import cascade_views, services
 from theodoi.tracking.forms import (
     GAP_FILTER_CHOICES,
     BulkAssignForm,
@@ -95,6 +95,7 @@ def plan_list(request):
             "archived_plans": selectors.plans_for_user(request.user, archived=True),
             "can_import": can_import_plans(request.user),
             "alert_summary": alert_summary(request.user),
+            "shows_unimplemented": cascade_views.shows_unimplemented_link(request.user),
         },
     )
 
@@ -264,6 +265,7 @@ def _task_page(
         # A refused directive or answer, as typed.
         "typed": typed or {},
         "can_add_evidence": can_report,
+        **cascade_views.upper_task_context(request.user, task, live=live),
     }
     return render(request, "plans/task_detail.html", context, status=status)
 

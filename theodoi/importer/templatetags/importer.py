@@ -22,3 +22,12 @@ def deadline_read(text, issued_on) -> ParsedDeadline | None:
     if not str(text or "").strip():
         return None
     return parse_deadline(str(text), plan_year=issued_on.year if issued_on else None)
+
+
+@register.filter
+def at(items, index):
+    """``items[index]`` in a template (a row's value from a list kept beside the rows)."""
+    try:
+        return items[int(index)]
+    except (IndexError, TypeError, ValueError):
+        return None
