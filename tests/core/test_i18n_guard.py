@@ -42,6 +42,7 @@ CONTENT_MODULES: dict[str, str] = {
     "demo/data.py": "the demo ward's data, content in the ward's language",
     "demo/services.py": "the demo ward's data (campaign names, unit names), content",
     "demo/checks.py": "the demo ward's evidence files (signers, document numbers), content",
+    "demo/report_words.py": "what the demo ward's units wrote in their reports, content",
 }
 
 # Single strings whose Vietnamese is content: (module, exact string) → reason.

@@ -10,6 +10,7 @@ from tests.queues import signals_kept
 from theodoi.audit.models import AuditEvent
 from theodoi.demo import checks as demo_checks
 from theodoi.demo import data
+from theodoi.demo.report_words import REPORT_WORDS
 from theodoi.demo.services import load_demo
 from theodoi.org.models import Organization, User
 from theodoi.plans.models import Plan, PlanAmendment, Task
@@ -129,7 +130,9 @@ def test_demo_has_work_to_show(demo):
     from theodoi.reporting.models import Evidence, ProgressReport
 
     plan = Plan.objects.get(number="110/KH-UBND")
-    assert ProgressReport.objects.filter(task__plan=plan).count() == len(data.ACTIVITY)
+    assert ProgressReport.objects.filter(task__plan=plan).count() == len(data.ACTIVITY) + len(
+        REPORT_WORDS
+    )
     police = plan.tasks.get(section__code="PL", code="8")
     assert police.completed_on is not None
     waiting = Evidence.objects.filter(task__plan=plan, reviews__isnull=True)

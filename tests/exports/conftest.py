@@ -1,6 +1,6 @@
 """A ward's plan with a quarter of real work behind it, built through the tracking services:
 one task in each of the four states on 30/09/2026, reports with results, difficulties and
-proposals, evidence accepted and rejected, and indicators on and off track."""
+proposals, evidence accepted, rejected and not yet reviewed, and indicators on and off track."""
 
 import datetime
 from decimal import Decimal
@@ -127,12 +127,15 @@ def quarter(world, day):
     online_q3 = services.indicator_value_record(
         actor=people.office, indicator=online, period=PERIOD, value=65
     )
-    services.evidence_upload(
+    statistics = services.evidence_upload(
         actor=people.office,
         name="Thống kê hồ sơ quý III.pdf",
         data=pdf_bytes("online Q3"),
         indicator_value=online_q3,
     )
+    services.evidence_review(actor=people.office, evidence=statistics, decision="accept")
+    # Sent in but not yet reviewed: the report does not send it upward.
+    unreviewed = upload(people.officer, training, "Ảnh lớp bồi dưỡng.pdf", "photo")
     services.indicator_value_record(actor=people.office, indicator=trained, period=PERIOD, value=70)
     # A value of a later quarter, and its file, do not belong in the third quarter's report.
     day("2026-10-05")
@@ -157,7 +160,13 @@ def quarter(world, day):
             cameras=cameras,
             handbook=handbook,
         ),
-        evidence=SimpleNamespace(accepted=accepted, late=late, rejected=rejected),
+        evidence=SimpleNamespace(
+            accepted=accepted,
+            late=late,
+            rejected=rejected,
+            statistics=statistics,
+            unreviewed=unreviewed,
+        ),
         indicators=SimpleNamespace(online=online, trained=trained),
     )
 

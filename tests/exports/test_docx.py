@@ -54,9 +54,22 @@ def test_sections_results_overdue_reasons_and_proposals_come_from_the_reports(qu
     text = body_text(document)
     # Section I: the signatures (done on time) and the training (overdue).
     assert "I. Nâng cao nhận thức" in text
-    assert "Có 2 nhiệm vụ: 1 đã hoàn thành (1 đúng hạn, 0 quá hạn), 1 chưa hoàn thành" in text
-    assert "- 1. Triển khai chữ ký số cho cán bộ: Đã cấp 45 chữ ký số cho cán bộ." in text
+    assert (
+        "Nhóm có 2 nhiệm vụ: đã hoàn thành đúng hạn 1/2 nhiệm vụ; 1 nhiệm vụ chưa hoàn thành "
+        "đã quá hạn." in text
+    )
+    # What the unit wrote, by unit, with its difficulties and proposals.
+    assert (
+        "Phòng Văn hóa - Xã hội: đã cấp 45 chữ ký số cho cán bộ (nhiệm vụ 1, đã hoàn thành); "
+        "đã tổ chức 2 lớp (nhiệm vụ 1.2, tiến độ 40%). Khó khăn: thiếu kinh phí thuê giảng viên "
+        "(nhiệm vụ 1.2). Đề xuất: đề nghị bổ sung 50 triệu đồng kinh phí bồi dưỡng (nhiệm vụ 1.2)."
+        in text
+    )
+    assert "Công an phường: đã nâng cấp đường truyền (nhiệm vụ 2, đã hoàn thành)" in text
     assert "Nhiệm vụ khác" in text  # the handbook has no section
+    # Its unit wrote nothing on it in the quarter: said so, never "done".
+    assert "Chưa báo cáo kết quả trong kỳ: Phòng Văn hóa - Xã hội (nhiệm vụ 3)." in text
+    assert "0 đúng hạn" not in text and "tiến độ bình quân" not in text
     overdue = [
         t.code
         for t in tasks_for_user(quarter.world.people.office, today=AS_OF).filter(
@@ -85,8 +98,15 @@ def test_indicators_are_set_against_this_years_milestone(quarter):
     assert rows[2] == ["2", "Tỷ lệ cán bộ có kỹ năng số", "≥ 100%", "70%", "Chưa đạt lộ trình"]
     assert rows[3][-1] == "Chưa có số liệu"
     text = body_text(document)
-    assert "Có 3 chỉ tiêu: 1 chỉ tiêu đạt lộ trình năm 2026, 1 chỉ tiêu chưa đạt" in text
-    assert "- Tỷ lệ cán bộ có kỹ năng số: đạt 70%, lộ trình năm 2026 ≥ 100%." in text
+    assert (
+        "Có 3 chỉ tiêu: 1 chỉ tiêu đạt lộ trình năm 2026, 1 chỉ tiêu chưa đạt, 1 chỉ tiêu chưa "
+        "có số liệu." in text
+    )
+    assert (
+        "- Tỷ lệ cán bộ có kỹ năng số: đạt 70% (quý III/2026), lộ trình năm 2026 ≥ 100%: chưa "
+        "đạt lộ trình." in text
+    )
+    assert "- Số mô hình chuyển đổi số: chưa có số liệu, lộ trình năm 2026 ≥ 5." in text
 
 
 def test_every_run_is_times_new_roman_and_the_body_is_14_pt(quarter):
@@ -194,7 +214,7 @@ def test_the_offices_edits_reach_the_document(quarter):
     text = body_text(document)
     assert "Kết quả quý III năm 2026" in text
     assert "Nhóm I đã xong phần lớn việc." in text and "Nhóm II còn chậm." in text
-    assert "Đã cấp 45 chữ ký số" not in text  # the section's text was replaced
+    assert "đã cấp 45 chữ ký số" not in text  # the section's text was replaced
     assert cell_lines(document.tables[0].rows[1].cells[0]) == ["Số: 15/BC-UBND"]
     recipients, signer = document.tables[-1].rows[0].cells
     assert cell_lines(signer)[-1] == "Nguyễn Văn An"

@@ -11,10 +11,13 @@ from django.core.files.storage import default_storage
 
 from tests.exports.conftest import AS_OF, PERIOD, pdf_bytes, selector_counts
 from tests.factories import TaskFactory
+from theodoi.audit.actions import AuditAction
+from theodoi.audit.models import AuditEvent
 from theodoi.core.clock import today
 from theodoi.exports import bundle, report, selectors, services
 from theodoi.exports.xlsx import write_xlsx
 from theodoi.plans.selectors import tasks_for_user
+from theodoi.tracking import services as services_tracking
 
 TASK_HEADER = [
     "STT",
@@ -167,8 +170,10 @@ def test_zip_holds_the_tables_and_the_cited_evidence_under_task_codes(quarter):
         ]
     )
     assert archive.read("minh-chung/1_Quyết định cấp chữ ký số.pdf") == pdf_bytes("signatures")
-    # The rejected file of task 1.2 is not sent upward, nor the file of a later quarter's value.
+    # The rejected and the unreviewed file of task 1.2 are not sent upward, nor the file of a
+    # later quarter's value.
     assert not any("Danh sách học viên" in name for name in names)
+    assert not any("Ảnh lớp" in name for name in names)
     assert not any("quý IV" in name for name in names)
     openpyxl.load_workbook(io.BytesIO(archive.read(xlsx_name)))
 
@@ -188,7 +193,36 @@ def test_zip_manifest_lists_a_correct_sha256_of_every_file(quarter):
     assert row[6:8] == ["Hợp lệ", quarter.evidence.accepted.sha256]
     indicator_row = next(r for r in index if r[0] == "CT1")
     assert indicator_row[1] == "Tỷ lệ hồ sơ trực tuyến (Quý III/2026)"
-    assert indicator_row[6] == "Chưa thẩm định"
+    assert indicator_row[6] == "Hợp lệ"
+    assert {r[6] for r in index[1:] if r[2]} == {"Hợp lệ"}
+
+
+def test_zip_sends_only_accepted_evidence_and_its_index_says_how_many_stayed_behind(quarter):
+    office = quarter.world.people.office
+    archive = _zip_of(office, quarter.plan)
+    index = list(csv.reader(io.StringIO(archive.read("minh-chung.csv").decode("utf-8-sig"))))
+    # Task 1.2 has one rejected and one unreviewed file; the fourth quarter's file is of a value
+    # the third quarter's report does not show, so it is not counted.
+    assert index[-1][1] == "Ghi chú"
+    assert index[-1][8] == (
+        "Không đưa vào gói 2 tệp minh chứng chưa được chấp nhận: 1 tệp chưa thẩm định, "
+        "1 tệp không hợp lệ. Gói chỉ gồm minh chứng đã được thẩm định hợp lệ."
+    )
+    sent = {r[2] for r in index[1:-1]}
+    assert sent == {n for n in archive.namelist() if n.startswith("minh-chung/")}
+    assert len(sent) == 3
+
+    # Once the office accepts the photo it travels, and one file stays behind.
+    services_tracking.evidence_review(
+        actor=office, evidence=quarter.evidence.unreviewed, decision="accept"
+    )
+    archive = _zip_of(office, quarter.plan)
+    assert "minh-chung/1.2_Ảnh lớp bồi dưỡng.pdf" in archive.namelist()
+    index = list(csv.reader(io.StringIO(archive.read("minh-chung.csv").decode("utf-8-sig"))))
+    assert index[-1][8].startswith("Không đưa vào gói 1 tệp minh chứng chưa được chấp nhận: 1 tệp")
+    assert "không hợp lệ" in index[-1][8] and "chưa thẩm định" not in index[-1][8]
+    audit = AuditEvent.objects.filter(action=AuditAction.REPORT_EXPORT).latest("id")
+    assert audit.after["left_out"] == {"not_reviewed": 0, "rejected": 1}
 
 
 def test_zip_names_a_file_whose_bytes_changed_or_went_missing(quarter):

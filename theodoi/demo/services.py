@@ -22,6 +22,7 @@ from theodoi.demo.evidence import evidence_replacements
 from theodoi.demo.history import returned_and_sent_again
 from theodoi.demo.imports import upload_narrative_plan
 from theodoi.demo.notifications import show_notifications
+from theodoi.demo.report_words import units_write_their_difficulties
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft
 from theodoi.org import services as org_services
@@ -105,6 +106,7 @@ def load_demo() -> tuple[Organization, bool]:
     task = ward.plans.get().tasks.get(section__code=section, code=code)
     tracking_services.directive_create(actor=users["lanhdao"], task=task, text=text)
     _activity(ward, users)
+    units_write_their_difficulties(ward, users)
     evidence_replacements(ward, users)
     returned_and_sent_again(ward, users)
     _assessment(ward, users)

@@ -3,7 +3,8 @@
 Each evidence file is named by its task's code and its original name ("minh-chung/1.2_Quyet
 dinh.pdf"), and ``SHA256SUMS`` lists the SHA-256 of every file in the package in the format of
 ``sha256sum -c``, so the province can check that nothing changed on the way. ``minh-chung.csv``
-says which task or indicator value each file backs and how the office reviewed it.
+says which task or indicator value each file backs and how the office reviewed it. Only files
+the office accepted travel; the index's last row says how many were left out and why.
 """
 
 # The Vietnamese text here stays Vietnamese whatever the interface language: the report sent
@@ -22,7 +23,7 @@ from typing import BinaryIO
 from theodoi.core.spreadsheet import csv_row
 from theodoi.plans.periods import label_vi_of
 
-from .report import REVIEW_LABELS_VI, EvidenceRow, ReportData, cited_evidence
+from .report import REVIEW_LABELS_VI, EvidenceRow, LeftOut, ReportData, cited_evidence
 
 FOLDER = "minh-chung"
 MANIFEST = "SHA256SUMS"
@@ -96,6 +97,7 @@ class Written:
     files: int  # evidence files written
     missing: list[str]  # evidence files the storage no longer has (named in the CSV)
     changed: list[str]  # files whose bytes no longer match the SHA-256 taken at upload
+    left_out: LeftOut = LeftOut(0, 0)  # files not sent: not yet reviewed, or rejected
 
 
 def write_bundle(
@@ -105,9 +107,12 @@ def write_bundle(
     xlsx: bytes,
     package: list[Entry],
     open_file: Callable[[str], BinaryIO],
+    left_out: LeftOut | None = None,
 ) -> Written:
     """Write the zip to ``out``, streaming each evidence file from ``open_file(storage_name)``
-    so that large files never sit in memory whole."""
+    so that large files never sit in memory whole. ``left_out`` counts the files of the report
+    that are not sent because not accepted (``report.evidence_left_out``): the index says so."""
+    left_out = left_out or LeftOut(0, 0)
     sums: list[tuple[str, str]] = [(hashlib.sha256(xlsx).hexdigest(), xlsx_name)]
     rows = []
     missing, changed = [], []
@@ -133,11 +138,14 @@ def write_bundle(
                 note = "Nội dung khác với lúc tải lên (SHA-256 không khớp)"
             sums.append((sha, entry.arcname))
             rows.append(_index_row(entry, sha, note))
+        rows.append(["", "Ghi chú", "", "", "", "", "", "", left_out.text])
         index = _csv(rows)
         archive.writestr(INDEX, index)
         sums.append((hashlib.sha256(index).hexdigest(), INDEX))
         archive.writestr(MANIFEST, "".join(f"{sha}  {name}\n" for sha, name in sums))
-    return Written(files=len(package) - len(missing), missing=missing, changed=changed)
+    return Written(
+        files=len(package) - len(missing), missing=missing, changed=changed, left_out=left_out
+    )
 
 
 def _index_row(entry: Entry, sha: str, note: str) -> list[str]:

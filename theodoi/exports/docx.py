@@ -32,6 +32,8 @@ HEADER_PT = 13
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 TEXT_WIDTH_CM = (PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]) / 10
+# Points between the line above a rule and the rule's paragraph.
+RULE_GAP_PT = 6
 
 # The elements that follow w:pBdr in w:pPr, and w:tblBorders in w:tblPr (w:tblCellMar is the
 # third of them), in the order the schema fixes.
@@ -99,12 +101,17 @@ def _cell_paragraph(cell, text: str, **kwargs):
 
 def _rule(container, width_cm: float, container_width_cm: float) -> None:
     """A solid line of ``width_cm`` centred under the text above (Nghị định 30 draws one under
-    the issuing body, one under the Tiêu ngữ and one under the subject)."""
+    the issuing body, one under the Tiêu ngữ and one under the subject).
+
+    The line is the top border of an empty paragraph, drawn where that paragraph begins: right
+    at the bottom of the line above, through its descenders and the dots under Vietnamese
+    vowels ("Hạnh", "Kế hoạch") unless the paragraph starts lower. Its space before
+    (outside the border in Word and LibreOffice alike) puts the line clearly under the text."""
     if hasattr(container, "add_table"):
         paragraph = _paragraph(container, "", size=2, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
     else:
         paragraph = _cell_paragraph(container, "", size=2)
-    paragraph.paragraph_format.space_before = Pt(3)
+    paragraph.paragraph_format.space_before = Pt(RULE_GAP_PT)
     side = max((container_width_cm - width_cm) / 2, 0)
     paragraph.paragraph_format.left_indent = Cm(side)
     paragraph.paragraph_format.right_indent = Cm(side)
@@ -354,7 +361,8 @@ def write_docx(content: ReportContent, *, audit_anchor: str = "") -> bytes:
     _state_table(document, content)
     _heading(document, "2. Kết quả thực hiện theo nhóm nhiệm vụ")
     for section in content.sections:
-        _heading(document, section.heading, italic=True)
+        if section.heading.strip():
+            _heading(document, section.heading, italic=True)
         _body_text(document, section.text)
     _heading(document, "3. Kết quả thực hiện các chỉ tiêu")
     _body_text(document, content.indicators)

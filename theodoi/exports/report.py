@@ -20,7 +20,7 @@ from django.utils.translation import override
 
 from theodoi.alerts.rules import IndicatorFacts, indicator_off_track
 from theodoi.core.text import fold, format_date, format_number
-from theodoi.plans.periods import CYCLES, Period, PeriodError, parse_period
+from theodoi.plans.periods import CYCLES, Period, PeriodError, label_vi_of, parse_period
 from theodoi.plans.states import TaskState
 
 PARTY = "party"
@@ -172,6 +172,7 @@ class IndicatorInput:
     target_text: str
     values: tuple[tuple[str, Decimal], ...]  # (period, value)
     lead_unit: str = ""
+    section_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ class IndicatorRow:
     target_text: str
     lead_unit: str
     status: str
+    section_id: int | None = None
 
     @property
     def status_vi(self) -> str:
@@ -224,6 +226,8 @@ class ReportData:
     tasks: tuple[TaskRow, ...]
     indicators: tuple[IndicatorRow, ...]
     evidence: tuple[EvidenceRow, ...] = ()
+    # The units' reports up to the period's end (none returned, none draft): what they wrote.
+    reports: tuple[ReportFacts, ...] = ()
 
 
 # --- Periods ----------------------------------------------------------------------------------
@@ -401,13 +405,29 @@ class SectionResult:
     tasks: tuple[TaskRow, ...]
     counts: tuple[StateCount, ...]
     mean_progress: int  # over the section's top-level tasks (a parent already rolls up)
+    section_id: int | None = None  # None for the tasks of no section
 
     @property
     def heading(self) -> str:
-        return f"{self.code}. {self.title}" if self.code else self.title
+        return section_heading(self.code, self.title)
 
     def count(self, state: str) -> int:
         return next(c.count for c in self.counts if c.state == state)
+
+
+# The importer names an appendix table without section rows "PL" ("PL2" for the second, and a
+# person may write "PL.1"): its mark, not the plan's own numbering.
+_APPENDIX_CODE = re.compile(r"^PL(?:\d*|\..*)$")
+_APPENDIX_PREFIX = re.compile(r"^PL\d*\s*\.\s*")
+
+
+def section_heading(code: str, title: str) -> str:
+    """ "I. Nâng cao nhận thức"; an appendix section by its title alone ("PHỤ LỤC: NHIỆM VỤ …",
+    never "PL. PHỤ LỤC: …")."""
+    code, title = code.strip(), title.strip()
+    if _APPENDIX_CODE.match(code):
+        return _APPENDIX_PREFIX.sub("", title) or title
+    return f"{code}. {title}" if code else title
 
 
 def section_results(data: ReportData) -> list[SectionResult]:
@@ -428,7 +448,9 @@ def section_results(data: ReportData) -> list[SectionResult]:
             continue
         top = [t.progress for t in tasks if t.depth == 0] or [t.progress for t in tasks]
         mean = int((Decimal(sum(top)) / len(top)).to_integral_value())
-        results.append(SectionResult(code, title, tasks, tuple(state_counts(tasks)), mean))
+        results.append(
+            SectionResult(code, title, tasks, tuple(state_counts(tasks)), mean, section_id)
+        )
     return results
 
 
@@ -449,8 +471,9 @@ def next_period_tasks(data: ReportData) -> list[TaskRow]:
 
 
 def cited_evidence(data: ReportData) -> list[EvidenceRow]:
-    """The evidence files the tables cite: those of the tasks, then those of each indicator's
-    value that the report shows; every file not rejected by its latest review."""
+    """The evidence files the report sends and its tables cite: those of the tasks, then those
+    of each indicator's value that the report shows; only files the office accepted (DESIGN.md
+    §2: the periodic report holds only accepted evidence)."""
     tasks = {task.id: index for index, task in enumerate(data.tasks)}
     shown = {
         (row.id, row.latest_period): index
@@ -466,8 +489,56 @@ def cited_evidence(data: ReportData) -> list[EvidenceRow]:
         key = (item.indicator_id, item.value_period)
         return (1, shown[key]) if key in shown else None
 
-    files = [(p, e) for e in data.evidence if e.decision != "rejected" and (p := place(e))]
+    files = [(p, e) for e in data.evidence if e.decision == "accepted" and (p := place(e))]
     return [e for p, e in sorted(files, key=lambda i: (i[0], i[1].original_name, i[1].id))]
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Evidence of the report's tasks and shown indicator values that it does not send."""
+
+    not_reviewed: int
+    rejected: int
+
+    @property
+    def total(self) -> int:
+        return self.not_reviewed + self.rejected
+
+    @property
+    def text(self) -> str:
+        """ "Không đưa vào gói 3 tệp minh chứng chưa được chấp nhận: 2 tệp chưa thẩm định, 1
+        tệp không hợp lệ." """
+        if not self.total:
+            return "Mọi tệp minh chứng của kỳ báo cáo đã được thẩm định hợp lệ và có trong gói."
+        parts = [
+            f"{count} tệp {label}"
+            for count, label in (
+                (self.not_reviewed, "chưa thẩm định"),
+                (self.rejected, "không hợp lệ"),
+            )
+            if count
+        ]
+        return (
+            f"Không đưa vào gói {self.total} tệp minh chứng chưa được chấp nhận: "
+            + ", ".join(parts)
+            + ". Gói chỉ gồm minh chứng đã được thẩm định hợp lệ."
+        )
+
+
+def evidence_left_out(data: ReportData) -> LeftOut:
+    """How many files of the report's tasks and shown indicator values are held back because
+    the office has not accepted them (not yet reviewed, or rejected)."""
+    tasks = {task.id for task in data.tasks}
+    shown = {(row.id, row.latest_period) for row in data.indicators if row.latest_period}
+    relevant = [
+        e
+        for e in data.evidence
+        if (e.task_id in tasks) or (e.task_id is None and (e.indicator_id, e.value_period) in shown)
+    ]
+    return LeftOut(
+        not_reviewed=sum(e.decision is None for e in relevant),
+        rejected=sum(e.decision == "rejected" for e in relevant),
+    )
 
 
 # --- Indicators -------------------------------------------------------------------------------
@@ -523,6 +594,7 @@ def assess_indicator(
         target_text=indicator.target_text,
         lead_unit=indicator.lead_unit,
         status=status,
+        section_id=indicator.section_id,
     )
 
 
@@ -595,6 +667,10 @@ def vietnamese_date(place: str, day: datetime.date) -> str:
 class SectionText:
     heading: str
     text: str
+    # The plan's section it reports on ("" for the tasks of no section and for a text the
+    # office kept after its section left the report).
+    code: str = ""
+    title: str = ""
 
 
 @dataclass
@@ -669,27 +745,235 @@ def _task_name(task: TaskRow) -> str:
     return f"{task.code}. {task.title}" if task.code else task.title
 
 
-def _section_text(result: SectionResult) -> str:
-    total = len(result.tasks)
-    done_on_time = result.count(TaskState.DONE_ON_TIME)
-    done_late = result.count(TaskState.DONE_LATE)
-    overdue = result.count(TaskState.OPEN_OVERDUE)
-    open_count = total - done_on_time - done_late
-    lines = [
-        f"Có {total} nhiệm vụ: {done_on_time + done_late} đã hoàn thành ({done_on_time} đúng hạn, "
-        f"{done_late} quá hạn), {open_count} chưa hoàn thành (trong đó {overdue} quá hạn); "
-        f"tiến độ bình quân {result.mean_progress}%."
-    ]
+# --- What the units wrote, as prose ----------------------------------------------------------
+
+_DONE_STATES = (TaskState.DONE_ON_TIME, TaskState.DONE_LATE)
+NO_UNIT = "Chưa phân công đơn vị chủ trì"
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    """What one unit wrote on one task for the period: the result of its latest report of the
+    period, and every distinct difficulty and proposal it wrote in the period, latest first."""
+
+    task: TaskRow
+    unit: str
+    percent: int
+    result: str
+    difficulties: tuple[str, ...]
+    proposals: tuple[str, ...]
+
+
+def period_reports(
+    tasks: Sequence[TaskRow], reports: Iterable[ReportFacts], period: Period
+) -> list[UnitReport]:
+    """The units' reports that belong to ``period``, one per task and unit, in the tasks'
+    order. A report names its unit; one that does not is its task's first lead unit's."""
+    by_id = {task.id: task for task in tasks}
+    grouped: dict[tuple[int, str], list[tuple[Period, ReportFacts]]] = {}
+    for item in reports:
+        task = by_id.get(item.task_id)
+        parsed = period_of_text(item.period)
+        if task is None or parsed is None or not report_belongs(parsed, period):
+            continue
+        unit = item.unit.strip() or (task.lead_units[0] if task.lead_units else NO_UNIT)
+        grouped.setdefault((task.id, unit), []).append((parsed, item))
+    order = {task.id: index for index, task in enumerate(tasks)}
+    result = []
+    for (task_id, unit), items in sorted(grouped.items(), key=lambda i: order[i[0][0]]):
+        newest = [r for _p, r in sorted(items, key=lambda i: (i[0].end, i[0].start), reverse=True)]
+
+        def distinct(texts: Iterable[str]) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(t.strip() for t in texts if t.strip()))
+
+        result.append(
+            UnitReport(
+                task=by_id[task_id],
+                unit=unit,
+                percent=newest[0].percent,
+                result=next((r.result.strip() for r in newest if r.result.strip()), ""),
+                difficulties=distinct(r.difficulties for r in newest),
+                proposals=distinct(r.proposals for r in newest),
+            )
+        )
+    return result
+
+
+def _fragment(text: str) -> str:
+    """A unit's sentence as a clause inside the report's own: "Đã tổ chức 2 lớp." → "đã tổ
+    chức 2 lớp"."""
+    text = " ".join(text.split())
+    return _lower_first(text.rstrip(" .;,"))
+
+
+def _task_ref(task: TaskRow) -> str:
+    if task.code.strip():
+        return f"nhiệm vụ {task.code.strip()}"
+    title = " ".join(task.title.split())
+    return f"nhiệm vụ «{title if len(title) <= 60 else title[:59].rstrip() + '…'}»"
+
+
+def _task_refs(tasks: Sequence[TaskRow]) -> str:
+    coded = [t.code.strip() for t in tasks if t.code.strip()]
+    if len(coded) == len(tasks) and len(tasks) > 1:
+        return "các nhiệm vụ " + ", ".join(coded)
+    return ", ".join(_task_ref(t) for t in tasks)
+
+
+def _task_numbers(tasks: Sequence[TaskRow]) -> str:
+    """ "đã hoàn thành 3/5 nhiệm vụ, trong đó 1 quá hạn; 1 nhiệm vụ chưa hoàn thành đã quá
+    hạn": only the numbers that say something, "" when nothing is done and nothing overdue."""
+    done = sum(t.state in _DONE_STATES for t in tasks)
+    late = sum(t.state == TaskState.DONE_LATE for t in tasks)
+    overdue = sum(t.state == TaskState.OPEN_OVERDUE for t in tasks)
+    parts = []
+    if done and not late:
+        parts.append(f"đã hoàn thành đúng hạn {done}/{len(tasks)} nhiệm vụ")
+    elif done == late and late:
+        parts.append(f"đã hoàn thành {done}/{len(tasks)} nhiệm vụ nhưng quá hạn")
+    elif done:
+        parts.append(f"đã hoàn thành {done}/{len(tasks)} nhiệm vụ, trong đó {late} quá hạn")
+    if overdue:
+        parts.append(f"{overdue} nhiệm vụ chưa hoàn thành đã quá hạn")
+    return "; ".join(parts)
+
+
+def indicator_sentence(row: IndicatorRow) -> str:
+    """ "Tỷ lệ hồ sơ trực tuyến: đạt 65% (quý III/2026), lộ trình năm 2026 ≥ 60%: đạt lộ
+    trình; mục tiêu năm 2030 ≥ 80%." """
+    sign = COMPARATOR_SIGNS.get(row.comparator, "≥")
+    unit = row.unit_of_measure
+    name = " ".join(row.name.split()).rstrip(" .;:")
+    if row.latest is None:
+        text = f"{name}: chưa có số liệu"
+    else:
+        when = label_vi_of(row.latest_period) if row.latest_period else ""
+        text = f"{name}: đạt {with_unit(row.latest, unit)}"
+        text += f" ({_lower_first(when)})" if when else ""
+    if row.milestone is not None:
+        text += f", lộ trình năm {row.milestone_year} {sign} {with_unit(row.milestone, unit)}"
+        if row.latest is not None:
+            text += f": {_lower_first(row.status_vi)}"
+    elif row.latest is not None:
+        text += f", {_lower_first(row.status_vi)} {row.milestone_year}"
+    if row.target is not None and row.target_year and row.target_year != row.milestone_year:
+        text += f"; mục tiêu năm {row.target_year} {sign} {with_unit(row.target, unit)}"
+    return text + "."
+
+
+def unit_paragraph(
+    unit: str,
+    reports: Sequence[UnitReport],
+    led: Sequence[TaskRow],
+    section_size: int | None = None,
+) -> str:
+    """One unit's paragraph in a section: its key numbers when they say something (and differ
+    from the section's, when it leads fewer than the ``section_size`` tasks, and from its
+    task's own status, when it leads more than one), what it wrote it did, its difficulties
+    and proposals. Only what the unit wrote: "done" only for a task whose state is done."""
+    show_numbers = len(led) > 1 and (section_size is None or len(led) < section_size)
+    numbers = _task_numbers(led) if show_numbers else ""
+    head = f"{unit} ({numbers})" if numbers else unit
+    said = []
+    for item in reports:
+        task = item.task
+        if task.state in _DONE_STATES:
+            status = "đã hoàn thành"
+        elif item.percent >= 100:
+            status = "báo cáo xong 100%, minh chứng chưa được chấp nhận"
+        else:
+            status = f"tiến độ {item.percent}%"
+        if item.result:
+            said.append(f"{_fragment(item.result)} ({_task_ref(task)}, {status})")
+        else:
+            said.append(f"{_task_ref(task)} {status}, chưa nêu kết quả cụ thể")
+    sentences = [f"{head}: " + "; ".join(said) + "."]
+    for label, attribute in (("Khó khăn", "difficulties"), ("Đề xuất", "proposals")):
+        items = [
+            f"{_fragment(text)} ({_task_ref(item.task)})"
+            for item in reports
+            for text in getattr(item, attribute)
+        ]
+        if items:
+            sentences.append(f"{label}: " + "; ".join(items) + ".")
+    return " ".join(sentences)
+
+
+def silent_units(units: Sequence[tuple[str, Sequence[TaskRow]]]) -> str:
+    """ "Chưa báo cáo kết quả trong kỳ: Công an phường (nhiệm vụ 8); Văn phòng HĐND và UBND
+    (các nhiệm vụ 2.1, 2.3; 2 nhiệm vụ đã quá hạn)." for the open tasks no unit wrote on."""
+    parts = []
+    for unit, tasks in units:
+        overdue = sum(t.state == TaskState.OPEN_OVERDUE for t in tasks)
+        note = ""
+        if overdue:
+            note = "; đã quá hạn" if len(tasks) == 1 else f"; {overdue} nhiệm vụ đã quá hạn"
+        name = _lower_first(unit) if unit == NO_UNIT else unit
+        parts.append(f"{name} ({_task_refs(tasks)}{note})")
+    return "Chưa báo cáo kết quả trong kỳ: " + "; ".join(parts) + "." if parts else ""
+
+
+def section_prose(
+    result: SectionResult,
+    reports: Iterable[ReportFacts],
+    period: Period,
+    indicators: Sequence[IndicatorRow] = (),
+) -> str:
+    """A section of the report as the office would write it: the section's key numbers (only
+    when something is done or overdue), a paragraph per unit of what it wrote, the units that
+    wrote nothing on their open tasks, then the section's indicators against this year's
+    milestone. One paragraph a line."""
+    lines = []
+    numbers = _task_numbers(result.tasks)
+    if numbers:
+        lines.append(f"Nhóm có {len(result.tasks)} nhiệm vụ: {numbers}.")
     late_original = sum(task.late_against_original for task in result.tasks)
     if late_original:
-        lines[0] += (
-            f" Trong đó {late_original} nhiệm vụ đúng hạn theo hạn điều chỉnh nhưng quá hạn so "
-            "với hạn ban đầu."
+        lines.append(
+            f"{'Trong đó' if numbers else 'Có'} {late_original} nhiệm vụ đúng hạn theo hạn điều "
+            "chỉnh nhưng quá hạn so với hạn ban đầu."
         )
+    written = period_reports(result.tasks, reports, period)
+    units: dict[str, tuple[list[UnitReport], list[TaskRow]]] = {}
     for task in result.tasks:
-        if task.result:
-            lines.append(f"- {_task_name(task)}: {_sentence(task.result)}")
+        for unit in task.lead_units or (NO_UNIT,):
+            units.setdefault(unit, ([], []))[1].append(task)
+        for item in written:
+            if item.task.id == task.id:
+                units.setdefault(item.unit, ([], []))[0].append(item)
+    reported = {item.task.id for item in written}
+    silent = []
+    for unit, (items, led) in units.items():
+        if items:
+            lines.append(unit_paragraph(unit, items, led, len(result.tasks)))
+        open_tasks = [t for t in led if t.id not in reported and t.state not in _DONE_STATES]
+        if open_tasks:
+            silent.append((unit, open_tasks))
+    if silent:
+        lines.append(silent_units(silent))
+    for row in indicators:
+        lines.append(f"Chỉ tiêu {_lower_first(indicator_sentence(row))}")
     return "\n".join(lines)
+
+
+def section_texts(data: ReportData) -> list["SectionText"]:
+    """The text of every section of the report, from what the units wrote in the period."""
+    texts = []
+    for result in section_results(data):
+        indicators = [
+            row
+            for row in data.indicators
+            if result.section_id is not None and row.section_id == result.section_id
+        ]
+        texts.append(
+            SectionText(
+                result.heading,
+                section_prose(result, data.reports, data.period, indicators),
+                code=result.code,
+                title=result.title,
+            )
+        )
+    return texts
 
 
 def _indicators_text(data: ReportData) -> str:
@@ -698,22 +982,20 @@ def _indicators_text(data: ReportData) -> str:
         return "Kế hoạch không có chỉ tiêu định lượng."
     year = data.as_of.year
     count = {s: sum(r.status == s for r in rows) for s in INDICATOR_STATUS_VI}
-    lines = [
-        f"Có {len(rows)} chỉ tiêu: {count[ON_TRACK]} chỉ tiêu đạt lộ trình năm {year}, "
-        f"{count[OFF_TRACK]} chỉ tiêu chưa đạt, {count[NO_DATA]} chỉ tiêu chưa có số liệu"
-        + (
-            f", {count[NO_MILESTONE]} chỉ tiêu không có lộ trình năm {year}."
-            if count[NO_MILESTONE]
-            else "."
+    parts = [
+        f"{count[status]} chỉ tiêu {words}"
+        for status, words in (
+            (ON_TRACK, f"đạt lộ trình năm {year}"),
+            (OFF_TRACK, "chưa đạt"),
+            (NO_DATA, "chưa có số liệu"),
+            (NO_MILESTONE, f"không có lộ trình năm {year}"),
         )
+        if count[status]
     ]
+    lines = [f"Có {len(rows)} chỉ tiêu: " + ", ".join(parts) + "."]
     for row in rows:
-        if row.status == OFF_TRACK:
-            sign = COMPARATOR_SIGNS.get(row.comparator, "≥")
-            lines.append(
-                f"- {row.name}: đạt {with_unit(row.latest, row.unit_of_measure)}, lộ trình năm "
-                f"{year} {sign} {with_unit(row.milestone, row.unit_of_measure)}."
-            )
+        if row.status in (OFF_TRACK, NO_DATA):
+            lines.append(f"- {indicator_sentence(row)}")
     return "\n".join(lines)
 
 
@@ -823,7 +1105,7 @@ def assemble(data: ReportData) -> ReportContent:
         subject=_subject(plan, reference, topic, label),
         intro=intro,
         summary=_summary(data, counts),
-        sections=[SectionText(r.heading, _section_text(r)) for r in section_results(data)],
+        sections=section_texts(data),
         indicators=_indicators_text(data),
         shortcomings=_shortcomings(overdue_tasks(data)),
         next_steps=_next_steps(data, next_period_tasks(data)),

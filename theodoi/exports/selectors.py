@@ -122,6 +122,7 @@ def report_data(
                 target_text=indicator.target_text,
                 values=tuple((v.period, v.value) for v in indicator.values.all()),
                 lead_unit=indicator.lead_unit.name if indicator.lead_unit else "",
+                section_id=indicator.section_id,
             ),
             period=period,
             as_of=as_of,
@@ -172,4 +173,5 @@ def report_data(
         tasks=tuple(rows),
         indicators=tuple(indicators),
         evidence=tuple(evidence),
+        reports=tuple(report_facts),
     )

@@ -70,16 +70,37 @@ class ExportFile:
 
 
 def apply_edits(content: report.ReportContent, edits: dict[str, Any]) -> report.ReportContent:
-    """The assembled content with the office's edits; section texts come as a list in the
-    sections' order."""
+    """The assembled content with the office's edits. Section texts come as a list in the
+    sections' order, with ``section_headings`` the headings they were typed under: then each
+    text goes back to its own section even when the sections changed meanwhile (a section whose
+    tasks all left the report keeps the office's text under its heading, at the end). Nothing
+    the office typed is dropped."""
     changes = {key: value for key, value in edits.items() if key in EDITABLE_FIELDS}
     texts = edits.get("sections")
     if texts is not None:
-        changes["sections"] = [
-            report.SectionText(section.heading, text)
-            for section, text in zip(content.sections, texts, strict=False)
-        ]
+        changes["sections"] = edited_sections(
+            content.sections, list(texts), edits.get("section_headings")
+        )
     return replace(content, **changes)
+
+
+def edited_sections(
+    sections: list[report.SectionText], texts: list[str], headings: list[str] | None
+) -> list[report.SectionText]:
+    """The sections with the office's texts: matched by heading when the headings were kept,
+    by order otherwise; a text with no section left is kept as a section of its own."""
+    if headings is None or len(headings) != len(texts) or len(set(headings)) != len(headings):
+        matched = [replace(s, text=t) for s, t in zip(sections, texts, strict=False)]
+        matched += sections[len(texts) :]
+        matched += [report.SectionText("", t) for t in texts[len(sections) :] if t.strip()]
+        return matched
+    typed = dict(zip(headings, texts, strict=True))
+    result = [
+        replace(section, text=typed.pop(section.heading)) if section.heading in typed else section
+        for section in sections
+    ]
+    result += [report.SectionText(h, t) for h, t in typed.items() if t.strip()]
+    return result
 
 
 def report_export(
@@ -133,6 +154,7 @@ def report_export(
                     xlsx=blob,
                     package=package,
                     open_file=lambda name: default_storage.open(name, "rb"),
+                    left_out=report.evidence_left_out(data),
                 )
             except BaseException:
                 handle.close()
@@ -141,6 +163,10 @@ def report_export(
                 evidence=[entry.evidence.id for entry in package],
                 missing=written.missing,
                 changed=written.changed,
+                left_out={
+                    "not_reviewed": written.left_out.not_reviewed,
+                    "rejected": written.left_out.rejected,
+                },
             )
     size = handle.seek(0, io.SEEK_END)
     handle.seek(0)

@@ -125,6 +125,9 @@ class ReportForm(forms.Form):
     def edits(self) -> dict:
         data = {name: self.cleaned_data[name] for name in services.EDITABLE_FIELDS}
         data["sections"] = [self.cleaned_data[name] for name in self.section_names]
+        # Each text goes back under its own heading even if the sections change before the
+        # background worker makes the file.
+        data["section_headings"] = [self.fields[name].label for name in self.section_names]
         return data
 
 
