@@ -299,3 +299,13 @@ def test_queries_are_bounded_for_a_hundred_wards(upward, client, django_assert_m
     assert page.status_code == 200
     assert len(page.context["rows"]) == 103
     assert page.context["table"].arrived == 26
+
+
+def test_an_answer_that_is_neither_is_refused(upward, client):
+    report = send(upward.people.office, upward.plan_a)
+    client.force_login(upward.people.upper)
+    answer = reverse("upward_report_answer", args=[report.pk])
+    refused = client.post(answer, {"action": "delete", "version": 1})
+    assert refused.status_code == 400
+    report.refresh_from_db()
+    assert report.status == UpwardReport.Status.SENT

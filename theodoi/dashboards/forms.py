@@ -47,23 +47,22 @@ class UpwardPeriodForm(forms.Form):
             ) from error
 
 
-class UpwardAcceptForm(forms.Form):
+class UpwardAnswerForm(forms.Form):
+    """Accept the report, or return it with the reason the ward reads to correct it."""
+
+    action = forms.ChoiceField(choices=[("accept", "accept"), ("return", "return")])
     version = VersionField()
+    reason = TextField(label=_("Reason for returning"), max_length=4000)
 
-
-class UpwardReturnForm(forms.Form):
-    """Returning needs the reason, which the ward reads to correct the report."""
-
-    version = VersionField()
-    reason = TextField(
-        label=_("Reason for returning"),
-        max_length=4000,
-    )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"]
-        if not reason:
-            raise forms.ValidationError(
-                _("Write why the report is returned, so that the ward knows what to correct.")
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("action") == "return"
+            and not data.get("reason")
+            and "reason" not in self.errors
+        ):
+            self.add_error(
+                "reason",
+                _("Write why the report is returned, so that the ward knows what to correct."),
             )
-        return reason
+        return data

@@ -16,7 +16,7 @@ from theodoi.core.access import Action, can, is_global, upward_province
 from theodoi.core.clock import today
 from theodoi.core.forms import first_error, whole_number
 from theodoi.dashboards import services
-from theodoi.dashboards.forms import UpwardAcceptForm, UpwardPeriodForm, UpwardReturnForm
+from theodoi.dashboards.forms import UpwardAnswerForm, UpwardPeriodForm
 from theodoi.dashboards.selectors import upward as selectors
 from theodoi.org.models import Organization
 from theodoi.plans.periods import label_of
@@ -99,7 +99,7 @@ def _render_report(request, report: UpwardReport, *, return_form=None, status=20
             "can_answer": can(request.user, Action.ANSWER_UPWARD, report)
             and report.status == UpwardReport.Status.SENT,
             "from_province": can(request.user, Action.ANSWER_UPWARD, report),
-            "return_form": return_form or UpwardReturnForm(initial={"version": report.version}),
+            "return_form": return_form or UpwardAnswerForm(),
             "table_url": f"{reverse('upward_received')}?period={report.period}",
         },
         status=status,
@@ -118,24 +118,24 @@ def upward_report_answer(request, pk: int):
     report = selectors.upward_report_get_for_user(request.user, pk)
     if not can(request.user, Action.ANSWER_UPWARD, report):
         raise PermissionDenied  # before the form: a refused person learns nothing of it
-    accept = request.POST.get("action") == "accept"
-    form = UpwardAcceptForm(request.POST) if accept else UpwardReturnForm(request.POST)
+    form = UpwardAnswerForm(request.POST)
     if not form.is_valid():
         # The reason typed so far stays in the box beside the message.
         messages.error(request, first_error(form))
-        return _render_report(request, report, return_form=None if accept else form, status=400)
+        return _render_report(request, report, return_form=form, status=400)
+    accept = form.cleaned_data["action"] == "accept"
     try:
         services.upward_report_answer(
             actor=request.user,
             report=report,
             accept=accept,
-            reason=form.cleaned_data.get("reason", ""),
+            reason=form.cleaned_data["reason"],
             version=form.cleaned_data["version"],
         )
     except services.AnswerError as error:
         messages.error(request, str(error))
         report = selectors.upward_report_get_for_user(request.user, pk)
-        return _render_report(request, report, return_form=None if accept else form, status=409)
+        return _render_report(request, report, return_form=form, status=409)
     values = {"ward": report.organization.name, "period": label_of(report.period)}
     if accept:
         messages.success(request, _("The report of %(ward)s for %(period)s is accepted.") % values)
