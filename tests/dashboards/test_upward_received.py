@@ -145,6 +145,11 @@ def test_who_sees_the_table(upward, client):
     ]:
         client.force_login(person)
         assert client.get(reverse("upward_received")).status_code == status, person
+    # Another province's upper level sees its own wards only.
+    client.force_login(upward.people.other_upper)
+    page = client.get(reverse("upward_received"))
+    assert page.context["table"].province == upward.other_province
+    assert page.context["rows"] == []
 
 
 def test_who_sees_and_answers_a_report(upward, client):
@@ -294,7 +299,8 @@ def test_queries_are_bounded_for_a_hundred_wards(upward, client, django_assert_m
             )
     send(office, upward.plan_a)
     client.force_login(upward.people.upper)
-    with django_assert_max_num_queries(15):
+    # Session, user, the wards, reports, plans, plan links, messages: 8 whatever the count.
+    with django_assert_max_num_queries(10):
         page = client.get(reverse("upward_received"), {"period": "2026-Q3"})
     assert page.status_code == 200
     assert len(page.context["rows"]) == 103
@@ -309,3 +315,24 @@ def test_an_answer_that_is_neither_is_refused(upward, client):
     assert refused.status_code == 400
     report.refresh_from_db()
     assert report.status == UpwardReport.Status.SENT
+
+
+def test_a_ward_reports_on_the_plans_carrying_out_the_provinces(upward):
+    """Of ward B's plans, only the one carrying out the province's plan is listed once it has
+    one; a plan based on another plan of the same ward is not the province's."""
+    province_plan = upward.plan_a.parents.get()
+    own_parent = PlanFactory(organization=upward.ward_b)
+    upward.plan_b.parents.add(own_parent)
+    table = received_table(upward.province, Q3, today=datetime.date(2026, 10, 12))
+    assert {row.plan for row in table.rows if row.ward == upward.ward_b} == {
+        upward.plan_b,
+        own_parent,
+    }
+    assert not any(row.implements for row in table.rows if row.ward == upward.ward_b)
+    carrying = PlanFactory(organization=upward.ward_b)
+    carrying.parents.add(province_plan)
+    table = received_table(upward.province, Q3, today=datetime.date(2026, 10, 12))
+    rows = [row for row in table.rows if row.ward == upward.ward_b]
+    assert [(row.plan, row.implements, row.due_on) for row in rows] == [
+        (carrying, True, datetime.date(2026, 10, 15))
+    ]

@@ -6,6 +6,7 @@ a folder to keep screenshots."""
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -19,7 +20,7 @@ from tests.e2e.test_browser import (  # noqa: F401
     wait_for_text,
 )
 from tests.e2e.test_evidence_checks_browser import _at_width
-from tests.e2e.test_living_plan_browser import _shoot
+from tests.e2e.test_living_plan_browser import SHOTS
 from theodoi.core import clock
 from theodoi.dashboards.selectors.upward import last_ended_quarter
 from theodoi.notifications.models import Kind, Notification
@@ -81,6 +82,26 @@ def _send(office, report, period, version):
     )
 
 
+def _shoot(driver, name: str, width: int) -> None:
+    """The whole page at the width the test runs at, which stays set afterwards."""
+    if not SHOTS:
+        return
+    folder = Path(SHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {
+            "width": width,
+            "height": min(height, 6000),
+            "deviceScaleFactor": 1,
+            "mobile": width < 500,
+        },
+    )
+    driver.save_screenshot(str(folder / f"{name}-{width}.png"))
+    _at_width(driver, width)
+
+
 def _row(driver, ward_id):
     return driver.find_element(By.CSS_SELECTOR, f"#upward-table tr[data-ward='{ward_id}']")
 
@@ -111,7 +132,7 @@ def test_the_province_returns_then_accepts_a_wards_report(browser, demo_site, wi
         assert "Phường Thành Đông" in late.text and "trễ hạn" in late.text
         assert browser.find_element(By.CSS_SELECTOR, "[data-count=arrived]").text == "1"
         _fits(browser, width)
-        _shoot(browser, f"upward-received-{width}")
+        _shoot(browser, "upward-received", width)
 
         click(browser, row.find_element(By.LINK_TEXT, "Xem báo cáo"))
         wait_for_text(browser, "Lần gửi 1: phường đã triển khai")
@@ -142,7 +163,7 @@ def test_the_province_returns_then_accepts_a_wards_report(browser, demo_site, wi
         sign_in(browser, demo_site, "tinh")
         browser.get(demo_site + reverse("upward_report", args=[report.pk]))
         wait_for_text(browser, "Lần gửi 2: phường đã triển khai")
-        _shoot(browser, f"upward-report-{width}")
+        _shoot(browser, "upward-report", width)
         click(browser, browser.find_element(By.CSS_SELECTOR, "#upward-accept button"))
         browser.switch_to.alert.accept()
         wait_for_text(browser, "Đã chấp nhận báo cáo")

@@ -7,14 +7,14 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 
 from theodoi.audit.models import AuditEvent
 from theodoi.core.access import Action, Actor, can, require
 from theodoi.org.models import Organization
 from theodoi.plans.models import Plan
-from theodoi.plans.periods import Period, PeriodError, parse_period, period_of
+from theodoi.plans.periods import Period, parse_period, period_of
 from theodoi.reporting.models import UpwardReport
 
 
@@ -118,18 +118,20 @@ def received_table(
         report.plan_id: report
         for report in UpwardReport.objects.filter(
             organization__in=ward_ids, period=str(period)
-        ).select_related(None)
+        ).order_by()
     }
     # Plans in progress, and any other plan whose report for the period arrived.
     plans = list(
         Plan.objects.filter(organization__in=ward_ids)
         .filter(Q(status=Plan.Status.ACTIVE) | Q(pk__in=list(reports)))
-        .select_related(None)
         .order_by("-issued_on", "pk")
     )
-    # The plans' upper plans, with the days after a period their reports are due.
-    links = Plan.parents.through.objects.filter(from_plan__in=[p.pk for p in plans]).values_list(
-        "from_plan_id", "to_plan__organization_id", "to_plan__upward_report_due_days"
+    # The plans' upper plans (as ``upward.upper_plan`` reads them: of another organization,
+    # the first by id), with the days after a period their reports are due.
+    links = (
+        Plan.parents.through.objects.filter(from_plan__in=[p.pk for p in plans])
+        .exclude(to_plan__organization=F("from_plan__organization"))
+        .values_list("from_plan_id", "to_plan__organization_id", "to_plan__upward_report_due_days")
     )
     upper_days: dict[int, int] = {}
     implements: set[int] = set()
@@ -143,7 +145,7 @@ def received_table(
     rows: list[ReceivedRow] = []
     for ward in wards:
         own = by_ward[ward.pk]
-        chosen = [p for p in own if p.pk in implements] or own
+        chosen = [p for p in own if p.pk in implements] or list(own)
         # A report that arrived is always shown, even on a plan not chosen above.
         chosen += [p for p in own if p not in chosen and p.pk in reports]
         if not chosen:
@@ -224,18 +226,3 @@ def upward_report_history(report: UpwardReport) -> list[AuditEvent]:
         .select_related("actor")
         .order_by("at", "pk")
     )
-
-
-__all__ = [
-    "PeriodError",
-    "ReceivedRow",
-    "ReceivedTable",
-    "State",
-    "filter_and_sort",
-    "last_ended_quarter",
-    "period_choices",
-    "period_from",
-    "received_table",
-    "upward_report_get_for_user",
-    "upward_report_history",
-]
