@@ -11,8 +11,8 @@ from theodoi.exports import services as exports
 from theodoi.exports.report import parse_report_period
 from theodoi.importer.models import ImportDraft, ImportReading
 from theodoi.plans.models import Indicator
-from theodoi.reporting import services as reporting
 from theodoi.plans.periods import Period
+from theodoi.reporting import services as reporting
 from theodoi.reporting import upward
 from theodoi.reporting.models import Directive
 
