@@ -11,7 +11,9 @@ from theodoi.exports import services as exports
 from theodoi.exports.report import parse_report_period
 from theodoi.importer.models import ImportDraft, ImportReading
 from theodoi.plans.models import Indicator
+from theodoi.plans.periods import Period
 from theodoi.reporting import services as reporting
+from theodoi.reporting import upward
 from theodoi.reporting.models import Directive
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -64,7 +66,18 @@ def objects_of(plan, task, office, leader):
         rule=Alert.Rule.OVERDUE,
         message="Quá hạn",
     )
+    # The ward's quarterly report, sent up to the province.
+    upward_report = upward.upward_report_send(
+        actor=office,
+        report=upward.upward_report_prepare(
+            actor=office, plan=plan, period=Period("quarterly", 2026, 3)
+        ),
+        payload={"schema": "theodoi.upward-report/1", "sections": []},
+        package=b"PK\x05\x06" + b"\x00" * 18,
+        version=0,
+    )
     return {
+        "upward_report": upward_report.pk,
         "alert": alert.pk,
         "export": export.pk,
         "framework": framework.pk,

@@ -120,6 +120,18 @@ PAGES = {
     "indicator_detail": (lambda o, c: {"pk": o["indicator"]}, OWN, OTHER),
     "indicator_catalogue_link": (lambda o, c: {"pk": o["indicator"]}, ALL(M), ALL(M)),
     "province_dashboard": (None, [F, F, F, F, F, F, A, A, F], None),
+    # The wards' periodic reports: the province receives them (each its own wards'); the ward's
+    # office that sent one and its leaders read it, its units and its admin do not.
+    "upward_received": (None, [F, F, F, F, F, F, A, A, F], None),
+    **{
+        name: (
+            lambda o, c: {"pk": o["upward_report"]},
+            [F, F, F, A, A, F, A, N, N],
+            OTHER,
+        )
+        for name in ("upward_report", "upward_report_package")
+    },
+    "upward_report_answer": (lambda o, c: {"pk": o["upward_report"]}, ALL(M), ALL(M)),
     "catalogue_create": (None, ALL(M), None),
     "catalogue_compare": (lambda o, c: {"pk": c}, [F, F, F, F, F, F, A, A, F], None),
     "export_report": (lambda o, c: {"pk": o["plan"]}, [F, F, F, A, A, F, A, N, N], OTHER),

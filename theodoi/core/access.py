@@ -105,6 +105,8 @@ class Action(StrEnum):
     EDIT_BUDGET_LINES = "budget.lines"  # add, correct and remove the lines of a plan's budget
     # Accept or return a ward's periodic report (``obj`` is the report, of a ward below).
     ANSWER_UPWARD = "upward.answer"
+    # Read a ward's periodic report as sent and download its package (``obj`` is the report).
+    SEE_UPWARD = "upward.see"
 
 
 # The roles that work inside one unit of a ward (DESIGN.md §5).
@@ -336,6 +338,7 @@ RULES: dict[Action, Rule] = {
     # and disbursed on a line stays RECORD_BUDGET's.
     Action.EDIT_BUDGET_LINES: lambda user, obj: _office(user, obj) or _admin(user, obj),
     Action.ANSWER_UPWARD: _answer_upward,
+    Action.SEE_UPWARD: lambda user, obj: _see_upward(user, obj),
 }
 
 
@@ -509,3 +512,44 @@ def can_import_plans(user: "User") -> bool:
     standing office and upper level import the province's own."""
     organization = user.organization if user.is_authenticated else None
     return bool(organization and can(user, Action.MANAGE_PLAN, organization))
+
+
+# --- The wards' periodic reports at the province ------------------------------------------------
+
+
+def _see_upward(user: "User", report: Any) -> bool:
+    """Whoever answers the report (the province above the ward), the ward's standing office
+    that sent it and its leaders who signed it, and installation-wide admins. Not the ward's
+    units: the report is the ward's word to the province, not their work."""
+    if _answer_upward(user, report) or is_global(user):
+        return True
+    return _office(user, report) or (user.role == Role.LEADER and _in_ward(user, report))
+
+
+def upward_province(user: "Actor") -> "Organization | None":
+    """The province whose wards' periodic reports ``user`` receives: the upper level or the
+    standing office placed at a province (None for everyone else)."""
+    if not user.is_authenticated or not user.is_active or is_system(user):
+        return None
+    organization = user.organization if user.organization_id else None
+    if organization is None or organization.is_local:
+        return None
+    if user.role in (Role.UPPER_LEVEL, Role.STANDING_OFFICE):
+        return organization
+    return None
+
+
+def upward_receivers(province_id: int) -> Q:
+    """The people (a filter on User) told that a ward of the province sent its periodic
+    report: the province's upper level and standing office, who answer it."""
+    return Q(
+        is_active=True,
+        organization_id=province_id,
+        role__in=[Role.UPPER_LEVEL, Role.STANDING_OFFICE],
+    )
+
+
+def ward_office_people(ward_id: int) -> Q:
+    """The people (a filter on User) of a ward's standing office: told of the province's
+    answer to the ward's periodic report, as they sent it and must correct it."""
+    return Q(is_active=True, organization_id=ward_id, role=Role.STANDING_OFFICE)

@@ -4,6 +4,7 @@ from theodoi.core.access import (
     can_use_admin,
     offers_two_factor,
     offers_ward_admin,
+    upward_province,
 )
 from theodoi.core.clock import today
 
@@ -27,6 +28,8 @@ def theodoi(request):
             and can(user, Action.SEE_WARD_DASHBOARD, user.organization)
         ),
         "show_province": can(user, Action.SEE_PROVINCE, None),
+        # The province receives its wards' periodic reports.
+        "show_upward": upward_province(user) is not None,
         # The person's menu links to the two-step sign-in set-up where it is offered.
         "offers_two_factor": offers_two_factor(user),
     }

@@ -1,4 +1,5 @@
-"""Writes of the shared indicator catalogue: each atomic, each with its audit event."""
+"""Writes of the shared indicator catalogue and the province's answers to its wards' periodic
+reports: each atomic, each with its audit event."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -8,8 +9,12 @@ from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, can, can_edit_catalogue
 from theodoi.dashboards.models import IndicatorCatalogue, IndicatorCatalogueLink
+from theodoi.notifications import events
 from theodoi.org.models import User
 from theodoi.plans.models import Indicator
+from theodoi.reporting import upward
+from theodoi.reporting.models import UpwardReport
+from theodoi.reporting.services import ReportingError, StaleVersion
 
 
 class CatalogueError(ValueError):
@@ -98,3 +103,43 @@ def catalogue_link(
         after=snapshot(link),
     )
     return link
+
+
+# --- The province answers a ward's periodic report ----------------------------------------------
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be given as asked; the message says what to do."""
+
+
+def _stale() -> AnswerError:
+    return AnswerError(
+        gettext(
+            "The report changed since you opened it (the ward sent it again, or someone else "
+            "answered it). Read the version shown now, then answer again."
+        )
+    )
+
+
+@transaction.atomic
+def upward_report_answer(
+    *,
+    actor: User,
+    report: UpwardReport,
+    accept: bool,
+    reason: str = "",
+    version: int | None,
+) -> UpwardReport:
+    """Accept the report, or return it with ``reason``, as of the sending ``version`` the
+    person read; the ward's standing office is told in the same transaction."""
+    try:
+        if accept:
+            upward.upward_report_accept(actor=actor, report=report, version=version)
+        else:
+            upward.upward_report_return(actor=actor, report=report, reason=reason, version=version)
+    except StaleVersion as error:
+        raise _stale() from error
+    except ReportingError as error:
+        raise AnswerError(str(error)) from error
+    events.upward_report_answered(actor=actor, report=report)
+    return report

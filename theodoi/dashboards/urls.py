@@ -1,6 +1,6 @@
 from django.urls import path
 
-from theodoi.dashboards import views
+from theodoi.dashboards import views, views_upward
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -15,4 +15,17 @@ urlpatterns = [
     path("province/", views.province_dashboard, name="province_dashboard"),
     path("province/catalogue/new/", views.catalogue_create, name="catalogue_create"),
     path("province/catalogue/<int:pk>/", views.catalogue_compare, name="catalogue_compare"),
+    # ?period=2026-Q3 or 2026-09 (default: the last quarter ended), &state=, &q=, &sort=.
+    path("province/reports/", views_upward.upward_received, name="upward_received"),
+    path("province/reports/<int:pk>/", views_upward.upward_report, name="upward_report"),
+    path(
+        "province/reports/<int:pk>/answer/",
+        views_upward.upward_report_answer,
+        name="upward_report_answer",
+    ),
+    path(
+        "province/reports/<int:pk>/package.zip",
+        views_upward.upward_report_package,
+        name="upward_report_package",
+    ),
 ]

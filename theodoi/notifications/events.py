@@ -11,11 +11,12 @@ from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from theodoi.core.access import Actor
+from theodoi.core.access import Actor, upward_receivers, ward_office_people
 from theodoi.core.access import unit_people as unit_people_filter
 from theodoi.core.clock import today as clock_today
 from theodoi.notifications.models import Kind
@@ -23,7 +24,13 @@ from theodoi.notifications.services import notify
 from theodoi.org.models import Organization, User
 from theodoi.plans.models import Task, TaskLeadUnit
 from theodoi.plans.periods import label_of
-from theodoi.reporting.models import Directive, Evidence, EvidenceReview, ProgressReport
+from theodoi.reporting.models import (
+    Directive,
+    Evidence,
+    EvidenceReview,
+    ProgressReport,
+    UpwardReport,
+)
 
 # Days before a deadline at which the lead units are reminded, each once.
 DEADLINE_THRESHOLDS = (7, 1)
@@ -223,3 +230,53 @@ def deadlines_near(
                 )
             )
     return made
+
+
+# --- The wards' periodic reports -----------------------------------------------------------------
+
+
+def _upward_link(report: UpwardReport) -> str:
+    # The page that shows the report as sent: the province answers there, the ward reads it.
+    return reverse("upward_report", args=[report.pk])
+
+
+def upward_report_sent(*, report: UpwardReport) -> None:
+    """The province's upper level and standing office, who answer the report."""
+    province_id = report.organization.parent_id
+    if province_id is None:
+        return
+    people = list(User.objects.filter(upward_receivers(province_id)).order_by("id"))
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            people,
+            kind=Kind.UPWARD_REPORT_SENT,
+            title=gettext("Periodic report received: %(ward)s, %(period)s")
+            % {"ward": report.organization.name, "period": label_of(report.period)},
+            body=gettext("%(plan)s, sending %(n)s.")
+            % {"plan": _short(report.plan.short_name), "n": report.version},
+            link=_upward_link(report),
+            key=f"upward:{report.pk}:v{report.version}",
+            exclude=report.sent_by,
+        )
+
+
+def upward_report_answered(*, actor: Actor, report: UpwardReport) -> None:
+    """The ward's standing office, which sent the report (and corrects a returned one)."""
+    people = list(User.objects.filter(ward_office_people(report.organization_id)).order_by("id"))
+    values = {"plan": _short(report.plan.short_name), "period": label_of(report.period)}
+    with translation.override(settings.LANGUAGE_CODE):
+        if report.status == UpwardReport.Status.RETURNED:
+            title = gettext("Periodic report returned: %(plan)s, %(period)s") % values
+            body = gettext("Reason: %(reason)s") % {"reason": report.return_reason}
+        else:
+            title = gettext("Periodic report accepted: %(plan)s, %(period)s") % values
+            body = ""
+        notify(
+            people,
+            kind=Kind.UPWARD_REPORT_ANSWERED,
+            title=title,
+            body=body,
+            link=_upward_link(report),
+            key=f"upward:{report.pk}:v{report.version}:{report.status}",
+            exclude=actor,
+        )

@@ -16,6 +16,9 @@ class Kind(models.TextChoices):
     TASK_ASSIGNED = "task_assigned", _("Task assigned")
     DEADLINE_CHANGED = "deadline_changed", _("Deadline changed")
     DEADLINE_NEAR = "deadline_near", _("Deadline near")
+    # A ward's periodic report reached the province; the province's answer reached the ward.
+    UPWARD_REPORT_SENT = "upward_sent", _("Periodic report received from a ward")
+    UPWARD_REPORT_ANSWERED = "upward_answered", _("Periodic report answered by the province")
 
 
 class Delivery(models.TextChoices):
