@@ -264,6 +264,8 @@ def _task_page(
         # A refused directive or answer, as typed.
         "typed": typed or {},
         "can_add_evidence": can_report,
+        # A province task the wards carry out: their tasks, one row per ward.
+        "rollup": selectors.task_rollup(task, today=day),
     }
     return render(request, "plans/task_detail.html", context, status=status)
 
