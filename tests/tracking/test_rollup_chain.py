@@ -86,7 +86,8 @@ def test_the_province_task_page_shows_each_ward(client, world, chain):
     assert "Phường An Bình" in page and "Phường Bình Minh" in page
     assert world.task_vhxh.get_absolute_url() in page
     assert 'id="rollup-progress">30%' in page
-    assert "Not yet made its own task" in page or "Chưa cụ thể hóa" in page
+    assert "Chưa cụ thể hóa" in page
+    assert "Tiến độ = bình quân tiến độ của 2 xã, phường được giao" in page
     # The upper level follows the link down to the ward's task.
     assert client.get(world.task_vhxh.get_absolute_url()).status_code == 200
 
