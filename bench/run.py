@@ -306,7 +306,7 @@ class Bench:
         from bench.synthetic import tiny_pdf
         from theodoi.api.auth import token_issue
 
-        token = token_issue(user=officer, name="bench")
+        _row, token = token_issue(user=officer, name="bench")
         api_client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
         def upload(index: int) -> None:
