@@ -852,6 +852,7 @@ def _wait_for(url: str, *, seconds: int, process: subprocess.Popen) -> None:
 KEYS = [
     "ward_dashboard",
     "province_page",
+    "province_task_page",
     "task_list",
     "task_page",
     "report_submit",
