@@ -494,7 +494,7 @@ class WardRow:
 @dataclass
 class TaskRollup:
     """A province task as its wards carry it out: the rule's result, one row per assigned ward
-    (in the tree's order) and the rule in words."""
+    (by name) and the rule in words."""
 
     result: rollup_rule.Rollup
     rows: list[WardRow]
