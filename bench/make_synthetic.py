@@ -51,6 +51,12 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="the last day of the data (default: the system's today, THEODOI_TODAY)",
     )
+    parser.add_argument(
+        "--province-tasks",
+        type=int,
+        default=30,
+        help="tasks of the province's own plan assigned to every ward (0: none)",
+    )
     parser.add_argument("--no-scan", action="store_true", help="skip the alert scan")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     return parser
@@ -74,6 +80,7 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout) -> None:
         plans_per_ward=options.plans_per_ward,
         today=options.today,
         scan_alerts=not options.no_scan,
+        province_tasks=max(0, options.province_tasks),
     )
 
     def write(line: str) -> None:

@@ -39,6 +39,8 @@ PROVINCE = "SYN"
 TARGETS_MS = {
     "ward_dashboard": 150,
     "province_page": 400,
+    # A province task's page: the roll-up over every ward, a row per ward.
+    "province_task_page": 300,
     "task_list": 150,
     "report_submit": 100,
 }
@@ -304,7 +306,7 @@ class Bench:
         from bench.synthetic import tiny_pdf
         from theodoi.api.auth import token_issue
 
-        token = token_issue(user=officer, name="bench")
+        _row, token = token_issue(user=officer, name="bench")
         api_client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
         def upload(index: int) -> None:
@@ -320,6 +322,27 @@ class Bench:
 
         self.results["evidence_upload"] = summary_ms(timed(upload, repeat))
         self._show("evidence_upload", "POST evidence (API, multipart)")
+
+        # A province task carried out by every ward: the one most wards have linked to.
+        from django.db.models import Count
+
+        upper_task = (
+            Task.objects.filter(plan__organization=province, ward_assignment="all_wards")
+            .annotate(linked=Count("implementing_tasks"))
+            .order_by("-linked", "id")
+            .first()
+        )
+        if upper_task is None:
+            self.results["province_task_page"] = pending("the synthetic province has no plan")
+            self._show("province_task_page", "pending")
+        else:
+            province_client = client_for(upper)
+            url = reverse("task_detail", args=[upper_task.pk])
+            self.calls["province_task_page"] = lambda _i, url=url: get_ok(province_client, url)
+            self.results["province_task_page"] = summary_ms(
+                timed(self.calls["province_task_page"], repeat)
+            ) | {"url": url, "linked_ward_tasks": upper_task.linked}
+            self._show("province_task_page", f"province task, {upper_task.linked} ward tasks")
 
         # The leaders' pages, built by another issue: measured once they exist.
         for key, names, user, candidates in (
@@ -829,6 +852,7 @@ def _wait_for(url: str, *, seconds: int, process: subprocess.Popen) -> None:
 KEYS = [
     "ward_dashboard",
     "province_page",
+    "province_task_page",
     "task_list",
     "task_page",
     "report_submit",

@@ -52,9 +52,10 @@ from theodoi.plans.models import (
     Task,
     TaskCoordinatingUnit,
     TaskLeadUnit,
+    WardAssignment,
 )
 from theodoi.plans.periods import Period, period_of, periods_between
-from theodoi.plans.services import _deadline_fields
+from theodoi.plans.services import _deadline_fields, task_rollup_refresh
 from theodoi.reporting.models import Directive, Evidence, EvidenceReview, ProgressReport
 from theodoi.reporting.services import _store
 
@@ -155,6 +156,9 @@ class Config:
     today: datetime.date | None = None  # default: the system's today (THEODOI_TODAY)
     scan_alerts: bool = True
     batch_size: int = BATCH_SIZE
+    # The province's own plan: this many tasks assigned to every ward, each carried out by the
+    # wards' tasks of the same title (0: no province plan).
+    province_tasks: int = 30
 
     def plans(self) -> int:
         if self.plans_per_ward:
@@ -412,6 +416,11 @@ class _Generator:
                         f"reports, {elapsed:.0f} s"
                     )
         result.seconds["rows"] = time.monotonic() - phase
+        if config.province_tasks:
+            phase = time.monotonic()
+            with transaction.atomic():
+                self._province_plan(province)
+            result.seconds["province_plan"] = time.monotonic() - phase
         # Fresh statistics after a bulk load, as after a restore: without them PostgreSQL
         # plans the scan's report lookups as sequential scans of the whole table (20× slower).
         phase = time.monotonic()
@@ -937,6 +946,55 @@ class _Generator:
         Task.objects.bulk_update(
             [item.task for item in tasks], ["progress", "completed_on"], batch_size=500
         )
+
+    def _province_plan(self, province: Organization) -> None:
+        """The province's plan: its first ``province_tasks`` distinct seed titles, each assigned
+        to every ward and carried out by every ward task of that title (``upper_task``), their
+        roll-up cached as the progress chain leaves it."""
+        titles: list[str] = []
+        for block in self.templates.blocks:
+            for draft_task in block.tasks:
+                if not draft_task.parent and draft_task.title not in titles:
+                    titles.append(draft_task.title)
+        titles = titles[: self.config.province_tasks]
+        plan = Plan.objects.create(
+            organization=province,
+            number="49/KH-UBND",
+            title="Kế hoạch triển khai Nghị quyết số 57-NQ/TW trên địa bàn tỉnh",
+            issuer=f"UBND {province.name}",
+            issued_on=self.start,
+            period_start=self.start,
+            period_end=datetime.date(max(2030, self.today.year + 1), 12, 31),
+            status=Plan.Status.ACTIVE,
+        )
+        upper = _insert(
+            Task,
+            [
+                Task(
+                    plan=plan,
+                    code=str(n + 1),
+                    title=title,
+                    order=n,
+                    ward_assignment=WardAssignment.ALL_WARDS,
+                    search_text=fold(title),
+                    **_deadline_fields("Năm 2027", plan=plan),
+                )
+                for n, title in enumerate(titles)
+            ],
+            self.config.batch_size,
+        )
+        by_title = {task.title: task for task in upper}
+        linked: dict[int, list[int]] = {}
+        for pk, title in Task.objects.filter(
+            plan__organization__parent=province, parent__isnull=True, title__in=titles
+        ).values_list("pk", "title"):
+            linked.setdefault(by_title[title].pk, []).append(pk)
+        for upper_id, ids in linked.items():
+            Task.objects.filter(pk__in=ids).update(upper_task_id=upper_id)
+        for task in upper:
+            task_rollup_refresh(task)
+        self.result.add("province_tasks", len(upper))
+        self.result.add("linked_ward_tasks", sum(len(ids) for ids in linked.values()))
 
     def _directives(self, w: _Ward) -> None:
         rng = w.rng

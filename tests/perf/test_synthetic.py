@@ -14,7 +14,7 @@ from bench.synthetic import Config, generate, tiny_pdf
 from theodoi.alerts.models import Alert
 from theodoi.demo import data
 from theodoi.org.models import Organization, Role, User
-from theodoi.plans.models import Task
+from theodoi.plans.models import Task, WardAssignment
 from theodoi.reporting import files
 from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
 from theodoi.reporting.services import task_refresh
@@ -91,6 +91,24 @@ def test_cached_progress_is_what_the_services_compute(province):
         cached
     )
     assert any(completed for _progress, completed in cached.values())
+
+
+def test_the_province_plan_is_carried_out_by_its_wards(province):
+    """The province's own tasks, given to every ward, each implemented by the wards' tasks of
+    its title, with the roll-up cached as the progress chain leaves it."""
+    upper = list(Task.objects.filter(plan__organization=province))
+    assert len(upper) == 30
+    assert all(t.ward_assignment == WardAssignment.ALL_WARDS for t in upper)
+    linked = Task.objects.filter(upper_task__in=upper)
+    assert linked.exists()
+    assert all(t.title == t.upper_task.title for t in linked.select_related("upper_task"))
+    cached = {t.pk: (t.progress, t.completed_on) for t in upper}
+    for task in upper:
+        task_refresh(task)
+    assert {t.pk: (t.progress, t.completed_on) for t in Task.objects.filter(pk__in=cached)} == (
+        cached
+    )
+    assert any(progress for progress, _completed in cached.values())
 
 
 def test_reports_evidence_reviews_and_alerts(province):

@@ -144,6 +144,8 @@ def indicator_detail(request, pk: int):
         "can_link": can_link,
         "catalogue": list(IndicatorCatalogue.objects.order_by("code")) if can_link else [],
         "proposal": province.catalogue_proposal(indicator) if can_link and not link else None,
+        # A province indicator computed from its wards' values, period by period.
+        "rollup": indicators.province_rollup(indicator),
     }
     return render(request, "dashboards/indicator.html", context)
 

@@ -26,6 +26,7 @@ from theodoi.core.access import Action, org_scope, require
 from theodoi.core.text import fold
 from theodoi.org.models import Organization, Unit, User
 from theodoi.plans import amendments, cascade
+from theodoi.plans import rollup as rollup_rule
 from theodoi.plans.models import (
     Indicator,
     IndicatorValue,
@@ -36,7 +37,7 @@ from theodoi.plans.models import (
     TaskLeadUnit,
     WardAssignment,
 )
-from theodoi.plans.states import TaskState
+from theodoi.plans.states import TaskState, task_state
 
 
 def lead_units_in_order() -> QuerySet[Unit]:
@@ -574,3 +575,97 @@ def unimplemented_upper_tasks(ward: Organization) -> QuerySet[Task]:
     concrete in a plan of its own."""
     implemented = Task.objects.filter(upper_task=OuterRef("pk"), plan__organization=ward)
     return eligible_upper_tasks(ward).exclude(Exists(implemented))
+
+
+# --- Roll-up of a province task from its wards ------------------------------------------------
+
+
+@dataclass
+class WardRow:
+    """One assigned ward on the province task's page: its implementing tasks (each with its
+    ``state`` set) and its share of the roll-up."""
+
+    ward: Organization
+    tasks: list[Task]
+    share: rollup_rule.WardShare
+
+    @property
+    def progress(self) -> int:
+        return rollup_rule.percent(self.share.progress)
+
+
+@dataclass
+class TaskRollup:
+    """A province task as its wards carry it out: the rule's result, one row per assigned ward
+    (by name) and the rule in words."""
+
+    result: rollup_rule.Rollup
+    rows: list[WardRow]
+
+    @property
+    def rule(self) -> str:
+        return rollup_rule.rule_text(self.result.wards)
+
+
+def assigned_wards(task: Task) -> list[Organization]:
+    """The wards and communes that carry out a province task: every one below its province, or
+    the ones listed; none for a task of the province's own departments. One query."""
+    if task.ward_assignment == WardAssignment.ALL_WARDS:
+        province = task.plan.organization
+        wards = Organization.objects.filter(
+            path__startswith=province.path,
+            kind__in=[Organization.Kind.WARD, Organization.Kind.COMMUNE],
+        )
+    elif task.ward_assignment == WardAssignment.LISTED_WARDS:
+        wards = task.assigned_wards.all()
+    else:
+        return []
+    return list(wards.order_by("name", "pk"))
+
+
+def task_rollup(task: Task, *, today: datetime.date) -> TaskRollup | None:
+    """The roll-up of a province task carried out by wards (None for any other task), read in
+    two queries whatever the number of wards: the wards, then every implementing task that
+    counts (a ward's withdrawn task, or one of a withdrawn plan, does not)."""
+    if task.ward_assignment == WardAssignment.OWN_UNITS:
+        return None
+    wards = assigned_wards(task)
+    by_ward: dict[int, list[Task]] = {ward.pk: [] for ward in wards}
+    implementing = (
+        Task.objects.filter(upper_task=task, plan__organization__in=list(by_ward))
+        .select_related("plan")
+        .only(
+            "pk",
+            "code",
+            "title",
+            "progress",
+            "completed_on",
+            "due_date",
+            "plan_id",
+            "plan__organization_id",
+            "plan__number",
+            "plan__title",
+            "plan__status",
+        )
+        .order_by("plan_id", "order", "pk")
+    )
+    for item in implementing:
+        item.state = task_state(due=item.due_date, completed_on=item.completed_on, today=today)
+        by_ward[item.plan.organization_id].append(item)
+    rows = []
+    for ward in wards:
+        tasks = by_ward[ward.pk]
+        share = rollup_rule.ward_share(
+            [rollup_rule.WardTask(t.progress, t.due_date, t.completed_on) for t in tasks],
+            today=today,
+        )
+        rows.append(WardRow(ward=ward, tasks=tasks, share=share))
+    result = rollup_rule.rollup(
+        [
+            [rollup_rule.WardTask(t.progress, t.due_date, t.completed_on) for t in row.tasks]
+            for row in rows
+        ],
+        due=task.due_date,
+        today=today,
+    )
+    return TaskRollup(result=result, rows=rows)

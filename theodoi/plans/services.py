@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
+from theodoi.core import clock
 from theodoi.core.access import Action, Actor, require
 from theodoi.org.models import Organization, Unit, User
 from theodoi.plans import amendments, selectors
@@ -1039,6 +1040,7 @@ def task_link_upper(*, actor: Actor, task: Task, upper_task: Task | None) -> Tas
     if task.upper_task_id == (upper_task.pk if upper_task else None):
         return task
     before = {"upper_task": task.upper_task_id}
+    old_upper = task.upper_task
     task.upper_task = upper_task
     task.save(update_fields=["upper_task", "updated_at"])
     audit_record(
@@ -1050,6 +1052,10 @@ def task_link_upper(*, actor: Actor, task: Task, upper_task: Task | None) -> Tas
         before=before,
         after={"upper_task": task.upper_task_id},
     )
+    # The province task the ward task left, and the one it now carries out, roll up anew.
+    for upper in (old_upper, upper_task):
+        if upper is not None:
+            task_rollup_refresh(upper)
     return task
 
 
@@ -1096,6 +1102,24 @@ def task_assign_wards(
             "assigned_wards": sorted(ward.pk for ward in wards),
         },
     )
+    task_rollup_refresh(task)
+    return task
+
+
+def task_rollup_refresh(task: Task) -> Task:
+    """Recompute the cached progress and completion day of a province task that wards carry
+    out, from their implementing tasks (``selectors.task_rollup``), so that the province's lists
+    and dashboards sort and count it like any task. A cached result like
+    ``reporting.services.task_refresh``'s, written in the caller's transaction and not audited:
+    the reports and links it follows from are. A task of the province's own departments keeps
+    the progress its own reports give it."""
+    rolled = selectors.task_rollup(task, today=clock.today())
+    if rolled is None:
+        return task
+    values = (rolled.result.progress, rolled.result.completed_on)
+    if (task.progress, task.completed_on) != values:
+        task.progress, task.completed_on = values
+        task.save(update_fields=["progress", "completed_on", "updated_at"])
     return task
 
 

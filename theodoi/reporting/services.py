@@ -31,6 +31,7 @@ from theodoi.core.clock import today
 from theodoi.core.inputs import date_problem, text_problem
 from theodoi.core.numbers import format_number, parse_number
 from theodoi.org.models import User
+from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, IndicatorValue, ReportingCycle, Task
 from theodoi.plans.periods import EXAMPLES, PeriodError, label_vi_of, parse_period, written_as
 from theodoi.reporting import checks, files, signatures, subjects, virus
@@ -137,7 +138,9 @@ def task_refresh(task: Task) -> Task:
     evidence file is accepted; it was completed on the later of the day that report was
     submitted and the day the accepted file was uploaded (not the review day: the unit should
     not be late because the office reviewed late). A parent's progress is the weighted mean of
-    its subtasks; it is complete when all of them are, on the day the last one was.
+    its subtasks; it is complete when all of them are, on the day the last one was. A province
+    task the wards carry out rolls up from their tasks (``plans.rollup``), and a ward task's
+    change reaches the province task it implements.
     """
     subtasks = list(task.subtasks.all())
     if subtasks:
@@ -146,6 +149,10 @@ def task_refresh(task: Task) -> Task:
         progress = int(mean.to_integral_value())
         done = all(s.completed_on for s in subtasks)
         completed_on = max(s.completed_on for s in subtasks) if done else None
+    elif task.ward_assignment:
+        # A province task the wards carry out: its progress is theirs, rolled up.
+        plan_services.task_rollup_refresh(task)
+        progress, completed_on = task.progress, task.completed_on
     else:
         report = _latest_report(task)
         progress = report.percent if report else 0
@@ -158,6 +165,9 @@ def task_refresh(task: Task) -> Task:
         task.save(update_fields=["progress", "completed_on", "updated_at"])
     if task.parent_id:
         task_refresh(task.parent)
+    if task.upper_task_id:
+        # A ward task's progress is part of the province task it carries out.
+        task_refresh(task.upper_task)
     return task
 
 

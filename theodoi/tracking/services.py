@@ -471,6 +471,11 @@ def task_withdraw(*, actor: Actor, task: Task, **kwargs: Any) -> list[Task]:
     if parent is not None:
         task_refresh(parent)
         evaluate_task(parent)
+    # A withdrawn ward task no longer counts in the province task it carried out.
+    for upper_id in {t.upper_task_id for t in withdrawn if t.upper_task_id}:
+        upper = Task.objects.filter(pk=upper_id).first()
+        if upper is not None:
+            task_refresh(upper)
     return withdrawn
 
 

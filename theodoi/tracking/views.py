@@ -220,7 +220,9 @@ def _task_page(
     periods = list(reversed(period_states(task, today=day)))
     # A withdrawn task, or one of a withdrawn plan, is history: shown, never reported on.
     live = not task.is_withdrawn and not task.plan.is_archived
-    can_report = live and can(request.user, Action.REPORT, task)
+    # A province task the wards carry out takes its progress from theirs, not from reports.
+    rollup = selectors.task_rollup(task, today=day)
+    can_report = live and rollup is None and can(request.user, Action.REPORT, task)
     context = {
         "task": task,
         "subtasks": selectors.tasks_for_user(request.user, today=day).filter(parent=task),
@@ -266,6 +268,8 @@ def _task_page(
         "typed": typed or {},
         "can_add_evidence": can_report,
         **cascade_views.upper_task_context(request.user, task, live=live),
+        # A province task the wards carry out: their tasks, one row per ward.
+        "rollup": rollup,
     }
     return render(request, "plans/task_detail.html", context, status=status)
 
