@@ -105,6 +105,9 @@ class Action(StrEnum):
     EDIT_BUDGET_LINES = "budget.lines"  # add, correct and remove the lines of a plan's budget
     # Accept or return a ward's periodic report (``obj`` is the report, of a ward below).
     ANSWER_UPWARD = "upward.answer"
+    # Issue or revoke the token a ward's own installation sends its reports with (``obj`` is
+    # the ward, below the person's province).
+    CONNECT_WARD = "ward.connect"
 
 
 # The roles that work inside one unit of a ward (DESIGN.md §5).
@@ -239,6 +242,19 @@ def _answer_upward(user: "User", report: Any) -> bool:
     )
 
 
+def _connect_ward(user: "User", ward: Any) -> bool:
+    """The province's upper level or admin connects a ward below it (never the ward itself:
+    its account would then send reports in the ward's name from anywhere)."""
+    return bool(
+        _is_organization(ward)
+        and ward.is_local
+        and user.role in (Role.UPPER_LEVEL, Role.ADMIN)
+        and user.organization_id is not None
+        and not user.organization.is_local
+        and ward.is_within(user.organization)
+    ) or bool(user.role == Role.ADMIN and is_global(user))
+
+
 def _admin(user: "User", obj: Any) -> bool:
     if user.role != Role.ADMIN:
         return False
@@ -336,6 +352,7 @@ RULES: dict[Action, Rule] = {
     # and disbursed on a line stays RECORD_BUDGET's.
     Action.EDIT_BUDGET_LINES: lambda user, obj: _office(user, obj) or _admin(user, obj),
     Action.ANSWER_UPWARD: _answer_upward,
+    Action.CONNECT_WARD: _connect_ward,
 }
 
 
