@@ -416,3 +416,24 @@ def test_the_link_is_set_by_the_ward_admin_only(world):
     assert (link.base_url, link.token) == ("https://tinh.example.vn", "ma-ket-noi")
     event = AuditEvent.objects.get(action=AuditAction.UPSTREAM_LINK_SET)
     assert "ma-ket-noi" not in event.summary
+
+
+def test_fields_added_within_version_1_are_kept(world, connected):
+    payload = payload_for(world.ward_a, world.province, world.plan_a)
+    payload["signed_by"] = {"name": "Nguyễn Văn A"}  # a later, additive field
+    report = UpwardReport.objects.get(pk=post_report(connected, payload).json()["id"])
+    assert report.payload["signed_by"] == {"name": "Nguyễn Văn A"}
+
+
+def test_a_link_set_after_the_sending_still_delivers_it(
+    world, province_server, django_capture_on_commit_callbacks
+):
+    report = send_report(world, django_capture_on_commit_callbacks)
+    assert not UpwardDelivery.objects.exists()
+    server = province_server(failures=0)
+    upstream.upstream_link_set(
+        actor=world.people.ward_admin, organization=world.ward_a, base_url=server.url, token="t"
+    )
+    assert upstream.deliver_due() == {"delivered": 1}
+    assert upstream.delivery_of(report).status == "delivered"
+    assert len(server.requests) == 1

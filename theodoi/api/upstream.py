@@ -20,7 +20,7 @@ from typing import Any
 
 import django_tasks
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -205,7 +205,7 @@ def _queue(delivery: UpwardDelivery, run_after: datetime.datetime | None = None)
 
 
 @transaction.atomic
-def delivery_queue(report: UpwardReport) -> UpwardDelivery | None:
+def delivery_queue(report: UpwardReport, *, queue: bool = True) -> UpwardDelivery | None:
     """Record that this version of ``report`` must reach the province's installation and
     queue its first attempt; nothing when the ward has no link (its province uses this
     installation)."""
@@ -223,7 +223,8 @@ def delivery_queue(report: UpwardReport) -> UpwardDelivery | None:
             summary=gettext("queued for the province's installation (version %(n)s)")
             % {"n": delivery.version},
         )
-        _queue(delivery)
+        if queue:
+            _queue(delivery)
     return delivery
 
 
@@ -425,9 +426,26 @@ def deliveries_due(*, include_failed: bool = False):
     return UpwardDelivery.objects.filter(due).order_by("pk")
 
 
+def deliveries_missing() -> list[UpwardReport]:
+    """Sent reports of a linked ward whose current version has no delivery (the sending's
+    announcement was lost, or the link was set after the report was sent)."""
+    return list(
+        UpwardReport.objects.filter(
+            organization__upstream_link__isnull=False,
+            status=UpwardReport.Status.SENT,
+            source=UpwardReport.Source.LOCAL,
+            version__gte=1,
+        )
+        .exclude(deliveries__version=F("version"))
+        .select_related("organization")
+    )
+
+
 def deliver_due(*, everything: bool = False) -> dict[str, int]:
     """Try every delivery that is due (``everything``: every one not yet delivered, now)."""
     counts: dict[str, int] = {}
+    for report in deliveries_missing():
+        delivery_queue(report, queue=False)  # attempted below, now
     queryset = (
         UpwardDelivery.objects.exclude(status=UpwardDelivery.Status.DELIVERED).order_by("pk")
         if everything

@@ -8,6 +8,7 @@ unless the client chose another with the language cookie, as on the pages).
 
 import datetime
 import functools
+import json
 from decimal import InvalidOperation
 from typing import Any
 
@@ -1361,9 +1362,11 @@ def upward_report_post(
     if package is None:
         raise UpwardInvalid(gettext("Send the report's package as the file «package»."))
     try:
-        data = schemas.UpwardReportPayload.model_validate_json(payload or "")
+        schemas.UpwardReportPayload.model_validate_json(payload or "")
     except PydanticValidationError as exc:
         raise UpwardInvalid(_pydantic_detail(exc)) from exc
+    # Kept as sent: fields a newer sender added within /1 stay for whoever reads it later.
+    data = json.loads(payload)
     limit = settings.THEODOI_UPWARD_PACKAGE_MAX_MB * 1024 * 1024
     content = package.read(limit + 1)
     if len(content) > limit:
@@ -1374,7 +1377,7 @@ def upward_report_post(
     try:
         report, changed = upward.upward_report_receive(
             actor=request.auth,
-            payload=data.model_dump(mode="json", by_alias=True),
+            payload=data,
             package=content,
             key=key,
         )
