@@ -437,3 +437,20 @@ def test_a_link_set_after_the_sending_still_delivers_it(
     assert upstream.deliver_due() == {"delivered": 1}
     assert upstream.delivery_of(report).status == "delivered"
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("text", ["\\ud800", "\\u0000"])
+def test_text_no_database_stores_is_refused_with_422(world, connected, text):
+    payload = json.dumps(payload_for(world.ward_a, world.province, world.plan_a))
+    payload = payload.replace("Đã triển khai chữ ký số.", text).replace(
+        "\\u0110\\u00e3 tri\\u1ec3n khai ch\\u1eef k\\u00fd s\\u1ed1.", text
+    )
+    assert text in payload
+    answer = connected.post(
+        f"{BASE}/upward-reports",
+        {"payload": payload, "package": SimpleUploadedFile("a.zip", PACKAGE)},
+        headers={"Idempotency-Key": "k"},
+    )
+    assert answer.status_code == 422
+    assert "Dữ liệu không hợp lệ" in answer.json()["detail"]
+    assert not UpwardReport.objects.exists()

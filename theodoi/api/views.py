@@ -1336,7 +1336,11 @@ _PACKAGE_PART = File(None, description="The zip the payload's package_sha256 nam
 
 @api.post(
     "/upward-reports",
-    response={200: schemas.UpwardReceipt, 201: schemas.UpwardReceipt, **errors(401, 403, 409, 422)},
+    response={
+        200: schemas.UpwardReceipt,
+        201: schemas.UpwardReceipt,
+        **errors(400, 401, 403, 409, 413, 422),
+    },
     tags=["upward reports"],
 )
 def upward_report_post(
@@ -1367,6 +1371,23 @@ def upward_report_post(
         raise UpwardInvalid(_pydantic_detail(exc)) from exc
     # Kept as sent: fields a newer sender added within /1 stay for whoever reads it later.
     data = json.loads(payload)
+    place = _unstorable(data)
+    if place is not None:
+        raise UpwardInvalid(
+            gettext(
+                "Invalid data: the field «%(field)s» contains an invalid Unicode character (half "
+                "of a UTF-16 pair on its own). Send valid UTF-8 text."
+            )
+            % {"field": place}
+        )
+    if "\\u0000" in payload:  # PostgreSQL cannot store it
+        raise UpwardInvalid(
+            gettext("Invalid data: %(problems)s.")
+            % {
+                "problems": gettext("the field «%(field)s» %(problem)s")
+                % {"field": "payload", "problem": gettext("contains an invalid NUL character")}
+            }
+        )
     limit = settings.THEODOI_UPWARD_PACKAGE_MAX_MB * 1024 * 1024
     content = package.read(limit + 1)
     if len(content) > limit:
