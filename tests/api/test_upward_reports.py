@@ -216,7 +216,7 @@ def test_a_plan_not_kept_here_gets_a_closed_placeholder(world, connected):
         "77/KH-UBND",
         Plan.Status.CLOSED,
     )
-    assert plan.parent_references == upward.PLACEHOLDER_REFERENCE
+    assert plan.parent_references == "kế hoạch của xã, phường (nhận qua API)"
     # The next period's report finds the same plan.
     post_report(
         connected, payload_for(world.ward_a, world.province, None, period="2026-Q4"), key="k2"

@@ -99,9 +99,11 @@ def upstream_link(request):
     if ward is None or not ward.is_local or not can(request.user, Action.MANAGE_ORG, ward):
         raise PermissionDenied
     link = upstream_link_of(ward)
-    form = UpstreamLinkForm(
-        request.POST or None, initial={"base_url": link.base_url if link else ""}
-    )
+    initial = {"base_url": link.base_url if link else ""}
+    if request.method == "POST":
+        form = UpstreamLinkForm(request.POST, initial=initial)
+    else:
+        form = UpstreamLinkForm(initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             upstream_link_set(

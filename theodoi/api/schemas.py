@@ -624,7 +624,7 @@ class UpwardPlan(Schema):
 
 class UpwardPeriod(Schema):
     key: str = Field(pattern=r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$", description="2026-Q3 or 2026-09")
-    label: str = Field(max_length=60, description="Quý III/2026, Tháng 9/2026")
+    label: str = Field(max_length=60, description="The period as people read it.")
     start: datetime.date
     end: datetime.date
 

@@ -243,10 +243,13 @@ def upward_report_accept(
 
 UPWARD_SCHEMA = "theodoi.upward-report/1"
 
-# The plan a report is filed under when the ward's plan lives only in the ward's installation:
-# made on the first report, with the number and title the ward sent, closed so that it counts
-# in no progress figure of the province (its tasks are tracked over there).
-PLACEHOLDER_REFERENCE = "kế hoạch của xã, phường (nhận qua API)"
+
+def placeholder_reference() -> str:
+    """The "Căn cứ" line of the plan a report is filed under when the ward's plan lives only in
+    the ward's installation: made on the first report, with the number and title the ward sent,
+    closed so that it counts in no progress figure of the province (its tasks are tracked over
+    there)."""
+    return gettext("plan of the ward or commune (received over the API)")
 
 
 class UpwardConflict(ReportingError):
@@ -263,7 +266,7 @@ def _received_plan(ward, number: str, title: str, issued_on: datetime.date | Non
         title=title or number,
         issuer=f"UBND {ward.name}",
         issued_on=issued_on,
-        parent_references=PLACEHOLDER_REFERENCE,
+        parent_references=placeholder_reference(),
         status=Plan.Status.CLOSED,
     )
 
@@ -276,13 +279,20 @@ def _date_or_none(value: Any) -> datetime.date | None:
 
 
 def _received_period(payload: dict[str, Any]) -> Period:
-    from theodoi.plans.periods import PeriodError, parse_period
-
-    key = str((payload.get("period") or {}).get("key") or "")
-    try:
-        return parse_period(key, "quarterly" if "Q" in key.upper() else "monthly")
-    except PeriodError as exc:
-        raise ReportingError(str(exc)) from exc
+    """The month ("2026-09") or quarter ("2026-Q3") the report covers."""
+    key = str((payload.get("period") or {}).get("key") or "").strip().upper()
+    year, _, rest = key.partition("-")
+    quarter = rest.startswith("Q")
+    number = rest[1:] if quarter else rest
+    written = year.isdigit() and len(year) == 4 and number.isdigit() and len(number) <= 2
+    cycle = "quarterly" if quarter else "monthly"
+    period = Period(cycle, int(year) if written else 0, int(number) if written else 0)
+    if not 1 <= period.number <= (4 if quarter else 12) or not 2000 <= period.year <= 2100:
+        raise ReportingError(
+            gettext("The period «%(key)s» is neither a month (2026-09) nor a quarter (2026-Q3).")
+            % {"key": key}
+        )
+    return period
 
 
 @transaction.atomic
