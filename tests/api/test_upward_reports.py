@@ -454,3 +454,16 @@ def test_text_no_database_stores_is_refused_with_422(world, connected, text):
     assert answer.status_code == 422
     assert "Dữ liệu không hợp lệ" in answer.json()["detail"]
     assert not UpwardReport.objects.exists()
+
+
+def test_the_service_checks_the_province_and_the_schema_itself(world):
+    upstream.ward_connection_issue(actor=world.people.upper, ward=world.ward_a)
+    account = world.ward_a.api_connection.account
+    payload = payload_for(world.ward_a, world.other_province, world.plan_a)
+    with pytest.raises(upward.ReportingError, match="không phải tỉnh, thành phố quản lý"):
+        upward.upward_report_receive(actor=account, payload=payload, package=PACKAGE, key="k")
+    payload = payload_for(world.ward_a, world.province, world.plan_a)
+    payload["schema"] = "theodoi.upward-report/2"
+    with pytest.raises(upward.ReportingError, match="chỉ nhận báo cáo theo lược đồ"):
+        upward.upward_report_receive(actor=account, payload=payload, package=PACKAGE, key="k")
+    assert not UpwardReport.objects.exists()

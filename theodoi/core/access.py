@@ -243,16 +243,19 @@ def _answer_upward(user: "User", report: Any) -> bool:
 
 
 def _connect_ward(user: "User", ward: Any) -> bool:
-    """The province's upper level or admin connects a ward below it (never the ward itself:
-    its account would then send reports in the ward's name from anywhere)."""
+    """The province's upper level or admin connects a ward below it, or an installation-wide
+    admin any ward (never the ward itself: its account would then send reports in the ward's
+    name from anywhere)."""
+    if not (_is_organization(ward) and ward.is_local):
+        return False
+    if user.role == Role.ADMIN and is_global(user):
+        return True
     return bool(
-        _is_organization(ward)
-        and ward.is_local
-        and user.role in (Role.UPPER_LEVEL, Role.ADMIN)
+        user.role in (Role.UPPER_LEVEL, Role.ADMIN)
         and user.organization_id is not None
         and not user.organization.is_local
         and ward.is_within(user.organization)
-    ) or bool(user.role == Role.ADMIN and is_global(user))
+    )
 
 
 def _admin(user: "User", obj: Any) -> bool:

@@ -320,6 +320,11 @@ def upward_report_receive(
             gettext("The report names the province «%(code)s», not the one above this ward.")
             % {"code": sent_province}
         )
+    if payload.get("schema") != UPWARD_SCHEMA:
+        raise ReportingError(
+            gettext("This installation reads reports in the schema %(schema)s only.")
+            % {"schema": UPWARD_SCHEMA}
+        )
     period = _received_period(payload)
     if hashlib.sha256(package).hexdigest() != payload.get("package_sha256"):
         raise ReportingError(
