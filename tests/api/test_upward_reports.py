@@ -467,3 +467,9 @@ def test_the_service_checks_the_province_and_the_schema_itself(world):
     with pytest.raises(upward.ReportingError, match="chỉ nhận báo cáo theo lược đồ"):
         upward.upward_report_receive(actor=account, payload=payload, package=PACKAGE, key="k")
     assert not UpwardReport.objects.exists()
+
+
+def test_a_connection_code_opens_the_periodic_reports_only(world, connected):
+    assert connected.get(f"{BASE}/upward-reports").status_code == 200
+    assert connected.get(f"{BASE}/plans").status_code == 401
+    assert connected.get(f"{BASE}/me").status_code == 401

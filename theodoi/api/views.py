@@ -1336,6 +1336,7 @@ _PACKAGE_PART = File(None, description="The zip the payload's package_sha256 nam
 
 @api.post(
     "/upward-reports",
+    url_name="upward_reports",
     response={
         200: schemas.UpwardReceipt,
         201: schemas.UpwardReceipt,
