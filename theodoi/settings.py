@@ -243,6 +243,9 @@ THEODOI_TODAY = env("THEODOI_TODAY")
 THEODOI_DUE_SOON_DAYS = envint("THEODOI_DUE_SOON_DAYS", 14)
 # Largest evidence file accepted, in megabytes.
 THEODOI_EVIDENCE_MAX_MB = envint("THEODOI_EVIDENCE_MAX_MB", 20)
+# Largest package of a ward's periodic report received from its own installation (the report
+# and its accepted evidence), in megabytes.
+THEODOI_UPWARD_PACKAGE_MAX_MB = envint("THEODOI_UPWARD_PACKAGE_MAX_MB", 200)
 # A ClamAV daemon that scans every evidence file before it is stored ("tcp://127.0.0.1:3310" or
 # the path of its unix socket); empty = no scan. When set and unreachable, uploads are refused.
 THEODOI_CLAMAV = env("THEODOI_CLAMAV")

@@ -71,6 +71,8 @@ urlpatterns = [
     path("imports/reading/<int:pk>/", import_views.import_reading, name="import_reading"),
     path("api/v1/", api.urls),
     path("account/tokens/", api_pages.api_tokens, name="api_tokens"),
+    path("account/ward-connections/", api_pages.ward_connections, name="ward_connections"),
+    path("account/upstream/", api_pages.upstream_link, name="upstream_link"),
     path("", include("theodoi.dashboards.urls")),
     path("", include("theodoi.alerts.urls")),
     path("", include("theodoi.exports.urls")),

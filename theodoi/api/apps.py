@@ -8,4 +8,5 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        from theodoi.api import signals  # noqa: F401  (connects the token revocation)
+        # Connects the token revocation and the delivery of sent reports upstream.
+        from theodoi.api import signals  # noqa: F401

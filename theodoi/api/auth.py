@@ -7,6 +7,7 @@ import datetime
 
 from django.db import transaction
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
@@ -31,11 +32,19 @@ class BearerToken(HttpBearer):
         if not token:
             return None
         row = (
-            ApiToken.objects.select_related("user", "user__organization", "user__unit")
+            ApiToken.objects.select_related(
+                "user", "user__organization", "user__unit", "user__ward_connection"
+            )
             .filter(key_hash=token_hash(token), revoked=False, user__is_active=True)
             .first()
         )
         if row is None:
+            return None
+        if hasattr(row.user, "ward_connection") and not request.path.startswith(
+            reverse("api:upward_reports")
+        ):
+            # A ward installation's connection code sends and reads periodic reports, nothing
+            # else: whoever copies it from the ward's server cannot act as the ward's office.
             return None
         now = timezone.now()
         if row.expires_at <= now:

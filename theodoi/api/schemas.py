@@ -602,3 +602,122 @@ class AmendmentDetailOut(AmendmentOut):
 
 class AmendmentListOut(Schema):
     items: list[AmendmentOut]
+
+
+# --- The periodic report between installations (schema "theodoi.upward-report/1") -------------
+
+UpwardText = Annotated[str | None, Field(None, max_length=TEXT_MAX)]
+UpwardNumber = Annotated[float | None, Field(None, allow_inf_nan=False)]
+
+
+class UpwardOrg(Schema):
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(max_length=200)
+
+
+class UpwardPlan(Schema):
+    number: str = Field(min_length=1, max_length=60)
+    title: str = Field(max_length=TEXT_MAX)
+    issued_on: datetime.date | None = None
+    upper_plan_number: str | None = Field(None, max_length=60)
+
+
+class UpwardPeriod(Schema):
+    key: str = Field(pattern=r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$", description="2026-Q3 or 2026-09")
+    label: str = Field(max_length=60, description="The period as people read it.")
+    start: datetime.date
+    end: datetime.date
+
+
+class UpwardSummary(Schema):
+    tasks_total: int = Field(ge=0)
+    done: int = Field(ge=0)
+    done_on_time: int = Field(ge=0)
+    overdue: int = Field(ge=0)
+    in_progress: int = Field(ge=0)
+    not_started: int = Field(ge=0)
+    average_progress: UpwardNumber
+
+
+class UpwardSection(Schema):
+    code: str = Field(max_length=40)
+    title: str = Field(max_length=TEXT_MAX)
+    text: str = Field(max_length=100_000)
+
+
+class UpwardTask(Schema):
+    code: str | None = Field(None, max_length=40)
+    title: str = Field(max_length=TEXT_MAX)
+    upper_task_code: str | None = Field(None, max_length=40)
+    lead_unit: str | None = Field(None, max_length=200)
+    state: str | None = Field(None, max_length=40)
+    progress: UpwardNumber
+    due_date: datetime.date | None = None
+    result: UpwardText
+    difficulties: UpwardText
+    proposals: UpwardText
+
+
+class UpwardIndicator(Schema):
+    code: str | None = Field(None, max_length=40)
+    name: str = Field(max_length=TEXT_MAX)
+    unit: str | None = Field(None, max_length=60)
+    target: UpwardNumber
+    milestone: UpwardNumber
+    value: UpwardNumber
+    period: str | None = Field(None, max_length=10)
+    catalogue_code: str | None = Field(None, max_length=60)
+
+
+class UpwardEvidence(Schema):
+    name: str = Field(max_length=255)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=0)
+    task_code: str | None = Field(None, max_length=40)
+    accepted_on: datetime.date | None = None
+
+
+class UpwardReportPayload(Schema):
+    """The JSON form of a ward's periodic report, as the ward's installation sends it. Adding a
+    field keeps the schema at /1 (readers ignore what they do not know); renaming, removing or
+    changing the meaning of one makes /2."""
+
+    schema_: Literal["theodoi.upward-report/1"] = Field(alias="schema")
+    ward: UpwardOrg
+    province: UpwardOrg
+    plan: UpwardPlan
+    period: UpwardPeriod
+    due_on: datetime.date | None = None
+    sent_on: datetime.date | None = None
+    version: int = Field(ge=1, lt=2**31)
+    summary: UpwardSummary
+    sections: list[UpwardSection] = Field(default_factory=list, max_length=200)
+    tasks: list[UpwardTask] = Field(default_factory=list, max_length=5000)
+    indicators: list[UpwardIndicator] = Field(default_factory=list, max_length=2000)
+    evidence: list[UpwardEvidence] = Field(default_factory=list, max_length=10000)
+    package_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class UpwardReceipt(Schema):
+    """The province installation's record of a ward's report: the sender keeps it, and reads it
+    again to learn the answer."""
+
+    id: int
+    ward: UpwardOrg
+    plan_number: str
+    period: str
+    status: Literal["draft", "sent", "returned", "accepted"]
+    version: int
+    key: str = Field(description="The Idempotency-Key of the sending this installation holds.")
+    received_at: datetime.datetime | None
+    return_reason: str
+    answered_at: datetime.datetime | None
+    package_sha256: str
+
+
+class UpwardReportOut(UpwardReceipt):
+    payload: UpwardReportPayload | None
+
+
+class UpwardReportListOut(Schema):
+    items: list[UpwardReportOut]

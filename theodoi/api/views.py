@@ -8,6 +8,7 @@ unless the client chose another with the language cookie, as on the pages).
 
 import datetime
 import functools
+import json
 from decimal import InvalidOperation
 from typing import Any
 
@@ -21,14 +22,15 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
-from ninja import File, Form, NinjaAPI, Status
+from ninja import File, Form, Header, NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.parser import Parser
+from pydantic import ValidationError as PydanticValidationError
 
 from theodoi.accounts.otp import confirmed_device
 from theodoi.alerts.selectors import alerts_for_user
-from theodoi.api import schemas
+from theodoi.api import schemas, upstream
 from theodoi.api.auth import (
     BearerToken,
     TokenExpired,
@@ -46,7 +48,8 @@ from theodoi.plans import services as plan_services
 from theodoi.plans.models import Indicator, Plan, Section, Task
 from theodoi.plans.states import TaskState, expected_progress
 from theodoi.reporting import selectors as reporting_selectors
-from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport
+from theodoi.reporting import upward
+from theodoi.reporting.models import Evidence, EvidenceReview, ProgressReport, UpwardReport
 from theodoi.tracking import services as tracking_services
 
 
@@ -1274,6 +1277,171 @@ def plan_withdraw(request, plan_id: schemas.DbId, payload: schemas.WithdrawIn):
 def alert_list(request, open: bool = True):
     alerts = _alerts_for(request.auth, open_only=open)
     return {"items": [_alert(a) for a in alerts]}
+
+
+# --- Periodic reports from the wards' own installations ------------------------------------------
+
+
+class UpwardInvalid(Exception):
+    """A report whose form or content cannot be received as sent (HTTP 422)."""
+
+
+@api.exception_handler(UpwardInvalid)
+def _upward_invalid(request, exc):
+    return _error(request, 422, str(exc))
+
+
+@api.exception_handler(upward.UpwardConflict)
+def _upward_conflict(request, exc):
+    return _error(request, 409, str(exc))
+
+
+def _pydantic_detail(exc: PydanticValidationError) -> str:
+    problems: dict[str, str] = {}
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error.get("loc", ()))
+        problems.setdefault(field, _problem(dict(error)))
+    parts = [
+        gettext("the field «%(field)s» %(problem)s") % {"field": field, "problem": problem}
+        if field
+        else gettext("the request body %(problem)s") % {"problem": problem}
+        for field, problem in problems.items()
+    ]
+    return gettext("Invalid data: %(problems)s.") % {"problems": "; ".join(parts)}
+
+
+def _upward_receipt(report: UpwardReport, *, with_payload: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": report.pk,
+        "ward": {"code": report.organization.code, "name": report.organization.name},
+        "plan_number": report.plan.number,
+        "period": report.period,
+        "status": report.status,
+        "version": report.version,
+        "key": report.remote_key,
+        "received_at": report.sent_at,
+        "return_reason": report.return_reason,
+        "answered_at": report.answered_at,
+        "package_sha256": report.package_sha256,
+    }
+    if with_payload:
+        data["payload"] = report.payload or None
+    return data
+
+
+UPWARD_KEY_MAX = 100
+# Optional, so that a missing package is told in Vietnamese (422) like every other problem.
+_PACKAGE_PART = File(None, description="The zip the payload's package_sha256 names.")
+
+
+@api.post(
+    "/upward-reports",
+    url_name="upward_reports",
+    response={
+        200: schemas.UpwardReceipt,
+        201: schemas.UpwardReceipt,
+        **errors(400, 401, 403, 409, 413, 422),
+    },
+    tags=["upward reports"],
+)
+def upward_report_post(
+    request,
+    payload: str = Form("", description="The JSON text of an UpwardReportPayload."),
+    package: UploadedFile = _PACKAGE_PART,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+):
+    """A ward's own installation delivers its periodic report (multipart): ``payload`` is the
+    JSON text of the schema ``UpwardReportPayload`` ("theodoi.upward-report/1") and
+    ``package`` the zip of the report and its accepted evidence, whose SHA-256 the payload
+    names. The token is the ward's connection code. The header ``Idempotency-Key`` is the
+    sender's key of this sending (its report and version): the same key again answers the same
+    receipt (200) and changes nothing; a new sending answers 201. A report already accepted, or
+    awaiting its answer, answers 409; a report that cannot be read, 422."""
+    key = idempotency_key.strip()
+    if not key or len(key) > UPWARD_KEY_MAX:
+        raise UpwardInvalid(
+            gettext(
+                "Send the header Idempotency-Key: the report's key and version (at most 100 characters)."
+            )
+        )
+    if package is None:
+        raise UpwardInvalid(gettext("Send the report's package as the file «package»."))
+    try:
+        schemas.UpwardReportPayload.model_validate_json(payload or "")
+    except PydanticValidationError as exc:
+        raise UpwardInvalid(_pydantic_detail(exc)) from exc
+    # Kept as sent: fields a newer sender added within /1 stay for whoever reads it later.
+    data = json.loads(payload)
+    place = _unstorable(data)
+    if place is not None:
+        raise UpwardInvalid(
+            gettext(
+                "Invalid data: the field «%(field)s» contains an invalid Unicode character (half "
+                "of a UTF-16 pair on its own). Send valid UTF-8 text."
+            )
+            % {"field": place}
+        )
+    if "\\u0000" in payload:  # PostgreSQL cannot store it
+        raise UpwardInvalid(
+            gettext("Invalid data: %(problems)s.")
+            % {
+                "problems": gettext("the field «%(field)s» %(problem)s")
+                % {"field": "payload", "problem": gettext("contains an invalid NUL character")}
+            }
+        )
+    limit = settings.THEODOI_UPWARD_PACKAGE_MAX_MB * 1024 * 1024
+    content = package.read(limit + 1)
+    if len(content) > limit:
+        raise tracking_services.FileTooLarge(
+            gettext("The package is larger than %(mb)s MB.")
+            % {"mb": settings.THEODOI_UPWARD_PACKAGE_MAX_MB}
+        )
+    try:
+        report, changed = upward.upward_report_receive(
+            actor=request.auth,
+            payload=data,
+            package=content,
+            key=key,
+        )
+    except upward.UpwardConflict:
+        raise
+    except tracking_services.ReportingError as exc:
+        raise UpwardInvalid(str(exc)) from exc
+    return Status(201 if changed else 200, _upward_receipt(report))
+
+
+def _upward_reports_for(user: User):
+    return upstream.upward_reports_for(user).select_related("organization", "plan")
+
+
+@api.get(
+    "/upward-reports",
+    response={200: schemas.UpwardReportListOut, **errors(400, 401)},
+    tags=["upward reports"],
+    by_alias=True,
+)
+def upward_report_list(request, period: str = Query("", max_length=10)):
+    """The periodic reports the token's person may read (a ward: its own; a province: its
+    wards'), of one period (``?period=2026-Q3``) or all, with their payload."""
+    reports = _upward_reports_for(request.auth).exclude(status=UpwardReport.Status.DRAFT)
+    if period:
+        reports = reports.filter(period=period.strip().upper())
+    return {"items": [_upward_receipt(r, with_payload=True) for r in reports.order_by("pk")]}
+
+
+@api.get(
+    "/upward-reports/{report_id}",
+    response={200: schemas.UpwardReportOut, **errors(400, 401, 404)},
+    tags=["upward reports"],
+    by_alias=True,
+)
+def upward_report_detail(request, report_id: schemas.DbId):
+    """One periodic report: its status, version, the reason it was returned and when it was
+    answered (the sender reads its answer here), and its payload."""
+    report = _upward_reports_for(request.auth).filter(pk=report_id).first()
+    if report is None:
+        raise Http404
+    return _upward_receipt(report, with_payload=True)
 
 
 @api.api_operation(

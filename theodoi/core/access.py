@@ -107,6 +107,9 @@ class Action(StrEnum):
     ANSWER_UPWARD = "upward.answer"
     # Read a ward's periodic report as sent and download its package (``obj`` is the report).
     SEE_UPWARD = "upward.see"
+    # Issue or revoke the token a ward's own installation sends its reports with (``obj`` is
+    # the ward, below the person's province).
+    CONNECT_WARD = "ward.connect"
 
 
 # The roles that work inside one unit of a ward (DESIGN.md §5).
@@ -241,6 +244,22 @@ def _answer_upward(user: "User", report: Any) -> bool:
     )
 
 
+def _connect_ward(user: "User", ward: Any) -> bool:
+    """The province's upper level or admin connects a ward below it, or an installation-wide
+    admin any ward (never the ward itself: its account would then send reports in the ward's
+    name from anywhere)."""
+    if not (_is_organization(ward) and ward.is_local):
+        return False
+    if user.role == Role.ADMIN and is_global(user):
+        return True
+    return bool(
+        user.role in (Role.UPPER_LEVEL, Role.ADMIN)
+        and user.organization_id is not None
+        and not user.organization.is_local
+        and ward.is_within(user.organization)
+    )
+
+
 def _admin(user: "User", obj: Any) -> bool:
     if user.role != Role.ADMIN:
         return False
@@ -339,6 +358,7 @@ RULES: dict[Action, Rule] = {
     Action.EDIT_BUDGET_LINES: lambda user, obj: _office(user, obj) or _admin(user, obj),
     Action.ANSWER_UPWARD: _answer_upward,
     Action.SEE_UPWARD: lambda user, obj: _see_upward(user, obj),
+    Action.CONNECT_WARD: _connect_ward,
 }
 
 

@@ -237,3 +237,158 @@ def upward_report_accept(
     *, actor: Actor, report: UpwardReport, version: int | None = None
 ) -> UpwardReport:
     return _answer(actor, report, UpwardReport.Status.ACCEPTED, "", version)
+
+
+# --- Receiving a ward's report from the ward's own installation (over the API) ---------------
+
+UPWARD_SCHEMA = "theodoi.upward-report/1"
+
+
+def placeholder_reference() -> str:
+    """The "Căn cứ" line of the plan a report is filed under when the ward's plan lives only in
+    the ward's installation: made on the first report, with the number and title the ward sent,
+    closed so that it counts in no progress figure of the province (its tasks are tracked over
+    there)."""
+    return gettext("plan of the ward or commune (received over the API)")
+
+
+class UpwardConflict(ReportingError):
+    """A sending the report's state refuses (accepted already, or awaiting its answer)."""
+
+
+def _received_plan(ward, number: str, title: str, issued_on: datetime.date | None) -> Plan:
+    plan = Plan.objects.filter(organization=ward, number=number).order_by("pk").first()
+    if plan is not None:
+        return plan
+    return Plan.objects.create(
+        organization=ward,
+        number=number,
+        title=title or number,
+        issuer=f"UBND {ward.name}",
+        issued_on=issued_on,
+        parent_references=placeholder_reference(),
+        status=Plan.Status.CLOSED,
+    )
+
+
+def _date_or_none(value: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _received_period(payload: dict[str, Any]) -> Period:
+    """The month ("2026-09") or quarter ("2026-Q3") the report covers."""
+    key = str((payload.get("period") or {}).get("key") or "").strip().upper()
+    year, _, rest = key.partition("-")
+    quarter = rest.startswith("Q")
+    number = rest[1:] if quarter else rest
+    written = year.isdigit() and len(year) == 4 and number.isdigit() and len(number) <= 2
+    cycle = "quarterly" if quarter else "monthly"
+    period = Period(cycle, int(year) if written else 0, int(number) if written else 0)
+    if not 1 <= period.number <= (4 if quarter else 12) or not 2000 <= period.year <= 2100:
+        raise ReportingError(
+            gettext("The period «%(key)s» is neither a month (2026-09) nor a quarter (2026-Q3).")
+            % {"key": key}
+        )
+    return period
+
+
+@transaction.atomic
+def upward_report_receive(
+    *, actor: Actor, payload: dict[str, Any], package: bytes, key: str
+) -> tuple[UpwardReport, bool]:
+    """A ward's installation delivers its report (``payload`` in the schema's shape, already
+    checked field by field by the API) and the package; ``key`` is the sender's key of this
+    sending (its report and version). Returns the report and whether this call changed it: the
+    same key again changes nothing, so a delivery retried after a lost answer is harmless."""
+    from django.core.exceptions import PermissionDenied
+
+    ward = getattr(actor, "organization", None)
+    if ward is None or (payload.get("ward") or {}).get("code") != ward.code:
+        # The token names the ward: a report of another ward is not its to send.
+        raise PermissionDenied
+    require(actor, Action.COMPILE_REPORTS, ward)
+    # One receipt at a time per ward: a retried delivery racing the first one waits for it
+    # and then finds its key.
+    type(ward).objects.select_for_update().filter(pk=ward.pk).first()
+    province = ward.parent
+    sent_province = (payload.get("province") or {}).get("code")
+    if province is None or sent_province != province.code:
+        raise ReportingError(
+            gettext("The report names the province «%(code)s», not the one above this ward.")
+            % {"code": sent_province}
+        )
+    if payload.get("schema") != UPWARD_SCHEMA:
+        raise ReportingError(
+            gettext("This installation reads reports in the schema %(schema)s only.")
+            % {"schema": UPWARD_SCHEMA}
+        )
+    period = _received_period(payload)
+    if hashlib.sha256(package).hexdigest() != payload.get("package_sha256"):
+        raise ReportingError(
+            gettext(
+                "The package does not match its SHA-256 in the report: it was damaged on the "
+                "way. Send it again."
+            )
+        )
+    plan_data = payload.get("plan") or {}
+    number = str(plan_data.get("number") or "").strip()
+    if not number:
+        raise ReportingError(gettext("The report does not say the number of its plan."))
+    plan = _received_plan(
+        ward, number, str(plan_data.get("title") or ""), _date_or_none(plan_data.get("issued_on"))
+    )
+    report = (
+        UpwardReport.objects.select_for_update(of=("self",))
+        .filter(plan=plan, period=str(period))
+        .first()
+    )
+    if report is not None and report.remote_key == key:
+        return report, False
+    if report is not None and report.status == UpwardReport.Status.ACCEPTED:
+        raise UpwardConflict(
+            gettext("This report has already been accepted by the province; it cannot be replaced.")
+        )
+    if report is not None and report.status == UpwardReport.Status.SENT:
+        raise UpwardConflict(
+            gettext(
+                "An earlier sending of this report is still awaiting the province's answer; "
+                "send a new version only after it is returned."
+            )
+        )
+    if report is None:
+        report = UpwardReport(
+            organization=ward,
+            plan=plan,
+            period=str(period),
+            due_on=_date_or_none(payload.get("due_on")) or upward_due_on(plan, period),
+        )
+    before = snapshot(report, _AUDITED) if report.pk else None
+    report.package, report.package_sha256 = store_package(package)
+    report.payload = payload
+    report.status = UpwardReport.Status.SENT
+    sent_version = payload.get("version")
+    # The ward's count of its sendings when it is ahead (this installation missed none of
+    # them otherwise), so both installations speak of the same version.
+    report.version = max(report.version + 1, sent_version if isinstance(sent_version, int) else 0)
+    report.sent_by = person_of(actor)
+    report.sent_at = timezone.now()
+    report.sent_on = _date_or_none(payload.get("sent_on")) or clock.today()
+    report.return_reason = ""
+    report.answered_by = None
+    report.answered_at = None
+    report.source = UpwardReport.Source.REMOTE
+    report.remote_key = key
+    report.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPWARD_REPORT_RECEIVE,
+        obj=report,
+        organization=report.organization,
+        summary=_summary(report, gettext("sending %(n)s") % {"n": report.version}),
+        before=before,
+        after=snapshot(report, _AUDITED),
+    )
+    return report, True
