@@ -63,6 +63,10 @@ class DraftTask:
     lead_units: list[str] = field(default_factory=list)
     coordinating_units: list[str] = field(default_factory=list)
     unknown_units: list[str] = field(default_factory=list)
+    # In a province's plan, filled the same way: the wards the task is given to ("*": every
+    # ward and commune), and the wards it names that are none of the province's.
+    assigned_wards: list[str] = field(default_factory=list)
+    unknown_wards: list[str] = field(default_factory=list)
 
 
 @dataclass

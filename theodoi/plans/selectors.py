@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 
 from theodoi.core.access import Action, org_scope, require
 from theodoi.core.text import fold
-from theodoi.org.models import Unit, User
+from theodoi.org.models import Organization, Unit, User
 from theodoi.plans import amendments
 from theodoi.plans.models import (
     Indicator,
@@ -470,3 +470,11 @@ def descendants(task: Task, *, every: bool = False) -> list[Task]:
         found.extend(children)
         level = [child.pk for child in children]
     return found
+
+
+def wards_of(province: Organization) -> QuerySet[Organization]:
+    """The wards and communes below ``province``, by name: those its tasks may be given to."""
+    return Organization.objects.filter(
+        path__startswith=province.path,
+        kind__in=[Organization.Kind.WARD, Organization.Kind.COMMUNE],
+    ).order_by("name")
