@@ -1,7 +1,7 @@
 """Reading which wards a province's task is given to, from its lead-unit cell."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from theodoi.core.text import fold
@@ -91,9 +91,12 @@ def test_every_department():
     assert every_department("Sở Nội vụ") == (False, "Sở Nội vụ")
 
 
+# Pure and fast, but run beside other suites on a busy machine: no per-example time limit.
+quick = settings(deadline=None)
 names = st.lists(st.sampled_from(sorted(WARDS)), min_size=1, max_size=4, unique=True)
 
 
+@quick
 @given(ids=names, separator=st.sampled_from(["; ", ", ", " và ", "\n"]), body=st.booleans())
 def test_any_list_of_the_province_wards_is_read_back(ids, separator, body):
     text = separator.join(("UBND " if body else "") + WARDS[pk].lower() for pk in ids)
@@ -103,6 +106,7 @@ def test_any_list_of_the_province_wards_is_read_back(ids, separator, body):
     assert reading.rest == ""
 
 
+@quick
 @given(ids=names, upper=st.booleans())
 def test_the_reading_ignores_case_and_diacritics(ids, upper):
     text = "; ".join(f"UBND {WARDS[pk]}" for pk in ids)
@@ -110,6 +114,7 @@ def test_the_reading_ignores_case_and_diacritics(ids, upper):
     assert read_wards(plain, WARDS) == read_wards(text, WARDS)
 
 
+@quick
 @given(st.text(max_size=80))
 def test_any_text_is_read_without_error_and_never_lists_a_ward_it_does_not_know(text):
     reading = read_wards(text, WARDS)

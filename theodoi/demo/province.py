@@ -17,7 +17,8 @@ from theodoi.plans.models import Plan, ReportingCycle
 
 DOCUMENT = Path(__file__).parent / "documents" / "ke-hoach-49-ubnd-hai-phong.md"
 
-# (canonical name, short name, aliases as plans spell them)
+# (canonical name, short name, aliases as plans spell them). Vietnamese on purpose: the city's
+# departments as its documents name them.
 DEPARTMENTS = [
     ("Sở Khoa học và Công nghệ", "Sở KH&CN", ["Sở KHCN", "Sở KH và CN"]),
     ("Sở Nội vụ", "Sở NV", []),
@@ -28,7 +29,8 @@ DEPARTMENTS = [
 ]
 SCIENCE = DEPARTMENTS[0][0]
 
-# (username, role, unit, full name, position): the province's standing office.
+# (username, role, unit, full name, position): the province's standing office. Vietnamese on
+# purpose: the person's name and position as the city writes them.
 USER = ("vanphongtinh", "standing_office", SCIENCE, "Vũ Thị Thu", "Chuyên viên Sở KH&CN")
 
 
