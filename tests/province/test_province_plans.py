@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from theodoi.audit.models import AuditEvent
@@ -177,3 +178,10 @@ def test_a_ward_user_sees_no_province_section(client, province):
     listing = client.get(reverse("plan_list"))
     assert listing.context["own_organization"] is None
     assert "Kế hoạch của các xã, phường" not in _text(listing)
+
+
+def test_the_command_imports_a_province_plan(province):
+    call_command("import_plan", str(province.document), "--ward", province.city.code)
+    plan = Plan.objects.get(organization=province.city)
+    assert plan.tasks.get(code="3.1").ward_assignment == WardAssignment.ALL_WARDS
+    assert not province.city.units.filter(name__icontains="xã").exists()
