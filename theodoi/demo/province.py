@@ -29,8 +29,8 @@ DEPARTMENTS = [
 ]
 SCIENCE = DEPARTMENTS[0][0]
 
-# (username, role, unit, full name, position): the province's standing office. Vietnamese on
-# purpose: the person's name and position as the city writes them.
+# (username, role, unit, full name, position): the province's standing office.
+# Vietnamese on purpose: the person's name and position as the city writes them.
 USER = ("vanphongtinh", "standing_office", SCIENCE, "Vũ Thị Thu", "Chuyên viên Sở KH&CN")
 
 
