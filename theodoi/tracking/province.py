@@ -24,7 +24,7 @@ class WardAssignmentForm(forms.Form):
         label=gettext_lazy("Carried out by"),
         choices=WardAssignment.choices,
         required=False,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"invalid_choice": gettext_lazy("Choose who carries out the task.")},
     )
     wards = forms.ModelMultipleChoiceField(
