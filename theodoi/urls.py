@@ -8,6 +8,7 @@ from theodoi.core import pwa
 from theodoi.dashboards.home import home
 from theodoi.importer import views as import_views
 from theodoi.tracking import amendment_views, cascade_views
+from theodoi.tracking import province as province_views
 from theodoi.tracking import views as tracking_views
 
 admin.site.site_header = "theodoi"
@@ -52,6 +53,7 @@ urlpatterns = [
         cascade_views.unimplemented_upper_tasks,
         name="unimplemented_upper_tasks",
     ),
+    path("tasks/<int:pk>/wards/", province_views.task_assign_wards, name="task_assign_wards"),
     path("indicators/<int:pk>/edit/", tracking_views.indicator_edit, name="indicator_edit"),
     path("tasks/<int:pk>/directives/", tracking_views.directive_create, name="directive_create"),
     path(

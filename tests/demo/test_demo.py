@@ -10,6 +10,7 @@ from tests.queues import signals_kept
 from theodoi.audit.models import AuditEvent
 from theodoi.demo import checks as demo_checks
 from theodoi.demo import data
+from theodoi.demo import province as demo_province
 from theodoi.demo.report_words import REPORT_WORDS
 from theodoi.demo.services import load_demo
 from theodoi.org.models import Organization, User
@@ -26,7 +27,8 @@ def demo(db):
 
 
 def test_demo_imports_the_five_seed_plans_into_four_wards(demo):
-    assert Plan.objects.count() == 5
+    # Beside the city's own plan (tests/demo/test_demo_province.py).
+    assert Plan.objects.filter(organization__kind="ward").count() == 5
     assert Organization.objects.filter(kind="ward").count() == 4
     plan = Plan.objects.get(number="110/KH-UBND")
     assert plan.organization == demo
@@ -57,7 +59,9 @@ def test_demo_command_without_serving(db, capsys):
     for username, *_ in data.USERS:
         assert username in output
     assert data.PASSWORD in output
-    assert User.objects.count() == len(data.USERS)
+    # The users of the ward and the city's standing office (theodoi.demo.province).
+    assert User.objects.count() == len(data.USERS) + 1
+    assert demo_province.USER[0] in output
     # Only the ward's own admin is listed as managing the ward's units and people.
     managing = [line.split()[0] for line in output.splitlines() if "(units, people, plans)" in line]
     assert managing == ["qtphuong"]
@@ -120,8 +124,14 @@ def test_each_demo_user_sees_only_their_part_of_the_tree(client, demo):
         return {plan.organization.code for plan in plans_for_user(user)}
 
     assert wards_seen("canbo_vhxh") == {"HP-LECHAN"}
-    assert wards_seen("tinh") == {"HP-LECHAN", "HP-THANHDONG"}
-    assert wards_seen("admin") == {"HP-LECHAN", "HP-THANHDONG", "DN-CHONTHANH", "DN-PHUOCBINH"}
+    assert wards_seen("tinh") == {"HP", "HP-LECHAN", "HP-THANHDONG"}
+    assert wards_seen("admin") == {
+        "HP",
+        "HP-LECHAN",
+        "HP-THANHDONG",
+        "DN-CHONTHANH",
+        "DN-PHUOCBINH",
+    }
 
 
 def test_demo_has_work_to_show(demo):

@@ -45,9 +45,12 @@ def office(client, world):
 
 
 def test_only_the_standing_office_and_the_ward_admin_may_import(client, world):
-    for name in ["officer", "leader", "upper"]:
+    for name in ["officer", "leader"]:
         client.force_login(getattr(world.people, name))
         assert client.get(reverse("import_upload")).status_code == 403, name
+    # The upper level imports its province's own plans, never a ward's.
+    client.force_login(world.people.upper)
+    assert client.get(reverse("import_upload")).context["ward"] == world.province
 
 
 def test_upload_makes_a_draft_and_saves_nothing(office, world):

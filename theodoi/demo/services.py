@@ -22,6 +22,7 @@ from theodoi.demo.evidence import evidence_replacements
 from theodoi.demo.history import returned_and_sent_again
 from theodoi.demo.imports import upload_narrative_plan
 from theodoi.demo.notifications import show_notifications
+from theodoi.demo.province import load_province_plan
 from theodoi.demo.report_words import units_write_their_difficulties
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft
@@ -94,6 +95,8 @@ def load_demo() -> tuple[Organization, bool]:
         _units(ward)
         wards[item["code"]] = ward
     users = _users(provinces[data.PROVINCE["code"]], wards[data.WARD["code"]])
+    # Before the wards' plans, which name it as the plan they carry out.
+    load_province_plan(provinces[data.PROVINCE["code"]], data.PASSWORD)
     for item in data.WARDS:
         for seed in item["seeds"]:
             draft = draft_from_bytes((SEEDS_DIR / seed).read_bytes(), name=seed)

@@ -67,6 +67,10 @@ class DraftTask:
     # chose on the draft page (``upper_chosen``; None then means "none"); saving links it.
     upper_task: int | None = None
     upper_chosen: bool = False
+    # In a province's plan, filled the same way: the wards the task is given to ("*": every
+    # ward and commune), and the wards it names that are none of the province's.
+    assigned_wards: list[str] = field(default_factory=list)
+    unknown_wards: list[str] = field(default_factory=list)
 
 
 @dataclass

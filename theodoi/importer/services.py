@@ -43,6 +43,7 @@ from theodoi.importer.recognise.indicator_tables import (
     read_target,
 )
 from theodoi.importer.recognise.issuer import issuer_place, other_issuer_place
+from theodoi.importer.recognise.wards import ALL_WARDS, every_department, read_wards, without_wards
 from theodoi.importer.unit_names import (
     THROUGH_RE,
     WARD,
@@ -86,6 +87,11 @@ def resolve_units(
 ) -> UnitResolution:
     through = THROUGH_RE.match(raw)
     text = through.group("inner") if through else raw
+    every = False
+    if not ward.is_local:
+        # A province's plan names its wards as bodies that carry tasks out, never as its
+        # departments; "các sở, ban, ngành" are all of these.
+        every, text = every_department(without_wards(text))
     match = match_units(text, catalogue, ward_name=ward.name)
     if units_by_id is None:
         units = list(Unit.objects.filter(pk__in=match.unit_ids))
@@ -94,7 +100,7 @@ def resolve_units(
         units = [units_by_id[pk] for pk in match.unit_ids if pk in units_by_id]
     return UnitResolution(
         units=units,
-        all_units=match.all_units,
+        all_units=match.all_units or every,
         unknown=unknown_names(text, match, ward_name=ward.name),
     )
 
@@ -115,7 +121,63 @@ def resolve_draft_units(draft: Draft, ward: Organization) -> list[str]:
             n for n in coordinating.unknown if n not in lead.unknown
         ]
         unknown.extend(name for name in task.unknown_units if name not in unknown)
+    if not ward.is_local:
+        _read_assigned_wards(draft, ward)
     return unknown
+
+
+def province_wards(province: Organization) -> dict[int, str]:
+    """The wards and communes of ``province``, id → name."""
+    return dict(plan_selectors.wards_of(province).values_list("pk", "name"))
+
+
+def _read_assigned_wards(draft: Draft, province: Organization) -> None:
+    """Fill each task of a province's draft with the wards its lead-unit text gives it to."""
+    wards = province_wards(province)
+    for task in draft.tasks:
+        reading = read_wards(task.lead_units_raw, wards)
+        task.assigned_wards = (
+            ["*"] if reading.assignment == ALL_WARDS else [wards[pk] for pk in reading.ward_ids]
+        )
+        task.unknown_wards = list(reading.unknown)
+
+
+def _assign_wards(actor: Actor, plan: Plan, draft: Draft, province: Organization) -> None:
+    """Give each task of a province's plan to the wards its lead-unit text names; a ward named
+    that is none of the province's is left for a person, with a warning. A task whose text
+    names no ward keeps what a person chose for it."""
+    wards = province_wards(province)
+    saved = {
+        (t.section.code if t.section else "", t.code): t
+        for t in plan.tasks.select_related("section").prefetch_related("assigned_wards")
+    }
+    by_pk = {ward.pk: ward for ward in Organization.objects.filter(pk__in=wards)}
+    for draft_task in draft.tasks:
+        task = saved.get((draft_task.section, draft_task.code))
+        if task is None:
+            continue
+        reading = read_wards(draft_task.lead_units_raw, wards)
+        for name in reading.unknown:
+            draft.warnings.append(
+                gettext(
+                    "Task %(code)s names «%(name)s», which is not a ward or commune of "
+                    "%(province)s: choose its wards on the task's page."
+                )
+                % {
+                    "code": task_label(draft_task.section, draft_task.code),
+                    "name": name,
+                    "province": province.name,
+                }
+            )
+        if not reading.assignment:
+            continue
+        chosen = [by_pk[pk] for pk in reading.ward_ids]
+        current = sorted(ward.pk for ward in task.assigned_wards.all())
+        if task.ward_assignment == reading.assignment and current == sorted(reading.ward_ids):
+            continue
+        plan_services.task_assign_wards(
+            actor=actor, task=task, assignment=reading.assignment, wards=chosen
+        )
 
 
 def ward_unit_list(ward: Organization) -> UnitList:
@@ -314,6 +376,8 @@ def import_draft(
     sections = _sections(actor, result.plan, draft)
     saved = _tasks(actor, result, draft, ward, catalogue, choices, sections)
     _upper_links(actor, result.plan, draft, saved)
+    if not ward.is_local:
+        _assign_wards(actor, result.plan, draft, ward)
     if result.created:
         result.indicators_added = _indicators(actor, result.plan, draft, ward, catalogue)
         result.budget_lines_added = _budget(actor, result.plan, draft)

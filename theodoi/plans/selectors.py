@@ -669,3 +669,11 @@ def task_rollup(task: Task, *, today: datetime.date) -> TaskRollup | None:
         today=today,
     )
     return TaskRollup(result=result, rows=rows)
+
+
+def wards_of(province: Organization) -> QuerySet[Organization]:
+    """The wards and communes below ``province``, by name: those its tasks may be given to."""
+    return Organization.objects.filter(
+        path__startswith=province.path,
+        kind__in=[Organization.Kind.WARD, Organization.Kind.COMMUNE],
+    ).order_by("name")

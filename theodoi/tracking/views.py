@@ -65,6 +65,7 @@ from theodoi.tracking.forms import (
 )
 from theodoi.tracking.history import PAGE as HISTORY_PAGE
 from theodoi.tracking.history import sendings, task_history
+from theodoi.tracking.province import assignment_form
 
 T = TypeVar("T")
 
@@ -87,11 +88,17 @@ def plan_list(request):
         ),
         done_count=Count("tasks", filter=Q(tasks__completed_on__isnull=False), distinct=True),
     )
+    # A province's people keep the province's own plans, listed apart from the wards' plans
+    # they only read.
+    organization = request.user.organization
+    own = organization if organization is not None and not organization.is_local else None
     return render(
         request,
         "plans/plan_list.html",
         {
-            "plans": plans,
+            "own_organization": own,
+            "own_plans": plans.filter(organization=own) if own else [],
+            "plans": plans.exclude(organization=own) if own else plans,
             "archived_plans": selectors.plans_for_user(request.user, archived=True),
             "can_import": can_import_plans(request.user),
             "alert_summary": alert_summary(request.user),
@@ -588,7 +595,13 @@ def _task_form_page(
     return render(
         request,
         "plans/task_form.html",
-        {"form": form, "plan": plan, "task": task, "parent": parent},
+        {
+            "form": form,
+            "plan": plan,
+            "task": task,
+            "parent": parent,
+            "wards_form": assignment_form(task),
+        },
         status=status,
     )
 

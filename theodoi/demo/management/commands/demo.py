@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from theodoi.core.access import can_administer_ward
 from theodoi.demo import data
+from theodoi.demo import province as demo_province
 from theodoi.demo.services import load_demo
 from theodoi.org.models import User
 
@@ -25,8 +26,9 @@ class Command(BaseCommand):
         verb = "Created" if created else "Already present:"
         self.stdout.write(self.style.SUCCESS(f"{verb} demo ward {ward.name}"))
         self.stdout.write(f"Demo users (password: {data.PASSWORD}):")
-        people = User.objects.in_bulk([row[0] for row in data.USERS], field_name="username")
-        for username, role, unit, _full_name, _position in data.USERS:
+        rows = [*data.USERS, demo_province.USER]
+        people = User.objects.in_bulk([row[0] for row in rows], field_name="username")
+        for username, role, unit, _full_name, _position in rows:
             where = unit or ("whole installation" if username == "admin" else "")
             if username != "admin" and can_administer_ward(people[username], ward):
                 where = f"{ward.name} (units, people, plans)"

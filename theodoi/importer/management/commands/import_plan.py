@@ -66,7 +66,8 @@ class Command(BaseCommand):
         organization = None
         if ward:
             organization = Organization.objects.filter(code=ward).first()
-            if organization is None or not organization.is_local:
+            # A ward's or commune's plan, or a province's own (its tasks go to its wards).
+            if organization is None or organization.kind == Organization.Kind.NATION:
                 raise CommandError(gettext("No ward has the code %(code)s.") % {"code": ward})
         if dry_run:
             self._print(draft, format, dry_run_units(draft, organization, commune=commune or None))
