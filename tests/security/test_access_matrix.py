@@ -106,7 +106,9 @@ PAGES = {
     "push_subscribe": (None, ALL(M), None),
     # The audit trail: admins only (ward B's office is no admin).
     "audit_export": (None, [F, F, F, F, F, A, F, F, F], None),
-    "import_upload": (None, [F, F, F, A, F, A, F, F, A], None),
+    # Uploading a plan: a ward's office or admin for the ward, the upper level for its own
+    # province's plans (the page imports into the uploader's own organisation).
+    "import_upload": (None, [F, F, F, A, F, A, A, A, A], None),
     "import_review": (
         lambda o, c: {"pk": o["draft"]},
         [F, F, F, R, F, R, F, N, N],
@@ -214,10 +216,30 @@ PAGES = {
     "ward_unit_remove": (lambda o, c: {"pk": o["unit"]}, WARD_ADMIN, WARD_ADMIN_OTHER),
     "ward_user_edit": (lambda o, c: {"pk": o["person"]}, WARD_ADMIN, WARD_ADMIN_OTHER),
     "ward_user_status": (lambda o, c: {"pk": o["person"]}, WARD_ADMIN, WARD_ADMIN_OTHER),
+    # The chain of plans: linking a ward task to the province task it carries out and giving a
+    # province task to wards are POSTs of the task page and its edit page.
+    "task_link_upper": (lambda o, c: {"pk": o["task"]}, ALL(M), ALL(M)),
+    "task_assign_wards": (lambda o, c: {"pk": o["task"]}, ALL(M), ALL(M)),
+    # A ward's "not yet made concrete" list: its people, and the upper level for its wards (a
+    # province with no wards has nothing to choose from).
+    "unimplemented_upper_tasks": (None, [A, A, A, A, A, A, A, F, A], None),
+    # The upper installation a ward sends its reports to: the ward's admin sets it.
+    "upstream_link": (None, [F, F, F, F, F, A, F, F, F], None),
+    # The codes the province issues to its wards' own installations: its upper level (one
+    # with no wards below has none to issue).
+    "ward_connections": (None, [F, F, F, F, F, F, A, F, F], None),
 }
 
 # API: (method, path from a ward's objects, own ward row, other ward row)
 API = {
+    "api:upward_report_list": ("get", lambda o: "/upward-reports", ALL(A), None),
+    "api:upward_report_detail": (
+        "get",
+        lambda o: f"/upward-reports/{o['upward_report']}",
+        OWN,
+        OTHER,
+    ),
+    "api:upward_reports": ("post", lambda o: "/upward-reports", None, None),
     "api:me": ("get", lambda o: "/me", ALL(A), None),
     "api:auth_token_list": ("get", lambda o: "/auth/tokens", ALL(A), None),
     "api:plan_list": ("get", lambda o: "/plans", ALL(A), None),
@@ -365,7 +387,7 @@ def test_pages(matrix):
                     leaked = [secret for secret in secrets if secret in body]
                     if leaked:
                         failures.append(f"{name}/{scope}/{persona} shows {leaked}")
-    assert failures == []
+    assert failures == [], "\n".join(failures)
 
 
 def test_api(matrix):
@@ -391,7 +413,7 @@ def test_api(matrix):
                     leaked = [secret for secret in secrets if secret in _body(response)]
                     if leaked:
                         failures.append(f"{name}/{scope}/{persona} shows {leaked}")
-    assert failures == []
+    assert failures == [], "\n".join(failures)
     # Nothing was written into ward B by anyone refused.
     assert not ProgressReport.objects.filter(task=world.task_b, period="2026-Q4").exists()
     world.plan_b.refresh_from_db()

@@ -716,7 +716,14 @@ class UpwardReceipt(Schema):
 
 
 class UpwardReportOut(UpwardReceipt):
-    payload: UpwardReportPayload | None
+    # As stored: a report sent from this installation's own pages or under an earlier version
+    # of the schema is given back as it was sent, never refused on the way out.
+    payload: UpwardReportPayload | dict[str, Any] | None = Field(
+        description=(
+            "The report's JSON form as the ward sent it (schema theodoi.upward-report/1: "
+            "UpwardReportPayload)."
+        )
+    )
 
 
 class UpwardReportListOut(Schema):
