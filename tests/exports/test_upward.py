@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 
+from tests.factories import PlanFactory
 from theodoi.alerts.models import Alert
 from theodoi.alerts.selectors import alerts_for_user
 from theodoi.alerts.services import scan
@@ -243,7 +244,35 @@ def _upward_alert(plan):
     return Alert.objects.filter(plan=plan, closed_at__isnull=True).first()
 
 
+def test_a_plan_that_does_not_report_upward_raises_no_alert(quarter, day):
+    day("2026-10-12")
+    scan()
+    assert _upward_alert(quarter.plan) is None
+    # Once the office has begun its reports, the plan reports upward.
+    _draft(quarter)
+    scan()
+    assert _upward_alert(quarter.plan).reasons[0]["keys"] == ["2026-Q1", "2026-Q2", "2026-Q3"]
+
+
+def test_the_upper_plan_sets_the_due_day_and_its_number_is_sent(quarter, day):
+    upper = PlanFactory(
+        organization=quarter.world.province, number="49/KH-UBND", upward_report_due_days=15
+    )
+    quarter.plan.parents.add(upper)
+    day("2026-10-12")
+    scan()  # due 15/10: not late yet, due soon
+    alert = _upward_alert(quarter.plan)
+    assert alert.rule == Alert.Rule.UPWARD_REPORT_LATE  # Q1 and Q2 are late
+    assert [r["rule"] for r in alert.reasons] == ["upward_report_late", "upward_report_due_soon"]
+    assert alert.reasons[1]["numbers"]["due_on"] == "2026-10-15"
+    sent = _send(quarter, _draft(quarter))
+    assert sent.due_on.isoformat() == "2026-10-15"
+    assert sent.payload["due_on"] == "2026-10-15"
+    assert sent.payload["plan"]["upper_plan_number"] == "49/KH-UBND"
+
+
 def test_a_late_report_raises_an_alert_that_closes_once_sent(quarter, day):
+    quarter.plan.parents.add(PlanFactory(organization=quarter.world.province))
     day("2026-10-12")  # the third quarter's report was due on 10/10/2026
     scan()
     alert = _upward_alert(quarter.plan)
@@ -281,6 +310,7 @@ def test_a_returned_report_is_missing_again(quarter, day):
         _send(quarter, report)
     sent = _send(quarter, _draft(quarter))
     day("2026-10-20")
+    quarter.plan.parents.add(PlanFactory(organization=quarter.world.province))
     scan()
     assert _upward_alert(quarter.plan) is None
     upward_report_return(actor=people.upper, report=sent, reason="Thiếu số liệu")

@@ -23,7 +23,7 @@ import django_tasks
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -268,20 +268,35 @@ def _indicator_subjects(indicators: Sequence[Indicator], *, today: datetime.date
 
 
 def _upward_subjects(plans: Sequence[Plan], *, today: datetime.date) -> list[_Subject]:
-    """The periodic reports each ward plan owes the level above: one query for the batch's
-    sent reports, one per plan for its upper plan's due days."""
+    """The periodic reports each ward plan owes the level above: two queries for the batch,
+    one per reporting plan for its upper plan's due days.
+
+    A plan owes them once it reports upward: it implements a plan of the level above held
+    here, or the office has begun its reports (the province may run its own installation).
+    A plan that has neither is not asked, so that a ward not yet linked to its province is
+    not told every period of the year is late."""
     ids = [plan.pk for plan in plans]
     sent: dict[int, set[str]] = defaultdict(set)
-    for plan_id, period in UpwardReport.objects.filter(
-        plan_id__in=ids,
-        status__in=[UpwardReport.Status.SENT, UpwardReport.Status.ACCEPTED],
-    ).values_list("plan_id", "period"):
-        sent[plan_id].add(period)
+    reporting: set[int] = set()
+    for plan_id, period, status in UpwardReport.objects.filter(plan_id__in=ids).values_list(
+        "plan_id", "period", "status"
+    ):
+        reporting.add(plan_id)
+        if status in (UpwardReport.Status.SENT, UpwardReport.Status.ACCEPTED):
+            sent[plan_id].add(period)
+    links = Plan.parents.through.objects.filter(from_plan_id__in=ids).exclude(
+        to_plan__organization=F("from_plan__organization")
+    )
+    reporting.update(links.values_list("from_plan_id", flat=True))
     due_soon_days = _due_soon_days()
     subjects = []
     for plan in plans:
         findings: list[rules.Finding] = []
-        if plan.status == Plan.Status.ACTIVE and plan.organization.is_local:
+        if (
+            plan.status == Plan.Status.ACTIVE
+            and plan.organization.is_local
+            and plan.pk in reporting
+        ):
             facts = rules.UpwardFacts(
                 today=today,
                 start=plan.start,

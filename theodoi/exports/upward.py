@@ -35,6 +35,8 @@ from . import bundle, docx, report, selectors, services
 
 SCHEMA = "theodoi.upward-report/1"
 
+# Vietnamese on purpose: the report sent upward is an administrative document, in Vietnamese
+# by law whatever the interface language.
 # The prose outside the plan's sections, in the order of the report; the keys are the edit
 # fields (and the payload's section codes), the titles those of the Word report.
 PROSE_PARTS = (
