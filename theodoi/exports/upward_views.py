@@ -24,7 +24,7 @@ from theodoi.reporting.models import UpwardReport
 from theodoi.reporting.services import ReportingError
 from theodoi.reporting.upward import upward_cycle, upward_due_on, upward_report_prepare
 
-from . import report, upward
+from . import report, selectors, upward
 from .views import ReportForm, _allowed_plan
 
 
@@ -104,7 +104,7 @@ def upward_page(request, pk: int, period: str):
     editable = can_edit and (
         found is None or found.status in (UpwardReport.Status.DRAFT, UpwardReport.Status.RETURNED)
     )
-    data = upward.selectors.report_data(request.user, plan, parsed, today=day)
+    data = selectors.report_data(request.user, plan, parsed, today=day)
     if found is not None and found.status in (
         UpwardReport.Status.SENT,
         UpwardReport.Status.ACCEPTED,
