@@ -34,6 +34,10 @@ class UpwardForm(ReportForm):
 
     signed = forms.BooleanField(label=_("I have checked and signed off the report"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Given by the button pressed ("save" or "send"); not rendered as a field.
+    action = forms.ChoiceField(
+        choices=[("save", "save"), ("send", "send")], required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,11 +128,10 @@ def upward_page(request, pk: int, period: str):
             status = 400
         else:
             form = UpwardForm(request.POST, sections=content.sections)
-            action = request.POST.get("action", "save")
             if not form.is_valid():
                 error = gettext("Some fields need correcting; see the messages beside them.")
                 status = 400
-            elif action == "send" and not form.cleaned_data["signed"]:
+            elif form.cleaned_data["action"] == "send" and not form.cleaned_data["signed"]:
                 error = gettext(
                     "Tick «I have checked and signed off the report» before sending it."
                 )
@@ -140,7 +143,7 @@ def upward_page(request, pk: int, period: str):
                     draft = found or upward_report_prepare(
                         actor=request.user, plan=plan, period=parsed
                     )
-                    if action == "send":
+                    if form.cleaned_data["action"] == "send":
                         upward.upward_send(
                             actor=request.user, upward=draft, edits=form.edits(), version=version
                         )
