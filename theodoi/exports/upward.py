@@ -330,7 +330,7 @@ def upward_send(
 def plan_periods(plan: Plan, today: datetime.date) -> list[Period]:
     """The months or quarters of the plan's upward cycle from its start to the current one,
     newest first."""
-    start = plan.period_start or plan.issued_on or today
+    start = plan.start  # the same start the alert of a late report counts from
     if start > today:
         return []
     return list(reversed(periods_between(start, today, upward_cycle(plan))))
