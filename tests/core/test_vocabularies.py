@@ -35,6 +35,8 @@ RULE_NAMES_VI = {
     "due_soon": "Sắp đến hạn",
     "indicator_off_track": "Chỉ tiêu chậm so với lộ trình",
     "no_lead_unit": "Chưa giao đơn vị chủ trì",
+    "upward_report_late": "Chưa gửi báo cáo định kỳ",
+    "upward_report_due_soon": "Sắp đến hạn gửi báo cáo định kỳ",
 }
 HOMES = {"TaskState": "plans/states.py", "Rule": "alerts/rules.py"}
 

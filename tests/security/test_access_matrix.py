@@ -142,6 +142,13 @@ PAGES = {
         [F, F, F, A, A, F, A, N, N],
         OTHER,
     ),
+    # A ward plan's periodic reports to the level above: read as the report page is.
+    "upward_list": (lambda o, c: {"pk": o["plan"]}, [F, F, F, A, A, F, A, N, N], OTHER),
+    "upward_report": (
+        lambda o, c: {"pk": o["plan"], "period": "2026-Q3"},
+        [F, F, F, A, A, F, A, N, N],
+        OTHER,
+    ),
     "export_report_prepare": (lambda o, c: {"pk": o["plan"], "fmt": "docx"}, ALL(M), ALL(M)),
     # A report made by the background worker is its asker's alone (the office of each ward).
     "export_status": (lambda o, c: {"pk": o["export"]}, [N, N, N, A, N, N, N, N, N], ONLY_B),

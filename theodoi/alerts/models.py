@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from theodoi.alerts import rules
 from theodoi.org.models import Organization, Unit
-from theodoi.plans.models import Indicator, Task
+from theodoi.plans.models import Indicator, Plan, Task
 
 
 class Alert(models.Model):
@@ -31,6 +31,10 @@ class Alert(models.Model):
     )
     indicator = models.ForeignKey(
         Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    # A ward's plan whose periodic report to the level above is late or due soon.
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="upward_alerts"
     )
     unit = models.ForeignKey(
         Unit,

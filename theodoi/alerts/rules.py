@@ -43,6 +43,8 @@ class Rule(StrEnum):
     DUE_SOON = "due_soon"
     INDICATOR_OFF_TRACK = "indicator_off_track"
     NO_LEAD_UNIT = "no_lead_unit"
+    UPWARD_REPORT_LATE = "upward_report_late"
+    UPWARD_REPORT_DUE_SOON = "upward_report_due_soon"
 
     @property
     def label(self) -> str:
@@ -60,6 +62,8 @@ RULE_LABELS: dict[Rule, Any] = {
     Rule.DUE_SOON: _("Due soon"),
     Rule.INDICATOR_OFF_TRACK: _("Indicator off track"),
     Rule.NO_LEAD_UNIT: _("No lead unit"),
+    Rule.UPWARD_REPORT_LATE: _("Periodic report not sent"),
+    Rule.UPWARD_REPORT_DUE_SOON: _("Periodic report due soon"),
 }
 
 ACCEPTED = "accepted"
@@ -377,6 +381,59 @@ def task_findings(facts: TaskFacts) -> list[Finding]:
     return [finding for finding in single if finding is not None] + missing_reports(facts)
 
 
+# --- The ward's periodic report to the level above ------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpwardFacts:
+    """A ward's plan that reports upward: the periods of its upward cycle from ``start``, each
+    due ``due_days`` after it ends, and the periods whose report was sent (sent or accepted; a
+    returned one must be sent again)."""
+
+    today: datetime.date
+    start: datetime.date
+    cycle: str  # "monthly" or "quarterly"
+    due_days: int
+    sent_periods: frozenset[str] = frozenset()
+    due_soon_days: int = 14
+
+
+# Vietnamese on purpose: a stored alert message (see Finding).
+def upward_reports(facts: UpwardFacts) -> list[Finding]:
+    """One finding per period whose report to the level above is not sent: late once its due
+    day has passed, due soon within ``due_soon_days`` of it. Sending it ends the finding."""
+    if facts.cycle not in CYCLES or facts.start > facts.today:
+        return []
+    findings = []
+    for period in periods_between(facts.start, facts.today, facts.cycle):
+        if str(period) in facts.sent_periods:
+            continue
+        due = period.due(facts.due_days)
+        numbers: dict[str, Number] = {"period": str(period), "due_on": due.isoformat()}
+        if facts.today > due:
+            findings.append(
+                Finding(
+                    Rule.UPWARD_REPORT_LATE,
+                    str(period),
+                    numbers,
+                    f"Chưa gửi báo cáo {period.label_vi()} lên cấp trên (hạn {format_date(due)}).",
+                )
+            )
+        elif (due - facts.today).days <= facts.due_soon_days:
+            left = (due - facts.today).days
+            when = "hôm nay đến hạn" if left == 0 else f"còn {_days(left)}"
+            findings.append(
+                Finding(
+                    Rule.UPWARD_REPORT_DUE_SOON,
+                    str(period),
+                    {**numbers, "days_left": left},
+                    f"Sắp đến hạn gửi báo cáo {period.label_vi()} lên cấp trên: {when} "
+                    f"(hạn {format_date(due)}).",
+                )
+            )
+    return findings
+
+
 # --- Indicator rule ---------------------------------------------------------------------------
 
 
@@ -455,9 +512,11 @@ URGENCY: tuple[Rule, ...] = (
     Rule.NO_LEAD_UNIT,
     Rule.OVERDUE,
     Rule.EVIDENCE_REJECTED,
+    Rule.UPWARD_REPORT_LATE,
     Rule.MISSING_REPORT,
     Rule.BEHIND_SCHEDULE,
     Rule.DUE_SOON,
+    Rule.UPWARD_REPORT_DUE_SOON,
     Rule.INDICATOR_OFF_TRACK,
 )
 
@@ -482,6 +541,9 @@ _SEVERITY_OF: dict[Rule, Severity] = {
     Rule.BEHIND_SCHEDULE: Severity.MEDIUM,
     Rule.DUE_SOON: Severity.LOW,
     Rule.INDICATOR_OFF_TRACK: Severity.LOW,
+    # The ward owes the report to the province: late, it is the office's own overdue work.
+    Rule.UPWARD_REPORT_LATE: Severity.HIGH,
+    Rule.UPWARD_REPORT_DUE_SOON: Severity.LOW,
 }
 
 
@@ -531,6 +593,10 @@ def _short(rule: Rule, findings: Sequence[Finding]) -> str:
     if rule == Rule.DUE_SOON:
         left = _whole(numbers.get("days_left"))
         return "đến hạn hôm nay" if left == 0 else f"còn {_days(left)} đến hạn"
+    if rule == Rule.UPWARD_REPORT_LATE:
+        return f"chưa gửi báo cáo {len(findings)} kỳ lên cấp trên"
+    if rule == Rule.UPWARD_REPORT_DUE_SOON:
+        return "sắp đến hạn gửi báo cáo lên cấp trên"
     return "chỉ tiêu chưa đạt lộ trình"
 
 
@@ -542,6 +608,13 @@ def _reason(rule: Rule, findings: Sequence[Finding]) -> dict[str, Any]:
         numbers: dict[str, Any] = {
             "periods": keys,
             "report_due": [finding.numbers.get("report_due") for finding in findings],
+        }
+    elif rule == Rule.UPWARD_REPORT_LATE and len(findings) > 1:
+        keys = [finding.key for finding in findings]
+        message = f"Chưa gửi báo cáo {len(findings)} kỳ lên cấp trên ({_period_labels(keys)})."
+        numbers = {
+            "periods": keys,
+            "due_on": [finding.numbers.get("due_on") for finding in findings],
         }
     else:
         keys = [finding.key for finding in findings if finding.key]

@@ -39,6 +39,7 @@ def alerts_for_user(
         "task__plan",
         "indicator",
         "indicator__plan",
+        "plan",
         "unit",
         "acknowledged_by",
     )

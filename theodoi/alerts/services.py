@@ -23,7 +23,7 @@ import django_tasks
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -52,7 +52,8 @@ from theodoi.plans.models import (
     Task,
     TaskLeadUnit,
 )
-from theodoi.reporting.models import EvidenceReview, ProgressReport
+from theodoi.reporting.models import EvidenceReview, ProgressReport, UpwardReport
+from theodoi.reporting.upward import upper_plan, upward_cycle
 
 logger = logging.getLogger(__name__)
 
@@ -264,6 +265,64 @@ def _indicator_subjects(indicators: Sequence[Indicator], *, today: datetime.date
             _Subject(indicator.pk, indicator.plan.organization_id, indicator.lead_unit_id, findings)
         )
     return subjects
+
+
+def _upward_subjects(plans: Sequence[Plan], *, today: datetime.date) -> list[_Subject]:
+    """The periodic reports each ward plan owes the level above: two queries for the batch,
+    one per reporting plan for its upper plan's due days.
+
+    A plan owes them once it reports upward: it implements a plan of the level above held
+    here, or the office has begun its reports (the province may run its own installation).
+    A plan that has neither is not asked, so that a ward not yet linked to its province is
+    not told every period of the year is late."""
+    ids = [plan.pk for plan in plans]
+    sent: dict[int, set[str]] = defaultdict(set)
+    reporting: set[int] = set()
+    for plan_id, period, status in UpwardReport.objects.filter(plan_id__in=ids).values_list(
+        "plan_id", "period", "status"
+    ):
+        reporting.add(plan_id)
+        if status in (UpwardReport.Status.SENT, UpwardReport.Status.ACCEPTED):
+            sent[plan_id].add(period)
+    links = Plan.parents.through.objects.filter(from_plan_id__in=ids).exclude(
+        to_plan__organization=F("from_plan__organization")
+    )
+    reporting.update(links.values_list("from_plan_id", flat=True))
+    due_soon_days = _due_soon_days()
+    subjects = []
+    for plan in plans:
+        findings: list[rules.Finding] = []
+        if (
+            plan.status == Plan.Status.ACTIVE
+            and plan.organization.is_local
+            and plan.pk in reporting
+        ):
+            facts = rules.UpwardFacts(
+                today=today,
+                start=plan.start,
+                cycle=upward_cycle(plan),
+                due_days=(upper_plan(plan) or plan).upward_report_due_days,
+                sent_periods=frozenset(sent.get(plan.pk, ())),
+                due_soon_days=due_soon_days,
+            )
+            findings = rules.upward_reports(facts)
+        subjects.append(_Subject(plan.pk, plan.organization_id, None, findings))
+    return subjects
+
+
+def _evaluate_upward(
+    plans: Sequence[Plan], *, today: datetime.date, now: datetime.datetime
+) -> tuple[list[_Subject], Counts]:
+    subjects = _upward_subjects(plans, today=today)
+    return subjects, _reconcile(subjects, subject_field="plan_id", now=now)
+
+
+def evaluate_upward(plan: Plan) -> list[Alert]:
+    """Bring the alert of ``plan``'s periodic reports to the level above up to date (after a
+    report is sent, returned or accepted); returns its open alerts."""
+    fresh = list(Plan.objects.filter(pk=plan.pk).select_related("organization"))
+    subjects, _counts = _evaluate_upward(fresh, today=clock_today(), now=timezone.now())
+    return subjects[0].alerts if subjects else []
 
 
 # --- Reconciliation ---------------------------------------------------------------------------
@@ -597,6 +656,15 @@ def scan(*, organization: Organization | None = None) -> ScanResult:
     for batch in _chunks(indicators):
         with transaction.atomic():
             total.add(_evaluate_indicators(batch, today=today, now=now)[1])
+    plans = list(
+        _scoped(Plan.objects.filter(status=Plan.Status.ACTIVE), organization, "organization")
+        .filter(organization__kind__in=[Organization.Kind.WARD, Organization.Kind.COMMUNE])
+        .select_related("organization")
+        .order_by("id")
+    )
+    for batch in _chunks(plans):
+        with transaction.atomic():
+            total.add(_evaluate_upward(batch, today=today, now=now)[1])
     with transaction.atomic():
         # A plan that was closed or sent back to draft is no longer tracked: its alerts end.
         untracked = _scoped(
@@ -605,6 +673,7 @@ def scan(*, organization: Organization | None = None) -> ScanResult:
         untracked = untracked.filter(
             (Q(task__isnull=False) & ~Q(task__plan__status=Plan.Status.ACTIVE))
             | (Q(indicator__isnull=False) & ~Q(indicator__plan__status=Plan.Status.ACTIVE))
+            | (Q(plan__isnull=False) & ~Q(plan__status=Plan.Status.ACTIVE))
         )
         total.closed += untracked.update(closed_at=now)
         result.tasks, result.indicators = len(tasks), len(indicators)
@@ -635,6 +704,8 @@ def _link(alert: Alert) -> str:
         path = reverse("task_detail", args=[alert.task_id])
     elif alert.indicator is not None:
         path = reverse("plan_detail", args=[alert.indicator.plan_id])
+    elif alert.plan_id is not None:
+        path = reverse("upward_list", args=[alert.plan_id])
     else:
         path = "/"
     # An absolute address needs the site's public URL, which only the operator knows.
@@ -655,6 +726,8 @@ def _subject_line(alert: Alert) -> str:
     if alert.indicator is not None:
         code = f" {alert.indicator.code}" if alert.indicator.code else ""
         return gettext("Indicator%(code)s: %(name)s") % {"code": code, "name": alert.indicator.name}
+    if alert.plan is not None:
+        return gettext("Periodic reports of plan %(name)s") % {"name": alert.plan.short_name}
     return ""
 
 
@@ -689,7 +762,12 @@ def _digest_text(user: User, alerts: Sequence[Alert]) -> tuple[str, str]:
     # or indicator with all its reasons, the most urgent first.
     groups: dict[tuple[str, str], list[Alert]] = defaultdict(list)
     for alert in alerts:
-        unit = alert.unit.name if alert.unit is not None else gettext("No lead unit")
+        if alert.unit is not None:
+            unit = alert.unit.name
+        elif alert.plan_id is not None:
+            unit = gettext("Standing office")
+        else:
+            unit = gettext("No lead unit")
         ward = alert.organization.name if len(wards) > 1 else ""
         groups[(ward, unit)].append(alert)
     number = 0
@@ -765,7 +843,7 @@ def send_digests(
     alerts_qs = _digest_candidates(organization, now=now)
     alerts = {
         alert.pk: alert
-        for alert in alerts_qs.select_related("task", "indicator", "unit", "organization")
+        for alert in alerts_qs.select_related("task", "indicator", "plan", "unit", "organization")
     }
     if not alerts:
         return 0
@@ -850,7 +928,7 @@ def deliver_digest(*, user_id: int, alert_ids: Sequence[int], sent_at: datetime.
                 pk__in=alert_ids, closed_at__isnull=True, acknowledged_at__isnull=True
             )
             .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=clock_today()))
-            .select_related("task", "indicator", "unit", "organization")
+            .select_related("task", "indicator", "plan", "unit", "organization")
             .order_by("organization_id", "opened_at", "id")
             if _untold(alert, told.get((user_id, alert.pk)))
         ]

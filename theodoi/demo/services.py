@@ -24,6 +24,7 @@ from theodoi.demo.imports import upload_narrative_plan
 from theodoi.demo.notifications import show_notifications
 from theodoi.demo.province import load_province_plan
 from theodoi.demo.report_words import units_write_their_difficulties
+from theodoi.demo.upward import periodic_reports
 from theodoi.importer.pipeline import draft_from_bytes
 from theodoi.importer.services import import_draft
 from theodoi.org import services as org_services
@@ -117,6 +118,7 @@ def load_demo() -> tuple[Organization, bool]:
     add_budget_lines(ward, users["vanphong"])
     upload_narrative_plan(ward, users["vanphong"])
     show_notifications(ward, users)
+    periodic_reports(ward, users)
     scan(organization=provinces[data.PROVINCE["code"]])
     demo_alerts.acknowledge_and_snooze(ward, users["vanphong"])
     # Queued for the background worker (`make demo` runs one): the first digests of the alerts.

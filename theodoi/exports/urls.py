@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import upward_views, views
 
 urlpatterns = [
     # ?period=2026-Q3 (a month, quarter, half year or year); POST downloads the edited report.
@@ -16,4 +16,7 @@ urlpatterns = [
     # The person's own export: its progress (polled by htmx), then its file.
     path("exports/<int:pk>/", views.export_status, name="export_status"),
     path("exports/<int:pk>/file", views.export_download, name="export_download"),
+    # The ward's periodic reports to the level above: the list of periods, then one report.
+    path("plans/<int:pk>/upward/", upward_views.upward_list, name="upward_list"),
+    path("plans/<int:pk>/upward/<str:period>/", upward_views.upward_page, name="upward_report"),
 ]
