@@ -154,7 +154,7 @@ def test_who_sees_the_table(upward, client):
 
 def test_who_sees_and_answers_a_report(upward, client):
     report = send(upward.people.office, upward.plan_a)
-    url = reverse("upward_report", args=[report.pk])
+    url = reverse("upward_received_report", args=[report.pk])
     answer = reverse("upward_report_answer", args=[report.pk])
     for person, status in [
         (upward.people.upper, 200),
@@ -179,7 +179,7 @@ def test_who_sees_and_answers_a_report(upward, client):
 def test_the_page_shows_the_report_as_sent(upward, client):
     report = send(upward.people.office, upward.plan_a)
     client.force_login(upward.people.upper)
-    page = client.get(reverse("upward_report", args=[report.pk]))
+    page = client.get(reverse("upward_received_report", args=[report.pk]))
     text = page.content.decode()
     for shown in (
         "Kết quả thực hiện",
@@ -234,7 +234,7 @@ def test_return_then_resend_then_accept_tells_both_sides(
         report = send(office, upward.plan_a)
     told = Notification.objects.filter(kind=Kind.UPWARD_REPORT_SENT)
     assert set(told.values_list("recipient", flat=True)) == {upper.pk, upward.province_office.pk}
-    assert told.first().link == reverse("upward_report", args=[report.pk])
+    assert told.first().link == reverse("upward_received_report", args=[report.pk])
 
     client.force_login(upper)
     answer = reverse("upward_report_answer", args=[report.pk])
@@ -267,7 +267,8 @@ def test_return_then_resend_then_accept_tells_both_sides(
     accepted = Notification.objects.get(
         kind=Kind.UPWARD_REPORT_ANSWERED, recipient=office, title__contains="chấp nhận"
     )
-    assert accepted.link == reverse("upward_report", args=[report.pk])
+    # The ward's office opens its own page of the report.
+    assert accepted.link == reverse("upward_report", args=[report.plan_id, report.period])
     # Answering twice: a clear message, no change.
     again = client.post(answer, {"action": "accept", "version": 2})
     assert again.status_code == 409

@@ -161,7 +161,7 @@ def test_the_province_returns_then_accepts_a_wards_report(browser, demo_site, wi
         report.refresh_from_db()
         _send(office, report, period, 1)
         sign_in(browser, demo_site, "tinh")
-        browser.get(demo_site + reverse("upward_report", args=[report.pk]))
+        browser.get(demo_site + reverse("upward_received_report", args=[report.pk]))
         wait_for_text(browser, "Lần gửi 2: phường đã triển khai")
         _shoot(browser, "upward-report", width)
         click(browser, browser.find_element(By.CSS_SELECTOR, "#upward-accept button"))

@@ -158,11 +158,12 @@ def test_the_package_holds_the_word_report_and_only_accepted_evidence(quarter):
     names = archive.namelist()
     assert any(name.endswith(".docx") for name in names)
     evidence_names = [name for name in names if name.startswith("minh-chung/")]
-    # Accepted: the signatures and the network files. Rejected (the training list) and not
-    # reviewed (the indicator's statistics) stay at the ward.
-    assert len(evidence_names) == 2
+    # Accepted: the signatures, the network files and the indicator's statistics. Rejected
+    # (the training list) and not reviewed (the class photo) stay at the ward.
+    assert len(evidence_names) == 3
+    assert any("Thống kê hồ sơ" in name for name in evidence_names)
     assert not any("Danh sách học viên" in name for name in names)
-    assert not any("Thống kê hồ sơ" in name for name in names)
+    assert not any("Ảnh lớp bồi dưỡng" in name for name in names)
     listed = {item["name"]: item for item in sent.payload["evidence"]}
     assert set(listed) == set(evidence_names)
     for name in evidence_names:

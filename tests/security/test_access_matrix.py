@@ -131,7 +131,7 @@ PAGES = {
             [F, F, F, A, A, F, A, N, N],
             OTHER,
         )
-        for name in ("upward_report", "upward_report_package")
+        for name in ("upward_received_report", "upward_report_package")
     },
     "upward_report_answer": (lambda o, c: {"pk": o["upward_report"]}, ALL(M), ALL(M)),
     "catalogue_create": (None, ALL(M), None),

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext
 
+from theodoi.alerts import services as alert_services
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record, snapshot
 from theodoi.core.access import Action, can, can_edit_catalogue
@@ -142,4 +143,6 @@ def upward_report_answer(
     except ReportingError as error:
         raise AnswerError(str(error)) from error
     events.upward_report_answered(actor=actor, report=report)
+    # A returned report is missing again: its alert reopens now, not at the next scan.
+    alert_services.evaluate_upward(report.plan)
     return report

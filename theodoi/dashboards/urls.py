@@ -17,7 +17,7 @@ urlpatterns = [
     path("province/catalogue/<int:pk>/", views.catalogue_compare, name="catalogue_compare"),
     # ?period=2026-Q3 or 2026-09 (default: the last quarter ended), &state=, &q=, &sort=.
     path("province/reports/", views_upward.upward_received, name="upward_received"),
-    path("province/reports/<int:pk>/", views_upward.upward_report, name="upward_report"),
+    path("province/reports/<int:pk>/", views_upward.upward_report, name="upward_received_report"),
     path(
         "province/reports/<int:pk>/answer/",
         views_upward.upward_report_answer,

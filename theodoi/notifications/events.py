@@ -236,8 +236,13 @@ def deadlines_near(
 
 
 def _upward_link(report: UpwardReport) -> str:
-    # The page that shows the report as sent: the province answers there, the ward reads it.
-    return reverse("upward_report", args=[report.pk])
+    """The province's page of the report as sent, where it answers."""
+    return reverse("upward_received_report", args=[report.pk])
+
+
+def _ward_upward_link(report: UpwardReport) -> str:
+    """The ward's own page of the report, where a returned one is corrected and sent again."""
+    return reverse("upward_report", args=[report.plan_id, report.period])
 
 
 def upward_report_sent(*, report: UpwardReport) -> None:
@@ -276,7 +281,7 @@ def upward_report_answered(*, actor: Actor, report: UpwardReport) -> None:
             kind=Kind.UPWARD_REPORT_ANSWERED,
             title=title,
             body=body,
-            link=_upward_link(report),
+            link=_ward_upward_link(report),
             key=f"upward:{report.pk}:v{report.version}:{report.status}",
             exclude=actor,
         )
