@@ -6,11 +6,13 @@ import datetime
 
 import pytest
 
-from tests.factories import TaskFactory
+from tests.factories import PlanFactory, TaskFactory
 from theodoi.alerts import rules, services
 from theodoi.alerts.models import Alert
 from theodoi.alerts.rules import Rule, TaskFacts
 from theodoi.alerts.selectors import alerts_for_user
+from theodoi.core.access import SYSTEM
+from theodoi.plans import services as plan_services
 from theodoi.tracking import services as tracking
 
 D = datetime.date
@@ -89,3 +91,18 @@ def test_a_draft_plan_raises_nothing(world, unled):
     world.plan_a.save()
     services.scan(organization=world.ward_a)
     assert open_rules(unled) == []
+
+
+def test_a_province_task_the_wards_carry_out_is_led_by_them(world, settings):
+    """Given to the wards, a province task has no department of its own to lead it and no
+    report of its own: it is overdue when its wards' work is, never "no lead unit"."""
+    settings.THEODOI_TODAY = "2026-11-24"
+    province_plan = PlanFactory(organization=world.province)
+    given = TaskFactory(plan=province_plan, title="Tổ công nghệ số", due_date=D(2026, 9, 30))
+    plan_services.task_assign_wards(actor=SYSTEM, task=given, assignment="all_wards")
+    kept = TaskFactory(plan=province_plan, title="Ban hành danh mục", due_date=D(2026, 9, 30))
+    services.scan(organization=world.province)
+    assert open_rules(given) == ["overdue"]
+    assert "missing_report" not in given.alerts.get().reason_rules
+    # A task the province's departments keep and nobody leads still asks for a lead.
+    assert open_rules(kept) == ["no_lead_unit"]

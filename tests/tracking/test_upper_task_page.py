@@ -5,7 +5,14 @@ import pytest
 from django.urls import reverse
 
 from tests.cascade import hai_phong
-from tests.factories import PlanFactory, TaskFactory
+from tests.factories import (
+    OrganizationFactory,
+    PlanFactory,
+    ProvinceFactory,
+    TaskFactory,
+    UserFactory,
+)
+from theodoi.org.models import Role
 from theodoi.plans.services import plan_link_uppers
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +100,23 @@ def test_the_empty_list_says_why(client):
     page = client.get(reverse("unimplemented_upper_tasks")).content.decode()
     assert "Chưa có kế hoạch nào của cấp trên" in page
     assert 'id="unimplemented-link"' not in client.get(reverse("plan_list")).content.decode()
+
+
+def test_the_ward_follows_the_link_up_and_reads_without_changing(client, hp):
+    """The chain is followed both ways: the ward's people open the province task and its plan
+    from their own task, and may change neither."""
+    plan_link_uppers(actor=hp.people.office, plan=hp.plan, links={hp.task: hp.upper})
+    for who in ("office", "officer"):
+        client.force_login(getattr(hp.people, who))
+        task_page = client.get(hp.upper.get_absolute_url())
+        assert task_page.status_code == 200, who
+        assert "Bảo đảm an toàn, an ninh mạng" in task_page.content.decode()
+        assert client.get(hp.province_plan.get_absolute_url()).status_code == 200, who
+        assert client.get(reverse("task_edit", args=[hp.upper.pk])).status_code == 403, who
+    # Another province's ward reads nothing of Hải Phòng's plan.
+    stranger = UserFactory(
+        organization=OrganizationFactory(parent=ProvinceFactory()), role=Role.STANDING_OFFICE
+    )
+    client.force_login(stranger)
+    assert client.get(hp.upper.get_absolute_url()).status_code == 404
+    assert client.get(hp.province_plan.get_absolute_url()).status_code == 404

@@ -51,6 +51,7 @@ from theodoi.plans.models import (
     Plan,
     Task,
     TaskLeadUnit,
+    WardAssignment,
 )
 from theodoi.reporting.models import EvidenceReview, ProgressReport, UpwardReport
 from theodoi.reporting.upward import upper_plan, upward_cycle
@@ -212,6 +213,9 @@ def _task_subjects(tasks: Sequence[Task], *, today: datetime.date) -> list[_Subj
     subjects = []
     for task in tasks:
         plan = task.plan
+        # A province task the wards carry out is led by them, and its progress is rolled up
+        # from their tasks (as a parent's from its subtasks): no unit of the province reports.
+        by_wards = task.ward_assignment != WardAssignment.OWN_UNITS
         findings: list[rules.Finding] = []
         # Only active plans are tracked: a draft is still being prepared, a closed plan is over.
         if plan.status == Plan.Status.ACTIVE:
@@ -226,8 +230,8 @@ def _task_subjects(tasks: Sequence[Task], *, today: datetime.date) -> list[_Subj
                 report_due_days=plan.report_due_days,
                 reported_periods=frozenset(reported.get(task.pk, ())),
                 evidence=tuple(evidence.get(task.pk, ())),
-                has_subtasks=task.pk in parents,
-                has_lead_unit=task.pk in leads,
+                has_subtasks=task.pk in parents or by_wards,
+                has_lead_unit=task.pk in leads or by_wards,
             )
             findings = rules.task_findings(facts)
         subjects.append(_Subject(task.pk, plan.organization_id, leads.get(task.pk), findings))

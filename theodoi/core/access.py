@@ -165,6 +165,27 @@ def org_scope(user: "User", field: str = "organization") -> Q:
     return Q(**{lookup: user.organization.path})
 
 
+def upper_scope(user: "User", field: str = "organization") -> Q:
+    """A filter on ``field`` (a path to an Organization) that keeps what belongs to the levels
+    above ``user``'s own node (its province): the plans and tasks its ward carries out, which
+    the ward reads to follow the chain up, and never changes."""
+    if not user.is_authenticated or not user.is_active or user.organization_id is None:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__in": _ancestor_ids(user.organization)})
+
+
+def _ancestor_ids(organization: "Organization") -> list[int]:
+    return [
+        int(pk)
+        for pk in organization.path.strip("/").split("/")
+        if pk and int(pk) != organization.pk
+    ]
+
+
+def _reads_upper(user: "User", organization: "Organization") -> bool:
+    return user.organization_id is not None and organization.pk in _ancestor_ids(user.organization)
+
+
 def can_see_organization(user: "User", organization: "Organization") -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
@@ -316,7 +337,10 @@ Rule = Callable[["User", Any], bool]
 
 # The rules of DESIGN.md §5, one line an action: who may do it to an object of their ward.
 RULES: dict[Action, Rule] = {
-    Action.VIEW: lambda user, obj: can_see_organization(user, _ward_of(obj)),
+    # A ward's people also read the plans and tasks of its province (the chain, followed up).
+    Action.VIEW: lambda user, obj: (
+        can_see_organization(user, _ward_of(obj)) or _reads_upper(user, _ward_of(obj))
+    ),
     # The standing office keeps the ward's plans; the ward's admin may set them up too. A
     # province's own plans are kept by its standing office and its upper level.
     Action.MANAGE_PLAN: lambda user, obj: (

@@ -298,14 +298,16 @@ def upward_send(
     upward: UpwardReport,
     edits: dict[str, Any] | None = None,
     version: int | None = None,
+    on: datetime.date | None = None,
 ) -> UpwardReport:
     """Save the edits given (if any), then make the Word report, the package and the JSON form
     from the data as of today and send them. The edits are kept even when the sending fails,
-    so nothing typed is lost."""
+    so nothing typed is lost. ``on`` records a sending made earlier (the demo's history): the
+    report is made from the data as of that day."""
     require(actor, Action.COMPILE_REPORTS, upward.plan)
     if edits is not None:
         upward = upward_save(actor=actor, upward=upward, edits=edits, version=version)
-    today = clock.today()
+    today = on or clock.today()
     data = report_data_for(actor, upward, today)
     content = content_of(upward, data)
     package, entries, missing = build_package(data, content)
@@ -320,7 +322,12 @@ def upward_send(
             sent_on=today,
         )
         sent = upward_report_send(
-            actor=actor, report=upward, payload=payload, package=package, version=version
+            actor=actor,
+            report=upward,
+            payload=payload,
+            package=package,
+            version=version,
+            sent_on=today,
         )
         # The report is no longer missing: its alert closes now, not at the next scan.
         evaluate_upward(sent.plan)

@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
-from theodoi.core.access import Action, org_scope, require
+from theodoi.core.access import Action, org_scope, require, upper_scope
 from theodoi.core.text import fold
 from theodoi.org.models import Organization, Unit, User
 from theodoi.plans import amendments, cascade
@@ -81,8 +81,10 @@ def plans_for_user(user: User, *, archived: bool = False) -> QuerySet[Plan]:
 
 def plan_get_for_user(user: User, pk: int, *, action: Action | None = None) -> Plan:
     """The plan if ``user`` may read it (else 404) and, with ``action``, may do that (else 403)."""
+    # A plan of the levels above (its province's) is read from a ward, never changed there.
     plan = get_object_or_404(
-        Plan.objects.filter(org_scope(user)).select_related("organization"), pk=pk
+        Plan.objects.filter(org_scope(user) | upper_scope(user)).select_related("organization"),
+        pk=pk,
     )
     if action is not None:
         require(user, action, plan)
@@ -108,13 +110,17 @@ def with_state(tasks: QuerySet[Task], *, today: datetime.date) -> QuerySet[Task]
 
 
 def tasks_for_user(
-    user: User, *, today: datetime.date, include_withdrawn: bool = False
+    user: User, *, today: datetime.date, include_withdrawn: bool = False, upper: bool = False
 ) -> QuerySet[Task]:
     """The tasks ``user`` may read that count; ``include_withdrawn`` adds the withdrawn tasks
-    and those of withdrawn plans, for the pages that still show them read-only."""
+    and those of withdrawn plans, for the pages that still show them read-only; ``upper`` adds
+    the tasks of the levels above (a province task, opened from the ward task carrying it out)."""
     manager = Task.all_objects if include_withdrawn else Task.objects
+    scope = org_scope(user, field="plan__organization")
+    if upper:
+        scope |= upper_scope(user, field="plan__organization")
     tasks = (
-        manager.filter(org_scope(user, field="plan__organization"))
+        manager.filter(scope)
         .select_related("plan", "plan__organization", "section", "parent")
         .prefetch_related(
             Prefetch("lead_units", queryset=lead_units_in_order()),
@@ -135,7 +141,7 @@ def task_get_for_user(
     """The task if ``user`` may read it (else 404) and, with ``action``, may do that (else 403).
     A withdrawn task (or one of a withdrawn plan) is found only with ``include_withdrawn``."""
     task = get_object_or_404(
-        tasks_for_user(user, today=today, include_withdrawn=include_withdrawn), pk=pk
+        tasks_for_user(user, today=today, include_withdrawn=include_withdrawn, upper=True), pk=pk
     )
     if action is not None:
         require(user, action, task)

@@ -153,10 +153,14 @@ def upward_report_send(
     payload: dict[str, Any],
     package: bytes,
     version: int | None = None,
+    sent_on: datetime.date | None = None,
 ) -> UpwardReport:
     """The office signs off and sends the report: ``payload`` is its JSON form (the API's
-    versioned schema) and ``package`` the zip of the report and its accepted evidence."""
+    versioned schema) and ``package`` the zip of the report and its accepted evidence.
+    ``sent_on`` is the day of a sending recorded afterwards (never a day still to come)."""
     require(actor, Action.COMPILE_REPORTS, report.plan)
+    if sent_on is not None and sent_on > clock.today():
+        raise ReportingError(gettext("A report cannot be sent on a day still to come."))
     _lock(report, version)
     if report.status not in (UpwardReport.Status.DRAFT, UpwardReport.Status.RETURNED):
         raise ReportingError(
@@ -169,7 +173,7 @@ def upward_report_send(
     report.version += 1
     report.sent_by = person_of(actor)
     report.sent_at = timezone.now()
-    report.sent_on = clock.today()
+    report.sent_on = sent_on or clock.today()
     report.return_reason = ""
     report.answered_by = None
     report.answered_at = None
