@@ -140,9 +140,11 @@ def test_a_ward_office_and_another_province_cannot_edit_the_province_plan(
         with pytest.raises(PermissionDenied):
             plan_services.task_assign_wards(actor=person, task=task, assignment="all_wards")
         client.force_login(person)
-        # The province's plan is above the ward: not even listed to it.
-        assert client.get(reverse("plan_edit", args=[city_plan.pk])).status_code == 404
-        assert client.get(reverse("task_edit", args=[task.pk])).status_code == 404
+        # The ward reads the plan of its province (it carries it out) but edits nothing of
+        # it; another province does not even see it.
+        hidden = 403 if person == province.people.ward_office else 404
+        assert client.get(reverse("plan_edit", args=[city_plan.pk])).status_code == hidden
+        assert client.get(reverse("task_edit", args=[task.pk])).status_code == hidden
 
 
 @pytest.mark.parametrize("who", ["office", "upper"])

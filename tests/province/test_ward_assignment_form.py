@@ -124,10 +124,11 @@ def test_someone_who_may_not_keep_the_plan_cannot_post(client, province, city_ta
         reverse("task_assign_wards", args=[city_task.pk]), {"assignment": "all_wards"}
     )
     assert response.status_code == 404
+    # The ward reads its province's task, and may not change it.
     client.force_login(province.people.ward_office)
     response = client.post(
         reverse("task_assign_wards", args=[city_task.pk]), {"assignment": "all_wards"}
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
     city_task.refresh_from_db()
     assert city_task.ward_assignment == WardAssignment.OWN_UNITS

@@ -68,6 +68,7 @@ _TASK_FIELDS = (
     "due_date",
     "start_date",
     "progress",
+    "ward_assignment",
     "completed_on",
     "plan__id",
     "plan__status",

@@ -174,6 +174,15 @@ def upper_scope(user: "User", field: str = "organization") -> Q:
     return Q(**{f"{field}__in": _ancestor_ids(user.organization)})
 
 
+def scope_with_upper(user: "User", field: str = "organization") -> Q:
+    """``org_scope`` and the levels above it (see ``upper_scope``). Someone who reads the whole
+    installation keeps the empty filter: OR-ing an empty Q would narrow it to the other term."""
+    scope = org_scope(user, field)
+    if not scope:
+        return scope
+    return scope | upper_scope(user, field)
+
+
 def _ancestor_ids(organization: "Organization") -> list[int]:
     return [
         int(pk)

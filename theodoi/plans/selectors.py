@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
-from theodoi.core.access import Action, org_scope, require, upper_scope
+from theodoi.core.access import Action, org_scope, require, scope_with_upper
 from theodoi.core.text import fold
 from theodoi.org.models import Organization, Unit, User
 from theodoi.plans import amendments, cascade
@@ -83,7 +83,7 @@ def plan_get_for_user(user: User, pk: int, *, action: Action | None = None) -> P
     """The plan if ``user`` may read it (else 404) and, with ``action``, may do that (else 403)."""
     # A plan of the levels above (its province's) is read from a ward, never changed there.
     plan = get_object_or_404(
-        Plan.objects.filter(org_scope(user) | upper_scope(user)).select_related("organization"),
+        Plan.objects.filter(scope_with_upper(user)).select_related("organization"),
         pk=pk,
     )
     if action is not None:
@@ -116,9 +116,8 @@ def tasks_for_user(
     and those of withdrawn plans, for the pages that still show them read-only; ``upper`` adds
     the tasks of the levels above (a province task, opened from the ward task carrying it out)."""
     manager = Task.all_objects if include_withdrawn else Task.objects
-    scope = org_scope(user, field="plan__organization")
-    if upper:
-        scope |= upper_scope(user, field="plan__organization")
+    field = "plan__organization"
+    scope = scope_with_upper(user, field) if upper else org_scope(user, field)
     tasks = (
         manager.filter(scope)
         .select_related("plan", "plan__organization", "section", "parent")
