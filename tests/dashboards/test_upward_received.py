@@ -356,3 +356,13 @@ def test_the_page_prints_plan_section_numbers_dates_and_missing_results_readably
     assert ">I. Kết quả thực hiện</h2>" in text
     assert "12/12/2026" in text and "2026-12-12" not in text
     assert "None" not in text
+
+
+def test_the_sort_links_carry_only_the_filters_and_the_late_box_says_not_sent(upward, client):
+    client.force_login(upward.people.upper)
+    bare = client.get(reverse("upward_received")).content.decode()
+    assert 'href="?sort=-ward"' in bare and "?&" not in bare
+    filtered = client.get(reverse("upward_received"), {"state": "late"}).content.decode()
+    assert 'href="?state=late&amp;sort=-ward"' in filtered
+    late_box = bare[bare.index('data-count="late"') :]
+    assert "Chưa gửi, trễ hạn" in late_box[: late_box.index("</div></div>")]

@@ -71,7 +71,8 @@ def upward_received(request):
             "state": state,
             "sort": sort,
             "q": q,
-            "sort_query": query.urlencode(),
+            # The filters the sort links keep, ready for their ``sort=``: nothing without any.
+            "sort_query": f"{query.urlencode()}&" if query else "",
             "provinces": (
                 Organization.objects.filter(kind=Organization.Kind.PROVINCE).order_by("name")
                 if upward_province(request.user) is None
