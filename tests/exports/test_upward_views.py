@@ -164,3 +164,24 @@ def test_the_plan_page_names_its_two_report_buttons_apart(login, quarter):
     upward_link = f'href="{list_url(quarter.plan)}">Báo cáo định kỳ gửi cấp trên</a>'
     assert upward_link in text
     assert ">Báo cáo định kỳ</a>" not in text
+
+
+def test_the_report_as_sent_numbers_only_the_plans_sections(login, quarter):
+    people = quarter.world.people
+    report = upward_report_prepare(
+        actor=people.office, plan=quarter.plan, period=parse_period(PERIOD, "quarterly")
+    )
+    sent = upward.upward_send(actor=people.office, upward=report)
+    codes = [section["code"] for section in sent.payload["sections"]]
+    assert "intro" in codes  # the schema names the prose for machines
+    text = login(people.office).get(page_url(quarter.plan)).content.decode()
+    shown = text[text.index("Báo cáo đã gửi") :]
+    assert ">Mở đầu</h3>" in shown and ">Kiến nghị, đề xuất</h3>" in shown
+    for code in ("intro.", "summary.", "indicators.", "proposals."):
+        assert code not in shown
+
+
+def test_the_prose_codes_the_pages_hide_are_those_the_payload_gives():
+    from theodoi.reporting.upward import UPWARD_PROSE_CODES
+
+    assert {key for key, _title in upward.PROSE_PARTS} == UPWARD_PROSE_CODES
