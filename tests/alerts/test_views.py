@@ -130,3 +130,19 @@ def test_the_landing_page_shows_a_short_summary(ward, client):
     assert "1 nhiệm vụ cần xử lý" in page
     assert reverse("alert_list") in page
     assert 'data-testid="alert-form"' not in page
+
+
+def test_a_late_periodic_report_has_its_own_group_counted_as_a_report(ward, client):
+    Alert.objects.create(
+        organization=ward.ward_a,
+        plan=ward.plan_a,
+        rule=Alert.Rule.UPWARD_REPORT_LATE,
+        message="Chưa gửi báo cáo định kỳ Quý III/2026",
+        reasons=[{"rule": "upward_report_late", "message": "Chưa gửi báo cáo định kỳ"}],
+    )
+    client.force_login(ward.people.office)
+    page = client.get(reverse("alert_list")).content.decode()
+    assert page.count('data-testid="alert-group"') == 3
+    assert "Báo cáo định kỳ gửi cấp trên: Văn phòng thực hiện" in page
+    assert "1 báo cáo cần xử lý" in page
+    assert "Chưa có đơn vị chủ trì" not in page

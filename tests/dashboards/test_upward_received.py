@@ -337,3 +337,32 @@ def test_a_ward_reports_on_the_plans_carrying_out_the_provinces(upward):
     assert [(row.plan, row.implements, row.due_on) for row in rows] == [
         (carrying, True, datetime.date(2026, 10, 15))
     ]
+
+
+def test_the_page_prints_plan_section_numbers_dates_and_missing_results_readably(upward, client):
+    report = send(upward.people.office, upward.plan_a)
+    sent = payload()
+    sent["sections"] = [
+        {"code": "intro", "title": "Mở đầu", "text": "Mở đầu."},
+        {"code": "I", "title": "Kết quả thực hiện", "text": "Đã triển khai."},
+        {"code": "proposals", "title": "Kiến nghị, đề xuất", "text": "Không."},
+    ]
+    sent["tasks"][0].update(result=None, due_date="2026-12-12")
+    UpwardReport.objects.filter(pk=report.pk).update(payload=sent)
+    client.force_login(upward.people.upper)
+    text = client.get(reverse("upward_received_report", args=[report.pk])).content.decode()
+    assert ">Mở đầu</h2>" in text and ">Kiến nghị, đề xuất</h2>" in text
+    assert "intro." not in text and "proposals." not in text
+    assert ">I. Kết quả thực hiện</h2>" in text
+    assert "12/12/2026" in text and "2026-12-12" not in text
+    assert "None" not in text
+
+
+def test_the_sort_links_carry_only_the_filters_and_the_late_box_says_not_sent(upward, client):
+    client.force_login(upward.people.upper)
+    bare = client.get(reverse("upward_received")).content.decode()
+    assert 'href="?sort=-ward"' in bare and "?&" not in bare
+    filtered = client.get(reverse("upward_received"), {"state": "late"}).content.decode()
+    assert 'href="?state=late&amp;sort=-ward"' in filtered
+    late_box = bare[bare.index('data-count="late"') :]
+    assert "Chưa gửi, trễ hạn" in late_box[: late_box.index("</div></div>")]

@@ -141,3 +141,47 @@ def test_who_may_open_the_pages(login, quarter):
     # A period of another cycle, or not yet begun, is no page.
     assert login(people.office).get(page_url(quarter.plan, "2026-09")).status_code == 404
     assert login(people.office).get(page_url(quarter.plan, "2027-Q1")).status_code == 404
+
+
+def test_a_returned_report_is_offered_to_edit_and_send_again(login, quarter):
+    people = quarter.world.people
+    q1 = upward_report_prepare(
+        actor=people.office, plan=quarter.plan, period=parse_period("2026-Q1", "quarterly")
+    )
+    sent = upward.upward_send(actor=people.office, upward=q1)
+    upward_report_return(actor=people.upper, report=sent, reason="Thiếu minh chứng")
+    text = login(people.office).get(list_url(quarter.plan)).content.decode()
+    returned_row = text[text.index('data-period="2026-Q1"') :]
+    returned_row = returned_row[: returned_row.index("</tr>")]
+    assert "Sửa và gửi lại" in returned_row and "Soạn báo cáo" not in returned_row
+    q2_row = text[text.index('data-period="2026-Q2"') :]
+    assert "Sửa và gửi lại" not in q2_row[: q2_row.index("</tr>")]
+
+
+def test_the_plan_page_names_its_two_report_buttons_apart(login, quarter):
+    text = login(quarter.world.people.office).get(quarter.plan.get_absolute_url()).content.decode()
+    assert f'href="{reverse("export_report", args=[quarter.plan.pk])}">Xuất báo cáo</a>' in text
+    upward_link = f'href="{list_url(quarter.plan)}">Báo cáo định kỳ gửi cấp trên</a>'
+    assert upward_link in text
+    assert ">Báo cáo định kỳ</a>" not in text
+
+
+def test_the_report_as_sent_numbers_only_the_plans_sections(login, quarter):
+    people = quarter.world.people
+    report = upward_report_prepare(
+        actor=people.office, plan=quarter.plan, period=parse_period(PERIOD, "quarterly")
+    )
+    sent = upward.upward_send(actor=people.office, upward=report)
+    codes = [section["code"] for section in sent.payload["sections"]]
+    assert "intro" in codes  # the schema names the prose for machines
+    text = login(people.office).get(page_url(quarter.plan)).content.decode()
+    shown = text[text.index("Báo cáo đã gửi") :]
+    assert ">Mở đầu</h3>" in shown and ">Kiến nghị, đề xuất</h3>" in shown
+    for code in ("intro.", "summary.", "indicators.", "proposals."):
+        assert code not in shown
+
+
+def test_the_prose_codes_the_pages_hide_are_those_the_payload_gives():
+    from theodoi.reporting.upward import UPWARD_PROSE_CODES
+
+    assert {key for key, _title in upward.PROSE_PARTS} == UPWARD_PROSE_CODES

@@ -21,3 +21,14 @@ def test_code_with_section(code, section, shown):
 
 def test_a_change_without_code_or_section_shows_nothing():
     assert code_label({"kind": "changed", "task": 4}) == ""
+
+
+def test_quantity_writes_vietnamese_numbers_with_their_unit():
+    from decimal import Decimal
+
+    from theodoi.plans.templatetags.plans import quantity
+
+    assert quantity(Decimal("20000"), "người") == "20.000\u00a0người"
+    assert quantity(Decimal("78.50"), "%") == "78,5%"
+    assert quantity(Decimal("2.345"), "") == "2,35"
+    assert quantity("không rõ", "%") == "không rõ"

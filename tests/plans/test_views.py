@@ -283,3 +283,35 @@ def test_indicator_shows_latest_value_against_this_years_milestone(login, world,
     shown = response.context["indicators"][0]
     assert shown.latest.value == Decimal("78.5") and shown.milestone == Decimal(80)
     assert "Quý IV/2026" in response.content.decode()
+
+
+def test_indicator_targets_read_with_thousands_and_a_space_before_the_unit(login, world):
+    from decimal import Decimal
+
+    from theodoi.plans.services import indicator_create
+
+    for name, unit, target in (("Người dùng định danh", "người", 20000), ("Tỷ lệ", "%", 95)):
+        indicator_create(
+            actor=SYSTEM,
+            plan=world.plan_a,
+            name=name,
+            unit_of_measure=unit,
+            comparator=">=",
+            lead_unit=world.vhxh,
+            target=Decimal(target),
+        )
+    text = login(world.people.leader).get(world.plan_a.get_absolute_url()).content.decode()
+    assert "≥ 20.000\u00a0người" in text and "20000người" not in text
+    assert "≥ 95%" in text
+
+
+def test_the_task_details_labels_keep_a_gap_when_they_wrap(login, world):
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    content = login(world.people.officer).get(world.task_vhxh.get_absolute_url()).content.decode()
+    details = content[content.index('id="h-details"') :]
+    assert '<dl class="row mb-0 details-list">' in details[: details.index("<dt")]
+    css = Path(finders.find("theodoi/theodoi.css")).read_text()
+    assert ".details-list > dt { margin-bottom: .5rem; }" in css

@@ -132,3 +132,23 @@ def test_someone_who_may_not_keep_the_plan_cannot_post(client, province, city_ta
     assert response.status_code == 403
     city_task.refresh_from_db()
     assert city_task.ward_assignment == WardAssignment.OWN_UNITS
+
+
+def test_the_ward_box_has_its_own_name_comes_first_and_is_guarded(client, province, city_task):
+    client.force_login(province.people.office)
+    page = client.get(reverse("task_edit", args=[city_task.pk])).content.decode()
+    assert "Giao cho xã, phường" in page and "Lưu việc giao cho xã, phường" in page
+    assert "Lưu đơn vị thực hiện" not in page
+    # Above the task's form, each form asking before the page is left with its typing unsaved.
+    wards_at = page.index('id="ward-assignment"')
+    assert wards_at < page.index('class="task-form"')
+    ward_form_tag = page[page.rindex("<form", 0, wards_at) : page.index(">", wards_at)]
+    assert "data-unsaved-warning" in ward_form_tag
+    assert "được lưu riêng" in page
+
+
+def test_opening_the_wards_address_leads_to_the_edit_page(client, province, city_task):
+    client.force_login(province.people.office)
+    response = client.get(reverse("task_assign_wards", args=[city_task.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("task_edit", args=[city_task.pk])

@@ -224,9 +224,10 @@ PAGES = {
     "ward_user_edit": (lambda o, c: {"pk": o["person"]}, WARD_ADMIN, WARD_ADMIN_OTHER),
     "ward_user_status": (lambda o, c: {"pk": o["person"]}, WARD_ADMIN, WARD_ADMIN_OTHER),
     # The chain of plans: linking a ward task to the province task it carries out and giving a
-    # province task to wards are POSTs of the task page and its edit page.
+    # province task to wards are POSTs of the task page and its edit page (the wards' address
+    # opened leads to the edit page, which checks who may open it).
     "task_link_upper": (lambda o, c: {"pk": o["task"]}, ALL(M), ALL(M)),
-    "task_assign_wards": (lambda o, c: {"pk": o["task"]}, ALL(M), ALL(M)),
+    "task_assign_wards": (lambda o, c: {"pk": o["task"]}, ALL(R), ALL(R)),
     # A ward's "not yet made concrete" list: its people, and the upper level for its wards (a
     # province with no wards has nothing to choose from).
     "unimplemented_upper_tasks": (None, [A, A, A, A, A, A, A, F, A], None),

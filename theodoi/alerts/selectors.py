@@ -63,9 +63,11 @@ def urgency_key(alert: Alert) -> tuple[Any, ...]:
 
 @dataclass
 class UnitGroup:
-    """The open alerts of one unit (None: no unit must act, the office assigns one)."""
+    """The open alerts of one unit (None: no unit must act, the office assigns one), or, with
+    ``reports``, the plans' periodic reports to the level above, which the office sends."""
 
     unit: Unit | None
+    reports: bool = False
     alerts: list[Alert] = field(default_factory=list)
     needing_action: int = 0  # neither acknowledged nor snoozed
     acknowledged: int = 0
@@ -80,16 +82,20 @@ def group_by_unit(alerts: Iterable[Alert]) -> list[UnitGroup]:
     """The alerts grouped by the unit that must act, the units with most alerts needing action
     first; in each group the most urgent alert first, and how many alerts hold each reason
     (one task counts once for a reason, however many periods it misses)."""
-    groups: dict[int | None, UnitGroup] = {}
-    reason_counts: dict[int | None, Counter[str]] = {}
+    groups: dict[int | str | None, UnitGroup] = {}
+    reason_counts: dict[int | str | None, Counter[str]] = {}
     for alert in alerts:
-        group = groups.setdefault(alert.unit_id, UnitGroup(alert.unit))
+        # A plan's late report is no task of a unit: it has its own group, not the one of the
+        # tasks waiting for a lead unit.
+        reports = alert.task_id is None and alert.indicator_id is None and alert.plan_id is not None
+        key: int | str | None = "reports" if reports else alert.unit_id
+        group = groups.setdefault(key, UnitGroup(None if reports else alert.unit, reports=reports))
         group.alerts.append(alert)
         if alert.acknowledged_at is None:
             group.needing_action += 1
         else:
             group.acknowledged += 1
-        counter = reason_counts.setdefault(alert.unit_id, Counter())
+        counter = reason_counts.setdefault(key, Counter())
         counter.update({str(reason.get("rule")) for reason in alert.reasons or ()} or {alert.rule})
     for key, group in groups.items():
         group.alerts.sort(key=urgency_key)

@@ -2,6 +2,9 @@
 sent with its package and history, and the answer (accept, or return with a reason). Thin:
 reads through ``dashboards.selectors.upward``, writes through ``dashboards.services``."""
 
+import datetime
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +24,7 @@ from theodoi.dashboards.selectors import upward as selectors
 from theodoi.org.models import Organization
 from theodoi.plans.periods import label_of
 from theodoi.reporting.models import UpwardReport
+from theodoi.reporting.upward import UPWARD_PROSE_CODES
 
 
 def _province_for(request) -> Organization:
@@ -67,7 +71,8 @@ def upward_received(request):
             "state": state,
             "sort": sort,
             "q": q,
-            "sort_query": query.urlencode(),
+            # The filters the sort links keep, ready for their ``sort=``: nothing without any.
+            "sort_query": f"{query.urlencode()}&" if query else "",
             "provinces": (
                 Organization.objects.filter(kind=Organization.Kind.PROVINCE).order_by("name")
                 if upward_province(request.user) is None
@@ -84,10 +89,34 @@ def _choices(period, day) -> list[tuple[str, str]]:
     return [(str(p), p.label()) for p in periods]
 
 
+def _iso_date(value: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _shown_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as the page prints it: a section number only for the plan's own sections
+    (the report's prose carries the schema's names as codes), due dates as dates."""
+    shown = dict(payload)
+    shown["sections"] = [
+        {
+            **section,
+            "code": "" if section.get("code") in UPWARD_PROSE_CODES else section.get("code"),
+        }
+        for section in payload.get("sections") or []
+    ]
+    shown["tasks"] = [
+        {**task, "due": _iso_date(task.get("due_date"))} for task in payload.get("tasks") or []
+    ]
+    return shown
+
+
 def _render_report(request, report: UpwardReport, *, return_form=None, status=200):
     history = selectors.upward_report_history(report)
     labels = dict(AuditAction.choices)
-    payload = report.payload or {}
+    payload = _shown_payload(report.payload) if report.payload else {}
     return render(
         request,
         "dashboards/upward_report.html",

@@ -22,7 +22,12 @@ from theodoi.plans.models import Plan
 from theodoi.plans.periods import Period, PeriodError, parse_period
 from theodoi.reporting.models import UpwardReport
 from theodoi.reporting.services import ReportingError
-from theodoi.reporting.upward import upward_cycle, upward_due_on, upward_report_prepare
+from theodoi.reporting.upward import (
+    UPWARD_PROSE_CODES,
+    upward_cycle,
+    upward_due_on,
+    upward_report_prepare,
+)
 
 from . import report, selectors, upward
 from .views import ReportForm, _allowed_plan
@@ -179,7 +184,14 @@ def upward_page(request, pk: int, period: str):
         "error": error,
         "accepted_evidence": accepted,
         "cited_count": len(report.cited_evidence(data)),
-        "sent_sections": (found.payload or {}).get("sections", []) if found else [],
+        # A section number only for the plan's own sections, not the prose's schema names.
+        "sent_sections": [
+            {
+                **section,
+                "code": "" if section.get("code") in UPWARD_PROSE_CODES else section.get("code"),
+            }
+            for section in ((found.payload or {}).get("sections") or [] if found else [])
+        ],
         "sent_evidence": (found.payload or {}).get("evidence", []) if found else [],
     }
     return render(request, "exports/upward_report.html", context, status=status)

@@ -246,6 +246,11 @@ def upward_report_accept(
 # --- Receiving a ward's report from the ward's own installation (over the API) ---------------
 
 UPWARD_SCHEMA = "theodoi.upward-report/1"
+# The codes the schema gives the report's own prose (outside the plan's numbered sections):
+# names for machines, never printed as a section number.
+UPWARD_PROSE_CODES = frozenset(
+    ("intro", "summary", "indicators", "shortcomings", "next_steps", "proposals")
+)
 
 
 def placeholder_reference() -> str:

@@ -6,9 +6,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from theodoi.core.access import Action
 from theodoi.core.clock import today
@@ -76,8 +77,12 @@ def assignment_form(task: Task | None) -> WardAssignmentForm | None:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def task_assign_wards(request, pk: int):
+    if request.method == "GET":
+        # The choice lives on the task's edit page (which checks who may open it); an address
+        # typed or reloaded after a refused save leads there, not to a bare error page.
+        return redirect(reverse("task_edit", args=[pk]))
     task = selectors.task_get_for_user(request.user, pk, today=today(), action=Action.MANAGE_PLAN)
     form = WardAssignmentForm(request.POST, task=task)
     if form.is_valid():

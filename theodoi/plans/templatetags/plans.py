@@ -1,9 +1,12 @@
 """Template filters for task states, deadlines and periods, so templates show words, not codes
 (`{% load plans %}`)."""
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from theodoi.core.numbers import format_number
 from theodoi.plans.deadline import DeadlineKind, Recurrence
 from theodoi.plans.numbering import task_label
 from theodoi.plans.periods import label_of, periods_in_words
@@ -118,3 +121,18 @@ def code_label(row) -> str:
     section's number, as plans that number tasks «1.1» under section «1» do. ``row`` is an
     amendment's row or change (a mapping); a change without a code shows nothing."""
     return task_label(str(row.get("section") or ""), str(row.get("code") or ""))
+
+
+@register.filter
+def quantity(value, unit: str = "") -> str:
+    """A number the Vietnamese way, to two decimals at most, with its unit: "20.000 người",
+    "78,5%" (a percent sign follows the number directly); not a number, as it is."""
+    try:
+        exact = value if isinstance(value, Decimal) else Decimal(str(value))
+        number = format_number(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
+    unit = (unit or "").strip()
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number}\u00a0{unit}"
