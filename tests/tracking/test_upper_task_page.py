@@ -12,6 +12,7 @@ from tests.factories import (
     TaskFactory,
     UserFactory,
 )
+from theodoi.core.access import SYSTEM
 from theodoi.org.models import Role
 from theodoi.plans.services import plan_link_uppers
 
@@ -120,3 +121,20 @@ def test_the_ward_follows_the_link_up_and_reads_without_changing(client, hp):
     client.force_login(stranger)
     assert client.get(hp.upper.get_absolute_url()).status_code == 404
     assert client.get(hp.province_plan.get_absolute_url()).status_code == 404
+
+
+def test_the_ward_reads_the_province_task_without_links_to_other_wards_tasks(client, hp):
+    """From the province task a ward's people see how the other wards stand, with no link to
+    their tasks (which they may not open); the province links every row."""
+    plan_link_uppers(actor=hp.people.office, plan=hp.plan, links={hp.task: hp.upper})
+    other_plan = PlanFactory(organization=hp.thanh_dong)
+    other_task = TaskFactory(plan=other_plan, title="An ninh mạng ở Thành Đông")
+    plan_link_uppers(actor=SYSTEM, plan=other_plan, links={other_task: hp.upper})
+    client.force_login(hp.people.office)
+    page = client.get(hp.upper.get_absolute_url()).content.decode()
+    assert "An ninh mạng ở Thành Đông" in page
+    assert other_task.get_absolute_url() not in page
+    assert hp.task.get_absolute_url() in page
+    client.force_login(hp.people.upper)
+    page = client.get(hp.upper.get_absolute_url()).content.decode()
+    assert other_task.get_absolute_url() in page and hp.task.get_absolute_url() in page

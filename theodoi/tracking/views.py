@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from theodoi.alerts.selectors import alert_summary
-from theodoi.core.access import Action, can, can_import_plans
+from theodoi.core.access import Action, can, can_import_plans, can_see_organization
 from theodoi.core.clock import today
 from theodoi.core.inputs import safe_next
 from theodoi.plans import selectors
@@ -277,6 +277,13 @@ def _task_page(
         **cascade_views.upper_task_context(request.user, task, live=live),
         # A province task the wards carry out: their tasks, one row per ward.
         "rollup": rollup,
+        # A ward's people read the province task but not the other wards' tasks: those rows
+        # name the task without a link that would only answer "not found".
+        "rollup_readable": (
+            {row.ward.pk for row in rollup.rows if can_see_organization(request.user, row.ward)}
+            if rollup is not None
+            else set()
+        ),
     }
     return render(request, "plans/task_detail.html", context, status=status)
 
