@@ -167,16 +167,9 @@ def upward_report_send(
             gettext("The report has already been sent and is waiting for the answer.")
         )
     before = snapshot(report, _AUDITED)
-    report.package, report.package_sha256 = store_package(package)
-    report.payload = payload
-    report.status = UpwardReport.Status.SENT
-    report.version += 1
-    report.sent_by = person_of(actor)
-    report.sent_at = timezone.now()
-    report.sent_on = sent_on or clock.today()
-    report.return_reason = ""
-    report.answered_by = None
-    report.answered_at = None
+    _mark_sent(
+        report, actor, payload, package, version=report.version + 1, on=sent_on or clock.today()
+    )
     report.save()
     audit_record(
         actor=actor,
@@ -189,6 +182,29 @@ def upward_report_send(
     )
     transaction.on_commit(lambda: upward_report_sent.send(sender=UpwardReport, report=report))
     return report
+
+
+def _mark_sent(
+    report: UpwardReport,
+    actor: Actor,
+    payload: dict[str, Any],
+    package: bytes,
+    *,
+    version: int,
+    on: datetime.date,
+) -> None:
+    """A new sending of ``report`` (not saved yet): its JSON form and stored package, and the
+    answer to an earlier sending cleared."""
+    report.package, report.package_sha256 = store_package(package)
+    report.payload = payload
+    report.status = UpwardReport.Status.SENT
+    report.version = version
+    report.sent_by = person_of(actor)
+    report.sent_at = timezone.now()
+    report.sent_on = on
+    report.return_reason = ""
+    report.answered_by = None
+    report.answered_at = None
 
 
 def _answer(
@@ -375,19 +391,17 @@ def upward_report_receive(
             due_on=_date_or_none(payload.get("due_on")) or upward_due_on(plan, period),
         )
     before = snapshot(report, _AUDITED) if report.pk else None
-    report.package, report.package_sha256 = store_package(package)
-    report.payload = payload
-    report.status = UpwardReport.Status.SENT
     sent_version = payload.get("version")
     # The ward's count of its sendings when it is ahead (this installation missed none of
     # them otherwise), so both installations speak of the same version.
-    report.version = max(report.version + 1, sent_version if isinstance(sent_version, int) else 0)
-    report.sent_by = person_of(actor)
-    report.sent_at = timezone.now()
-    report.sent_on = _date_or_none(payload.get("sent_on")) or clock.today()
-    report.return_reason = ""
-    report.answered_by = None
-    report.answered_at = None
+    _mark_sent(
+        report,
+        actor,
+        payload,
+        package,
+        version=max(report.version + 1, sent_version if isinstance(sent_version, int) else 0),
+        on=_date_or_none(payload.get("sent_on")) or clock.today(),
+    )
     report.source = UpwardReport.Source.REMOTE
     report.remote_key = key
     report.save()
