@@ -1,4 +1,4 @@
-"""Scale measurements of theodoi on PostgreSQL (issue 6): `make bench`.
+"""Scale measurements of theodoi on PostgreSQL: `make bench`.
 
 Creates the database ``theodoi_bench`` on 127.0.0.1:5432 (user postgres), fills it with a
 synthetic province (100 wards × 150 tasks × 2 years of weekly reports by default), times the
