@@ -171,15 +171,7 @@ def upward_report_send(
         report, actor, payload, package, version=report.version + 1, on=sent_on or clock.today()
     )
     report.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPWARD_REPORT_SEND,
-        obj=report,
-        organization=report.organization,
-        summary=_summary(report, gettext("sending %(n)s") % {"n": report.version}),
-        before=before,
-        after=snapshot(report, _AUDITED),
-    )
+    _audit_sending(actor, report, AuditAction.UPWARD_REPORT_SEND, before)
     transaction.on_commit(lambda: upward_report_sent.send(sender=UpwardReport, report=report))
     return report
 
@@ -205,6 +197,20 @@ def _mark_sent(
     report.return_reason = ""
     report.answered_by = None
     report.answered_at = None
+
+
+def _audit_sending(
+    actor: Actor, report: UpwardReport, action: AuditAction, before: dict[str, Any] | None
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=report,
+        organization=report.organization,
+        summary=_summary(report, gettext("sending %(n)s") % {"n": report.version}),
+        before=before,
+        after=snapshot(report, _AUDITED),
+    )
 
 
 def _answer(
@@ -405,13 +411,5 @@ def upward_report_receive(
     report.source = UpwardReport.Source.REMOTE
     report.remote_key = key
     report.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPWARD_REPORT_RECEIVE,
-        obj=report,
-        organization=report.organization,
-        summary=_summary(report, gettext("sending %(n)s") % {"n": report.version}),
-        before=before,
-        after=snapshot(report, _AUDITED),
-    )
+    _audit_sending(actor, report, AuditAction.UPWARD_REPORT_RECEIVE, before)
     return report, True
