@@ -448,7 +448,7 @@ def test_scale_page_is_forbidden_to_those_who_may_not_change_it(client, world, p
 def _sheet_rows(response):
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     return [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
 
 
