@@ -220,3 +220,17 @@ def test_no_pdf_converter_is_said_before_anything_is_queued(login, quarter, monk
     assert response.status_code == 503
     assert str(pdf.UNAVAILABLE) in response.content.decode()
     assert not ReportExport.objects.exists()
+
+
+def test_a_file_the_storage_lost_is_asked_for_again_not_a_server_error(login, quarter):
+    client = login(quarter.world.people.leader)
+    assert client.get(file_url(quarter.plan, "xlsx")).status_code == 200
+    export = ReportExport.objects.get()
+    default_storage.delete(export.file.name)
+    lost = client.get(reverse("export_download", args=[export.pk]))
+    assert lost.status_code == 302
+    html = client.get(lost["Location"]).content.decode()
+    assert "không lưu được tệp" in html and "Hãy yêu cầu lập lại" in html
+    # The link makes it anew rather than handing out the lost one.
+    again = client.get(file_url(quarter.plan, "xlsx"))
+    assert again.status_code == 200 and ReportExport.objects.count() == 2

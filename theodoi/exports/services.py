@@ -396,6 +396,12 @@ def _finish(export_id: int, *, failure: str, detail: str = "") -> None:
     )
 
 
+def export_file_lost(*, export_id: int) -> None:
+    """A made file the storage no longer has: the export says to ask for it again."""
+    logger.error("report export %s: its stored file is missing", export_id)
+    _finish(export_id, failure=ReportExport.Failure.STORAGE)
+
+
 def _stored_edits(edits: dict[str, Any]) -> dict[str, Any] | None:
     """The edits as the form gave them: the date comes back from JSON as text."""
     if not edits:

@@ -305,13 +305,20 @@ def _follow(request, export: ReportExport, *, again: bool):
     the same file made earlier), else the export's page, which follows it until it is."""
     if export.status != ReportExport.Status.READY or not export.file:
         return redirect("export_status", pk=export.pk)
-    if again:
+    response = _stored_download(export)
+    if again and response.status_code == 200:
         services.export_served_again(actor=request.user, export=export)
-    return _stored_download(export)
+    return response
 
 
-def _stored_download(export: ReportExport) -> FileResponse:
-    handle = default_storage.open(export.file.name, "rb")
+def _stored_download(export: ReportExport):
+    """The stored file; one the storage lost since is marked failed and its page says to ask
+    for it again (the next link makes it anew)."""
+    try:
+        handle = default_storage.open(export.file.name, "rb")
+    except OSError:
+        services.export_file_lost(export_id=export.pk)
+        return redirect("export_status", pk=export.pk)
     return _download(
         services.ExportFile(export.name, export.content_type, handle, export.size or 0)
     )
