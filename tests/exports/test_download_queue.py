@@ -189,9 +189,11 @@ def test_a_failure_is_shown_with_what_to_do(login, quarter, monkeypatch, fmt):
     html = client.get(linked["Location"]).content.decode()
     assert "Báo cáo đã lập xong nhưng không lưu được tệp" in html and "quản trị viên" in html
     assert "hx-trigger" not in html
-    # Asked again: a failed export is not reused, the file is tried again.
+    # Asked again from the page: a failed export is not reused, the file is tried again.
+    retry = file_url(quarter.plan, fmt)
+    assert f'id="export-retry" href="{retry}"' in html
     monkeypatch.undo()
-    again = client.get(file_url(quarter.plan, fmt))
+    again = client.get(retry)
     assert again.status_code == 200
     check_file(fmt, body(again))
 

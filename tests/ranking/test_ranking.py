@@ -565,3 +565,8 @@ def test_the_excel_table_failing_says_what_to_do(client, ward, monkeypatch):
     page = client.get(linked["Location"]).content.decode()
     assert "Bảng xếp hạng đã lập xong nhưng không lưu được tệp" in page
     assert "quản trị viên" in page and "hx-trigger" not in page
+    retry = reverse("ranking_export", args=[ward.ward_a.pk]) + "?year=2026&amp;quarter=2"
+    assert f'id="export-retry" href="{retry}"' in page
+    monkeypatch.undo()
+    again = client.get(_export_url(ward))
+    assert again.status_code == 200 and 'filename="xep-hang-' in again["Content-Disposition"]

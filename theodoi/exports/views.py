@@ -400,6 +400,8 @@ def _status_context(export: ReportExport) -> dict:
         "failure_message": message,
         "slow": export.waiting and waited > SLOW_AFTER_SECONDS,
     }
+    if export.status == ReportExport.Status.FAILED and export.failure != "permission":
+        context["retry_url"] = _retry_url(export)
     if ranking:
         params = export.params
         query = {"year": params.get("year")}
@@ -414,6 +416,18 @@ def _status_context(export: ReportExport) -> dict:
             reverse("ranking_ward", args=[export.organization_id]) + "?" + urlencode(query)
         )
     return context
+
+
+def _retry_url(export: ReportExport) -> str:
+    """The link that asks for the same file again; none for a report with the office's edits,
+    which are typed again on the report page."""
+    if export.kind == ReportExport.Kind.RANKING:
+        query = {k: export.params[k] for k in ("year", "quarter") if export.params.get(k)}
+        return reverse("ranking_export", args=[export.organization_id]) + "?" + urlencode(query)
+    if export.edits or export.plan_id is None:
+        return ""
+    url = reverse("export_report_file", args=[export.plan_id, export.format])
+    return f"{url}?{urlencode({'period': export.period})}"
 
 
 @login_required
