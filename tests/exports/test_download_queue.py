@@ -236,3 +236,28 @@ def test_a_file_the_storage_lost_is_asked_for_again_not_a_server_error(login, qu
     # The link makes it anew rather than handing out the lost one.
     again = client.get(file_url(quarter.plan, "xlsx"))
     assert again.status_code == 200 and ReportExport.objects.count() == 2
+
+
+def test_old_exports_and_their_files_are_pruned_a_shared_file_kept(login, quarter):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    client = login(quarter.world.people.leader)
+    client.get(file_url(quarter.plan, "xlsx"))
+    client.get(file_url(quarter.plan, "zip"))
+    old_xlsx, old_zip = ReportExport.objects.order_by("pk")
+    # A later export with the same bytes as the old table shares its stored file.
+    twin = ReportExport.objects.get(pk=old_xlsx.pk)
+    twin.pk = None
+    twin.save()
+    ReportExport.objects.filter(pk__in=[old_xlsx.pk, old_zip.pk]).update(
+        requested_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    out = io.StringIO()
+    call_command("prune_exports", stdout=out)
+    assert "2 exports and 1 files removed" in out.getvalue()
+    assert list(ReportExport.objects.values_list("pk", flat=True)) == [twin.pk]
+    assert default_storage.exists(old_xlsx.file.name)
+    assert not default_storage.exists(old_zip.file.name)

@@ -402,6 +402,25 @@ def export_file_lost(*, export_id: int) -> None:
     _finish(export_id, failure=ReportExport.Failure.STORAGE)
 
 
+def exports_prune(*, before: datetime.datetime) -> tuple[int, int]:
+    """Remove the exports asked for before ``before``, and their stored files unless a later
+    export has the same bytes (files are kept under their SHA-256, so two may share one).
+    Returns how many exports and files were removed."""
+    old = ReportExport.objects.filter(requested_at__lt=before)
+    names = set(old.exclude(file="").values_list("file", flat=True))
+    count, _ = old.delete()
+    shared = set(ReportExport.objects.filter(file__in=names).values_list("file", flat=True))
+    removed = 0
+    for name in sorted(names - shared):
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("made export file %s could not be removed", name)
+        else:
+            removed += 1
+    return count, removed
+
+
 def _stored_edits(edits: dict[str, Any]) -> dict[str, Any] | None:
     """The edits as the form gave them: the date comes back from JSON as text."""
     if not edits:
