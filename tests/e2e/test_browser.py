@@ -337,6 +337,63 @@ def test_leader_lands_on_the_dashboard_and_the_office_downloads_the_word_report(
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in body and "BÁO CÁO" in body
 
 
+def test_the_excel_link_leads_to_the_page_that_offers_the_file_once_made(
+    browser, demo_site, settings
+):
+    """The report's Excel link: the table is made by the background worker while its page
+    waits (htmx asks again until the file is offered), then downloaded from there."""
+    from io import StringIO
+
+    import openpyxl
+    from django.core.management import call_command
+
+    from tests.queues import signals_kept
+    from theodoi.plans.models import Plan
+
+    plan = Plan.objects.get(number="110/KH-UBND")
+    sign_in(browser, demo_site, "lanhdao")
+    browser.get(demo_site + reverse("export_report", args=[plan.pk]) + "?period=2026-Q3")
+    for old in DOWNLOADS.glob("*"):
+        old.unlink()
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    link = browser.find_element(
+        By.CSS_SELECTOR, f"a[href^='{reverse('export_report_file', args=[plan.pk, 'xlsx'])}']"
+    )
+    click(browser, link)
+    wait_for_text(browser, "Đang chuẩn bị báo cáo…")
+    assert not list(DOWNLOADS.glob("*"))  # the page, not a file saved under the link's name
+    with signals_kept():
+        call_command("worker", "--once", stdout=StringIO(), stderr=StringIO())
+    download = WebDriverWait(browser, 15).until(
+        EC.element_to_be_clickable((By.ID, "export-download"))
+    )
+    click(browser, download)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not list(DOWNLOADS.glob("*.xlsx")):
+        time.sleep(0.2)
+    files = list(DOWNLOADS.glob("*.xlsx"))
+    assert len(files) == 1
+    assert "Nhiệm vụ" in openpyxl.load_workbook(files[0]).sheetnames
+
+    # The ranking's Excel table the same way (its link no longer a plain download).
+    files[0].unlink()
+    browser.get(demo_site + reverse("ranking_ward", args=[plan.organization_id]))
+    click(browser, browser.find_element(By.ID, "ranking-export"))
+    wait_for_text(browser, "Đang chuẩn bị bảng xếp hạng…")
+    with signals_kept():
+        call_command("worker", "--once", stdout=StringIO(), stderr=StringIO())
+    download = WebDriverWait(browser, 15).until(
+        EC.element_to_be_clickable((By.ID, "export-download"))
+    )
+    click(browser, download)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not list(DOWNLOADS.glob("xep-hang-*.xlsx")):
+        time.sleep(0.2)
+    assert len(list(DOWNLOADS.glob("xep-hang-*.xlsx"))) == 1
+
+
 def test_report_form_refused_by_the_server_says_so_and_can_be_sent_again(browser, demo_site):
     """htmx swaps nothing when the answer is an error: the page must not stay "sending" for
     ever. A file name the server cannot read (5,000 characters) gets its 400 page's words

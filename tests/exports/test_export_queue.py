@@ -132,7 +132,8 @@ def test_units_cannot_ask_for_the_report(login, quarter):
     client = login(quarter.world.people.officer)
     assert client.post(prepare(quarter.plan)).status_code == 403
     assert client.get(prepare(quarter.plan)).status_code == 405
-    assert client.post(prepare(quarter.plan, "xlsx")).status_code == 404
+    assert client.post(prepare(quarter.plan, "xlsx")).status_code == 403
+    assert client.post(prepare(quarter.plan, "odt")).status_code == 404
     assert not ReportExport.objects.exists()
 
 

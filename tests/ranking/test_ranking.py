@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import TaskFactory, UnitFactory
+from tests.queues import real_queue  # noqa: F401 (fixture)
 from theodoi.audit.models import AuditEvent
 from theodoi.ranking import selectors, services
 from theodoi.ranking.models import ScoreScale
@@ -448,7 +449,7 @@ def test_scale_page_is_forbidden_to_those_who_may_not_change_it(client, world, p
 def _sheet_rows(response):
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     return [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
 
 
@@ -486,3 +487,86 @@ def test_the_excel_table_shows_the_floor_and_a_unit_officer_only_their_line(clie
     line = next(row for row in rows if len(row) > 1 and row[1] == "Phòng Văn hóa - Xã hội")
     assert line[0] == "2"
     assert line[2] == "0 điểm (mức sàn; tính ra −3)"
+
+
+# --- The Excel table through the background worker --------------------------------------------
+
+
+def _export_url(ward, query="year=2026&quarter=2"):
+    return reverse("ranking_export", args=[ward.ward_a.pk]) + f"?{query}"
+
+
+def test_the_excel_link_queues_the_table_the_page_follows_it_and_offers_it(
+    client,
+    ward,
+    real_queue,  # noqa: F811
+):
+    from theodoi.exports.models import ReportExport
+
+    client.force_login(ward.people.leader)
+    with real_queue.sending():
+        linked = client.get(_export_url(ward))
+    export = ReportExport.objects.get()
+    assert linked.status_code == 302
+    assert linked["Location"] == reverse("export_status", args=[export.pk])
+    assert (export.kind, export.organization, export.status) == ("ranking", ward.ward_a, "queued")
+    page = client.get(linked["Location"]).content.decode()
+    assert "Đang chuẩn bị bảng xếp hạng…" in page and "Quý 2/2026" in page
+    assert reverse("ranking_ward", args=[ward.ward_a.pk]) + "?year=2026&amp;quarter=2" in page
+
+    real_queue.run_worker()
+
+    page = client.get(linked["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "Bảng xếp hạng đã sẵn sàng." in page
+    download = client.get(reverse("export_download", args=[export.pk]))
+    assert download.status_code == 200
+    assert 'filename="xep-hang-' in download["Content-Disposition"]
+    text = "\n".join(
+        " | ".join(str(c) for c in row if c is not None) for row in _sheet_rows(download)
+    )
+    assert "Quý 2/2026 (01/04/2026 – 30/06/2026)" in text
+    # The same table asked again, nothing changed since: handed out at once.
+    again = client.get(_export_url(ward))
+    assert again.status_code == 200 and ReportExport.objects.count() == 1
+    # Another quarter is another table.
+    with real_queue.sending():
+        other = client.get(_export_url(ward, "year=2026&quarter=1"))
+    assert other.status_code == 302 and ReportExport.objects.count() == 2
+
+
+def test_the_excel_table_is_refused_outside_the_ward_and_after_a_move(client, ward):
+    from theodoi.exports.models import ReportExport
+
+    client.force_login(ward.people.other_ward)
+    assert client.get(_export_url(ward)).status_code == 404
+    assert not ReportExport.objects.exists()
+    leader = ward.people.leader
+    client.force_login(leader)
+    assert client.get(_export_url(ward)).status_code == 200  # made within the request
+    export = ReportExport.objects.get()
+    leader.organization = ward.ward_b
+    leader.save()
+    client.force_login(leader)
+    assert client.get(reverse("export_download", args=[export.pk])).status_code == 403
+    assert client.get(reverse("export_status", args=[export.pk])).status_code == 403
+    assert client.get(_export_url(ward)).status_code == 404
+
+
+def test_the_excel_table_failing_says_what_to_do(client, ward, monkeypatch):
+    from theodoi.core import storage
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage, "store", full_disk)
+    client.force_login(ward.people.leader)
+    linked = client.get(_export_url(ward))
+    assert linked.status_code == 302
+    page = client.get(linked["Location"]).content.decode()
+    assert "Bảng xếp hạng đã lập xong nhưng không lưu được tệp" in page
+    assert "quản trị viên" in page and "hx-trigger" not in page
+    retry = reverse("ranking_export", args=[ward.ward_a.pk]) + "?year=2026&amp;quarter=2"
+    assert f'id="export-retry" href="{retry}"' in page
+    monkeypatch.undo()
+    again = client.get(_export_url(ward))
+    assert again.status_code == 200 and 'filename="xep-hang-' in again["Content-Disposition"]

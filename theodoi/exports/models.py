@@ -8,8 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportExport(models.Model):
-    """One Word or PDF report a person asked for: queued, made by ``theodoi worker``, then kept
-    in the file storage under its SHA-256 (never overwritten) for that person to download."""
+    """One file a person asked for on a page (a plan's report as Word, PDF, Excel or the zip
+    package; a ward's ranking as Excel): queued, made by ``theodoi worker``, then kept in the
+    file storage under its SHA-256 (never overwritten) for that person to download."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Periodic report")
+        RANKING = "ranking", _("Unit ranking")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -28,8 +33,17 @@ class ReportExport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_exports"
     )
-    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
-    period = models.CharField(max_length=20)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REPORT)
+    # The report's plan; empty for a ranking, which is the ward's (``organization``).
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    organization = models.ForeignKey(
+        "org.Organization", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    # What else the file depends on (a ranking's year and quarter, the page's language).
+    params = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    period = models.CharField(max_length=20, blank=True)
     format = models.CharField(max_length=8)
     # The office's edits of the text (empty: the report as assembled from the data).
     edits = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
@@ -46,6 +60,9 @@ class ReportExport(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The audit trail's last record once the file was made: while nothing but reads has been
+    # recorded after it, the data is unchanged and the same request may reuse this file.
+    audit_head = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -53,7 +70,7 @@ class ReportExport(models.Model):
         verbose_name_plural = _("report exports")
 
     def __str__(self) -> str:
-        return f"{self.format} {self.period} ({self.get_status_display()})"
+        return f"{self.kind} {self.format} {self.period} ({self.get_status_display()})"
 
     @property
     def waiting(self) -> bool:

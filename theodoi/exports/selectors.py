@@ -16,6 +16,7 @@ from theodoi.plans.models import Plan
 from theodoi.plans.periods import Period
 from theodoi.plans.selectors import indicators_for_plan, tasks_for_user
 from theodoi.plans.states import late_against_original
+from theodoi.ranking.selectors import wards_for_user
 from theodoi.reporting.models import ProgressReport
 from theodoi.reporting.selectors import evidence_for_user
 
@@ -24,12 +25,18 @@ from .models import ReportExport
 
 
 def export_get_for_user(user: User, pk: int) -> ReportExport:
-    """One of the person's own report exports (404 for anyone else's, whatever their role),
-    while they may still download the plan's reports (403 otherwise)."""
+    """One of the person's own exports (404 for anyone else's, whatever their role), while they
+    may still have its file (403 otherwise): the plan's reports, the ward's ranking."""
     export = get_object_or_404(
-        ReportExport.objects.select_related("plan__organization"), pk=pk, requested_by=user.pk
+        ReportExport.objects.select_related("plan__organization", "organization"),
+        pk=pk,
+        requested_by=user.pk,
     )
-    if not can(user, Action.DOWNLOAD_REPORT, export.plan):
+    if export.kind == ReportExport.Kind.RANKING:
+        allowed = wards_for_user(user).filter(pk=export.organization_id).exists()
+    else:
+        allowed = export.plan is not None and can(user, Action.DOWNLOAD_REPORT, export.plan)
+    if not allowed:
         raise PermissionDenied
     return export
 

@@ -12,20 +12,24 @@ import tempfile
 from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.anchor import current_anchor
+from theodoi.audit.models import AuditEvent
 from theodoi.audit.services import audit_record
 from theodoi.core import background, storage
 from theodoi.core.access import Action, Actor, can
-from theodoi.org.models import User
+from theodoi.org.models import Organization, User
 from theodoi.plans.models import Plan
 from theodoi.plans.periods import Period
+from theodoi.ranking import selectors as ranking_selectors
+from theodoi.ranking import tables as ranking_tables
 
 from . import bundle, docx, pdf, report, selectors, xlsx
 from .models import ReportExport
@@ -38,8 +42,18 @@ FORMATS: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "zip": "application/zip",
 }
-# The formats the page makes through the background worker (LibreOffice may take minutes).
-QUEUED_FORMATS = ("docx", "pdf")
+# The formats the page makes through the background worker: every one (LibreOffice may take
+# minutes; the Word, Excel and zip files take a second or two of CPU each, which would hold a
+# web worker through the quarter-end burst).
+QUEUED_FORMATS = tuple(FORMATS)
+XLSX = FORMATS["xlsx"]
+# Audit records that change nothing a file is made of: a file made before them is still the
+# same file after them.
+READ_ACTIONS = (
+    AuditAction.REPORT_EXPORT,
+    AuditAction.EVIDENCE_DOWNLOAD,
+    AuditAction.AUDIT_EXPORT,
+)
 # The fields of the Word report the office may rewrite before download.
 EDITABLE_FIELDS = (
     "parent_body",
@@ -194,10 +208,11 @@ def report_export_request(
     today: datetime.date,
     edits: dict[str, Any] | None = None,
 ) -> ReportExport:
-    """Ask the background worker for the Word or PDF report of ``plan`` for ``period``; the
+    """Ask the background worker for the report of ``plan`` for ``period`` as ``fmt``; the
     person follows it on the export's page and downloads it from there once made.
 
-    Raises PermissionDenied, and ``pdf.PdfError`` at once when no PDF can be made here."""
+    Raises PermissionDenied, ``report.ReportError`` for a period not yet begun, and
+    ``pdf.PdfError`` at once when no PDF can be made here."""
     if fmt not in QUEUED_FORMATS:
         raise ValueError(f"format {fmt!r} is not made in the background")
     if not can(actor, Action.DOWNLOAD_REPORT, plan):
@@ -206,15 +221,52 @@ def report_export_request(
         raise PermissionDenied
     if fmt == "pdf" and not pdf.available():
         raise pdf.PdfError(pdf.UNAVAILABLE)
-    with transaction.atomic():
-        export = ReportExport.objects.create(
+    report.as_of_day(period, today)  # a period not yet begun is refused on the page, at once
+    return _queue(
+        ReportExport(
             requested_by=actor,
+            kind=ReportExport.Kind.REPORT,
             plan=plan,
+            organization=plan.organization,
             period=str(period),
             format=fmt,
             edits=edits or {},
             day=today,
         )
+    )
+
+
+def ranking_export_request(
+    *, actor: User, ward: Organization, year: int, quarter: int | None, today: datetime.date
+) -> ReportExport:
+    """Ask the background worker for the Excel table of the ward's ranking the page shows the
+    person (in the page's language). Raises PermissionDenied."""
+    if not ranking_selectors.wards_for_user(actor).filter(pk=ward.pk).exists():
+        raise PermissionDenied
+    return _queue(
+        ReportExport(
+            requested_by=actor,
+            kind=ReportExport.Kind.RANKING,
+            organization=ward,
+            period=f"{year}-Q{quarter}" if quarter else str(year),
+            params=_ranking_params(year, quarter),
+            format="xlsx",
+            day=today,
+        )
+    )
+
+
+def _ranking_params(year: int, quarter: int | None) -> dict[str, Any]:
+    return {
+        "year": year,
+        "quarter": quarter,
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
+    }
+
+
+def _queue(export: ReportExport) -> ReportExport:
+    with transaction.atomic():
+        export.save()
 
         def unqueued(exc: Exception) -> None:
             _finish(export.pk, failure=ReportExport.Failure.QUEUE)
@@ -224,6 +276,117 @@ def report_export_request(
     return export
 
 
+# --- The same file asked for again --------------------------------------------------------------
+
+
+def _audit_head() -> int:
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _unchanged_since(export: ReportExport) -> bool:
+    """Nothing but reads recorded in the audit trail since the file's data was read: every
+    write goes through a service that records it, so the same request gives the same data."""
+    if export.audit_head is None:
+        return False
+    later = AuditEvent.objects.filter(pk__gt=export.audit_head)
+    return not later.exclude(action__in=READ_ACTIONS).exists()
+
+
+def identical_export(
+    *,
+    actor: User,
+    kind: str,
+    fmt: str,
+    today: datetime.date,
+    period: str,
+    plan: Plan | None = None,
+    organization: Organization | None = None,
+    params: dict[str, Any] | None = None,
+) -> ReportExport | None:
+    """The person's own export of the same file asked for today, without edits: one still being
+    made (a second click follows it rather than making it twice), or one made from data that
+    has not changed since (served again). None when it must be made anew."""
+    subject = {"plan": plan} if plan is not None else {"organization": organization}
+    found = ReportExport.objects.filter(
+        requested_by=actor,
+        kind=kind,
+        format=fmt,
+        day=today,
+        period=period,
+        **subject,
+        edits={},
+        status__in=(
+            ReportExport.Status.QUEUED,
+            ReportExport.Status.RUNNING,
+            ReportExport.Status.READY,
+        ),
+    ).select_related("plan__organization", "organization")
+    if params is not None:
+        found = found.filter(params=params)
+    for export in found[:3]:  # newest first
+        if export.waiting or _unchanged_since(export):
+            return export
+    return None
+
+
+def report_export_start(
+    *, actor: User, plan: Plan, period: Period, fmt: str, today: datetime.date
+) -> tuple[ReportExport, bool]:
+    """The report as assembled (no edits) for a download link: the same one already asked for
+    today while it still holds (True), else a new one queued (False). Raises as
+    ``report_export_request``."""
+    if not can(actor, Action.DOWNLOAD_REPORT, plan):
+        raise PermissionDenied
+    found = identical_export(
+        actor=actor,
+        kind=ReportExport.Kind.REPORT,
+        fmt=fmt,
+        today=today,
+        period=str(period),
+        plan=plan,
+    )
+    if found is not None:
+        return found, True
+    made = report_export_request(actor=actor, plan=plan, period=period, fmt=fmt, today=today)
+    return made, False
+
+
+def ranking_export_start(
+    *, actor: User, ward: Organization, year: int, quarter: int | None, today: datetime.date
+) -> tuple[ReportExport, bool]:
+    """The ranking's Excel table for a download link, as ``report_export_start``."""
+    if not ranking_selectors.wards_for_user(actor).filter(pk=ward.pk).exists():
+        raise PermissionDenied
+    found = identical_export(
+        actor=actor,
+        kind=ReportExport.Kind.RANKING,
+        fmt="xlsx",
+        today=today,
+        period=f"{year}-Q{quarter}" if quarter else str(year),
+        organization=ward,
+        params=_ranking_params(year, quarter),
+    )
+    if found is not None:
+        return found, True
+    made = ranking_export_request(actor=actor, ward=ward, year=year, quarter=quarter, today=today)
+    return made, False
+
+
+def export_served_again(*, actor: User, export: ReportExport) -> None:
+    """A made report handed out again is recorded like the first time it was made."""
+    if export.kind != ReportExport.Kind.REPORT or export.plan is None:
+        return
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.REPORT_EXPORT,
+            obj=export.plan,
+            organization=export.plan.organization,
+            summary=f"{export.format.upper()} {report.parse_report_period(export.period).label_vi()}",
+            after={"format": export.format, "period": export.period, "served_again": export.pk},
+        )
+
+
 def _finish(export_id: int, *, failure: str, detail: str = "") -> None:
     ReportExport.objects.filter(pk=export_id).update(
         status=ReportExport.Status.FAILED,
@@ -231,6 +394,31 @@ def _finish(export_id: int, *, failure: str, detail: str = "") -> None:
         detail=detail,
         finished_at=timezone.now(),
     )
+
+
+def export_file_lost(*, export_id: int) -> None:
+    """A made file the storage no longer has: the export says to ask for it again."""
+    logger.error("report export %s: its stored file is missing", export_id)
+    _finish(export_id, failure=ReportExport.Failure.STORAGE)
+
+
+def exports_prune(*, before: datetime.datetime) -> tuple[int, int]:
+    """Remove the exports asked for before ``before``, and their stored files unless a later
+    export has the same bytes (files are kept under their SHA-256, so two may share one).
+    Returns how many exports and files were removed."""
+    old = ReportExport.objects.filter(requested_at__lt=before)
+    names = set(old.exclude(file="").values_list("file", flat=True))
+    count, _ = old.delete()
+    shared = set(ReportExport.objects.filter(file__in=names).values_list("file", flat=True))
+    removed = 0
+    for name in sorted(names - shared):
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("made export file %s could not be removed", name)
+        else:
+            removed += 1
+    return count, removed
 
 
 def _stored_edits(edits: dict[str, Any]) -> dict[str, Any] | None:
@@ -244,7 +432,8 @@ def _stored_edits(edits: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def report_export_build(*, export_id: int) -> str:
-    """Make the file of one queued export and store it; returns the export's status.
+    """Make the file of one queued export (a report, a ranking) and store it; returns the
+    export's status.
 
     Run by the worker (``build_report_export``). An export is made once: a second run of the
     same task (a worker restarted mid-way) finds it no longer queued and leaves it. Failures
@@ -255,18 +444,13 @@ def report_export_build(*, export_id: int) -> str:
     )
     if not claimed:
         return "skipped"
-    export = ReportExport.objects.select_related("plan__organization", "requested_by").get(
-        pk=export_id
-    )
+    export = ReportExport.objects.select_related(
+        "plan__organization", "organization", "requested_by"
+    ).get(pk=export_id)
+    # Read before the data: a change made while the file is being made keeps it from reuse.
+    head = _audit_head()
     try:
-        made = report_export(
-            actor=export.requested_by,
-            plan=export.plan,
-            period=report.parse_report_period(export.period),
-            fmt=export.format,
-            today=export.day,
-            edits=_stored_edits(export.edits),
-        )
+        made = _make(export)
         with made.file:
             data = made.file.read()
     except PermissionDenied:
@@ -296,11 +480,42 @@ def report_export_build(*, export_id: int) -> str:
         size=len(data),
         sha256=digest,
         finished_at=timezone.now(),
+        audit_head=head,
     )
     return ReportExport.Status.READY
 
 
+def _make(export: ReportExport) -> ExportFile:
+    """The file of one export, made as the person who asked for it may see the data now."""
+    if export.kind == ReportExport.Kind.RANKING:
+        return _ranking_file(export)
+    if export.plan is None:
+        raise ValueError(f"export {export.pk} has no plan")
+    return report_export(
+        actor=export.requested_by,
+        plan=export.plan,
+        period=report.parse_report_period(export.period),
+        fmt=export.format,
+        today=export.day,
+        edits=_stored_edits(export.edits),
+    )
+
+
+def _ranking_file(export: ReportExport) -> ExportFile:
+    ward = export.organization
+    actor = export.requested_by
+    if ward is None or not ranking_selectors.wards_for_user(actor).filter(pk=ward.pk).exists():
+        raise PermissionDenied
+    params = export.params
+    # The table is in the language of the page it was asked from, as the page was.
+    with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+        name, content = ranking_tables.ranking_workbook(
+            actor, ward, day=export.day, year=params["year"], quarter=params.get("quarter")
+        )
+    return ExportFile(name, XLSX, io.BytesIO(content), len(content))
+
+
 @task()
 def build_report_export(*, export_id: int) -> str:
-    """The background task (``theodoi worker``): one report asked for on the page."""
+    """The background task (``theodoi worker``): one file asked for on a page."""
     return report_export_build(export_id=export_id)

@@ -1,9 +1,12 @@
-"""The report page: the assembled report in editable fields, and the downloads.
+"""The report page: the assembled report in editable fields, and the downloads; the page of an
+export made by the background worker (a report's file, the ranking's Excel table).
 
 The standing office edits the text and downloads Word or PDF; the ward's leaders see the same
 page read-only and download the report as assembled. Both download the Excel tables and the zip
 package. Unit roles get 403, people of another ward 404.
 """
+
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -11,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +26,8 @@ from theodoi.core.inputs import validate_date_range
 from theodoi.plans.models import ReportingCycle
 from theodoi.plans.periods import Period, period_of, periods_between
 from theodoi.plans.selectors import plan_get_for_user
+from theodoi.ranking import selectors as ranking_selectors
+from theodoi.ranking.tables import asked_period
 
 from . import pdf, report, selectors, services
 from .models import ReportExport
@@ -257,9 +263,12 @@ def _refused(request, plan, period_text: str, day, exc: Exception):
 
 
 @login_required
+@require_GET
 def report_file(request, pk: int, fmt: str):
-    """A download of the report as assembled from the data (no edits), for the office and the
-    leaders: Word, PDF, the Excel tables, or the zip package with the evidence files."""
+    """A download link of the report as assembled from the data (no edits), for the office and
+    the leaders: Word, PDF, the Excel tables, or the zip package with the evidence files. The
+    file is made by the background worker and followed on the export's page; one already made
+    (the same file asked for today, the data unchanged since) is handed out at once."""
     if fmt not in services.FORMATS:
         raise Http404
     day = today()
@@ -267,12 +276,52 @@ def report_file(request, pk: int, fmt: str):
     period_text = request.GET.get("period", "").strip() or str(_default_period(plan, day))
     try:
         period = report.parse_report_period(period_text)
-        export = services.report_export(
+        export, again = services.report_export_start(
             actor=request.user, plan=plan, period=period, fmt=fmt, today=day
         )
     except (report.ReportError, pdf.PdfError) as exc:
         return _refused(request, plan, period_text, day, exc)
-    return _download(export)
+    return _follow(request, export, again=again)
+
+
+@login_required
+@require_GET
+def ranking_file(request, ward_id: int):
+    """The ranking shown on the page as an Excel table (the same lines for the same person),
+    made by the background worker like the report's files."""
+    ward = ranking_selectors.ward_get_for_user(request.user, ward_id)
+    if ward is None:  # not reached: with an id, a ward the person may not see is a 404
+        raise Http404
+    day = today()
+    year, quarter = asked_period(request.GET, day)
+    export, again = services.ranking_export_start(
+        actor=request.user, ward=ward, year=year, quarter=quarter, today=day
+    )
+    return _follow(request, export, again=again)
+
+
+def _follow(request, export: ReportExport, *, again: bool):
+    """The file when it is already made (the immediate queue of a single-process install, or
+    the same file made earlier), else the export's page, which follows it until it is."""
+    if export.status != ReportExport.Status.READY or not export.file:
+        return redirect("export_status", pk=export.pk)
+    response = _stored_download(export)
+    if again and response.status_code == 200:
+        services.export_served_again(actor=request.user, export=export)
+    return response
+
+
+def _stored_download(export: ReportExport):
+    """The stored file; one the storage lost since is marked failed and its page says to ask
+    for it again (the next link makes it anew)."""
+    try:
+        handle = default_storage.open(export.file.name, "rb")
+    except OSError:
+        services.export_file_lost(export_id=export.pk)
+        return redirect("export_status", pk=export.pk)
+    return _download(
+        services.ExportFile(export.name, export.content_type, handle, export.size or 0)
+    )
 
 
 # --- Word and PDF through the background worker -------------------------------------------------
@@ -293,6 +342,24 @@ FAILURE_MESSAGES = {
     ReportExport.Failure.UNEXPECTED: _(
         "The report could not be made because of an error in the system. Ask for it again; if "
         "it keeps failing, tell the administrator."
+    ),
+}
+# The same for the ranking's Excel table.
+RANKING_FAILURE_MESSAGES = {
+    ReportExport.Failure.QUEUE: _(
+        "The ranking table could not be handed to the background worker: its queue is not "
+        "reachable. Try again in a few minutes; if it keeps failing, tell the administrator."
+    ),
+    ReportExport.Failure.PERMISSION: _(
+        "You may no longer download this ranking (your role or ward has changed)."
+    ),
+    ReportExport.Failure.STORAGE: _(
+        "The ranking table was made but its file could not be stored. Ask for it again; if it "
+        "keeps failing, tell the administrator (file storage)."
+    ),
+    ReportExport.Failure.UNEXPECTED: _(
+        "The ranking table could not be made because of an error in the system. Ask for it "
+        "again; if it keeps failing, tell the administrator."
     ),
 }
 # Past this many seconds in the queue the page says the worker may not be running.
@@ -321,17 +388,46 @@ def report_prepare(request, pk: int, fmt: str):
 
 def _status_context(export: ReportExport) -> dict:
     waited = (timezone.now() - export.requested_at).total_seconds()
+    ranking = export.kind == ReportExport.Kind.RANKING
     message = ""
     if export.status == ReportExport.Status.FAILED:
-        message = export.detail or gettext(
-            FAILURE_MESSAGES.get(export.failure, FAILURE_MESSAGES["unexpected"])
-        )
-    return {
+        messages = RANKING_FAILURE_MESSAGES if ranking else FAILURE_MESSAGES
+        message = export.detail or gettext(messages.get(export.failure, messages["unexpected"]))
+    context = {
         "export": export,
         "plan": export.plan,
+        "ranking": ranking,
         "failure_message": message,
         "slow": export.waiting and waited > SLOW_AFTER_SECONDS,
     }
+    if export.status == ReportExport.Status.FAILED and export.failure != "permission":
+        context["retry_url"] = _retry_url(export)
+    if ranking:
+        params = export.params
+        query = {"year": params.get("year")}
+        if params.get("quarter"):
+            query["quarter"] = params["quarter"]
+            label = gettext("Quarter %(q)s/%(y)s") % {"q": params["quarter"], "y": params["year"]}
+        else:
+            label = gettext("Year %(y)s") % {"y": params.get("year")}
+        context["ward"] = export.organization
+        context["period_text"] = label
+        context["back_url"] = (
+            reverse("ranking_ward", args=[export.organization_id]) + "?" + urlencode(query)
+        )
+    return context
+
+
+def _retry_url(export: ReportExport) -> str:
+    """The link that asks for the same file again; none for a report with the office's edits,
+    which are typed again on the report page."""
+    if export.kind == ReportExport.Kind.RANKING:
+        query = {k: export.params[k] for k in ("year", "quarter") if export.params.get(k)}
+        return reverse("ranking_export", args=[export.organization_id]) + "?" + urlencode(query)
+    if export.edits or export.plan_id is None:
+        return ""
+    url = reverse("export_report_file", args=[export.plan_id, export.format])
+    return f"{url}?{urlencode({'period': export.period})}"
 
 
 @login_required
@@ -353,7 +449,4 @@ def export_download(request, pk: int):
     export = selectors.export_get_for_user(request.user, pk)
     if export.status != ReportExport.Status.READY or not export.file:
         return redirect("export_status", pk=export.pk)
-    handle = default_storage.open(export.file.name, "rb")
-    return _download(
-        services.ExportFile(export.name, export.content_type, handle, export.size or 0)
-    )
+    return _stored_download(export)
