@@ -370,8 +370,9 @@ def cluster(
     ``nodes`` gunicorn servers of ``workers_per_node`` processes × ``threads`` threads; the front
     on ``port`` (a free one if None); ``worker_queue``: the RQ queue and its `theodoi worker`
     (else the installation's own THEODOI_TASKS, and no worker). Without THEODOI_S3_BUCKET in
-    ``env`` evidence goes to a moto S3 server started here; without REDIS_URL, to a Redis
-    database of 127.0.0.1:6379 no other cluster uses meanwhile."""
+    ``env`` evidence goes to a moto S3 server started here; without REDIS_URL the cache,
+    sessions and queue go to a database of the Redis at 127.0.0.1:6379 that no other cluster
+    uses meanwhile. ``running_cluster`` yields the same with each node's address and the logs."""
     with running_cluster(
         env,
         nodes=nodes,
