@@ -5,6 +5,12 @@ Started by bench/run.py (``make bench``), headless, against gunicorn on 127.0.0.
 in users and time (``--users``, ``--run-time``): it stops by itself. The officers and the tasks
 their units lead come from the JSON file named by BENCH_USERS_FILE, written by run.py from the
 synthetic province; BENCH_PERIOD is the current reporting period on the server's clock.
+
+With BENCH_STEPS (e.g. "200,300,400") the users rise step by step instead (the capacity
+figure): each step ramps up at BENCH_SPAWN_RATE, waits BENCH_SETTLE_SECONDS for the new users'
+sign-ins to pass, then measures BENCH_STEP_SECONDS; one JSON line a step goes to
+BENCH_STEPS_FILE (requests, rate, median and p95 of that window only, errors, this process's CPU,
+the load average), and the run stops after the last step.
 """
 
 import itertools
@@ -12,10 +18,12 @@ import json
 import os
 import random
 import re
+import time
 import uuid
 from urllib.parse import urlparse
 
-from locust import FastHttpUser, between, events, task
+from locust import FastHttpUser, LoadTestShape, between, events, task
+from locust.stats import calculate_response_time_percentile
 
 from theodoi.core.samplepdf import tiny_pdf
 
@@ -167,3 +175,85 @@ class UnitOfficer(FastHttpUser):
             catch_response=True,
         ) as response:
             self._check_redirect(response)
+
+
+def _snapshot(stats) -> dict:
+    """The cumulative counters of every request name, to subtract a window's start from."""
+    entries = {"Aggregated": stats.total} | {name: e for (name, _m), e in stats.entries.items()}
+    return {
+        name: (entry.num_requests, entry.num_failures, dict(entry.response_times))
+        for name, entry in entries.items()
+    }
+
+
+def _window(before: dict, after: dict, seconds: float) -> dict:
+    """Requests, errors, rate and percentiles of the requests made between two snapshots."""
+    result = {}
+    for name, (requests, failures, times) in after.items():
+        old_requests, old_failures, old_times = before.get(name, (0, 0, {}))
+        count = requests - old_requests
+        delta = {ms: n - old_times.get(ms, 0) for ms, n in times.items()}
+        delta = {ms: n for ms, n in delta.items() if n > 0}
+        result[name] = {
+            "requests": count,
+            "errors": failures - old_failures,
+            "rps": round(count / seconds, 2) if seconds else 0.0,
+            "median_ms": calculate_response_time_percentile(delta, count, 0.5) if count else None,
+            "p95_ms": calculate_response_time_percentile(delta, count, 0.95) if count else None,
+        }
+    return result
+
+
+if os.environ.get("BENCH_STEPS"):
+
+    class Steps(LoadTestShape):
+        """Users rising step by step; a step is measured once its users are all signed in."""
+
+        steps = [int(n) for n in os.environ["BENCH_STEPS"].split(",") if n.strip()]
+        spawn_rate = float(os.environ.get("BENCH_SPAWN_RATE", "8"))
+        settle = float(os.environ.get("BENCH_SETTLE_SECONDS", "20"))
+        measure = float(os.environ.get("BENCH_STEP_SECONDS", "60"))
+        out = os.environ.get("BENCH_STEPS_FILE", "")
+
+        def __init__(self):
+            super().__init__()
+            self.index = 0
+            self.phase = "ramp"
+            self.since = time.time()
+            self.before: dict = {}
+            self.cpu = 0.0
+
+        def tick(self):
+            if self.index >= len(self.steps):
+                return None
+            users = self.steps[self.index]
+            now = time.time()
+            if self.phase == "ramp" and self.get_current_user_count() >= users:
+                self.phase, self.since = "settle", now
+            elif self.phase == "settle" and now - self.since >= self.settle:
+                self.phase, self.since = "measure", now
+                self.before = _snapshot(self.runner.stats)
+                self.cpu = time.process_time()
+            elif self.phase == "measure" and now - self.since >= self.measure:
+                seconds = now - self.since
+                window = _window(self.before, _snapshot(self.runner.stats), seconds)
+                record = {
+                    "users": users,
+                    "start": self.since,
+                    "end": now,
+                    "seconds": round(seconds, 1),
+                    # The load generator's own CPU (cores) in the window: it shares the machine.
+                    "locust_cpu_cores": round((time.process_time() - self.cpu) / seconds, 3),
+                    "load_average": [round(x, 2) for x in os.getloadavg()],
+                    "total": window.pop("Aggregated"),
+                    "by_request": window,
+                }
+                if self.out:
+                    with open(self.out, "a", encoding="utf-8") as handle:
+                        handle.write(json.dumps(record) + "\n")
+                self.index += 1
+                self.phase, self.since = "ramp", now
+                if self.index >= len(self.steps):
+                    return None
+                users = self.steps[self.index]
+            return users, self.spawn_rate
