@@ -11,6 +11,10 @@ figure): each step ramps up at BENCH_SPAWN_RATE, waits BENCH_SETTLE_SECONDS for 
 sign-ins to pass, then measures BENCH_STEP_SECONDS; one JSON line a step goes to
 BENCH_STEPS_FILE (requests, rate, median and p95 of that window only, errors, this process's CPU,
 the load average), and the run stops after the last step.
+
+BENCH_OFFICES_FILE (optional) names ward standing offices and a plan each: that many more users
+compile the quarter's Word report now and then (the background worker makes it while they wait,
+polling its page), so that the worker has the burst's work to do beside the officers' reports.
 """
 
 import itertools
@@ -29,9 +33,16 @@ from theodoi.core.samplepdf import tiny_pdf
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "theodoi-demo")
 PERIOD = os.environ.get("BENCH_PERIOD", "")
+QUARTER = os.environ.get("BENCH_QUARTER", "")
 with open(os.environ["BENCH_USERS_FILE"], encoding="utf-8") as handle:
     OFFICERS = json.load(handle)
+OFFICES: list[dict] = []
+if os.environ.get("BENCH_OFFICES_FILE"):
+    with open(os.environ["BENCH_OFFICES_FILE"], encoding="utf-8") as handle:
+        OFFICES = json.load(handle)
 _NEXT = itertools.count()
+_NEXT_OFFICE = itertools.count()
+_EXPORT_RE = re.compile(r"/exports/(\d+)/")
 _CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -64,6 +75,26 @@ def _multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]])
     return bytes(body), f"multipart/form-data; boundary={boundary}"
 
 
+def _sign_in(user, username: str) -> str:
+    """Sign ``user`` in; returns the CSRF token of the sign-in form (rotated by signing in)."""
+    with user.client.get("/login/", name="/login/ (form)", catch_response=True) as response:
+        match = _CSRF_RE.search(response.text or "")
+        csrf = match.group(1) if match else ""
+        if not csrf:
+            response.failure("no CSRF token on the sign-in page")
+    with user.client.post(
+        "/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf},
+        headers={"Referer": f"{user.host}/login/"},
+        name="/login/ (sign in)",
+        allow_redirects=False,
+        catch_response=True,
+    ) as response:
+        if response.status_code != 302 or "/login/" in response.headers.get("Location", ""):
+            response.failure(f"sign-in of {username} refused")
+    return csrf
+
+
 class UnitOfficer(FastHttpUser):
     # A person reads a page, types a report or picks a file between clicks: 5–15 s. With 200
     # people that is about 20 requests a second, the burst of a province at a quarter's end.
@@ -75,22 +106,7 @@ class UnitOfficer(FastHttpUser):
         self.tasks_led = officer["tasks"]
         self.csrf = ""
         self.uploads = 0
-        with self.client.get("/login/", name="/login/ (form)", catch_response=True) as response:
-            self.csrf = self._token(response)
-        with self.client.post(
-            "/login/",
-            data={
-                "username": self.username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": self.csrf,
-            },
-            headers={"Referer": f"{self.host}/login/"},
-            name="/login/ (sign in)",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302 or "/login/" in response.headers.get("Location", ""):
-                response.failure(f"sign-in of {self.username} refused")
+        self.csrf = _sign_in(self, self.username)
         # Signing in rotates the CSRF token: the next form's token comes from a page read now.
         self.my_tasks()
         self.task_page()
@@ -257,3 +273,62 @@ if os.environ.get("BENCH_STEPS"):
                     return None
                 users = self.steps[self.index]
             return users, self.spawn_rate
+
+
+if OFFICES:
+
+    class WardOffice(FastHttpUser):
+        """A ward's standing office compiling the quarter's Word report: asks for it, then
+        follows its page (as htmx does, every 2 s) until the worker has made it."""
+
+        fixed_count = len(OFFICES)
+        wait_time = between(60, 120)
+
+        def on_start(self):
+            office = OFFICES[next(_NEXT_OFFICE) % len(OFFICES)]
+            self.username = office["username"]
+            self.plan = office["plan"]
+            _sign_in(self, self.username)
+
+        @task
+        def quarterly_report(self):
+            with self.client.get(
+                f"/plans/{self.plan}/report/?period={QUARTER}",
+                name="/plans/[id]/report/ (office)",
+                catch_response=True,
+            ) as response:
+                match = _CSRF_RE.search(response.text or "")
+                if response.status_code != 200 or match is None:
+                    response.failure(f"report page {response.status_code}")
+                    return
+            with self.client.post(
+                f"/plans/{self.plan}/report/prepare.docx?period={QUARTER}",
+                data={"csrfmiddlewaretoken": match.group(1)},
+                headers={"Referer": f"{self.host}/plans/{self.plan}/report/"},
+                name="/plans/[id]/report/prepare.docx (office)",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                found = _EXPORT_RE.search(response.headers.get("Location", ""))
+                if response.status_code != 302 or found is None:
+                    response.failure(f"report not queued: {response.status_code}")
+                    return
+            export = found.group(1)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                time.sleep(2)
+                with self.client.get(
+                    f"/exports/{export}/",
+                    headers={"HX-Request": "true"},
+                    name="/exports/[id]/ (office, polling)",
+                    catch_response=True,
+                ) as response:
+                    text = response.text or ""
+                    if response.status_code != 200:
+                        response.failure(f"export page {response.status_code}")
+                        return
+                    if "export-download" in text:
+                        return
+                    if "alert-danger" in text:
+                        response.failure("the report could not be made")
+                        return

@@ -95,6 +95,13 @@ def parse_args() -> argparse.Namespace:
         help="the queue of the background work during the load tests (theodoi worker runs)",
     )
     parser.add_argument(
+        "--office-users",
+        type=int,
+        default=2,
+        help="ward standing offices asking for the quarter's Word report (made by the worker) "
+        "beside the officers, in every load test (0–10)",
+    )
+    parser.add_argument(
         "--redis-db", type=int, default=11, help="Redis database (127.0.0.1:6379) of the queue"
     )
     parser.add_argument(
@@ -125,6 +132,7 @@ def parse_args() -> argparse.Namespace:
     args.compare_list = [item for item in args.compare.split(",") if item.strip()]
     args.compare_seconds = max(10, min(300, args.compare_seconds))
     args.nodes = max(0, min(4, args.nodes))
+    args.office_users = max(0, min(10, args.office_users))
     return args
 
 
@@ -725,15 +733,38 @@ class Bench:
         path.write_text(json.dumps(chosen), encoding="utf-8")
         return path, len(chosen)
 
-    def _locust_env(self, users_file: Path) -> dict[str, str]:
+    def _offices_file(self) -> tuple[Path | None, int]:
+        """The standing offices of the first --office-users wards, with their ward's plan."""
+        from theodoi.org.models import Organization, Role, User
+        from theodoi.plans.models import Plan
+
+        offices = []
+        wards = Organization.objects.filter(parent__code=PROVINCE).order_by("code")
+        for ward in wards[: self.args.office_users]:
+            office = User.objects.filter(organization=ward, role=Role.STANDING_OFFICE).first()
+            plan = Plan.objects.filter(organization=ward).order_by("id").first()
+            if office is not None and plan is not None:
+                offices.append({"username": office.username, "plan": plan.pk})
+        if not offices:
+            return None, 0
+        path = self.data_dir / "locust-offices.json"
+        path.write_text(json.dumps(offices), encoding="utf-8")
+        return path, len(offices)
+
+    def _locust_env(self, users_file: Path, offices_file: Path | None) -> dict[str, str]:
         from theodoi.core.clock import today
         from theodoi.plans.periods import period_of
 
-        return {
+        day = today()
+        env = {
             "BENCH_USERS_FILE": str(users_file),
-            "BENCH_PERIOD": str(period_of(today(), "weekly")),
+            "BENCH_PERIOD": str(period_of(day, "weekly")),
+            "BENCH_QUARTER": f"{day.year}-Q{(day.month - 1) // 3 + 1}",
             "BENCH_PASSWORD": "theodoi-demo",
         }
+        if offices_file is not None:
+            env["BENCH_OFFICES_FILE"] = str(offices_file)
+        return env
 
     def _written_marks(self) -> tuple[int, int]:
         from theodoi.reporting.models import Evidence, ProgressReport
@@ -780,6 +811,7 @@ class Bench:
 
         args = self.args
         users_file, accounts = self._users_file(max([users, *(steps or [])]))
+        offices_file, offices = self._offices_file()
         jobs = self._jobs(env)
         sampler = burst.Sampler(
             database=args.db_name,
@@ -787,7 +819,7 @@ class Bench:
             nginx=host is not None,
         )
         marks = self._written_marks()
-        record: dict = {"name": name, "accounts": accounts}
+        record: dict = {"name": name, "accounts": accounts, "office_users": offices}
         with contextlib.ExitStack() as stack:
             if host is None:
                 host, gunicorn, worker = stack.enter_context(
@@ -809,11 +841,12 @@ class Bench:
                     host=host,
                     data_dir=self.data_dir,
                     name=name,
-                    env=self._locust_env(users_file),
-                    users=users,
+                    env=self._locust_env(users_file, offices_file),
+                    # The offices come on top of the officers (Locust counts them in).
+                    users=users + offices,
                     spawn_rate=spawn_rate,
                     run_time=run_time,
-                    steps=steps,
+                    steps=[n + offices for n in steps] if steps else None,
                     settle=args.settle_seconds,
                     step_seconds=step_seconds or args.step_seconds,
                     on_start=lambda process: sampler.watch("locust", process.pid),
@@ -832,7 +865,8 @@ class Bench:
         if steps:
             record["steps"] = []
             for step in run.steps():
-                entry = {"users": step["users"], "accounts": min(step["users"], accounts)}
+                officers = step["users"] - offices
+                entry = {"users": officers, "accounts": min(officers, accounts)}
                 entry |= step["total"]
                 entry["by_request"] = step["by_request"]
                 entry["seconds"] = step["seconds"]
@@ -840,6 +874,7 @@ class Bench:
                     "locust_own": step["locust_cpu_cores"]
                 }
                 entry["load_average"] = step["load_average"]
+                entry["office_users"] = offices
                 if jobs is not None:
                     entry["jobs"] = jobs.report(step["start"], step["end"])
                 entry["met"] = entry["errors"] == 0 and (entry["p95_ms"] or 0) <= TARGET_LOAD_P95_MS
@@ -1124,6 +1159,7 @@ def _step_row(step: dict) -> dict:
         for key in (
             "users",
             "accounts",
+            "office_users",
             "requests",
             "rps",
             "median_ms",
