@@ -126,6 +126,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+        # A kept connection the database closed meanwhile (a restart, a proxy's idle timeout)
+        # is noticed at the start of the next request instead of failing it with a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -146,8 +149,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 
+# Argon2id with the cheapest parameters OWASP still recommends (theodoi.accounts.hashers): a
+# sign-in costs a few milliseconds of CPU instead of Django's default, so a burst of sign-ins at
+# quarter's end does not hold the workers. Hashes made with other parameters still verify and are
+# re-hashed at the next sign-in (the hasher keeps Django's "argon2" name, so it reads them).
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "theodoi.accounts.hashers.Argon2idOwaspHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -208,6 +215,40 @@ STORAGES = {
         )
     },
 }
+# --- Cache and sessions ---
+# Local memory by default: one machine, nothing more to run. THEODOI_CACHE=redis puts the cache on
+# the Redis server at REDIS_URL (THEODOI_CACHE_URL for another one), shared by every process on
+# every machine; the key prefix keeps two installations on one Redis server apart.
+THEODOI_CACHE = env("THEODOI_CACHE", "local").strip().lower()
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+if THEODOI_CACHE == "local":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Sessions stay in the database: a local-memory cache is one per process, so a session
+    # cached there would outlive a sign-out made in another process (each process would keep
+    # its own copy), and one process would not see a session created by another.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+elif THEODOI_CACHE == "redis":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("THEODOI_CACHE_URL", REDIS_URL),
+            "KEY_PREFIX": env("THEODOI_CACHE_PREFIX", "theodoi"),
+        }
+    }
+    # One cache for all the processes: a session is read from it and written through to the
+    # database, so a sign-out anywhere ends it everywhere and a Redis restart signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    raise ImproperlyConfigured(f"THEODOI_CACHE must be 'local' or 'redis', got {THEODOI_CACHE!r}")
+# Neither the messages ("report saved": a signed cookie, or the session when too long) nor the
+# CSRF token (a cookie) live in a process: any process with the same SECRET_KEY reads them.
+# The name of this application process, sent back in an X-Theodoi-Node header when set: which
+# server behind the proxy answered (theodoi.core.middleware.node_name).
+THEODOI_NODE_NAME = env("THEODOI_NODE_NAME")
+if THEODOI_NODE_NAME:
+    MIDDLEWARE.insert(0, "theodoi.core.middleware.node_name")
+# --- end Cache and sessions ---
+
 # Serve static files from the app folders in development and tests without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -355,7 +396,6 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "theodoi")
 # and it works on the embedded SQLite database (several processes) as on PostgreSQL.
 # THEODOI_TASKS=rq puts it on Redis (REDIS_URL) through RQ, for installations that run one.
 THEODOI_TASKS = env("THEODOI_TASKS", "database").strip().lower()
-REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 INSTALLED_APPS += ["django_tasks", "theodoi.core.apps.TaskQueueConfig"]
 # OCR of a scanned plan (theodoi.importer.readers.ocr) may take a start-up allowance plus this
 # long a page (a few seconds on one core, much longer on a busy server), and reads at most

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import get_language, gettext, gettext_lazy
@@ -61,3 +62,17 @@ class DatabaseBusy:
             response = HttpResponse(page, status=503)
         response["Retry-After"] = "5"
         return response
+
+
+def node_name(get_response):
+    """Name the application process that answered (THEODOI_NODE_NAME) in an X-Theodoi-Node
+    header: behind a proxy balancing several servers, which one served a request is otherwise
+    invisible to the operator reading a browser's network panel, and to the tests."""
+    name = settings.THEODOI_NODE_NAME
+
+    def middleware(request):
+        response = get_response(request)
+        response["X-Theodoi-Node"] = name
+        return response
+
+    return middleware
