@@ -54,6 +54,17 @@ class ServerKind:
         return {"worker_class": self.worker_class, "workers": self.workers, "threads": self.threads}
 
 
+def _no_control_socket() -> list[str]:
+    """Newer gunicorn opens a control socket at one path in the home folder, which two servers
+    on one machine (another bench, a cluster's nodes) would share."""
+    try:
+        from gunicorn.config import KNOWN_SETTINGS
+    except ImportError:
+        return []
+    known = any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS)
+    return ["--no-control-socket"] if known else []
+
+
 def gunicorn_command(kind: ServerKind | None, port: int) -> list[str]:
     """gunicorn as README's Production block runs it (the package's config module), on the
     bench's port; ``kind`` overrides the module's worker class and count (None: its defaults)."""
@@ -64,6 +75,7 @@ def gunicorn_command(kind: ServerKind | None, port: int) -> list[str]:
         "theodoi.wsgi",
         "--bind",
         f"127.0.0.1:{port}",
+        *_no_control_socket(),
     ]
     if kind is not None:
         command += ["--worker-class", kind.worker_class, "--workers", str(kind.workers)]
@@ -283,19 +295,18 @@ def _descendants(pid: int) -> list:
 @dataclass
 class Sampler:
     """Every ``interval`` seconds, the CPU seconds used so far by each group of processes:
-    gunicorn (master and workers), the worker, Locust, the PostgreSQL backends of the bench's
-    database, all of PostgreSQL, nginx; and the whole machine's busy CPU. A group's CPU in a
+    the processes watched (gunicorn's master and workers, the worker, Locust; the cluster's
+    nodes, nginx and S3), the PostgreSQL backends of the bench's database, all of PostgreSQL;
+    and the whole machine's busy CPU. A group's CPU in a
     window is then its difference over the window (processes gone between two samples are
     missed; those of the load test live as long as it)."""
 
     database: str
     interval: float = 2.0
-    roots: dict[str, int] = field(default_factory=dict)
+    roots: dict[str, list[int]] = field(default_factory=dict)
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     samples: list[tuple[float, dict[str, float]]] = field(default_factory=list)
     jobs_probe: Callable[[], None] | None = None
-    # nginx is counted only for the cluster run: another nginx on the machine is not ours.
-    nginx: bool = False
 
     def __post_init__(self) -> None:
         self._seen: dict[tuple[str, int], float] = {}
@@ -304,13 +315,17 @@ class Sampler:
         self._thread: threading.Thread | None = None
 
     def watch(self, group: str, pid: int) -> None:
-        self.roots[group] = pid
+        """Count ``pid`` and its children in ``group`` (several roots add up: the nodes)."""
+        self.roots.setdefault(group, []).append(pid)
 
     def _groups(self) -> dict[str, list]:
         import psutil
 
-        groups: dict[str, list] = {name: _descendants(pid) for name, pid in self.roots.items()}
-        postgres, bench_db, nginx = [], [], []
+        groups: dict[str, list] = {
+            name: [p for pid in pids for p in _descendants(pid)]
+            for name, pids in self.roots.items()
+        }
+        postgres, bench_db = [], []
         for process in psutil.process_iter(["name", "cmdline"]):
             name = process.info["name"] or ""
             if name.startswith("postgres") or name.startswith("postmaster"):
@@ -318,12 +333,8 @@ class Sampler:
                 cmdline = " ".join(process.info["cmdline"] or [])
                 if f" {self.database} " in f" {cmdline} ":
                     bench_db.append(process)
-            elif name == "nginx" and self.nginx:
-                nginx.append(process)
         groups["postgres_bench_db"] = bench_db
         groups["postgres_all"] = postgres
-        if nginx:
-            groups["nginx"] = nginx
         return groups
 
     def sample(self) -> None:

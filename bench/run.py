@@ -102,7 +102,17 @@ def parse_args() -> argparse.Namespace:
         "beside the officers, in every load test (0–10)",
     )
     parser.add_argument(
-        "--redis-db", type=int, default=11, help="Redis database (127.0.0.1:6379) of the queue"
+        "--cache",
+        choices=["redis", "local"],
+        default="redis",
+        help="the load tests' cache and sessions (THEODOI_CACHE): on Redis, as the cluster's",
+    )
+    parser.add_argument(
+        "--redis-db",
+        type=int,
+        default=0,
+        help="Redis database (127.0.0.1:6379) of the queue and cache; 0: one no other bench or "
+        "cluster claims meanwhile",
     )
     parser.add_argument(
         "--nodes", type=int, default=2, help="app nodes of the cluster run (0: none)"
@@ -173,13 +183,32 @@ def environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
     }
 
 
-def server_environment(args: argparse.Namespace, env: dict[str, str]) -> dict[str, str]:
+@contextlib.contextmanager
+def _redis_database(args: argparse.Namespace):
+    """--redis-db, or a database of 127.0.0.1:6379 claimed as bench/nodes.py claims one: the
+    RQ queue has one name everywhere, and another cluster's worker must not take the jobs."""
+    if args.redis_db:
+        yield args.redis_db
+        return
+    from bench.nodes import REDIS_DEFAULT
+    from bench.nodes import _redis_database as claim
+
+    with claim(REDIS_DEFAULT) as url:
+        yield int(url.rsplit("/", 1)[1])
+
+
+def server_environment(
+    args: argparse.Namespace, env: dict[str, str], redis_db: int
+) -> dict[str, str]:
     """The load tests' servers: the same, with the background work on RQ (by default) in a
     Redis database of the bench's own, done by ``theodoi worker`` during the burst. The
     one-process timings keep the database queue (nothing else to run)."""
     return env | {
         "THEODOI_TASKS": args.tasks,
-        "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
+        "THEODOI_CACHE": args.cache,
+        # A key prefix of the run's own: another installation may share the Redis server.
+        "THEODOI_CACHE_PREFIX": f"theodoi-bench-{secrets.token_hex(4)}",
     }
 
 
@@ -803,7 +832,7 @@ class Bench:
         steps: list[int] | None = None,
         step_seconds: float | None = None,
         host: str | None = None,
-        watch: dict[str, int] | None = None,
+        watch: list[tuple[str, int]] | None = None,
     ) -> dict:
         """One Locust run against a server started here (or ``host``, already running), with
         the worker beside it and the CPU of every process group sampled meanwhile."""
@@ -816,7 +845,6 @@ class Bench:
         sampler = burst.Sampler(
             database=args.db_name,
             jobs_probe=jobs.probe if jobs else None,
-            nginx=host is not None,
         )
         marks = self._written_marks()
         record: dict = {"name": name, "accounts": accounts, "office_users": offices}
@@ -830,7 +858,7 @@ class Bench:
                 sampler.watch("gunicorn", gunicorn.pid)
                 if worker is not None:
                     sampler.watch("worker", worker.pid)
-            for group, pid in (watch or {}).items():
+            for group, pid in watch or []:
                 sampler.watch(group, pid)
             if jobs is not None:
                 jobs.clear()
@@ -1010,20 +1038,36 @@ class Bench:
             print("  cluster: skipped (bench/nodes.py is missing)")
             return
         users = min(args.users, len(self._officers()))
-        print(f"Cluster: {args.nodes} nodes behind nginx, {users} users …")
-        with nodes.cluster(env, nodes=args.nodes) as base_url:
+        kind = self._server_kind()
+        server = kind.as_dict() if kind else _conf_server()
+        print(
+            f"Cluster: {args.nodes} nodes × {server['workers']} {server['worker_class']} "
+            f"workers ({server['threads']} threads) behind nginx, {users} users …"
+        )
+        # The evidence goes to moto's S3 (started by the launcher), the cache and sessions to
+        # Redis, the queue to RQ: the nodes share nothing but these services and the database.
+        with nodes.running_cluster(
+            env,
+            nodes=args.nodes,
+            workers_per_node=server["workers"],
+            threads=server["threads"],
+        ) as running:
+            watch = [
+                ("gunicorn" if p.name.startswith("node") else p.name, p.process.pid)
+                for p in running.processes
+            ]
             record = self._burst(
-                env,
+                running.env,
                 name="cluster",
                 kind=None,
                 users=users,
                 spawn_rate=args.step_spawn_rate,
                 steps=[users],
-                host=base_url.rstrip("/"),
-                watch=_cluster_pids(nodes),
+                host=running.url,
+                watch=watch,
             )
         step = (record.get("steps") or [{}])[0]
-        self.results["cluster"] = {"nodes": args.nodes} | _step_row(step)
+        self.results["cluster"] = {"nodes": args.nodes, "server_per_node": server} | _step_row(step)
         print(f"  {args.nodes} nodes {_step_text(self.results['cluster'])}")
 
     def loads(self, env: dict[str, str]) -> None:
@@ -1189,7 +1233,7 @@ def _best(rows: list[dict]) -> str | None:
 
 
 def _cores_text(cores: dict) -> str:
-    names = ("gunicorn", "worker", "postgres_bench_db", "locust", "nginx", "machine")
+    names = ("gunicorn", "worker", "postgres_bench_db", "locust", "nginx", "s3", "machine")
     return ", ".join(f"{name} {cores[name]:.2f}" for name in names if name in cores)
 
 
@@ -1204,15 +1248,6 @@ def _step_text(row: dict) -> str:
         f"load {load[0]}  CPU {_cores_text(row.get('cpu_cores') or {})}"
         f"  {'met' if row.get('met') else 'MISSED'}"
     )
-
-
-def _cluster_pids(nodes) -> dict[str, int]:
-    """The cluster's processes, when bench/nodes.py says which they are."""
-    pids = getattr(nodes, "pids", None)
-    try:
-        return dict(pids()) if callable(pids) else {}
-    except Exception:  # the launcher's own business: the run goes on without their CPU
-        return {}
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
@@ -1280,7 +1315,8 @@ def main() -> None:
             bench.import_30_pages()
         elif args.only == "load":
             bench.synthetic()
-            bench.loads(server_environment(args, env))
+            with _redis_database(args) as redis_db:
+                bench.loads(server_environment(args, env, redis_db))
             bench.machine()
             bench.table()
         else:
@@ -1295,7 +1331,8 @@ def main() -> None:
             bench.imports()
             bench.import_30_pages()
             if not args.no_load:
-                bench.loads(server_environment(args, env))
+                with _redis_database(args) as redis_db:
+                    bench.loads(server_environment(args, env, redis_db))
             bench.mark_load("scan_before")
             bench.scan()
             bench.mark_load("scan_after")
