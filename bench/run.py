@@ -1067,7 +1067,11 @@ class Bench:
                 watch=watch,
             )
         step = (record.get("steps") or [{}])[0]
-        self.results["cluster"] = {"nodes": args.nodes, "server_per_node": server} | _step_row(step)
+        self.results["cluster"] = (
+            {"nodes": args.nodes, "server_per_node": server}
+            | _step_row(step)
+            | {k: record[k] for k in ("reports_created", "evidence_written") if k in record}
+        )
         print(f"  {args.nodes} nodes {_step_text(self.results['cluster'])}")
 
     def loads(self, env: dict[str, str]) -> None:
