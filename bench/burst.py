@@ -279,6 +279,40 @@ def summary(run: LocustRun) -> dict:
     return result
 
 
+# --- A window of a Locust run ---------------------------------------------------------------
+
+
+def percentile(times: dict[int, int], count: int, share: float) -> int:
+    """Locust's percentile of a {response time ms: requests} histogram (as locust.stats
+    computes it, so that a step's numbers compare with the whole run's)."""
+    wanted = int(count * share)
+    seen = 0
+    for ms in sorted(times, reverse=True):
+        seen += times[ms]
+        if count - seen <= wanted:
+            return ms
+    return 0
+
+
+def window(before: dict, after: dict, seconds: float) -> dict:
+    """Requests, errors, rate and percentiles of the requests made between two snapshots of
+    Locust's counters, {name: (requests, failures, {ms: requests})}: a step's own numbers."""
+    result = {}
+    for name, (requests, failures, times) in after.items():
+        old_requests, old_failures, old_times = before.get(name, (0, 0, {}))
+        count = requests - old_requests
+        delta = {ms: n - old_times.get(ms, 0) for ms, n in times.items()}
+        delta = {ms: n for ms, n in delta.items() if n > 0}
+        result[name] = {
+            "requests": count,
+            "errors": failures - old_failures,
+            "rps": round(count / seconds, 2) if seconds else 0.0,
+            "median_ms": percentile(delta, count, 0.5) if count else None,
+            "p95_ms": percentile(delta, count, 0.95) if count else None,
+        }
+    return result
+
+
 # --- CPU of each process group --------------------------------------------------------------
 
 

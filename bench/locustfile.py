@@ -22,14 +22,19 @@ import json
 import os
 import random
 import re
+import sys
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import urlparse
 
 from locust import FastHttpUser, LoadTestShape, between, events, task
-from locust.stats import calculate_response_time_percentile
 
-from theodoi.core.samplepdf import tiny_pdf
+# The repository's root: Locust puts only this file's folder on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.burst import window as _window  # noqa: E402
+from theodoi.core.samplepdf import tiny_pdf  # noqa: E402
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "theodoi-demo")
 PERIOD = os.environ.get("BENCH_PERIOD", "")
@@ -200,24 +205,6 @@ def _snapshot(stats) -> dict:
         name: (entry.num_requests, entry.num_failures, dict(entry.response_times))
         for name, entry in entries.items()
     }
-
-
-def _window(before: dict, after: dict, seconds: float) -> dict:
-    """Requests, errors, rate and percentiles of the requests made between two snapshots."""
-    result = {}
-    for name, (requests, failures, times) in after.items():
-        old_requests, old_failures, old_times = before.get(name, (0, 0, {}))
-        count = requests - old_requests
-        delta = {ms: n - old_times.get(ms, 0) for ms, n in times.items()}
-        delta = {ms: n for ms, n in delta.items() if n > 0}
-        result[name] = {
-            "requests": count,
-            "errors": failures - old_failures,
-            "rps": round(count / seconds, 2) if seconds else 0.0,
-            "median_ms": calculate_response_time_percentile(delta, count, 0.5) if count else None,
-            "p95_ms": calculate_response_time_percentile(delta, count, 0.95) if count else None,
-        }
-    return result
 
 
 if os.environ.get("BENCH_STEPS"):
