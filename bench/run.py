@@ -940,6 +940,7 @@ class Bench:
         load["queue"] = env.get("THEODOI_TASKS", "database")
         load["spawn_rate"] = args.spawn_rate
         load["met"] = load["errors"] == 0 and load["p95_ms"] <= TARGET_LOAD_P95_MS
+        load["server_cpu_ms_per_request"] = _cpu_per_request(load)
         self.results["load"] = load
         jobs = load.get("jobs") or {}
         print(
@@ -1225,7 +1226,17 @@ def _step_row(step: dict) -> dict:
         name: {k: v for k, v in value.items() if k in ("requests", "median_ms", "p95_ms", "errors")}
         for name, value in step.get("by_request", {}).items()
     }
+    row["server_cpu_ms_per_request"] = _cpu_per_request(row)
     return row
+
+
+def _cpu_per_request(row: dict) -> float | None:
+    """The app servers' CPU per request (ms): steadier than latency when other work shares
+    the cores, so set-ups measured on a busy machine still compare."""
+    cores = (row.get("cpu_cores") or {}).get("gunicorn")
+    if not cores or not row.get("rps"):
+        return None
+    return round(cores * 1000 / row["rps"], 1)
 
 
 def _best(rows: list[dict]) -> str | None:
@@ -1249,7 +1260,8 @@ def _step_text(row: dict) -> str:
     return (
         f"{row['rps']:>6.1f} req/s  median {row['median_ms']:>6} ms  p95 {row['p95_ms']:>6} ms  "
         f"{row['errors']} errors  jobs {jobs.get('done', '–')} (wait p95 {jobs.get('wait_p95_s', '–')} s)  "
-        f"load {load[0]}  CPU {_cores_text(row.get('cpu_cores') or {})}"
+        f"load {load[0]}  CPU {_cores_text(row.get('cpu_cores') or {})} "
+        f"({row.get('server_cpu_ms_per_request') or '–'} ms a request)"
         f"  {'met' if row.get('met') else 'MISSED'}"
     )
 
