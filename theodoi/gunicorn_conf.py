@@ -2,12 +2,13 @@
 
 Options given on gunicorn's command line (or in GUNICORN_CMD_ARGS) take precedence over these.
 
-The worker class and count were chosen by measurement (`make bench`, its worker comparison at a
-quarter-end burst of 200 officers on a 2-core server shared with PostgreSQL): a page is mostly
-Python CPU, so more processes than the cores can keep busy only add waiting, and threads gain
-little under the interpreter lock; sync workers, one more than the cores (a worker waiting on
-the database lends its core to another), did as well as any and use the least memory.
-WEB_CONCURRENCY sets another count.
+The worker class and count come from `make bench`'s comparison (``gunicorn_compare`` in
+bench/results.json): sync ×2, ×3, ×4 and gthread 2×4 under a burst of 200 officers on a 2-core
+server that also runs PostgreSQL. A page is mostly Python CPU, so processes beyond what the cores
+can keep busy only add waiting, and threads share one interpreter lock: sync ×3 gave the lowest
+p95 and the highest rate of the four, with less server CPU per request than ×4 (60 against
+72 ms) or gthread (81 ms). Hence sync workers, one more than the cores (a worker waiting on the
+database lends its core to another); WEB_CONCURRENCY sets another count.
 """
 
 import os
