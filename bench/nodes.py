@@ -107,15 +107,17 @@ class _Process:
     def stop(self, seconds: float = 15) -> None:
         if self.process.poll() is not None:
             return
-        # Its own session: SIGTERM to the whole group (gunicorn's master and its workers).
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
+        # Its own session: signals go to the whole group (gunicorn's master and its workers).
+        # A second SIGTERM after a while: RQ's worker may miss the first one during its
+        # start-up, and takes the second as "stop at once"; gunicorn is already stopping.
+        for signum, wait in ((signal.SIGTERM, 3), (signal.SIGTERM, seconds), (signal.SIGKILL, 10)):
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+                os.killpg(self.process.pid, signum)
+            try:
+                self.process.wait(timeout=wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
 
 
 @dataclass
@@ -200,32 +202,41 @@ def _redis_database(base: str) -> Iterator[str]:
     raise RuntimeError(f"every Redis database 1-15 of {base} is claimed by a running cluster")
 
 
-def _start_s3(cluster: Cluster) -> dict[str, str]:
-    """moto's S3 server on a free port, with the bucket; the settings that point at it."""
-    import boto3
+def _rq_workers(url: str) -> int:
+    import redis
 
+    return int(redis.Redis.from_url(url).scard("rq:workers"))
+
+
+def _start_s3(cluster: Cluster) -> tuple[_Process, dict[str, str]]:
+    """moto's S3 server on a free port; the settings that point at it."""
     port = free_port()
     started = cluster.start(
         "s3",
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        os.environ | {"MOTO_ALLOW_NONEXISTENT_REGION": "true"},
+        dict(os.environ),
     )
-    endpoint = f"http://127.0.0.1:{port}"
-    _wait(started, cluster, lambda: _answers(f"{endpoint}/moto-api/"), "answering")
-    boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    ).create_bucket(Bucket=BUCKET)
-    return {
+    return started, {
         "THEODOI_S3_BUCKET": BUCKET,
-        "AWS_S3_ENDPOINT_URL": endpoint,
+        "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
         "AWS_S3_REGION_NAME": "us-east-1",
         "AWS_S3_ADDRESSING_STYLE": "path",
         **S3_CREDENTIALS,
     }
+
+
+def _create_bucket(started: _Process, cluster: Cluster, env: dict[str, str]) -> None:
+    import boto3
+
+    endpoint = env["AWS_S3_ENDPOINT_URL"]
+    _wait(started, cluster, lambda: _answers(f"{endpoint}/moto-api/"), "answering")
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=env["AWS_S3_REGION_NAME"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    ).create_bucket(Bucket=env["THEODOI_S3_BUCKET"])
 
 
 def _start_node(cluster: Cluster, name: str, env: dict[str, str], workers: int, threads: int):
@@ -286,22 +297,35 @@ def running_cluster(
             }
             if worker_queue:
                 shared["THEODOI_TASKS"] = "rq"
+            s3 = None
             if not shared.get("THEODOI_S3_BUCKET"):
-                shared.update(_start_s3(running))
+                s3, s3_env = _start_s3(running)
+                shared.update(s3_env)
             running.env = shared
+            # Everything starts at once (each process spends seconds importing Django); the
+            # bucket exists before any node is asked anything.
+            started_nodes = [
+                _start_node(running, f"node{number}", shared, workers_per_node, threads)
+                for number in range(1, nodes + 1)
+            ]
+            worker = None
+            if worker_queue:
+                worker = running.start("worker", [str(BIN / "theodoi"), "worker"], shared)
+            if s3 is not None:
+                _create_bucket(s3, running, shared)
             servers = []
-            for number in range(1, nodes + 1):
-                name = f"node{number}"
-                started = _start_node(running, name, shared, workers_per_node, threads)
+            for started in started_nodes:
                 match = _wait(
                     started, running, lambda s=started: _LISTENING.search(s.log()), "listening"
                 )
                 node_url = f"http://127.0.0.1:{match.group(1)}"
                 _wait(started, running, lambda u=node_url: _answers(f"{u}/login/"), "answering")
-                running.node_urls[name] = node_url
+                running.node_urls[started.name] = node_url
                 servers.append(f"        server 127.0.0.1:{match.group(1)};")
-            if worker_queue:
-                running.start("worker", [str(BIN / "theodoi"), "worker"], shared)
+            if worker is not None:
+                # Registered with RQ: ready for jobs (and past its start-up, when a SIGTERM is
+                # not yet a clean stop).
+                _wait(worker, running, lambda: _rq_workers(redis_url), "registering")
             front_port = port or free_port()
             tmp = Path(folder)
             for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -346,8 +370,9 @@ def cluster(
     ``nodes`` gunicorn servers of ``workers_per_node`` processes × ``threads`` threads; the front
     on ``port`` (a free one if None); ``worker_queue``: the RQ queue and its `theodoi worker`
     (else the installation's own THEODOI_TASKS, and no worker). Without THEODOI_S3_BUCKET in
-    ``env`` evidence goes to a moto S3 server started here; without REDIS_URL, to a Redis
-    database of 127.0.0.1:6379 no other cluster uses meanwhile."""
+    ``env`` evidence goes to a moto S3 server started here; without REDIS_URL the cache,
+    sessions and queue go to a database of the Redis at 127.0.0.1:6379 that no other cluster
+    uses meanwhile. ``running_cluster`` yields the same with each node's address and the logs."""
     with running_cluster(
         env,
         nodes=nodes,

@@ -240,6 +240,9 @@ elif THEODOI_CACHE == "redis":
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     raise ImproperlyConfigured(f"THEODOI_CACHE must be 'local' or 'redis', got {THEODOI_CACHE!r}")
+# Whether every process sees what another one cached or deleted: only then may a value that
+# writes change be cached (it is forgotten by the write, in every process at once).
+THEODOI_CACHE_SHARED = THEODOI_CACHE == "redis"
 # Neither the messages ("report saved": a signed cookie, or the session when too long) nor the
 # CSRF token (a cookie) live in a process: any process with the same SECRET_KEY reads them.
 # The name of this application process, sent back in an X-Theodoi-Node header when set: which

@@ -57,8 +57,9 @@ def reset_url(request: HttpRequest, user: User) -> str:
 # Reset e-mails are throttled so that nobody can make the server mail a known address without
 # end (each also adding an audit record): one e-mail per address per RESET_ADDRESS_SECONDS, and
 # RESET_CLIENT_LIMIT requests per client address per RESET_CLIENT_SECONDS. The counters live in
-# Django's cache (CACHES); with the default local-memory cache each server process counts on
-# its own, so N processes allow up to N times as much.
+# Django's cache (CACHES): shared by every server with THEODOI_CACHE=redis; with the default
+# local-memory cache each server process counts on its own, so N processes allow up to N times
+# as much (still a bound, and the setting several servers need anyway).
 RESET_ADDRESS_SECONDS = 5 * 60
 RESET_CLIENT_LIMIT = 10
 RESET_CLIENT_SECONDS = 60 * 60

@@ -8,6 +8,7 @@ import datetime
 from django.utils import timezone
 
 from theodoi.core.clock import today
+from theodoi.notifications import services as notification_services
 from theodoi.notifications.events import deadlines_near
 from theodoi.notifications.models import Kind, Notification
 from theodoi.org.models import Organization, User
@@ -23,6 +24,7 @@ def show_notifications(ward: Organization, users: dict[str, User]) -> None:
         latest = assigned.filter(recipient_id=person_id).order_by("-created_at", "-id")
         keep = list(latest.values_list("pk", flat=True)[:2])
         assigned.filter(recipient_id=person_id).exclude(pk__in=keep).update(read_at=timezone.now())
+        notification_services.forget_unread(user_ids=[person_id])
     soon = today() + datetime.timedelta(days=5)
     task = (
         Task.objects.filter(

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import django_tasks
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
@@ -24,6 +25,7 @@ from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core import background
 from theodoi.core.access import Actor
+from theodoi.notifications import selectors
 from theodoi.notifications.channels import external_channels, site_url
 from theodoi.notifications.models import (
     DEFAULT_DELIVERY,
@@ -96,7 +98,16 @@ def notify(
     if created:
         ids = [n.pk for n in created]
         transaction.on_commit(lambda: _queue_delivery(ids))
+        forget_unread(user_ids=[n.recipient_id for n in created])
     return created
+
+
+def forget_unread(*, user_ids: Iterable[int]) -> None:
+    """Drop the cached unread counts of these people once the write that changed them commits
+    (before, another request would cache the old count again)."""
+    keys = [selectors.unread_key(user_id) for user_id in set(user_ids)]
+    if keys and settings.THEODOI_CACHE_SHARED:
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _queue_delivery(ids: list[int]) -> None:
@@ -223,13 +234,16 @@ def mark_read(*, user: User, notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        forget_unread(user_ids=[user.pk])
     return notification
 
 
 def mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    forget_unread(user_ids=[user.pk])
+    return count
 
 
 @transaction.atomic
