@@ -34,12 +34,16 @@ typecheck: $(STAMP)
 messages: $(STAMP)
 	cd theodoi && ../$(BIN)/theodoi makemessages -l vi --no-obsolete && ../$(BIN)/theodoi compilemessages
 
-# Scale measurements on PostgreSQL (127.0.0.1:5432, user postgres): a synthetic province of
-# 100 wards × 150 tasks × 2 years, page timings, the alert scan, imports, a Locust load test
-# against gunicorn; prints a table and writes bench/results.json. Not part of `make test`.
-# Extra options through BENCH_ARGS, e.g. `make bench BENCH_ARGS=--keep`; the imports alone (the
-# seeds and a 30-page plan as Word, Excel and Markdown, no synthetic data):
-# `make bench BENCH_ARGS="--only import"`.
+# Scale measurements on PostgreSQL (127.0.0.1:5432, user postgres) with Redis (127.0.0.1:6379):
+# a synthetic province of 100 wards × 150 tasks × 2 years, page timings, the alert scan,
+# imports, and Locust load tests against gunicorn (theodoi/gunicorn_conf.py) with `theodoi
+# worker` on RQ beside it: the standard burst of 200 officers, gunicorn set-ups compared, users
+# rising step by step to the capacity figure, and the same burst through nginx to 2 nodes
+# (bench/nodes.py; needs nginx). Prints a table and writes bench/results.json; about 25–30
+# minutes. Not part of `make test`. Extra options through BENCH_ARGS, e.g.
+# `make bench BENCH_ARGS=--keep`; the load tests alone on a kept database:
+# `make bench BENCH_ARGS="--keep --only load"`; the imports alone (the seeds and a 30-page plan
+# as Word, Excel and Markdown, no synthetic data): `make bench BENCH_ARGS="--only import"`.
 BENCH_STAMP := $(VENV)/.bench-stamp
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -13,6 +13,7 @@ Everything it starts listens on or talks to 127.0.0.1 only, and stops by itself.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime
 import io
@@ -22,11 +23,9 @@ import platform
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,17 +36,23 @@ DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 PROVINCE = "SYN"
 
 TARGETS_MS = {
-    "ward_dashboard": 150,
+    "ward_dashboard": 100,
     "province_page": 400,
     # A province task's page: the roll-up over every ward, a row per ward.
     "province_task_page": 300,
-    "task_list": 150,
-    "report_submit": 100,
+    "task_list": 100,
+    "task_page": 100,
+    "report_submit": 60,
 }
 TARGET_SCAN_S = 10
 # A plan of about 30 pages, read and saved into a ward (OCR excluded).
 TARGET_IMPORT_S = 3
 TARGET_LOAD_P95_MS = 500
+# The capacity figure: users rising step by step, each step measured once its users are in.
+DEFAULT_STEPS = "200,300,400,600,800"
+MAX_STEP_USERS = 2000
+# gunicorn set-ups compared at the standard burst (class:workers or gthread:workersxthreads).
+DEFAULT_COMPARE = "sync:2,sync:3,sync:4,gthread:2x4"
 
 
 def parse_args() -> argparse.Namespace:
@@ -61,15 +66,66 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=200, help="Locust users (at most 200)")
     parser.add_argument("--run-time", type=int, default=120, help="load test seconds (≤ 300)")
     parser.add_argument("--spawn-rate", type=float, default=4.0)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (2–4)")
+    parser.add_argument(
+        "--server",
+        default=None,
+        help="gunicorn of the load tests as class:workers (sync:3) or gthread:WxT (gthread:2x4); "
+        "default: the package's theodoi/gunicorn_conf.py",
+    )
+    parser.add_argument(
+        "--steps",
+        default=DEFAULT_STEPS,
+        help=f"users of each step of the capacity figure (each ≤ {MAX_STEP_USERS}); '' skips it",
+    )
+    parser.add_argument("--step-seconds", type=int, default=60, help="measured seconds a step")
+    parser.add_argument(
+        "--settle-seconds", type=int, default=20, help="after a step's ramp-up, before measuring"
+    )
+    parser.add_argument("--step-spawn-rate", type=float, default=10.0)
+    parser.add_argument(
+        "--compare",
+        default=DEFAULT_COMPARE,
+        help="gunicorn set-ups compared at the standard users (short runs); '' skips it",
+    )
+    parser.add_argument("--compare-seconds", type=int, default=60)
+    parser.add_argument(
+        "--tasks",
+        choices=["rq", "database"],
+        default="rq",
+        help="the queue of the background work during the load tests (theodoi worker runs)",
+    )
+    parser.add_argument(
+        "--office-users",
+        type=int,
+        default=2,
+        help="ward standing offices asking for the quarter's Word report (made by the worker) "
+        "beside the officers, in every load test (0–10)",
+    )
+    parser.add_argument(
+        "--cache",
+        choices=["redis", "local"],
+        default="redis",
+        help="the load tests' cache and sessions (THEODOI_CACHE): on Redis, as the cluster's",
+    )
+    parser.add_argument(
+        "--redis-db",
+        type=int,
+        default=0,
+        help="Redis database (127.0.0.1:6379) of the queue and cache; 0: one no other bench or "
+        "cluster claims meanwhile",
+    )
+    parser.add_argument(
+        "--nodes", type=int, default=2, help="app nodes of the cluster run (0: none)"
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     parser.add_argument("--no-load", action="store_true", help="skip the load test")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument(
         "--only",
-        choices=["import"],
-        help="run one part alone (import: the seeds and the 30-page plan, no synthetic data); "
+        choices=["import", "load"],
+        help="run one part alone (import: the seeds and the 30-page plan, no synthetic data; "
+        "load: the load tests, the comparison, the capacity steps and the cluster run); "
         "its keys are updated in the results file, the others kept",
     )
     parser.add_argument("--db-name", default=DB_NAME, help="the PostgreSQL database to create")
@@ -77,7 +133,16 @@ def parse_args() -> argparse.Namespace:
     args.repeat = max(30, args.repeat)
     args.users = max(1, min(200, args.users))
     args.run_time = max(10, min(300, args.run_time))
-    args.workers = max(2, min(4, args.workers))
+    args.step_list = [
+        max(1, min(MAX_STEP_USERS, int(n))) for n in args.steps.split(",") if n.strip()
+    ]
+    args.step_seconds = max(10, min(600, args.step_seconds))
+    args.settle_seconds = max(0, min(120, args.settle_seconds))
+    args.step_spawn_rate = max(1.0, min(50.0, args.step_spawn_rate))
+    args.compare_list = [item for item in args.compare.split(",") if item.strip()]
+    args.compare_seconds = max(10, min(300, args.compare_seconds))
+    args.nodes = max(0, min(4, args.nodes))
+    args.office_users = max(0, min(10, args.office_users))
     return args
 
 
@@ -115,6 +180,35 @@ def environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "theodoi.settings",
+    }
+
+
+@contextlib.contextmanager
+def _redis_database(args: argparse.Namespace):
+    """--redis-db, or a database of 127.0.0.1:6379 claimed as bench/nodes.py claims one: the
+    RQ queue has one name everywhere, and another cluster's worker must not take the jobs."""
+    if args.redis_db:
+        yield args.redis_db
+        return
+    from bench.nodes import REDIS_DEFAULT
+    from bench.nodes import _redis_database as claim
+
+    with claim(REDIS_DEFAULT) as url:
+        yield int(url.rsplit("/", 1)[1])
+
+
+def server_environment(
+    args: argparse.Namespace, env: dict[str, str], redis_db: int
+) -> dict[str, str]:
+    """The load tests' servers: the same, with the background work on RQ (by default) in a
+    Redis database of the bench's own, done by ``theodoi worker`` during the burst. The
+    one-process timings keep the database queue (nothing else to run)."""
+    return env | {
+        "THEODOI_TASKS": args.tasks,
+        "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
+        "THEODOI_CACHE": args.cache,
+        # A key prefix of the run's own: another installation may share the Redis server.
+        "THEODOI_CACHE_PREFIX": f"theodoi-bench-{secrets.token_hex(4)}",
     }
 
 
@@ -633,151 +727,417 @@ class Bench:
 
     # --- The load test ------------------------------------------------------------------------
 
-    def load(self, env: dict[str, str]) -> None:
-        from theodoi.core.clock import today
+    def _officers(self) -> list[dict]:
+        """Unit officers with the tasks their units lead: first the two of each ward whose
+        units lead the most tasks (the standard burst's 200), then the others ward by ward.
+        More users than officers reuse accounts (each user signs in with its own session)."""
         from theodoi.org.models import Role, User
-        from theodoi.plans.periods import period_of
-        from theodoi.reporting.models import Evidence, ProgressReport
 
-        args = self.args
-        # Two officers a ward, of the units that lead the most tasks there.
-        officers = []
+        if "officers" in self.calls:
+            return self.calls["officers"]
+        ranked_by_ward = []
         for ward_officers in _by_ward(
             User.objects.filter(role=Role.UNIT_OFFICER, organization__parent__code=PROVINCE)
             .select_related("organization")
             .order_by("organization__code", "id")
         ):
-            ranked = sorted(ward_officers, key=lambda o: -len(self._led_leaves(o)))
-            for officer in ranked[:2]:
-                officers.append({"username": officer.username, "tasks": self._led_leaves(officer)})
-        officers = [o for o in officers if o["tasks"]][: args.users]
-        users_file = self.data_dir / "locust-users.json"
-        users_file.write_text(json.dumps(officers), encoding="utf-8")
-        period = str(period_of(today(), "weekly"))
-        server_env = os.environ | env
-        bin_dir = Path(sys.executable).parent
-        log = open(self.data_dir / "gunicorn.log", "w")  # noqa: SIM115 - closed below
-        gunicorn = subprocess.Popen(
-            [
-                str(bin_dir / "gunicorn"),
-                "theodoi.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{args.port}",
-                "--workers",
-                str(args.workers),
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "10",
-            ],
-            cwd=ROOT,
-            env=server_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        host = f"http://127.0.0.1:{args.port}"
-        last_report = last_evidence = 0
-        load_before = (0.0, 0.0, 0.0)
-        try:
-            _wait_for(f"{host}/login/", seconds=30, process=gunicorn)
-            # Warm every worker (imports, templates, translations), as a running server is.
-            for _ in range(6 * args.workers):
-                _wait_for(f"{host}/login/", seconds=10, process=gunicorn)
-            prefix = self.data_dir / "locust"
-            print(
-                f"Load test: {len(officers)} users, spawn {args.spawn_rate}/s, {args.run_time} s, "
-                f"gunicorn {args.workers} workers on {host} …"
+            ranked = [{"username": o.username, "tasks": self._led_leaves(o)} for o in ward_officers]
+            ranked_by_ward.append(
+                [o for o in sorted(ranked, key=lambda o: -len(o["tasks"])) if o["tasks"]]
             )
-            last_report = ProgressReport.objects.order_by("-id").values_list("id", flat=True)[0]
-            last_evidence = Evidence.objects.order_by("-id").values_list("id", flat=True)[0]
-            load_before = os.getloadavg()
-            locust = subprocess.run(
-                [
-                    str(bin_dir / "locust"),
-                    "-f",
-                    str(ROOT / "bench" / "locustfile.py"),
-                    "--headless",
-                    "--host",
-                    host,
-                    "--users",
-                    str(len(officers)),
-                    "--spawn-rate",
-                    str(args.spawn_rate),
-                    "--run-time",
-                    f"{args.run_time}s",
-                    "--stop-timeout",
-                    "10",
-                    "--csv",
-                    str(prefix),
-                    "--only-summary",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                cwd=ROOT,
-                env=os.environ
-                | {
-                    "BENCH_USERS_FILE": str(users_file),
-                    "BENCH_PERIOD": period,
-                    "BENCH_PASSWORD": "theodoi-demo",
-                },
-                timeout=args.run_time + 120,
-                capture_output=True,
-                text=True,
-            )
-            (self.data_dir / "locust.log").write_text(locust.stdout + locust.stderr)
-        finally:
-            gunicorn.terminate()
-            try:
-                gunicorn.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
-            log.close()
-        rows = {row["Name"]: row for row in _csv_rows(Path(f"{prefix}_stats.csv"))}
-        total = rows["Aggregated"]
-        failures = []
-        if Path(f"{prefix}_failures.csv").exists():
-            failures = _csv_rows(Path(f"{prefix}_failures.csv"))
-        self.results["load"] = {
-            "users": len(officers),
-            "duration_s": args.run_time,
-            "requests": int(total["Request Count"]),
-            "rps": round(float(total["Requests/s"]), 1),
-            "p95_ms": float(total["95%"]),
-            "errors": int(total["Failure Count"]),
-            "median_ms": float(total["50%"]),
-            "target_p95_ms": TARGET_LOAD_P95_MS,
-            "by_request": {
-                name: {
-                    "requests": int(row["Request Count"]),
-                    "median_ms": float(row["50%"]),
-                    "p95_ms": float(row["95%"]),
-                    "errors": int(row["Failure Count"]),
-                }
-                for name, row in rows.items()
-                if name != "Aggregated"
-            },
-            "workers": args.workers,
-            "spawn_rate": args.spawn_rate,
+        first = [o for ranked in ranked_by_ward for o in ranked[:2]]
+        rest = [
+            ranked[rank]
+            for rank in range(2, max(map(len, ranked_by_ward), default=0))
+            for ranked in ranked_by_ward
+            if rank < len(ranked)
+        ]
+        self.calls["officers"] = first + rest
+        return self.calls["officers"]
+
+    def _users_file(self, users: int) -> tuple[Path, int]:
+        officers = self._officers()
+        chosen = officers[:users]
+        path = self.data_dir / f"locust-users-{users}.json"
+        path.write_text(json.dumps(chosen), encoding="utf-8")
+        return path, len(chosen)
+
+    def _offices_file(self) -> tuple[Path | None, int]:
+        """The standing offices of the first --office-users wards, with their ward's plan."""
+        from theodoi.org.models import Organization, Role, User
+        from theodoi.plans.models import Plan
+
+        offices = []
+        wards = Organization.objects.filter(parent__code=PROVINCE).order_by("code")
+        for ward in wards[: self.args.office_users]:
+            office = User.objects.filter(organization=ward, role=Role.STANDING_OFFICE).first()
+            plan = Plan.objects.filter(organization=ward).order_by("id").first()
+            if office is not None and plan is not None:
+                offices.append({"username": office.username, "plan": plan.pk})
+        if not offices:
+            return None, 0
+        path = self.data_dir / "locust-offices.json"
+        path.write_text(json.dumps(offices), encoding="utf-8")
+        return path, len(offices)
+
+    def _locust_env(self, users_file: Path, offices_file: Path | None) -> dict[str, str]:
+        from theodoi.core.clock import today
+        from theodoi.plans.periods import period_of
+
+        day = today()
+        env = {
+            "BENCH_USERS_FILE": str(users_file),
+            "BENCH_PERIOD": str(period_of(day, "weekly")),
+            "BENCH_QUARTER": f"{day.year}-Q{(day.month - 1) // 3 + 1}",
+            "BENCH_PASSWORD": "theodoi-demo",
         }
-        if failures:
-            self.results["load"]["failures"] = [
-                {k: f[k] for k in ("Method", "Name", "Error", "Occurrences")} for f in failures[:10]
-            ]
-        load = self.results["load"]
-        load["met"] = load["errors"] == 0 and load["p95_ms"] <= TARGET_LOAD_P95_MS
-        # What the burst really wrote, read back from the database.
-        load["reports_created"] = ProgressReport.objects.filter(id__gt=last_report).count()
-        load["evidence_written"] = Evidence.objects.filter(id__gt=last_evidence).count()
-        # The machine's load average (1, 5, 15 min) before and after: on 2 cores, anything
-        # above 2 before the test is other work competing with the server for the CPU.
-        load["load_average_before"] = [round(x, 2) for x in load_before]
-        load["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-        print(
-            f"  load             {load['requests']} requests, {load['rps']} req/s, p95 "
-            f"{load['p95_ms']:.0f} ms, {load['errors']} errors (target 0 errors, p95 ≤ "
-            f"{TARGET_LOAD_P95_MS} ms: {'met' if load['met'] else 'MISSED'}); "
-            f"{load['reports_created']} new reports, {load['evidence_written']} files written"
+        if offices_file is not None:
+            env["BENCH_OFFICES_FILE"] = str(offices_file)
+        return env
+
+    def _written_marks(self) -> tuple[int, int]:
+        from theodoi.reporting.models import Evidence, ProgressReport
+
+        return (
+            ProgressReport.objects.order_by("-id").values_list("id", flat=True).first() or 0,
+            Evidence.objects.order_by("-id").values_list("id", flat=True).first() or 0,
         )
+
+    def _written_since(self, marks: tuple[int, int]) -> dict[str, int]:
+        from theodoi.reporting.models import Evidence, ProgressReport
+
+        return {
+            "reports_created": ProgressReport.objects.filter(id__gt=marks[0]).count(),
+            "evidence_written": Evidence.objects.filter(id__gt=marks[1]).count(),
+        }
+
+    def _jobs(self, env: dict[str, str]):
+        from bench.burst import RqJobs
+
+        if env.get("THEODOI_TASKS") != "rq":
+            return None
+        jobs = RqJobs(env["REDIS_URL"])
+        jobs.connection.ping()
+        return jobs
+
+    def _burst(
+        self,
+        env: dict[str, str],
+        *,
+        name: str,
+        kind,
+        users: int,
+        spawn_rate: float,
+        run_time: int | None = None,
+        steps: list[int] | None = None,
+        step_seconds: float | None = None,
+        host: str | None = None,
+        watch: list[tuple[str, int]] | None = None,
+    ) -> dict:
+        """One Locust run against a server started here (or ``host``, already running), with
+        the worker beside it and the CPU of every process group sampled meanwhile."""
+        from bench import burst
+
+        args = self.args
+        users_file, accounts = self._users_file(max([users, *(steps or [])]))
+        offices_file, offices = self._offices_file()
+        jobs = self._jobs(env)
+        sampler = burst.Sampler(
+            database=args.db_name,
+            jobs_probe=jobs.probe if jobs else None,
+        )
+        marks = self._written_marks()
+        record: dict = {"name": name, "accounts": accounts, "office_users": offices}
+        with contextlib.ExitStack() as stack:
+            if host is None:
+                host, gunicorn, worker = stack.enter_context(
+                    burst.server(
+                        env, port=args.port, kind=kind, data_dir=self.data_dir, worker=True
+                    )
+                )
+                sampler.watch("gunicorn", gunicorn.pid)
+                if worker is not None:
+                    sampler.watch("worker", worker.pid)
+            for group, pid in watch or []:
+                sampler.watch(group, pid)
+            if jobs is not None:
+                jobs.clear()
+            load_before = os.getloadavg()
+            started = time.time()
+            with sampler:
+                run = burst.run_locust(
+                    host=host,
+                    data_dir=self.data_dir,
+                    name=name,
+                    env=self._locust_env(users_file, offices_file),
+                    # The offices come on top of the officers (Locust counts them in).
+                    users=users + offices,
+                    spawn_rate=spawn_rate,
+                    run_time=run_time,
+                    steps=[n + offices for n in steps] if steps else None,
+                    settle=args.settle_seconds,
+                    step_seconds=step_seconds or args.step_seconds,
+                    on_start=lambda process: sampler.watch("locust", process.pid),
+                )
+                ended = time.time()
+                if jobs is not None:
+                    jobs.drain(60)
+        record |= burst.summary(run)
+        record["duration_s"] = round(ended - started)
+        record["cpu_cores"] = sampler.cores(started, ended)
+        record["load_average_before"] = [round(x, 2) for x in load_before]
+        record["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        record |= self._written_since(marks)
+        if jobs is not None:
+            record["jobs"] = jobs.report()
+        if steps:
+            record["steps"] = []
+            for step in run.steps():
+                officers = step["users"] - offices
+                entry = {"users": officers, "accounts": min(officers, accounts)}
+                entry |= step["total"]
+                entry["by_request"] = step["by_request"]
+                entry["seconds"] = step["seconds"]
+                entry["cpu_cores"] = sampler.cores(step["start"], step["end"]) | {
+                    "locust_own": step["locust_cpu_cores"]
+                }
+                entry["load_average"] = step["load_average"]
+                entry["office_users"] = offices
+                if jobs is not None:
+                    entry["jobs"] = jobs.report(step["start"], step["end"])
+                entry["met"] = entry["errors"] == 0 and (entry["p95_ms"] or 0) <= TARGET_LOAD_P95_MS
+                record["steps"].append(entry)
+        return record
+
+    def _server_kind(self):
+        from bench.burst import ServerKind
+
+        return ServerKind.parse(self.args.server) if self.args.server else None
+
+    def load(self, env: dict[str, str]) -> None:
+        """The standard burst: --users officers (200) for --run-time seconds, as before."""
+        args = self.args
+        kind = self._server_kind()
+        print(
+            f"Load test: {min(args.users, len(self._officers()))} users, spawn {args.spawn_rate}/s, "
+            f"{args.run_time} s, gunicorn {kind.label if kind else 'theodoi/gunicorn_conf.py'}, "
+            f"queue {env.get('THEODOI_TASKS', 'database')} with theodoi worker …"
+        )
+        record = self._burst(
+            env,
+            name="locust",
+            kind=kind,
+            users=min(args.users, len(self._officers())),
+            spawn_rate=args.spawn_rate,
+            run_time=args.run_time,
+        )
+        load = {
+            "users": record.pop("accounts"),
+            "duration_s": args.run_time,
+        } | {k: v for k, v in record.items() if k not in ("name", "duration_s")}
+        load["target_p95_ms"] = TARGET_LOAD_P95_MS
+        load["server"] = kind.as_dict() if kind else _conf_server()
+        load["queue"] = env.get("THEODOI_TASKS", "database")
+        load["spawn_rate"] = args.spawn_rate
+        load["met"] = load["errors"] == 0 and load["p95_ms"] <= TARGET_LOAD_P95_MS
+        load["server_cpu_ms_per_request"] = _cpu_per_request(load)
+        self.results["load"] = load
+        jobs = load.get("jobs") or {}
+        print(
+            f"  load             {load['requests']} requests, {load['rps']} req/s, median "
+            f"{load['median_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, {load['errors']} errors "
+            f"(target 0 errors, p95 ≤ {TARGET_LOAD_P95_MS} ms: {'met' if load['met'] else 'MISSED'}); "
+            f"{load['reports_created']} new reports, {load['evidence_written']} files written; "
+            f"worker: {jobs.get('done', '–')} jobs done, wait p95 {jobs.get('wait_p95_s', '–')} s; "
+            f"CPU {_cores_text(load['cpu_cores'])}"
+        )
+
+    def compare(self, env: dict[str, str]) -> None:
+        """gunicorn's worker class and count at the standard users, short runs one after the
+        other on the same data: the set-up with the best p95 (0 errors) is the one to keep."""
+        from bench.burst import ServerKind
+
+        args = self.args
+        users = min(args.users, len(self._officers()))
+        rows = []
+        print(f"gunicorn set-ups at {users} users, {args.compare_seconds} s each:")
+        for text in args.compare_list:
+            kind = ServerKind.parse(text)
+            # One step of the standard users: ramped fast, measured once they are all in.
+            record = self._burst(
+                env,
+                name=f"compare-{kind.worker_class}-{kind.workers}x{kind.threads}",
+                kind=kind,
+                users=users,
+                spawn_rate=args.step_spawn_rate,
+                steps=[users],
+                step_seconds=args.compare_seconds,
+            )
+            step = (record.get("steps") or [{}])[0]
+            record = {"server": kind.as_dict(), "label": kind.label} | _step_row(step)
+            rows.append(record)
+            print(f"  {kind.label:<14} {_step_text(record)}")
+        self.results["gunicorn_compare"] = {
+            "users": users,
+            "seconds": args.compare_seconds,
+            "runs": rows,
+            "best": _best(rows),
+        }
+
+    def capacity(self, env: dict[str, str]) -> None:
+        """Users rising step by step (--steps) with the same mix and think time, one Locust run:
+        the capacity is the highest rate whose p95 ≤ 500 ms with no error."""
+        args = self.args
+        kind = self._server_kind()
+        steps = args.step_list
+        print(
+            f"Capacity: steps of {', '.join(map(str, steps))} users, {args.step_seconds} s each "
+            f"after ramp-up at {args.step_spawn_rate}/s and {args.settle_seconds} s settling …"
+        )
+        record = self._burst(
+            env,
+            name="capacity",
+            kind=kind,
+            users=steps[0],
+            spawn_rate=args.step_spawn_rate,
+            steps=steps,
+        )
+        rows = [_step_row(step) for step in record.get("steps", [])]
+        for row in rows:
+            print(f"  {row['users']:>5} users  {_step_text(row)}")
+        within = [row for row in rows if row["met"]]
+        self.results["capacity"] = {
+            "rps": max((row["rps"] for row in within), default=None),
+            "users": max(within, key=lambda row: row["rps"])["users"] if within else None,
+            "rule": f"highest requests/s of a step with p95 ≤ {TARGET_LOAD_P95_MS} ms, 0 errors",
+            "server": kind.as_dict() if kind else _conf_server(),
+            "queue": env.get("THEODOI_TASKS", "database"),
+            "officer_accounts": len(self._officers()),
+            "accounts_reused": max(steps) > len(self._officers()),
+            "step_seconds": args.step_seconds,
+            "settle_seconds": args.settle_seconds,
+            "spawn_rate": args.step_spawn_rate,
+            "steps": rows,
+            "jobs": record.get("jobs"),
+        }
+        print(f"  capacity: {self.results['capacity']['rps']} requests/s")
+
+    def cluster(self, env: dict[str, str]) -> None:
+        """The standard burst through nginx to --nodes gunicorn processes sharing PostgreSQL,
+        Redis and an S3 store (bench/nodes.py), recorded like a step."""
+        args = self.args
+        if not args.nodes:
+            return
+        if shutil.which("nginx") is None:
+            self.results["cluster"] = {"pending": "install nginx"}
+            print("  cluster: skipped (install nginx)")
+            return
+        try:
+            from bench import nodes
+        except ImportError:
+            self.results["cluster"] = {"pending": "bench/nodes.py is missing"}
+            print("  cluster: skipped (bench/nodes.py is missing)")
+            return
+        users = min(args.users, len(self._officers()))
+        kind = self._server_kind()
+        server = kind.as_dict() if kind else _conf_server()
+        print(
+            f"Cluster: {args.nodes} nodes × {server['workers']} {server['worker_class']} "
+            f"workers ({server['threads']} threads) behind nginx, {users} users …"
+        )
+        # The evidence goes to moto's S3 (started by the launcher), the cache and sessions to
+        # Redis, the queue to RQ: the nodes share nothing but these services and the database.
+        with nodes.running_cluster(
+            env,
+            nodes=args.nodes,
+            workers_per_node=server["workers"],
+            threads=server["threads"],
+        ) as running:
+            watch = [
+                ("gunicorn" if p.name.startswith("node") else p.name, p.process.pid)
+                for p in running.processes
+            ]
+            record = self._burst(
+                running.env,
+                name="cluster",
+                kind=None,
+                users=users,
+                spawn_rate=args.step_spawn_rate,
+                steps=[users],
+                host=running.url,
+                watch=watch,
+            )
+        step = (record.get("steps") or [{}])[0]
+        self.results["cluster"] = (
+            {"nodes": args.nodes, "server_per_node": server}
+            | _step_row(step)
+            | {k: record[k] for k in ("reports_created", "evidence_written") if k in record}
+        )
+        print(f"  {args.nodes} nodes {_step_text(self.results['cluster'])}")
+
+    def loads(self, env: dict[str, str]) -> None:
+        self.load(env)
+        if self.args.compare_list:
+            self.compare(env)
+        if self.args.step_list:
+            self.capacity(env)
+        self.cluster(env)
+
+    def mark_load(self, moment: str) -> None:
+        self.results.setdefault("load_average", {})[moment] = [round(x, 2) for x in os.getloadavg()]
+
+    def table(self) -> None:
+        """The summary: each page against its target, the load tests, the capacity."""
+        print("\nSummary (load average 1/5/15 min beside each part):")
+        loads = self.results.get("load_average", {})
+        print(
+            f"  machine: {self.results['machine']['cores']} cores, "
+            f"{self.results['machine']['memory']}; load before/after the pages "
+            f"{loads.get('pages_before')} / {loads.get('pages_after')}, the scan "
+            f"{loads.get('scan_before')} / {loads.get('scan_after')}"
+        )
+        print(f"  {'page':<20} {'median':>8} {'p95':>8} {'target':>8}")
+        for key, target in TARGETS_MS.items():
+            value = self.results.get(key) or {}
+            if value.get("p95_ms") is None:
+                continue
+            verdict = "met" if value["p95_ms"] <= target else "MISSED"
+            print(
+                f"  {key:<20} {value['median_ms']:>6.0f}ms {value['p95_ms']:>6.0f}ms "
+                f"{target:>6}ms {verdict}"
+            )
+        rows = []
+        if self.results.get("load"):
+            rows.append(("standard", self.results["load"]))
+        for row in (self.results.get("gunicorn_compare") or {}).get("runs", []):
+            rows.append((row["label"], row))
+        for row in (self.results.get("capacity") or {}).get("steps", []):
+            rows.append((f"step {row['users']}", row))
+        if (self.results.get("cluster") or {}).get("rps") is not None:
+            rows.append((f"{self.results['cluster']['nodes']} nodes", self.results["cluster"]))
+        if rows:
+            print(
+                f"  {'load test':<16} {'users':>5} {'req/s':>6} {'median':>8} {'p95':>8} "
+                f"{'errors':>6} {'jobs':>5} {'load':>5}  CPU cores"
+            )
+        for label, row in rows:
+            jobs = (row.get("jobs") or {}).get("done", "–")
+            load = (row.get("load_average") or row.get("load_average_after") or ["–"])[0]
+            print(
+                f"  {label:<16} {row.get('users') or '–':>5} {row.get('rps') or 0:>6.1f} "
+                f"{row.get('median_ms') or 0:>6.0f}ms {row.get('p95_ms') or 0:>6.0f}ms "
+                f"{row.get('errors') if row.get('errors') is not None else '–':>6} {jobs:>5} "
+                f"{load:>5}  {_cores_text(row.get('cpu_cores') or {})}"
+            )
+        capacity = self.results.get("capacity") or {}
+        if capacity:
+            print(
+                f"  capacity (p95 ≤ {TARGET_LOAD_P95_MS} ms, 0 errors): "
+                f"{capacity.get('rps')} requests/s at {capacity.get('users')} users"
+            )
+        best = (self.results.get("gunicorn_compare") or {}).get("best")
+        if best:
+            print(f"  best gunicorn set-up at the standard users: {best}")
 
     def machine(self) -> None:
         import django
@@ -818,6 +1178,94 @@ def _phase(file: str, name: str) -> str:
     return ""
 
 
+def _conf_server() -> dict:
+    """The worker class and count of the package's gunicorn config module, as it runs here."""
+    import importlib
+
+    conf = importlib.import_module("theodoi.gunicorn_conf")
+    return {
+        "worker_class": conf.worker_class,
+        "workers": conf.workers,
+        "threads": getattr(conf, "threads", 1),
+        "from": "theodoi/gunicorn_conf.py",
+    }
+
+
+def _step_row(step: dict) -> dict:
+    """A step's line of the capacity figure (or of the comparison)."""
+    if not step:
+        return {
+            "users": None,
+            "rps": None,
+            "median_ms": None,
+            "p95_ms": None,
+            "errors": None,
+            "met": False,
+            "pending": "the run measured no step (see the Locust log)",
+        }
+    row = {
+        key: step.get(key)
+        for key in (
+            "users",
+            "accounts",
+            "office_users",
+            "requests",
+            "rps",
+            "median_ms",
+            "p95_ms",
+            "errors",
+            "seconds",
+            "cpu_cores",
+            "load_average",
+            "jobs",
+            "met",
+        )
+        if key in step
+    }
+    row["by_request"] = {
+        name: {k: v for k, v in value.items() if k in ("requests", "median_ms", "p95_ms", "errors")}
+        for name, value in step.get("by_request", {}).items()
+    }
+    row["server_cpu_ms_per_request"] = _cpu_per_request(row)
+    return row
+
+
+def _cpu_per_request(row: dict) -> float | None:
+    """The app servers' CPU per request (ms): steadier than latency when other work shares
+    the cores, so set-ups measured on a busy machine still compare."""
+    cores = (row.get("cpu_cores") or {}).get("gunicorn")
+    if not cores or not row.get("rps"):
+        return None
+    return round(cores * 1000 / row["rps"], 1)
+
+
+def _best(rows: list[dict]) -> str | None:
+    """The set-up with no error and the lowest p95 (the highest rate on a tie)."""
+    clean = [row for row in rows if row.get("errors") == 0 and row.get("p95_ms") is not None]
+    if not clean:
+        return None
+    return min(clean, key=lambda row: (row["p95_ms"], -row["rps"]))["label"]
+
+
+def _cores_text(cores: dict) -> str:
+    names = ("gunicorn", "worker", "postgres_bench_db", "locust", "nginx", "s3", "machine")
+    return ", ".join(f"{name} {cores[name]:.2f}" for name in names if name in cores)
+
+
+def _step_text(row: dict) -> str:
+    if row.get("rps") is None:
+        return row.get("pending", "no measure")
+    jobs = row.get("jobs") or {}
+    load = row.get("load_average") or ["–"]
+    return (
+        f"{row['rps']:>6.1f} req/s  median {row['median_ms']:>6} ms  p95 {row['p95_ms']:>6} ms  "
+        f"{row['errors']} errors  jobs {jobs.get('done', '–')} (wait p95 {jobs.get('wait_p95_s', '–')} s)  "
+        f"load {load[0]}  CPU {_cores_text(row.get('cpu_cores') or {})} "
+        f"({row.get('server_cpu_ms_per_request') or '–'} ms a request)"
+        f"  {'met' if row.get('met') else 'MISSED'}"
+    )
+
+
 def _csv_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -835,20 +1283,6 @@ def _by_ward(users):
         yield group
 
 
-def _wait_for(url: str, *, seconds: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("gunicorn stopped; see its log in the bench data folder")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"gunicorn did not answer {url} within {seconds} s")
-
-
 KEYS = [
     "ward_dashboard",
     "province_page",
@@ -862,6 +1296,10 @@ KEYS = [
     "import_30_pages",
     "word_report_s",
     "load",
+    "gunicorn_compare",
+    "capacity",
+    "cluster",
+    "load_average",
     "machine",
 ]
 
@@ -869,7 +1307,10 @@ KEYS = [
 def main() -> None:
     args = parse_args()
     started = time.monotonic()
-    data_dir = Path(tempfile.gettempdir()) / "theodoi-bench"
+    # A folder of each database's own: two benches on one machine do not share files.
+    data_dir = Path(tempfile.gettempdir()) / (
+        "theodoi-bench" if args.db_name == DB_NAME else f"theodoi-bench-{args.db_name}"
+    )
     db_name = args.db_name
     reuse = args.keep and database_exists(db_name)
     if not reuse:
@@ -888,17 +1329,31 @@ def main() -> None:
             call_command("migrate", verbosity=0)
             bench.imports()
             bench.import_30_pages()
+        elif args.only == "load":
+            bench.synthetic()
+            with _redis_database(args) as redis_db:
+                bench.loads(server_environment(args, env, redis_db))
+            bench.machine()
+            bench.table()
         else:
             bench.synthetic()
+            # The machine's load average (1, 5, 15 min) beside each part: on 2 cores, above 2
+            # means other work competed with the measure for the CPU.
+            bench.mark_load("pages_before")
             bench.pages()
+            bench.mark_load("pages_after")
             bench.profile_misses()
             bench.word_report()
             bench.imports()
             bench.import_30_pages()
             if not args.no_load:
-                bench.load(env)
+                with _redis_database(args) as redis_db:
+                    bench.loads(server_environment(args, env, redis_db))
+            bench.mark_load("scan_before")
             bench.scan()
+            bench.mark_load("scan_after")
             bench.machine()
+            bench.table()
     finally:
         from django.db import connections
 

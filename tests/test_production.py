@@ -90,6 +90,8 @@ def _kind(line: str) -> str:
         return argv[1]
     if argv[0] == f"{PREFIX}/bin/gunicorn":
         assert "theodoi.wsgi:application" in argv and "--bind" in argv, line
+        # The worker class and count, and the timeout, come from the package's module.
+        assert argv[argv.index("-c") + 1] == "python:theodoi.gunicorn_conf", line
         return "gunicorn"
     raise AssertionError(f"the smoke test does not know this README step: {line}")
 
