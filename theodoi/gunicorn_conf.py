@@ -16,8 +16,8 @@ import os
 bind = os.environ.get("THEODOI_BIND", "127.0.0.1:8000")
 worker_class = "sync"
 workers = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) + 1)
-# The Excel, zip and direct Word/PDF downloads are made in the request; a PDF waits up to 120 s
-# for LibreOffice.
+# The report files are made by the worker; this still covers a large evidence upload on a slow
+# disk or link.
 timeout = 150
 # A worker finishing a request on SIGTERM (a restart) gets this long.
 graceful_timeout = 30
