@@ -156,9 +156,25 @@ def report_periods(task, day: datetime.date) -> list:
     return list(reversed(periods))[:24]
 
 
-# How many periods and reports the task page shows before "show all".
+# How many periods the task page shows before "show all", and reports a page of its list.
 PERIODS_SHOWN = 12
 REPORTS_SHOWN = 10
+
+# What the history needs of every report (the page lists only a page of them): not the long
+# texts a unit typed.
+_HISTORY_REPORT_FIELDS = (
+    "task_id",
+    "unit_id",
+    "period",
+    "percent",
+    "status",
+    "version",
+    "return_reason",
+    "submitted_at",
+    "reviewed_at",
+    "submitted_by",
+    "reviewed_by",
+)
 
 
 def _arrival(report, task, day: datetime.date) -> str:
@@ -204,7 +220,10 @@ def _task_page(
     (``rows``: its files' rows; ``report_closed``: the period's report was already accepted)."""
     day = today()
     directives = list(task.directives.select_related("author", "answered_by"))
-    reports = list(task.reports.select_related("submitted_by", "unit", "reviewed_by"))
+    # Every report, lightly, for the history and the form's versions; the list shows a page.
+    reports = list(
+        task.reports.select_related("submitted_by", "reviewed_by").only(*_HISTORY_REPORT_FIELDS)
+    )
     evidence = list(
         task.evidence.filter(withdrawn=False)
         .select_related("uploaded_by")
@@ -214,7 +233,7 @@ def _task_page(
     alerts = list(task.alerts.select_related("unit", "acknowledged_by").order_by("-opened_at"))
     # Long lists (a weekly task has a hundred periods in two years) show their newest rows;
     # the rest on request, so that the page stays light on a phone.
-    show = {name for name in ("history", "periods", "reports") if request.GET.get(name) == "all"}
+    show = {name for name in ("history", "periods") if request.GET.get(name) == "all"}
     history = task_history(
         task,
         reports=reports,
@@ -223,13 +242,15 @@ def _task_page(
         alerts=alerts,
         limit=None if "history" in show else HISTORY_PAGE,
     )
-    _attach_sendings(task, reports, day)
+    report_page = report_list_page(request, task, day)
     periods = list(reversed(period_states(task, today=day)))
     # A withdrawn task, or one of a withdrawn plan, is history: shown, never reported on.
     live = not task.is_withdrawn and not task.plan.is_archived
     # A province task the wards carry out takes its progress from theirs, not from reports.
     rollup = selectors.task_rollup(task, today=day)
     can_report = live and rollup is None and can(request.user, Action.REPORT, task)
+    offered = report_periods(task, day) if can_report else []
+    offered_keys = {str(period) for period in offered}
     context = {
         "task": task,
         "subtasks": selectors.tasks_for_user(request.user, today=day).filter(parent=task),
@@ -246,8 +267,7 @@ def _task_page(
         "today": day,
         "period_states": periods if "periods" in show else periods[:PERIODS_SHOWN],
         "periods_hidden": 0 if "periods" in show else max(len(periods) - PERIODS_SHOWN, 0),
-        "reports_shown": reports if "reports" in show else reports[:REPORTS_SHOWN],
-        "reports_hidden": 0 if "reports" in show else max(len(reports) - REPORTS_SHOWN, 0),
+        "report_page": report_page,
         "history": history,
         "expected": expected_progress(start=task.start, due=task.due_date, on=day),
         "deadline_amendment": selectors.deadline_amendment(task),
@@ -264,7 +284,12 @@ def _task_page(
         "can_report": can_report and not task.subtasks.exists(),
         "can_review": live and can(request.user, Action.REVIEW, task),
         "can_confirm": live and can(request.user, Action.CONFIRM_REPORT, task),
-        "periods": report_periods(task, day) if can_report else [],
+        "periods": offered,
+        # The version of each offered period's report as the page showed it: a report someone
+        # else saved meanwhile is not overwritten (ReportForm.versions).
+        "report_versions": ";".join(
+            f"{r.period}={r.version}" for r in reports if r.period in offered_keys
+        ),
         "current_period": str(period_of(day, task.cycle)),
         "cycle_label": ReportingCycle(task.cycle).label,
         "evidence_kinds": Evidence.Kind.choices,
@@ -288,9 +313,29 @@ def _task_page(
     return render(request, "plans/task_detail.html", context, status=status)
 
 
+def report_list_page(request, task, day: datetime.date):
+    """A page of the task's reports, newest period first (``?reports_page=2`` the earlier
+    ones): a weekly task has a hundred reports in two years, and the page shows ten."""
+    reports = task.reports.select_related("submitted_by", "reviewed_by")
+    page = Paginator(reports, REPORTS_SHOWN).get_page(request.GET.get("reports_page"))
+    page.object_list = list(page.object_list)
+    _attach_sendings(task, page.object_list, day)
+    return page
+
+
 @login_required
 def task_detail(request, pk: int):
     task = selectors.task_get_for_user(request.user, pk, today=today(), include_withdrawn=True)
+    if request.htmx and request.htmx.target == "report-list":
+        # Another page of the reports: only the list is read and sent.
+        live = not task.is_withdrawn and not task.plan.is_archived
+        context = {
+            "task": task,
+            "report_page": report_list_page(request, task, today()),
+            "can_review": live and can(request.user, Action.REVIEW, task),
+            "can_confirm": live and can(request.user, Action.CONFIRM_REPORT, task),
+        }
+        return render(request, "plans/_report_list.html", context)
     return _task_page(request, task)
 
 
