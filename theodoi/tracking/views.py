@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from theodoi.alerts.selectors import alert_summary
 from theodoi.core.access import Action, can, can_import_plans, can_see_organization
 from theodoi.core.clock import today
+from theodoi.core.fragments import cached_rows
 from theodoi.core.inputs import safe_next
 from theodoi.plans import selectors
 from theodoi.plans import services as plan_services
@@ -120,6 +121,7 @@ def plan_detail(request, pk: int):
         selectors.filter_tasks(all_tasks, today=day, **filters).order_by("order", "id"), "section"
     )
     is_filtered = any(filters.values())
+    tasks = _with_rows(tasks, is_filtered=is_filtered)
     counts = dict(all_tasks.order_by().values_list("state").annotate(n=Count("id", distinct=True)))
     budget_years, budget_rows = selectors.budget_table(plan)
     context = {
@@ -145,6 +147,35 @@ def plan_detail(request, pk: int):
     if request.htmx and request.htmx.target == "task-rows":
         return render(request, "plans/_task_rows.html", context)
     return render(request, "plans/plan_detail.html", context)
+
+
+def _with_rows(tasks, *, is_filtered: bool) -> list:
+    """The plan's tasks, each with its row's HTML (``row_html``), from the cache when nothing
+    it shows has changed: the rows were most of the page's time."""
+
+    def shown(task) -> tuple:
+        # A task's own fields change its updated_at; its state follows the day, its units and
+        # section have names of their own.
+        return (
+            task.pk,
+            task.updated_at,
+            task.progress,
+            task.state,
+            [str(unit) for unit in task.lead_unit_list],
+            str(task.section) if is_filtered and task.section else "",
+            is_filtered,
+        )
+
+    rows = cached_rows(
+        "plans/_task_row.html",
+        tasks,
+        key=shown,
+        name="task",
+        context={"is_filtered": is_filtered},
+    )
+    for task, html in rows:
+        task.row_html = html
+    return [task for task, _html in rows]
 
 
 def report_periods(task, day: datetime.date) -> list:
@@ -344,14 +375,30 @@ def my_tasks(request):
     day = today()
     tasks = selectors.for_task_list(selectors.my_unit_tasks(request.user, today=day), "plan")
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    unit = request.user.unit
+    unit_id = request.user.unit_id
+
+    def shown(task) -> tuple:
+        # Everything the row shows that may change (a task's own fields change its updated_at).
+        lead = any(u.pk == unit_id for u in task.lead_unit_list)
+        return (task.pk, task.updated_at, task.progress, task.state, task.plan.short_name, lead)
+
+    rows = cached_rows(
+        "plans/_my_task_row.html",
+        page.object_list,
+        key=shown,
+        name="task",
+        context={"unit": unit},
+    )
     # A short summary only: the unit's tasks must stay above the fold.
     return render(
         request,
         "plans/my_tasks.html",
         {
             "page": page,
+            "rows": rows,
             "to_act": reporting_selectors.to_act(request.user),
-            "unit": request.user.unit,
+            "unit": unit,
             "alert_summary": alert_summary(request.user),
         },
     )
