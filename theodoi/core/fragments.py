@@ -65,3 +65,13 @@ def cached_rows(
     if missing:
         cache.set_many(missing, seconds)
     return rows
+
+
+def cached_fragment(
+    template_name: str, context: dict[str, Any], *, key: Hashable, seconds: int = ROW_SECONDS
+) -> SafeString:
+    """One part of a page, from the cache while ``key`` (what it shows) is the same."""
+    ((_item, html),) = cached_rows(
+        template_name, [context], key=lambda _context: key, name="_fragment", context=context
+    )
+    return html

@@ -123,12 +123,25 @@ def period_states(task, *, today) -> list[dict]:
         return []
     start = task.start
     end = min(today, task.due_date or today)
+    # Two years of weekly reports: only the columns the rule reads, and evidence only for the
+    # reports that say 100 % (no other report can make its period done).
     reports = {
         r.period: r
-        for r in task.reports.exclude(status=ProgressReport.Status.DRAFT).prefetch_related(
+        for r in task.reports.exclude(status=ProgressReport.Status.DRAFT)
+        .only("id", "task_id", "period", "percent", "status", "submitted_on", "submitted_at")
+        .prefetch_related(
             Prefetch(
                 "evidence",
-                queryset=Evidence.objects.filter(withdrawn=False).prefetch_related("reviews"),
+                queryset=Evidence.objects.filter(withdrawn=False, report__percent=100)
+                .only("id", "report_id", "uploaded_on", "uploaded_at")
+                .prefetch_related(
+                    Prefetch(
+                        "reviews",
+                        queryset=EvidenceReview.objects.only(
+                            "id", "evidence_id", "decision", "reviewed_at"
+                        ),
+                    )
+                ),
             )
         )
     }

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from theodoi.alerts.selectors import alert_summary
 from theodoi.core.access import Action, can, can_import_plans, can_see_organization
 from theodoi.core.clock import today
-from theodoi.core.fragments import cached_rows
+from theodoi.core.fragments import cached_fragment, cached_rows
 from theodoi.core.inputs import safe_next
 from theodoi.plans import selectors
 from theodoi.plans import services as plan_services
@@ -282,9 +282,16 @@ def _task_page(
     can_report = live and rollup is None and can(request.user, Action.REPORT, task)
     offered = report_periods(task, day) if can_report else []
     offered_keys = {str(period) for period in offered}
+    evidence_rows = rows if rows is not None else EvidenceFilesForm(task=task)
+    # Most tasks have no subtask: one light question instead of the scoped list's query.
+    has_subtasks = task.subtasks.exists()
     context = {
         "task": task,
-        "subtasks": selectors.tasks_for_user(request.user, today=day).filter(parent=task),
+        "subtasks": (
+            selectors.tasks_for_user(request.user, today=day).filter(parent=task)
+            if has_subtasks
+            else []
+        ),
         "reports": reports,
         "evidence": evidence,
         "directives": directives,
@@ -312,7 +319,7 @@ def _task_page(
         "can_manage": live and can(request.user, Action.MANAGE_PLAN, task),
         "can_direct": live and can(request.user, Action.DIRECT, task),
         "can_answer": live and can(request.user, Action.ANSWER_DIRECTIVE, task),
-        "can_report": can_report and not task.subtasks.exists(),
+        "can_report": can_report and not has_subtasks,
         "can_review": live and can(request.user, Action.REVIEW, task),
         "can_confirm": live and can(request.user, Action.CONFIRM_REPORT, task),
         "periods": offered,
@@ -325,7 +332,10 @@ def _task_page(
         "cycle_label": ReportingCycle(task.cycle).label,
         "evidence_kinds": Evidence.Kind.choices,
         "report_form": report_form or ReportForm(),
-        "rows": rows if rows is not None else EvidenceFilesForm(task=task),
+        "rows": evidence_rows,
+        # A new page's empty evidence rows are the same for every task but for the rejected
+        # files a row may replace: kept in the cache with those.
+        "rows_html": _empty_evidence_rows(evidence_rows) if rows is None and can_report else "",
         "report_closed": report_closed,
         # A refused directive or answer, as typed.
         "typed": typed or {},
@@ -342,6 +352,17 @@ def _task_page(
         ),
     }
     return render(request, "plans/task_detail.html", context, status=status)
+
+
+def _empty_evidence_rows(rows):
+    replaceable = [
+        (f.pk, f.original_name, getattr(f.latest_review, "reason", "")) for f in rows.rejected
+    ]
+    return cached_fragment(
+        "plans/_evidence_rows.html",
+        {"rows": rows, "evidence_kinds": Evidence.Kind.choices},
+        key=replaceable,
+    )
 
 
 def report_list_page(request, task, day: datetime.date):
