@@ -10,6 +10,7 @@ viewer belongs in its key.
 """
 
 import hashlib
+import logging
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from django.utils.translation import get_language
 ROW_SECONDS = 24 * 3600
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 _template_marks: dict[str, str] = {}
 
@@ -54,7 +56,11 @@ def cached_rows(
     template, mark = _template_mark(template_name)
     prefix = f"row:{template_name}:{mark}:{get_language()}:"
     keyed = [(prefix + _digest(repr(key(item))), item) for item in items]
-    found = cache.get_many([k for k, _item in keyed])
+    try:
+        found = cache.get_many([k for k, _item in keyed])
+    except Exception:  # a shared cache out of reach: render the rows, the page still answers
+        logger.warning("cache unreachable, rows rendered without it", exc_info=True)
+        found = {}
     missing: dict[str, str] = {}
     rows = []
     for cache_key, item in keyed:
@@ -63,7 +69,10 @@ def cached_rows(
             html = missing[cache_key] = template.render({**(context or {}), name: item})
         rows.append((item, mark_safe(html)))  # noqa: S308 - rendered by our own template
     if missing:
-        cache.set_many(missing, seconds)
+        try:
+            cache.set_many(missing, seconds)
+        except Exception:
+            logger.warning("cache unreachable, rows not kept", exc_info=True)
     return rows
 
 
