@@ -42,7 +42,7 @@ def test_state_cards_link_to_the_tasks_behind_them(login, world, board):
     for state, count, link in cards:
         assert link.startswith(world.plan_a.get_absolute_url())
         listed = client.get(link).context["tasks"]
-        assert listed.count() == count, state
+        assert len(listed) == count, state
 
 
 def test_doughnut_data(login, world, board):
@@ -135,10 +135,10 @@ def test_each_matrix_number_equals_the_list_it_links_to(login, world, board):
             if not link:
                 continue
             assert link == (f"{world.plan_a.get_absolute_url()}?unit={row.unit.pk}&state={state}")
-            assert client.get(link).context["tasks"].count() == count
+            assert len(client.get(link).context["tasks"]) == count
             checked += 1
         if row.link:
-            assert client.get(row.link).context["tasks"].count() == row.total
+            assert len(client.get(row.link).context["tasks"]) == row.total
     assert checked == 8
 
 
@@ -342,3 +342,26 @@ def test_empty_ward_shows_a_calm_page(login, world, settings):
     response = page(login(world.people.leader))
     assert response.context["board"].total == 0
     assert "chart-states" not in response.content.decode()
+
+
+def _indicator_row(html: str, indicator) -> str:
+    link = reverse("indicator_detail", args=[indicator.pk])
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", html, re.S)
+    (row,) = [row for row in rows if f'href="{link}"' in row]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+
+
+def test_an_indicator_value_recorded_shows_at_once(login, world, board):
+    """The indicators' rows are kept in the cache with what they show: a new value, wherever
+    it was recorded, is on the next page."""
+    from theodoi.tracking.services import indicator_value_record
+
+    client = login(world.people.leader)
+    before = _indicator_row(page(client).content.decode(), board.indicators.off)
+    assert "40" in before and "Quý I/2026" in before
+    indicator_value_record(
+        actor=world.people.office, indicator=board.indicators.off, period="2026-Q2", value="95"
+    )
+    after = _indicator_row(page(client).content.decode(), board.indicators.off)
+    assert "95" in after and "Quý II/2026" in after
+    assert after != before

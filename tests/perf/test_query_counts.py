@@ -295,3 +295,27 @@ def test_task_page(wards, viewer):
             count_queries(signed_in(getattr(small, viewer)), reverse("task_detail", args=[task.pk]))
         )
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("viewer", ["office", "officer"])
+def test_task_page_reports_on_an_earlier_page(db, settings, viewer):
+    """Another page of a task's reports (htmx swaps the list in) reads the same queries for 3
+    reports as for 30, and fewer than the whole page."""
+    settings.THEODOI_TODAY = TODAY.isoformat()
+    small = Ward("small", tasks=10, plans=1)
+    counts, whole = [], []
+    for items in (3, 30):
+        task = small.detailed_task(items)
+        url = reverse("task_detail", args=[task.pk])
+        client = signed_in(getattr(small, viewer))
+        counts.append(
+            count_queries(
+                client,
+                url + "?reports_page=2",
+                HTTP_HX_REQUEST="true",
+                HTTP_HX_TARGET="report-list",
+            )
+        )
+        whole.append(count_queries(client, url + "?reports_page=2"))
+    assert counts[0] == counts[1], counts
+    assert counts[1] < whole[1] - 10, (counts, whole)

@@ -191,9 +191,14 @@ def test_a_long_history_shows_its_newest_entries_and_the_rest_on_request(
     assert 'href="?history=all#history"' in html
     assert everything[:20] == shown
     assert len(re.findall(r'class="list-group-item d-flex[^"]*period-row"', html)) == 12
-    assert "Xem thêm" in section(html, "reports")  # 30 reports: 20 shown
-    everything = page(client, world.people.office, weekly, "?reports=all&periods=all")
-    assert section(everything, "reports").count("gửi lúc") == 30
+    # 30 reports: ten a page, the earlier ones a click away.
+    assert section(html, "reports").count("gửi lúc") == 10
+    assert "Báo cáo cũ hơn" in section(html, "reports")
+    sent = [
+        section(page(client, world.people.office, weekly, f"?reports_page={n}"), "reports")
+        for n in (1, 2, 3)
+    ]
+    assert sum(text.count("gửi lúc") for text in sent) == 30
 
 
 def test_a_week_nobody_reported_reads_no_report_not_a_task_state(client, world, weekly, day):

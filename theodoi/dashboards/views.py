@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from theodoi.core.access import Action, can, can_edit_catalogue
 from theodoi.core.clock import today
 from theodoi.core.forms import first_error, whole_number
+from theodoi.core.fragments import cached_rows
 from theodoi.dashboards import measures, services
 from theodoi.dashboards.forms import CatalogueEntryForm, CatalogueLinkForm
 from theodoi.dashboards.measures import IndicatorStatus
@@ -44,6 +45,23 @@ def _state_charts(board: ward_board.WardDashboard) -> tuple[dict, dict]:
 
 def _render_ward(request, ward):
     board = ward_board.ward_dashboard(request.user, ward, today=today())
+    # The indicators' rows, rendered once for what they show (their own values are the key).
+    for indicator, html in cached_rows(
+        "dashboards/_indicator_row.html",
+        board.indicators,
+        key=lambda i: (
+            i.pk,
+            i.code,
+            i.name,
+            i.unit_of_measure,
+            i.comparator,
+            i.latest,
+            i.expected,
+            i.status,
+        ),
+        name="indicator",
+    ):
+        indicator.row_html = html
     doughnut, trend = _state_charts(board)
     return render(
         request,

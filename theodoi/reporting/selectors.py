@@ -123,12 +123,25 @@ def period_states(task, *, today) -> list[dict]:
         return []
     start = task.start
     end = min(today, task.due_date or today)
+    # Two years of weekly reports: only the columns the rule reads, and evidence only for the
+    # reports that say 100 % (no other report can make its period done).
     reports = {
         r.period: r
-        for r in task.reports.exclude(status=ProgressReport.Status.DRAFT).prefetch_related(
+        for r in task.reports.exclude(status=ProgressReport.Status.DRAFT)
+        .only("id", "task_id", "period", "percent", "status", "submitted_on", "submitted_at")
+        .prefetch_related(
             Prefetch(
                 "evidence",
-                queryset=Evidence.objects.filter(withdrawn=False).prefetch_related("reviews"),
+                queryset=Evidence.objects.filter(withdrawn=False, report__percent=100)
+                .only("id", "report_id", "uploaded_on", "uploaded_at")
+                .prefetch_related(
+                    Prefetch(
+                        "reviews",
+                        queryset=EvidenceReview.objects.only(
+                            "id", "evidence_id", "decision", "reviewed_at"
+                        ),
+                    )
+                ),
             )
         )
     }
@@ -313,6 +326,9 @@ def to_act(user: User, *, limit: int = 20) -> ToAct:
     led = Task.objects.filter(
         org_scope(user, "plan__organization"), lead_units=user.unit_id
     ).values("pk")
+    # Only what the list shows: each query builds model rows for its tasks and people, and
+    # the unit's landing page is opened again and again at a quarter's end.
+    task_columns = ("task__id", "task__code", "task__title")
     rejected = list(
         Evidence.objects.filter(task__in=led, withdrawn=False)
         .annotate(latest_decision=_latest_decision())
@@ -321,19 +337,27 @@ def to_act(user: User, *, limit: int = 20) -> ToAct:
         # replacement is what is followed now.
         .exclude(replacements__withdrawn=False)
         .select_related("task")
+        .only("id", "task_id", "original_name", "uploaded_at", *task_columns)
         .prefetch_related(
-            Prefetch("reviews", queryset=EvidenceReview.objects.select_related("reviewer"))
+            Prefetch(
+                "reviews",
+                queryset=EvidenceReview.objects.only(
+                    "id", "evidence_id", "decision", "reason", "reviewed_at"
+                ),
+            )
         )
         .order_by("uploaded_at", "id")[:limit]
     )
     returned = list(
         ProgressReport.objects.filter(task__in=led, status=ProgressReport.Status.RETURNED)
-        .select_related("task", "reviewed_by")
+        .select_related("task")
+        .only("id", "task_id", "period", "return_reason", "reviewed_at", *task_columns)
         .order_by("reviewed_at", "id")[:limit]
     )
     directives = list(
         Directive.objects.filter(task__in=led, answer="")
         .select_related("task", "author")
+        .only("id", "task_id", "author", "text", "created_at", *task_columns)
         .order_by("created_at", "id")[:limit]
     )
     return ToAct(rejected=rejected, returned=returned, directives=directives)

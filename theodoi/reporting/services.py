@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -124,7 +125,14 @@ def _latest_report(task: Task) -> ProgressReport | None:
 def _accepted_evidence_day(task: Task) -> datetime.date | None:
     """The upload day of the first evidence file whose latest review accepts it, if any."""
     days = []
-    for item in task.evidence.filter(withdrawn=False).prefetch_related("reviews"):
+    reviews = Prefetch(
+        "reviews",
+        queryset=EvidenceReview.objects.only("id", "evidence_id", "decision", "reviewed_at"),
+    )
+    files = task.evidence.filter(withdrawn=False).only(
+        "id", "task_id", "uploaded_on", "uploaded_at"
+    )
+    for item in files.prefetch_related(reviews):
         review = item.latest_review
         if review is not None and review.decision == EvidenceReview.Decision.ACCEPTED:
             days.append(item.uploaded_on or item.uploaded_at.date())

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.datastructures import MultiValueDict
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -194,13 +195,20 @@ class BaseEvidenceRows(forms.BaseFormSet):
     def __init__(self, *args, task: Task, require_one: bool = False, **kwargs):
         self.task, self.require_one = task, require_one
         super().__init__(*args, **kwargs)
-        self.rejected = reporting_selectors.rejected_files(task)
+
+    @cached_property
+    def rejected(self) -> list[Evidence]:
+        # Read when the rows are shown: a report sent without a file never needs it.
+        return reporting_selectors.rejected_files(self.task)
+
+    @cached_property
+    def _known(self) -> dict[int, Evidence]:
+        return {e.pk: e for e in Evidence.objects.filter(task=self.task)}
 
     def clean(self):
         if any(self.errors):
             return
         chosen = 0
-        known = {e.pk: e for e in Evidence.objects.filter(task=self.task)}
         for form in self.forms:
             if not form.typed_something():
                 continue
@@ -213,12 +221,12 @@ class BaseEvidenceRows(forms.BaseFormSet):
             chosen += 1
             replaces = form.cleaned_data.get("replaces")
             if replaces is not None:
-                if replaces not in known:
+                if replaces not in self._known:
                     form.add_error(
                         "replaces", _("The file to replace is not one of this task's files.")
                     )
                     continue
-                form.cleaned_data["replaces"] = known[replaces]
+                form.cleaned_data["replaces"] = self._known[replaces]
         if self.require_one and not chosen and not any(self.errors):
             raise ValidationError(_("Choose at least one evidence file."), code="empty")
 

@@ -7,6 +7,7 @@ few, and the whole history only when asked."""
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
@@ -142,78 +143,79 @@ def _from_audit(event, reports_by_id: dict[str, Any]) -> Entry:
 
 def _derived(reports, evidence, directives, alerts, recorded: set[tuple[str, str]]) -> list:
     """What has no audit record: alerts (the scan keeps no record per alert) and work saved
-    before the trail kept one, as its own rows tell it."""
-    found: list[Entry] = []
+    before the trail kept one, as its own rows tell it.
+
+    Each as (when, how to make its entry): a weekly task has hundreds of them and the page
+    shows twenty, so only the entries shown are written out (their texts are translated)."""
+    found: list[tuple[datetime.datetime, Any]] = []
     for report in reports:
         if (_REPORT, str(report.pk)) in recorded:
             continue
         if report.submitted_at:
-            text = _report_text("sent", report.period, report.percent)
-            found.append(Entry(report.submitted_at, report.submitted_by, text))
+            found.append((report.submitted_at, partial(_report_sent, report)))
         if report.reviewed_at:
-            text = f"{report.get_status_display()}: {label_of(report.period)}"
-            returned = report.status == "returned"
-            found.append(
-                Entry(
-                    report.reviewed_at,
-                    report.reviewed_by,
-                    text,
-                    report.return_reason,
-                    "danger" if returned else "",
-                )
-            )
+            found.append((report.reviewed_at, partial(_report_reviewed, report)))
     for item in evidence:
         if (_EVIDENCE, str(item.pk)) not in recorded and item.uploaded_at:
-            found.append(
-                Entry(
-                    item.uploaded_at,
-                    item.uploaded_by,
-                    action_label(AuditAction.EVIDENCE_UPLOAD.value),
-                    item.original_name,
-                )
-            )
+            found.append((item.uploaded_at, partial(_evidence_uploaded, item)))
         for review in item.reviews.all():
             if (_REVIEW, str(review.pk)) in recorded or not review.reviewed_at:
                 continue
-            rejected = review.decision == "rejected"
-            found.append(
-                Entry(
-                    review.reviewed_at,
-                    review.reviewer,
-                    f"{review.get_decision_display()}: {item.original_name}",
-                    review.reason,
-                    "danger" if rejected else "",
-                )
-            )
+            found.append((review.reviewed_at, partial(_evidence_reviewed, item, review)))
     for directive in directives:
         if (_DIRECTIVE, str(directive.pk)) in recorded:
             continue
-        found.append(
-            Entry(
-                directive.created_at,
-                directive.author,
-                action_label(AuditAction.DIRECTIVE_CREATE.value),
-                directive.text,
-            )
-        )
+        found.append((directive.created_at, partial(_directive_created, directive)))
         if directive.answered_at:
-            found.append(
-                Entry(
-                    directive.answered_at,
-                    directive.answered_by,
-                    action_label(AuditAction.DIRECTIVE_ANSWER.value),
-                    directive.answer,
-                )
-            )
+            found.append((directive.answered_at, partial(_directive_answered, directive)))
     for alert in alerts:
-        rule = alert.get_rule_display()
         if alert.opened_at:
-            text = _("Alert: %(rule)s") % {"rule": rule}
-            found.append(Entry(alert.opened_at, None, text, alert.message, "danger"))
+            found.append((alert.opened_at, partial(_alert_opened, alert)))
         if alert.closed_at:
-            text = _("Alert closed: %(rule)s") % {"rule": rule}
-            found.append(Entry(alert.closed_at, None, text))
+            found.append((alert.closed_at, partial(_alert_closed, alert)))
     return found
+
+
+def _report_sent(report) -> Entry:
+    text = _report_text("sent", report.period, report.percent)
+    return Entry(report.submitted_at, report.submitted_by, text)
+
+
+def _report_reviewed(report) -> Entry:
+    text = f"{report.get_status_display()}: {label_of(report.period)}"
+    tone = "danger" if report.status == "returned" else ""
+    return Entry(report.reviewed_at, report.reviewed_by, text, report.return_reason, tone)
+
+
+def _evidence_uploaded(item) -> Entry:
+    label = action_label(AuditAction.EVIDENCE_UPLOAD.value)
+    return Entry(item.uploaded_at, item.uploaded_by, label, item.original_name)
+
+
+def _evidence_reviewed(item, review) -> Entry:
+    tone = "danger" if review.decision == "rejected" else ""
+    text = f"{review.get_decision_display()}: {item.original_name}"
+    return Entry(review.reviewed_at, review.reviewer, text, review.reason, tone)
+
+
+def _directive_created(directive) -> Entry:
+    label = action_label(AuditAction.DIRECTIVE_CREATE.value)
+    return Entry(directive.created_at, directive.author, label, directive.text)
+
+
+def _directive_answered(directive) -> Entry:
+    label = action_label(AuditAction.DIRECTIVE_ANSWER.value)
+    return Entry(directive.answered_at, directive.answered_by, label, directive.answer)
+
+
+def _alert_opened(alert) -> Entry:
+    text = _("Alert: %(rule)s") % {"rule": alert.get_rule_display()}
+    return Entry(alert.opened_at, None, text, alert.message, "danger")
+
+
+def _alert_closed(alert) -> Entry:
+    text = _("Alert closed: %(rule)s") % {"rule": alert.get_rule_display()}
+    return Entry(alert.closed_at, None, text)
 
 
 def task_history(
@@ -241,5 +243,9 @@ def task_history(
     entries = [_from_audit(event, reports_by_id) for event in audited]
     if limit is None:
         total += len(entries)
-    entries = sorted(entries + derived, key=lambda e: e.at, reverse=True)
+    # The newest derived entries only: older ones cannot be among the newest ``limit`` of all.
+    # A stable sort keeps the order of equal times as the full list had it.
+    derived.sort(key=lambda pair: pair[0], reverse=True)
+    shown = derived if limit is None else derived[:limit]
+    entries = sorted(entries + [make() for _at, make in shown], key=lambda e: e.at, reverse=True)
     return History(entries=entries if limit is None else entries[:limit], total=total)

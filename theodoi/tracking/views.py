@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from theodoi.alerts.selectors import alert_summary
 from theodoi.core.access import Action, can, can_import_plans, can_see_organization
 from theodoi.core.clock import today
+from theodoi.core.fragments import cached_fragment, cached_rows
 from theodoi.core.inputs import safe_next
 from theodoi.plans import selectors
 from theodoi.plans import services as plan_services
@@ -120,6 +121,7 @@ def plan_detail(request, pk: int):
         selectors.filter_tasks(all_tasks, today=day, **filters).order_by("order", "id"), "section"
     )
     is_filtered = any(filters.values())
+    tasks = _with_rows(tasks, is_filtered=is_filtered)
     counts = dict(all_tasks.order_by().values_list("state").annotate(n=Count("id", distinct=True)))
     budget_years, budget_rows = selectors.budget_table(plan)
     context = {
@@ -147,6 +149,35 @@ def plan_detail(request, pk: int):
     return render(request, "plans/plan_detail.html", context)
 
 
+def _with_rows(tasks, *, is_filtered: bool) -> list:
+    """The plan's tasks, each with its row's HTML (``row_html``), from the cache when nothing
+    it shows has changed: the rows were most of the page's time."""
+
+    def shown(task) -> tuple:
+        # A task's own fields change its updated_at; its state follows the day, its units and
+        # section have names of their own.
+        return (
+            task.pk,
+            task.updated_at,
+            task.progress,
+            task.state,
+            [str(unit) for unit in task.lead_unit_list],
+            str(task.section) if is_filtered and task.section else "",
+            is_filtered,
+        )
+
+    rows = cached_rows(
+        "plans/_task_row.html",
+        tasks,
+        key=shown,
+        name="task",
+        context={"is_filtered": is_filtered},
+    )
+    for task, html in rows:
+        task.row_html = html
+    return [task for task, _html in rows]
+
+
 def report_periods(task, day: datetime.date) -> list:
     """The periods a unit may report for: from the task's start to the current one, newest
     first (a late report for an earlier period is still welcome)."""
@@ -156,9 +187,25 @@ def report_periods(task, day: datetime.date) -> list:
     return list(reversed(periods))[:24]
 
 
-# How many periods and reports the task page shows before "show all".
+# How many periods the task page shows before "show all", and reports a page of its list.
 PERIODS_SHOWN = 12
 REPORTS_SHOWN = 10
+
+# What the history needs of every report (the page lists only a page of them): not the long
+# texts a unit typed.
+_HISTORY_REPORT_FIELDS = (
+    "task_id",
+    "unit_id",
+    "period",
+    "percent",
+    "status",
+    "version",
+    "return_reason",
+    "submitted_at",
+    "reviewed_at",
+    "submitted_by",
+    "reviewed_by",
+)
 
 
 def _arrival(report, task, day: datetime.date) -> str:
@@ -204,7 +251,10 @@ def _task_page(
     (``rows``: its files' rows; ``report_closed``: the period's report was already accepted)."""
     day = today()
     directives = list(task.directives.select_related("author", "answered_by"))
-    reports = list(task.reports.select_related("submitted_by", "unit", "reviewed_by"))
+    # Every report, lightly, for the history and the form's versions; the list shows a page.
+    reports = list(
+        task.reports.select_related("submitted_by", "reviewed_by").only(*_HISTORY_REPORT_FIELDS)
+    )
     evidence = list(
         task.evidence.filter(withdrawn=False)
         .select_related("uploaded_by")
@@ -214,7 +264,7 @@ def _task_page(
     alerts = list(task.alerts.select_related("unit", "acknowledged_by").order_by("-opened_at"))
     # Long lists (a weekly task has a hundred periods in two years) show their newest rows;
     # the rest on request, so that the page stays light on a phone.
-    show = {name for name in ("history", "periods", "reports") if request.GET.get(name) == "all"}
+    show = {name for name in ("history", "periods") if request.GET.get(name) == "all"}
     history = task_history(
         task,
         reports=reports,
@@ -223,16 +273,25 @@ def _task_page(
         alerts=alerts,
         limit=None if "history" in show else HISTORY_PAGE,
     )
-    _attach_sendings(task, reports, day)
+    report_page = report_list_page(request, task, day)
     periods = list(reversed(period_states(task, today=day)))
     # A withdrawn task, or one of a withdrawn plan, is history: shown, never reported on.
     live = not task.is_withdrawn and not task.plan.is_archived
     # A province task the wards carry out takes its progress from theirs, not from reports.
     rollup = selectors.task_rollup(task, today=day)
     can_report = live and rollup is None and can(request.user, Action.REPORT, task)
+    offered = report_periods(task, day) if can_report else []
+    offered_keys = {str(period) for period in offered}
+    evidence_rows = rows if rows is not None else EvidenceFilesForm(task=task)
+    # Most tasks have no subtask: one light question instead of the scoped list's query.
+    has_subtasks = task.subtasks.exists()
     context = {
         "task": task,
-        "subtasks": selectors.tasks_for_user(request.user, today=day).filter(parent=task),
+        "subtasks": (
+            selectors.tasks_for_user(request.user, today=day).filter(parent=task)
+            if has_subtasks
+            else []
+        ),
         "reports": reports,
         "evidence": evidence,
         "directives": directives,
@@ -246,8 +305,7 @@ def _task_page(
         "today": day,
         "period_states": periods if "periods" in show else periods[:PERIODS_SHOWN],
         "periods_hidden": 0 if "periods" in show else max(len(periods) - PERIODS_SHOWN, 0),
-        "reports_shown": reports if "reports" in show else reports[:REPORTS_SHOWN],
-        "reports_hidden": 0 if "reports" in show else max(len(reports) - REPORTS_SHOWN, 0),
+        "report_page": report_page,
         "history": history,
         "expected": expected_progress(start=task.start, due=task.due_date, on=day),
         "deadline_amendment": selectors.deadline_amendment(task),
@@ -261,15 +319,23 @@ def _task_page(
         "can_manage": live and can(request.user, Action.MANAGE_PLAN, task),
         "can_direct": live and can(request.user, Action.DIRECT, task),
         "can_answer": live and can(request.user, Action.ANSWER_DIRECTIVE, task),
-        "can_report": can_report and not task.subtasks.exists(),
+        "can_report": can_report and not has_subtasks,
         "can_review": live and can(request.user, Action.REVIEW, task),
         "can_confirm": live and can(request.user, Action.CONFIRM_REPORT, task),
-        "periods": report_periods(task, day) if can_report else [],
+        "periods": offered,
+        # The version of each offered period's report as the page showed it: a report someone
+        # else saved meanwhile is not overwritten (ReportForm.versions).
+        "report_versions": ";".join(
+            f"{r.period}={r.version}" for r in reports if r.period in offered_keys
+        ),
         "current_period": str(period_of(day, task.cycle)),
         "cycle_label": ReportingCycle(task.cycle).label,
         "evidence_kinds": Evidence.Kind.choices,
         "report_form": report_form or ReportForm(),
-        "rows": rows if rows is not None else EvidenceFilesForm(task=task),
+        "rows": evidence_rows,
+        # A new page's empty evidence rows are the same for every task but for the rejected
+        # files a row may replace: kept in the cache with those.
+        "rows_html": _empty_evidence_rows(evidence_rows) if rows is None and can_report else "",
         "report_closed": report_closed,
         # A refused directive or answer, as typed.
         "typed": typed or {},
@@ -288,9 +354,40 @@ def _task_page(
     return render(request, "plans/task_detail.html", context, status=status)
 
 
+def _empty_evidence_rows(rows):
+    replaceable = [
+        (f.pk, f.original_name, getattr(f.latest_review, "reason", "")) for f in rows.rejected
+    ]
+    return cached_fragment(
+        "plans/_evidence_rows.html",
+        {"rows": rows, "evidence_kinds": Evidence.Kind.choices},
+        key=replaceable,
+    )
+
+
+def report_list_page(request, task, day: datetime.date):
+    """A page of the task's reports, newest period first (``?reports_page=2`` the earlier
+    ones): a weekly task has a hundred reports in two years, and the page shows ten."""
+    reports = task.reports.select_related("submitted_by", "reviewed_by")
+    page = Paginator(reports, REPORTS_SHOWN).get_page(request.GET.get("reports_page"))
+    page.object_list = list(page.object_list)
+    _attach_sendings(task, page.object_list, day)
+    return page
+
+
 @login_required
 def task_detail(request, pk: int):
     task = selectors.task_get_for_user(request.user, pk, today=today(), include_withdrawn=True)
+    if request.htmx and request.htmx.target == "report-list":
+        # Another page of the reports: only the list is read and sent.
+        live = not task.is_withdrawn and not task.plan.is_archived
+        context = {
+            "task": task,
+            "report_page": report_list_page(request, task, today()),
+            "can_review": live and can(request.user, Action.REVIEW, task),
+            "can_confirm": live and can(request.user, Action.CONFIRM_REPORT, task),
+        }
+        return render(request, "plans/_report_list.html", context)
     return _task_page(request, task)
 
 
@@ -299,14 +396,30 @@ def my_tasks(request):
     day = today()
     tasks = selectors.for_task_list(selectors.my_unit_tasks(request.user, today=day), "plan")
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    unit = request.user.unit
+    unit_id = request.user.unit_id
+
+    def shown(task) -> tuple:
+        # Everything the row shows that may change (a task's own fields change its updated_at).
+        lead = any(u.pk == unit_id for u in task.lead_unit_list)
+        return (task.pk, task.updated_at, task.progress, task.state, task.plan.short_name, lead)
+
+    rows = cached_rows(
+        "plans/_my_task_row.html",
+        page.object_list,
+        key=shown,
+        name="task",
+        context={"unit": unit},
+    )
     # A short summary only: the unit's tasks must stay above the fold.
     return render(
         request,
         "plans/my_tasks.html",
         {
             "page": page,
+            "rows": rows,
             "to_act": reporting_selectors.to_act(request.user),
-            "unit": request.user.unit,
+            "unit": unit,
             "alert_summary": alert_summary(request.user),
         },
     )
