@@ -222,7 +222,14 @@ STORAGES = {
 THEODOI_CACHE = env("THEODOI_CACHE", "local").strip().lower()
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 if THEODOI_CACHE == "local":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the rendered rows of many plans and units (a plan page alone keeps 150): past
+    # Django's default of 300 entries the rows would push each other out at every page.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
     # Sessions stay in the database: a local-memory cache is one per process, so a session
     # cached there would outlive a sign-out made in another process (each process would keep
     # its own copy), and one process would not see a session created by another.
