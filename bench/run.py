@@ -42,6 +42,9 @@ TARGETS_MS = {
     "province_task_page": 300,
     "task_list": 100,
     "task_page": 100,
+    # The officer's own list and task page: what the quarter-end burst opens most.
+    "my_tasks": 100,
+    "task_page_officer": 100,
     "report_submit": 60,
 }
 TARGET_SCAN_S = 10
@@ -416,6 +419,18 @@ class Bench:
 
         self.results["evidence_upload"] = summary_ms(timed(upload, repeat))
         self._show("evidence_upload", "POST evidence (API, multipart)")
+
+        # The officer's view of the burst: the unit's to-do list and the officer's task page.
+        self.calls["my_tasks"] = lambda _i: get_ok(unit_client, reverse("my_tasks"))
+        self.results["my_tasks"] = summary_ms(timed(self.calls["my_tasks"], repeat))
+        self._show("my_tasks", f"/my-tasks/, unit officer ({len(led)} tasks led)")
+        self.calls["task_page_officer"] = lambda i: get_ok(
+            unit_client, reverse("task_detail", args=[led[i % len(led)]])
+        )
+        self.results["task_page_officer"] = summary_ms(
+            timed(self.calls["task_page_officer"], repeat)
+        )
+        self._show("task_page_officer", "task page, unit officer")
 
         # A province task carried out by every ward: the one most wards have linked to.
         from django.db.models import Count
@@ -1289,6 +1304,8 @@ KEYS = [
     "province_task_page",
     "task_list",
     "task_page",
+    "my_tasks",
+    "task_page_officer",
     "report_submit",
     "evidence_upload",
     "scan_alerts_s",
