@@ -754,7 +754,7 @@ def shown_reason(reason: Mapping[str, Any], today: datetime.date) -> tuple[str, 
     if not isinstance(numbers, Mapping):
         return message, short
     try:
-        rule = Rule(reason.get("rule"))
+        rule = Rule(str(reason.get("rule")))
     except ValueError:
         return message, short
     if rule == Rule.UPWARD_REPORT_DUE_SOON and "due_on" in numbers:
