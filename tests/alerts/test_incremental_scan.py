@@ -251,3 +251,17 @@ def test_scan_result_keeps_its_keys(world, settings, full):
     assert {"tasks", "indicators", "opened", "updated", "closed", "still_open", "seconds"} <= set(
         result
     )
+
+
+def test_the_command_queues_one_job_per_ward(world, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.THEODOI_TODAY = "2026-11-24"
+    out = StringIO()
+    call_command("scan_alerts", "--queue", "--no-email", stdout=out)
+    assert "Đã xếp hàng quét cảnh báo của 2 phường, xã" in out.getvalue()
+    run = ScanRun.objects.get()
+    assert run.finished_at is not None and not run.send_digests
+    assert Alert.objects.filter(task=world.task_b, closed_at__isnull=True).exists()
