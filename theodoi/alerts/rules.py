@@ -8,7 +8,7 @@ is what closes an alert.
 
 import datetime
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
@@ -853,9 +853,13 @@ def task_next_change(facts: TaskFacts) -> datetime.date | None:
             days.append(facts.due + one)  # overdue begins, due soon ends
     judged = judged_from(facts)
     if judged is not None and facts.due is not None and behind_schedule(facts) is None:
+        start, due, progress = facts.start, facts.due, facts.progress
+
+        # ``behind_schedule`` on ``day`` (from ``judged`` on, which the search starts at).
         # Expected progress only grows: once behind, a task stays behind until new facts.
         def holds(day: datetime.date) -> bool:
-            return behind_schedule(_on(facts, day)) is not None
+            expected = expected_progress(start=start, due=due, on=day)
+            return expected is not None and expected > 0 and progress < expected / 2
 
         last = max(facts.due, judged, today + one)
         days.append(_first_day(holds, max(today + one, judged), last))
@@ -869,10 +873,6 @@ def task_next_change(facts: TaskFacts) -> datetime.date | None:
                 )
             )
     return _earliest(days)
-
-
-def _on(facts: TaskFacts, day: datetime.date) -> TaskFacts:
-    return replace(facts, today=day)
 
 
 def indicator_next_change(facts: IndicatorFacts) -> datetime.date | None:

@@ -411,14 +411,28 @@ def _state(alert: Alert) -> tuple[Any, ...]:
 
 
 def _watch(subjects: Sequence[_Subject], *, subject_field: str, today: datetime.date) -> None:
-    """Record when each subject's findings may next change (``AlertWatch``): one upsert."""
+    """Record when each subject's findings may next change (``AlertWatch``): one read, one
+    upsert of the watches that differ. A watch still valid today with the same next day is
+    kept as it is (no new fact deleted it, so the findings held since its day), which leaves a
+    full scan of unchanged subjects writing nothing."""
     field_name = subject_field.removesuffix("_id")
+    wanted = {subject.id: subject.next_check for subject in subjects}
+    kept = {
+        subject_id
+        for subject_id, checked_on, next_check in AlertWatch.objects.filter(
+            **{f"{subject_field}__in": list(wanted)}
+        ).values_list(subject_field, "checked_on", "next_check")
+        if checked_on <= today and next_check == wanted[subject_id]
+    }
+    changed = [subject for subject in subjects if subject.id not in kept]
+    if not changed:
+        return
     AlertWatch.objects.bulk_create(
         [
             AlertWatch(
                 checked_on=today, next_check=subject.next_check, **{subject_field: subject.id}
             )
-            for subject in subjects
+            for subject in changed
         ],
         update_conflicts=True,
         unique_fields=[field_name],
