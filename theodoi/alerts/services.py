@@ -855,6 +855,7 @@ def scan_ward(*, run_id: int, organization_id: int) -> dict[str, Any]:
     with transaction.atomic():
         run = ScanRun.objects.select_for_update().get(pk=run_id)
         totals = ScanResult(**{k: v for k, v in run.totals.items() if k in _SUMMED})
+        totals.full = run.full
         totals.add(counts)
         run.totals = totals.as_dict()
         run.pending = max(run.pending - 1, 0)
@@ -874,6 +875,7 @@ def _finish_run(run_id: int) -> None:
         if run.finished_at is not None:
             return
         result = ScanResult(**{k: v for k, v in run.totals.items() if k in _SUMMED})
+        result.full = run.full
         result.closed += _close_untracked(run.organization, now=timezone.now())
         result.seconds = (timezone.now() - run.started_at).total_seconds()
         _record_scan(run.organization, result, started=time.monotonic() - result.seconds)
