@@ -94,7 +94,7 @@ def test_it_stays_acknowledged_while_its_reasons_do_not_get_worse(world, overdue
     overdue.refresh_from_db()
     assert overdue.closed_at is None
     assert overdue.acknowledgement_note == "Đã nhắc"
-    assert overdue.reasons[0]["numbers"]["days_late"] == 61
+    assert overdue.reason_texts[0].startswith("Quá hạn 61 ngày")
 
 
 def test_a_new_reason_brings_it_back(world, overdue, settings):

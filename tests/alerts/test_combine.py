@@ -2,6 +2,8 @@
 findings into one alert with ordered reasons, a summary, a severity and the most urgent rule,
 and the test of whether its reasons got worse."""
 
+import datetime
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -45,7 +47,9 @@ def test_nothing_holds_means_no_alert():
 def test_the_issue_example_reads_as_one_line_most_urgent_first():
     # Given in any order, the reasons come out in the order of urgency.
     combined = rules.combine([BEHIND, Q1, Q2, OVERDUE, Q3])
-    assert combined.message == "Quá hạn 5 ngày · thiếu báo cáo 3 kỳ · chậm tiến độ"
+    assert combined.message == "Quá hạn · thiếu báo cáo 3 kỳ · chậm tiến độ"
+    shown, _texts = rules.shown(combined.reasons, combined.message, datetime.date(2026, 10, 5))
+    assert shown == "Quá hạn 5 ngày · thiếu báo cáo 3 kỳ · chậm tiến độ"
     assert combined.rule is Rule.OVERDUE
     assert combined.severity is rules.Severity.HIGH
     assert [reason["rule"] for reason in combined.reasons] == [

@@ -26,7 +26,7 @@ def test_the_command_speaks_the_active_language(world, settings):
         assert expected in out.getvalue()
     with translation.override("en"):
         out = StringIO()
-        call_command("scan_alerts", "--no-email", stdout=out)
+        call_command("scan_alerts", "--no-email", "--full", stdout=out)
     assert "Scanned 3 tasks and 0 indicators in " in out.getvalue()
     assert "Đã" not in out.getvalue()
 

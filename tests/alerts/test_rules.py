@@ -49,8 +49,14 @@ def test_overdue(facts, fires):
 
 def test_overdue_says_how_late_and_how_far():
     finding = rules.overdue(task(today=D(2026, 7, 12), due=D(2026, 6, 30), progress=40))
-    assert finding.message == "Quá hạn 12 ngày (hạn 30/06/2026), tiến độ 40%."
-    assert finding.numbers == {"due": "2026-06-30", "days_late": 12, "progress": 40}
+    # Stored without the count, which would change every day; counted when shown.
+    assert finding.message == "Quá hạn (hạn 30/06/2026), tiến độ 40%."
+    assert finding.numbers == {"due": "2026-06-30", "progress": 40}
+    reason = rules.combine([finding]).reasons[0]
+    assert rules.shown_reason(reason, D(2026, 7, 12))[0] == (
+        "Quá hạn 12 ngày (hạn 30/06/2026), tiến độ 40%."
+    )
+    assert rules.shown_numbers("overdue", finding.numbers, D(2026, 7, 13))["days_late"] == 13
 
 
 # A task from 1/1 to 11/4/2026 (100 days) seen on 2/3/2026 (day 60) should be at 60 %; it reports
@@ -84,8 +90,12 @@ def test_behind_schedule(facts, fires):
 def test_behind_schedule_carries_expected_progress():
     finding = rules.behind_schedule(task(**SIXTY, progress=20))
     assert finding.numbers["progress"] == 20
-    assert finding.numbers["expected"] == 60.0
-    assert "mới đạt 20%" in finding.message and "khoảng 60%" in finding.message
+    assert (
+        rules.shown_numbers("behind_schedule", finding.numbers, SIXTY["today"])["expected"] == 60.0
+    )
+    shown = rules.shown_reason(rules.combine([finding]).reasons[0], SIXTY["today"])[0]
+    assert "mới đạt 20%" in shown and "khoảng 60%" in shown
+    assert "khoảng" not in finding.message  # the stored text does not change day by day
 
 
 def evidence(id, decision, uploaded, reviewed=None, reason="", replaces=None) -> EvidenceFacts:
@@ -274,7 +284,11 @@ def test_due_soon(facts, fires):
 
 def test_due_soon_message():
     finding = rules.due_soon(task(due=D(2026, 11, 29), progress=40))
-    assert finding.message == "Sắp đến hạn: còn 5 ngày đến hạn (29/11/2026), tiến độ 40%."
+    shown = rules.shown_reason(rules.combine([finding]).reasons[0], D(2026, 11, 24))[0]
+    assert shown == "Sắp đến hạn: còn 5 ngày đến hạn (29/11/2026), tiến độ 40%."
+    assert rules.shown_reason(rules.combine([finding]).reasons[0], D(2026, 11, 29))[0] == (
+        "Sắp đến hạn: đến hạn hôm nay (29/11/2026), tiến độ 40%."
+    )
 
 
 def test_all_task_rules_together():

@@ -6,3 +6,8 @@ class AlertsConfig(AppConfig):
     name = "theodoi.alerts"
     label = "alerts"
     verbose_name = _("Alerts")
+
+    def ready(self) -> None:
+        from theodoi.alerts import signals
+
+        signals.connect()

@@ -1,6 +1,7 @@
 """Alerts raised by the tracking rules (DESIGN.md §4); each closes by itself, history stays."""
 
 import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from theodoi.alerts import rules
+from theodoi.core.clock import today as clock_today
 from theodoi.org.models import Organization, Unit
 from theodoi.plans.models import Indicator, Plan, Task
 
@@ -97,16 +99,31 @@ class Alert(models.Model):
     def reason_rules(self) -> list[str]:
         return [str(reason.get("rule")) for reason in self.reasons or []] or [self.rule]
 
+    @cached_property
+    def _shown(self) -> tuple[str, list[str]]:
+        return rules.shown(self.reasons or [], self.message, clock_today())
+
+    @property
+    def text(self) -> str:
+        """The summary as shown today: the days late or left are counted now, not stored (a
+        new day would otherwise rewrite every open alert)."""
+        return self._shown[0]
+
+    @property
+    def reason_texts(self) -> list[str]:
+        """Each reason's message as shown today, most urgent first."""
+        return self._shown[1]
+
     @property
     def reason_labels(self) -> list[tuple[str, str, str]]:
         """(rule, its label, the reason's text) of each reason, most urgent first."""
         labels = []
-        for reason in self.reasons or []:
+        for reason, text in zip(self.reasons or [], self.reason_texts, strict=False):
             try:
                 label = rules.Rule(reason.get("rule")).label
             except ValueError:
                 label = str(reason.get("rule"))
-            labels.append((str(reason.get("rule")), label, str(reason.get("message", ""))))
+            labels.append((str(reason.get("rule")), label, text))
         return labels
 
 
@@ -130,3 +147,74 @@ class AlertDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} {self.sent_at:%Y-%m-%d %H:%M}: {self.subject}"
+
+
+class AlertWatch(models.Model):
+    """When the findings of one task, indicator or plan (its periodic reports upward) may next
+    change without new facts: the incremental scan evaluates it again only from that day on, or
+    once the row is gone. Every evaluation writes it; a write to the facts deletes it (the
+    signals in ``alerts.apps``), so a change made outside the services is evaluated too."""
+
+    task = models.OneToOneField(
+        Task, null=True, blank=True, on_delete=models.CASCADE, related_name="alert_watch"
+    )
+    indicator = models.OneToOneField(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="alert_watch"
+    )
+    plan = models.OneToOneField(
+        Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="alert_watch"
+    )
+    # The day of the evaluation and the first day after it on which the findings may differ
+    # (null: not before new facts). Valid for the days [checked_on, next_check).
+    checked_on = models.DateField()
+    next_check = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert watch")
+        verbose_name_plural = _("alert watches")
+
+    def __str__(self) -> str:
+        return f"{self.task_id or self.indicator_id or self.plan_id}: {self.next_check}"
+
+
+class ScanState(models.Model):
+    """The scan of one ward, commune or province (its own plans, not those below it): the day
+    it last ran and the rules it ran with. Its row is locked while the scan runs, so two scans
+    of the same ward at once cannot both open an alert."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="alert_scan_state"
+    )
+    last_day = models.DateField(null=True, blank=True)
+    rules_version = models.CharField(max_length=40, blank=True)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert scan state")
+        verbose_name_plural = _("alert scan states")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.last_day}"
+
+
+class ScanRun(models.Model):
+    """A scan split into one background job per ward: the last job to finish sends the
+    digests, so nobody is mailed before every ward is scanned."""
+
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    pending = models.PositiveIntegerField(default=0)
+    full = models.BooleanField(default=False)
+    send_digests = models.BooleanField(default=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The summed counts of its jobs (ScanResult.as_dict's keys).
+    totals = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("alert scan run")
+        verbose_name_plural = _("alert scan runs")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M}: {self.pending} pending"

@@ -155,6 +155,16 @@ def _days(count: int) -> str:
     return f"{count} ngày"
 
 
+def _date(value: Any) -> datetime.date | None:
+    """A day stored in an alert's numbers (ISO text), or None when absent or unreadable."""
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 # --- Task rules -------------------------------------------------------------------------------
 
 
@@ -163,13 +173,19 @@ def overdue(facts: TaskFacts) -> Finding | None:
     """Past due and not complete."""
     if facts.complete or facts.due is None or facts.today <= facts.due:
         return None
-    late = (facts.today - facts.due).days
-    return Finding(
-        Rule.OVERDUE,
-        "",
-        {"due": facts.due.isoformat(), "days_late": late, "progress": facts.progress},
-        f"Quá hạn {_days(late)} (hạn {format_date(facts.due)}), tiến độ {facts.progress}%.",
-    )
+    # The days late are counted when the alert is shown (``shown``): stored, they would
+    # rewrite every overdue alert every day.
+    numbers: dict[str, Number] = {"due": facts.due.isoformat(), "progress": facts.progress}
+    return Finding(Rule.OVERDUE, "", numbers, _overdue_text(numbers, None))
+
+
+# Vietnamese on purpose: a stored alert message (see Finding).
+def _overdue_text(numbers: Mapping[str, Any], today: datetime.date | None) -> str:
+    due = _date(numbers.get("due"))
+    if due is None:
+        return "Quá hạn."
+    late = f" {_days(max((today - due).days, 1))}" if today is not None else ""
+    return f"Quá hạn{late} (hạn {format_date(due)}), tiến độ {numbers.get('progress', 0)}%."
 
 
 # Vietnamese on purpose: a stored alert message (see Finding).
@@ -186,19 +202,24 @@ def behind_schedule(facts: TaskFacts) -> Finding | None:
     if expected is None or expected <= 0 or facts.progress >= expected / 2:
         return None
     assert facts.due is not None  # expected_progress is None without a due date
-    shown = round(expected)
-    return Finding(
-        Rule.BEHIND_SCHEDULE,
-        "",
-        {
-            "progress": facts.progress,
-            "expected": round(expected, 1),
-            "start": facts.start.isoformat() if facts.start else None,
-            "due": facts.due.isoformat(),
-        },
-        f"Chậm tiến độ: mới đạt {facts.progress}%, theo kế hoạch đến nay cần khoảng {shown}% "
-        f"(hạn {format_date(facts.due)}).",
+    # The progress expected grows every day: it is worked out when the alert is shown.
+    numbers: dict[str, Number] = {
+        "progress": facts.progress,
+        "start": facts.start.isoformat() if facts.start else None,
+        "due": facts.due.isoformat(),
+    }
+    return Finding(Rule.BEHIND_SCHEDULE, "", numbers, _behind_text(numbers, None))
+
+
+# Vietnamese on purpose: a stored alert message (see Finding).
+def _behind_text(numbers: Mapping[str, Any], today: datetime.date | None) -> str:
+    due, start = _date(numbers.get("due")), _date(numbers.get("start"))
+    expected = expected_progress(start=start, due=due, on=today) if today is not None else None
+    needed = (
+        f", theo kế hoạch đến nay cần khoảng {round(expected)}%" if expected is not None else ""
     )
+    when = f" (hạn {format_date(due)})" if due is not None else ""
+    return f"Chậm tiến độ: mới đạt {numbers.get('progress', 0)}%{needed}{when}."
 
 
 def judged_from(facts: TaskFacts) -> datetime.date | None:
@@ -345,12 +366,25 @@ def due_soon(facts: TaskFacts) -> Finding | None:
     left = (facts.due - facts.today).days
     if not 0 <= left <= facts.due_soon_days:
         return None
-    when = "đến hạn hôm nay" if left == 0 else f"còn {_days(left)} đến hạn"
-    return Finding(
-        Rule.DUE_SOON,
-        "",
-        {"due": facts.due.isoformat(), "days_left": left, "progress": facts.progress},
-        f"Sắp đến hạn: {when} ({format_date(facts.due)}), tiến độ {facts.progress}%.",
+    numbers: dict[str, Number] = {"due": facts.due.isoformat(), "progress": facts.progress}
+    return Finding(Rule.DUE_SOON, "", numbers, _due_soon_text(numbers, None))
+
+
+def _left(due: datetime.date, today: datetime.date | None) -> str:
+    if today is None:
+        return "sắp đến hạn"
+    left = max((due - today).days, 0)
+    return "đến hạn hôm nay" if left == 0 else f"còn {_days(left)} đến hạn"
+
+
+# Vietnamese on purpose: a stored alert message (see Finding).
+def _due_soon_text(numbers: Mapping[str, Any], today: datetime.date | None) -> str:
+    due = _date(numbers.get("due"))
+    if due is None:
+        return "Sắp đến hạn."
+    return (
+        f"Sắp đến hạn: {_left(due, today)} ({format_date(due)}), "
+        f"tiến độ {numbers.get('progress', 0)}%."
     )
 
 
@@ -420,18 +454,31 @@ def upward_reports(facts: UpwardFacts) -> list[Finding]:
                 )
             )
         elif (due - facts.today).days <= facts.due_soon_days:
-            left = (due - facts.today).days
-            when = "hôm nay đến hạn" if left == 0 else f"còn {_days(left)}"
+            # The days left are counted when the alert is shown (``shown``).
             findings.append(
                 Finding(
                     Rule.UPWARD_REPORT_DUE_SOON,
                     str(period),
-                    {**numbers, "days_left": left},
-                    f"Sắp đến hạn gửi báo cáo {period.label_vi()} lên cấp trên: {when} "
-                    f"(hạn {format_date(due)}).",
+                    numbers,
+                    _upward_soon_text(numbers, None),
                 )
             )
     return findings
+
+
+# Vietnamese on purpose: a stored alert message (see Finding).
+def _upward_soon_text(numbers: Mapping[str, Any], today: datetime.date | None) -> str:
+    due = _date(numbers.get("due_on"))
+    period = _period_of_text(str(numbers.get("period", "")))
+    label = period.label_vi() if period is not None else str(numbers.get("period", ""))
+    if due is None:
+        return f"Sắp đến hạn gửi báo cáo {label} lên cấp trên."
+    if today is None:
+        when = "sắp đến hạn"
+    else:
+        left = max((due - today).days, 0)
+        when = "hôm nay đến hạn" if left == 0 else f"còn {_days(left)}"
+    return f"Sắp đến hạn gửi báo cáo {label} lên cấp trên: {when} (hạn {format_date(due)})."
 
 
 # --- Indicator rule ---------------------------------------------------------------------------
@@ -571,8 +618,16 @@ def _period_labels(keys: Sequence[str]) -> str:
     return ", ".join(labels)
 
 
-def _whole(value: Number) -> int:
-    return int(value) if isinstance(value, int | float) else 0
+def _overdue_short(numbers: Mapping[str, Any], today: datetime.date | None) -> str:
+    due = _date(numbers.get("due"))
+    if due is None or today is None:
+        return "quá hạn"
+    return f"quá hạn {_days(max((today - due).days, 1))}"
+
+
+def _due_soon_short(numbers: Mapping[str, Any], today: datetime.date | None) -> str:
+    due = _date(numbers.get("due"))
+    return _left(due, today) if due is not None else "sắp đến hạn"
 
 
 # Vietnamese on purpose: the short phrases make the stored summary (see Finding).
@@ -581,7 +636,7 @@ def _short(rule: Rule, findings: Sequence[Finding]) -> str:
     if rule == Rule.NO_LEAD_UNIT:
         return "chưa có đơn vị chủ trì"
     if rule == Rule.OVERDUE:
-        return f"quá hạn {_days(_whole(numbers.get('days_late')))}"
+        return _overdue_short(numbers, None)
     if rule == Rule.EVIDENCE_REJECTED:
         files = numbers.get("files") or []
         count = len(files) if isinstance(files, list) else 1
@@ -591,8 +646,7 @@ def _short(rule: Rule, findings: Sequence[Finding]) -> str:
     if rule == Rule.BEHIND_SCHEDULE:
         return "chậm tiến độ"
     if rule == Rule.DUE_SOON:
-        left = _whole(numbers.get("days_left"))
-        return "đến hạn hôm nay" if left == 0 else f"còn {_days(left)} đến hạn"
+        return _due_soon_short(numbers, None)
     if rule == Rule.UPWARD_REPORT_LATE:
         return f"chưa gửi báo cáo {len(findings)} kỳ lên cấp trên"
     if rule == Rule.UPWARD_REPORT_DUE_SOON:
@@ -678,3 +732,171 @@ def got_worse(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, 
     a new rejected file. Day counts that grow do not count: they grow every day."""
     old, new = _reason_keys(before), _reason_keys(after)
     return any(rule not in old or not keys <= old[rule] for rule, keys in new.items())
+
+
+# --- Shown texts ------------------------------------------------------------------------------
+
+# The rules whose text counts days from today: stored without the count (an alert is not
+# rewritten every day), counted here when the alert is shown.
+_RENDERED: dict[Rule, Any] = {
+    Rule.OVERDUE: (_overdue_text, _overdue_short),
+    Rule.BEHIND_SCHEDULE: (_behind_text, None),
+    Rule.DUE_SOON: (_due_soon_text, _due_soon_short),
+}
+
+
+def shown_reason(reason: Mapping[str, Any], today: datetime.date) -> tuple[str, str]:
+    """The (message, short phrase) of a stored reason as of ``today``. Reasons stored before
+    the day counts left the alert (they carry ``days_late``) are read the same way, from their
+    due day."""
+    message, short = str(reason.get("message", "")), str(reason.get("short", ""))
+    numbers = reason.get("numbers") or {}
+    if not isinstance(numbers, Mapping):
+        return message, short
+    try:
+        rule = Rule(str(reason.get("rule")))
+    except ValueError:
+        return message, short
+    if rule == Rule.UPWARD_REPORT_DUE_SOON and "due_on" in numbers:
+        return _upward_soon_text(numbers, today), short
+    if rule == Rule.BEHIND_SCHEDULE and "due" not in numbers:
+        return message, short
+    if rule in _RENDERED and "due" in numbers:
+        text, phrase = _RENDERED[rule]
+        return text(numbers, today), phrase(numbers, today) if phrase else short
+    return message, short
+
+
+def shown_numbers(rule: str, numbers: Mapping[str, Any], today: datetime.date) -> dict[str, Any]:
+    """A reason's numbers with the counts from ``today`` the alert no longer stores: the days
+    late or left, the progress expected by now (for programs reading them, as they did)."""
+    shown_ = dict(numbers)
+    due = _date(numbers.get("due"))
+    if rule == Rule.OVERDUE and due is not None:
+        shown_["days_late"] = (today - due).days
+    elif rule == Rule.DUE_SOON and due is not None:
+        shown_["days_left"] = (due - today).days
+    elif rule == Rule.BEHIND_SCHEDULE and due is not None:
+        expected = expected_progress(start=_date(numbers.get("start")), due=due, on=today)
+        if expected is not None:
+            shown_["expected"] = round(expected, 1)
+    elif rule == Rule.UPWARD_REPORT_DUE_SOON and (on := _date(numbers.get("due_on"))):
+        shown_["days_left"] = (on - today).days
+    return shown_
+
+
+def shown(
+    reasons: Sequence[Mapping[str, Any]], message: str, today: datetime.date
+) -> tuple[str, list[str]]:
+    """An alert's summary and its reasons' messages as of ``today`` (``combine``'s shape)."""
+    if not reasons:
+        return message, []
+    texts = [shown_reason(reason, today) for reason in reasons]
+    if len(texts) == 1:
+        return texts[0][0], [texts[0][0]]
+    summary = " · ".join(short for _text, short in texts)
+    return summary[:1].upper() + summary[1:], [text for text, _short in texts]
+
+
+# --- When the findings may next change --------------------------------------------------------
+
+# Bumped whenever a rule, a stored text or ``next_change`` changes: the scan then evaluates
+# everything once (a full scan) instead of trusting what the previous rules predicted.
+RULES_VERSION = "2"
+
+
+def _first_day(holds: Any, low: datetime.date, high: datetime.date) -> datetime.date | None:
+    """The first day in [low, high] on which ``holds`` (false, then true for good) is true."""
+    if low > high or not holds(high):
+        return None
+    while low < high:
+        middle = low + datetime.timedelta(days=(high - low).days // 2)
+        if holds(middle):
+            high = middle
+        else:
+            low = middle + datetime.timedelta(days=1)
+    return low
+
+
+@lru_cache(maxsize=4096)
+def _next_period_change(
+    start: datetime.date, today: datetime.date, cycle: str, due_days: int
+) -> datetime.date:
+    """The first day after ``today`` on which another period's report is missing: the day
+    after the later of its end and its due day (see ``_ended_periods``)."""
+    ended = {period for period, _due in _ended_periods(start, today, cycle, due_days)}
+    days = [
+        max(period.end, period.due(due_days)) + datetime.timedelta(days=1)
+        for period in periods_between(start, today, cycle)
+        if period not in ended
+    ]
+    return min(days) if days else today + datetime.timedelta(days=1)
+
+
+def _earliest(days: Sequence[datetime.date | None]) -> datetime.date | None:
+    known = [day for day in days if day is not None]
+    return min(known) if known else None
+
+
+def task_next_change(facts: TaskFacts) -> datetime.date | None:
+    """The first day after ``facts.today`` on which ``task_findings`` could differ with the
+    same facts (None: never). The incremental scan leaves the task alone until then. It may
+    be early (the task is evaluated again for nothing), never late."""
+    if facts.complete or not facts.has_lead_unit:
+        return None  # completion and "no lead unit" do not depend on the day
+    today, one = facts.today, datetime.timedelta(days=1)
+    days: list[datetime.date | None] = []
+    if facts.due is not None:
+        if today < facts.due - datetime.timedelta(days=facts.due_soon_days):
+            days.append(facts.due - datetime.timedelta(days=facts.due_soon_days))
+        if today <= facts.due:
+            days.append(facts.due + one)  # overdue begins, due soon ends
+    judged = judged_from(facts)
+    if judged is not None and facts.due is not None and behind_schedule(facts) is None:
+        start, due, progress = facts.start, facts.due, facts.progress
+
+        # ``behind_schedule`` on ``day`` (from ``judged`` on, which the search starts at).
+        # Expected progress only grows: once behind, a task stays behind until new facts.
+        def holds(day: datetime.date) -> bool:
+            expected = expected_progress(start=start, due=due, on=day)
+            return expected is not None and expected > 0 and progress < expected / 2
+
+        last = max(facts.due, judged, today + one)
+        days.append(_first_day(holds, max(today + one, judged), last))
+    if not facts.has_subtasks and facts.start is not None and facts.reporting_cycle in CYCLES:
+        if facts.start > today:
+            days.append(facts.start)
+        else:
+            days.append(
+                _next_period_change(
+                    facts.start, today, facts.reporting_cycle, facts.report_due_days
+                )
+            )
+    return _earliest(days)
+
+
+def indicator_next_change(facts: IndicatorFacts) -> datetime.date | None:
+    """A new year brings its milestone (and the year named in the text)."""
+    return datetime.date(facts.today.year + 1, 1, 1)
+
+
+def upward_next_change(facts: UpwardFacts) -> datetime.date | None:
+    """The next day a period begins, one comes within ``due_soon_days`` of its due day, or one
+    becomes late."""
+    if facts.cycle not in CYCLES:
+        return None
+    if facts.start > facts.today:
+        return facts.start
+    today, one = facts.today, datetime.timedelta(days=1)
+    periods = periods_between(facts.start, today, facts.cycle)
+    days: list[datetime.date | None] = [periods[-1].end + one] if periods else [today + one]
+    for period in periods:
+        if str(period) in facts.sent_periods:
+            continue
+        due = period.due(facts.due_days)
+        soon = due - datetime.timedelta(days=facts.due_soon_days)
+        if soon > today:
+            days.append(soon)
+        if due >= today:
+            days.append(due + one)
+    return _earliest(days)

@@ -23,14 +23,14 @@ import django_tasks
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks import TaskResultStatus
 
 from theodoi.alerts import rules
-from theodoi.alerts.models import Alert, AlertDigest
+from theodoi.alerts.models import Alert, AlertDigest, AlertWatch, ScanRun, ScanState
 from theodoi.audit.actions import AuditAction
 from theodoi.audit.services import audit_record
 from theodoi.core import background
@@ -103,6 +103,16 @@ class ScanResult:
     closed: int = 0
     still_open: int = 0
     seconds: float = 0.0
+    # Whether every subject was evaluated (a full scan) rather than only what changed.
+    full: bool = False
+
+    def add(self, other: "ScanResult") -> None:
+        self.tasks += other.tasks
+        self.indicators += other.indicators
+        self.opened += other.opened
+        self.updated += other.updated
+        self.closed += other.closed
+        self.full = self.full and other.full
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +123,7 @@ class ScanResult:
             "closed": self.closed,
             "still_open": self.still_open,
             "seconds": round(self.seconds, 3),
+            "full": self.full,
         }
 
 
@@ -125,6 +136,8 @@ class _Subject:
     unit_id: int | None
     findings: list[rules.Finding]
     alerts: list[Alert] = field(default_factory=list)  # open alerts after reconciliation
+    # The first day after the evaluation on which the findings may change without new facts.
+    next_check: datetime.date | None = None
 
 
 def _due_soon_days() -> int:
@@ -218,6 +231,7 @@ def _task_subjects(tasks: Sequence[Task], *, today: datetime.date) -> list[_Subj
         # from their tasks (as a parent's from its subtasks): no unit of the province reports.
         by_wards = task.ward_assignment != WardAssignment.OWN_UNITS
         findings: list[rules.Finding] = []
+        next_check = None
         # Only active plans are tracked: a draft is still being prepared, a closed plan is over.
         if plan.status == Plan.Status.ACTIVE:
             facts = rules.TaskFacts(
@@ -235,7 +249,10 @@ def _task_subjects(tasks: Sequence[Task], *, today: datetime.date) -> list[_Subj
                 has_lead_unit=task.pk in leads or by_wards,
             )
             findings = rules.task_findings(facts)
-        subjects.append(_Subject(task.pk, plan.organization_id, leads.get(task.pk), findings))
+            next_check = rules.task_next_change(facts)
+        subjects.append(
+            _Subject(task.pk, plan.organization_id, leads.get(task.pk), findings, [], next_check)
+        )
     return subjects
 
 
@@ -255,6 +272,7 @@ def _indicator_subjects(indicators: Sequence[Indicator], *, today: datetime.date
     subjects = []
     for indicator in indicators:
         findings: list[rules.Finding] = []
+        next_check = None
         if indicator.plan.status == Plan.Status.ACTIVE:
             facts = rules.IndicatorFacts(
                 today=today,
@@ -266,8 +284,16 @@ def _indicator_subjects(indicators: Sequence[Indicator], *, today: datetime.date
                 unit_of_measure=indicator.unit_of_measure,
             )
             findings = rules.indicator_findings(facts)
+            next_check = rules.indicator_next_change(facts)
         subjects.append(
-            _Subject(indicator.pk, indicator.plan.organization_id, indicator.lead_unit_id, findings)
+            _Subject(
+                indicator.pk,
+                indicator.plan.organization_id,
+                indicator.lead_unit_id,
+                findings,
+                [],
+                next_check,
+            )
         )
     return subjects
 
@@ -297,6 +323,7 @@ def _upward_subjects(plans: Sequence[Plan], *, today: datetime.date) -> list[_Su
     subjects = []
     for plan in plans:
         findings: list[rules.Finding] = []
+        next_check = None
         if (
             plan.status == Plan.Status.ACTIVE
             and plan.organization.is_local
@@ -311,7 +338,8 @@ def _upward_subjects(plans: Sequence[Plan], *, today: datetime.date) -> list[_Su
                 due_soon_days=due_soon_days,
             )
             findings = rules.upward_reports(facts)
-        subjects.append(_Subject(plan.pk, plan.organization_id, None, findings))
+            next_check = rules.upward_next_change(facts)
+        subjects.append(_Subject(plan.pk, plan.organization_id, None, findings, [], next_check))
     return subjects
 
 
@@ -319,7 +347,7 @@ def _evaluate_upward(
     plans: Sequence[Plan], *, today: datetime.date, now: datetime.datetime
 ) -> tuple[list[_Subject], Counts]:
     subjects = _upward_subjects(plans, today=today)
-    return subjects, _reconcile(subjects, subject_field="plan_id", now=now)
+    return subjects, _reconcile(subjects, subject_field="plan_id", now=now, today=today)
 
 
 def evaluate_upward(plan: Plan) -> list[Alert]:
@@ -382,8 +410,42 @@ def _state(alert: Alert) -> tuple[Any, ...]:
     )
 
 
+def _watch(subjects: Sequence[_Subject], *, subject_field: str, today: datetime.date) -> None:
+    """Record when each subject's findings may next change (``AlertWatch``): one read, one
+    upsert of the watches that differ. A watch still valid today with the same next day is
+    kept as it is (no new fact deleted it, so the findings held since its day), which leaves a
+    full scan of unchanged subjects writing nothing."""
+    field_name = subject_field.removesuffix("_id")
+    wanted = {subject.id: subject.next_check for subject in subjects}
+    kept = {
+        subject_id
+        for subject_id, checked_on, next_check in AlertWatch.objects.filter(
+            **{f"{subject_field}__in": list(wanted)}
+        ).values_list(subject_field, "checked_on", "next_check")
+        if checked_on <= today and next_check == wanted[subject_id]
+    }
+    changed = [subject for subject in subjects if subject.id not in kept]
+    if not changed:
+        return
+    AlertWatch.objects.bulk_create(
+        [
+            AlertWatch(
+                checked_on=today, next_check=subject.next_check, **{subject_field: subject.id}
+            )
+            for subject in changed
+        ],
+        update_conflicts=True,
+        unique_fields=[field_name],
+        update_fields=["checked_on", "next_check"],
+    )
+
+
 def _reconcile(
-    subjects: Sequence[_Subject], *, subject_field: str, now: datetime.datetime
+    subjects: Sequence[_Subject],
+    *,
+    subject_field: str,
+    now: datetime.datetime,
+    today: datetime.date | None = None,
 ) -> Counts:
     """Open, refresh and close the alerts of ``subjects`` (tasks or indicators) so that each
     subject with a finding has exactly one open alert carrying all of them: three writes at
@@ -446,6 +508,8 @@ def _reconcile(
         _write_changes(changed)
     if to_close:
         Alert.objects.filter(pk__in=to_close).update(closed_at=now)
+    if today is not None and subjects:
+        _watch(subjects, subject_field=subject_field, today=today)
     return Counts(opened=len(new), updated=len(changed), closed=len(to_close))
 
 
@@ -453,14 +517,14 @@ def _evaluate_tasks(
     tasks: Sequence[Task], *, today: datetime.date, now: datetime.datetime
 ) -> tuple[list[_Subject], Counts]:
     subjects = _task_subjects(tasks, today=today)
-    return subjects, _reconcile(subjects, subject_field="task_id", now=now)
+    return subjects, _reconcile(subjects, subject_field="task_id", now=now, today=today)
 
 
 def _evaluate_indicators(
     indicators: Sequence[Indicator], *, today: datetime.date, now: datetime.datetime
 ) -> tuple[list[_Subject], Counts]:
     subjects = _indicator_subjects(indicators, today=today)
-    return subjects, _reconcile(subjects, subject_field="indicator_id", now=now)
+    return subjects, _reconcile(subjects, subject_field="indicator_id", now=now, today=today)
 
 
 def evaluate_task(task: Task) -> list[Alert]:
@@ -624,65 +688,107 @@ def _scoped(queryset: QuerySet[Any], organization: Organization | None, path: st
     return queryset.filter(**{f"{path}__path__startswith": organization.path})
 
 
-def scan(*, organization: Organization | None = None) -> ScanResult:
-    """Evaluate every task and indicator of the active plans of ``organization`` and below (or
-    of the whole installation), close the alerts of plans no longer active, and record one audit
-    event with the counts."""
-    started = time.monotonic()
-    today, now = clock_today(), timezone.now()
+def rules_version() -> str:
+    """What the stored watches were computed with: the rules and the due-soon setting. When it
+    changes, the next scan of each ward is a full one."""
+    return f"{rules.RULES_VERSION}:{_due_soon_days()}"
+
+
+def _fresh_watch(field_name: str, today: datetime.date) -> Exists:
+    """A watch saying the subject's findings cannot have changed by ``today``."""
+    return Exists(
+        AlertWatch.objects.filter(**{field_name: OuterRef("pk")}, checked_on__lte=today).filter(
+            Q(next_check__isnull=True) | Q(next_check__gt=today)
+        )
+    )
+
+
+def _scan_organization(
+    organization: Organization, *, today: datetime.date, now: datetime.datetime, full: bool
+) -> ScanResult:
+    """Scan the active plans of one ward, commune or province (not those below it), in one
+    transaction holding its ``ScanState`` row: a second scan of it waits for this one, so the
+    two never both open an alert. Incremental unless ``full``, the first scan, or the rules
+    changed: only the subjects whose facts changed (their watch is gone) or whose next day of
+    change has come are evaluated."""
     result = ScanResult()
     total = Counts()
-    active = {"plan__status": Plan.Status.ACTIVE}
-    tasks = list(
-        _scoped(Task.objects.filter(**active), organization, "plan__organization")
-        .select_related("plan")
-        .only(*_TASK_FIELDS)
-        .order_by("plan_id", "id")
-    )
-    for batch in _chunks(tasks):
-        with transaction.atomic():
-            total.add(_evaluate_tasks(batch, today=today, now=now)[1])
-    indicators = list(
-        _scoped(Indicator.objects.filter(**active), organization, "plan__organization")
-        .select_related("plan")
-        .only(
-            "id",
-            "comparator",
-            "target",
-            "target_year",
-            "unit_of_measure",
-            "lead_unit",
-            "plan__id",
-            "plan__status",
-            "plan__organization",
-        )
-        .order_by("plan_id", "id")
-    )
-    for batch in _chunks(indicators):
-        with transaction.atomic():
-            total.add(_evaluate_indicators(batch, today=today, now=now)[1])
-    plans = list(
-        _scoped(Plan.objects.filter(status=Plan.Status.ACTIVE), organization, "organization")
-        .filter(organization__kind__in=[Organization.Kind.WARD, Organization.Kind.COMMUNE])
-        .select_related("organization")
-        .order_by("id")
-    )
-    for batch in _chunks(plans):
-        with transaction.atomic():
-            total.add(_evaluate_upward(batch, today=today, now=now)[1])
+    version = rules_version()
+    ScanState.objects.get_or_create(organization=organization)
     with transaction.atomic():
-        # A plan that was closed or sent back to draft is no longer tracked: its alerts end.
-        untracked = _scoped(
-            Alert.objects.filter(closed_at__isnull=True), organization, "organization"
+        state = ScanState.objects.select_for_update().get(organization=organization)
+        whole = (
+            full
+            or state.last_day is None
+            or state.rules_version != version
+            or today < state.last_day
         )
-        untracked = untracked.filter(
-            (Q(task__isnull=False) & ~Q(task__plan__status=Plan.Status.ACTIVE))
-            | (Q(indicator__isnull=False) & ~Q(indicator__plan__status=Plan.Status.ACTIVE))
-            | (Q(plan__isnull=False) & ~Q(plan__status=Plan.Status.ACTIVE))
+        active = {"plan__status": Plan.Status.ACTIVE, "plan__organization": organization}
+        task_rows = Task.objects.filter(**active)
+        indicator_rows = Indicator.objects.filter(**active)
+        plan_rows = Plan.objects.filter(status=Plan.Status.ACTIVE, organization=organization)
+        if not whole:
+            task_rows = task_rows.filter(~_fresh_watch("task", today))
+            indicator_rows = indicator_rows.filter(~_fresh_watch("indicator", today))
+            plan_rows = plan_rows.filter(~_fresh_watch("plan", today))
+        tasks = list(task_rows.select_related("plan").only(*_TASK_FIELDS).order_by("plan_id", "id"))
+        for batch in _chunks(tasks):
+            total.add(_evaluate_tasks(batch, today=today, now=now)[1])
+        indicators = list(
+            indicator_rows.select_related("plan")
+            .only(
+                "id",
+                "comparator",
+                "target",
+                "target_year",
+                "unit_of_measure",
+                "lead_unit",
+                "plan__id",
+                "plan__status",
+                "plan__organization",
+            )
+            .order_by("plan_id", "id")
         )
-        total.closed += untracked.update(closed_at=now)
-        result.tasks, result.indicators = len(tasks), len(indicators)
-        result.opened, result.updated, result.closed = total.opened, total.updated, total.closed
+        for batch in _chunks(indicators):
+            total.add(_evaluate_indicators(batch, today=today, now=now)[1])
+        if organization.kind in (Organization.Kind.WARD, Organization.Kind.COMMUNE):
+            plans = list(plan_rows.select_related("organization").order_by("id"))
+            for batch in _chunks(plans):
+                total.add(_evaluate_upward(batch, today=today, now=now)[1])
+        state.last_day, state.rules_version, state.scanned_at = today, version, now
+        state.save(update_fields=["last_day", "rules_version", "scanned_at"])
+    result.tasks, result.indicators = len(tasks), len(indicators)
+    result.opened, result.updated, result.closed = total.opened, total.updated, total.closed
+    result.full = whole
+    return result
+
+
+def _organizations(organization: Organization | None) -> list[Organization]:
+    """The wards, communes and provinces a scan of ``organization`` covers that have an active
+    plan, in a fixed order."""
+    rows = Organization.objects.filter(
+        Exists(Plan.objects.filter(organization=OuterRef("pk"), status=Plan.Status.ACTIVE))
+    )
+    if organization is not None:
+        rows = rows.filter(path__startswith=organization.path)
+    return list(rows.order_by("path", "id"))
+
+
+def _close_untracked(organization: Organization | None, *, now: datetime.datetime) -> int:
+    """A plan that was closed or sent back to draft is no longer tracked: its alerts end."""
+    untracked = _scoped(Alert.objects.filter(closed_at__isnull=True), organization, "organization")
+    untracked = untracked.filter(
+        (Q(task__isnull=False) & ~Q(task__plan__status=Plan.Status.ACTIVE))
+        | (Q(indicator__isnull=False) & ~Q(indicator__plan__status=Plan.Status.ACTIVE))
+        | (Q(plan__isnull=False) & ~Q(plan__status=Plan.Status.ACTIVE))
+    )
+    return untracked.update(closed_at=now)
+
+
+def _record_scan(
+    organization: Organization | None, result: ScanResult, *, started: float
+) -> ScanResult:
+    with transaction.atomic():
         result.still_open = _scoped(
             Alert.objects.filter(closed_at__isnull=True), organization, "organization"
         ).count()
@@ -699,6 +805,104 @@ def scan(*, organization: Organization | None = None) -> ScanResult:
             after=result.as_dict(),
         )
     return result
+
+
+def scan(*, organization: Organization | None = None, full: bool = False) -> ScanResult:
+    """Bring the alerts of the active plans of ``organization`` and below (or of the whole
+    installation) up to date, close the alerts of plans no longer active, and record one audit
+    event with the counts.
+
+    Each ward, commune and province is scanned on its own (``_scan_organization``), and only
+    what changed since its last scan or reached a day that changes a finding is evaluated;
+    ``full`` evaluates everything (the same alerts, more work). ``tasks`` and ``indicators``
+    count those evaluated."""
+    started = time.monotonic()
+    today, now = clock_today(), timezone.now()
+    result = ScanResult(full=True)
+    for place in _organizations(organization):
+        result.add(_scan_organization(place, today=today, now=now, full=full))
+    result.closed += _close_untracked(organization, now=now)
+    return _record_scan(organization, result, started=started)
+
+
+# --- A scan split into one job per ward -------------------------------------------------------
+
+
+def scan_queued(
+    *, organization: Organization | None = None, full: bool = False, send_email: bool = True
+) -> ScanRun:
+    """Queue one background job per ward, commune or province (``scan_ward_job``), so that
+    several workers share a province's scan; the last job to finish closes the alerts of
+    plans no longer active and sends the reminders and digests (``finish_scan``)."""
+    places = _organizations(organization)
+    with transaction.atomic():
+        run = ScanRun.objects.create(
+            organization=organization, pending=len(places), full=full, send_digests=send_email
+        )
+        for place in places:
+            background.enqueue(scan_ward_job, run_id=run.pk, organization_id=place.pk)
+    if not places:
+        _finish_run(run.pk)
+    return run
+
+
+def scan_ward(*, run_id: int, organization_id: int) -> dict[str, Any]:
+    """One job of a split scan: scan one ward, add its counts to the run, and finish the run
+    when it is the last."""
+    run = ScanRun.objects.get(pk=run_id)
+    place = Organization.objects.get(pk=organization_id)
+    counts = _scan_organization(place, today=clock_today(), now=timezone.now(), full=run.full)
+    with transaction.atomic():
+        run = ScanRun.objects.select_for_update().get(pk=run_id)
+        totals = ScanResult(**{k: v for k, v in run.totals.items() if k in _SUMMED})
+        totals.full = run.full
+        totals.add(counts)
+        run.totals = totals.as_dict()
+        run.pending = max(run.pending - 1, 0)
+        last = run.pending == 0
+        run.save(update_fields=["totals", "pending"])
+    if last:
+        _finish_run(run_id)
+    return counts.as_dict()
+
+
+_SUMMED = ("tasks", "indicators", "opened", "updated", "closed")
+
+
+def _finish_run(run_id: int) -> None:
+    with transaction.atomic():
+        run = ScanRun.objects.select_for_update().get(pk=run_id)
+        if run.finished_at is not None:
+            return
+        result = ScanResult(**{k: v for k, v in run.totals.items() if k in _SUMMED})
+        result.full = run.full
+        result.closed += _close_untracked(run.organization, now=timezone.now())
+        result.seconds = (timezone.now() - run.started_at).total_seconds()
+        _record_scan(run.organization, result, started=time.monotonic() - result.seconds)
+        run.finished_at = timezone.now()
+        run.totals = result.as_dict()
+        run.save(update_fields=["finished_at", "totals"])
+    if run.send_digests:
+        after_scan(organization=run.organization)
+
+
+def after_scan(*, organization: Organization | None = None) -> dict[str, int]:
+    """What follows a scan once every ward is done: deadline reminders, the notification
+    digests and the alert digests. Returns their counts."""
+    from theodoi.notifications.events import deadlines_near
+    from theodoi.notifications.services import send_daily_digests
+
+    return {
+        "deadlines": deadlines_near(organization=organization),
+        "notification_digests": send_daily_digests(organization=organization),
+        "alert_digests": send_digests(organization=organization),
+    }
+
+
+@django_tasks.task()
+def scan_ward_job(*, run_id: int, organization_id: int) -> dict[str, Any]:
+    """The background task (``theodoi worker``): one ward's part of a split scan."""
+    return scan_ward(run_id=run_id, organization_id=organization_id)
 
 
 # --- Digests ----------------------------------------------------------------------------------
@@ -788,9 +992,10 @@ def _digest_text(user: User, alerts: Sequence[Alert]) -> tuple[str, str]:
             with translation.override(settings.LANGUAGE_CODE):  # the digest's language
                 label = alert.get_rule_display()
             lines.append(f"{number}. {label} – {_subject_line(alert)}")
-            lines.append(f"   {alert.message}")
-            for reason in alert.reasons or []:
-                lines.append(f"   - {reason.get('message', '')}")
+            # The days late or left as of the day the digest is written, not stored.
+            lines.append(f"   {alert.text}")
+            for text in alert.reason_texts:
+                lines.append(f"   - {text}")
             lines.append(gettext("   Details: %(link)s") % {"link": _link(alert)})
             lines.append("")
     lines.append(gettext("This message was sent automatically by the system; no need to reply."))

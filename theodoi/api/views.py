@@ -29,6 +29,7 @@ from ninja.parser import Parser
 from pydantic import ValidationError as PydanticValidationError
 
 from theodoi.accounts.otp import confirmed_device
+from theodoi.alerts import rules as alert_rules
 from theodoi.alerts.selectors import alerts_for_user
 from theodoi.api import schemas, upstream
 from theodoi.api.auth import (
@@ -427,15 +428,23 @@ def _evidence(evidence: Evidence) -> dict[str, Any]:
 
 
 def _reasons(alert) -> list[dict[str, Any]]:
+    # The day counts are worked out as of today: the alert stores the days they count from.
+    day = today()
     return [
         {
             "rule": str(reason.get("rule", "")),
             "keys": [str(key) for key in reason.get("keys") or []],
-            "numbers": reason.get("numbers") or {},
-            "message": str(reason.get("message", "")),
+            "numbers": alert_rules.shown_numbers(
+                str(reason.get("rule", "")), reason.get("numbers") or {}, day
+            ),
+            "message": text,
         }
-        for reason in alert.reasons or []
+        for reason, text in zip(alert.reasons or [], alert.reason_texts, strict=False)
     ]
+
+
+def _alert_numbers(alert) -> dict[str, Any]:
+    return alert_rules.shown_numbers(alert.rule, alert.numbers or {}, today())
 
 
 def _acknowledgement(alert) -> dict[str, Any] | None:
@@ -459,8 +468,8 @@ def _alert(alert) -> dict[str, Any]:
         "task_id": alert.task_id,
         "indicator_id": alert.indicator_id,
         "unit": _ref(alert.unit),
-        "numbers": alert.numbers or {},
-        "message": alert.message,
+        "numbers": _alert_numbers(alert),
+        "message": alert.text,
         "raised_at": alert.opened_at,
         "closed_at": alert.closed_at,
     }
@@ -716,8 +725,8 @@ def task_detail(request, task_id: schemas.DbId):
                 "severity": a.severity,
                 "reasons": _reasons(a),
                 "acknowledged": _acknowledgement(a),
-                "numbers": a.numbers or {},
-                "message": a.message,
+                "numbers": _alert_numbers(a),
+                "message": a.text,
                 "unit": _ref(a.unit),
                 "raised_at": a.opened_at,
             }

@@ -259,7 +259,9 @@ def behind_schedule_tasks(tasks: QuerySet[Task], *, today: datetime.date) -> tup
             )
         )
         if finding is not None:
-            expected = float(finding.numbers["expected"] or 0)
+            # The alert no longer stores the progress expected (it grows every day).
+            numbers = rules.shown_numbers(finding.rule, finding.numbers, today)
+            expected = float(numbers.get("expected") or 0)
             behind.append((expected - task.progress, task.pk, expected))
     behind.sort(key=lambda item: (-item[0], item[1]))
     shown = {task_id: expected for _gap, task_id, expected in behind[:LIST_LIMIT]}

@@ -4,7 +4,7 @@ digests."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 
-from theodoi.alerts.services import scan, send_digests
+from theodoi.alerts.services import scan, scan_queued, send_digests
 from theodoi.core import background
 from theodoi.notifications.events import deadlines_near
 from theodoi.notifications.services import send_daily_digests
@@ -22,8 +22,29 @@ class Command(BaseCommand):
             "--ward", help="code of a ward, commune or province: scan only that part of the tree"
         )
         parser.add_argument("--no-email", action="store_true", help="scan without sending email")
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="evaluate every task and indicator, not only what changed since the last scan",
+        )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help=(
+                "queue one background job per ward for the workers (theodoi worker) instead of "
+                "scanning here; the last job sends the reminders and digests"
+            ),
+        )
 
-    def handle(self, *args, ward: str | None, no_email: bool, **options):
+    def handle(
+        self,
+        *args,
+        ward: str | None,
+        no_email: bool,
+        full: bool = False,
+        queue: bool = False,
+        **options,
+    ):
         organization = None
         if ward:
             organization = Organization.objects.filter(code=ward).first()
@@ -31,7 +52,17 @@ class Command(BaseCommand):
                 raise CommandError(
                     gettext("No ward, commune or province has the code %(code)s.") % {"code": ward}
                 )
-        result = scan(organization=organization)
+        if queue:
+            run = scan_queued(organization=organization, full=full, send_email=not no_email)
+            self.stdout.write(
+                gettext(
+                    "Queued the scan of %(count)s ward(s) for the background workers; the last "
+                    "one sends the reminders and digests."
+                )
+                % {"count": run.pending}
+            )
+            return
+        result = scan(organization=organization, full=full)
         self.stdout.write(
             gettext(
                 "Scanned %(tasks)s tasks and %(indicators)s indicators in %(seconds)s seconds: "
