@@ -47,7 +47,7 @@ TARGETS_MS = {
     "task_page_officer": 100,
     "report_submit": 60,
 }
-TARGET_SCAN_S = 10
+TARGET_SCAN_S = 5
 # A plan of about 30 pages, read and saved into a ward (OCR excluded).
 TARGET_IMPORT_S = 3
 TARGET_LOAD_P95_MS = 500
