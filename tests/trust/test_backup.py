@@ -156,8 +156,10 @@ def test_restore_keeps_the_order_of_a_tasks_units_and_alerts_go_to_the_first(tmp
 
     assert _units_in_order(TaskLeadUnit) == lead_order
     assert _units_in_order(TaskCoordinatingUnit) == coordinating_order
-    Alert.objects.filter(task=task).delete()  # raised again from the restored data
-    scan()
+    # Raised again from the restored data: deleting alerts by hand changes none of the facts
+    # the rules read, so the restored watches would let an incremental scan skip the task.
+    Alert.objects.filter(task=task).delete()
+    scan(full=True)
     raised = Alert.objects.filter(task=task, closed_at__isnull=True)
     assert raised.exists()
     assert {alert.unit_id for alert in raised} == {leads[0].pk}

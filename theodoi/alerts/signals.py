@@ -8,6 +8,8 @@ these models re-evaluate the tasks themselves (``tracking``), and ``scan_alerts 
 there for the rest (a bulk load, a fix in SQL).
 """
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.db.models import Q
@@ -30,27 +32,44 @@ def _forget(condition: Q) -> None:
     AlertWatch.objects.filter(condition).delete()
 
 
+def _unless_raw(receiver: Callable[..., None]) -> Callable[..., None]:
+    """A row loaded as it was stored (``loaddata``, ``theodoi restore``: ``raw``) comes with its
+    subject's watch from the same backup; only a real write changes the facts."""
+
+    @wraps(receiver)
+    def guarded(sender: Any, instance: Any, **kwargs: Any) -> None:
+        if not kwargs.get("raw"):
+            receiver(sender, instance, **kwargs)
+
+    return guarded
+
+
+@_unless_raw
 def _task_row(sender: Any, instance: Any, **kwargs: Any) -> None:
     task_id = getattr(instance, "task_id", None)
     if task_id is not None:
         _forget(Q(task_id=task_id))
 
 
+@_unless_raw
 def _task(sender: Any, instance: Task, **kwargs: Any) -> None:
     # A subtask also changes its parent: rolled-up progress, and whether it has subtasks.
     ids = [instance.pk] + ([instance.parent_id] if instance.parent_id else [])
     _forget(Q(task_id__in=ids))
 
 
+@_unless_raw
 def _review(sender: Any, instance: EvidenceReview, **kwargs: Any) -> None:
     _forget(Q(task__evidence__id=instance.evidence_id))
 
 
+@_unless_raw
 def _indicator_row(sender: Any, instance: Any, **kwargs: Any) -> None:
     indicator_id = instance.pk if isinstance(instance, Indicator) else instance.indicator_id
     _forget(Q(indicator_id=indicator_id))
 
 
+@_unless_raw
 def _plan(sender: Any, instance: Plan, **kwargs: Any) -> None:
     # Its status, start, cycles and due days reach every task and indicator of it, and its
     # upward due days the ward plans that implement it.
@@ -62,6 +81,7 @@ def _plan(sender: Any, instance: Plan, **kwargs: Any) -> None:
     )
 
 
+@_unless_raw
 def _upward(sender: Any, instance: UpwardReport, **kwargs: Any) -> None:
     _forget(Q(plan_id=instance.plan_id))
 
