@@ -370,6 +370,7 @@ def due_soon(facts: TaskFacts) -> Finding | None:
     return Finding(Rule.DUE_SOON, "", numbers, _due_soon_text(numbers, None))
 
 
+# Vietnamese on purpose: the short phrases make the stored alert text (see Finding).
 def _left(due: datetime.date, today: datetime.date | None) -> str:
     if today is None:
         return "sắp đến hạn"
@@ -618,6 +619,7 @@ def _period_labels(keys: Sequence[str]) -> str:
     return ", ".join(labels)
 
 
+# Vietnamese on purpose: the short phrases make the stored alert text (see Finding).
 def _overdue_short(numbers: Mapping[str, Any], today: datetime.date | None) -> str:
     due = _date(numbers.get("due"))
     if due is None or today is None:
@@ -625,6 +627,7 @@ def _overdue_short(numbers: Mapping[str, Any], today: datetime.date | None) -> s
     return f"quá hạn {_days(max((today - due).days, 1))}"
 
 
+# Vietnamese on purpose: the short phrases make the stored alert text (see Finding).
 def _due_soon_short(numbers: Mapping[str, Any], today: datetime.date | None) -> str:
     due = _date(numbers.get("due"))
     return _left(due, today) if due is not None else "sắp đến hạn"

@@ -43,6 +43,8 @@ from theodoi.core.access import (
     require,
 )
 from theodoi.core.clock import today as clock_today
+from theodoi.notifications.events import deadlines_near
+from theodoi.notifications.services import send_daily_digests
 from theodoi.org.models import Organization, User
 from theodoi.plans.models import (
     Indicator,
@@ -889,9 +891,6 @@ def _finish_run(run_id: int) -> None:
 def after_scan(*, organization: Organization | None = None) -> dict[str, int]:
     """What follows a scan once every ward is done: deadline reminders, the notification
     digests and the alert digests. Returns their counts."""
-    from theodoi.notifications.events import deadlines_near
-    from theodoi.notifications.services import send_daily_digests
-
     return {
         "deadlines": deadlines_near(organization=organization),
         "notification_digests": send_daily_digests(organization=organization),
