@@ -355,7 +355,8 @@ import datetime as _datetime  # noqa: E402
 INSTALLED_APPS += ["theodoi.accounts.apps.AxesConfig"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading the person's ward and unit with them (each page needs both).
+    "theodoi.accounts.backends.UserBackend",
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # must stay last
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
@@ -396,6 +397,11 @@ MIDDLEWARE.insert(
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
     "theodoi.accounts.middleware.two_factor_required",
+)
+# Before the person is read from the session: a session of the previous backend is kept.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware"),
+    "theodoi.accounts.middleware.previous_backend_renamed",
 )
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "theodoi")
 # --- end Two-factor sign-in (django-otp) ---

@@ -5,6 +5,7 @@ an evidence file (reviewed or waiting), an alert; and for a task page with 3 or 
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -249,6 +250,48 @@ def test_plan_page_filtered_by_unit(wards):
 def test_my_tasks(wards):
     counts = [count_queries(signed_in(w.officer), reverse("my_tasks")) for w in wards]
     assert counts[0] == counts[1], counts
+
+
+# The reads every page makes (tests keep sessions in the database and count the bell each time):
+# the session, the person with their ward and unit in one query, the bell's count.
+FIXED = 3
+
+
+def test_a_light_page_reads_the_person_once(wards):
+    """The ward and the unit come with the person: not one query each on every page."""
+    _small, large = wards
+    assert count_queries(signed_in(large.officer), reverse("notifications")) == FIXED + 1
+
+
+def test_my_tasks_count(wards):
+    """The fixed reads; the page of tasks, its count and their lead units; the to-do list (its
+    rejected files with their reviews, returned reports, directives); the alerts counted in one
+    query and the most urgent read; no unread notification read when the bell counts none."""
+    _small, large = wards
+    assert count_queries(signed_in(large.officer), reverse("my_tasks")) == FIXED + 8
+
+
+PDF = b"%PDF-1.4\n% theodoi\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+@pytest.mark.parametrize(("label", "first", "again"), [("report", 32, 30), ("with a file", 41, 39)])
+def test_report_submit_count(wards, label, first, again):
+    """A unit's report, sent and then corrected (with an evidence file, each time a new file):
+    the queries of the write path (report, evidence, audit records, progress, alerts) do not
+    grow by a read of the person's ward or unit."""
+    _small, large = wards
+    client = signed_in(large.officer)
+    task = large.tasks[3]
+    counts = []
+    for number in range(2):
+        data = {"period": "2026-11", "percent": str(40 + number), "result": "Đang triển khai"}
+        if label == "with a file":
+            data |= {"evidence": [SimpleUploadedFile(f"{number}.pdf", PDF + bytes([number]))]}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("report_submit", args=[task.pk]), data)
+        assert response.status_code == 302, response.content.decode()[-2000:]
+        counts.append(len(queries))
+    assert counts == [first, again], counts
 
 
 def test_review_queue(wards):

@@ -47,6 +47,25 @@ def test_a_ward_report_moves_the_province_task_in_the_same_write(world, chain):
     assert refreshed(chain).progress == 51  # (60 + 41) / 2 = 50.5, half up
 
 
+def test_a_ward_report_reads_the_roll_up_in_bounded_queries(world, chain):
+    """The province task is read with its plan and province, then two queries for the roll-up
+    (the wards, their implementing tasks as plain values), whatever the number of wards."""
+    report(world, world.task_vhxh, 10)
+    with CaptureQueriesContext(connection) as few:
+        report(world, refreshed(world.task_vhxh), 20)
+    for number in range(6):
+        ward = OrganizationFactory(name=f"Phường {number}", parent=world.province)
+        task = TaskFactory(plan=PlanFactory(organization=ward), title=f"Nhiệm vụ {number}")
+        plans.task_link_upper(actor=SYSTEM, task=task, upper_task=chain)
+    with CaptureQueriesContext(connection) as many:
+        # As a page sends it: the ward task read afresh, its province task not yet read.
+        report(world, refreshed(world.task_vhxh), 30)
+    assert len(few) == len(many), [q["sql"] for q in many.captured_queries]
+    assert refreshed(chain).progress == 4  # 30 % in one ward of eight: 3.75, half up
+    # The province task with its plan and province in one query (not three).
+    assert len(many) == 34, [q["sql"][:120] for q in many.captured_queries]
+
+
 def test_a_ward_with_two_tasks_counts_their_mean(world, chain):
     plans.task_link_upper(actor=SYSTEM, task=world.task_police, upper_task=chain)
     report(world, world.task_vhxh, 80)

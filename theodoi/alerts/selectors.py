@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from theodoi.alerts import rules
 from theodoi.alerts.models import Alert
@@ -125,13 +125,24 @@ SUMMARY_TOP = 3
 
 def alert_summary(user: User, *, limit: int = SUMMARY_TOP) -> AlertSummary:
     """The open alerts of ``user`` in brief (the officer's landing page keeps their tasks above
-    the fold): counted in two queries, the few most urgent read."""
+    the fold): counted in one query, the few most urgent read with only what their lines show
+    (planning the nine joins of a whole alert cost more than running the query)."""
     alerts = alerts_for_user(user)
-    needing = alerts.filter(acknowledged_at__isnull=True)
-    total = alerts.count()
-    needing_count = needing.count()
-    top = list(by_urgency(needing)[:limit]) if needing_count else []
-    return AlertSummary(needing_action=needing_count, acknowledged=total - needing_count, top=top)
+    counts = alerts.order_by().aggregate(
+        total=Count("pk"), needing=Count("pk", filter=Q(acknowledged_at__isnull=True))
+    )
+    needing_count = counts["needing"]
+    top = []
+    if needing_count:
+        needing = alerts.filter(acknowledged_at__isnull=True)
+        top = list(
+            by_urgency(needing.select_related(None).select_related("task", "indicator", "plan"))[
+                :limit
+            ]
+        )
+    return AlertSummary(
+        needing_action=needing_count, acknowledged=counts["total"] - needing_count, top=top
+    )
 
 
 def by_urgency(alerts: QuerySet[Alert]) -> QuerySet[Alert]:

@@ -612,9 +612,7 @@ class TaskRollup:
         return rollup_rule.rule_text(self.result.wards)
 
 
-def assigned_wards(task: Task) -> list[Organization]:
-    """The wards and communes that carry out a province task: every one below its province, or
-    the ones listed; none for a task of the province's own departments. One query."""
+def _assigned_wards(task: Task) -> QuerySet[Organization]:
     if task.ward_assignment == WardAssignment.ALL_WARDS:
         province = task.plan.organization
         wards = Organization.objects.filter(
@@ -624,8 +622,34 @@ def assigned_wards(task: Task) -> list[Organization]:
     elif task.ward_assignment == WardAssignment.LISTED_WARDS:
         wards = task.assigned_wards.all()
     else:
-        return []
-    return list(wards.order_by("name", "pk"))
+        return Organization.objects.none()
+    return wards.order_by("name", "pk")
+
+
+def assigned_wards(task: Task) -> list[Organization]:
+    """The wards and communes that carry out a province task: every one below its province, or
+    the ones listed; none for a task of the province's own departments. One query."""
+    return list(_assigned_wards(task))
+
+
+def task_rollup_result(task: Task, *, today: datetime.date) -> rollup_rule.Rollup | None:
+    """The result of ``task_rollup`` alone (what the task keeps as its progress), by the same
+    rule from the same tasks in the same order, read as plain values: every report of a ward
+    task recomputes the province task it carries out, and building a row of every ward and of
+    every implementing task for it was most of the report's time."""
+    if task.ward_assignment == WardAssignment.OWN_UNITS:
+        return None
+    by_ward: dict[int, list[rollup_rule.WardTask]] = {
+        pk: [] for pk in _assigned_wards(task).values_list("pk", flat=True)
+    }
+    implementing = (
+        Task.objects.filter(upper_task=task, plan__organization__in=list(by_ward))
+        .order_by("plan_id", "order", "pk")
+        .values_list("plan__organization_id", "progress", "due_date", "completed_on")
+    )
+    for ward_id, progress, due_date, completed_on in implementing:
+        by_ward[ward_id].append(rollup_rule.WardTask(progress, due_date, completed_on))
+    return rollup_rule.rollup(list(by_ward.values()), due=task.due_date, today=today)
 
 
 def task_rollup(task: Task, *, today: datetime.date) -> TaskRollup | None:

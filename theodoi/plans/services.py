@@ -1113,10 +1113,10 @@ def task_rollup_refresh(task: Task) -> Task:
     ``reporting.services.task_refresh``'s, written in the caller's transaction and not audited:
     the reports and links it follows from are. A task of the province's own departments keeps
     the progress its own reports give it."""
-    rolled = selectors.task_rollup(task, today=clock.today())
+    rolled = selectors.task_rollup_result(task, today=clock.today())
     if rolled is None:
         return task
-    values = (rolled.result.progress, rolled.result.completed_on)
+    values = (rolled.progress, rolled.completed_on)
     if (task.progress, task.completed_on) != values:
         task.progress, task.completed_on = values
         task.save(update_fields=["progress", "completed_on", "updated_at"])

@@ -174,8 +174,15 @@ def task_refresh(task: Task) -> Task:
     if task.parent_id:
         task_refresh(task.parent)
     if task.upper_task_id:
-        # A ward task's progress is part of the province task it carries out.
-        task_refresh(task.upper_task)
+        # A ward task's progress is part of the province task it carries out; its roll-up
+        # reads the province from the plan (read with it, not in two more queries).
+        if Task.upper_task.is_cached(task):
+            upper = task.upper_task
+        else:
+            upper = Task._base_manager.select_related("plan__organization").get(
+                pk=task.upper_task_id
+            )
+        task_refresh(upper)
     return task
 
 

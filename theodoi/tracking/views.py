@@ -391,10 +391,30 @@ def task_detail(request, pk: int):
     return _task_page(request, task)
 
 
+# What a row of My unit's tasks and its cache key read (plans/_my_task_row.html): a unit's
+# landing page builds fifty tasks and their plans at each visit, and the columns it never shows
+# were most of that work.
+MY_TASK_ROW_FIELDS = (
+    "id",
+    "plan_id",
+    "code",
+    "title",
+    "due_date",
+    "deadline_text",
+    "progress",
+    "updated_at",
+    "plan__id",
+    "plan__number",
+    "plan__title",
+)
+
+
 @login_required
 def my_tasks(request):
     day = today()
-    tasks = selectors.for_task_list(selectors.my_unit_tasks(request.user, today=day), "plan")
+    tasks = selectors.for_task_list(selectors.my_unit_tasks(request.user, today=day), "plan").only(
+        *MY_TASK_ROW_FIELDS
+    )
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
     unit = request.user.unit
     unit_id = request.user.unit_id

@@ -12,6 +12,10 @@ PANEL_SIZE = 5
 def unread_panel(context):
     """The person's newest unread notifications, for the page they land on."""
     user = context["request"].user
+    if context.get("unread_notifications") == 0:
+        # The bell has just counted none (a cached count is forgotten by every write that
+        # changes it): nothing to read.
+        return {"unread": [], "total": 0}
     unread = list(
         Notification.objects.filter(recipient=user, read_at__isnull=True).order_by(
             "-created_at", "-id"
