@@ -11,6 +11,7 @@ it out. The Excel and zip writers read the same facts, so every file says the sa
 # upward is an administrative document under Decree 30/2020/ND-CP, in Vietnamese by law.
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -246,8 +247,13 @@ def parse_report_period(text: str) -> Period:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def period_of_text(text: str) -> Period | None:
-    """A report's period written in any cycle, or None."""
+    """A report's period written in any cycle, or None.
+
+    Remembered: a report reads the same few hundred period texts on thousands of units'
+    reports, and parsing one (trying each cycle, checking the dates exist) cost most of the
+    report's time. A period's text always names the same period, so the answer never changes."""
     for cycle in CYCLES:
         try:
             return parse_period(text, cycle)
@@ -261,10 +267,6 @@ def as_of_day(period: Period, today: datetime.date) -> datetime.date:
     if today < period.start:
         raise ReportError(f"{period.label_vi()} chưa bắt đầu nên chưa có gì để báo cáo.")
     return min(today, period.end)
-
-
-def _overlaps(a: Period, b: Period) -> bool:
-    return a.start <= b.end and b.start <= a.end
 
 
 def anchor_day(period: Period) -> datetime.date:
@@ -283,6 +285,18 @@ def anchor_day(period: Period) -> datetime.date:
 _FINENESS = {"weekly": 0, "monthly": 1, "quarterly": 2, "half_yearly": 3, "yearly": 4}
 
 
+@functools.lru_cache(maxsize=4096)
+def _span(period: Period) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """The period's first day, last day and anchor day, remembered: a report compares the same
+    few hundred periods tens of thousands of times, and each ``end`` is computed anew."""
+    return period.start, period.end, anchor_day(period)
+
+
+def _newest_key(item: tuple[Period, "ReportFacts"]) -> tuple[datetime.date, datetime.date]:
+    start, end, _anchor = _span(item[0])
+    return end, start
+
+
 def report_belongs(report_period: Period, period: Period) -> bool:
     """Whether a unit's report for ``report_period`` is summed up in the report for ``period``.
 
@@ -290,17 +304,21 @@ def report_belongs(report_period: Period, period: Period) -> bool:
     report: the one holding its anchor day, so a week straddling two months is counted once. A
     report of a coarser cycle (a quarter's report in a monthly report) is the only word the
     unit gave about the shorter period, so it belongs to every report it overlaps."""
+    start, end, _anchor = _span(period)
+    report_start, report_end, anchor = _span(report_period)
     if _FINENESS[report_period.cycle] <= _FINENESS[period.cycle]:
-        return period.start <= anchor_day(report_period) <= period.end
-    return _overlaps(report_period, period)
+        return start <= anchor <= end
+    return report_start <= end and start <= report_end
 
 
 def report_not_after(report_period: Period, period: Period) -> bool:
     """Whether a unit's report belongs to ``period`` or an earlier one (the earlier reports
     still tell why a task is late)."""
+    _start, end, _anchor = _span(period)
+    report_start, _report_end, anchor = _span(report_period)
     if _FINENESS[report_period.cycle] <= _FINENESS[period.cycle]:
-        return anchor_day(report_period) <= period.end
-    return report_period.start <= period.end
+        return anchor <= end
+    return report_start <= end
 
 
 # --- Tasks and reports ------------------------------------------------------------------------
@@ -323,7 +341,7 @@ def attach_reports(
             in_period.setdefault(report.task_id, []).append((parsed, report))
 
     def newest(items: list[tuple[Period, ReportFacts]]) -> list[ReportFacts]:
-        return [r for _p, r in sorted(items, key=lambda i: (i[0].end, i[0].start), reverse=True)]
+        return [r for _p, r in sorted(items, key=_newest_key, reverse=True)]
 
     rows = []
     for task in tasks:
@@ -773,15 +791,17 @@ def period_reports(
     grouped: dict[tuple[int, str], list[tuple[Period, ReportFacts]]] = {}
     for item in reports:
         task = by_id.get(item.task_id)
+        if task is None:
+            continue
         parsed = period_of_text(item.period)
-        if task is None or parsed is None or not report_belongs(parsed, period):
+        if parsed is None or not report_belongs(parsed, period):
             continue
         unit = item.unit.strip() or (task.lead_units[0] if task.lead_units else NO_UNIT)
         grouped.setdefault((task.id, unit), []).append((parsed, item))
     order = {task.id: index for index, task in enumerate(tasks)}
     result = []
     for (task_id, unit), items in sorted(grouped.items(), key=lambda i: order[i[0][0]]):
-        newest = [r for _p, r in sorted(items, key=lambda i: (i[0].end, i[0].start), reverse=True)]
+        newest = [r for _p, r in sorted(items, key=_newest_key, reverse=True)]
 
         def distinct(texts: Iterable[str]) -> tuple[str, ...]:
             return tuple(dict.fromkeys(t.strip() for t in texts if t.strip()))
@@ -959,7 +979,14 @@ def section_prose(
 def section_texts(data: ReportData) -> list["SectionText"]:
     """The text of every section of the report, from what the units wrote in the period."""
     texts = []
+    # Each section reads only the reports of its own tasks (in the data's order), not all the
+    # plan's: with a plan's two years of weekly reports, every section went through all of them.
+    by_task: dict[int, list[tuple[int, ReportFacts]]] = {}
+    for index, item in enumerate(data.reports):
+        by_task.setdefault(item.task_id, []).append((index, item))
     for result in section_results(data):
+        mine = sorted(pair for task in result.tasks for pair in by_task.get(task.id, ()))
+        reports = [item for _index, item in mine]
         indicators = [
             row
             for row in data.indicators
@@ -968,7 +995,7 @@ def section_texts(data: ReportData) -> list["SectionText"]:
         texts.append(
             SectionText(
                 result.heading,
-                section_prose(result, data.reports, data.period, indicators),
+                section_prose(result, reports, data.period, indicators),
                 code=result.code,
                 title=result.title,
             )
