@@ -8,7 +8,7 @@ plan page uses), the indicators from ``indicators_for_plan`` and the evidence fr
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 
 from theodoi.core.access import Action, Actor, can
@@ -23,7 +23,7 @@ from theodoi.plans.selectors import (
 )
 from theodoi.plans.states import late_against_original
 from theodoi.ranking.selectors import wards_for_user
-from theodoi.reporting.models import ProgressReport
+from theodoi.reporting.models import EvidenceReview, ProgressReport
 from theodoi.reporting.selectors import evidence_for_user
 
 from . import report
@@ -159,37 +159,72 @@ def report_data(
         )
         for indicator in indicators_for_plan(plan, year=as_of.year)
     ]
+    # The latest review's decision by the database (the same order as
+    # ``Evidence.latest_review``), and plain values: no file, task or reviewer object per row.
+    latest_decision = Subquery(
+        EvidenceReview.objects.filter(evidence=OuterRef("pk"))
+        .order_by("-reviewed_at", "-pk")
+        .values("decision")[:1]
+    )
+    visible = (
+        evidence_for_user(user)
+        .select_related(None)
+        .prefetch_related(None)
+        .filter(withdrawn=False)
+        .annotate(decision=latest_decision)
+    )
+    columns = ("id", "task_id", "original_name", "sha256", "size", "file", "decision")
     evidence = [
         report.EvidenceRow(
-            id=item.pk,
-            task_id=item.task_id,
-            original_name=item.original_name,
-            sha256=item.sha256,
-            size=item.size,
-            storage_name=item.file.name,
-            decision=item.latest_review.decision if item.latest_review else None,
-            uploaded_on=item.uploaded_on,
+            id=pk,
+            task_id=task_id,
+            original_name=original_name,
+            sha256=sha256,
+            size=size,
+            storage_name=storage_name,
+            decision=decision,
+            uploaded_on=uploaded_on,
         )
-        for item in evidence_for_user(user)
-        .filter(task__in=task_ids, withdrawn=False)
-        .order_by("task_id", "uploaded_at", "id")
+        for pk, task_id, original_name, sha256, size, storage_name, decision, uploaded_on in (
+            visible.filter(task__in=task_ids)
+            .order_by("task_id", "uploaded_at", "id")
+            .values_list(*columns, "uploaded_on")
+        )
     ]
     evidence += [
         report.EvidenceRow(
-            id=item.pk,
+            id=pk,
             task_id=None,
-            original_name=item.original_name,
-            sha256=item.sha256,
-            size=item.size,
-            storage_name=item.file.name,
-            decision=item.latest_review.decision if item.latest_review else None,
-            uploaded_on=item.uploaded_on,
-            indicator_id=item.indicator_value.indicator_id,
-            value_period=item.indicator_value.period,
+            original_name=original_name,
+            sha256=sha256,
+            size=size,
+            storage_name=storage_name,
+            decision=decision,
+            uploaded_on=uploaded_on,
+            indicator_id=indicator_id,
+            value_period=value_period,
         )
-        for item in evidence_for_user(user)
-        .filter(indicator_value__indicator__plan=plan, task__isnull=True, withdrawn=False)
-        .order_by("uploaded_at", "id")
+        for (
+            pk,
+            _task_id,
+            original_name,
+            sha256,
+            size,
+            storage_name,
+            decision,
+            uploaded_on,
+            indicator_id,
+            value_period,
+        ) in (
+            visible.filter(indicator_value__indicator__plan=plan, task__isnull=True)
+            .order_by("uploaded_at", "id")
+            .values_list(
+                *columns,
+                "uploaded_on",
+                "indicator_value__indicator_id",
+                "indicator_value__period",
+            )
+        )
     ]
     return report.ReportData(
         plan=plan_facts(plan),
