@@ -13,7 +13,7 @@ it out. The Excel and zip writers read the same facts, so every file says the sa
 import datetime
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -292,11 +292,6 @@ def _span(period: Period) -> tuple[datetime.date, datetime.date, datetime.date]:
     return period.start, period.end, anchor_day(period)
 
 
-def _newest_key(item: tuple[Period, "ReportFacts"]) -> tuple[datetime.date, datetime.date]:
-    start, end, _anchor = _span(item[0])
-    return end, start
-
-
 def report_belongs(report_period: Period, period: Period) -> bool:
     """Whether a unit's report for ``report_period`` is summed up in the report for ``period``.
 
@@ -323,6 +318,38 @@ def report_not_after(report_period: Period, period: Period) -> bool:
 
 # --- Tasks and reports ------------------------------------------------------------------------
 
+# Where a unit's report stands against the report's period: whether it is up to the period's
+# end and whether it belongs to the period, and its order (the newest last). None for a
+# period text no cycle reads.
+_Place = tuple[bool, bool, tuple[datetime.date, datetime.date]] | None
+
+
+def _placer(period: Period) -> Callable[[str], _Place]:
+    """Where a report of each period text stands against ``period``, worked out once per text:
+    a plan's thousands of reports share a few hundred periods."""
+    seen: dict[str, _Place] = {}
+
+    def place(text: str) -> _Place:
+        if text not in seen:
+            parsed = period_of_text(text)
+            seen[text] = (
+                None
+                if parsed is None
+                else (
+                    report_not_after(parsed, period),
+                    report_belongs(parsed, period),
+                    (parsed.end, parsed.start),
+                )
+            )
+        return seen[text]
+
+    return place
+
+
+def _newest(items: list[tuple[tuple[datetime.date, datetime.date], "ReportFacts"]]) -> list:
+    """The reports newest first (by the end, then the start of their periods)."""
+    return [r for _order, r in sorted(items, key=lambda i: i[0], reverse=True)]
+
 
 def attach_reports(
     tasks: Iterable[TaskRow], reports: Iterable[ReportFacts], period: Period
@@ -330,23 +357,22 @@ def attach_reports(
     """Give each task the result and proposals of its latest report in the period, and the
     difficulties of its latest report up to the period's end that names any (the reason a task
     is late is often written in an earlier report)."""
-    in_period: dict[int, list[tuple[Period, ReportFacts]]] = {}
-    before_end: dict[int, list[tuple[Period, ReportFacts]]] = {}
+    in_period: dict[int, list[tuple[tuple[datetime.date, datetime.date], ReportFacts]]] = {}
+    before_end: dict[int, list[tuple[tuple[datetime.date, datetime.date], ReportFacts]]] = {}
+    place = _placer(period)
     for report in reports:
-        parsed = period_of_text(report.period)
-        if parsed is None or not report_not_after(parsed, period):
+        found = place(report.period)
+        if found is None or not found[0]:
             continue
-        before_end.setdefault(report.task_id, []).append((parsed, report))
-        if report_belongs(parsed, period):
-            in_period.setdefault(report.task_id, []).append((parsed, report))
-
-    def newest(items: list[tuple[Period, ReportFacts]]) -> list[ReportFacts]:
-        return [r for _p, r in sorted(items, key=_newest_key, reverse=True)]
+        _not_after, belongs, order = found
+        before_end.setdefault(report.task_id, []).append((order, report))
+        if belongs:
+            in_period.setdefault(report.task_id, []).append((order, report))
 
     rows = []
     for task in tasks:
-        current = newest(in_period.get(task.id, []))
-        earlier = newest(before_end.get(task.id, []))
+        current = _newest(in_period.get(task.id, []))
+        earlier = _newest(before_end.get(task.id, []))
         difficulties = next((r.difficulties for r in earlier if r.difficulties.strip()), "")
         proposals = tuple(
             dict.fromkeys(r.proposals.strip() for r in current if r.proposals.strip())
@@ -788,20 +814,22 @@ def period_reports(
     """The units' reports that belong to ``period``, one per task and unit, in the tasks'
     order. A report names its unit; one that does not is its task's first lead unit's."""
     by_id = {task.id: task for task in tasks}
-    grouped: dict[tuple[int, str], list[tuple[Period, ReportFacts]]] = {}
+    grouped: dict[tuple[int, str], list[tuple[tuple[datetime.date, datetime.date], ReportFacts]]]
+    grouped = {}
+    place = _placer(period)
     for item in reports:
         task = by_id.get(item.task_id)
         if task is None:
             continue
-        parsed = period_of_text(item.period)
-        if parsed is None or not report_belongs(parsed, period):
+        found = place(item.period)
+        if found is None or not found[1]:
             continue
         unit = item.unit.strip() or (task.lead_units[0] if task.lead_units else NO_UNIT)
-        grouped.setdefault((task.id, unit), []).append((parsed, item))
+        grouped.setdefault((task.id, unit), []).append((found[2], item))
     order = {task.id: index for index, task in enumerate(tasks)}
     result = []
     for (task_id, unit), items in sorted(grouped.items(), key=lambda i: order[i[0][0]]):
-        newest = [r for _p, r in sorted(items, key=_newest_key, reverse=True)]
+        newest = _newest(items)
 
         def distinct(texts: Iterable[str]) -> tuple[str, ...]:
             return tuple(dict.fromkeys(t.strip() for t in texts if t.strip()))
