@@ -11,8 +11,9 @@ it out. The Excel and zip writers read the same facts, so every file says the sa
 # upward is an administrative document under Decree 30/2020/ND-CP, in Vietnamese by law.
 
 import datetime
+import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -246,8 +247,13 @@ def parse_report_period(text: str) -> Period:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def period_of_text(text: str) -> Period | None:
-    """A report's period written in any cycle, or None."""
+    """A report's period written in any cycle, or None.
+
+    Remembered: a report reads the same few hundred period texts on thousands of units'
+    reports, and parsing one (trying each cycle, checking the dates exist) cost most of the
+    report's time. A period's text always names the same period, so the answer never changes."""
     for cycle in CYCLES:
         try:
             return parse_period(text, cycle)
@@ -261,10 +267,6 @@ def as_of_day(period: Period, today: datetime.date) -> datetime.date:
     if today < period.start:
         raise ReportError(f"{period.label_vi()} chưa bắt đầu nên chưa có gì để báo cáo.")
     return min(today, period.end)
-
-
-def _overlaps(a: Period, b: Period) -> bool:
-    return a.start <= b.end and b.start <= a.end
 
 
 def anchor_day(period: Period) -> datetime.date:
@@ -283,6 +285,13 @@ def anchor_day(period: Period) -> datetime.date:
 _FINENESS = {"weekly": 0, "monthly": 1, "quarterly": 2, "half_yearly": 3, "yearly": 4}
 
 
+@functools.lru_cache(maxsize=4096)
+def _span(period: Period) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """The period's first day, last day and anchor day, remembered: a report compares the same
+    few hundred periods tens of thousands of times, and each ``end`` is computed anew."""
+    return period.start, period.end, anchor_day(period)
+
+
 def report_belongs(report_period: Period, period: Period) -> bool:
     """Whether a unit's report for ``report_period`` is summed up in the report for ``period``.
 
@@ -290,20 +299,56 @@ def report_belongs(report_period: Period, period: Period) -> bool:
     report: the one holding its anchor day, so a week straddling two months is counted once. A
     report of a coarser cycle (a quarter's report in a monthly report) is the only word the
     unit gave about the shorter period, so it belongs to every report it overlaps."""
+    start, end, _anchor = _span(period)
+    report_start, report_end, anchor = _span(report_period)
     if _FINENESS[report_period.cycle] <= _FINENESS[period.cycle]:
-        return period.start <= anchor_day(report_period) <= period.end
-    return _overlaps(report_period, period)
+        return start <= anchor <= end
+    return report_start <= end and start <= report_end
 
 
 def report_not_after(report_period: Period, period: Period) -> bool:
     """Whether a unit's report belongs to ``period`` or an earlier one (the earlier reports
     still tell why a task is late)."""
+    _start, end, _anchor = _span(period)
+    report_start, _report_end, anchor = _span(report_period)
     if _FINENESS[report_period.cycle] <= _FINENESS[period.cycle]:
-        return anchor_day(report_period) <= period.end
-    return report_period.start <= period.end
+        return anchor <= end
+    return report_start <= end
 
 
 # --- Tasks and reports ------------------------------------------------------------------------
+
+# Where a unit's report stands against the report's period: whether it is up to the period's
+# end and whether it belongs to the period, and its order (the newest last). None for a
+# period text no cycle reads.
+_Place = tuple[bool, bool, tuple[datetime.date, datetime.date]] | None
+
+
+def _placer(period: Period) -> Callable[[str], _Place]:
+    """Where a report of each period text stands against ``period``, worked out once per text:
+    a plan's thousands of reports share a few hundred periods."""
+    seen: dict[str, _Place] = {}
+
+    def place(text: str) -> _Place:
+        if text not in seen:
+            parsed = period_of_text(text)
+            seen[text] = (
+                None
+                if parsed is None
+                else (
+                    report_not_after(parsed, period),
+                    report_belongs(parsed, period),
+                    (parsed.end, parsed.start),
+                )
+            )
+        return seen[text]
+
+    return place
+
+
+def _newest(items: list[tuple[tuple[datetime.date, datetime.date], "ReportFacts"]]) -> list:
+    """The reports newest first (by the end, then the start of their periods)."""
+    return [r for _order, r in sorted(items, key=lambda i: i[0], reverse=True)]
 
 
 def attach_reports(
@@ -312,23 +357,22 @@ def attach_reports(
     """Give each task the result and proposals of its latest report in the period, and the
     difficulties of its latest report up to the period's end that names any (the reason a task
     is late is often written in an earlier report)."""
-    in_period: dict[int, list[tuple[Period, ReportFacts]]] = {}
-    before_end: dict[int, list[tuple[Period, ReportFacts]]] = {}
+    in_period: dict[int, list[tuple[tuple[datetime.date, datetime.date], ReportFacts]]] = {}
+    before_end: dict[int, list[tuple[tuple[datetime.date, datetime.date], ReportFacts]]] = {}
+    place = _placer(period)
     for report in reports:
-        parsed = period_of_text(report.period)
-        if parsed is None or not report_not_after(parsed, period):
+        found = place(report.period)
+        if found is None or not found[0]:
             continue
-        before_end.setdefault(report.task_id, []).append((parsed, report))
-        if report_belongs(parsed, period):
-            in_period.setdefault(report.task_id, []).append((parsed, report))
-
-    def newest(items: list[tuple[Period, ReportFacts]]) -> list[ReportFacts]:
-        return [r for _p, r in sorted(items, key=lambda i: (i[0].end, i[0].start), reverse=True)]
+        _not_after, belongs, order = found
+        before_end.setdefault(report.task_id, []).append((order, report))
+        if belongs:
+            in_period.setdefault(report.task_id, []).append((order, report))
 
     rows = []
     for task in tasks:
-        current = newest(in_period.get(task.id, []))
-        earlier = newest(before_end.get(task.id, []))
+        current = _newest(in_period.get(task.id, []))
+        earlier = _newest(before_end.get(task.id, []))
         difficulties = next((r.difficulties for r in earlier if r.difficulties.strip()), "")
         proposals = tuple(
             dict.fromkeys(r.proposals.strip() for r in current if r.proposals.strip())
@@ -770,18 +814,22 @@ def period_reports(
     """The units' reports that belong to ``period``, one per task and unit, in the tasks'
     order. A report names its unit; one that does not is its task's first lead unit's."""
     by_id = {task.id: task for task in tasks}
-    grouped: dict[tuple[int, str], list[tuple[Period, ReportFacts]]] = {}
+    grouped: dict[tuple[int, str], list[tuple[tuple[datetime.date, datetime.date], ReportFacts]]]
+    grouped = {}
+    place = _placer(period)
     for item in reports:
         task = by_id.get(item.task_id)
-        parsed = period_of_text(item.period)
-        if task is None or parsed is None or not report_belongs(parsed, period):
+        if task is None:
+            continue
+        found = place(item.period)
+        if found is None or not found[1]:
             continue
         unit = item.unit.strip() or (task.lead_units[0] if task.lead_units else NO_UNIT)
-        grouped.setdefault((task.id, unit), []).append((parsed, item))
+        grouped.setdefault((task.id, unit), []).append((found[2], item))
     order = {task.id: index for index, task in enumerate(tasks)}
     result = []
     for (task_id, unit), items in sorted(grouped.items(), key=lambda i: order[i[0][0]]):
-        newest = [r for _p, r in sorted(items, key=lambda i: (i[0].end, i[0].start), reverse=True)]
+        newest = _newest(items)
 
         def distinct(texts: Iterable[str]) -> tuple[str, ...]:
             return tuple(dict.fromkeys(t.strip() for t in texts if t.strip()))
@@ -959,7 +1007,14 @@ def section_prose(
 def section_texts(data: ReportData) -> list["SectionText"]:
     """The text of every section of the report, from what the units wrote in the period."""
     texts = []
+    # Each section reads only the reports of its own tasks (in the data's order), not all the
+    # plan's: with a plan's two years of weekly reports, every section went through all of them.
+    by_task: dict[int, list[tuple[int, ReportFacts]]] = {}
+    for index, item in enumerate(data.reports):
+        by_task.setdefault(item.task_id, []).append((index, item))
     for result in section_results(data):
+        mine = sorted(pair for task in result.tasks for pair in by_task.get(task.id, ()))
+        reports = [item for _index, item in mine]
         indicators = [
             row
             for row in data.indicators
@@ -968,7 +1023,7 @@ def section_texts(data: ReportData) -> list["SectionText"]:
         texts.append(
             SectionText(
                 result.heading,
-                section_prose(result, data.reports, data.period, indicators),
+                section_prose(result, reports, data.period, indicators),
                 code=result.code,
                 title=result.title,
             )

@@ -8,16 +8,22 @@ plan page uses), the indicators from ``indicators_for_plan`` and the evidence fr
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 
 from theodoi.core.access import Action, Actor, can
 from theodoi.org.models import User
 from theodoi.plans.models import Plan
 from theodoi.plans.periods import Period
-from theodoi.plans.selectors import indicators_for_plan, tasks_for_user
+from theodoi.plans.selectors import (
+    coordinating_units_in_order,
+    indicators_for_plan,
+    lead_units_in_order,
+    tasks_for_user,
+)
 from theodoi.plans.states import late_against_original
 from theodoi.ranking.selectors import wards_for_user
-from theodoi.reporting.models import ProgressReport
+from theodoi.reporting.models import EvidenceReview, ProgressReport
 from theodoi.reporting.selectors import evidence_for_user
 
 from . import report
@@ -41,10 +47,6 @@ def export_get_for_user(user: User, pk: int) -> ReportExport:
     return export
 
 
-def _units(units) -> tuple[str, ...]:
-    return tuple(unit.name for unit in units.all())
-
-
 def plan_facts(plan: Plan) -> report.PlanFacts:
     ward = plan.organization
     province = ward.parent if ward.parent_id else None
@@ -65,7 +67,24 @@ def report_data(
 ) -> report.ReportData:
     """Everything a report of ``plan`` for ``period`` says, as ``user`` may see it."""
     as_of = report.as_of_day(period, today)
-    tasks = list(tasks_for_user(user, today=as_of).filter(plan=plan).order_by("order", "id"))
+    # The plan page's query, without the related rows and long texts a report never reads, and
+    # the units as plain lists (a prefetched manager is cloned at every access).
+    tasks = list(
+        tasks_for_user(user, today=as_of)
+        .filter(plan=plan)
+        .select_related(None)
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch("lead_units", queryset=lead_units_in_order().only("name"), to_attr="leads"),
+            Prefetch(
+                "coordinating_units",
+                queryset=coordinating_units_in_order().only("name"),
+                to_attr="coordinators",
+            ),
+        )
+        .defer("kpi", "note", "lead_units_raw", "coordinating_units_raw", "search_text")
+        .order_by("order", "id")
+    )
     task_ids = [task.pk for task in tasks]
     rows = [
         report.TaskRow(
@@ -74,8 +93,8 @@ def report_data(
             title=task.title,
             section_id=task.section_id,
             parent_id=task.parent_id,
-            lead_units=_units(task.lead_units),
-            coordinating_units=_units(task.coordinating_units),
+            lead_units=tuple(unit.name for unit in task.leads),
+            coordinating_units=tuple(unit.name for unit in task.coordinators),
             output=task.output,
             deadline_text=task.deadline_text,
             due=task.due_date,
@@ -93,23 +112,27 @@ def report_data(
         )
         for task in tasks
     ]
+    # Plain values, not model objects: a plan holds two years of weekly reports (tens of
+    # thousands of rows), and building a model per row was most of the query's cost.
     reports = (
         ProgressReport.objects.filter(task__in=task_ids)
         .exclude(status__in=[ProgressReport.Status.RETURNED, ProgressReport.Status.DRAFT])
-        .select_related("unit")
         .order_by("task_id", "period", "id")
+        .values_list(
+            "task_id", "period", "percent", "result", "difficulties", "proposals", "unit__name"
+        )
     )
     report_facts = [
         report.ReportFacts(
-            task_id=r.task_id,
-            period=r.period,
-            percent=r.percent,
-            result=r.result,
-            difficulties=r.difficulties,
-            proposals=r.proposals,
-            unit=r.unit.name if r.unit else "",
+            task_id=task_id,
+            period=period_text,
+            percent=percent,
+            result=result,
+            difficulties=difficulties,
+            proposals=proposals,
+            unit=unit or "",
         )
-        for r in reports
+        for task_id, period_text, percent, result, difficulties, proposals, unit in reports
     ]
     rows = list(report.with_depth(report.attach_reports(rows, report_facts, period)))
     indicators = [
@@ -136,37 +159,72 @@ def report_data(
         )
         for indicator in indicators_for_plan(plan, year=as_of.year)
     ]
+    # The latest review's decision by the database (the same order as
+    # ``Evidence.latest_review``), and plain values: no file, task or reviewer object per row.
+    latest_decision = Subquery(
+        EvidenceReview.objects.filter(evidence=OuterRef("pk"))
+        .order_by("-reviewed_at", "-pk")
+        .values("decision")[:1]
+    )
+    visible = (
+        evidence_for_user(user)
+        .select_related(None)
+        .prefetch_related(None)
+        .filter(withdrawn=False)
+        .annotate(decision=latest_decision)
+    )
+    columns = ("id", "task_id", "original_name", "sha256", "size", "file", "decision")
     evidence = [
         report.EvidenceRow(
-            id=item.pk,
-            task_id=item.task_id,
-            original_name=item.original_name,
-            sha256=item.sha256,
-            size=item.size,
-            storage_name=item.file.name,
-            decision=item.latest_review.decision if item.latest_review else None,
-            uploaded_on=item.uploaded_on,
+            id=pk,
+            task_id=task_id,
+            original_name=original_name,
+            sha256=sha256,
+            size=size,
+            storage_name=storage_name,
+            decision=decision,
+            uploaded_on=uploaded_on,
         )
-        for item in evidence_for_user(user)
-        .filter(task__in=task_ids, withdrawn=False)
-        .order_by("task_id", "uploaded_at", "id")
+        for pk, task_id, original_name, sha256, size, storage_name, decision, uploaded_on in (
+            visible.filter(task__in=task_ids)
+            .order_by("task_id", "uploaded_at", "id")
+            .values_list(*columns, "uploaded_on")
+        )
     ]
     evidence += [
         report.EvidenceRow(
-            id=item.pk,
+            id=pk,
             task_id=None,
-            original_name=item.original_name,
-            sha256=item.sha256,
-            size=item.size,
-            storage_name=item.file.name,
-            decision=item.latest_review.decision if item.latest_review else None,
-            uploaded_on=item.uploaded_on,
-            indicator_id=item.indicator_value.indicator_id,
-            value_period=item.indicator_value.period,
+            original_name=original_name,
+            sha256=sha256,
+            size=size,
+            storage_name=storage_name,
+            decision=decision,
+            uploaded_on=uploaded_on,
+            indicator_id=indicator_id,
+            value_period=value_period,
         )
-        for item in evidence_for_user(user)
-        .filter(indicator_value__indicator__plan=plan, task__isnull=True, withdrawn=False)
-        .order_by("uploaded_at", "id")
+        for (
+            pk,
+            _task_id,
+            original_name,
+            sha256,
+            size,
+            storage_name,
+            decision,
+            uploaded_on,
+            indicator_id,
+            value_period,
+        ) in (
+            visible.filter(indicator_value__indicator__plan=plan, task__isnull=True)
+            .order_by("uploaded_at", "id")
+            .values_list(
+                *columns,
+                "uploaded_on",
+                "indicator_value__indicator_id",
+                "indicator_value__period",
+            )
+        )
     ]
     return report.ReportData(
         plan=plan_facts(plan),
