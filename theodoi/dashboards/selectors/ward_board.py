@@ -249,7 +249,7 @@ def behind_schedule_tasks(tasks: QuerySet[Task], *, today: datetime.date) -> tup
     )
     behind: list[tuple[float, int, float]] = []
     for task in facts:
-        finding = rules.behind_schedule(
+        expected = rules.behind_expected(
             rules.TaskFacts(
                 today=today,
                 due=task.due_date,
@@ -258,10 +258,9 @@ def behind_schedule_tasks(tasks: QuerySet[Task], *, today: datetime.date) -> tup
                 reporting_cycle=task.cycle,
             )
         )
-        if finding is not None:
-            # The alert no longer stores the progress expected (it grows every day).
-            numbers = rules.shown_numbers(finding.rule, finding.numbers, today)
-            expected = float(numbers.get("expected") or 0)
+        if expected is not None:
+            # Rounded as the alert shows it (``shown_numbers``): the list and the alert agree.
+            expected = round(expected, 1)
             behind.append((expected - task.progress, task.pk, expected))
     behind.sort(key=lambda item: (-item[0], item[1]))
     shown = {task_id: expected for _gap, task_id, expected in behind[:LIST_LIMIT]}
