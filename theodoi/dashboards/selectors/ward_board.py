@@ -24,6 +24,7 @@ from theodoi.dashboards.selectors.indicators import indicators_for_user, set_sta
 from theodoi.org.models import Organization, Unit, User
 from theodoi.org.selectors import organizations_for_user
 from theodoi.plans.models import Indicator, IndicatorMilestone, IndicatorValue, Plan, Task
+from theodoi.plans.models import plan_start as plan_start_day
 from theodoi.plans.selectors import (
     lead_units_in_order,
     tasks_for_user,
@@ -253,36 +254,44 @@ def behind_schedule_tasks(tasks: QuerySet[Task], *, today: datetime.date) -> tup
     tasks have their own list; a task without a lead unit has nobody to be behind, and is
     counted among the tasks not yet trackable instead, as the alerts treat it."""
     open_tasks = with_lead_flag(bare_counts(tasks.filter(state=TaskState.OPEN_NOT_DUE.value)))
-    facts = (
-        open_tasks.filter(has_lead_unit=True)
-        .select_related("plan")
-        .only(
-            "id",
-            "progress",
-            "due_date",
-            "start_date",
-            "reporting_cycle",
-            "plan__period_start",
-            "plan__issued_on",
-            "plan__created_at",
-            "plan__reporting_cycle",
-        )
+    # Plain values, not model objects: the rule needs a few dates of each open task, and its
+    # start and cycle fall back on its plan's as ``Task.start`` and ``Task.cycle`` do.
+    facts = open_tasks.filter(has_lead_unit=True).values_list(
+        "id",
+        "progress",
+        "due_date",
+        "start_date",
+        "reporting_cycle",
+        "plan__period_start",
+        "plan__issued_on",
+        "plan__created_at",
+        "plan__reporting_cycle",
     )
     behind: list[tuple[float, int, float]] = []
-    for task in facts:
+    for (
+        task_id,
+        progress,
+        due,
+        start,
+        cycle,
+        plan_period_start,
+        plan_issued_on,
+        plan_created_at,
+        plan_cycle,
+    ) in facts:
         expected = rules.behind_expected(
             rules.TaskFacts(
                 today=today,
-                due=task.due_date,
-                start=task.start,
-                progress=task.progress,
-                reporting_cycle=task.cycle,
+                due=due,
+                start=start or plan_start_day(plan_period_start, plan_issued_on, plan_created_at),
+                progress=progress,
+                reporting_cycle=cycle or plan_cycle,
             )
         )
         if expected is not None:
             # Rounded as the alert shows it (``shown_numbers``): the list and the alert agree.
             expected = round(expected, 1)
-            behind.append((expected - task.progress, task.pk, expected))
+            behind.append((expected - progress, task_id, expected))
     behind.sort(key=lambda item: (-item[0], item[1]))
     shown = {task_id: expected for _gap, task_id, expected in behind[:LIST_LIMIT]}
     rows = list(_list_rows(tasks.filter(pk__in=shown.keys())))
