@@ -85,6 +85,13 @@ SIXTY = {
 )
 def test_behind_schedule(facts, fires):
     assert (rules.behind_schedule(facts) is not None) is fires
+    # The ward board's cheaper question gives the same answer, with the progress expected.
+    expected = rules.behind_expected(facts)
+    assert (expected is not None) is fires
+    if fires:
+        finding = rules.behind_schedule(facts)
+        shown = rules.shown_numbers(finding.rule, finding.numbers, facts.today)
+        assert round(expected, 1) == shown["expected"]
 
 
 def test_behind_schedule_carries_expected_progress():

@@ -188,11 +188,11 @@ def _overdue_text(numbers: Mapping[str, Any], today: datetime.date | None) -> st
     return f"Quá hạn{late} (hạn {format_date(due)}), tiến độ {numbers.get('progress', 0)}%."
 
 
-# Vietnamese on purpose: a stored alert message (see Finding).
-def behind_schedule(facts: TaskFacts) -> Finding | None:
-    """Progress below half of the progress expected by now, judged from the last day of the
-    task's first reporting period on (``judged_from``): before any report was due, any task
-    at 0 % would be "behind"."""
+def behind_expected(facts: TaskFacts) -> float | None:
+    """The progress expected by now when the task is behind schedule, else None: progress
+    below half of it, judged from the last day of the task's first reporting period on
+    (``judged_from``): before any report was due, any task at 0 % would be "behind". The
+    condition of ``behind_schedule``, for a list of many tasks that needs no alert text."""
     if facts.complete:
         return None
     judged = judged_from(facts)
@@ -200,6 +200,14 @@ def behind_schedule(facts: TaskFacts) -> Finding | None:
         return None
     expected = expected_progress(start=facts.start, due=facts.due, on=facts.today)
     if expected is None or expected <= 0 or facts.progress >= expected / 2:
+        return None
+    return expected
+
+
+# Vietnamese on purpose: a stored alert message (see Finding).
+def behind_schedule(facts: TaskFacts) -> Finding | None:
+    """Behind schedule (``behind_expected``)."""
+    if behind_expected(facts) is None:
         return None
     assert facts.due is not None  # expected_progress is None without a due date
     # The progress expected grows every day: it is worked out when the alert is shown.

@@ -12,6 +12,7 @@ from theodoi.alerts import rules
 from theodoi.alerts.models import Alert
 from theodoi.core.access import alerts_concerning
 from theodoi.core.clock import today as clock_today
+from theodoi.core.fragments import cached_rows
 from theodoi.org.models import Unit, User
 
 _URGENCY_RANK = {rule.value: rank for rank, rule in enumerate(rules.URGENCY)}
@@ -155,3 +156,50 @@ def by_urgency(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     return alerts.annotate(urgency=rank).order_by(
         F("acknowledged_at").asc(nulls_first=True), "urgency", "opened_at", "id"
     )
+
+
+def _shown_head(alert: Alert, today: datetime.date) -> tuple[Any, ...]:
+    """Everything ``alerts/_alert_head.html`` shows of ``alert`` on ``today``: its cache key.
+    The subject is read as the template reads it (the task, else the indicator, else the
+    plan), so no relation is loaded that the template would not load."""
+    if alert.task_id:
+        subject: tuple[Any, ...] = ("task", alert.task.pk, alert.task.code, alert.task.title)
+    elif alert.indicator_id:
+        subject = ("indicator", alert.indicator.name)
+    elif alert.plan_id:
+        subject = ("plan", alert.plan_id, alert.plan.short_name)
+    else:
+        subject = ()
+    by = alert.acknowledged_by
+    return (
+        alert.pk,
+        alert.rule,
+        alert.severity,
+        alert.message,
+        alert.reasons,
+        subject,
+        str(alert.unit) if alert.unit_id else None,
+        alert.plan_id is not None,
+        alert.opened_at,
+        alert.acknowledged_at,
+        alert.snoozed_until,
+        alert.acknowledgement_note,
+        (by.get_full_name(), by.username) if by is not None else None,
+        # The texts count days from the clock's today, the snooze badge from the page's.
+        clock_today(),
+        today,
+    )
+
+
+def with_heads(alerts: Iterable[Alert], *, today: datetime.date) -> None:
+    """Each alert with what it says rendered (``head_html``), from the cache when nothing it
+    shows has changed: a ward dashboard lists dozens of them. What depends on the person (the
+    acknowledge form and its token) stays out of it and is rendered on every page."""
+    for alert, html in cached_rows(
+        "alerts/_alert_head.html",
+        alerts,
+        key=lambda alert: _shown_head(alert, today),
+        name="alert",
+        context={"today": today},
+    ):
+        alert.head_html = html

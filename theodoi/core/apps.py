@@ -12,6 +12,9 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from theodoi.core import checks  # noqa: F401  (registers the system checks)
+        from theodoi.core.heap import freeze_once_warm
+
+        freeze_once_warm()
 
 
 # The admin titles each app by its verbose name; the background queue's is plain English

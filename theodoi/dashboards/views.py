@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from theodoi.alerts.selectors import with_heads
 from theodoi.core.access import Action, can, can_edit_catalogue
 from theodoi.core.clock import today
 from theodoi.core.forms import first_error, whole_number
@@ -62,6 +63,10 @@ def _render_ward(request, ward):
         name="indicator",
     ):
         indicator.row_html = html
+    # The alerts each group shows (``alerts/_ward_section.html`` lists five of a unit).
+    with_heads(
+        [alert for group in board.alert_groups for alert in group.alerts[:5]], today=board.today
+    )
     doughnut, trend = _state_charts(board)
     return render(
         request,

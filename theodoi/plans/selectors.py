@@ -4,8 +4,10 @@ import datetime
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from functools import reduce
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -29,6 +31,7 @@ from theodoi.plans import amendments, cascade
 from theodoi.plans import rollup as rollup_rule
 from theodoi.plans.models import (
     Indicator,
+    IndicatorMilestone,
     IndicatorValue,
     Plan,
     PlanAmendment,
@@ -236,6 +239,15 @@ def my_unit_tasks(user: User, *, today: datetime.date) -> QuerySet[Task]:
     )
 
 
+def _this_years_milestone(indicator: Indicator, milestones: dict[int, Decimal], year: int | None):
+    """The value ``indicator`` should reach in ``year``: the year's milestone, else the target
+    when it is for that year."""
+    milestone = milestones.get(year) if year else None
+    if milestone is None and year and indicator.target_year == year:
+        milestone = indicator.target
+    return milestone
+
+
 def indicators_for_plan(plan: Plan, *, year: int | None = None) -> list[Indicator]:
     """The plan's indicators, each with ``latest`` (its newest value) and ``milestone`` (the
     value it should reach this year: the year's milestone, else the target of this year)."""
@@ -248,9 +260,40 @@ def indicators_for_plan(plan: Plan, *, year: int | None = None) -> list[Indicato
         values = list(indicator.values.all())
         indicator.latest = values[0] if values else None
         milestones = {m.year: m.value for m in indicator.milestones.all()}
-        indicator.milestone = milestones.get(year) if year else None
-        if indicator.milestone is None and year and indicator.target_year == year:
-            indicator.milestone = indicator.target
+        indicator.milestone = _this_years_milestone(indicator, milestones, year)
+    return indicators
+
+
+class LatestValue(NamedTuple):
+    period: str
+    value: Decimal
+
+
+def indicators_shown(plan: Plan, *, year: int | None = None) -> list[Indicator]:
+    """What the plan page shows of ``indicators_for_plan``, read from plain rows: ``latest``
+    (a ``LatestValue``, the newest by the same order), ``milestone`` and ``milestone_list``
+    ((year, value) by year). A model object for every value of every indicator, only to show
+    the newest, was a third of the page's time."""
+    indicators = list(plan.indicators.select_related("lead_unit", "monitoring_unit"))
+    ids = [indicator.pk for indicator in indicators]
+    latest: dict[int, LatestValue] = {}
+    for indicator_id, period, value in (
+        IndicatorValue.objects.filter(indicator_id__in=ids)
+        .order_by("indicator_id", "-period")
+        .values_list("indicator_id", "period", "value")
+    ):
+        latest.setdefault(indicator_id, LatestValue(period, value))
+    milestones: dict[int, list[tuple[int, Decimal]]] = {}
+    for indicator_id, milestone_year, value in (
+        IndicatorMilestone.objects.filter(indicator_id__in=ids)
+        .order_by("indicator_id", "year")
+        .values_list("indicator_id", "year", "value")
+    ):
+        milestones.setdefault(indicator_id, []).append((milestone_year, value))
+    for indicator in indicators:
+        indicator.latest = latest.get(indicator.pk)
+        indicator.milestone_list = milestones.get(indicator.pk, [])
+        indicator.milestone = _this_years_milestone(indicator, dict(indicator.milestone_list), year)
     return indicators
 
 

@@ -134,7 +134,7 @@ def plan_detail(request, pk: int):
         "units": selectors.plan_units(plan),
         "sections": plan.sections.all(),
         "state_counts": [(state.value, counts.get(state.value, 0)) for state in TaskState],
-        "indicators": selectors.indicators_for_plan(plan, year=day.year),
+        "indicators": selectors.indicators_shown(plan, year=day.year),
         "budget_years": budget_years,
         "can_report": can(request.user, Action.DOWNLOAD_REPORT, plan),
         "can_manage": can(request.user, Action.MANAGE_PLAN, plan),

@@ -24,6 +24,7 @@ from theodoi.dashboards.selectors.indicators import indicators_for_user, set_sta
 from theodoi.org.models import Organization, Unit, User
 from theodoi.org.selectors import organizations_for_user
 from theodoi.plans.models import Indicator, IndicatorMilestone, IndicatorValue, Plan, Task
+from theodoi.plans.models import plan_start as plan_start_day
 from theodoi.plans.selectors import (
     lead_units_in_order,
     tasks_for_user,
@@ -37,6 +38,27 @@ LOCAL_KINDS = (Organization.Kind.WARD, Organization.Kind.COMMUNE)
 LIST_LIMIT = 10  # rows of the overdue and behind-schedule lists; the total is shown beside
 ALERT_LIMIT = 15
 DIRECTIVE_LIMIT = 10
+# An alert's own fields the board reads: all but the numbers behind it.
+ALERT_FIELDS = (
+    "id",
+    "organization",
+    "rule",
+    "task",
+    "indicator",
+    "plan",
+    "unit",
+    "period",
+    "message",
+    "reasons",
+    "severity",
+    "opened_at",
+    "raised_at",
+    "closed_at",
+    "acknowledged_by",
+    "acknowledged_at",
+    "acknowledgement_note",
+    "snoozed_until",
+)
 
 
 def wards_for_user(user: User) -> QuerySet[Organization]:
@@ -232,37 +254,44 @@ def behind_schedule_tasks(tasks: QuerySet[Task], *, today: datetime.date) -> tup
     tasks have their own list; a task without a lead unit has nobody to be behind, and is
     counted among the tasks not yet trackable instead, as the alerts treat it."""
     open_tasks = with_lead_flag(bare_counts(tasks.filter(state=TaskState.OPEN_NOT_DUE.value)))
-    facts = (
-        open_tasks.filter(has_lead_unit=True)
-        .select_related("plan")
-        .only(
-            "id",
-            "progress",
-            "due_date",
-            "start_date",
-            "reporting_cycle",
-            "plan__period_start",
-            "plan__issued_on",
-            "plan__created_at",
-            "plan__reporting_cycle",
-        )
+    # Plain values, not model objects: the rule needs a few dates of each open task, and its
+    # start and cycle fall back on its plan's as ``Task.start`` and ``Task.cycle`` do.
+    facts = open_tasks.filter(has_lead_unit=True).values_list(
+        "id",
+        "progress",
+        "due_date",
+        "start_date",
+        "reporting_cycle",
+        "plan__period_start",
+        "plan__issued_on",
+        "plan__created_at",
+        "plan__reporting_cycle",
     )
     behind: list[tuple[float, int, float]] = []
-    for task in facts:
-        finding = rules.behind_schedule(
+    for (
+        task_id,
+        progress,
+        due,
+        start,
+        cycle,
+        plan_period_start,
+        plan_issued_on,
+        plan_created_at,
+        plan_cycle,
+    ) in facts:
+        expected = rules.behind_expected(
             rules.TaskFacts(
                 today=today,
-                due=task.due_date,
-                start=task.start,
-                progress=task.progress,
-                reporting_cycle=task.cycle,
+                due=due,
+                start=start or plan_start_day(plan_period_start, plan_issued_on, plan_created_at),
+                progress=progress,
+                reporting_cycle=cycle or plan_cycle,
             )
         )
-        if finding is not None:
-            # The alert no longer stores the progress expected (it grows every day).
-            numbers = rules.shown_numbers(finding.rule, finding.numbers, today)
-            expected = float(numbers.get("expected") or 0)
-            behind.append((expected - task.progress, task.pk, expected))
+        if expected is not None:
+            # Rounded as the alert shows it (``shown_numbers``): the list and the alert agree.
+            expected = round(expected, 1)
+            behind.append((expected - progress, task_id, expected))
     behind.sort(key=lambda item: (-item[0], item[1]))
     shown = {task_id: expected for _gap, task_id, expected in behind[:LIST_LIMIT]}
     rows = list(_list_rows(tasks.filter(pk__in=shown.keys())))
@@ -379,7 +408,21 @@ def ward_dashboard(user: User, ward: Organization, *, today: datetime.date) -> W
         .filter(organization=ward)
         .select_related(None)
         .select_related("task", "indicator", "unit", "acknowledged_by")
-        .defer("numbers", "task__output", "task__kpi", "task__deadline_text")
+        # What the alert items show of their task, indicator, unit and acknowledger: every
+        # column of every related row was a third of the page's slowest query.
+        .only(
+            *ALERT_FIELDS,
+            "task__id",
+            "task__code",
+            "task__title",
+            "indicator__id",
+            "indicator__name",
+            "unit__id",
+            "unit__name",
+            "unit__short_name",
+            "acknowledged_by__id",
+            *(f"acknowledged_by__{name}" for name in ("first_name", "last_name", "username")),
+        )
     )
     alert_groups = group_by_unit(alerts)
     indicators = ward_indicators(user, ward, today=today)
