@@ -29,9 +29,12 @@ def upper_task_context(user: User, task: Task, *, live: bool) -> dict:
         return {"upper_block": False}
     manage = live and can(user, Action.MANAGE_PLAN, task)
     groups = selectors.upper_task_groups(ward) if manage else []
-    upper = task.upper_task
-    if upper is not None:
-        upper = Task.all_objects.select_related("plan", "plan__organization").get(pk=upper.pk)
+    upper = None
+    if task.upper_task_id is not None:
+        # Read once with what the page shows of it (its plan and that plan's organisation).
+        upper = Task.all_objects.select_related("plan", "plan__organization").get(
+            pk=task.upper_task_id
+        )
     return {
         # Shown when there is something to show: a link, or a choice to make.
         "upper_block": bool(upper or groups),

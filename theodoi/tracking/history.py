@@ -6,12 +6,13 @@ A weekly task gathers hundreds of entries in two years: the page reads and shows
 few, and the whole history only when asked."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from theodoi.audit.actions import AuditAction, action_label
@@ -47,6 +48,8 @@ class Entry:
 class History:
     entries: list[Entry]
     total: int
+    # Each report's sendings (``sendings``), read with the history at no extra query.
+    sendings: dict[int, "Sending"] = field(default_factory=dict)
 
     @property
     def more(self) -> int:
@@ -90,18 +93,47 @@ def _events(task, reports, evidence, directives, alerts):
     )
 
 
-def sendings(reports) -> dict[int, Sending]:
-    """Each report's sendings as the audit trail recorded them (one small query)."""
-    rows = (
-        AuditEvent.objects.filter(
-            object_type=_REPORT,
-            object_id__in=[str(r.pk) for r in reports],
-            action=AuditAction.REPORT_SUBMIT.value,
-        )
-        .annotate(previous=KeyTextTransform("status", "before"))
-        .order_by("at", "id")
-        .values_list("object_id", "at", "previous")
+def with_sendings(reports: QuerySet) -> QuerySet:
+    """``reports`` with their first and last submission read in the same query (a page of a
+    task's reports): ``sendings_of`` tells them."""
+    submits = AuditEvent.objects.filter(
+        object_type=_REPORT,
+        object_id=Cast(OuterRef("pk"), CharField()),
+        action=AuditAction.REPORT_SUBMIT.value,
     )
+    first = submits.order_by("at", "id")
+    last = submits.order_by("-at", "-id")
+    return reports.annotate(
+        first_submit=Subquery(first.values("id")[:1]),
+        first_submit_at=Subquery(first.values("at")[:1]),
+        last_submit=Subquery(last.values("id")[:1]),
+        last_submit_at=Subquery(last.values("at")[:1]),
+        last_submit_previous=Subquery(
+            last.annotate(previous=KeyTextTransform("status", "before")).values("previous")[:1]
+        ),
+    )
+
+
+def sendings_of(reports) -> dict[int, Sending]:
+    """Each report's sendings as the audit trail recorded them, from ``with_sendings``."""
+    found: dict[int, Sending] = {}
+    for report in reports:
+        if report.first_submit is None:
+            continue
+        if report.first_submit == report.last_submit:
+            found[report.pk] = Sending(first_at=report.first_submit_at)
+        else:
+            found[report.pk] = Sending(
+                first_at=report.first_submit_at,
+                last_at=report.last_submit_at,
+                resent=submit_kind(report.last_submit_previous) == "resent",
+            )
+    return found
+
+
+def _sendings(rows) -> dict[int, Sending]:
+    """Each report's sendings from its submissions in the audit trail (object id, time,
+    status before), in the order they were made."""
     found: dict[int, Sending] = {}
     for object_id, at, previous in rows:
         pk = int(object_id)
@@ -222,30 +254,49 @@ def task_history(
     task, *, reports, evidence, directives, alerts, limit: int | None = PAGE
 ) -> History:
     """The task's history, newest first: the newest ``limit`` entries (all with None) and how
-    many there are in all."""
+    many there are in all; with the sendings of the task's reports."""
     events = _events(task, reports, evidence, directives, alerts)
-    recorded = set(events.values_list("object_type", "object_id").distinct())
-    derived = _derived(reports, evidence, directives, alerts, recorded)
-    audited = (
-        events.select_related("actor")
-        .annotate(
-            previous=KeyTextTransform("status", "before"),
-            percent=KeyTextTransform("percent", "after"),
-            reason=KeyTextTransform("return_reason", "after"),
-        )
-        .defer("before", "after")
-        .order_by("-at", "-id")
+    # Every event, lightly, in one query: which records the trail speaks of, how many entries
+    # it holds, the reports' sendings, and which of its events are the newest.
+    trail = list(
+        events.annotate(previous=KeyTextTransform("status", "before"))
+        .order_by("at", "id")
+        .values_list("id", "object_type", "object_id", "action", "at", "previous")
     )
-    total = len(derived) + (audited.count() if limit is not None else 0)
-    if limit is not None:
-        audited = audited[:limit]
-    reports_by_id = {str(r.pk): r for r in reports}
-    entries = [_from_audit(event, reports_by_id) for event in audited]
+    recorded = {(object_type, object_id) for _id, object_type, object_id, *_rest in trail}
+    found = _sendings(
+        (object_id, at, previous)
+        for _id, object_type, object_id, action, at, previous in trail
+        if object_type == _REPORT and action == AuditAction.REPORT_SUBMIT.value
+    )
+    derived = _derived(reports, evidence, directives, alerts, recorded)
     if limit is None:
-        total += len(entries)
+        newest = events if trail else None
+    else:
+        # The newest ``limit`` events only, read whole by their ids.
+        ids = [row[0] for row in trail[max(len(trail) - limit, 0) :]]
+        newest = AuditEvent.objects.filter(pk__in=ids) if ids else None
+    reports_by_id = {str(r.pk): r for r in reports}
+    entries = []
+    if newest is not None:
+        audited = (
+            newest.select_related("actor")
+            .annotate(
+                previous=KeyTextTransform("status", "before"),
+                percent=KeyTextTransform("percent", "after"),
+                reason=KeyTextTransform("return_reason", "after"),
+            )
+            .defer("before", "after")
+            .order_by("-at", "-id")
+        )
+        entries = [_from_audit(event, reports_by_id) for event in audited]
     # The newest derived entries only: older ones cannot be among the newest ``limit`` of all.
     # A stable sort keeps the order of equal times as the full list had it.
     derived.sort(key=lambda pair: pair[0], reverse=True)
     shown = derived if limit is None else derived[:limit]
     entries = sorted(entries + [make() for _at, make in shown], key=lambda e: e.at, reverse=True)
-    return History(entries=entries if limit is None else entries[:limit], total=total)
+    return History(
+        entries=entries if limit is None else entries[:limit],
+        total=len(derived) + len(trail),
+        sendings=found,
+    )
