@@ -150,6 +150,19 @@ def task_get_for_user(
     return task
 
 
+def task_page_get(user: User, pk: int, *, today: datetime.date) -> Task:
+    """The task of the task page, withdrawn or not, if ``user`` may read it (else 404), with
+    what the page shows besides read in the same query: the upper-level task it carries out
+    (with that task's plan and organisation) and whether it has subtasks that count
+    (``has_subtasks``)."""
+    tasks = (
+        tasks_for_user(user, today=today, include_withdrawn=True, upper=True)
+        .select_related("upper_task__plan__organization")
+        .annotate(has_subtasks=Exists(Task.objects.filter(parent=OuterRef("pk"))))
+    )
+    return get_object_or_404(tasks, pk=pk)
+
+
 DEADLINE_FILTERS = ("overdue", "this_month", "this_quarter", "this_year", "none")
 
 

@@ -324,13 +324,8 @@ def attach_chains(files: Iterable[Evidence]) -> None:
     values = {f.indicator_value_id for f in files if f.indicator_value_id}
     if not files:
         return
-    related = list(
+    related = _with_reviews(
         Evidence.objects.filter(Q(task_id__in=tasks) | Q(indicator_value_id__in=values))
-        .select_related("uploaded_by")
-        .prefetch_related(
-            Prefetch("reviews", queryset=EvidenceReview.objects.select_related("reviewer"))
-        )
-        .order_by("uploaded_at", "id")
     )
     _chain(files, related)
 
@@ -356,21 +351,18 @@ def _chain(files: list[Evidence], related: list[Evidence]) -> None:
 
 def task_evidence(task: Task) -> list[Evidence]:
     """The task's files that are not withdrawn, newest first, each with its uploader, its
-    reviews (and reviewers) and its chain (``attach_chains``): in two queries, because the
-    chains are read from every file of the task (withdrawn ones too) and of the indicator
-    values its files prove, among which are the files shown."""
-    values = Evidence.objects.filter(
-        task=task, withdrawn=False, indicator_value__isnull=False
-    ).values("indicator_value_id")
-    related = list(
-        Evidence.objects.filter(Q(task=task) | Q(indicator_value_id__in=values))
-        .select_related("uploaded_by")
-        .prefetch_related(
-            Prefetch("reviews", queryset=EvidenceReview.objects.select_related("reviewer"))
+    reviews (and reviewers) and its chain (``attach_chains``), read with the task's other files
+    (withdrawn ones, which chains show too): two queries, and a third only when a file shown
+    also proves an indicator value, whose other files may be in its chain."""
+    files = _with_reviews(Evidence.objects.filter(task=task))
+    shown = [item for item in files if not item.withdrawn]
+    values = {item.indicator_value_id for item in shown if item.indicator_value_id}
+    related = files
+    if values:
+        others = _with_reviews(
+            Evidence.objects.filter(indicator_value_id__in=values).exclude(task=task)
         )
-        .order_by("uploaded_at", "id")
-    )
-    shown = [item for item in related if item.task_id == task.pk and not item.withdrawn]
+        related = sorted(files + others, key=lambda item: (item.uploaded_at, item.pk))
     for item in shown:
         item.task = task
     # Newest first as the files are listed (Evidence.Meta.ordering); a stable sort keeps
@@ -378,6 +370,17 @@ def task_evidence(task: Task) -> list[Evidence]:
     shown.sort(key=lambda item: item.uploaded_at, reverse=True)
     _chain(shown, related)
     return shown
+
+
+def _with_reviews(files: QuerySet[Evidence]) -> list[Evidence]:
+    """``files`` oldest first, with their uploaders, reviews and reviewers, as chains need."""
+    return list(
+        files.select_related("uploaded_by")
+        .prefetch_related(
+            Prefetch("reviews", queryset=EvidenceReview.objects.select_related("reviewer"))
+        )
+        .order_by("uploaded_at", "id")
+    )
 
 
 def _latest_decision():

@@ -17,10 +17,15 @@ from django.utils.translation import gettext as _
 
 from theodoi.audit.actions import AuditAction, action_label
 from theodoi.audit.models import AuditEvent
+from theodoi.org.models import User
 from theodoi.plans.periods import label_of
+from theodoi.reporting.models import ProgressReport
 
 # Shown on the task page before "show all".
 PAGE = 20
+
+_SUBMITTED_BY = ProgressReport.submitted_by.field
+_REVIEWED_BY = ProgressReport.reviewed_by.field
 
 # Reading a file or exporting is an access, not something that happened to the task.
 _ACCESSES = [AuditAction.EVIDENCE_DOWNLOAD.value, AuditAction.REPORT_EXPORT.value]
@@ -155,12 +160,12 @@ def _report_text(kind: str, period: str, percent: Any) -> str:
     return _("Report for %(period)s sent: %(percent)s%%") % values
 
 
-def _from_audit(event, reports_by_id: dict[str, Any]) -> Entry:
+def _from_audit(event, reports_by_id: dict[str, Any], actor) -> Entry:
     action = event.action
     report = reports_by_id.get(event.object_id) if event.object_type == _REPORT else None
     if report is not None and action == AuditAction.REPORT_SUBMIT.value:
         text = _report_text(submit_kind(event.previous), report.period, event.percent)
-        return Entry(event.at, event.actor, text)
+        return Entry(event.at, actor, text)
     if report is not None and action in (
         AuditAction.REPORT_RETURNED.value,
         AuditAction.REPORT_ACCEPTED.value,
@@ -168,9 +173,9 @@ def _from_audit(event, reports_by_id: dict[str, Any]) -> Entry:
     ):
         returned = action == AuditAction.REPORT_RETURNED.value
         text = f"{action_label(action)}: {label_of(report.period)}"
-        return Entry(event.at, event.actor, text, event.reason or "", "danger" if returned else "")
+        return Entry(event.at, actor, text, event.reason or "", "danger" if returned else "")
     tone = "danger" if action == AuditAction.EVIDENCE_REJECTED.value else ""
-    return Entry(event.at, event.actor, action_label(action), event.summary, tone)
+    return Entry(event.at, actor, action_label(action), event.summary, tone)
 
 
 def _derived(reports, evidence, directives, alerts, recorded: set[tuple[str, str]]) -> list:
@@ -250,46 +255,62 @@ def _alert_closed(alert) -> Entry:
     return Entry(alert.closed_at, None, text)
 
 
+def _people(reports, events) -> dict[int, User]:
+    """The people the entries name, in one query: the actors of ``events`` and the people who
+    sent and reviewed ``reports`` (a handful, each of whom would otherwise be read once per
+    report), set on the reports."""
+    ids = {event.actor_id for event in events}
+    for report in reports:
+        ids.update((report.submitted_by_id, report.reviewed_by_id))
+    ids.discard(None)
+    people = User.objects.in_bulk(ids) if ids else {}
+    for report in reports:
+        _SUBMITTED_BY.set_cached_value(report, people.get(report.submitted_by_id))
+        _REVIEWED_BY.set_cached_value(report, people.get(report.reviewed_by_id))
+    return people
+
+
 def task_history(
     task, *, reports, evidence, directives, alerts, limit: int | None = PAGE
 ) -> History:
     """The task's history, newest first: the newest ``limit`` entries (all with None) and how
-    many there are in all; with the sendings of the task's reports."""
-    events = _events(task, reports, evidence, directives, alerts)
-    # Every event, lightly, in one query: which records the trail speaks of, how many entries
-    # it holds, the reports' sendings, and which of its events are the newest.
+    many there are in all; with the sendings of the task's reports. ``reports`` need only the
+    fields of the history (their people are read here)."""
+    # Every event of the trail in one query, as plain rows: which records it speaks of, how
+    # many entries it holds, the reports' sendings and the newest entries.
     trail = list(
-        events.annotate(previous=KeyTextTransform("status", "before"))
+        _events(task, reports, evidence, directives, alerts)
+        .annotate(
+            previous=KeyTextTransform("status", "before"),
+            percent=KeyTextTransform("percent", "after"),
+            reason=KeyTextTransform("return_reason", "after"),
+        )
         .order_by("at", "id")
-        .values_list("id", "object_type", "object_id", "action", "at", "previous")
+        .values_list(
+            "at",
+            "actor_id",
+            "action",
+            "object_type",
+            "object_id",
+            "summary",
+            "previous",
+            "percent",
+            "reason",
+            named=True,
+        )
     )
-    recorded = {(object_type, object_id) for _id, object_type, object_id, *_rest in trail}
+    recorded = {(event.object_type, event.object_id) for event in trail}
     found = _sendings(
-        (object_id, at, previous)
-        for _id, object_type, object_id, action, at, previous in trail
-        if object_type == _REPORT and action == AuditAction.REPORT_SUBMIT.value
+        (event.object_id, event.at, event.previous)
+        for event in trail
+        if event.object_type == _REPORT and event.action == AuditAction.REPORT_SUBMIT.value
     )
     derived = _derived(reports, evidence, directives, alerts, recorded)
-    if limit is None:
-        newest = events if trail else None
-    else:
-        # The newest ``limit`` events only, read whole by their ids.
-        ids = [row[0] for row in trail[max(len(trail) - limit, 0) :]]
-        newest = AuditEvent.objects.filter(pk__in=ids) if ids else None
+    # The newest ``limit`` events, newest first.
+    newest = (trail if limit is None else trail[max(len(trail) - limit, 0) :])[::-1]
+    people = _people(reports, newest)
     reports_by_id = {str(r.pk): r for r in reports}
-    entries = []
-    if newest is not None:
-        audited = (
-            newest.select_related("actor")
-            .annotate(
-                previous=KeyTextTransform("status", "before"),
-                percent=KeyTextTransform("percent", "after"),
-                reason=KeyTextTransform("return_reason", "after"),
-            )
-            .defer("before", "after")
-            .order_by("-at", "-id")
-        )
-        entries = [_from_audit(event, reports_by_id) for event in audited]
+    entries = [_from_audit(event, reports_by_id, people.get(event.actor_id)) for event in newest]
     # The newest derived entries only: older ones cannot be among the newest ``limit`` of all.
     # A stable sort keeps the order of equal times as the full list had it.
     derived.sort(key=lambda pair: pair[0], reverse=True)

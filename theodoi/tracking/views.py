@@ -255,12 +255,9 @@ def _task_page(
     (``rows``: its files' rows; ``report_closed``: the period's report was already accepted)."""
     day = today()
     directives = list(task.directives.select_related("author", "answered_by"))
-    # Every report, lightly, for the history and the form's versions; the list shows a page.
-    reports = list(
-        task.reports.select_related("submitted_by", "reviewed_by")
-        .only(*_HISTORY_REPORT_FIELDS)
-        .order_by(*_REPORT_ORDER)
-    )
+    # Every report, lightly, for the history (which reads their people, once each) and the
+    # form's versions; the list shows a page.
+    reports = list(task.reports.only(*_HISTORY_REPORT_FIELDS).order_by(*_REPORT_ORDER))
     evidence = reporting_selectors.task_evidence(task)
     alerts = list(task.alerts.select_related("unit", "acknowledged_by").order_by("-opened_at"))
     # Long lists (a weekly task has a hundred periods in two years) show their newest rows;
@@ -292,8 +289,11 @@ def _task_page(
         if rows is not None
         else EvidenceFilesForm(task=task, rejected=reporting_selectors.rejected_among(evidence))
     )
-    # Most tasks have no subtask: one light question instead of the scoped list's query.
-    has_subtasks = task.subtasks.exists()
+    # Most tasks have no subtask: one light question instead of the scoped list's query
+    # (asked with the task when it was read for this page).
+    has_subtasks = getattr(task, "has_subtasks", None)
+    if has_subtasks is None:
+        has_subtasks = task.subtasks.exists()
     context = {
         "task": task,
         "subtasks": (
@@ -436,8 +436,7 @@ def task_detail(request, pk: int):
             "can_confirm": live and can(request.user, Action.CONFIRM_REPORT, task),
         }
         return render(request, "plans/_report_list.html", context)
-    task = selectors.task_get_for_user(request.user, pk, today=today(), include_withdrawn=True)
-    return _task_page(request, task)
+    return _task_page(request, selectors.task_page_get(request.user, pk, today=today()))
 
 
 @login_required
