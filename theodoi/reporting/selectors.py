@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -257,15 +257,22 @@ def attach_earlier_copies(files: Iterable[Evidence]) -> None:
             )
         )
         .annotate(
-            ward_id=Coalesce(
-                Subquery(
-                    Task.all_objects.filter(pk=OuterRef("task_id")).values("plan__organization")[:1]
-                ),
-                Subquery(
-                    IndicatorValue.objects.filter(pk=OuterRef("indicator_value_id")).values(
-                        "indicator__plan__organization"
-                    )[:1]
-                ),
+            ward_id=(
+                # One ward (a task's files): every copy found is of that ward.
+                Value(next(iter(organizations)))
+                if len(organizations) == 1
+                else Coalesce(
+                    Subquery(
+                        Task.all_objects.filter(pk=OuterRef("task_id")).values(
+                            "plan__organization"
+                        )[:1]
+                    ),
+                    Subquery(
+                        IndicatorValue.objects.filter(pk=OuterRef("indicator_value_id")).values(
+                            "indicator__plan__organization"
+                        )[:1]
+                    ),
+                )
             ),
             **{f"review_{field}": _latest_review(field) for field in _REVIEW_SHOWN},
         )
