@@ -340,6 +340,23 @@ def test_task_page(wards, viewer):
     assert counts[0] == counts[1], counts
 
 
+# What the task page reads, whatever the number of reports, files, directives and alerts: the
+# session, the person and their ward, the task (with its upper task and whether it has
+# subtasks) and its two lists of units, the directives, the reports, the files and their
+# reviews, the alerts, the audit trail, the people it names, a page of reports, the earlier
+# copies of the files, the bell and the person's unit; for the office, the upper-level tasks
+# it may link the task to.
+TASK_PAGE_QUERIES = {"office": 18, "officer": 17}
+
+
+@pytest.mark.parametrize("viewer", ["office", "officer"])
+def test_task_page_query_count(wards, viewer):
+    small, _large = wards
+    task = small.detailed_task(30)
+    count = count_queries(signed_in(getattr(small, viewer)), reverse("task_detail", args=[task.pk]))
+    assert count <= TASK_PAGE_QUERIES[viewer], count
+
+
 @pytest.mark.parametrize("viewer", ["office", "officer"])
 def test_task_page_reports_on_an_earlier_page(db, settings, viewer):
     """Another page of a task's reports (htmx swaps the list in) reads the same queries for 3

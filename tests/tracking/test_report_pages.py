@@ -120,6 +120,30 @@ def test_a_page_number_out_of_range_shows_a_page_not_an_error(client, world, wee
     assert _listed(_get(client, office, weekly, "?reports_page=abc"))[0] == _label(reported[-1])
 
 
+def _paging(html: str) -> list[str]:
+    """What the list says of its pages: "Reports 11–20 of 25" and the pages it links to."""
+    return re.findall(r"Báo cáo \d+–\d+ trong tổng số \d+|\?reports_page=\d+#reports", html)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?reports_page=2", "?reports_page=3", "?reports_page=4", "?reports_page=0"]
+    + ["?reports_page=-1", "?reports_page=abc", "?reports_page=2.0", "?reports_page=" + "9" * 30],
+)
+def test_a_page_swapped_in_is_the_same_page_as_the_whole_pages(
+    client, world, weekly, reported, query
+):
+    """The list htmx swaps in reads its rows and their count in one query: the same rows, count
+    and links as the list of the whole page, for a page past the end or not a number too."""
+    office = world.people.office
+    whole = _get(client, office, weekly, query)
+    swapped = _get(
+        client, office, weekly, query, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="report-list"
+    )
+    assert _listed(swapped) == _listed(whole)
+    assert _paging(swapped) == _paging(whole) and _paging(whole)
+
+
 def test_the_form_knows_the_versions_of_reports_beyond_the_first_page(
     client, world, weekly, reported
 ):

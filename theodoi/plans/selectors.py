@@ -139,15 +139,31 @@ def task_get_for_user(
     today: datetime.date,
     action: Action | None = None,
     include_withdrawn: bool = False,
+    units: bool = True,
 ) -> Task:
     """The task if ``user`` may read it (else 404) and, with ``action``, may do that (else 403).
-    A withdrawn task (or one of a withdrawn plan) is found only with ``include_withdrawn``."""
-    task = get_object_or_404(
-        tasks_for_user(user, today=today, include_withdrawn=include_withdrawn, upper=True), pk=pk
-    )
+    A withdrawn task (or one of a withdrawn plan) is found only with ``include_withdrawn``;
+    ``units=False`` leaves its units to be read when asked for (a page showing none of them)."""
+    tasks = tasks_for_user(user, today=today, include_withdrawn=include_withdrawn, upper=True)
+    if not units:
+        tasks = tasks.prefetch_related(None)
+    task = get_object_or_404(tasks, pk=pk)
     if action is not None:
         require(user, action, task)
     return task
+
+
+def task_page_get(user: User, pk: int, *, today: datetime.date) -> Task:
+    """The task of the task page, withdrawn or not, if ``user`` may read it (else 404), with
+    what the page shows besides read in the same query: the upper-level task it carries out
+    (with that task's plan and organisation) and whether it has subtasks that count
+    (``has_subtasks``)."""
+    tasks = (
+        tasks_for_user(user, today=today, include_withdrawn=True, upper=True)
+        .select_related("upper_task__plan__organization")
+        .annotate(has_subtasks=Exists(Task.objects.filter(parent=OuterRef("pk"))))
+    )
+    return get_object_or_404(tasks, pk=pk)
 
 
 DEADLINE_FILTERS = ("overdue", "this_month", "this_quarter", "this_year", "none")

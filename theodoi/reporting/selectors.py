@@ -5,14 +5,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from theodoi.core.access import Action, org_scope, require
 from theodoi.org.models import User
-from theodoi.plans.models import Task
+from theodoi.plans.models import IndicatorValue, Task
 from theodoi.plans.periods import period_of, periods_between
 from theodoi.plans.states import report_timeliness, task_state
 from theodoi.reporting import subjects
@@ -95,6 +95,15 @@ def rejected_files(task) -> list[Evidence]:
         .order_by("-uploaded_at", "-id")
     )
     return [f for f in files if _rejected(f)]
+
+
+def rejected_among(files: Iterable[Evidence]) -> list[Evidence]:
+    """``rejected_files`` of a task whose files were read already (with their reviews)."""
+    return sorted(
+        (f for f in files if not f.withdrawn and _rejected(f)),
+        key=lambda f: (f.uploaded_at, f.pk),
+        reverse=True,
+    )
 
 
 def _rejected(evidence: Evidence) -> bool:
@@ -209,11 +218,23 @@ def _organization_id(evidence: Evidence) -> int | None:
     return organization.pk if organization is not None else None
 
 
+# What the flag of an earlier copy shows of its latest review.
+_REVIEW_SHOWN = ("id", "decision", "reason", "reviewed_at", "reviewed_on")
+
+
+def _latest_review(field: str) -> Subquery:
+    return Subquery(
+        EvidenceReview.objects.filter(evidence=OuterRef("pk"))
+        .order_by("-reviewed_at", "-id")
+        .values(field)[:1]
+    )
+
+
 def attach_earlier_copies(files: Iterable[Evidence]) -> None:
     """Give each file ``earlier_copies``: the earlier files of the same ward with the same
     SHA-256 that were not withdrawn, a rejected one first, then the newest. Read when shown,
     not stored at upload, because an earlier file's review can change after this one came in.
-    One query for all the files."""
+    One query for all the files, with each copy's latest review."""
     files = list(files)
     wanted: dict[tuple[int | None, str], list[Evidence]] = defaultdict(list)
     for item in files:
@@ -222,29 +243,71 @@ def attach_earlier_copies(files: Iterable[Evidence]) -> None:
     if not files:
         return
     organizations = {organization for organization, _digest in wanted if organization is not None}
+    # The same bytes are often sent by many wards: the ward is matched on the file's own
+    # columns and its ward, task code and latest review are read for the copies found only
+    # (joins through tasks, indicator values and reviews read every ward's copies first).
     candidates = (
         Evidence.objects.filter(sha256__in={digest for _org, digest in wanted}, withdrawn=False)
         .filter(
-            Q(task__plan__organization__in=organizations)
-            | Q(indicator_value__indicator__plan__organization__in=organizations)
-        )
-        .annotate(
-            ward_id=Coalesce(
-                "task__plan__organization", "indicator_value__indicator__plan__organization"
+            Q(task__in=Task.all_objects.filter(plan__organization__in=organizations))
+            | Q(
+                indicator_value__in=IndicatorValue.objects.filter(
+                    indicator__plan__organization__in=organizations
+                )
             )
         )
+        .annotate(
+            ward_id=(
+                # One ward (a task's files): every copy found is of that ward.
+                Value(next(iter(organizations)))
+                if len(organizations) == 1
+                else Coalesce(
+                    Subquery(
+                        Task.all_objects.filter(pk=OuterRef("task_id")).values(
+                            "plan__organization"
+                        )[:1]
+                    ),
+                    Subquery(
+                        IndicatorValue.objects.filter(pk=OuterRef("indicator_value_id")).values(
+                            "indicator__plan__organization"
+                        )[:1]
+                    ),
+                )
+            ),
+            **{f"review_{field}": _latest_review(field) for field in _REVIEW_SHOWN},
+        )
         .select_related("task")
-        .prefetch_related("reviews")
+        .only(
+            "id",
+            "sha256",
+            "task",
+            "task__code",
+            "indicator_value",
+            "original_name",
+            "uploaded_at",
+            "uploaded_on",
+        )
+        .order_by()
     )
     for candidate in candidates:
         for item in wanted.get((candidate.ward_id, candidate.sha256), []):
             if (candidate.uploaded_at, candidate.pk) < (item.uploaded_at, item.pk):
-                item.earlier_copies.append(EarlierCopy(candidate, candidate.latest_review))
+                item.earlier_copies.append(EarlierCopy(candidate, _review_read(candidate)))
     for item in files:
         item.earlier_copies.sort(
             key=lambda c: (c.evidence.uploaded_at, c.evidence.pk), reverse=True
         )
         item.earlier_copies.sort(key=lambda c: not c.rejected)
+
+
+def _review_read(candidate: Evidence) -> EvidenceReview | None:
+    """The latest review read with a copy (its other fields load if asked for)."""
+    if candidate.review_id is None:
+        return None
+    read = {"evidence_id": candidate.pk}
+    read.update((field, getattr(candidate, f"review_{field}")) for field in _REVIEW_SHOWN)
+    names = [f.attname for f in EvidenceReview._meta.concrete_fields if f.attname in read]
+    return EvidenceReview.from_db(candidate._state.db, names, [read[name] for name in names])
 
 
 def rejected_copies(files: Iterable[Evidence]) -> list[tuple[Evidence, EarlierCopy]]:
@@ -268,14 +331,14 @@ def attach_chains(files: Iterable[Evidence]) -> None:
     values = {f.indicator_value_id for f in files if f.indicator_value_id}
     if not files:
         return
-    related = list(
+    related = _with_reviews(
         Evidence.objects.filter(Q(task_id__in=tasks) | Q(indicator_value_id__in=values))
-        .select_related("uploaded_by")
-        .prefetch_related(
-            Prefetch("reviews", queryset=EvidenceReview.objects.select_related("reviewer"))
-        )
-        .order_by("uploaded_at", "id")
     )
+    _chain(files, related)
+
+
+def _chain(files: list[Evidence], related: list[Evidence]) -> None:
+    """``attach_chains`` from the ``related`` files, oldest first."""
     by_id = {e.pk: e for e in related}
     children: dict[int, list[Evidence]] = defaultdict(list)
     for item in related:
@@ -291,6 +354,40 @@ def attach_chains(files: Iterable[Evidence]) -> None:
             current = by_id.get(current.replaces_id) if current.replaces_id else None
         file.earlier_versions = earlier
         file.replacement_list = children.get(file.pk, [])
+
+
+def task_evidence(task: Task) -> list[Evidence]:
+    """The task's files that are not withdrawn, newest first, each with its uploader, its
+    reviews (and reviewers) and its chain (``attach_chains``), read with the task's other files
+    (withdrawn ones, which chains show too): two queries, and a third only when a file shown
+    also proves an indicator value, whose other files may be in its chain."""
+    files = _with_reviews(Evidence.objects.filter(task=task))
+    shown = [item for item in files if not item.withdrawn]
+    values = {item.indicator_value_id for item in shown if item.indicator_value_id}
+    related = files
+    if values:
+        others = _with_reviews(
+            Evidence.objects.filter(indicator_value_id__in=values).exclude(task=task)
+        )
+        related = sorted(files + others, key=lambda item: (item.uploaded_at, item.pk))
+    for item in shown:
+        item.task = task
+    # Newest first as the files are listed (Evidence.Meta.ordering); a stable sort keeps
+    # files of the same time in the order they were sent.
+    shown.sort(key=lambda item: item.uploaded_at, reverse=True)
+    _chain(shown, related)
+    return shown
+
+
+def _with_reviews(files: QuerySet[Evidence]) -> list[Evidence]:
+    """``files`` oldest first, with their uploaders, reviews and reviewers, as chains need."""
+    return list(
+        files.select_related("uploaded_by")
+        .prefetch_related(
+            Prefetch("reviews", queryset=EvidenceReview.objects.select_related("reviewer"))
+        )
+        .order_by("uploaded_at", "id")
+    )
 
 
 def _latest_decision():

@@ -29,9 +29,15 @@ def upper_task_context(user: User, task: Task, *, live: bool) -> dict:
         return {"upper_block": False}
     manage = live and can(user, Action.MANAGE_PLAN, task)
     groups = selectors.upper_task_groups(ward) if manage else []
-    upper = task.upper_task
-    if upper is not None:
-        upper = Task.all_objects.select_related("plan", "plan__organization").get(pk=upper.pk)
+    if Task.upper_task.is_cached(task):
+        # Read with the task, with its plan and that plan's organisation (task_page_get).
+        upper = task.upper_task
+    elif task.upper_task_id is not None:
+        upper = Task.all_objects.select_related("plan", "plan__organization").get(
+            pk=task.upper_task_id
+        )
+    else:
+        upper = None
     return {
         # Shown when there is something to show: a link, or a choice to make.
         "upper_block": bool(upper or groups),

@@ -192,14 +192,25 @@ class BaseEvidenceRows(forms.BaseFormSet):
     """The rows of files sent at once. ``task`` is the task they prove; a row naming a file to
     replace must name one of that task's files (whether it may be replaced, the service says)."""
 
-    def __init__(self, *args, task: Task, require_one: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        task: Task,
+        require_one: bool = False,
+        rejected: list[Evidence] | None = None,
+        **kwargs,
+    ):
         self.task, self.require_one = task, require_one
+        # The task's rejected files when the page has read its files already.
+        self._rejected = rejected
         super().__init__(*args, **kwargs)
 
-    @cached_property
+    @property
     def rejected(self) -> list[Evidence]:
         # Read when the rows are shown: a report sent without a file never needs it.
-        return reporting_selectors.rejected_files(self.task)
+        if self._rejected is None:
+            self._rejected = reporting_selectors.rejected_files(self.task)
+        return self._rejected
 
     @cached_property
     def _known(self) -> dict[int, Evidence]:
@@ -295,11 +306,19 @@ def _legacy_rows(data, files):
 class EvidenceFilesForm(_EvidenceRows):  # type: ignore[misc,valid-type]
     """The rows of evidence files of a POST (``data`` None: a new page), one file a row."""
 
-    def __init__(self, data=None, files=None, *, task: Task, require_one=False, initial=None):
+    def __init__(
+        self, data=None, files=None, *, task: Task, require_one=False, initial=None, rejected=None
+    ):
         if data is not None and f"{ROWS_PREFIX}-TOTAL_FORMS" not in data:
             data, files = _legacy_rows(data, files)
         super().__init__(
-            data, files, prefix=ROWS_PREFIX, task=task, require_one=require_one, initial=initial
+            data,
+            files,
+            prefix=ROWS_PREFIX,
+            task=task,
+            require_one=require_one,
+            initial=initial,
+            rejected=rejected,
         )
 
 

@@ -6,20 +6,26 @@ A weekly task gathers hundreds of entries in two years: the page reads and shows
 few, and the whole history only when asked."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from theodoi.audit.actions import AuditAction, action_label
 from theodoi.audit.models import AuditEvent
+from theodoi.org.models import User
 from theodoi.plans.periods import label_of
+from theodoi.reporting.models import ProgressReport
 
 # Shown on the task page before "show all".
 PAGE = 20
+
+_SUBMITTED_BY = ProgressReport.submitted_by.field
+_REVIEWED_BY = ProgressReport.reviewed_by.field
 
 # Reading a file or exporting is an access, not something that happened to the task.
 _ACCESSES = [AuditAction.EVIDENCE_DOWNLOAD.value, AuditAction.REPORT_EXPORT.value]
@@ -47,6 +53,8 @@ class Entry:
 class History:
     entries: list[Entry]
     total: int
+    # Each report's sendings (``sendings``), read with the history at no extra query.
+    sendings: dict[int, "Sending"] = field(default_factory=dict)
 
     @property
     def more(self) -> int:
@@ -90,18 +98,47 @@ def _events(task, reports, evidence, directives, alerts):
     )
 
 
-def sendings(reports) -> dict[int, Sending]:
-    """Each report's sendings as the audit trail recorded them (one small query)."""
-    rows = (
-        AuditEvent.objects.filter(
-            object_type=_REPORT,
-            object_id__in=[str(r.pk) for r in reports],
-            action=AuditAction.REPORT_SUBMIT.value,
-        )
-        .annotate(previous=KeyTextTransform("status", "before"))
-        .order_by("at", "id")
-        .values_list("object_id", "at", "previous")
+def with_sendings(reports: QuerySet) -> QuerySet:
+    """``reports`` with their first and last submission read in the same query (a page of a
+    task's reports): ``sendings_of`` tells them."""
+    submits = AuditEvent.objects.filter(
+        object_type=_REPORT,
+        object_id=Cast(OuterRef("pk"), CharField()),
+        action=AuditAction.REPORT_SUBMIT.value,
     )
+    first = submits.order_by("at", "id")
+    last = submits.order_by("-at", "-id")
+    return reports.annotate(
+        first_submit=Subquery(first.values("id")[:1]),
+        first_submit_at=Subquery(first.values("at")[:1]),
+        last_submit=Subquery(last.values("id")[:1]),
+        last_submit_at=Subquery(last.values("at")[:1]),
+        last_submit_previous=Subquery(
+            last.annotate(previous=KeyTextTransform("status", "before")).values("previous")[:1]
+        ),
+    )
+
+
+def sendings_of(reports) -> dict[int, Sending]:
+    """Each report's sendings as the audit trail recorded them, from ``with_sendings``."""
+    found: dict[int, Sending] = {}
+    for report in reports:
+        if report.first_submit is None:
+            continue
+        if report.first_submit == report.last_submit:
+            found[report.pk] = Sending(first_at=report.first_submit_at)
+        else:
+            found[report.pk] = Sending(
+                first_at=report.first_submit_at,
+                last_at=report.last_submit_at,
+                resent=submit_kind(report.last_submit_previous) == "resent",
+            )
+    return found
+
+
+def _sendings(rows) -> dict[int, Sending]:
+    """Each report's sendings from its submissions in the audit trail (object id, time,
+    status before), in the order they were made."""
     found: dict[int, Sending] = {}
     for object_id, at, previous in rows:
         pk = int(object_id)
@@ -123,12 +160,12 @@ def _report_text(kind: str, period: str, percent: Any) -> str:
     return _("Report for %(period)s sent: %(percent)s%%") % values
 
 
-def _from_audit(event, reports_by_id: dict[str, Any]) -> Entry:
+def _from_audit(event, reports_by_id: dict[str, Any], actor) -> Entry:
     action = event.action
     report = reports_by_id.get(event.object_id) if event.object_type == _REPORT else None
     if report is not None and action == AuditAction.REPORT_SUBMIT.value:
         text = _report_text(submit_kind(event.previous), report.period, event.percent)
-        return Entry(event.at, event.actor, text)
+        return Entry(event.at, actor, text)
     if report is not None and action in (
         AuditAction.REPORT_RETURNED.value,
         AuditAction.REPORT_ACCEPTED.value,
@@ -136,9 +173,9 @@ def _from_audit(event, reports_by_id: dict[str, Any]) -> Entry:
     ):
         returned = action == AuditAction.REPORT_RETURNED.value
         text = f"{action_label(action)}: {label_of(report.period)}"
-        return Entry(event.at, event.actor, text, event.reason or "", "danger" if returned else "")
+        return Entry(event.at, actor, text, event.reason or "", "danger" if returned else "")
     tone = "danger" if action == AuditAction.EVIDENCE_REJECTED.value else ""
-    return Entry(event.at, event.actor, action_label(action), event.summary, tone)
+    return Entry(event.at, actor, action_label(action), event.summary, tone)
 
 
 def _derived(reports, evidence, directives, alerts, recorded: set[tuple[str, str]]) -> list:
@@ -218,34 +255,69 @@ def _alert_closed(alert) -> Entry:
     return Entry(alert.closed_at, None, text)
 
 
+def _people(reports, events) -> dict[int, User]:
+    """The people the entries name, in one query: the actors of ``events`` and the people who
+    sent and reviewed ``reports`` (a handful, each of whom would otherwise be read once per
+    report), set on the reports."""
+    ids = {event.actor_id for event in events}
+    for report in reports:
+        ids.update((report.submitted_by_id, report.reviewed_by_id))
+    ids.discard(None)
+    people = User.objects.in_bulk(ids) if ids else {}
+    for report in reports:
+        _SUBMITTED_BY.set_cached_value(report, people.get(report.submitted_by_id))
+        _REVIEWED_BY.set_cached_value(report, people.get(report.reviewed_by_id))
+    return people
+
+
 def task_history(
     task, *, reports, evidence, directives, alerts, limit: int | None = PAGE
 ) -> History:
     """The task's history, newest first: the newest ``limit`` entries (all with None) and how
-    many there are in all."""
-    events = _events(task, reports, evidence, directives, alerts)
-    recorded = set(events.values_list("object_type", "object_id").distinct())
-    derived = _derived(reports, evidence, directives, alerts, recorded)
-    audited = (
-        events.select_related("actor")
+    many there are in all; with the sendings of the task's reports. ``reports`` need only the
+    fields of the history (their people are read here)."""
+    # Every event of the trail in one query, as plain rows: which records it speaks of, how
+    # many entries it holds, the reports' sendings and the newest entries.
+    trail = list(
+        _events(task, reports, evidence, directives, alerts)
         .annotate(
             previous=KeyTextTransform("status", "before"),
             percent=KeyTextTransform("percent", "after"),
             reason=KeyTextTransform("return_reason", "after"),
         )
-        .defer("before", "after")
-        .order_by("-at", "-id")
+        .order_by("at", "id")
+        .values_list(
+            "at",
+            "actor_id",
+            "action",
+            "object_type",
+            "object_id",
+            "summary",
+            "previous",
+            "percent",
+            "reason",
+            named=True,
+        )
     )
-    total = len(derived) + (audited.count() if limit is not None else 0)
-    if limit is not None:
-        audited = audited[:limit]
+    recorded = {(event.object_type, event.object_id) for event in trail}
+    found = _sendings(
+        (event.object_id, event.at, event.previous)
+        for event in trail
+        if event.object_type == _REPORT and event.action == AuditAction.REPORT_SUBMIT.value
+    )
+    derived = _derived(reports, evidence, directives, alerts, recorded)
+    # The newest ``limit`` events, newest first.
+    newest = (trail if limit is None else trail[max(len(trail) - limit, 0) :])[::-1]
+    people = _people(reports, newest)
     reports_by_id = {str(r.pk): r for r in reports}
-    entries = [_from_audit(event, reports_by_id) for event in audited]
-    if limit is None:
-        total += len(entries)
+    entries = [_from_audit(event, reports_by_id, people.get(event.actor_id)) for event in newest]
     # The newest derived entries only: older ones cannot be among the newest ``limit`` of all.
     # A stable sort keeps the order of equal times as the full list had it.
     derived.sort(key=lambda pair: pair[0], reverse=True)
     shown = derived if limit is None else derived[:limit]
     entries = sorted(entries + [make() for _at, make in shown], key=lambda e: e.at, reverse=True)
-    return History(entries=entries if limit is None else entries[:limit], total=total)
+    return History(
+        entries=entries if limit is None else entries[:limit],
+        total=len(derived) + len(trail),
+        sendings=found,
+    )

@@ -10,8 +10,9 @@ from typing import TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, Value, Window
+from django.db.models.functions import Least, RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,7 +66,7 @@ from theodoi.tracking.forms import (
     WithdrawForm,
 )
 from theodoi.tracking.history import PAGE as HISTORY_PAGE
-from theodoi.tracking.history import sendings, task_history
+from theodoi.tracking.history import sendings_of, task_history, with_sendings
 from theodoi.tracking.province import assignment_form
 
 T = TypeVar("T")
@@ -187,6 +188,10 @@ def report_periods(task, day: datetime.date) -> list:
     return list(reversed(periods))[:24]
 
 
+# A task's reports, newest period first: its Meta ordering, whose "task" is the same for all
+# (a period has one report), without the joins through the task and its plan it costs.
+_REPORT_ORDER = (F("period").desc(),)
+
 # How many periods the task page shows before "show all", and reports a page of its list.
 PERIODS_SHOWN = 12
 REPORTS_SHOWN = 10
@@ -225,10 +230,9 @@ def _arrival(report, task, day: datetime.date) -> str:
     return ""
 
 
-def _attach_sendings(task, reports, day: datetime.date) -> None:
+def _attach_sendings(task, reports, day: datetime.date, found: dict) -> None:
     """Each report with its first sending and its last correction or resending: correcting a
     report keeps the day that decides whether it came on time, but not the time it changed."""
-    found = sendings(reports)
     for report in reports:
         sending = found.get(report.pk)
         report.first_sent_at = sending.first_at if sending else report.submitted_at
@@ -251,16 +255,10 @@ def _task_page(
     (``rows``: its files' rows; ``report_closed``: the period's report was already accepted)."""
     day = today()
     directives = list(task.directives.select_related("author", "answered_by"))
-    # Every report, lightly, for the history and the form's versions; the list shows a page.
-    reports = list(
-        task.reports.select_related("submitted_by", "reviewed_by").only(*_HISTORY_REPORT_FIELDS)
-    )
-    evidence = list(
-        task.evidence.filter(withdrawn=False)
-        .select_related("uploaded_by")
-        .prefetch_related("reviews__reviewer")
-    )
-    reporting_selectors.attach_chains(evidence)
+    # Every report, lightly, for the history (which reads their people, once each) and the
+    # form's versions; the list shows a page.
+    reports = list(task.reports.only(*_HISTORY_REPORT_FIELDS).order_by(*_REPORT_ORDER))
+    evidence = reporting_selectors.task_evidence(task)
     alerts = list(task.alerts.select_related("unit", "acknowledged_by").order_by("-opened_at"))
     # Long lists (a weekly task has a hundred periods in two years) show their newest rows;
     # the rest on request, so that the page stays light on a phone.
@@ -273,7 +271,11 @@ def _task_page(
         alerts=alerts,
         limit=None if "history" in show else HISTORY_PAGE,
     )
-    report_page = report_list_page(request, task, day)
+    # The list's page is counted from the reports read above, and says when each was sent
+    # from the history's reading of the trail.
+    report_page = report_list_page(
+        request, task, day, count=len(reports), sendings=history.sendings
+    )
     periods = list(reversed(period_states(task, today=day)))
     # A withdrawn task, or one of a withdrawn plan, is history: shown, never reported on.
     live = not task.is_withdrawn and not task.plan.is_archived
@@ -282,9 +284,16 @@ def _task_page(
     can_report = live and rollup is None and can(request.user, Action.REPORT, task)
     offered = report_periods(task, day) if can_report else []
     offered_keys = {str(period) for period in offered}
-    evidence_rows = rows if rows is not None else EvidenceFilesForm(task=task)
-    # Most tasks have no subtask: one light question instead of the scoped list's query.
-    has_subtasks = task.subtasks.exists()
+    evidence_rows = (
+        rows
+        if rows is not None
+        else EvidenceFilesForm(task=task, rejected=reporting_selectors.rejected_among(evidence))
+    )
+    # Most tasks have no subtask: one light question instead of the scoped list's query
+    # (asked with the task when it was read for this page).
+    has_subtasks = getattr(task, "has_subtasks", None)
+    if has_subtasks is None:
+        has_subtasks = task.subtasks.exists()
     context = {
         "task": task,
         "subtasks": (
@@ -365,20 +374,59 @@ def _empty_evidence_rows(rows):
     )
 
 
-def report_list_page(request, task, day: datetime.date):
+def report_list_page(
+    request, task, day: datetime.date, *, count: int | None = None, sendings: dict | None = None
+):
     """A page of the task's reports, newest period first (``?reports_page=2`` the earlier
-    ones): a weekly task has a hundred reports in two years, and the page shows ten."""
-    reports = task.reports.select_related("submitted_by", "reviewed_by")
-    page = Paginator(reports, REPORTS_SHOWN).get_page(request.GET.get("reports_page"))
-    page.object_list = list(page.object_list)
-    _attach_sendings(task, page.object_list, day)
+    ones): a weekly task has a hundred reports in two years, and the page shows ten.
+    ``count``: how many reports the task has, and ``sendings``, when they were read already."""
+    reports = task.reports.select_related("submitted_by", "reviewed_by").order_by(*_REPORT_ORDER)
+    if sendings is None:
+        reports = with_sendings(reports)
+    paginator = Paginator(reports, REPORTS_SHOWN)
+    number = request.GET.get("reports_page")
+    if count is None:
+        page = _counted_page(paginator, number)
+    else:
+        paginator.count = count
+        page = paginator.get_page(number)
+        page.object_list = list(page.object_list)
+    found = sendings if sendings is not None else sendings_of(page.object_list)
+    _attach_sendings(task, page.object_list, day, found)
+    return page
+
+
+def _counted_page(paginator: Paginator, number) -> Page:
+    """``paginator.get_page(number)`` in one query instead of two (a count, then the rows):
+    each row is numbered and all are counted by window functions, and the rows kept are those
+    of the page asked for or, past the end (or before the first), of the last page."""
+    size = paginator.per_page
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    # The position after which the last page begins.
+    last = (F("total") - 1) / size * size
+    # No list has a billion pages: a larger number is past the end.
+    start = last if not 1 <= wanted <= 10**9 else Least(Value((wanted - 1) * size), last)
+    rows = list(
+        paginator.object_list.annotate(
+            total=Window(Count("pk")), position=Window(RowNumber(), order_by=_REPORT_ORDER)
+        ).filter(position__gt=start)[:size]
+    )
+    paginator.count = rows[0].total if rows else 0
+    page = paginator.page((rows[0].position - 1) // size + 1 if rows else 1)
+    page.object_list = rows
     return page
 
 
 @login_required
 def task_detail(request, pk: int):
-    task = selectors.task_get_for_user(request.user, pk, today=today(), include_withdrawn=True)
     if request.htmx and request.htmx.target == "report-list":
+        # The list shows none of the task's units: read only if the permissions need them.
+        task = selectors.task_get_for_user(
+            request.user, pk, today=today(), include_withdrawn=True, units=False
+        )
         # Another page of the reports: only the list is read and sent.
         live = not task.is_withdrawn and not task.plan.is_archived
         context = {
@@ -388,7 +436,7 @@ def task_detail(request, pk: int):
             "can_confirm": live and can(request.user, Action.CONFIRM_REPORT, task),
         }
         return render(request, "plans/_report_list.html", context)
-    return _task_page(request, task)
+    return _task_page(request, selectors.task_page_get(request.user, pk, today=today()))
 
 
 # What a row of My unit's tasks and its cache key read (plans/_my_task_row.html): a unit's
