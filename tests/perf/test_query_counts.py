@@ -274,7 +274,7 @@ def test_my_tasks_count(wards):
 PDF = b"%PDF-1.4\n% theodoi\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-@pytest.mark.parametrize(("label", "first", "again"), [("report", 32, 30), ("with a file", 41, 39)])
+@pytest.mark.parametrize(("label", "first", "again"), [("report", 32, 30), ("with a file", 40, 38)])
 def test_report_submit_count(wards, label, first, again):
     """A unit's report, sent and then corrected (with an evidence file, each time a new file):
     the queries of the write path (report, evidence, audit records, progress, alerts) do not
@@ -360,7 +360,7 @@ def test_task_page_query_count(wards, viewer):
 @pytest.mark.parametrize("viewer", ["office", "officer"])
 def test_task_page_reports_on_an_earlier_page(db, settings, viewer):
     """Another page of a task's reports (htmx swaps the list in) reads the same queries for 3
-    reports as for 30, and fewer than the whole page."""
+    reports as for 30, and at most half the queries of the whole page."""
     settings.THEODOI_TODAY = TODAY.isoformat()
     small = Ward("small", tasks=10, plans=1)
     counts, whole = [], []
@@ -378,4 +378,4 @@ def test_task_page_reports_on_an_earlier_page(db, settings, viewer):
         )
         whole.append(count_queries(client, url + "?reports_page=2"))
     assert counts[0] == counts[1], counts
-    assert counts[1] < whole[1] - 10, (counts, whole)
+    assert counts[1] <= whole[1] // 2, (counts, whole)
