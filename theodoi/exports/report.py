@@ -346,7 +346,9 @@ def _placer(period: Period) -> Callable[[str], _Place]:
     return place
 
 
-def _newest(items: list[tuple[tuple[datetime.date, datetime.date], "ReportFacts"]]) -> list:
+def _newest(
+    items: list[tuple[tuple[datetime.date, datetime.date], ReportFacts]],
+) -> list[ReportFacts]:
     """The reports newest first (by the end, then the start of their periods)."""
     return [r for _order, r in sorted(items, key=lambda i: i[0], reverse=True)]
 
