@@ -8,7 +8,7 @@ plan page uses), the indicators from ``indicators_for_plan`` and the evidence fr
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 
 from theodoi.core.access import Action, Actor, can
@@ -173,58 +173,25 @@ def report_data(
         .filter(withdrawn=False)
         .annotate(decision=latest_decision)
     )
-    columns = ("id", "task_id", "original_name", "sha256", "size", "file", "decision")
+    # Named as report.EvidenceRow's fields.
+    fields = ("id", "task_id", "original_name", "sha256", "size")
+    fields += ("storage_name", "decision", "uploaded_on")
+    visible = visible.annotate(storage_name=F("file"))
     evidence = [
-        report.EvidenceRow(
-            id=pk,
-            task_id=task_id,
-            original_name=original_name,
-            sha256=sha256,
-            size=size,
-            storage_name=storage_name,
-            decision=decision,
-            uploaded_on=uploaded_on,
-        )
-        for pk, task_id, original_name, sha256, size, storage_name, decision, uploaded_on in (
-            visible.filter(task__in=task_ids)
-            .order_by("task_id", "uploaded_at", "id")
-            .values_list(*columns, "uploaded_on")
-        )
+        report.EvidenceRow(**row)
+        for row in visible.filter(task__in=task_ids)
+        .order_by("task_id", "uploaded_at", "id")
+        .values(*fields)
     ]
     evidence += [
-        report.EvidenceRow(
-            id=pk,
-            task_id=None,
-            original_name=original_name,
-            sha256=sha256,
-            size=size,
-            storage_name=storage_name,
-            decision=decision,
-            uploaded_on=uploaded_on,
-            indicator_id=indicator_id,
-            value_period=value_period,
+        report.EvidenceRow(**row)
+        for row in visible.filter(indicator_value__indicator__plan=plan, task__isnull=True)
+        .annotate(
+            indicator_id=F("indicator_value__indicator_id"),
+            value_period=F("indicator_value__period"),
         )
-        for (
-            pk,
-            _task_id,
-            original_name,
-            sha256,
-            size,
-            storage_name,
-            decision,
-            uploaded_on,
-            indicator_id,
-            value_period,
-        ) in (
-            visible.filter(indicator_value__indicator__plan=plan, task__isnull=True)
-            .order_by("uploaded_at", "id")
-            .values_list(
-                *columns,
-                "uploaded_on",
-                "indicator_value__indicator_id",
-                "indicator_value__period",
-            )
-        )
+        .order_by("uploaded_at", "id")
+        .values(*fields, "indicator_id", "value_period")
     ]
     return report.ReportData(
         plan=plan_facts(plan),
