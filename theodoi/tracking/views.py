@@ -10,9 +10,8 @@ from typing import TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, Value, Window
-from django.db.models.functions import Least, RowNumber
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -384,39 +383,12 @@ def report_list_page(
     if sendings is None:
         reports = with_sendings(reports)
     paginator = Paginator(reports, REPORTS_SHOWN)
-    number = request.GET.get("reports_page")
-    if count is None:
-        page = _counted_page(paginator, number)
-    else:
-        paginator.count = count
-        page = paginator.get_page(number)
-        page.object_list = list(page.object_list)
+    if count is not None:
+        paginator.count = count  # read already: no COUNT query
+    page = paginator.get_page(request.GET.get("reports_page"))
+    page.object_list = list(page.object_list)
     found = sendings if sendings is not None else sendings_of(page.object_list)
     _attach_sendings(task, page.object_list, day, found)
-    return page
-
-
-def _counted_page(paginator: Paginator, number) -> Page:
-    """``paginator.get_page(number)`` in one query instead of two (a count, then the rows):
-    each row is numbered and all are counted by window functions, and the rows kept are those
-    of the page asked for or, past the end (or before the first), of the last page."""
-    size = paginator.per_page
-    try:
-        wanted = int(number)
-    except (TypeError, ValueError):
-        wanted = 1
-    # The position after which the last page begins.
-    last = (F("total") - 1) / size * size
-    # No list has a billion pages: a larger number is past the end.
-    start = last if not 1 <= wanted <= 10**9 else Least(Value((wanted - 1) * size), last)
-    rows = list(
-        paginator.object_list.annotate(
-            total=Window(Count("pk")), position=Window(RowNumber(), order_by=_REPORT_ORDER)
-        ).filter(position__gt=start)[:size]
-    )
-    paginator.count = rows[0].total if rows else 0
-    page = paginator.page((rows[0].position - 1) // size + 1 if rows else 1)
-    page.object_list = rows
     return page
 
 
